@@ -1,0 +1,72 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Two executables over one shared library. The provisioner must never link libsqlite3
+// (it is stateless by design), so CSQLite is a dependency of `cloud` only.
+let package = Package(
+    name: "cloud",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cloud", targets: ["cloud"]),
+        .executable(name: "provisioner", targets: ["provisioner"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "CProcessShims"),
+        .target(
+            name: "Internal",
+            dependencies: [
+                "CCurl",
+                "CProcessShims",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "provisioner",
+            dependencies: [
+                "Internal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [
+                .embedInCode("Services/values/prometheus.yaml"),
+                .embedInCode("Services/values/fluentbit.yaml"),
+                .embedInCode("Services/values/nginx.yaml"),
+            ]
+        ),
+        .executableTarget(
+            name: "cloud",
+            dependencies: [
+                "Internal",
+                "CSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "InternalTests",
+            dependencies: ["Internal"]
+        ),
+        .testTarget(
+            name: "ProvisionerTests",
+            dependencies: ["provisioner", "Internal"]
+        ),
+    ]
+)

@@ -1,0 +1,65 @@
+import Foundation
+import Yams
+
+/// Where a chart comes from: a Helm repository by default, or, for air-gapped sites, a local chart
+/// directory holding what `helm package` writes (`CHART-VERSION.tgz`) or unpacked charts
+/// (`CHART-VERSION/`, or `CHART/` whose Chart.yaml has the version).
+public struct ChartLocator: Sendable {
+    public var chartDirectory: String?
+
+    public init(chartDirectory: String?) {
+        self.chartDirectory = chartDirectory
+    }
+
+    public struct NotFound: Error, CustomStringConvertible, Equatable {
+        public var chart: String
+        public var version: String
+        public var directory: String
+
+        public var description: String {
+            "chart \(chart) version \(version) not found in \(directory) "
+                + "(looked for \(chart)-\(version).tgz, \(chart)-\(version)/ and \(chart)/ with that version)"
+        }
+    }
+
+    /// What to hand helm for `chart` at `version`: a repository reference, or a local path (helm
+    /// is then not given --version: a local chart's version is its own).
+    public func locate(_ chart: ChartSpec, version: String) throws(NotFound) -> (reference: String, version: String?) {
+        guard let directory = chartDirectory else {
+            return ("\(chart.repositoryName)/\(chart.name)", version)
+        }
+        let fileManager = FileManager.default
+        let candidates = ["\(chart.name)-\(version).tgz", "\(chart.name)-\(version)", chart.name]
+        for candidate in candidates {
+            let path = "\(directory)/\(candidate)"
+            var isDirectory: ObjCBool = false
+            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            if !isDirectory.boolValue { return (path, nil) }
+            if Self.chartVersion(at: path) == String(version.trimmingPrefix("v")) { return (path, nil) }
+        }
+        throw NotFound(chart: chart.name, version: version, directory: directory)
+    }
+
+    static func chartVersion(at directory: String) -> String? {
+        guard let text = try? String(contentsOfFile: "\(directory)/Chart.yaml", encoding: .utf8),
+            let document = try? Yams.load(yaml: text) as? [String: Any]
+        else { return nil }
+        return (document["version"] as? String).map { String($0.trimmingPrefix("v")) }
+    }
+}
+
+/// A service's chart: its name in its repository, the repository, and the version pinned by default.
+public struct ChartSpec: Sendable, Hashable {
+    public var name: String
+    /// The local name given to the repository (`helm repo add NAME URL`).
+    public var repositoryName: String
+    public var repositoryURL: String
+    public var defaultVersion: String
+
+    public init(name: String, repositoryName: String, repositoryURL: String, defaultVersion: String) {
+        self.name = name
+        self.repositoryName = repositoryName
+        self.repositoryURL = repositoryURL
+        self.defaultVersion = defaultVersion
+    }
+}

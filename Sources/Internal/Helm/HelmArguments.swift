@@ -1,0 +1,56 @@
+/// Argument lists for the helm subcommands we use. Only flags that Helm 3.x and 4.x (and the
+/// testbed's helm) share appear here; secrets never do, they travel in files.
+public enum HelmArguments {
+    public static func upgradeInstall(
+        _ release: ReleaseRef, chart: String, version: String?, valuesFiles: [String],
+        timeout: Duration, historyMax: Int
+    ) -> [String] {
+        var arguments = ["upgrade", "--install", release.name, chart] + scope(release)
+        arguments += ["--create-namespace", "--wait", "--timeout", goDuration(timeout), "--history-max", "\(historyMax)"]
+        if let version { arguments += ["--version", version] }
+        for file in valuesFiles { arguments += ["--values", file] }
+        return arguments + ["--output", "json"]
+    }
+
+    public static func uninstall(_ release: ReleaseRef, timeout: Duration) -> [String] {
+        ["uninstall", release.name] + scope(release) + ["--wait", "--timeout", goDuration(timeout)]
+    }
+
+    public static func rollback(_ release: ReleaseRef, to revision: Int, timeout: Duration, historyMax: Int) -> [String] {
+        ["rollback", release.name, "\(revision)"] + scope(release)
+            + ["--wait", "--timeout", goDuration(timeout), "--history-max", "\(historyMax)"]
+    }
+
+    public static func history(_ release: ReleaseRef, max: Int) -> [String] {
+        ["history", release.name] + scope(release) + ["--max", "\(max)", "--output", "json"]
+    }
+
+    public static func status(_ release: ReleaseRef) -> [String] {
+        ["status", release.name] + scope(release) + ["--output", "json"]
+    }
+
+    public static func getValues(_ release: ReleaseRef) -> [String] {
+        ["get", "values", release.name] + scope(release) + ["--output", "json"]
+    }
+
+    public static func repoAdd(name: String, url: String) -> [String] {
+        ["repo", "add", name, url, "--force-update"]
+    }
+
+    public static func repoUpdate(_ names: [String]) -> [String] {
+        ["repo", "update"] + names
+    }
+
+    public static func version() -> [String] {
+        ["version", "--short"]
+    }
+
+    /// Go's time.ParseDuration format, whole seconds rounded up (helm rejects bare numbers).
+    public static func goDuration(_ duration: Duration) -> String {
+        "\(max(1, Int(duration.seconds.rounded(.up))))s"
+    }
+
+    private static func scope(_ release: ReleaseRef) -> [String] {
+        ["--namespace", release.namespace]
+    }
+}

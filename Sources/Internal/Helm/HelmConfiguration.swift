@@ -1,0 +1,37 @@
+import Foundation
+
+/// How to run helm: which binary, with what environment, and how long its side jobs may take.
+public struct HelmConfiguration: Sendable {
+    /// A path, or a name looked up on PATH.
+    public var executable: String
+    /// Added to the process environment for every helm call (e.g. HELM_CACHE_HOME, TESTBED_HOME).
+    public var environment: [String: String]
+    /// Between SIGTERM and SIGKILL when a helm process is stopped.
+    public var gracePeriod: Duration
+    /// Deadline for quick commands: history, status, repo add/update.
+    public var commandTimeout: Duration
+    /// Budget for clearing a failed or pending release (rollback / uninstall with --wait).
+    public var cleanupTimeout: Duration
+    /// Helm's --history-max: revisions kept per release.
+    public var historyMax: Int
+    /// Directory in which private per-deployment workspaces are created.
+    public var workDirectory: String
+
+    public init(
+        executable: String = "helm",
+        environment: [String: String] = [:],
+        gracePeriod: Duration = .seconds(10),
+        commandTimeout: Duration = .seconds(60),
+        cleanupTimeout: Duration = .seconds(300),
+        historyMax: Int = 10,
+        workDirectory: String = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+    ) {
+        self.executable = executable
+        self.environment = environment
+        self.gracePeriod = gracePeriod
+        self.commandTimeout = commandTimeout
+        self.cleanupTimeout = cleanupTimeout
+        self.historyMax = historyMax
+        self.workDirectory = workDirectory
+    }
+}

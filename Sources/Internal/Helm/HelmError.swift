@@ -1,0 +1,71 @@
+import Foundation
+
+/// A helm command that did not succeed, classified from its exit and its `Error:` lines so callers
+/// branch on the kind, never on message text.
+public struct HelmError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Equatable {
+        case releaseNotFound
+        /// Another operation holds the release (a pending-* revision).
+        case operationInProgress
+        /// `upgrade` of a release with no deployed revision.
+        case noDeployedReleases
+        /// Helm's own `--timeout` expired while waiting for resources.
+        case timedOut
+        case chartNotFound
+        /// Our deadline stopped the helm process.
+        case deadlineExceeded
+        /// The caller cancelled and the helm process was stopped.
+        case cancelled
+        /// helm could not be started at all.
+        case notRunnable
+        /// Helm's output was not what this version of the code understands.
+        case unreadableOutput
+        case failed
+    }
+
+    public var kind: Kind
+    /// The helm subcommand, e.g. "upgrade".
+    public var command: String
+    public var message: String
+
+    public init(kind: Kind, command: String, message: String) {
+        self.kind = kind
+        self.command = command
+        self.message = message
+    }
+
+    public var description: String { "helm \(command): \(message)" }
+
+    /// Classifies a failed command from its standard error.
+    public static func classify(command: String, stderr: String, status: ExitStatus) -> HelmError {
+        let message = errorMessage(from: stderr) ?? "helm exited with \(status)"
+        let lowered = message.lowercased()
+        let kind: Kind =
+            if lowered.contains("another operation (install/upgrade/rollback) is in progress") {
+                .operationInProgress
+            } else if lowered.contains("has no deployed releases") {
+                .noDeployedReleases
+            } else if lowered.contains("release: not found") || lowered.contains("release not loaded") {
+                .releaseNotFound
+            } else if lowered.contains("timed out waiting for the condition")
+                || lowered.contains("context deadline exceeded")
+            {
+                .timedOut
+            } else if lowered.wholeMatch(of: /.*chart ".*" (version ".*" )?not found.*/) != nil
+                || lowered.contains("no chart version found") || lowered.contains("failed to download")
+            {
+                .chartNotFound
+            } else {
+                .failed
+            }
+        return HelmError(kind: kind, command: command, message: message)
+    }
+
+    /// Helm prints `Error: ...` as its last word; warnings and progress come before it.
+    static func errorMessage(from stderr: String) -> String? {
+        let lines = stderr.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        let errors = lines.filter { $0.hasPrefix("Error: ") }.map { String($0.dropFirst("Error: ".count)) }
+        let chosen = errors.last ?? lines.last(where: { !$0.isEmpty })
+        return chosen.map { String($0.prefix(2000)) }
+    }
+}

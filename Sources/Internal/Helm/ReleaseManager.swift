@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+
+/// Applies and deletes Helm releases so that production can trust the outcome: a release left
+/// pending by a killed process is recovered first, a failed apply is remediated by policy, and a
+/// cancelled or timed-out operation never leaves the release pending.
+public struct ReleaseManager: Sendable {
+    public let helm: HelmClient
+    public var policy: RemediationPolicy
+    private let logger: Logger
+
+    public init(helm: HelmClient, policy: RemediationPolicy = .rollback, logger: Logger) {
+        self.helm = helm
+        self.policy = policy
+        self.logger = logger
+    }
+
+    /// `helm upgrade --install --wait` of `spec`, finishing by `deadline`.
+    /// - Parameter onHelmStart: told each helm process ID as it starts (for logs and tests).
+    public func apply(
+        _ spec: ReleaseSpec, kubeconfig: String, deadline: ContinuousClock.Instant,
+        onHelmStart: (@Sendable (pid_t) -> Void)? = nil
+    ) async -> ReleaseResult {
+        await withSession(kubeconfig: kubeconfig, onStart: onHelmStart) { session, workspace in
+            var recovery: RemediationRecord?
+            var applying = false
+            do {
+                let valuesFiles = try spec.values.enumerated().map { index, document in
+                    try workspace.write("values-\(index)-\(document.name)", document.contents)
+                }
+                recovery = try await recoverIfNeeded(spec.release, session)
+                applying = true
+                let arguments = HelmArguments.upgradeInstall(
+                    spec.release, chart: spec.chart, version: spec.version, valuesFiles: valuesFiles,
+                    timeout: HelmTimeout.forHelm(until: deadline), historyMax: helm.configuration.historyMax)
+                let output = try await session.run(arguments, deadline: deadline)
+                return ReleaseResult(outcome: .succeeded, recovery: recovery, release: Self.releaseInfo(from: output))
+            } catch {
+                var result = await cleanUp(spec.release, session, after: error, policy: applying ? policy : .none)
+                result.recovery = recovery
+                return result
+            }
+        }
+    }
+
+    /// `helm uninstall --wait` of `release`; a release that does not exist is already deleted.
+    public func delete(
+        _ release: ReleaseRef, kubeconfig: String, deadline: ContinuousClock.Instant,
+        onHelmStart: (@Sendable (pid_t) -> Void)? = nil
+    ) async -> ReleaseResult {
+        await withSession(kubeconfig: kubeconfig, onStart: onHelmStart) { session, _ in
+            var recovery: RemediationRecord?
+            do {
+                recovery = try await recoverIfNeeded(release, session)
+                if recovery?.action != "uninstall" {
+                    do {
+                        _ = try await session.run(
+                            HelmArguments.uninstall(release, timeout: HelmTimeout.forHelm(until: deadline)),
+                            deadline: deadline)
+                    } catch let error as HelmError where error.kind == .releaseNotFound {}
+                }
+                return ReleaseResult(outcome: .succeeded, recovery: recovery)
+            } catch {
+                var result = await cleanUp(release, session, after: error, policy: .none)
+                result.recovery = recovery
+                return result
+            }
+        }
+    }
+
+    /// Reads the release's history and clears a pending or never-deployed release.
+    private func recoverIfNeeded(_ release: ReleaseRef, _ session: HelmSession) async throws(HelmError) -> RemediationRecord? {
+        let history = try await session.history(release)
+        guard let action = ReleasePlanner.recovery(for: history) else { return nil }
+        logger.notice("recovering release", metadata: [
+            "release": "\(release)", "status": "\(history.last?.status.rawValue ?? "")", "action": "\(action)",
+        ])
+        let record = await session.perform(action, on: release)
+        if let error = record.error {
+            throw HelmError(kind: .failed, command: record.action, message: "recovering \(release) failed: \(error)")
+        }
+        return record
+    }
+
+    /// After a failure: remediate by `policy`, always clear a pending release, and report where the
+    /// release stands. Runs in its own task so that the caller's cancellation, which may be why
+    /// we are here, cannot stop the cleanup half-way.
+    private func cleanUp(
+        _ release: ReleaseRef, _ session: HelmSession, after error: any Error, policy: RemediationPolicy
+    ) async -> ReleaseResult {
+        let helmError = error as? HelmError
+            ?? HelmError(kind: .failed, command: "prepare", message: "\(error)")
+        let logger = self.logger
+        return await Task {
+            var result = ReleaseResult(stoppedBy: helmError)
+            guard let history = try? await session.history(release) else { return result }
+            if let action = ReleasePlanner.remediation(for: history, policy: policy) {
+                logger.notice("remediating release", metadata: ["release": "\(release)", "action": "\(action)"])
+                result.remediation = await session.perform(action, on: release)
+            }
+            let latest = result.remediation == nil ? history.last : (try? await session.history(release))?.last
+            result.release = latest.map { ReleaseInfo(release, latest: $0) }
+            return result
+        }.value
+    }
+
+    private func withSession(
+        kubeconfig: String, onStart: (@Sendable (pid_t) -> Void)?,
+        _ body: (HelmSession, PrivateWorkspace) async -> ReleaseResult
+    ) async -> ReleaseResult {
+        do {
+            return try await PrivateWorkspace.with(in: helm.configuration.workDirectory) { workspace in
+                let session = HelmSession(
+                    client: helm, kubeconfig: try workspace.write("kubeconfig", kubeconfig), onStart: onStart)
+                var result = await body(session, workspace)
+                result.log = session.transcript
+                return result
+            }
+        } catch {
+            return ReleaseResult(outcome: .failed(HelmError(kind: .failed, command: "prepare", message: "\(error)")))
+        }
+    }
+
+    private static func releaseInfo(from output: String) -> ReleaseInfo? {
+        try? JSONDecoder().decode(ReleaseDocument.self, from: Data(output.utf8)).releaseInfo
+    }
+}

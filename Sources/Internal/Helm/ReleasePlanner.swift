@@ -1,0 +1,55 @@
+/// What to do when a release is not in a state an operation can start from.
+public enum RecoveryAction: Sendable, Hashable {
+    case rollback(toRevision: Int)
+    case uninstall
+}
+
+/// What to do with a release whose apply failed.
+public enum RemediationPolicy: String, Sendable, CaseIterable {
+    /// Roll back to the last revision that was deployed; a first install that failed is uninstalled.
+    case rollback
+    /// Uninstall the release on any failure.
+    case uninstall
+    /// Leave a failed release for inspection. Pending releases are still cleared: they would
+    /// block every later operation on the release.
+    case none
+}
+
+/// Pure decisions over a release's history, kept apart from running helm so each rule is testable.
+public enum ReleasePlanner {
+    /// What must happen before a new operation can start, or nil when the release is usable.
+    /// A pending revision (its operation was killed) goes back to the last deployed revision, or
+    /// away entirely if nothing was ever deployed; so does a release whose every revision failed,
+    /// because Helm 3 refuses to upgrade it ("has no deployed releases").
+    public static func recovery(for history: [ReleaseRevision]) -> RecoveryAction? {
+        guard let latest = history.max(by: { $0.revision < $1.revision }) else { return nil }
+        let lastGood = lastDeployed(in: history, before: latest.revision)
+        if latest.status.isPending {
+            return lastGood.map { .rollback(toRevision: $0.revision) } ?? .uninstall
+        }
+        if latest.status == .failed, lastGood == nil {
+            return .uninstall
+        }
+        return nil
+    }
+
+    /// What the policy does after a failed apply, judged on the history read after the failure.
+    public static func remediation(for history: [ReleaseRevision], policy: RemediationPolicy) -> RecoveryAction? {
+        guard let latest = history.max(by: { $0.revision < $1.revision }) else { return nil }
+        if latest.status.isPending { return recovery(for: history) }
+        guard latest.status == .failed else { return nil }
+        switch policy {
+        case .rollback:
+            return lastDeployed(in: history, before: latest.revision).map { .rollback(toRevision: $0.revision) }
+                ?? .uninstall
+        case .uninstall:
+            return .uninstall
+        case .none:
+            return nil
+        }
+    }
+
+    private static func lastDeployed(in history: [ReleaseRevision], before revision: Int) -> ReleaseRevision? {
+        history.filter { $0.revision < revision && $0.status.wasDeployed }.max(by: { $0.revision < $1.revision })
+    }
+}
