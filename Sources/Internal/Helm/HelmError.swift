@@ -61,11 +61,16 @@ public struct HelmError: Error, Sendable, Equatable, CustomStringConvertible {
         return HelmError(kind: kind, command: command, message: message)
     }
 
-    /// Helm prints `Error: ...` as its last word; warnings and progress come before it.
+    /// Helm prints `Error: ...` last, after warnings and progress; Helm 4 may continue it on the
+    /// following lines ("...not ready\ncontext deadline exceeded"), so those are kept too.
     static func errorMessage(from stderr: String) -> String? {
-        let lines = stderr.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        let errors = lines.filter { $0.hasPrefix("Error: ") }.map { String($0.dropFirst("Error: ".count)) }
-        let chosen = errors.last ?? lines.last(where: { !$0.isEmpty })
-        return chosen.map { String($0.prefix(2000)) }
+        let lines = stderr.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        guard let start = lines.lastIndex(where: { $0.hasPrefix("Error: ") }) else {
+            return lines.last.map { String($0.prefix(2000)) }
+        }
+        let message = ([String(lines[start].dropFirst("Error: ".count))] + lines[(start + 1)...]).joined(separator: ": ")
+        return String(message.prefix(2000))
     }
 }

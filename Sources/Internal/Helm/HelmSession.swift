@@ -107,7 +107,7 @@ enum HelmTimeout {
     /// (and record the revision failed) before we have to kill it.
     static func forHelm(until deadline: ContinuousClock.Instant) -> Duration {
         let remaining = deadline - .now
-        let margin = min(max(remaining / 10, .seconds(1)), .seconds(10))
+        let margin = min(max(remaining / 5, .seconds(3)), .seconds(15))
         return max(remaining - margin, .seconds(1))
     }
 }

@@ -1,0 +1,101 @@
+import Foundation
+import Internal
+import Logging
+
+/// Deploys a service's chart with helm: picks the chart (repository or local directory), layers
+/// the values (shipped defaults, then per-cluster, then the request's), and runs the service's hooks.
+struct HelmDeployer: Deployer {
+    let releases: ReleaseManager
+    let locator: ChartLocator
+    let repositories: RepositoryCache
+    let logger: Logger
+    /// Told each helm process ID as it starts, for tests that interrupt helm.
+    var onHelmStart: (@Sendable (pid_t) -> Void)?
+
+    init(releases: ReleaseManager, chartDirectory: String?, logger: Logger) {
+        self.releases = releases
+        self.locator = ChartLocator(chartDirectory: chartDirectory)
+        self.repositories = RepositoryCache(helm: releases.helm)
+        self.logger = logger
+    }
+
+    func run(
+        _ request: DeploymentRequest, service: any ThirdPartyService, deadline: ContinuousClock.Instant
+    ) async -> ReleaseResult {
+        let context = DeploymentContext(request: request, release: nil, logger: logger)
+        switch request.action {
+        case .apply:
+            return await apply(request, service: service, deadline: deadline, context: context)
+        case .delete:
+            do {
+                try await service.beforeDelete(context)
+            } catch {
+                return ReleaseResult(outcome: .failed(HelmError(kind: .failed, command: "beforeDelete hook", message: "\(error)")))
+            }
+            return await releases.delete(
+                service.release, kubeconfig: request.kubeconfig, deadline: deadline, onHelmStart: onHelmStart)
+        }
+    }
+
+    private func apply(
+        _ request: DeploymentRequest, service: any ThirdPartyService, deadline: ContinuousClock.Instant,
+        context: DeploymentContext
+    ) async -> ReleaseResult {
+        let chart = Self.chart(service.chart, requested: request.chart?.repository)
+        let version = request.chart?.version ?? chart.defaultVersion
+        let located: (reference: String, version: String?)
+        do {
+            located = try locator.locate(chart, version: version)
+            if locator.chartDirectory == nil {
+                try await repositories.ensure(name: chart.repositoryName, url: chart.repositoryURL)
+            }
+        } catch {
+            let failure = error as? HelmError
+                ?? HelmError(kind: .chartNotFound, command: "locate chart", message: "\(error)")
+            return ReleaseResult(outcome: .failed(failure))
+        }
+        let spec = ReleaseSpec(
+            release: service.release, chart: located.reference, version: located.version,
+            values: Self.values(for: request, service: service))
+        var result = await releases.apply(spec, kubeconfig: request.kubeconfig, deadline: deadline, onHelmStart: onHelmStart)
+        guard result.outcome == .succeeded else { return result }
+        do {
+            try await service.afterApply(DeploymentContext(request: request, release: result.release, logger: logger))
+        } catch {
+            result.outcome = .failed(HelmError(kind: .failed, command: "afterApply hook", message: "\(error)"))
+        }
+        return result
+    }
+
+    /// Shipped defaults, then values derived from the request, then the request's own values.
+    static func values(for request: DeploymentRequest, service: any ThirdPartyService) -> [ValuesDocument] {
+        var documents = [ValuesDocument(name: "defaults.yaml", contents: service.defaultValues)]
+        let derived = service.derivedValues(for: request)
+        if derived != [:] {
+            documents.append(ValuesDocument(name: "cluster.json", contents: String(decoding: derived.encoded(), as: UTF8.self)))
+        }
+        if let values = request.values, values != [:] {
+            documents.append(ValuesDocument(name: "request.json", contents: String(decoding: values.encoded(), as: UTF8.self)))
+        }
+        return documents
+    }
+
+    /// A request may name another repository URL (a mirror); it gets a local name of its own so
+    /// it never replaces the default repository's entry.
+    static func chart(_ chart: ChartSpec, requested repository: String?) -> ChartSpec {
+        guard let repository, repository != chart.repositoryURL else { return chart }
+        var mirrored = chart
+        mirrored.repositoryURL = repository
+        mirrored.repositoryName = "\(chart.repositoryName)-\(stableHash(repository))"
+        return mirrored
+    }
+
+    /// FNV-1a: stable across processes, unlike `Hasher`.
+    private static func stableHash(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16).suffix(8).description
+    }
+}

@@ -1,0 +1,12 @@
+import Internal
+
+/// The NGINX ingress controller behind an internal AWS load balancer; other services' ingresses
+/// (Prometheus) and DNS records point at it.
+struct Nginx: ThirdPartyService {
+    let name: ServiceName = "nginx"
+    let chart = ChartSpec(
+        name: "ingress-nginx", repositoryName: "ingress-nginx",
+        repositoryURL: "https://kubernetes.github.io/ingress-nginx", defaultVersion: "4.15.1")
+    let release = ReleaseRef(name: "nginx", namespace: "nginx")
+    var defaultValues: String { String(decoding: PackageResources.nginx_yaml, as: UTF8.self) }
+}

@@ -1,0 +1,20 @@
+import Internal
+
+/// The services this provisioner can deploy, by name.
+struct ServiceCatalog: Sendable {
+    private let services: [ServiceName: any ThirdPartyService]
+
+    init(_ services: [any ThirdPartyService]) {
+        self.services = Dictionary(services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    static var standard: ServiceCatalog {
+        ServiceCatalog([Prometheus(), FluentBit(), Nginx()])
+    }
+
+    subscript(name: ServiceName) -> (any ThirdPartyService)? { services[name] }
+
+    var names: [ServiceName] { services.keys.sorted() }
+
+    var all: [any ThirdPartyService] { names.compactMap { services[$0] } }
+}

@@ -1,0 +1,36 @@
+import Internal
+import Logging
+
+/// The one pattern every third-party service follows. A service only describes itself: its chart,
+/// where it is released, its values and its hooks. A `Deployer` does the work, so services never
+/// run helm themselves and a manifest- or operator-based deployer can take over later.
+///
+/// Adding a service: one file like `Prometheus.swift`, its shipped values in `values/NAME.yaml`
+/// (listed in Package.swift as embedded), and one entry in `ServiceCatalog.standard`.
+protocol ThirdPartyService: Sendable {
+    var name: ServiceName { get }
+    var chart: ChartSpec { get }
+    var release: ReleaseRef { get }
+    /// The shipped default values, YAML.
+    var defaultValues: String { get }
+    /// Values that depend on the request (cluster ID, DNS names), layered over the defaults and
+    /// under the request's own values.
+    func derivedValues(for request: DeploymentRequest) -> JSONValue
+    /// Runs once the release is deployed (e.g. registering a DNS name).
+    func afterApply(_ context: DeploymentContext) async throws
+    /// Runs before the release is uninstalled (e.g. removing that DNS name).
+    func beforeDelete(_ context: DeploymentContext) async throws
+}
+
+extension ThirdPartyService {
+    func derivedValues(for request: DeploymentRequest) -> JSONValue { [:] }
+    func afterApply(_ context: DeploymentContext) async throws {}
+    func beforeDelete(_ context: DeploymentContext) async throws {}
+}
+
+/// What a hook gets to work with.
+struct DeploymentContext: Sendable {
+    var request: DeploymentRequest
+    var release: ReleaseInfo?
+    var logger: Logger
+}

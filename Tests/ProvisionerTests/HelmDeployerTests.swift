@@ -1,0 +1,169 @@
+import Foundation
+import Internal
+import Synchronization
+import Testing
+@testable import provisioner
+
+/// The three services deployed with real Helm against the Kubernetes emulator.
+@Suite("Helm deployments against the testbed")
+struct HelmDeployerTests {
+    @Test("installs, then deletes, each service", arguments: ["prometheus", "fluentbit", "nginx"] as [ServiceName])
+    func installAndDelete(service: ServiceName) async throws {
+        let harness = try DeployHarness()
+        defer { harness.close() }
+        let release = harness.release(of: service)
+
+        let installed = await harness.deploy(harness.request(service))
+        #expect(installed.outcome == .succeeded)
+        #expect(installed.release?.revision == 1)
+        #expect(installed.release?.status == .deployed)
+        #expect(try await harness.history(release).last?.status == .deployed)
+
+        let deleted = await harness.deploy(harness.request(service, .delete))
+        #expect(deleted.outcome == .succeeded)
+        #expect(try await harness.history(release).isEmpty)
+    }
+
+    @Test("upgrades Prometheus from chart 1.0.0 to 1.1.0")
+    func upgradePrometheus() async throws {
+        let harness = try DeployHarness()
+        defer { harness.close() }
+
+        #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
+        let upgraded = await harness.deploy(harness.request("prometheus", version: "1.1.0"))
+
+        #expect(upgraded.outcome == .succeeded)
+        #expect(upgraded.release?.revision == 2)
+        #expect(upgraded.release?.chart == "prometheus-1.1.0")
+    }
+
+    @Test("layers the request's values over the shipped and per-cluster ones")
+    func valuesReachTheRelease() async throws {
+        let harness = try DeployHarness()
+        defer { harness.close() }
+        let request = harness.request(
+            "prometheus", values: ["server": ["retention": "30d"]], dns: DNSConfig(privateDomain: "internal.example"))
+
+        #expect(await harness.deploy(request).outcome == .succeeded)
+
+        let values = try await harness.values(harness.release(of: "prometheus"))
+        #expect(values.contains("\"retention\":\"30d\""))
+        #expect(values.contains("cluster1.prometheus.internal.example"))
+        #expect(values.contains("\"scrapeInterval\":\"1m\""))
+    }
+
+    @Test("a failing upgrade is rolled back to the previous revision")
+    func failedUpgradeRollsBack() async throws {
+        let harness = try DeployHarness()
+        defer { harness.close() }
+        let release = harness.release(of: "prometheus")
+        #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
+
+        let failing = harness.request("prometheus", values: ["image": ["tag": "fail-readiness"]])
+        let result = await harness.deploy(failing, within: .seconds(15))
+
+        guard case .failed(let error) = result.outcome else {
+            Issue.record("expected a failure, got \(result.outcome)")
+            return
+        }
+        #expect(error.kind == .timedOut)
+        #expect(result.remediation == RemediationRecord(.rollback(toRevision: 1), error: nil))
+        #expect(result.release?.status == .deployed)
+        #expect(try await harness.history(release).last?.status == .deployed)
+        #expect(try await !harness.values(release).contains("fail-readiness"))
+    }
+
+    @Test("a failing first install is uninstalled")
+    func failedFirstInstallIsUninstalled() async throws {
+        let harness = try DeployHarness()
+        defer { harness.close() }
+
+        let result = await harness.deploy(
+            harness.request("fluentbit", values: ["image": ["tag": "fail-readiness"]]), within: .seconds(10))
+
+        #expect(result.remediation == RemediationRecord(.uninstall, error: nil))
+        #expect(result.release == nil)
+        #expect(try await harness.history(harness.release(of: "fluentbit")).isEmpty)
+    }
+
+    @Test("an install left pending by a killed helm is uninstalled, then installed again")
+    func killedInstallIsRecovered() async throws {
+        let harness = try DeployHarness(readyAfter: 10)
+        defer { harness.close() }
+        let release = harness.release(of: "nginx")
+
+        let helm = try harness.startRawHelm("nginx", version: "1.0.0")
+        try await harness.waitFor(.pendingInstall, of: release)
+        kill(helm.processIdentifier, SIGKILL)
+        helm.waitUntilExit()
+
+        let result = await harness.deploy(harness.request("nginx"))
+        #expect(result.recovery == RemediationRecord(.uninstall, error: nil))
+        #expect(result.outcome == .succeeded)
+        #expect(try await harness.history(release).last?.status == .deployed)
+    }
+
+    @Test("an upgrade left pending by a killed helm is rolled back before the next apply")
+    func killedUpgradeIsRecovered() async throws {
+        let harness = try DeployHarness(readyAfter: 10)
+        defer { harness.close() }
+        let release = harness.release(of: "prometheus")
+        #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
+
+        let helm = try harness.startRawHelm("prometheus", version: "1.1.0")
+        try await harness.waitFor(.pendingUpgrade, of: release)
+        kill(helm.processIdentifier, SIGKILL)
+        helm.waitUntilExit()
+
+        let result = await harness.deploy(harness.request("prometheus", version: "1.1.0"))
+        #expect(result.recovery == RemediationRecord(.rollback(toRevision: 1), error: nil))
+        #expect(result.outcome == .succeeded)
+        #expect(result.release?.chart == "prometheus-1.1.0")
+    }
+
+    @Test("a cancelled apply stops helm and leaves no pending release")
+    func cancelledApplyStopsHelm() async throws {
+        let started = Mutex<[pid_t]>([])
+        let harness = try DeployHarness(readyAfter: 60) { pid in started.withLock { $0.append(pid) } }
+        defer { harness.close() }
+        let release = harness.release(of: "prometheus")
+
+        let deployment = Task { await harness.deploy(harness.request("prometheus"), within: .seconds(120)) }
+        try await harness.waitFor(.pendingInstall, of: release)
+        deployment.cancel()
+        let result = await deployment.value
+
+        #expect(result.outcome == .cancelled)
+        #expect(result.remediation == RemediationRecord(.uninstall, error: nil))
+        for pid in started.withLock({ $0 }) {
+            #expect(kill(pid, 0) == -1 && errno == ESRCH, "helm process \(pid) still exists")
+        }
+        #expect(try await harness.history(release).isEmpty)
+    }
+
+    @Test("a missing chart version is a clear failure that names the version")
+    func missingChartVersion() async throws {
+        let harness = try DeployHarness()
+        defer { harness.close() }
+
+        let result = await harness.deploy(harness.request("prometheus", version: "9.9.9"))
+
+        guard case .failed(let error) = result.outcome else {
+            Issue.record("expected a failure, got \(result.outcome)")
+            return
+        }
+        #expect(error.kind == .chartNotFound)
+        #expect(error.message.contains("prometheus version 9.9.9 not found"))
+    }
+
+    @Test("charts come from a Helm repository when no chart directory is configured")
+    func repositoryCharts() async throws {
+        let harness = try DeployHarness(chartDirectory: nil)
+        defer { harness.close() }
+
+        let result = await harness.deploy(harness.request("prometheus", version: "1.1.0"))
+
+        #expect(result.outcome == .succeeded)
+        #expect(result.release?.chart == "prometheus-1.1.0")
+    }
+}

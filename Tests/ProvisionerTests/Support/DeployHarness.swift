@@ -1,0 +1,96 @@
+import Foundation
+import Internal
+@testable import provisioner
+
+/// One emulator, one helm setup and a deployer over them, for deployment tests.
+struct DeployHarness {
+    let scratch: String
+    let emulator: KubeEmulator
+    let helm: HelmClient
+    let deployer: HelmDeployer
+    let catalog = ServiceCatalog.standard
+
+    init(
+        readyAfter: Int = 0, chartDirectory: String? = Testbed.charts, policy: RemediationPolicy = .rollback,
+        onHelmStart: (@Sendable (pid_t) -> Void)? = nil
+    ) throws {
+        scratch = try Testbed.makeScratchDirectory()
+        emulator = try KubeEmulator.start(readyAfter: readyAfter, scratch: scratch)
+        helm = HelmClient(configuration: Testbed.helmConfiguration(scratch: scratch), logger: Testbed.logger)
+        var deployer = HelmDeployer(
+            releases: ReleaseManager(helm: helm, policy: policy, logger: Testbed.logger),
+            chartDirectory: chartDirectory, logger: Testbed.logger)
+        deployer.onHelmStart = onHelmStart
+        self.deployer = deployer
+    }
+
+    func request(
+        _ service: ServiceName, _ action: DeploymentAction = .apply, version: String? = "1.0.0",
+        values: JSONValue? = nil, dns: DNSConfig? = nil
+    ) -> DeploymentRequest {
+        DeploymentRequest(
+            clusterID: "cluster1", service: service, action: action,
+            chart: version.map { ChartRequest(version: $0) }, values: values,
+            kubeconfig: emulator.kubeconfig, dns: dns)
+    }
+
+    func deploy(_ request: DeploymentRequest, within timeout: Duration = .seconds(60)) async -> ReleaseResult {
+        await deployer.run(request, service: catalog[request.service]!, deadline: .now + timeout)
+    }
+
+    func release(of service: ServiceName) -> ReleaseRef { catalog[service]!.release }
+
+    /// The release's revisions as helm reports them; empty when it does not exist.
+    func history(_ release: ReleaseRef) async throws -> [ReleaseRevision] {
+        let arguments = HelmArguments.history(release, max: 50)
+        let result = try await helm.run(arguments, kubeconfig: emulator.kubeconfigPath, deadline: .now + .seconds(30))
+        if result.stderr.contains("release: not found") { return [] }
+        try helm.check(result, arguments: arguments)
+        return try JSONDecoder().decode([ReleaseRevision].self, from: Data(result.stdout.utf8))
+    }
+
+    /// The user-supplied values of the release's current revision.
+    func values(_ release: ReleaseRef) async throws -> String {
+        let arguments = HelmArguments.getValues(release)
+        let result = try await helm.run(arguments, kubeconfig: emulator.kubeconfigPath, deadline: .now + .seconds(30))
+        try helm.check(result, arguments: arguments)
+        return result.stdout
+    }
+
+    /// Polls until the release's latest revision has `status` (e.g. pending-install).
+    func waitFor(_ status: ReleaseStatus, of release: ReleaseRef, timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await history(release).last?.status == status { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw HarnessTimeout(message: "\(release) never reached \(status)")
+    }
+
+    /// Starts a raw `helm upgrade --install --wait` outside the provisioner, to be killed by the test.
+    func startRawHelm(_ service: ServiceName, version: String, values: [String] = []) throws -> Process {
+        let release = release(of: service)
+        let chart = try ChartLocator(chartDirectory: Testbed.charts).locate(catalog[service]!.chart, version: version)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Testbed.helm)
+        process.arguments = [
+            "upgrade", "--install", release.name, chart.reference, "--namespace", release.namespace,
+            "--create-namespace", "--wait", "--timeout", "120s", "--kubeconfig", emulator.kubeconfigPath,
+        ] + values.flatMap { ["--set", $0] }
+        process.environment = ProcessInfo.processInfo.environment.merging(helm.configuration.environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    func close() {
+        emulator.stop()
+        try? FileManager.default.removeItem(atPath: scratch)
+    }
+
+    struct HarnessTimeout: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+}

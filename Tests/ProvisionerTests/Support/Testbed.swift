@@ -1,0 +1,114 @@
+import Foundation
+import Internal
+import Logging
+
+/// The repository's testbed: real Helm v4 behind `testbed/bin/helm`, and a loopback Kubernetes API
+/// emulator. Paths are found from this file, so `swift test` works from any directory.
+enum Testbed {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static let root = "\(repositoryRoot)/testbed"
+    static let charts = "\(root)/charts"
+    static let helm = "\(root)/bin/helm"
+
+    /// The testbed's Python environment, made by its idempotent `setup` on first use.
+    static let home: String = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(root)/setup")
+        var environment = ProcessInfo.processInfo.environment
+        environment["TESTBED_HOME"] = environment["TESTBED_HOME"] ?? "\(repositoryRoot)/.testbed"
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        try! process.run()
+        let path = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        precondition(process.terminationStatus == 0, "testbed/setup failed")
+        return path.trimmingCharacters(in: .whitespacesAndNewlines)
+    }()
+
+    /// Helm configured for the testbed, with its own repository config and cache under `scratch`.
+    static func helmConfiguration(scratch: String, gracePeriod: Duration = .seconds(3)) -> HelmConfiguration {
+        HelmConfiguration(
+            executable: helm,
+            environment: [
+                "TESTBED_HOME": home,
+                "HELM_CONFIG_HOME": "\(scratch)/helm-config",
+                "HELM_CACHE_HOME": "\(scratch)/helm-cache",
+                "HELM_DATA_HOME": "\(scratch)/helm-data",
+            ],
+            gracePeriod: gracePeriod,
+            cleanupTimeout: .seconds(60),
+            workDirectory: scratch)
+    }
+
+    static func makeScratchDirectory() throws -> String {
+        let path = "\(NSTemporaryDirectory())provisioner-test-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }
+}
+
+/// A running `testbed/kube-emulator` on a free loopback port, stopped with `stop()`.
+final class KubeEmulator: Sendable {
+    let kubeconfigPath: String
+    let kubeconfig: String
+    let url: String
+    private let process: Process
+
+    private init(process: Process, kubeconfigPath: String, url: String) throws {
+        self.process = process
+        self.kubeconfigPath = kubeconfigPath
+        self.url = url
+        self.kubeconfig = try String(contentsOfFile: kubeconfigPath, encoding: .utf8)
+    }
+
+    /// - Parameter readyAfter: seconds before workloads report ready, so in-flight states last.
+    static func start(readyAfter: Int = 0, scratch: String) throws -> KubeEmulator {
+        let kubeconfigPath = "\(scratch)/kubeconfig-\(UUID().uuidString.prefix(6))"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(Testbed.root)/kube-emulator")
+        process.arguments = ["--port", "0", "--kubeconfig", kubeconfigPath, "--ready-after", "\(readyAfter)"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["TESTBED_HOME"] = Testbed.home
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var buffer = Data()
+        let handle = output.fileHandleForReading
+        while true {
+            let chunk = handle.availableData
+            if chunk.isEmpty {
+                throw EmulatorFailure(message: "kube-emulator exited before READY: \(String(decoding: buffer, as: UTF8.self))")
+            }
+            buffer.append(chunk)
+            let text = String(decoding: buffer, as: UTF8.self)
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }) {
+                return try KubeEmulator(process: process, kubeconfigPath: kubeconfigPath, url: String(line.dropFirst(6)))
+            }
+        }
+    }
+
+    /// SIGKILL: the emulator keeps its state in memory only, and a child spawned from a dispatch
+    /// thread by Foundation's Process inherits that thread's blocked SIGTERM.
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    struct EmulatorFailure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+}
