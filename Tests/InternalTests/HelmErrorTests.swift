@@ -1,0 +1,55 @@
+import Testing
+@testable import Internal
+
+@Suite("Classifying helm's errors")
+struct HelmErrorTests {
+    func classify(_ stderr: String) -> HelmError {
+        HelmError.classify(command: "upgrade", stderr: stderr, status: .exited(1))
+    }
+
+    @Test("a pending release blocking an upgrade")
+    func operationInProgress() {
+        let error = classify("Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress\n")
+        #expect(error.kind == .operationInProgress)
+        #expect(error.message == "UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress")
+    }
+
+    @Test("a missing release, as status and uninstall report it")
+    func releaseNotFound() {
+        #expect(classify("Error: release: not found").kind == .releaseNotFound)
+        #expect(classify("Error: uninstall: Release not loaded: nginx: release: not found").kind == .releaseNotFound)
+    }
+
+    @Test("Helm 3's wait timeout")
+    func helm3Timeout() {
+        #expect(classify("Error: UPGRADE FAILED: timed out waiting for the condition").kind == .timedOut)
+    }
+
+    @Test("Helm 4's wait timeout, which continues on the next line")
+    func helm4Timeout() {
+        let error = classify("""
+            Error: UPGRADE FAILED: resource Deployment/m/p-server not ready. status: InProgress, message: Available: 0/1
+            context deadline exceeded
+            """)
+        #expect(error.kind == .timedOut)
+        #expect(error.message.hasSuffix("Available: 0/1: context deadline exceeded"))
+    }
+
+    @Test("a chart version that does not exist")
+    func chartNotFound() {
+        #expect(classify(#"Error: chart "prometheus" version "9.9.9" not found in https://x repository"#).kind == .chartNotFound)
+        #expect(classify(#"Error: INSTALLATION FAILED: chart "x" version "1" not found"#).kind == .chartNotFound)
+    }
+
+    @Test("warnings before the error are not the message")
+    func warningsAreSkipped() {
+        let error = classify("WARNING: Kubernetes configuration file is group-readable\nError: something broke\n")
+        #expect(error.message == "something broke")
+        #expect(error.kind == .failed)
+    }
+
+    @Test("no output at all still says how helm ended")
+    func silentFailure() {
+        #expect(HelmError.classify(command: "status", stderr: "", status: .signaled(9)).message == "helm exited with killed by signal 9")
+    }
+}
