@@ -1,0 +1,49 @@
+# Build, test and run the provisioner and cloud binaries. Targets install their own prerequisites.
+SWIFT ?= swift
+export TESTBED_HOME ?= $(CURDIR)/.testbed
+RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
+
+.PHONY: build cloud provisioner test check-linkage run clean deps testbed
+
+## build: both binaries, release mode, copied to ./bin/
+build: deps
+	$(SWIFT) build -c release --product provisioner
+	$(SWIFT) build -c release --product cloud
+	@mkdir -p bin && cp "$(RELEASE_BIN)/provisioner" "$(RELEASE_BIN)/cloud" bin/
+	@echo "built bin/provisioner and bin/cloud"
+
+## cloud: only the cloud binary
+cloud: deps
+	$(SWIFT) build -c release --product cloud
+	@mkdir -p bin && cp "$(RELEASE_BIN)/cloud" bin/
+
+## provisioner: only the provisioner binary
+provisioner: deps
+	$(SWIFT) build -c release --product provisioner
+	@mkdir -p bin && cp "$(RELEASE_BIN)/provisioner" bin/
+
+## test: every test, against the testbed (real Helm, emulated Kubernetes)
+test: deps testbed
+	$(SWIFT) build --build-tests
+	@$(MAKE) --no-print-directory check-linkage BIN=$$($(SWIFT) build --show-bin-path)
+	$(SWIFT) test --skip-build
+
+## check-linkage: the provisioner is stateless and must never link libsqlite3
+check-linkage:
+	@if ldd "$(BIN)/provisioner" | grep -q sqlite; then \
+		echo "check-linkage: $(BIN)/provisioner links libsqlite3" >&2; exit 1; \
+	else echo "check-linkage: provisioner does not link libsqlite3"; fi
+
+## run: build and start the stack locally (see README)
+run: build testbed
+	./scripts/run-local
+
+## clean: remove build output
+clean:
+	rm -rf .build bin
+
+deps:
+	@./scripts/install-deps
+
+testbed: deps
+	@testbed/setup >/dev/null
