@@ -18,12 +18,20 @@ final class HelmSession: Sendable {
 
     var transcript: [String] { lines.withLock { $0 } }
 
-    /// Runs a command against the cluster and returns its standard output, or throws a classified error.
-    func run(_ arguments: [String], deadline: ContinuousClock.Instant) async throws(HelmError) -> String {
+    /// Runs a command against the cluster and returns its standard output, or throws a classified
+    /// error. A failure of an `expected` kind is noted in the transcript in one line, not as an error.
+    func run(
+        _ arguments: [String], deadline: ContinuousClock.Instant, expected: Set<HelmError.Kind> = []
+    ) async throws(HelmError) -> String {
         let result = try await client.run(arguments, kubeconfig: kubeconfig, deadline: deadline, onStart: onStart)
-        record(arguments, result)
-        try client.check(result, arguments: arguments)
-        return result.stdout
+        do {
+            try client.check(result, arguments: arguments)
+            record(arguments, result, error: nil, expected: false)
+            return result.stdout
+        } catch {
+            record(arguments, result, error: error, expected: expected.contains(error.kind))
+            throw error
+        }
     }
 
     /// The release's revisions, oldest first; empty when the release does not exist.
@@ -31,7 +39,7 @@ final class HelmSession: Sendable {
         let arguments = HelmArguments.history(release, max: client.configuration.historyMax + 10)
         let output: String
         do {
-            output = try await run(arguments, deadline: .now + client.configuration.commandTimeout)
+            output = try await run(arguments, deadline: .now + client.configuration.commandTimeout, expected: [.releaseNotFound])
         } catch where error.kind == .releaseNotFound {
             return []
         }
@@ -56,7 +64,8 @@ final class HelmSession: Sendable {
                     deadline: deadline)
             case .uninstall:
                 do {
-                    _ = try await run(HelmArguments.uninstall(release, timeout: timeout), deadline: deadline)
+                    _ = try await run(
+                        HelmArguments.uninstall(release, timeout: timeout), deadline: deadline, expected: [.releaseNotFound])
                 } catch where error.kind == .releaseNotFound {}
             }
             return RemediationRecord(action, error: nil)
@@ -65,12 +74,20 @@ final class HelmSession: Sendable {
         }
     }
 
-    private func record(_ arguments: [String], _ result: ProcessResult) {
-        let summary = "helm \(arguments.prefix(3).joined(separator: " ")): \(result.status), \(String(format: "%.1fs", result.duration.seconds))"
-        let stderr = result.stderr.split(whereSeparator: \.isNewline).suffix(20).map(String.init)
+    /// One summary line per command, then what helm printed on stderr when it matters: warnings
+    /// of a command that worked, the tail of one that failed.
+    private func record(_ arguments: [String], _ result: ProcessResult, error: HelmError?, expected: Bool) {
+        let name = "helm \(HelmClient.commandName(arguments)) \(arguments.dropFirst(HelmClient.commandName(arguments).split(separator: " ").count).first(where: { !$0.hasPrefix("-") }) ?? "")"
+        let took = String(format: "%.1fs", result.duration.seconds)
+        let outcome = switch (error, expected) {
+        case (nil, _): "ok in \(took)"
+        case (let error?, true): error.message
+        case (let error?, false): "failed after \(took): \(error.message)"
+        }
+        let stderr = expected ? [] : result.stderr.split(whereSeparator: \.isNewline).suffix(20).map(String.init)
         lines.withLock { lines in
-            lines.append(summary)
-            lines.append(contentsOf: stderr)
+            lines.append("\(name): \(outcome)")
+            lines.append(contentsOf: stderr.filter { !$0.hasPrefix("Error: ") })
             if lines.count > Self.transcriptLimit { lines.removeFirst(lines.count - Self.transcriptLimit) }
         }
     }

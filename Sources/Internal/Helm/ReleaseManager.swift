@@ -56,7 +56,7 @@ public struct ReleaseManager: Sendable {
                     do {
                         _ = try await session.run(
                             HelmArguments.uninstall(release, timeout: HelmTimeout.forHelm(until: deadline)),
-                            deadline: deadline)
+                            deadline: deadline, expected: [.releaseNotFound])
                     } catch let error as HelmError where error.kind == .releaseNotFound {}
                 }
                 return ReleaseResult(outcome: .succeeded, recovery: recovery)

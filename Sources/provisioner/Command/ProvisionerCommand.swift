@@ -1,16 +1,97 @@
 import ArgumentParser
+import Foundation
 import Internal
+import Logging
 
 @main
 struct ProvisionerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provisioner",
         abstract: "Deploys third-party services (Prometheus, Fluent Bit, NGINX) onto Kubernetes clusters with Helm.",
+        discussion: """
+            A stateless REST service: POST /api/deployments queues a deployment, GET /api/deployment/{id} \
+            reports it, DELETE /api/deployment/{id} terminates it. Run as many copies as you like.
+            Every option can also be set through the environment variable named in its help; a flag wins.
+            SIGTERM drains: /readyz turns 503, new deployments are refused, running ones get \
+            --drain-timeout to finish and are then stopped cleanly.
+            """,
         version: BuildInfo.version)
 
+    @Option(help: "Address to listen on, HOST:PORT; port 0 picks a free one. (PROVISIONER_LISTEN)")
+    var listen = environment("PROVISIONER_LISTEN") ?? "127.0.0.1:8076"
+
+    @Option(help: "The helm executable: a path, or a name looked up on PATH. (PROVISIONER_HELM)")
+    var helm = environment("PROVISIONER_HELM") ?? "helm"
+
+    @Option(help: "Local chart directory for air-gapped sites, searched for CHART-VERSION.tgz, CHART-VERSION/ or CHART/. (PROVISIONER_CHART_DIR)")
+    var chartDir: String? = environment("PROVISIONER_CHART_DIR")
+
+    @Option(help: "Deployments running at once. (PROVISIONER_MAX_CONCURRENT)")
+    var maxConcurrent = environment("PROVISIONER_MAX_CONCURRENT").flatMap { Int($0) } ?? 4
+
+    @Option(help: "Deadline of a deployment that sets no TimeoutSeconds, e.g. 10m. (PROVISIONER_DEFAULT_TIMEOUT)")
+    var defaultTimeout = environment("PROVISIONER_DEFAULT_TIMEOUT") ?? "10m"
+
+    @Option(help: "How long finished deployments stay queryable. (PROVISIONER_RETENTION)")
+    var retention = environment("PROVISIONER_RETENTION") ?? "1h"
+
+    @Option(help: "How many finished deployments stay queryable at most. (PROVISIONER_RETENTION_COUNT)")
+    var retentionCount = environment("PROVISIONER_RETENTION_COUNT").flatMap { Int($0) } ?? 10_000
+
+    @Option(help: "On SIGTERM, how long running deployments may go on before they are stopped. (PROVISIONER_DRAIN_TIMEOUT)")
+    var drainTimeout = environment("PROVISIONER_DRAIN_TIMEOUT") ?? "5m"
+
+    @Option(help: "After a failed apply: rollback, uninstall or none. (PROVISIONER_REMEDIATION)")
+    var remediation = environment("PROVISIONER_REMEDIATION") ?? "rollback"
+
+    @Option(help: "Between SIGTERM and SIGKILL when a helm process is stopped. (PROVISIONER_HELM_GRACE_PERIOD)")
+    var helmGracePeriod = environment("PROVISIONER_HELM_GRACE_PERIOD") ?? "10s"
+
+    @Option(help: "text or json, one event per line on stderr. (PROVISIONER_LOG_FORMAT)")
+    var logFormat = environment("PROVISIONER_LOG_FORMAT") ?? "text"
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. (PROVISIONER_LOG_LEVEL)")
+    var logLevel = environment("PROVISIONER_LOG_LEVEL") ?? "info"
+
     func run() async throws {
-        for service in ServiceCatalog.standard.all {
-            print("\(service.name)\t\(service.chart.repositoryName)/\(service.chart.name)\t\(service.chart.defaultVersion)")
-        }
+        let configuration = try makeConfiguration()
+        let logger = StructuredLogHandler.logger(label: "provisioner", format: configuration.logFormat, level: configuration.logLevel)
+        try await ProvisionerServer(configuration: configuration, logger: logger).run()
     }
+
+    func makeConfiguration() throws -> ProvisionerConfiguration {
+        func duration(_ text: String, _ option: String) throws -> Duration {
+            do { return try GoDuration.parse(text) } catch { throw ValidationError("--\(option): \(error)") }
+        }
+        guard let address = BindAddressParser.parse(listen) else {
+            throw ValidationError("--listen: expected HOST:PORT, got \"\(listen)\"")
+        }
+        guard maxConcurrent >= 1 else { throw ValidationError("--max-concurrent must be at least 1") }
+        guard retentionCount >= 0 else { throw ValidationError("--retention-count must not be negative") }
+        guard let policy = RemediationPolicy(rawValue: remediation) else {
+            throw ValidationError("--remediation must be rollback, uninstall or none")
+        }
+        guard let format = StructuredLogHandler.Format(rawValue: logFormat) else {
+            throw ValidationError("--log-format must be text or json")
+        }
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical")
+        }
+        if let chartDir {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: chartDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--chart-dir: \(chartDir) is not a directory")
+            }
+        }
+        return ProvisionerConfiguration(
+            host: address.host, port: address.port, helm: helm, chartDirectory: chartDir,
+            maxConcurrent: maxConcurrent, defaultTimeout: try duration(defaultTimeout, "default-timeout"),
+            retention: try duration(retention, "retention"), retentionCount: retentionCount,
+            drainTimeout: try duration(drainTimeout, "drain-timeout"), remediation: policy,
+            helmGracePeriod: try duration(helmGracePeriod, "helm-grace-period"), logFormat: format, logLevel: level)
+    }
+}
+
+private func environment(_ name: String) -> String? {
+    ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
 }

@@ -84,6 +84,11 @@ struct DeployHarness {
         return process
     }
 
+    /// A real provisioner process using this harness's helm setup.
+    func startProvisioner(_ arguments: [String] = []) throws -> ProvisionerProcess {
+        try ProvisionerProcess.start(scratch: scratch, arguments: arguments)
+    }
+
     func close() {
         emulator.stop()
         try? FileManager.default.removeItem(atPath: scratch)

@@ -1,0 +1,63 @@
+/// Where a deployment is in its life on a provisioner.
+/// `queued` → `running` → `succeeded` | `failed`, or `cancelling` → `cancelled`.
+public enum DeploymentState: String, Codable, Sendable, CaseIterable {
+    case queued
+    case running
+    case succeeded
+    case failed
+    case cancelling
+    case cancelled
+
+    public var isFinal: Bool { self == .succeeded || self == .failed || self == .cancelled }
+}
+
+/// A deployment as the provisioner reports it. Never carries the kubeconfig.
+public struct DeploymentStatus: Codable, Sendable, Hashable {
+    public var id: String
+    public var clusterID: String
+    public var service: ServiceName
+    public var action: DeploymentAction
+    /// The chart actually used: the request's choice or the service's default.
+    public var chart: ChartRequest
+    public var state: DeploymentState
+    /// Milliseconds since the epoch; 0 when it has not happened yet, as in the Go code base.
+    public var createAt: Int64
+    public var startAt: Int64
+    public var endAt: Int64
+    public var error: String?
+    /// What was done to a release left pending by an earlier, interrupted operation.
+    public var recovery: RemediationRecord?
+    /// What was done after this deployment failed.
+    public var remediation: RemediationRecord?
+    public var release: ReleaseInfo?
+    /// The last lines of helm's output, secrets redacted.
+    public var log: [String]
+
+    public init(
+        id: String, clusterID: String, service: ServiceName, action: DeploymentAction, chart: ChartRequest,
+        state: DeploymentState, createAt: Int64, startAt: Int64 = 0, endAt: Int64 = 0, error: String? = nil,
+        recovery: RemediationRecord? = nil, remediation: RemediationRecord? = nil, release: ReleaseInfo? = nil,
+        log: [String] = []
+    ) {
+        self.id = id
+        self.clusterID = clusterID
+        self.service = service
+        self.action = action
+        self.chart = chart
+        self.state = state
+        self.createAt = createAt
+        self.startAt = startAt
+        self.endAt = endAt
+        self.error = error
+        self.recovery = recovery
+        self.remediation = remediation
+        self.release = release
+        self.log = log
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "ID", clusterID = "ClusterID", service = "Service", action = "Action", chart = "Chart"
+        case state = "State", createAt = "CreateAt", startAt = "StartAt", endAt = "EndAt", error = "Error"
+        case recovery = "Recovery", remediation = "Remediation", release = "Release", log = "Log"
+    }
+}

@@ -1,0 +1,103 @@
+import Hummingbird
+import Internal
+
+/// The deployment API: queue, inspect, list and terminate deployments, and list the services.
+struct DeploymentRoutes: Sendable {
+    let queue: JobQueue
+    let validator: DeploymentValidator
+    let catalog: ServiceCatalog
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.post("/api/deployments", use: create)
+        router.get("/api/deployments", use: list)
+        router.get("/api/deployment/:id", use: get)
+        router.delete("/api/deployment/:id", use: cancel)
+        router.get("/api/services", use: services)
+    }
+
+    @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let body = try await JSONRequest.decode(DeploymentRequest.self, from: request)
+        let job = try validator.job(for: body)
+        let submitted: (status: DeploymentStatus, created: Bool)
+        do {
+            submitted = try await queue.submit(job)
+        } catch {
+            throw error.apiError
+        }
+        return try JSONResponse.make(submitted.created ? .accepted : .ok, submitted.status)
+    }
+
+    @Sendable func get(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let status = await queue.status(of: id) else { throw APIError.notFound("deployment \(id) not found") }
+        return try JSONResponse.make(.ok, status)
+    }
+
+    @Sendable func list(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var state: DeploymentState?
+        if let text = query.get("state") {
+            guard let parsed = DeploymentState(rawValue: text) else {
+                let known = DeploymentState.allCases.map(\.rawValue).joined(separator: ", ")
+                throw APIError.badRequest("unknown state \"\(text)\"; one of \(known)", field: "state")
+            }
+            state = parsed
+        }
+        let statuses = await queue.list(state: state, cluster: query.get("cluster"), service: query.get("service").map { ServiceName(String($0)) })
+        return try JSONResponse.make(.ok, statuses)
+    }
+
+    @Sendable func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let status: DeploymentStatus
+        do {
+            status = try await queue.cancel(id)
+        } catch {
+            throw error.apiError
+        }
+        return try JSONResponse.make(.ok, status)
+    }
+
+    @Sendable func services(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try JSONResponse.make(.ok, catalog.all.map(ServiceDescription.init))
+    }
+}
+
+extension JobQueue.Failure {
+    var apiError: APIError {
+        switch self {
+        case .conflict(let id):
+            APIError.conflict("deployment \(id) exists with a different request")
+        case .notFound(let id):
+            APIError.notFound("deployment \(id) not found")
+        case .alreadyFinished(let id, let state):
+            APIError.conflict("deployment \(id) already finished (\(state.rawValue))")
+        case .draining:
+            APIError(.serviceUnavailable, "provisioner is shutting down; send the deployment to another instance")
+        }
+    }
+}
+
+/// What `GET /api/services` says about a service.
+struct ServiceDescription: Codable, Sendable {
+    var name: ServiceName
+    var chart: String
+    var repository: String
+    var defaultVersion: String
+    var namespace: String
+    var release: String
+
+    init(_ service: any ThirdPartyService) {
+        name = service.name
+        chart = service.chart.name
+        repository = service.chart.repositoryURL
+        defaultVersion = service.chart.defaultVersion
+        namespace = service.release.namespace
+        release = service.release.name
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name = "Name", chart = "Chart", repository = "Repository", defaultVersion = "DefaultVersion"
+        case namespace = "Namespace", release = "Release"
+    }
+}

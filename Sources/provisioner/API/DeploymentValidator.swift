@@ -1,0 +1,55 @@
+import Foundation
+import Internal
+
+/// Turns a decoded request into a job, or a 400 that names the field at fault.
+struct DeploymentValidator: Sendable {
+    let catalog: ServiceCatalog
+    let defaultTimeout: Duration
+
+    static let timeoutRange = 1...3600
+
+    func job(for request: DeploymentRequest, now: Date = Date()) throws(APIError) -> Job {
+        var request = request
+        if let id = request.id, !ID.isValid(id) {
+            throw .badRequest("ID may hold only letters, digits, '.', '_' and '-' (at most 64)", field: "ID")
+        }
+        guard ID.isValid(request.clusterID) else {
+            throw .badRequest("ClusterID must be 1 to 64 letters, digits, '.', '_' or '-'", field: "ClusterID")
+        }
+        guard let service = catalog[request.service] else {
+            let known = catalog.names.map(\.rawValue).joined(separator: ", ")
+            throw .badRequest("unknown service \"\(request.service)\"; known services: \(known)", field: "Service")
+        }
+        if let version = request.chart?.version, !ChartVersion.isValid(version) {
+            throw .badRequest("Chart.Version \"\(version)\" is not a chart version (e.g. 1.2.3)", field: "Chart.Version")
+        }
+        if let repository = request.chart?.repository {
+            guard let url = URL(string: repository), ["http", "https", "oci", "file"].contains(url.scheme ?? "") else {
+                throw .badRequest("Chart.Repository must be an http(s) URL", field: "Chart.Repository")
+            }
+        }
+        if let values = request.values, values.objectValue == nil {
+            throw .badRequest("Values must be a JSON object", field: "Values")
+        }
+        if let seconds = request.timeoutSeconds, !Self.timeoutRange.contains(seconds) {
+            throw .badRequest("TimeoutSeconds must be between 1 and 3600", field: "TimeoutSeconds")
+        }
+        let kubeconfig: Kubeconfig
+        do {
+            kubeconfig = try Kubeconfig(parsing: request.kubeconfig)
+        } catch {
+            throw .badRequest(error.reason, field: "Kubeconfig")
+        }
+        let id = request.id ?? ID.make()
+        request.id = id
+        let chart = ChartRequest(
+            version: request.chart?.version ?? service.chart.defaultVersion,
+            repository: request.chart?.repository ?? service.chart.repositoryURL)
+        return Job(
+            request: request,
+            status: DeploymentStatus(queued: request, id: id, chart: chart, now: now),
+            releaseKey: ReleaseKey(server: kubeconfig.server, release: service.release),
+            timeout: request.timeoutSeconds.map { .seconds($0) } ?? defaultTimeout,
+            redactor: Redactor(secrets: kubeconfig.secrets))
+    }
+}

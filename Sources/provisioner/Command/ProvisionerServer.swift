@@ -1,0 +1,65 @@
+import Hummingbird
+import Internal
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Wires the configuration into a running server and owns its shutdown: on SIGTERM or SIGINT it
+/// drains (readiness 503, new work refused, running work finished or stopped cleanly), then stops
+/// serving and returns, so the process exits 0.
+struct ProvisionerServer {
+    let configuration: ProvisionerConfiguration
+    let logger: Logger
+
+    func run() async throws {
+        let metrics = ProvisionerMetrics()
+        let catalog = ServiceCatalog.standard
+        let helm = HelmClient(
+            configuration: HelmConfiguration(executable: configuration.helm, gracePeriod: configuration.helmGracePeriod),
+            logger: logger)
+        let deployer = HelmDeployer(
+            releases: ReleaseManager(helm: helm, policy: configuration.remediation, logger: logger),
+            chartDirectory: configuration.chartDirectory, logger: logger)
+        let queue = JobQueue(
+            configuration: .init(
+                maxConcurrent: configuration.maxConcurrent, retention: configuration.retention,
+                retentionCount: configuration.retentionCount),
+            deployer: deployer, catalog: catalog, metrics: metrics, logger: logger)
+        let lifecycle = Lifecycle()
+
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: JSONErrorMiddleware())
+        DeploymentRoutes(
+            queue: queue, validator: DeploymentValidator(catalog: catalog, defaultTimeout: configuration.defaultTimeout),
+            catalog: catalog
+        ).add(to: router)
+        HealthRoutes(lifecycle: lifecycle, metrics: metrics.registry).add(to: router)
+
+        let logger = self.logger
+        let host = configuration.host
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "provisioner"),
+            onServerRunning: { channel in
+                logger.notice("provisioner listening", metadata: [
+                    "address": "\(host):\(channel.localAddress?.port ?? 0)", "version": "\(BuildInfo.version)",
+                ])
+            },
+            logger: logger)
+        let services = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: logger))
+        let drainTimeout = configuration.drainTimeout
+
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await services.run() }
+            group.addTask {
+                let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+                guard let signal = await signals.first(where: { _ in true }) else { return }
+                logger.notice("draining", metadata: ["signal": "\(signal)", "drain_timeout": "\(GoDuration.format(drainTimeout))"])
+                lifecycle.startDraining()
+                await queue.drain(timeout: drainTimeout)
+                logger.notice("drained; stopping")
+                await services.triggerGracefulShutdown()
+            }
+        }
+    }
+}

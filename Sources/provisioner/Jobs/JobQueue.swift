@@ -1,0 +1,182 @@
+import Foundation
+import Internal
+import Logging
+
+/// Holds this instance's deployments: FIFO, at most `maxConcurrent` running, and at most one
+/// operation per release at a time (a later request for a busy release waits, without holding up
+/// requests behind it for other releases). Finished deployments stay queryable for a while.
+///
+/// Each running job is its own task so it can be cancelled on its own; `drain` waits for them all.
+actor JobQueue {
+    struct Configuration: Sendable {
+        var maxConcurrent: Int
+        /// Finished deployments are forgotten after this long...
+        var retention: Duration
+        /// ...or once this many newer ones have finished.
+        var retentionCount: Int
+    }
+
+    enum Failure: Error, Equatable {
+        case conflict(id: String)
+        case notFound(id: String)
+        case alreadyFinished(id: String, state: DeploymentState)
+        case draining
+    }
+
+    private let configuration: Configuration
+    private let deployer: any Deployer
+    private let catalog: ServiceCatalog
+    private let metrics: ProvisionerMetrics
+    private let logger: Logger
+
+    private var jobs: [String: Job] = [:]
+    private var waiting: [String] = []
+    private var busyReleases: Set<ReleaseKey> = []
+    private var running: [String: Task<Void, Never>] = [:]
+    private var finished: [(id: String, at: ContinuousClock.Instant)] = []
+    private var draining = false
+
+    init(configuration: Configuration, deployer: any Deployer, catalog: ServiceCatalog, metrics: ProvisionerMetrics, logger: Logger) {
+        self.configuration = configuration
+        self.deployer = deployer
+        self.catalog = catalog
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Queues `job`, or returns the deployment already queued under its ID when the request is the
+    /// same (a retried POST). The `Bool` says whether the job is new.
+    func submit(_ job: Job) throws(Failure) -> (DeploymentStatus, created: Bool) {
+        if let existing = jobs[job.status.id] {
+            guard existing.request == job.request else { throw .conflict(id: job.status.id) }
+            return (existing.status, false)
+        }
+        guard !draining else { throw .draining }
+        jobs[job.status.id] = job
+        waiting.append(job.status.id)
+        metrics.queued(job.status)
+        log(job.status, "deployment queued")
+        startEligible()
+        return (jobs[job.status.id]!.status, true)
+    }
+
+    func status(of id: String) -> DeploymentStatus? {
+        pruneFinished()
+        return jobs[id]?.status
+    }
+
+    func list(state: DeploymentState?, cluster: String?, service: ServiceName?) -> [DeploymentStatus] {
+        pruneFinished()
+        return jobs.values.map(\.status)
+            .filter { (state == nil || $0.state == state) && (cluster == nil || $0.clusterID == cluster) && (service == nil || $0.service == service) }
+            .sorted { ($0.createAt, $0.id) < ($1.createAt, $1.id) }
+    }
+
+    /// Queued: cancelled at once. Running: helm is stopped and the release cleaned up; the state is
+    /// `cancelling` until that is done. Finished: refused.
+    func cancel(_ id: String, reason: String = "cancelled by request") throws(Failure) -> DeploymentStatus {
+        guard var job = jobs[id] else { throw .notFound(id: id) }
+        switch job.status.state {
+        case .queued:
+            waiting.removeAll { $0 == id }
+            job.status.state = .cancelled
+            job.status.error = reason
+            job.status.endAt = Date().millisecondsSince1970
+            jobs[id] = job
+            recordFinished(job.status)
+        case .running:
+            job.status.state = .cancelling
+            job.status.error = reason
+            jobs[id] = job
+            running[id]?.cancel()
+            log(job.status, "deployment cancelling")
+        case .cancelling:
+            break
+        case .succeeded, .failed, .cancelled:
+            throw .alreadyFinished(id: id, state: job.status.state)
+        }
+        return job.status
+    }
+
+    /// Stops taking work, gives up queued deployments, lets running ones finish for up to
+    /// `timeout`, then cancels them and waits until their releases are cleaned up.
+    func drain(timeout: Duration) async {
+        draining = true
+        for id in waiting { _ = try? cancel(id, reason: "provisioner shut down before the deployment started") }
+        let deadline = ContinuousClock.now + timeout
+        while !running.isEmpty, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        for id in running.keys { _ = try? cancel(id, reason: "provisioner shut down during the deployment") }
+        while !running.isEmpty {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Starts waiting jobs, oldest first, while slots are free and their release is not busy.
+    private func startEligible() {
+        var index = 0
+        while running.count < configuration.maxConcurrent, index < waiting.count {
+            let id = waiting[index]
+            guard let job = jobs[id], !busyReleases.contains(job.releaseKey) else {
+                index += 1
+                continue
+            }
+            waiting.remove(at: index)
+            start(job)
+        }
+        metrics.queueDepth(waiting.count, inFlight: running.count)
+    }
+
+    private func start(_ job: Job) {
+        let id = job.status.id
+        var status = job.status
+        status.state = .running
+        status.startAt = Date().millisecondsSince1970
+        jobs[id]?.status = status
+        busyReleases.insert(job.releaseKey)
+        log(status, "deployment running")
+        let deployer = self.deployer
+        let service = catalog[job.request.service]!
+        let deadline = ContinuousClock.now + job.timeout
+        running[id] = Task {
+            let result = await deployer.run(job.request, service: service, deadline: deadline)
+            self.finish(id, with: result)
+        }
+    }
+
+    private func finish(_ id: String, with result: ReleaseResult) {
+        guard var job = jobs[id] else { return }
+        job.status.finish(with: result, redactor: job.redactor, timeout: job.timeout, now: Date())
+        jobs[id] = job
+        running[id] = nil
+        busyReleases.remove(job.releaseKey)
+        recordFinished(job.status)
+        startEligible()
+    }
+
+    private func recordFinished(_ status: DeploymentStatus) {
+        finished.append((status.id, .now))
+        metrics.finished(status)
+        log(status, "deployment finished", level: status.state == .succeeded ? .info : .warning)
+        pruneFinished()
+    }
+
+    private func pruneFinished() {
+        let cutoff = ContinuousClock.now - configuration.retention
+        var drop = max(0, finished.count - configuration.retentionCount)
+        while drop < finished.count, finished[drop].at < cutoff { drop += 1 }
+        for entry in finished.prefix(drop) { jobs[entry.id] = nil }
+        finished.removeFirst(drop)
+    }
+
+    private func log(_ status: DeploymentStatus, _ message: Logger.Message, level: Logger.Level = .info) {
+        var metadata: Logger.Metadata = [
+            "deployment": "\(status.id)", "cluster": "\(status.clusterID)", "service": "\(status.service)",
+            "action": "\(status.action.rawValue)", "state": "\(status.state.rawValue)",
+        ]
+        if let error = status.error { metadata["error"] = "\(error)" }
+        if let remediation = status.remediation { metadata["remediation"] = "\(remediation.action)" }
+        logger.log(level: level, message, metadata: metadata)
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Internal
+import Synchronization
+
+/// The real `provisioner` binary, started on a free loopback port against the testbed.
+final class ProvisionerProcess: Sendable {
+    let baseURL: String
+    private let process: Process
+    private let logs: LogBuffer
+
+    /// The binaries sit next to the test bundle in the build directory.
+    static var binary: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("provisioner").path
+    }
+
+    private init(process: Process, baseURL: String, logs: LogBuffer) {
+        self.process = process
+        self.baseURL = baseURL
+        self.logs = logs
+    }
+
+    static func start(scratch: String, arguments: [String] = []) throws -> ProvisionerProcess {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "--listen", "127.0.0.1:0", "--log-format", "json", "--helm", Testbed.helm,
+            "--chart-dir", Testbed.charts, "--helm-grace-period", "3s",
+        ] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            Testbed.helmConfiguration(scratch: scratch).environment) { $1 }
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+
+        // Read the log until the listening line; keep reading in the background so the pipe never fills.
+        let logs = LogBuffer()
+        let handle = stderr.fileHandleForReading
+        let ready = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            var signalled = false
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                let text = String(decoding: chunk, as: UTF8.self)
+                logs.append(text)
+                if !signalled, let found = Self.listeningAddress(in: logs.text) {
+                    logs.address = found
+                    signalled = true
+                    ready.signal()
+                }
+            }
+            if !signalled { ready.signal() }
+        }
+        guard ready.wait(timeout: .now() + 30) == .success, let bound = logs.address else {
+            process.terminate()
+            throw StartFailure(log: logs.text)
+        }
+        return ProvisionerProcess(process: process, baseURL: "http://\(bound)", logs: logs)
+    }
+
+    private static func listeningAddress(in log: String) -> String? {
+        for line in log.split(separator: "\n") where line.contains("provisioner listening") {
+            if let data = line.data(using: .utf8),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
+            {
+                return object["address"]
+            }
+        }
+        return nil
+    }
+
+    var log: String { logs.text }
+
+    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Waits for the process to exit and returns its exit code.
+    func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else { throw StartFailure(log: "provisioner did not exit\n\(log)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return process.terminationStatus
+    }
+
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    final class LogBuffer: Sendable {
+        private let state = Mutex((text: "", address: String?.none))
+        var text: String { state.withLock { $0.text } }
+        var address: String? {
+            get { state.withLock { $0.address } }
+            set { state.withLock { $0.address = newValue } }
+        }
+        func append(_ more: String) { state.withLock { $0.text += more } }
+    }
+
+    struct StartFailure: Error, CustomStringConvertible {
+        var log: String
+        var description: String { "provisioner failed: \(log)" }
+    }
+
+    // MARK: HTTP
+
+    struct Reply: Sendable {
+        var status: Int
+        var body: Data
+        var text: String { String(decoding: body, as: UTF8.self) }
+
+        func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(type, from: body) }
+        var error: APIError.Body? { try? decode(APIError.Body.self) }
+    }
+
+    func request(_ method: String, _ path: String, body: Data? = nil) async throws -> Reply {
+        var request = URLRequest(url: URL(string: baseURL + path)!)
+        request.httpMethod = method
+        request.httpBody = body
+        request.timeoutInterval = 30
+        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return Reply(status: (response as! HTTPURLResponse).statusCode, body: data)
+    }
+
+    func post(_ request: DeploymentRequest) async throws -> Reply {
+        try await self.request("POST", "/api/deployments", body: try JSONEncoder().encode(request))
+    }
+
+    func deployment(_ id: String) async throws -> DeploymentStatus {
+        try await request("GET", "/api/deployment/\(id)").decode(DeploymentStatus.self)
+    }
+
+    /// Polls until the deployment's state satisfies `done`.
+    func waitFor(
+        _ id: String, timeout: Duration = .seconds(90), until done: (DeploymentState) -> Bool = { $0.isFinal }
+    ) async throws -> DeploymentStatus {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let status = try await deployment(id)
+            if done(status.state) { return status }
+            guard ContinuousClock.now < deadline else { throw StartFailure(log: "deployment \(id) stuck in \(status.state)") }
+            try await Task.sleep(for: .milliseconds(150))
+        }
+    }
+}
