@@ -43,6 +43,11 @@ public struct APIError: HTTPResponseError, Equatable {
     }
 }
 
+/// Domain errors that know which API error they are (e.g. a store's "not found").
+public protocol APIErrorConvertible: Error {
+    var apiError: APIError { get }
+}
+
 public enum JSONResponse {
     public static func make(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
@@ -66,6 +71,8 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return try error.response(from: request, context: context)
+        } catch let error as any APIErrorConvertible {
+            return try error.apiError.response(from: request, context: context)
         } catch let error as HTTPError {
             let message = error.status == .contentTooLarge ? "request body is larger than 1 MiB" : (error.body ?? error.status.reasonPhrase)
             return try APIError(error.status, message).response(from: request, context: context)

@@ -63,7 +63,7 @@ struct ProvisionerCommand: AsyncParsableCommand {
         func duration(_ text: String, _ option: String) throws -> Duration {
             do { return try GoDuration.parse(text) } catch { throw ValidationError("--\(option): \(error)") }
         }
-        guard let address = BindAddressParser.parse(listen) else {
+        guard let address = BindAddress(listen) else {
             throw ValidationError("--listen: expected HOST:PORT, got \"\(listen)\"")
         }
         guard maxConcurrent >= 1 else { throw ValidationError("--max-concurrent must be at least 1") }

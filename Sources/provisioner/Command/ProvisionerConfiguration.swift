@@ -17,15 +17,3 @@ struct ProvisionerConfiguration: Sendable {
     var logFormat: StructuredLogHandler.Format
     var logLevel: Logger.Level
 }
-
-enum BindAddressParser {
-    /// "127.0.0.1:8076", ":8076" (all interfaces), "[::1]:8076".
-    static func parse(_ text: String) -> (host: String, port: Int)? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-            (0...65535).contains(port)
-        else { return nil }
-        var host = String(text[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return (host.isEmpty ? "0.0.0.0" : host, port)
-    }
-}

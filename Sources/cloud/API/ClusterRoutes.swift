@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+import Internal
+
+/// Clusters: register, list, get, delete, their utilities, and provisioning them.
+struct ClusterRoutes: Sendable {
+    let store: any Store
+    let supervisor: Supervisor
+    let services: ServiceNames
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.post("/api/clusters", use: register)
+        router.get("/api/clusters", use: list)
+        router.get("/api/cluster/:id", use: get)
+        router.delete("/api/cluster/:id", use: delete)
+        router.get("/api/cluster/:id/utilities", use: utilities)
+        router.post("/api/cluster/:id/provision", use: provision)
+    }
+
+    struct RegisterRequest: Decodable {
+        var name: String
+        var kubeconfig: String
+        var dns: DNSConfig?
+        var labels: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case name = "Name", kubeconfig = "Kubeconfig", dns = "DNS", labels = "Labels"
+        }
+    }
+
+    @Sendable func register(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let body = try await JSONRequest.decode(RegisterRequest.self, from: request)
+        guard body.name.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._-]{0,62}/) != nil else {
+            throw APIError.badRequest("Name must be 1 to 63 letters, digits, '.', '_' or '-'", field: "Name")
+        }
+        do {
+            _ = try Kubeconfig(parsing: body.kubeconfig)
+        } catch {
+            throw APIError.badRequest(error.reason, field: "Kubeconfig")
+        }
+        let cluster = Cluster(
+            id: ID.make(), name: body.name, dns: body.dns, labels: body.labels ?? [], utilities: UtilityMetadata(),
+            createAt: Date().millisecondsSince1970)
+        try await store.createCluster(cluster, kubeconfig: body.kubeconfig)
+        return try JSONResponse.make(.ok, cluster)
+    }
+
+    @Sendable func list(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let paging = try Paging(request)
+        let clusters = try await store.clusters(
+            label: request.uri.queryParameters.get("label"), page: paging.page, perPage: paging.perPage)
+        return try JSONResponse.make(.ok, clusters)
+    }
+
+    @Sendable func get(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try JSONResponse.make(.ok, try await cluster(context))
+    }
+
+    @Sendable func delete(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        try await store.deleteCluster(id, at: Date().millisecondsSince1970)
+        return Response(status: .noContent)
+    }
+
+    @Sendable func utilities(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try JSONResponse.make(.ok, try await cluster(context).utilities)
+    }
+
+    struct ProvisionRequest: Decodable {
+        var utilityVersions: [String: UtilityVersion]?
+        enum CodingKeys: String, CodingKey { case utilityVersions = "utility-versions" }
+    }
+
+    /// Sets desired versions and creates one deployment per utility whose desired version differs
+    /// from the actual one, in dependency order.
+    @Sendable func provision(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let cluster = try await cluster(context)
+        let body = try await JSONRequest.decode(ProvisionRequest.self, from: request)
+        let wanted = body.utilityVersions ?? [:]
+        for (name, version) in wanted {
+            try services.validate(ServiceName(name), field: "utility-versions.\(name)")
+            guard ChartVersion.isValid(version.chart) else {
+                throw APIError.badRequest("\"\(version.chart)\" is not a chart version", field: "utility-versions.\(name).Chart")
+            }
+        }
+        let now = Date().millisecondsSince1970
+        var deployments: [Deployment] = []
+        for name in wanted.keys.sorted(by: Self.provisioningOrder) {
+            let version = wanted[name]!
+            if cluster.utilities.actualVersions[name] == .some(version) { continue }
+            let prerequisite = Self.prerequisites[name].flatMap { needed in deployments.first { $0.service.rawValue == needed } }
+            deployments.append(Deployment.requested(
+                clusterID: cluster.id, service: ServiceName(name), action: .apply,
+                chart: ChartRequest(version: version.chart), values: nil, timeoutSeconds: nil, now: now,
+                dependsOn: prerequisite?.id))
+        }
+        try await store.createDeployments(deployments, desiredVersions: (cluster.id, wanted.mapValues { Optional($0) }))
+        supervisor.wake()
+        return try JSONResponse.make(.accepted, deployments)
+    }
+
+    /// Prometheus's ingress and DNS name point at the NGINX controller, so it waits for nginx.
+    static let prerequisites = ["prometheus": "nginx"]
+
+    static func provisioningOrder(_ lhs: String, _ rhs: String) -> Bool {
+        let rank = ["nginx": 0, "fluentbit": 1, "prometheus": 2]
+        return (rank[lhs] ?? 1, lhs) < (rank[rhs] ?? 1, rhs)
+    }
+
+    private func cluster(_ context: BasicRequestContext) async throws -> Cluster {
+        let id = try context.parameters.require("id")
+        guard let cluster = try await store.cluster(id) else { throw APIError.notFound("cluster \(id) not found") }
+        return cluster
+    }
+}
+
+/// `page` and `per_page` query parameters, as the Go tool's API.
+struct Paging {
+    var page: Int
+    var perPage: Int
+
+    init(_ request: Request) throws {
+        let query = request.uri.queryParameters
+        guard let page = Int(query.get("page") ?? "0"), page >= 0 else {
+            throw APIError.badRequest("page must be a number from 0", field: "page")
+        }
+        guard let perPage = Int(query.get("per_page") ?? "100"), (1...1000).contains(perPage) else {
+            throw APIError.badRequest("per_page must be between 1 and 1000", field: "per_page")
+        }
+        self.page = page
+        self.perPage = perPage
+    }
+}
+
+extension Deployment {
+    static func requested(
+        clusterID: String, service: ServiceName, action: DeploymentAction, chart: ChartRequest?, values: JSONValue?,
+        timeoutSeconds: Int?, now: Int64, dependsOn: String? = nil
+    ) -> Deployment {
+        Deployment(
+            id: ID.make(), clusterID: clusterID, service: service, action: action, chart: chart, values: values,
+            timeoutSeconds: timeoutSeconds, state: .requested, attempts: 0, provisioner: nil,
+            provisionerDeploymentID: nil, error: nil, remediation: nil, release: nil, log: [], createAt: now,
+            updateAt: now, endAt: 0, nextAttemptAt: 0, lastSeenAt: 0, dependsOn: dependsOn)
+    }
+}

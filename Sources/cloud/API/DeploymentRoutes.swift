@@ -1,0 +1,119 @@
+import Foundation
+import Hummingbird
+import Internal
+
+/// Deployments: create, list, get, cancel; and the provisioners that run them.
+struct DeploymentRoutes: Sendable {
+    let store: any Store
+    let supervisor: Supervisor
+    let services: ServiceNames
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.post("/api/deployments", use: create)
+        router.get("/api/deployments", use: list)
+        router.get("/api/deployment/:id", use: get)
+        router.delete("/api/deployment/:id", use: cancel)
+        router.get("/api/provisioners", use: provisioners)
+    }
+
+    struct CreateRequest: Decodable {
+        var clusterID: String
+        var service: ServiceName
+        var action: DeploymentAction
+        var chart: ChartRequest?
+        var values: JSONValue?
+        var timeoutSeconds: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case clusterID = "ClusterID", service = "Service", action = "Action", chart = "Chart", values = "Values"
+            case timeoutSeconds = "TimeoutSeconds"
+        }
+    }
+
+    @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let body = try await JSONRequest.decode(CreateRequest.self, from: request)
+        guard try await store.cluster(body.clusterID) != nil else {
+            throw APIError.badRequest("cluster \(body.clusterID) not found", field: "ClusterID")
+        }
+        try services.validate(body.service, field: "Service")
+        if let version = body.chart?.version, !ChartVersion.isValid(version) {
+            throw APIError.badRequest("\"\(version)\" is not a chart version", field: "Chart.Version")
+        }
+        if let values = body.values, values.objectValue == nil {
+            throw APIError.badRequest("Values must be a JSON object", field: "Values")
+        }
+        if let seconds = body.timeoutSeconds, !(1...3600).contains(seconds) {
+            throw APIError.badRequest("TimeoutSeconds must be between 1 and 3600", field: "TimeoutSeconds")
+        }
+        let deployment = Deployment.requested(
+            clusterID: body.clusterID, service: body.service, action: body.action, chart: body.chart,
+            values: body.values, timeoutSeconds: body.timeoutSeconds, now: Date().millisecondsSince1970)
+        try await store.createDeployments([deployment], desiredVersions: nil)
+        supervisor.wake()
+        return try JSONResponse.make(.accepted, deployment)
+    }
+
+    @Sendable func list(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var filter = DeploymentFilter(cluster: query.get("cluster"), service: query.get("service").map { ServiceName(String($0)) })
+        if let state = query.get("state") {
+            guard let parsed = CloudDeploymentState(rawValue: state) else {
+                throw APIError.badRequest("unknown state \"\(state)\"", field: "state")
+            }
+            filter.state = parsed
+        }
+        let paging = try Paging(request)
+        return try JSONResponse.make(.ok, try await store.deployments(filter, page: paging.page, perPage: paging.perPage))
+    }
+
+    @Sendable func get(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let deployment = try await store.deployment(id) else { throw APIError.notFound("deployment \(id) not found") }
+        return try JSONResponse.make(.ok, deployment)
+    }
+
+    /// Not yet dispatched: cancelled at once. Held by a provisioner: `cancel-requested`, and the
+    /// supervisor forwards it. Finished: 409.
+    @Sendable func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let now = Date().millisecondsSince1970
+        let deployment = try await store.updateDeployment(id) { deployment in
+            switch deployment.state {
+            case .requested:
+                deployment.state = .cancelled
+                deployment.endAt = now
+            case .dispatched, .running:
+                deployment.state = .cancelRequested
+            case .cancelRequested:
+                break
+            case .succeeded, .failed, .cancelled:
+                throw APIError.conflict("deployment \(id) already finished (\(deployment.state.rawValue))")
+            }
+            deployment.updateAt = now
+        }
+        supervisor.wake()
+        return try JSONResponse.make(.ok, deployment)
+    }
+
+    @Sendable func provisioners(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let active = try await store.activeDeployments()
+        let inFlight = Dictionary(grouping: active.compactMap(\.provisioner), by: { $0 }).mapValues(\.count)
+        return try JSONResponse.make(.ok, supervisor.pool.instances(inFlight: inFlight))
+    }
+}
+
+/// Which service names exist: what the provisioners say they offer. Until one has answered, any
+/// well-formed name is accepted and the provisioner has the last word.
+struct ServiceNames: Sendable {
+    let pool: ProvisionerPool
+
+    func validate(_ name: ServiceName, field: String) throws {
+        guard name.rawValue.wholeMatch(of: /[a-z0-9][a-z0-9-]{0,62}/) != nil else {
+            throw APIError.badRequest("\"\(name)\" is not a service name", field: field)
+        }
+        if let known = pool.services, !known.contains(name) {
+            let list = known.map(\.rawValue).sorted().joined(separator: ", ")
+            throw APIError.badRequest("unknown service \"\(name)\"; known services: \(list)", field: field)
+        }
+    }
+}

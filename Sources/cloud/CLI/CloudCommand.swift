@@ -1,0 +1,29 @@
+import ArgumentParser
+import CSQLite
+import Foundation
+import Internal
+
+@main
+struct CloudCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cloud",
+        abstract: "Manage third-party services (Prometheus, Fluent Bit, NGINX) on a fleet of Kubernetes clusters.",
+        discussion: "Run `cloud server` to start the server; the other commands talk to it (--server, or CLOUD_SERVER).",
+        version: "\(BuildInfo.version) (sqlite \(String(cString: sqlite3_libversion())))",
+        subcommands: [ServerCommand.self, ClusterCommand.self, DeploymentCommand.self])
+}
+
+/// Options every client command takes.
+struct ClientOptions: ParsableArguments {
+    @Option(help: "The cloud server's URL. (CLOUD_SERVER)")
+    var server = ProcessInfo.processInfo.environment["CLOUD_SERVER"] ?? "http://localhost:8075"
+
+    @Option(help: "json (indented, as the Go tool) or table.")
+    var output: OutputFormat = .json
+
+    var client: CLIClient { CLIClient(server: server) }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case json, table
+}

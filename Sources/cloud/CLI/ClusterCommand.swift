@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import Internal
+
+struct ClusterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cluster", abstract: "Register clusters and provision their utilities.",
+        subcommands: [Register.self, List.self, Get.self, Delete.self, Utilities.self, Provision.self])
+
+    struct Register: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register an existing cluster by its kubeconfig.")
+        @OptionGroup var options: ClientOptions
+        @Option(help: "A unique name for the cluster.") var name: String
+        @Option(help: "Path of the cluster's kubeconfig file.") var kubeconfig: String
+        @Option(help: "The private domain services register DNS names under.") var privateDomain: String?
+        @Option(help: "The Route53 private hosted zone ID for that domain.") var privateHostedZoneID: String?
+        @Option(name: .customLong("label"), help: "A label; repeat for several.") var labels: [String] = []
+        @Flag(help: "Print the request instead of sending it.") var dryRun = false
+
+        func run() async throws {
+            let text: String
+            do { text = try String(contentsOfFile: kubeconfig, encoding: .utf8) } catch {
+                throw ValidationError("--kubeconfig: cannot read \(kubeconfig)")
+            }
+            var body: [String: JSONValue] = ["Name": .string(name), "Kubeconfig": .string(text), "Labels": .array(labels.map(JSONValue.string))]
+            if privateDomain != nil || privateHostedZoneID != nil {
+                body["DNS"] = .object([
+                    "PrivateDomain": privateDomain.map(JSONValue.string) ?? .null,
+                    "PrivateHostedZoneID": privateHostedZoneID.map(JSONValue.string) ?? .null,
+                ])
+            }
+            if dryRun {
+                body["Kubeconfig"] = .string("(contents of \(kubeconfig))")
+                return try Printer.encodable(JSONValue.object(body))
+            }
+            Printer.json(try await options.client.call("POST", "/api/clusters", body: JSONValue.object(body)))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List registered clusters.")
+        @OptionGroup var options: ClientOptions
+        @Option var page = 0
+        @Option var perPage = 100
+        @Option(help: "Only clusters with this label.") var label: String?
+
+        func run() async throws {
+            var path = "/api/clusters?page=\(page)&per_page=\(perPage)"
+            if let label { path += "&label=\(label.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? label)" }
+            let data = try await options.client.call("GET", path)
+            guard options.output == .table else { return Printer.json(data) }
+            let clusters = try JSONDecoder().decode([Cluster].self, from: data)
+            Printer.table(["ID", "NAME", "LABELS", "UTILITIES"], clusters.map { cluster in
+                let actual = cluster.utilities.actualVersions.compactMap { name, version in version.map { "\(name)=\($0.chart)" } }
+                return [cluster.id, cluster.name, cluster.labels.joined(separator: ","), actual.sorted().joined(separator: " ")]
+            })
+        }
+    }
+
+    struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one cluster (never its kubeconfig).")
+        @OptionGroup var options: ClientOptions
+        @Option(help: "The cluster ID.") var cluster: String
+        func run() async throws { Printer.json(try await options.client.call("GET", "/api/cluster/\(cluster)")) }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Forget a cluster; refused while deployments are in flight.")
+        @OptionGroup var options: ClientOptions
+        @Option(help: "The cluster ID.") var cluster: String
+        func run() async throws { _ = try await options.client.call("DELETE", "/api/cluster/\(cluster)") }
+    }
+
+    struct Utilities: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a cluster's desired and actual utility versions.")
+        @OptionGroup var options: ClientOptions
+        @Option(help: "The cluster ID.") var cluster: String
+        func run() async throws { Printer.json(try await options.client.call("GET", "/api/cluster/\(cluster)/utilities")) }
+    }
+
+    struct Provision: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set utility versions; one deployment per changed utility, nginx first.")
+        @OptionGroup var options: ClientOptions
+        @Option(help: "The cluster ID.") var cluster: String
+        @Option(help: "Chart version of Prometheus.") var prometheusVersion: String?
+        @Option(help: "Chart version of Fluent Bit.") var fluentbitVersion: String?
+        @Option(help: "Chart version of the NGINX ingress controller.") var nginxVersion: String?
+        @Flag(help: "Print the request instead of sending it.") var dryRun = false
+
+        func run() async throws {
+            let versions = ["prometheus": prometheusVersion, "fluentbit": fluentbitVersion, "nginx": nginxVersion]
+                .compactMapValues { $0 }.mapValues { JSONValue.object(["Chart": .string($0)]) }
+            guard !versions.isEmpty else {
+                throw ValidationError("name at least one of --prometheus-version, --fluentbit-version, --nginx-version")
+            }
+            let body = JSONValue.object(["utility-versions": .object(versions)])
+            if dryRun { return try Printer.encodable(body) }
+            Printer.json(try await options.client.call("POST", "/api/cluster/\(cluster)/provision", body: body))
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Internal
+import Logging
+
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run the cloud server: the API, the database and the supervisor that drives the provisioners.")
+
+    @Option(help: "Address to listen on, HOST:PORT (':8075' is every interface). (CLOUD_LISTEN)")
+    var listen = ProcessInfo.processInfo.environment["CLOUD_LISTEN"] ?? ":8075"
+
+    @Option(help: "sqlite://PATH (the default) or, with several cloud servers, postgres://... (CLOUD_DATABASE)")
+    var database = ProcessInfo.processInfo.environment["CLOUD_DATABASE"] ?? "sqlite://cloud.db"
+
+    @Option(name: .customLong("provisioner"), help: "A provisioner's URL; repeat for several.")
+    var provisioners: [String] = []
+
+    @Option(help: "How often the supervisor polls provisioners, e.g. 5s.")
+    var poll = "5s"
+
+    @Option(help: "How long a provisioner may be unreachable before its work goes elsewhere.")
+    var lostAfter = "30s"
+
+    @Option(help: "Dispatch attempts before a deployment fails.")
+    var maxAttempts = 5
+
+    @Option(help: "text or json, one event per line on stderr.")
+    var logFormat = "text"
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func run() async throws {
+        guard let address = BindAddress(listen) else { throw ValidationError("--listen: expected HOST:PORT, got \"\(listen)\"") }
+        guard let format = StructuredLogHandler.Format(rawValue: logFormat) else { throw ValidationError("--log-format must be text or json") }
+        guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: unknown level \"\(logLevel)\"") }
+        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
+        let provisioners = provisioners.isEmpty ? ["http://127.0.0.1:8076"] : provisioners
+        for url in provisioners where URL(string: url)?.host == nil {
+            throw ValidationError("--provisioner: \"\(url)\" is not a URL")
+        }
+        let supervisor: Supervisor.Configuration
+        do {
+            supervisor = Supervisor.Configuration(
+                poll: try GoDuration.parse(poll), lostAfter: try GoDuration.parse(lostAfter), maxAttempts: maxAttempts)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let store = try openStore(database)
+        let logger = StructuredLogHandler.logger(label: "cloud", format: format, level: level)
+        try await CloudServer(
+            configuration: .init(host: address.host, port: address.port, store: store, provisioners: provisioners, supervisor: supervisor),
+            logger: logger
+        ).run()
+    }
+
+    private func openStore(_ url: String) throws -> any Store {
+        if url.hasPrefix("sqlite://") {
+            do {
+                return try SQLiteStore(path: String(url.dropFirst("sqlite://".count)))
+            } catch {
+                throw ValidationError("--database: \(error)")
+            }
+        }
+        throw ValidationError("--database: \"\(url)\" is not supported; use sqlite://PATH")
+    }
+}

@@ -1,0 +1,56 @@
+import Internal
+
+/// Where a deployment is in the cloud server's eyes.
+/// `requested` → `dispatched` → `running` → `succeeded` | `failed`, or `cancel-requested` → `cancelled`.
+enum CloudDeploymentState: String, Codable, Sendable, CaseIterable {
+    case requested
+    case dispatched
+    case running
+    case succeeded
+    case failed
+    case cancelRequested = "cancel-requested"
+    case cancelled
+
+    var isFinal: Bool { self == .succeeded || self == .failed || self == .cancelled }
+    /// Held by a provisioner (or about to be): at most one such per (cluster, service).
+    var isActive: Bool { self == .dispatched || self == .running || self == .cancelRequested }
+}
+
+/// A deployment as the cloud server keeps it: the request, and everything learned while it ran.
+struct Deployment: Codable, Sendable, Equatable {
+    var id: String
+    var clusterID: String
+    var service: ServiceName
+    var action: DeploymentAction
+    var chart: ChartRequest?
+    var values: JSONValue?
+    var timeoutSeconds: Int?
+    var state: CloudDeploymentState
+    /// How many times it was handed to a provisioner.
+    var attempts: Int
+    /// The provisioner instance holding it, and the ID it has there.
+    var provisioner: String?
+    var provisionerDeploymentID: String?
+    var error: String?
+    var remediation: RemediationRecord?
+    var release: ReleaseInfo?
+    var log: [String]
+    var createAt: Int64
+    var updateAt: Int64
+    var endAt: Int64
+    /// Not dispatched again before this time (backoff after a lost attempt).
+    var nextAttemptAt: Int64
+    /// Last time its provisioner answered about it.
+    var lastSeenAt: Int64
+    /// Another deployment that must succeed first (nginx before prometheus when provisioning).
+    var dependsOn: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id = "ID", clusterID = "ClusterID", service = "Service", action = "Action", chart = "Chart"
+        case values = "Values", timeoutSeconds = "TimeoutSeconds", state = "State", attempts = "Attempts"
+        case provisioner = "Provisioner", provisionerDeploymentID = "ProvisionerDeploymentID", error = "Error"
+        case remediation = "Remediation", release = "Release", log = "Log", createAt = "CreateAt"
+        case updateAt = "UpdateAt", endAt = "EndAt", nextAttemptAt = "NextAttemptAt", lastSeenAt = "LastSeenAt"
+        case dependsOn = "DependsOn"
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Internal
+
+/// The provisioner API as the cloud server uses it.
+struct ProvisionerClient: Sendable {
+    let url: String
+    private let http: JSONHTTPClient
+
+    init(url: String, timeout: TimeInterval = 10) {
+        self.url = url
+        self.http = JSONHTTPClient(baseURL: url, timeout: timeout)
+    }
+
+    enum Failure: Error, CustomStringConvertible {
+        case unreachable(String)
+        /// The provisioner refused the request itself (4xx): sending it again will not help.
+        case rejected(status: Int, message: String)
+        /// Draining, or failing: another instance, or later, may do.
+        case unavailable(status: Int, message: String)
+
+        var description: String {
+            switch self {
+            case .unreachable(let reason): reason
+            case .rejected(let status, let message), .unavailable(let status, let message): "\(status): \(message)"
+            }
+        }
+    }
+
+    /// Queues a deployment; the same ID and body again is harmless (the provisioner answers 200).
+    func submit(_ request: DeploymentRequest) async throws(Failure) -> DeploymentStatus {
+        let reply = try await call("POST", "/api/deployments", body: try? JSONEncoder().encode(request))
+        return try decode(reply)
+    }
+
+    /// nil when the provisioner does not know the deployment (it restarted, or never got it).
+    func status(_ id: String) async throws(Failure) -> DeploymentStatus? {
+        let reply = try await call("GET", "/api/deployment/\(id)")
+        if reply.status == 404 { return nil }
+        return try decode(reply)
+    }
+
+    /// Asks the provisioner to terminate; nil when it no longer knows the deployment. A deployment
+    /// that already finished (409) is reported as it is.
+    func cancel(_ id: String) async throws(Failure) -> DeploymentStatus? {
+        let reply = try await call("DELETE", "/api/deployment/\(id)")
+        if reply.status == 404 { return nil }
+        if reply.status == 409 { return try await status(id) }
+        return try decode(reply)
+    }
+
+    func isReady() async -> Bool {
+        (try? await http.send("GET", "/readyz"))?.status == 200
+    }
+
+    /// The service names the provisioner can deploy.
+    func services() async -> [ServiceName]? {
+        struct Service: Decodable { var name: ServiceName; enum CodingKeys: String, CodingKey { case name = "Name" } }
+        guard let reply = try? await http.send("GET", "/api/services"), reply.status == 200 else { return nil }
+        return (try? reply.decode([Service].self))?.map(\.name)
+    }
+
+    private func call(_ method: String, _ path: String, body: Data? = nil) async throws(Failure) -> JSONHTTPClient.Reply {
+        do {
+            return try await http.send(method, path, body: body)
+        } catch {
+            throw .unreachable(error.description)
+        }
+    }
+
+    private func decode(_ reply: JSONHTTPClient.Reply) throws(Failure) -> DeploymentStatus {
+        let message = reply.apiError?.error ?? String(decoding: reply.body.prefix(200), as: UTF8.self)
+        switch reply.status {
+        case 200..<300:
+            guard let status = try? reply.decode(DeploymentStatus.self) else {
+                throw .unavailable(status: reply.status, message: "unreadable answer")
+            }
+            return status
+        case 400..<500: throw .rejected(status: reply.status, message: message)
+        default: throw .unavailable(status: reply.status, message: message)
+        }
+    }
+}

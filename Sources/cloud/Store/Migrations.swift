@@ -1,0 +1,31 @@
+/// The schema, one numbered step at a time. A step is never edited once released: add the next one.
+enum Migrations {
+    static let steps: [(version: Int, sql: String)] = [
+        (1, """
+            CREATE TABLE clusters (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                kubeconfig TEXT NOT NULL,
+                dns TEXT,
+                labels TEXT NOT NULL,
+                utilities TEXT NOT NULL,
+                create_at INTEGER NOT NULL,
+                delete_at INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE UNIQUE INDEX clusters_live_name ON clusters(name) WHERE delete_at = 0;
+            CREATE TABLE deployments (
+                id TEXT PRIMARY KEY,
+                cluster_id TEXT NOT NULL REFERENCES clusters(id),
+                service TEXT NOT NULL,
+                body TEXT NOT NULL,
+                state TEXT NOT NULL,
+                provisioner TEXT,
+                create_at INTEGER NOT NULL
+            );
+            CREATE INDEX deployments_by_cluster ON deployments(cluster_id, service, create_at);
+            CREATE INDEX deployments_by_state ON deployments(state, create_at);
+            """),
+    ]
+
+    static var latest: Int { steps.map(\.version).max() ?? 0 }
+}

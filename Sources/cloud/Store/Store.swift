@@ -1,0 +1,59 @@
+import Internal
+
+/// Where the cloud server keeps all of its state. SQLite today; PostgreSQL behind the same protocol
+/// when several cloud servers share one database.
+protocol Store: Sendable {
+    func createCluster(_ cluster: Cluster, kubeconfig: String) async throws
+    func cluster(_ id: String) async throws -> Cluster?
+    /// The kubeconfig the provisioners get; never returned by the API.
+    func kubeconfig(ofCluster id: String) async throws -> String?
+    func clusters(label: String?, page: Int, perPage: Int) async throws -> [Cluster]
+    /// Marks the cluster deleted; refused while any of its deployments is not final.
+    func deleteCluster(_ id: String, at time: Int64) async throws
+    /// Changes a cluster's utility metadata in one transaction.
+    func updateUtilities(ofCluster id: String, _ change: @Sendable (inout UtilityMetadata) -> Void) async throws
+
+    /// Writes deployments, and optionally a cluster's new desired versions, in one transaction.
+    func createDeployments(_ deployments: [Deployment], desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?) async throws
+    func deployment(_ id: String) async throws -> Deployment?
+    func deployments(_ filter: DeploymentFilter, page: Int, perPage: Int) async throws -> [Deployment]
+    /// Reads, changes and writes one deployment in one transaction, so the API and the supervisor
+    /// never overwrite each other's changes. Returns the deployment as written.
+    @discardableResult
+    func updateDeployment(_ id: String, _ change: @Sendable (inout Deployment) throws -> Void) async throws -> Deployment
+    /// Deployments a provisioner holds or is about to hold.
+    func activeDeployments() async throws -> [Deployment]
+    /// The oldest requested deployment of each (cluster, service) that has no active one, due by `now`.
+    func dispatchableDeployments(now: Int64) async throws -> [Deployment]
+}
+
+struct DeploymentFilter: Sendable {
+    var cluster: String?
+    var service: ServiceName?
+    var state: CloudDeploymentState?
+}
+
+enum StoreError: Error, Equatable, CustomStringConvertible {
+    case notFound(String)
+    case conflict(String)
+    case schemaTooNew(found: Int, supported: Int)
+
+    var description: String {
+        switch self {
+        case .notFound(let what): "\(what) not found"
+        case .conflict(let why): why
+        case .schemaTooNew(let found, let supported):
+            "the database schema is version \(found), newer than this cloud server understands (\(supported)); upgrade the cloud binary"
+        }
+    }
+}
+
+extension StoreError: APIErrorConvertible {
+    var apiError: APIError {
+        switch self {
+        case .notFound: APIError.notFound(description)
+        case .conflict: APIError.conflict(description)
+        case .schemaTooNew: APIError(.internalServerError, "database schema mismatch")
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import Internal
+import Logging
+import ServiceLifecycle
+
+/// Drives deployments to the end: dispatches requested ones to a ready provisioner, follows them
+/// until they are final, and hands lost ones to another instance. Every transition is written to
+/// the store before it is acted on, so a restarted cloud server picks up where it left off.
+///
+/// Work happens in ticks: on a timer (`poll`) and whenever something asks (`wake`), e.g. a new
+/// deployment, so dispatch never waits for the poll.
+final class Supervisor: Service, Sendable {
+    struct Configuration: Sendable {
+        var poll: Duration = .seconds(5)
+        /// How long a provisioner may stay unreachable before its deployments are handed on.
+        var lostAfter: Duration = .seconds(30)
+        var maxAttempts = 5
+        /// First re-dispatch delay; doubles per attempt, with jitter, up to a minute.
+        var backoff: Duration = .seconds(1)
+    }
+
+    let store: any Store
+    let pool: ProvisionerPool
+    private let configuration: Configuration
+    let logger: Logger
+    private let wakeups: AsyncStream<Void>
+    private let wakeup: AsyncStream<Void>.Continuation
+
+    init(store: any Store, pool: ProvisionerPool, configuration: Configuration, logger: Logger) {
+        self.store = store
+        self.pool = pool
+        self.configuration = configuration
+        self.logger = logger
+        (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Asks for a tick soon; many calls before it runs make one tick.
+    func wake() { wakeup.yield() }
+
+    func run() async throws {
+        let poll = configuration.poll
+        let wakeup = self.wakeup
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                while (try? await Task.sleep(for: poll)) != nil { wakeup.yield() }
+            }
+            wakeup.yield()
+            for await _ in wakeups.cancelOnGracefulShutdown() {
+                await tick()
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// One pass: refresh provisioner health, follow what they hold, dispatch what is waiting.
+    func tick() async {
+        await pool.refresh()
+        do {
+            try await follow()
+            try await dispatch()
+        } catch {
+            logger.error("supervisor pass failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: Following
+
+    private func follow() async throws {
+        let active = try await store.activeDeployments()
+        await withTaskGroup(of: Void.self) { group in
+            for deployment in active {
+                group.addTask { await self.follow(deployment) }
+            }
+        }
+    }
+
+    private func follow(_ deployment: Deployment) async {
+        guard let url = deployment.provisioner, let remoteID = deployment.provisionerDeploymentID,
+            let client = pool.clients[url]
+        else {
+            await lose(deployment.id, reason: "its provisioner \(deployment.provisioner ?? "?") is no longer configured")
+            return
+        }
+        do {
+            let status = deployment.state == .cancelRequested
+                ? try await client.cancel(remoteID)
+                : try await client.status(remoteID)
+            guard let status else {
+                await lose(deployment.id, reason: "provisioner \(url) no longer knows it (restarted?)")
+                return
+            }
+            try await record(status, for: deployment.id)
+        } catch {
+            let silentFor = Date().millisecondsSince1970 - deployment.lastSeenAt
+            if silentFor > Int64(configuration.lostAfter.components.seconds * 1000) {
+                await lose(deployment.id, reason: "provisioner \(url) unreachable for \(silentFor / 1000)s: \(error)")
+            }
+        }
+    }
+
+    /// Writes what the provisioner reported.
+    private func record(_ status: DeploymentStatus, for id: String) async throws {
+        let now = Date().millisecondsSince1970
+        let lostByProvisioner = status.state == .cancelled
+        let written = try await store.updateDeployment(id) { deployment in
+            guard deployment.state.isActive else { return }
+            deployment.lastSeenAt = now
+            deployment.updateAt = now
+            deployment.log = status.log
+            deployment.release = status.release ?? deployment.release
+            switch status.state {
+            case .queued, .running, .cancelling:
+                if deployment.state == .dispatched { deployment.state = .running }
+            case .succeeded, .failed:
+                deployment.state = status.state == .succeeded ? .succeeded : .failed
+                deployment.error = status.error
+                deployment.remediation = status.remediation
+                deployment.endAt = now
+            case .cancelled where deployment.state == .cancelRequested:
+                deployment.state = .cancelled
+                deployment.remediation = status.remediation
+                deployment.endAt = now
+            case .cancelled:
+                break  // the provisioner gave it up (it was draining): handed on below
+            }
+        }
+        if lostByProvisioner, written.state.isActive {
+            await lose(id, reason: "provisioner \(written.provisioner ?? "?") gave it up: \(status.error ?? "cancelled")")
+        } else if written.state == .succeeded {
+            try await recordVersion(of: written)
+        }
+    }
+
+    /// A finished apply sets the cluster's actual version of the service; a finished delete clears it.
+    private func recordVersion(of deployment: Deployment) async throws {
+        let service = deployment.service.rawValue
+        let version = deployment.action == .apply ? deployment.chart?.version.map { UtilityVersion(chart: $0) } : nil
+        try await store.updateUtilities(ofCluster: deployment.clusterID) { utilities in
+            utilities.actualVersions[service] = .some(version)
+        }
+    }
+
+    /// The provisioner no longer holds the deployment: dispatch it again after a backoff, unless it
+    /// was being cancelled or has been tried too often.
+    private func lose(_ id: String, reason: String) async {
+        let now = Date().millisecondsSince1970
+        let configuration = self.configuration
+        do {
+            let written = try await store.updateDeployment(id) { deployment in
+                guard deployment.state.isActive else { return }
+                deployment.updateAt = now
+                if deployment.state == .cancelRequested {
+                    deployment.state = .cancelled
+                    deployment.endAt = now
+                } else if deployment.attempts >= configuration.maxAttempts {
+                    deployment.state = .failed
+                    deployment.error = "gave up after \(deployment.attempts) attempts; last: \(reason)"
+                    deployment.endAt = now
+                } else {
+                    deployment.state = .requested
+                    deployment.provisioner = nil
+                    deployment.provisionerDeploymentID = nil
+                    deployment.nextAttemptAt = now + Self.backoff(configuration.backoff, attempt: deployment.attempts)
+                }
+            }
+            logger.warning("deployment lost by its provisioner", metadata: [
+                "deployment": "\(id)", "reason": "\(reason)", "state": "\(written.state.rawValue)", "attempts": "\(written.attempts)",
+            ])
+        } catch {
+            logger.error("cannot record a lost deployment", metadata: ["deployment": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    static func backoff(_ base: Duration, attempt: Int) -> Int64 {
+        let baseMilliseconds = Double(base.components.seconds * 1000 + base.components.attoseconds / 1_000_000_000_000_000)
+        let exponential = min(baseMilliseconds * pow(2, Double(max(0, attempt - 1))), 60_000)
+        return Int64(exponential * Double.random(in: 0.5...1.0))
+    }
+}
