@@ -69,13 +69,22 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Internal", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "InternalTests",
             dependencies: ["Internal"]
         ),
         .testTarget(
             name: "ProvisionerTests",
-            dependencies: ["provisioner", "Internal"]
+            dependencies: ["provisioner", "Internal", "TestSupport"]
+        ),
+        .testTarget(
+            name: "CloudTests",
+            dependencies: ["cloud", "Internal", "TestSupport"]
         ),
     ]
 )

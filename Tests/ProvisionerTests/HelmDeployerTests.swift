@@ -1,5 +1,6 @@
 import Foundation
 import Internal
+import TestSupport
 import Synchronization
 import Testing
 @testable import provisioner

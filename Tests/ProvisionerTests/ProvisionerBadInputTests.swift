@@ -1,5 +1,6 @@
 import Foundation
 import Internal
+import TestSupport
 import Testing
 @testable import provisioner
 
@@ -60,7 +61,7 @@ struct ProvisionerBadInputTests {
     @Test("rejects with 400 and names the field", arguments: cases)
     func rejects(_ testCase: Case) async throws {
         let scratch = try Testbed.makeScratchDirectory()
-        let server = try ProvisionerProcess.start(scratch: scratch)
+        let server = try ServerProcess.provisioner(scratch: scratch)
         defer { server.stop(); try? FileManager.default.removeItem(atPath: scratch) }
 
         let reply = try await server.request("POST", "/api/deployments", body: Data(testCase.body.utf8))
@@ -74,7 +75,7 @@ struct ProvisionerBadInputTests {
     @Test("a body over 1 MiB is refused with 413")
     func oversizedBody() async throws {
         let scratch = try Testbed.makeScratchDirectory()
-        let server = try ProvisionerProcess.start(scratch: scratch)
+        let server = try ServerProcess.provisioner(scratch: scratch)
         defer { server.stop(); try? FileManager.default.removeItem(atPath: scratch) }
 
         let padding = String(repeating: "x", count: 1 << 20)

@@ -1,5 +1,6 @@
 import Foundation
 import Internal
+import TestSupport
 import Testing
 @testable import provisioner
 

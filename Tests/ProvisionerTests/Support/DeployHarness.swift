@@ -1,5 +1,6 @@
 import Foundation
 import Internal
+import TestSupport
 @testable import provisioner
 
 /// One emulator, one helm setup and a deployer over them, for deployment tests.
@@ -85,8 +86,8 @@ struct DeployHarness {
     }
 
     /// A real provisioner process using this harness's helm setup.
-    func startProvisioner(_ arguments: [String] = []) throws -> ProvisionerProcess {
-        try ProvisionerProcess.start(scratch: scratch, arguments: arguments)
+    func startProvisioner(_ arguments: [String] = []) throws -> ServerProcess {
+        try ServerProcess.provisioner(scratch: scratch, arguments: arguments)
     }
 
     func close() {

@@ -4,16 +4,15 @@ import Logging
 
 /// The repository's testbed: real Helm v4 behind `testbed/bin/helm`, and a loopback Kubernetes API
 /// emulator. Paths are found from this file, so `swift test` works from any directory.
-enum Testbed {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-    static let root = "\(repositoryRoot)/testbed"
-    static let charts = "\(root)/charts"
-    static let helm = "\(root)/bin/helm"
+public enum Testbed {
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    public static let root = "\(repositoryRoot)/testbed"
+    public static let charts = "\(root)/charts"
+    public static let helm = "\(root)/bin/helm"
 
     /// The testbed's Python environment, made by its idempotent `setup` on first use.
-    static let home: String = {
+    public static let home: String = {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(root)/setup")
         var environment = ProcessInfo.processInfo.environment
@@ -29,7 +28,7 @@ enum Testbed {
     }()
 
     /// Helm configured for the testbed, with its own repository config and cache under `scratch`.
-    static func helmConfiguration(scratch: String, gracePeriod: Duration = .seconds(3)) -> HelmConfiguration {
+    public static func helmConfiguration(scratch: String, gracePeriod: Duration = .seconds(3)) -> HelmConfiguration {
         HelmConfiguration(
             executable: helm,
             environment: [
@@ -43,13 +42,13 @@ enum Testbed {
             workDirectory: scratch)
     }
 
-    static func makeScratchDirectory() throws -> String {
+    public static func makeScratchDirectory() throws -> String {
         let path = "\(NSTemporaryDirectory())provisioner-test-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
 
-    static var logger: Logger {
+    public static var logger: Logger {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         return logger
@@ -57,10 +56,10 @@ enum Testbed {
 }
 
 /// A running `testbed/kube-emulator` on a free loopback port, stopped with `stop()`.
-final class KubeEmulator: Sendable {
-    let kubeconfigPath: String
-    let kubeconfig: String
-    let url: String
+public final class KubeEmulator: Sendable {
+    public let kubeconfigPath: String
+    public let kubeconfig: String
+    public let url: String
     private let process: Process
 
     private init(process: Process, kubeconfigPath: String, url: String) throws {
@@ -71,7 +70,7 @@ final class KubeEmulator: Sendable {
     }
 
     /// - Parameter readyAfter: seconds before workloads report ready, so in-flight states last.
-    static func start(readyAfter: Int = 0, scratch: String) throws -> KubeEmulator {
+    public static func start(readyAfter: Int = 0, scratch: String) throws -> KubeEmulator {
         let kubeconfigPath = "\(scratch)/kubeconfig-\(UUID().uuidString.prefix(6))"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(Testbed.root)/kube-emulator")
@@ -100,7 +99,7 @@ final class KubeEmulator: Sendable {
 
     /// SIGKILL: the emulator keeps its state in memory only, and a child spawned from a dispatch
     /// thread by Foundation's Process inherits that thread's blocked SIGTERM.
-    func stop() {
+    public func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()

@@ -5,32 +5,49 @@ import FoundationNetworking
 import Internal
 import Synchronization
 
-/// The real `provisioner` binary, started on a free loopback port against the testbed.
-final class ProvisionerProcess: Sendable {
-    let baseURL: String
+/// One of the real binaries (`provisioner`, `cloud server`) started on a free loopback port.
+public final class ServerProcess: Sendable {
+    public let baseURL: String
+    public let pid: Int32
     private let process: Process
     private let logs: LogBuffer
 
     /// The binaries sit next to the test bundle in the build directory.
-    static var binary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("provisioner").path
+    public static func binary(_ name: String) -> String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
     }
 
     private init(process: Process, baseURL: String, logs: LogBuffer) {
         self.process = process
         self.baseURL = baseURL
         self.logs = logs
+        self.pid = process.processIdentifier
     }
 
-    static func start(scratch: String, arguments: [String] = []) throws -> ProvisionerProcess {
+    /// A provisioner using the testbed's helm and charts, with helm's state under `scratch`.
+    public static func provisioner(scratch: String, arguments: [String] = [], port: Int = 0) throws -> ServerProcess {
+        try start(
+            binary("provisioner"),
+            ["--listen", "127.0.0.1:\(port)", "--log-format", "json", "--helm", Testbed.helm, "--chart-dir", Testbed.charts,
+             "--helm-grace-period", "3s"] + arguments,
+            environment: Testbed.helmConfiguration(scratch: scratch).environment)
+    }
+
+    /// A cloud server on SQLite at `database`, driving `provisioners`.
+    public static func cloudServer(database: String, provisioners: [String], arguments: [String] = [], port: Int = 0) throws -> ServerProcess {
+        try start(
+            binary("cloud"),
+            ["server", "--listen", "127.0.0.1:\(port)", "--log-format", "json", "--database", "sqlite://\(database)",
+             "--poll", "1s", "--lost-after", "5s"] + provisioners.flatMap { ["--provisioner", $0] } + arguments,
+            environment: [:])
+    }
+
+    /// Starts `executable` and waits for its "... listening" log line, which names the address.
+    public static func start(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> ServerProcess {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "--listen", "127.0.0.1:0", "--log-format", "json", "--helm", Testbed.helm,
-            "--chart-dir", Testbed.charts, "--helm-grace-period", "3s",
-        ] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            Testbed.helmConfiguration(scratch: scratch).environment) { $1 }
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let stderr = Pipe()
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
@@ -59,11 +76,11 @@ final class ProvisionerProcess: Sendable {
             process.terminate()
             throw StartFailure(log: logs.text)
         }
-        return ProvisionerProcess(process: process, baseURL: "http://\(bound)", logs: logs)
+        return ServerProcess(process: process, baseURL: "http://\(bound)", logs: logs)
     }
 
     private static func listeningAddress(in log: String) -> String? {
-        for line in log.split(separator: "\n") where line.contains("provisioner listening") {
+        for line in log.split(separator: "\n") where line.contains(" listening\"") {
             if let data = line.data(using: .utf8),
                 let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
             {
@@ -73,12 +90,12 @@ final class ProvisionerProcess: Sendable {
         return nil
     }
 
-    var log: String { logs.text }
+    public var log: String { logs.text }
 
-    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
     /// Waits for the process to exit and returns its exit code.
-    func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
+    public func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             guard ContinuousClock.now < deadline else { throw StartFailure(log: "provisioner did not exit\n\(log)") }
@@ -87,7 +104,7 @@ final class ProvisionerProcess: Sendable {
         return process.terminationStatus
     }
 
-    func stop() {
+    public func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -105,22 +122,22 @@ final class ProvisionerProcess: Sendable {
     }
 
     struct StartFailure: Error, CustomStringConvertible {
-        var log: String
+        public var log: String
         var description: String { "provisioner failed: \(log)" }
     }
 
     // MARK: HTTP
 
-    struct Reply: Sendable {
-        var status: Int
-        var body: Data
-        var text: String { String(decoding: body, as: UTF8.self) }
+    public struct Reply: Sendable {
+        public var status: Int
+        public var body: Data
+        public var text: String { String(decoding: body, as: UTF8.self) }
 
-        func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(type, from: body) }
-        var error: APIError.Body? { try? decode(APIError.Body.self) }
+        public func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(type, from: body) }
+        public var error: APIError.Body? { try? decode(APIError.Body.self) }
     }
 
-    func request(_ method: String, _ path: String, body: Data? = nil) async throws -> Reply {
+    public func request(_ method: String, _ path: String, body: Data? = nil) async throws -> Reply {
         var request = URLRequest(url: URL(string: baseURL + path)!)
         request.httpMethod = method
         request.httpBody = body
@@ -130,16 +147,16 @@ final class ProvisionerProcess: Sendable {
         return Reply(status: (response as! HTTPURLResponse).statusCode, body: data)
     }
 
-    func post(_ request: DeploymentRequest) async throws -> Reply {
+    public func post(_ request: DeploymentRequest) async throws -> Reply {
         try await self.request("POST", "/api/deployments", body: try JSONEncoder().encode(request))
     }
 
-    func deployment(_ id: String) async throws -> DeploymentStatus {
+    public func deployment(_ id: String) async throws -> DeploymentStatus {
         try await request("GET", "/api/deployment/\(id)").decode(DeploymentStatus.self)
     }
 
     /// Polls until the deployment's state satisfies `done`.
-    func waitFor(
+    public func waitFor(
         _ id: String, timeout: Duration = .seconds(90), until done: (DeploymentState) -> Bool = { $0.isFinal }
     ) async throws -> DeploymentStatus {
         let deadline = ContinuousClock.now + timeout

@@ -1,0 +1,148 @@
+import Foundation
+import Internal
+import TestSupport
+import Testing
+@testable import cloud
+
+/// The SQLite store on real files.
+@Suite("SQLite store")
+struct SQLiteStoreTests {
+    let directory: String
+    var path: String { "\(directory)/cloud.db" }
+
+    init() throws {
+        directory = try Testbed.makeScratchDirectory()
+    }
+
+    func cluster(_ name: String = "c1", labels: [String] = []) -> Cluster {
+        Cluster(id: ID.make(), name: name, dns: nil, labels: labels, utilities: UtilityMetadata(), createAt: 1)
+    }
+
+    func deployment(_ cluster: Cluster, _ service: ServiceName, at time: Int64, state: CloudDeploymentState = .requested) -> Deployment {
+        var deployment = Deployment.requested(
+            clusterID: cluster.id, service: service, action: .apply, chart: ChartRequest(version: "1.0.0"), values: nil,
+            timeoutSeconds: nil, now: time)
+        deployment.state = state
+        return deployment
+    }
+
+    @Test("data survives closing and reopening the file")
+    func survivesRestart() async throws {
+        let registered = cluster()
+        do {
+            let store = try SQLiteStore(path: path)
+            try await store.createCluster(registered, kubeconfig: "secret")
+            try await store.createDeployments([deployment(registered, "nginx", at: 5)], desiredVersions: nil)
+        }
+        let reopened = try SQLiteStore(path: path)
+        #expect(try await reopened.cluster(registered.id) == registered)
+        #expect(try await reopened.kubeconfig(ofCluster: registered.id) == "secret")
+        #expect(try await reopened.deployments(DeploymentFilter(), page: 0, perPage: 10).count == 1)
+    }
+
+    @Test("a database from a newer cloud server is refused")
+    func refusesNewerSchema() throws {
+        _ = try SQLiteStore(path: path)
+        let connection = try SQLiteConnection(path: path)
+        try connection.query("INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)")
+        #expect(throws: StoreError.schemaTooNew(found: 999, supported: Migrations.latest)) {
+            _ = try SQLiteStore(path: path)
+        }
+    }
+
+    @Test("cluster names are unique among registered clusters")
+    func uniqueNames() async throws {
+        let store = try SQLiteStore(path: path)
+        try await store.createCluster(cluster("prod"), kubeconfig: "k")
+        await #expect(throws: StoreError.self) { try await store.createCluster(cluster("prod"), kubeconfig: "k") }
+    }
+
+    @Test("a cluster with a deployment in flight cannot be deleted; afterwards it can")
+    func deleteRefusedWhileBusy() async throws {
+        let store = try SQLiteStore(path: path)
+        let registered = cluster()
+        try await store.createCluster(registered, kubeconfig: "k")
+        let running = deployment(registered, "nginx", at: 1, state: .running)
+        try await store.createDeployments([running], desiredVersions: nil)
+
+        await #expect(throws: StoreError.self) { try await store.deleteCluster(registered.id, at: 2) }
+        try await store.updateDeployment(running.id) { $0.state = .succeeded }
+        try await store.deleteCluster(registered.id, at: 3)
+        #expect(try await store.cluster(registered.id) == nil)
+    }
+
+    @Test("only the oldest requested deployment per cluster and service is dispatchable, and none while one is active")
+    func dispatchOrder() async throws {
+        let store = try SQLiteStore(path: path)
+        let registered = cluster()
+        try await store.createCluster(registered, kubeconfig: "k")
+        let first = deployment(registered, "prometheus", at: 1)
+        let second = deployment(registered, "prometheus", at: 2)
+        let other = deployment(registered, "nginx", at: 3)
+        try await store.createDeployments([second, first, other], desiredVersions: nil)
+
+        #expect(try await store.dispatchableDeployments(now: 10).map(\.id) == [first.id, other.id])
+        try await store.updateDeployment(first.id) { $0.state = .running }
+        #expect(try await store.dispatchableDeployments(now: 10).map(\.id) == [other.id])
+        #expect(try await store.activeDeployments().map(\.id) == [first.id])
+    }
+
+    @Test("a deployment backing off is not dispatchable before its time, and holds up later ones")
+    func backoffIsRespected() async throws {
+        let store = try SQLiteStore(path: path)
+        let registered = cluster()
+        try await store.createCluster(registered, kubeconfig: "k")
+        var waiting = deployment(registered, "nginx", at: 1)
+        waiting.nextAttemptAt = 100
+        try await store.createDeployments([waiting, deployment(registered, "nginx", at: 2)], desiredVersions: nil)
+
+        #expect(try await store.dispatchableDeployments(now: 50).isEmpty)
+        #expect(try await store.dispatchableDeployments(now: 100).map(\.id) == [waiting.id])
+    }
+
+    @Test("concurrent updates of one deployment are never lost")
+    func concurrentUpdates() async throws {
+        let store = try SQLiteStore(path: path)
+        let registered = cluster()
+        try await store.createCluster(registered, kubeconfig: "k")
+        let target = deployment(registered, "nginx", at: 1)
+        try await store.createDeployments([target], desiredVersions: nil)
+
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<50 {
+                group.addTask { _ = try? await store.updateDeployment(target.id) { $0.attempts += 1 } }
+            }
+        }
+        #expect(try await store.deployment(target.id)?.attempts == 50)
+    }
+
+    @Test("a failed transaction writes nothing")
+    func atomicCreate() async throws {
+        let store = try SQLiteStore(path: path)
+        let registered = cluster()
+        try await store.createCluster(registered, kubeconfig: "k")
+        let one = deployment(registered, "nginx", at: 1)
+
+        await #expect(throws: (any Error).self) {
+            try await store.createDeployments([one, one], desiredVersions: (registered.id, ["nginx": UtilityVersion(chart: "1.0.0")]))
+        }
+        #expect(try await store.deployments(DeploymentFilter(), page: 0, perPage: 10).isEmpty)
+        #expect(try await store.cluster(registered.id)?.utilities.desiredVersions.isEmpty == true)
+    }
+
+    @Test("listing filters by cluster, service and state, and pages")
+    func filtersAndPages() async throws {
+        let store = try SQLiteStore(path: path)
+        let a = cluster("a"), b = cluster("b")
+        try await store.createCluster(a, kubeconfig: "k")
+        try await store.createCluster(b, kubeconfig: "k")
+        try await store.createDeployments(
+            [deployment(a, "nginx", at: 1), deployment(a, "prometheus", at: 2, state: .failed), deployment(b, "nginx", at: 3)],
+            desiredVersions: nil)
+
+        #expect(try await store.deployments(DeploymentFilter(cluster: a.id), page: 0, perPage: 10).count == 2)
+        #expect(try await store.deployments(DeploymentFilter(service: "nginx"), page: 0, perPage: 10).count == 2)
+        #expect(try await store.deployments(DeploymentFilter(state: .failed), page: 0, perPage: 10).count == 1)
+        #expect(try await store.deployments(DeploymentFilter(), page: 1, perPage: 2).count == 1)
+    }
+}
