@@ -121,9 +121,10 @@ public final class ServerProcess: Sendable {
         func append(_ more: String) { state.withLock { $0.text += more } }
     }
 
-    struct StartFailure: Error, CustomStringConvertible {
+    public struct StartFailure: Error, CustomStringConvertible {
         public var log: String
-        var description: String { "provisioner failed: \(log)" }
+        public var description: String { "server process failed: \(log)" }
+        public init(log: String) { self.log = log }
     }
 
     // MARK: HTTP

@@ -1,0 +1,176 @@
+import Foundation
+import Internal
+import TestSupport
+import Testing
+@testable import cloud
+
+/// Real cloud server + two provisioners + the testbed, over HTTP on loopback.
+@Suite("Cloud server end to end", .serialized)
+struct CloudEndToEndTests {
+    @Test("provisioning a cluster deploys all three utilities and records their versions")
+    func provisionsAllUtilities() async throws {
+        let harness = try CloudHarness(readyAfter: 1)
+        defer { harness.close() }
+        let cluster = try await harness.registerCluster()
+
+        let reply = try await harness.send("POST", "/api/cluster/\(cluster.id)/provision", [
+            "utility-versions": ["prometheus": ["Chart": "1.0.0"], "fluentbit": ["Chart": "1.0.0"], "nginx": ["Chart": "1.0.0"]],
+        ])
+        #expect(reply.status == 202)
+        let created = try reply.decode([Deployment].self)
+        #expect(created.map(\.service) == ["nginx", "fluentbit", "prometheus"])
+        #expect(created[2].dependsOn == created[0].id)
+
+        var finished: [Deployment] = []
+        for deployment in created { finished.append(try await harness.waitFor(deployment.id)) }
+        #expect(finished.allSatisfy { $0.state == .succeeded && $0.attempts == 1 })
+        #expect(finished[2].createAt <= finished[0].endAt || finished[2].endAt >= finished[0].endAt)
+
+        let utilities = try await harness.send("GET", "/api/cluster/\(cluster.id)/utilities").decode(UtilityMetadata.self)
+        #expect(utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "1.0.0")))
+        #expect(utilities.actualVersions.count == 3)
+
+        let again = try await harness.send("POST", "/api/cluster/\(cluster.id)/provision", [
+            "utility-versions": ["prometheus": ["Chart": "1.0.0"]],
+        ]).decode([Deployment].self)
+        #expect(again.isEmpty, "an unchanged version deploys nothing")
+    }
+
+    @Test("cancelling a running deployment stops it on its provisioner")
+    func cancelRunning() async throws {
+        let harness = try CloudHarness(readyAfter: 60)
+        defer { harness.close() }
+        let cluster = try await harness.registerCluster()
+        let deployment = try await harness.createDeployment(cluster.id, "prometheus")
+        _ = try await harness.waitFor(deployment.id) { $0.state == .running }
+
+        let reply = try await harness.send("DELETE", "/api/deployment/\(deployment.id)")
+        #expect(reply.status == 200)
+        #expect(try reply.decode(Deployment.self).state == .cancelRequested)
+
+        let done = try await harness.waitFor(deployment.id)
+        #expect(done.state == .cancelled)
+        #expect(done.remediation?.action == "uninstall")
+        #expect(try await harness.send("DELETE", "/api/deployment/\(deployment.id)").status == 409)
+    }
+
+    @Test("a provisioner killed while it holds a deployment loses it to the other, which finishes it")
+    func provisionerKilled() async throws {
+        let harness = try CloudHarness(readyAfter: 8)
+        defer { harness.close() }
+        let cluster = try await harness.registerCluster()
+        let deployment = try await harness.createDeployment(cluster.id, "nginx")
+        let held = try await harness.waitFor(deployment.id) { $0.state == .running }
+        let holder = try #require(harness.provisioners.first { $0.baseURL == held.provisioner })
+
+        holder.signal(SIGKILL)
+        let done = try await harness.waitFor(deployment.id)
+
+        #expect(done.state == .succeeded)
+        #expect(done.attempts == 2)
+        #expect(done.provisioner != holder.baseURL)
+    }
+
+    @Test("a cloud server killed mid-way picks up from its database after a restart")
+    func serverRestarted() async throws {
+        let harness = try CloudHarness(readyAfter: 3)
+        defer { harness.close() }
+        let cluster = try await harness.registerCluster()
+        let created = try await harness.send("POST", "/api/cluster/\(cluster.id)/provision", [
+            "utility-versions": ["prometheus": ["Chart": "1.0.0"], "fluentbit": ["Chart": "1.0.0"], "nginx": ["Chart": "1.0.0"]],
+        ]).decode([Deployment].self)
+        _ = try await harness.waitFor(created[0].id) { $0.state == .running }
+
+        try harness.restartServer()
+
+        for deployment in created {
+            #expect(try await harness.waitFor(deployment.id).state == .succeeded)
+        }
+    }
+
+    @Test("bad requests are 4xx with the field named, and change nothing")
+    func badInput() async throws {
+        let harness = try CloudHarness(provisioners: 1)
+        defer { harness.close() }
+        let cluster = try await harness.registerCluster()
+
+        let invalidKubeconfig = try await harness.send("POST", "/api/clusters", ["Name": "x", "Kubeconfig": "nope"])
+        #expect(invalidKubeconfig.status == 400 && invalidKubeconfig.error?.field == "Kubeconfig")
+        let duplicate = try await harness.send("POST", "/api/clusters", ["Name": "local", "Kubeconfig": .string(harness.emulator.kubeconfig)])
+        #expect(duplicate.status == 409)
+        let unknownCluster = try await harness.send("POST", "/api/deployments", ["ClusterID": "nope", "Service": "nginx", "Action": "apply"])
+        #expect(unknownCluster.status == 400 && unknownCluster.error?.field == "ClusterID")
+        let unknownService = try await harness.send("POST", "/api/deployments", ["ClusterID": .string(cluster.id), "Service": "redis", "Action": "apply"])
+        #expect(unknownService.status == 400 && unknownService.error?.field == "Service")
+        let badVersion = try await harness.send("POST", "/api/cluster/\(cluster.id)/provision", ["utility-versions": ["nginx": ["Chart": "latest"]]])
+        #expect(badVersion.status == 400 && badVersion.error?.field == "utility-versions.nginx.Chart")
+        let malformed = try await harness.server.request("POST", "/api/deployments", body: Data("{".utf8))
+        #expect(malformed.status == 400)
+        let oversized = try await harness.server.request("POST", "/api/clusters", body: Data(String(repeating: " ", count: 2 << 20).utf8))
+        #expect(oversized.status == 413)
+        #expect(try await harness.send("GET", "/api/cluster/nope").status == 404)
+        #expect(try await harness.send("GET", "/api/deployments?state=bogus").error?.field == "state")
+
+        #expect(try await harness.send("GET", "/api/deployments").decode([Deployment].self).isEmpty)
+        #expect(try await harness.send("GET", "/api/clusters").decode([Cluster].self).count == 1)
+    }
+
+    @Test("a cluster with work in flight cannot be deleted")
+    func deleteBusyCluster() async throws {
+        let harness = try CloudHarness(readyAfter: 30, provisioners: 1)
+        defer { harness.close() }
+        let cluster = try await harness.registerCluster()
+        let deployment = try await harness.createDeployment(cluster.id, "nginx")
+
+        #expect(try await harness.send("DELETE", "/api/cluster/\(cluster.id)").status == 409)
+        _ = try await harness.send("DELETE", "/api/deployment/\(deployment.id)")
+        _ = try await harness.waitFor(deployment.id)
+        #expect(try await harness.send("DELETE", "/api/cluster/\(cluster.id)").status == 204)
+        #expect(try await harness.send("GET", "/api/cluster/\(cluster.id)").status == 404)
+    }
+
+    @Test("parallel registrations all land, and a name is taken exactly once")
+    func parallelRequests() async throws {
+        let harness = try CloudHarness(provisioners: 1)
+        defer { harness.close() }
+        let kubeconfig = harness.emulator.kubeconfig
+
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<30 {
+                group.addTask {
+                    let name = index < 20 ? "cluster-\(index)" : "contested"
+                    return try await harness.send("POST", "/api/clusters", ["Name": .string(name), "Kubeconfig": .string(kubeconfig)]).status
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+
+        #expect(statuses.filter { $0 == 200 }.count == 21)
+        #expect(statuses.filter { $0 == 409 }.count == 9)
+        #expect(try await harness.send("GET", "/api/clusters").decode([Cluster].self).count == 21)
+    }
+
+    @Test("the CLI prints indented JSON, tables, and one error line with exit code 1")
+    func commandLine() async throws {
+        let harness = try CloudHarness(provisioners: 1)
+        defer { harness.close() }
+        let kubeconfigFile = "\(harness.scratch)/kc"
+        try harness.emulator.kubeconfig.write(toFile: kubeconfigFile, atomically: true, encoding: .utf8)
+
+        let registered = try harness.cli(["cluster", "register", "--name", "cli", "--kubeconfig", kubeconfigFile, "--label", "dev"])
+        #expect(registered.status == 0)
+        #expect(registered.stdout.contains("\"Name\" : \"cli\""))
+        #expect(!registered.stdout.contains("Kubeconfig"))
+
+        let table = try harness.cli(["cluster", "list", "--output", "table"])
+        #expect(table.stdout.hasPrefix("ID"))
+        #expect(table.stdout.contains("cli"))
+
+        let dryRun = try harness.cli(["cluster", "provision", "--cluster", "x", "--prometheus-version", "1.0.0", "--dry-run"])
+        #expect(dryRun.status == 0 && dryRun.stdout.contains("utility-versions"))
+
+        let missing = try harness.cli(["cluster", "get", "--cluster", "nope"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.trimmingCharacters(in: .newlines) == "Error: cluster nope not found")
+    }
+}

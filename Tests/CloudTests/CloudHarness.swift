@@ -1,0 +1,94 @@
+import Foundation
+import Internal
+import TestSupport
+@testable import cloud
+
+/// A whole local stack: an emulated cluster, provisioners and a cloud server on SQLite, all real
+/// processes on loopback.
+final class CloudHarness: @unchecked Sendable {
+    let scratch: String
+    let emulator: KubeEmulator
+    var provisioners: [ServerProcess]
+    var server: ServerProcess
+    var database: String { "\(scratch)/cloud.db" }
+
+    init(readyAfter: Int = 0, provisioners count: Int = 2) throws {
+        scratch = try Testbed.makeScratchDirectory()
+        emulator = try KubeEmulator.start(readyAfter: readyAfter, scratch: scratch)
+        let scratch = self.scratch
+        provisioners = try (0..<count).map { _ in try ServerProcess.provisioner(scratch: scratch) }
+        server = try ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: provisioners.map(\.baseURL))
+    }
+
+    /// Kills the cloud server with SIGKILL and starts it again on the same database.
+    func restartServer() throws {
+        server.signal(SIGKILL)
+        server.stop()
+        server = try ServerProcess.cloudServer(database: database, provisioners: provisioners.map(\.baseURL))
+    }
+
+    func close() {
+        server.stop()
+        provisioners.forEach { $0.stop() }
+        emulator.stop()
+        try? FileManager.default.removeItem(atPath: scratch)
+    }
+
+    // MARK: API
+
+    func send(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> ServerProcess.Reply {
+        try await server.request(method, path, body: try body.map { try JSONEncoder().encode($0) })
+    }
+
+    func registerCluster(_ name: String = "local") async throws -> Cluster {
+        try await send("POST", "/api/clusters", ["Name": .string(name), "Kubeconfig": .string(emulator.kubeconfig)])
+            .decode(Cluster.self)
+    }
+
+    func createDeployment(_ cluster: String, _ service: ServiceName, version: String = "1.0.0", values: JSONValue? = nil) async throws -> Deployment {
+        var body: [String: JSONValue] = [
+            "ClusterID": .string(cluster), "Service": .string(service.rawValue), "Action": "apply",
+            "Chart": ["Version": .string(version)],
+        ]
+        body["Values"] = values
+        return try await send("POST", "/api/deployments", .object(body)).decode(Deployment.self)
+    }
+
+    func deployment(_ id: String) async throws -> Deployment {
+        try await send("GET", "/api/deployment/\(id)").decode(Deployment.self)
+    }
+
+    func waitFor(_ id: String, timeout: Duration = .seconds(120), until done: (Deployment) -> Bool = { $0.state.isFinal }) async throws -> Deployment {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let current = try? await deployment(id), done(current) { return current }
+            guard ContinuousClock.now < deadline else {
+                throw ServerProcess.StartFailure(log: "deployment \(id) not done: \(String(describing: try? await deployment(id)))")
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    // MARK: CLI
+
+    struct CLIResult {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs the real `cloud` binary against this harness's server.
+    func cli(_ arguments: [String]) throws -> CLIResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ServerProcess.binary("cloud"))
+        process.arguments = arguments + ["--server", server.baseURL]
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CLIResult(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+}
