@@ -11,6 +11,27 @@ struct CloudCommand: AsyncParsableCommand {
         discussion: "Run `cloud server` to start the server; the other commands talk to it (--server, or CLOUD_SERVER).",
         version: "\(BuildInfo.version) (sqlite \(String(cString: sqlite3_libversion())))",
         subcommands: [ServerCommand.self, ClusterCommand.self, DeploymentCommand.self])
+
+    /// Errors leave as one line on stderr and exit code 1, so scripts can rely on both; help and
+    /// --version print as usual.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            Foundation.exit(1)
+        }
+    }
 }
 
 /// Options every client command takes.

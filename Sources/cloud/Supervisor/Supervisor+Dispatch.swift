@@ -41,7 +41,8 @@ extension Supervisor {
         var request = request
         request.id = deployment.provisionerDeploymentID
         do {
-            _ = try await client.submit(request)
+            let status = try await client.submit(request)
+            try? await record(status, for: deployment.id)
             logger.info("deployment dispatched", metadata: [
                 "deployment": "\(deployment.id)", "provisioner": "\(client.url)", "attempt": "\(deployment.attempts)",
                 "cluster": "\(deployment.clusterID)", "service": "\(deployment.service)",

@@ -99,7 +99,7 @@ final class Supervisor: Service, Sendable {
     }
 
     /// Writes what the provisioner reported.
-    private func record(_ status: DeploymentStatus, for id: String) async throws {
+    func record(_ status: DeploymentStatus, for id: String) async throws {
         let now = Date().millisecondsSince1970
         let lostByProvisioner = status.state == .cancelled
         let written = try await store.updateDeployment(id) { deployment in
