@@ -30,6 +30,10 @@ struct CloudEndToEndTests {
         #expect(utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "1.0.0")))
         #expect(utilities.actualVersions.count == 3)
 
+        let instances = try JSONSerialization.jsonObject(with: try await harness.send("GET", "/api/provisioners").body) as? [[String: Any]]
+        #expect(instances?.count == 2)
+        #expect(instances?.allSatisfy { $0["Healthy"] as? Bool == true && $0["InFlight"] as? Int == 0 } == true)
+
         let again = try await harness.send("POST", "/api/cluster/\(cluster.id)/provision", [
             "utility-versions": ["prometheus": ["Chart": "1.0.0"]],
         ]).decode([Deployment].self)
@@ -50,7 +54,8 @@ struct CloudEndToEndTests {
 
         let done = try await harness.waitFor(deployment.id)
         #expect(done.state == .cancelled)
-        #expect(done.remediation?.action == "uninstall")
+        // Stopped before helm made a release there is nothing to undo; after, it is uninstalled.
+        #expect(done.remediation == nil || done.remediation?.action == "uninstall")
         #expect(try await harness.send("DELETE", "/api/deployment/\(deployment.id)").status == 409)
     }
 
@@ -168,6 +173,13 @@ struct CloudEndToEndTests {
 
         let dryRun = try harness.cli(["cluster", "provision", "--cluster", "x", "--prometheus-version", "1.0.0", "--dry-run"])
         #expect(dryRun.status == 0 && dryRun.stdout.contains("utility-versions"))
+
+        let clusterID = try JSONDecoder().decode(Cluster.self, from: Data(registered.stdout.utf8)).id
+        let created = try harness.cli(["deployment", "create", "--cluster", clusterID, "--service", "nginx", "--version", "1.0.0"])
+        let deploymentID = try JSONDecoder().decode(Deployment.self, from: Data(created.stdout.utf8)).id
+        let waited = try harness.cli(["deployment", "wait", "--deployment", deploymentID, "--timeout", "2m"])
+        #expect(waited.status == 0)
+        #expect(waited.stdout.contains("\"State\" : \"succeeded\""))
 
         let missing = try harness.cli(["cluster", "get", "--cluster", "nope"])
         #expect(missing.status == 1)

@@ -33,7 +33,7 @@ struct ServerCommand: AsyncParsableCommand {
     var logLevel = "info"
 
     func run() async throws {
-        guard let address = BindAddress(listen) else { throw ValidationError("--listen: expected HOST:PORT, got \"\(listen)\"") }
+        guard let address = ListenAddress(listen) else { throw ValidationError("--listen: expected HOST:PORT, got \"\(listen)\"") }
         guard let format = StructuredLogHandler.Format(rawValue: logFormat) else { throw ValidationError("--log-format must be text or json") }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: unknown level \"\(logLevel)\"") }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
@@ -51,7 +51,7 @@ struct ServerCommand: AsyncParsableCommand {
         let store = try openStore(database)
         let logger = StructuredLogHandler.logger(label: "cloud", format: format, level: level)
         try await CloudServer(
-            configuration: .init(host: address.host, port: address.port, store: store, provisioners: provisioners, supervisor: supervisor),
+            configuration: .init(address: address, store: store, provisioners: provisioners, supervisor: supervisor),
             logger: logger
         ).run()
     }

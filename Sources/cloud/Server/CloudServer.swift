@@ -6,8 +6,7 @@ import ServiceLifecycle
 /// The cloud server: the API, the store and the supervisor, stopped gracefully on SIGTERM/SIGINT.
 struct CloudServer {
     struct Configuration: Sendable {
-        var host: String
-        var port: Int
+        var address: ListenAddress
         var store: any Store
         var provisioners: [String]
         var supervisor: Supervisor.Configuration
@@ -25,28 +24,12 @@ struct CloudServer {
         metrics.register("cloud_up", .gauge, help: "1 while the cloud server runs.")
         metrics.set("cloud_up", to: 1)
 
-        let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: JSONErrorMiddleware())
+        let router = ServerSupport.router()
         ClusterRoutes(store: configuration.store, supervisor: supervisor, services: services).add(to: router)
         DeploymentRoutes(store: configuration.store, supervisor: supervisor, services: services).add(to: router)
-        router.get("/healthz") { _, _ in try JSONResponse.make(.ok, ["Status": "ok"]) }
-        router.get("/readyz") { _, _ in try JSONResponse.make(.ok, ["Status": "ready"]) }
-        router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render())))
-        }
+        ServerSupport.addOperationalRoutes(to: router, metrics: metrics) { true }
 
-        let logger = self.logger
-        let host = configuration.host
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "cloud"),
-            onServerRunning: { channel in
-                logger.notice("cloud server listening", metadata: [
-                    "address": "\(host):\(channel.localAddress?.port ?? 0)", "version": "\(BuildInfo.version)",
-                ])
-            },
-            logger: logger)
+        let app = ServerSupport.application(router: router, name: "cloud server", address: configuration.address, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: supervisor), .init(service: app)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -109,7 +109,9 @@ final class Supervisor: Service, Sendable {
             deployment.log = status.log
             deployment.release = status.release ?? deployment.release
             switch status.state {
-            case .queued, .running, .cancelling:
+            case .queued:
+                break
+            case .running, .cancelling:
                 if deployment.state == .dispatched { deployment.state = .running }
             case .succeeded, .failed:
                 deployment.state = status.state == .succeeded ? .succeeded : .failed

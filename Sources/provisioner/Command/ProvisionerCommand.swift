@@ -63,7 +63,7 @@ struct ProvisionerCommand: AsyncParsableCommand {
         func duration(_ text: String, _ option: String) throws -> Duration {
             do { return try GoDuration.parse(text) } catch { throw ValidationError("--\(option): \(error)") }
         }
-        guard let address = BindAddress(listen) else {
+        guard let address = ListenAddress(listen) else {
             throw ValidationError("--listen: expected HOST:PORT, got \"\(listen)\"")
         }
         guard maxConcurrent >= 1 else { throw ValidationError("--max-concurrent must be at least 1") }
@@ -84,7 +84,7 @@ struct ProvisionerCommand: AsyncParsableCommand {
             }
         }
         return ProvisionerConfiguration(
-            host: address.host, port: address.port, helm: helm, chartDirectory: chartDir,
+            address: address, helm: helm, chartDirectory: chartDir,
             maxConcurrent: maxConcurrent, defaultTimeout: try duration(defaultTimeout, "default-timeout"),
             retention: try duration(retention, "retention"), retentionCount: retentionCount,
             drainTimeout: try duration(drainTimeout, "drain-timeout"), remediation: policy,

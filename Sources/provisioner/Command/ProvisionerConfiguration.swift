@@ -3,8 +3,7 @@ import Logging
 
 /// Everything the provisioner is configured with, as one value passed down from the command line.
 struct ProvisionerConfiguration: Sendable {
-    var host: String
-    var port: Int
+    var address: ListenAddress
     var helm: String
     var chartDirectory: String?
     var maxConcurrent: Int

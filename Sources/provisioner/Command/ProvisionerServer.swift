@@ -27,25 +27,15 @@ struct ProvisionerServer {
             deployer: deployer, catalog: catalog, metrics: metrics, logger: logger)
         let lifecycle = Lifecycle()
 
-        let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: JSONErrorMiddleware())
+        let router = ServerSupport.router()
         DeploymentRoutes(
             queue: queue, validator: DeploymentValidator(catalog: catalog, defaultTimeout: configuration.defaultTimeout),
             catalog: catalog
         ).add(to: router)
-        HealthRoutes(lifecycle: lifecycle, metrics: metrics.registry).add(to: router)
+        ServerSupport.addOperationalRoutes(to: router, metrics: metrics.registry) { !lifecycle.isDraining }
 
         let logger = self.logger
-        let host = configuration.host
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "provisioner"),
-            onServerRunning: { channel in
-                logger.notice("provisioner listening", metadata: [
-                    "address": "\(host):\(channel.localAddress?.port ?? 0)", "version": "\(BuildInfo.version)",
-                ])
-            },
-            logger: logger)
+        let app = ServerSupport.application(router: router, name: "provisioner", address: configuration.address, logger: logger)
         let services = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: logger))
         let drainTimeout = configuration.drainTimeout
 

@@ -1,5 +1,5 @@
 /// A listen address: "127.0.0.1:8076", ":8075" (every interface), "[::1]:8076"; port 0 picks one.
-public struct BindAddress: Sendable, Equatable {
+public struct ListenAddress: Sendable, Equatable {
     public var host: String
     public var port: Int
 
