@@ -1,0 +1,141 @@
+import CCurl
+import Dispatch
+import Foundation
+
+/// An HTTP request for `CurlHTTPClient`.
+public struct HTTPClientRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: Data
+    public var timeout: Duration
+
+    public init(method: String, url: String, headers: [(name: String, value: String)] = [], body: Data = Data(), timeout: Duration = .seconds(30)) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+public struct HTTPClientResponse: Sendable {
+    public var status: Int
+    /// Header names lowercased; a repeated header keeps its last value.
+    public var headers: [String: String]
+    public var body: Data
+
+    public var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// TLS settings beyond the system's trust store, e.g. a kubeconfig's CA and client certificate.
+public struct TLSOptions: Sendable {
+    public var certificateAuthority: Data?
+    public var clientCertificate: Data?
+    public var clientKey: Data?
+    public var insecureSkipVerify: Bool
+
+    public init(certificateAuthority: Data? = nil, clientCertificate: Data? = nil, clientKey: Data? = nil, insecureSkipVerify: Bool = false) {
+        self.certificateAuthority = certificateAuthority
+        self.clientCertificate = clientCertificate
+        self.clientKey = clientKey
+        self.insecureSkipVerify = insecureSkipVerify
+    }
+}
+
+/// The request never got an HTTP answer: DNS, connection, TLS or timeout.
+public struct HTTPTransportError: Error, CustomStringConvertible, Sendable {
+    public var url: String
+    public var reason: String
+    public var timedOut: Bool
+    public var description: String { "\(url): \(reason)" }
+}
+
+/// HTTP over libcurl: every call has a connect timeout and an overall timeout, runs off the
+/// cooperative thread pool (curl_easy_perform blocks), and follows no redirects.
+public struct CurlHTTPClient: Sendable {
+    public var connectTimeout: Duration
+
+    public init(connectTimeout: Duration = .seconds(5)) {
+        self.connectTimeout = connectTimeout
+    }
+
+    public func send(_ request: HTTPClientRequest, tls: TLSOptions = TLSOptions()) async throws(HTTPTransportError) -> HTTPClientResponse {
+        let connectTimeout = self.connectTimeout
+        let result: Result<HTTPClientResponse, HTTPTransportError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Self.perform(request, tls: tls, connectTimeout: connectTimeout))
+            }
+        }
+        return try result.get()
+    }
+
+    private final class Collector {
+        var body = Data()
+        var headers: [String: String] = [:]
+    }
+
+    private static func perform(_ request: HTTPClientRequest, tls: TLSOptions, connectTimeout: Duration) -> Result<HTTPClientResponse, HTTPTransportError> {
+        guard let handle = curl_easy_init() else {
+            return .failure(HTTPTransportError(url: request.url, reason: "libcurl could not start", timedOut: false))
+        }
+        defer { curl_easy_cleanup(handle) }
+        let collector = Collector()
+        let context = Unmanaged.passUnretained(collector).toOpaque()
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(headerList) }
+
+        ccurl_setopt_string(handle, CURLOPT_URL, request.url)
+        ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds(request.timeout))
+        ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(connectTimeout))
+        ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        // An empty Expect stops libcurl waiting for "100 Continue" before sending a body.
+        for header in request.headers + [("Expect", "")] {
+            headerList = curl_slist_append(headerList, "\(header.0): \(header.1)")
+        }
+        ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
+        if let ca = tls.certificateAuthority { _ = ca.withUnsafeBytes { ccurl_setopt_blob(handle, CURLOPT_CAINFO_BLOB, $0.baseAddress, $0.count) } }
+        if let certificate = tls.clientCertificate { _ = certificate.withUnsafeBytes { ccurl_setopt_blob(handle, CURLOPT_SSLCERT_BLOB, $0.baseAddress, $0.count) } }
+        if let key = tls.clientKey { _ = key.withUnsafeBytes { ccurl_setopt_blob(handle, CURLOPT_SSLKEY_BLOB, $0.baseAddress, $0.count) } }
+        if tls.insecureSkipVerify {
+            ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
+            ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
+        }
+        ccurl_setopt_write_function(handle, { data, size, count, context in
+            let collector = Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue()
+            if let data { collector.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count) }
+            return size * count
+        }, context)
+        ccurl_setopt_header_function(handle, { data, size, count, context in
+            let collector = Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue()
+            if let data {
+                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
+                if let colon = line.firstIndex(of: ":") {
+                    collector.headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+                }
+            }
+            return size * count
+        }, context)
+
+        let code: CURLcode = request.body.withUnsafeBytes { body in
+            if !request.body.isEmpty || ["POST", "PUT", "PATCH"].contains(request.method) {
+                ccurl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
+                ccurl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+            }
+            return curl_easy_perform(handle)
+        }
+        guard code == CURLE_OK else {
+            return .failure(HTTPTransportError(
+                url: request.url, reason: String(cString: curl_easy_strerror(code)), timedOut: code == CURLE_OPERATION_TIMEDOUT))
+        }
+        var status = 0
+        ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return .success(HTTPClientResponse(status: status, headers: collector.headers, body: collector.body))
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        max(1, Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000))
+    }
+}
