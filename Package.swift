@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InternalTests",
-            dependencies: ["Internal"]
+            dependencies: ["Internal", "TestSupport"]
         ),
         .testTarget(
             name: "ProvisionerTests",

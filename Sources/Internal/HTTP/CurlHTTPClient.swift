@@ -91,9 +91,12 @@ public struct CurlHTTPClient: Sendable {
         ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds(request.timeout))
         ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(connectTimeout))
         ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
-        // An empty Expect stops libcurl waiting for "100 Continue" before sending a body.
-        for header in request.headers + [("Expect", "")] {
-            headerList = curl_slist_append(headerList, "\(header.0): \(header.1)")
+        // An empty Expect stops libcurl waiting for "100 Continue" before sending a body, and an
+        // empty Content-Type drops the form encoding libcurl would otherwise claim for a body.
+        var headers = request.headers + [("Expect", "")]
+        if !request.headers.contains(where: { $0.name.lowercased() == "content-type" }) { headers.append(("Content-Type", "")) }
+        for header in headers {
+            headerList = curl_slist_append(headerList, header.1.isEmpty ? "\(header.0):" : "\(header.0): \(header.1)")
         }
         ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
         if let ca = tls.certificateAuthority { _ = ca.withUnsafeBytes { ccurl_setopt_blob(handle, CURLOPT_CAINFO_BLOB, $0.baseAddress, $0.count) } }

@@ -1,0 +1,110 @@
+import Foundation
+
+/// Finds credentials in the SDKs' order and caches them: environment variables, then web identity
+/// (`AWS_ROLE_ARN` + `AWS_WEB_IDENTITY_TOKEN_FILE`, what EKS gives a pod) through STS, then the
+/// shared credentials and config files for `AWS_PROFILE`. Temporary credentials are refreshed five
+/// minutes before they expire.
+public actor AWSCredentialsProvider {
+    private let configuration: AWSConfiguration
+    private let http: CurlHTTPClient
+    private var cached: AWSCredentials?
+    private static let refreshMargin: TimeInterval = 300
+
+    init(configuration: AWSConfiguration, http: CurlHTTPClient) {
+        self.configuration = configuration
+        self.http = http
+    }
+
+    public func current() async throws(AWSError) -> AWSCredentials {
+        if let cached, cached.expiration.map({ $0.timeIntervalSinceNow > Self.refreshMargin }) ?? true {
+            return cached
+        }
+        let fresh = try await resolve()
+        cached = fresh
+        return fresh
+    }
+
+    private func resolve() async throws(AWSError) -> AWSCredentials {
+        let environment = configuration.environment
+        if let key = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"], !key.isEmpty, !secret.isEmpty {
+            return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
+        }
+        if let role = environment["AWS_ROLE_ARN"], let tokenFile = environment["AWS_WEB_IDENTITY_TOKEN_FILE"] {
+            return try await assumeRoleWithWebIdentity(role: role, tokenFile: tokenFile, sessionName: environment["AWS_ROLE_SESSION_NAME"])
+        }
+        if let fromFiles = SharedCredentialsFiles(environment: environment).credentials() {
+            return fromFiles
+        }
+        throw AWSError(
+            service: "credentials", status: 0, code: "Credentials",
+            message: "no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE, or a profile in ~/.aws/credentials")
+    }
+
+    /// STS AssumeRoleWithWebIdentity: an unsigned call whose proof is the token file's contents.
+    private func assumeRoleWithWebIdentity(role: String, tokenFile: String, sessionName: String?) async throws(AWSError) -> AWSCredentials {
+        guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
+            throw AWSError(service: "sts", status: 0, code: "Credentials", message: "cannot read AWS_WEB_IDENTITY_TOKEN_FILE \(tokenFile)")
+        }
+        let form = [
+            ("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"), ("RoleArn", role),
+            ("RoleSessionName", sessionName ?? "provisioner-\(Int(Date().timeIntervalSince1970))"),
+            ("WebIdentityToken", token.trimmingCharacters(in: .whitespacesAndNewlines)),
+        ].map { "\($0.0)=\(SigV4Signer.encode($0.1))" }.joined(separator: "&")
+        let request = HTTPClientRequest(
+            method: "POST", url: configuration.endpoint(for: .sts) + "/",
+            headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(form.utf8), timeout: .seconds(20))
+        let response: HTTPClientResponse
+        do {
+            response = try await http.send(request)
+        } catch {
+            throw AWSError(service: "sts", status: 0, code: "Transport", message: error.description)
+        }
+        guard response.status == 200 else { throw AWSError.from(service: "sts", response: response) }
+        let xml = response.text
+        guard let key = XMLText.first("AccessKeyId", in: xml), let secret = XMLText.first("SecretAccessKey", in: xml) else {
+            throw AWSError(service: "sts", status: response.status, code: "UnreadableResponse", message: "no credentials in the answer")
+        }
+        let expiration = XMLText.first("Expiration", in: xml).flatMap { try? Date($0, strategy: .iso8601) }
+        return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: XMLText.first("SessionToken", in: xml), expiration: expiration)
+    }
+}
+
+/// `~/.aws/credentials` (`[name]`) and `~/.aws/config` (`[profile name]`), or the files named by
+/// `AWS_SHARED_CREDENTIALS_FILE` / `AWS_CONFIG_FILE`.
+struct SharedCredentialsFiles {
+    let environment: [String: String]
+
+    func credentials() -> AWSCredentials? {
+        let profile = environment["AWS_PROFILE"] ?? environment["AWS_DEFAULT_PROFILE"] ?? "default"
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let files = [
+            (environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "\(home)/.aws/credentials", profile),
+            (environment["AWS_CONFIG_FILE"] ?? "\(home)/.aws/config", profile == "default" ? "default" : "profile \(profile)"),
+        ]
+        for (path, section) in files {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8), let values = Self.section(section, in: text),
+                let key = values["aws_access_key_id"], let secret = values["aws_secret_access_key"]
+            else { continue }
+            return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: values["aws_session_token"])
+        }
+        return nil
+    }
+
+    /// The `key = value` pairs of one `[section]` of an INI file.
+    static func section(_ name: String, in text: String) -> [String: String]? {
+        var current: String?
+        var values: [String: String]?
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
+            if line.hasPrefix("["), line.hasSuffix("]") {
+                current = line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                if current == name { values = values ?? [:] }
+                continue
+            }
+            guard current == name, let equals = line.firstIndex(of: "=") else { continue }
+            values?[line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()] = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+        }
+        return values
+    }
+}
