@@ -25,12 +25,14 @@ public final class ServerProcess: Sendable {
     }
 
     /// A provisioner using the testbed's helm and charts, with helm's state under `scratch`.
-    public static func provisioner(scratch: String, arguments: [String] = [], port: Int = 0) throws -> ServerProcess {
+    public static func provisioner(
+        scratch: String, arguments: [String] = [], environment: [String: String] = [:], port: Int = 0
+    ) throws -> ServerProcess {
         try start(
             binary("provisioner"),
             ["--listen", "127.0.0.1:\(port)", "--log-format", "json", "--helm", Testbed.helm, "--chart-dir", Testbed.charts,
              "--helm-grace-period", "3s"] + arguments,
-            environment: Testbed.helmConfiguration(scratch: scratch).environment)
+            environment: Testbed.helmConfiguration(scratch: scratch).environment.merging(environment) { $1 })
     }
 
     /// A cloud server on SQLite at `database`, driving `provisioners`.

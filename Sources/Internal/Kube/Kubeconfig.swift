@@ -8,6 +8,18 @@ public struct Kubeconfig: Sendable, Hashable {
     public var namespace: String?
     /// Tokens, passwords and private keys found in the file.
     public var secrets: [String]
+    /// How to reach and authenticate to `server`.
+    public var credentials: Credentials
+
+    public struct Credentials: Sendable, Hashable {
+        public var bearerToken: String?
+        public var username: String?
+        public var password: String?
+        public var certificateAuthority: Data?
+        public var clientCertificate: Data?
+        public var clientKey: Data?
+        public var insecureSkipTLSVerify: Bool
+    }
 
     public struct Invalid: Error, CustomStringConvertible, Equatable {
         public var reason: String
@@ -42,6 +54,19 @@ public struct Kubeconfig: Sendable, Hashable {
         namespace = context.namespace
         let user = file.users?.first(where: { $0.name == context.user })?.user
         secrets = [user?.token, user?.password, user?.clientKeyData].compactMap { $0 }.filter { $0.count >= 4 }
+        func decoded(_ base64: String?, _ what: String) throws(Invalid) -> Data? {
+            guard let base64 else { return nil }
+            guard let data = Data(base64Encoded: base64, options: .ignoreUnknownCharacters) else {
+                throw Invalid(reason: "kubeconfig's \(what) is not base64")
+            }
+            return data
+        }
+        credentials = Credentials(
+            bearerToken: user?.token, username: user?.username, password: user?.password,
+            certificateAuthority: try decoded(cluster.certificateAuthorityData, "certificate-authority-data"),
+            clientCertificate: try decoded(user?.clientCertificateData, "client-certificate-data"),
+            clientKey: try decoded(user?.clientKeyData, "client-key-data"),
+            insecureSkipTLSVerify: cluster.insecureSkipTLSVerify ?? false)
     }
 
     private struct File: Decodable {
@@ -78,15 +103,25 @@ public struct Kubeconfig: Sendable, Hashable {
 
     private struct Cluster: Decodable {
         var server: String
+        var certificateAuthorityData: String?
+        var insecureSkipTLSVerify: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case server, certificateAuthorityData = "certificate-authority-data"
+            case insecureSkipTLSVerify = "insecure-skip-tls-verify"
+        }
     }
 
     private struct User: Decodable {
         var token: String?
+        var username: String?
         var password: String?
+        var clientCertificateData: String?
         var clientKeyData: String?
 
         enum CodingKeys: String, CodingKey {
-            case token, password, clientKeyData = "client-key-data"
+            case token, username, password
+            case clientCertificateData = "client-certificate-data", clientKeyData = "client-key-data"
         }
     }
 }

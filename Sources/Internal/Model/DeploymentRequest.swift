@@ -7,14 +7,16 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
     public var action: DeploymentAction
     public var chart: ChartRequest?
     public var values: JSONValue?
+    /// The kubeconfig's text; empty when `kubeconfigSource` says where to fetch it.
     public var kubeconfig: String
+    public var kubeconfigSource: KubeconfigSource?
     public var dns: DNSConfig?
     public var timeoutSeconds: Int?
 
     public init(
         id: String? = nil, clusterID: String, service: ServiceName, action: DeploymentAction,
         chart: ChartRequest? = nil, values: JSONValue? = nil, kubeconfig: String,
-        dns: DNSConfig? = nil, timeoutSeconds: Int? = nil
+        kubeconfigSource: KubeconfigSource? = nil, dns: DNSConfig? = nil, timeoutSeconds: Int? = nil
     ) {
         self.id = id
         self.clusterID = clusterID
@@ -23,13 +25,67 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
         self.chart = chart
         self.values = values
         self.kubeconfig = kubeconfig
+        self.kubeconfigSource = kubeconfigSource
         self.dns = dns
         self.timeoutSeconds = timeoutSeconds
     }
 
     enum CodingKeys: String, CodingKey {
         case id = "ID", clusterID = "ClusterID", service = "Service", action = "Action", chart = "Chart"
-        case values = "Values", kubeconfig = "Kubeconfig", dns = "DNS", timeoutSeconds = "TimeoutSeconds"
+        case values = "Values", kubeconfig = "Kubeconfig", kubeconfigSource = "KubeconfigSource", dns = "DNS"
+        case timeoutSeconds = "TimeoutSeconds"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decodeIfPresent(String.self, forKey: .id)
+        clusterID = try container.decode(String.self, forKey: .clusterID)
+        service = try container.decode(ServiceName.self, forKey: .service)
+        action = try container.decode(DeploymentAction.self, forKey: .action)
+        chart = try container.decodeIfPresent(ChartRequest.self, forKey: .chart)
+        values = try container.decodeIfPresent(JSONValue.self, forKey: .values)
+        kubeconfigSource = try container.decodeIfPresent(KubeconfigSource.self, forKey: .kubeconfigSource)
+        // Either the kubeconfig itself or where to fetch it.
+        kubeconfig = kubeconfigSource == nil
+            ? try container.decode(String.self, forKey: .kubeconfig)
+            : try container.decodeIfPresent(String.self, forKey: .kubeconfig) ?? ""
+        dns = try container.decodeIfPresent(DNSConfig.self, forKey: .dns)
+        timeoutSeconds = try container.decodeIfPresent(Int.self, forKey: .timeoutSeconds)
+    }
+}
+
+/// Where to fetch a kubeconfig kept in AWS instead of sending it inline.
+public struct KubeconfigSource: Codable, Sendable, Hashable, CustomStringConvertible {
+    public struct S3Object: Codable, Sendable, Hashable {
+        public var bucket: String
+        public var key: String
+        public init(bucket: String, key: String) {
+            self.bucket = bucket
+            self.key = key
+        }
+        enum CodingKeys: String, CodingKey { case bucket = "Bucket", key = "Key" }
+    }
+
+    public struct Secret: Codable, Sendable, Hashable {
+        public var secretID: String
+        public init(secretID: String) { self.secretID = secretID }
+        enum CodingKeys: String, CodingKey { case secretID = "SecretID" }
+    }
+
+    public var s3: S3Object?
+    public var secretsManager: Secret?
+
+    public init(s3: S3Object? = nil, secretsManager: Secret? = nil) {
+        self.s3 = s3
+        self.secretsManager = secretsManager
+    }
+
+    enum CodingKeys: String, CodingKey { case s3 = "S3", secretsManager = "SecretsManager" }
+
+    public var description: String {
+        if let s3 { return "s3://\(s3.bucket)/\(s3.key)" }
+        if let secretsManager { return "secretsmanager:\(secretsManager.secretID)" }
+        return "nowhere"
     }
 }
 

@@ -34,11 +34,22 @@ struct DeploymentValidator: Sendable {
         if let seconds = request.timeoutSeconds, !Self.timeoutRange.contains(seconds) {
             throw .badRequest("TimeoutSeconds must be between 1 and 3600", field: "TimeoutSeconds")
         }
-        let kubeconfig: Kubeconfig
-        do {
-            kubeconfig = try Kubeconfig(parsing: request.kubeconfig)
-        } catch {
-            throw .badRequest(error.reason, field: "Kubeconfig")
+        let target: (server: String, secrets: [String])
+        if let source = request.kubeconfigSource {
+            target = (source.description, [])
+            switch (source.s3, source.secretsManager) {
+            case (let s3?, nil) where !s3.bucket.isEmpty && !s3.key.isEmpty: break
+            case (nil, let secret?) where !secret.secretID.isEmpty: break
+            default:
+                throw .badRequest("KubeconfigSource needs exactly one of S3 {Bucket, Key} or SecretsManager {SecretID}", field: "KubeconfigSource")
+            }
+        } else {
+            do {
+                let kubeconfig = try Kubeconfig(parsing: request.kubeconfig)
+                target = (kubeconfig.server, kubeconfig.secrets)
+            } catch {
+                throw .badRequest(error.reason, field: "Kubeconfig")
+            }
         }
         let id = request.id ?? ID.make()
         request.id = id
@@ -48,8 +59,8 @@ struct DeploymentValidator: Sendable {
         return Job(
             request: request,
             status: DeploymentStatus(queued: request, id: id, chart: chart, now: now),
-            releaseKey: ReleaseKey(server: kubeconfig.server, release: service.release),
+            releaseKey: ReleaseKey(server: target.server, release: service.release),
             timeout: request.timeoutSeconds.map { .seconds($0) } ?? defaultTimeout,
-            redactor: Redactor(secrets: kubeconfig.secrets))
+            redactor: Redactor(secrets: target.secrets))
     }
 }

@@ -19,7 +19,7 @@ struct ProvisionerServer {
             logger: logger)
         let deployer = HelmDeployer(
             releases: ReleaseManager(helm: helm, policy: configuration.remediation, logger: logger),
-            chartDirectory: configuration.chartDirectory, logger: logger)
+            chartDirectory: configuration.chartDirectory, aws: AWSClient(logger: logger), logger: logger)
         let queue = JobQueue(
             configuration: .init(
                 maxConcurrent: configuration.maxConcurrent, retention: configuration.retention,

@@ -8,33 +8,75 @@ struct HelmDeployer: Deployer {
     let releases: ReleaseManager
     let locator: ChartLocator
     let repositories: RepositoryCache
+    let aws: AWSClient
     let logger: Logger
     /// Told each helm process ID as it starts, for tests that interrupt helm.
     var onHelmStart: (@Sendable (pid_t) -> Void)?
 
-    init(releases: ReleaseManager, chartDirectory: String?, logger: Logger) {
+    init(releases: ReleaseManager, chartDirectory: String?, aws: AWSClient, logger: Logger) {
         self.releases = releases
         self.locator = ChartLocator(chartDirectory: chartDirectory)
         self.repositories = RepositoryCache(helm: releases.helm)
+        self.aws = aws
         self.logger = logger
     }
 
     func run(
         _ request: DeploymentRequest, service: any ThirdPartyService, deadline: ContinuousClock.Instant
     ) async -> ReleaseResult {
-        let context = DeploymentContext(request: request, release: nil, logger: logger)
+        let context: DeploymentContext
+        do {
+            context = try await self.context(for: request, deadline: deadline)
+        } catch {
+            return ReleaseResult(outcome: .failed(HelmError(kind: .failed, command: "kubeconfig", message: "\(error)")))
+        }
         switch request.action {
         case .apply:
-            return await apply(request, service: service, deadline: deadline, context: context)
+            return await apply(context.request, service: service, deadline: deadline, context: context)
         case .delete:
+            let notes: [String]
             do {
-                try await service.beforeDelete(context)
+                notes = try await service.beforeDelete(context)
             } catch {
                 return ReleaseResult(outcome: .failed(HelmError(kind: .failed, command: "beforeDelete hook", message: "\(error)")))
             }
-            return await releases.delete(
-                service.release, kubeconfig: request.kubeconfig, deadline: deadline, onHelmStart: onHelmStart)
+            var result = await releases.delete(
+                service.release, kubeconfig: context.request.kubeconfig, deadline: deadline, onHelmStart: onHelmStart)
+            result.log = notes + result.log
+            return result
         }
+    }
+
+    /// The request with its kubeconfig in hand (fetched from S3 or Secrets Manager when it names a
+    /// source), and the clients hooks use.
+    private func context(for request: DeploymentRequest, deadline: ContinuousClock.Instant) async throws -> DeploymentContext {
+        var request = request
+        if let source = request.kubeconfigSource {
+            let stores = KubeconfigStores(client: aws)
+            do {
+                if let s3 = source.s3 {
+                    request.kubeconfig = try await stores.s3Object(bucket: s3.bucket, key: s3.key)
+                } else if let secret = source.secretsManager {
+                    request.kubeconfig = try await stores.secretString(id: secret.secretID)
+                }
+            } catch {
+                throw SourceFailure(message: "fetching the kubeconfig from \(source) failed: \(error)")
+            }
+        }
+        let kubeconfig: Kubeconfig
+        do {
+            kubeconfig = try Kubeconfig(parsing: request.kubeconfig)
+        } catch {
+            throw SourceFailure(message: "the kubeconfig from \(request.kubeconfigSource?.description ?? "the request") is invalid: \(error)")
+        }
+        return DeploymentContext(
+            request: request, release: nil, kube: KubeClient(kubeconfig: kubeconfig), route53: Route53(client: aws),
+            deadline: deadline, logger: logger)
+    }
+
+    struct SourceFailure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
     }
 
     private func apply(
@@ -59,8 +101,10 @@ struct HelmDeployer: Deployer {
             values: Self.values(for: request, service: service))
         var result = await releases.apply(spec, kubeconfig: request.kubeconfig, deadline: deadline, onHelmStart: onHelmStart)
         guard result.outcome == .succeeded else { return result }
+        var hookContext = context
+        hookContext.release = result.release
         do {
-            try await service.afterApply(DeploymentContext(request: request, release: result.release, logger: logger))
+            result.log += try await service.afterApply(hookContext)
         } catch {
             result.outcome = .failed(HelmError(kind: .failed, command: "afterApply hook", message: "\(error)"))
         }

@@ -9,4 +9,7 @@ struct Nginx: ThirdPartyService {
         repositoryURL: "https://kubernetes.github.io/ingress-nginx", defaultVersion: "4.15.1")
     let release = ReleaseRef(name: "nginx", namespace: "nginx")
     var defaultValues: String { String(decoding: PackageResources.nginx_yaml, as: UTF8.self) }
+
+    /// The controller's LoadBalancer Service, named by the chart after the release.
+    var controllerService: String { "\(release.name)-\(chart.name)-controller" }
 }

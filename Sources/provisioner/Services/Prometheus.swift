@@ -24,4 +24,46 @@ struct Prometheus: ThirdPartyService {
     static func ingressHost(clusterID: String, privateDomain: String) -> String {
         "\(clusterID).prometheus.\(privateDomain)"
     }
+
+    /// Points `<cluster-id>.prometheus.<private-domain>` at the NGINX controller's load balancer.
+    func afterApply(_ context: DeploymentContext) async throws -> [String] {
+        guard let record = try PrivateRecord(context.request) else { return ["DNS: the request has no DNS settings; no record registered"] }
+        let nginx = Nginx()
+        let target = try await context.kube.waitForLoadBalancerAddress(
+            namespace: nginx.release.namespace, service: nginx.controllerService, timeout: context.deadline - .now)
+        let zone = try await record.zoneID(using: context.route53)
+        try await context.route53.upsertCNAME(zoneID: zone, name: record.name, target: target)
+        return ["DNS: \(record.name) CNAME \(target) in zone \(zone)"]
+    }
+
+    func beforeDelete(_ context: DeploymentContext) async throws -> [String] {
+        guard let record = try PrivateRecord(context.request) else { return ["DNS: the request has no DNS settings; no record removed"] }
+        let zone = try await record.zoneID(using: context.route53)
+        let deleted = try await context.route53.deleteCNAME(zoneID: zone, name: record.name)
+        return ["DNS: \(record.name) \(deleted == nil ? "was not registered" : "removed") in zone \(zone)"]
+    }
+
+    /// The Prometheus name in the cluster's private zone.
+    struct PrivateRecord {
+        var name: String
+        var domain: String
+        var zoneID: String?
+
+        struct MissingDomain: Error, CustomStringConvertible {
+            var description: String { "DNS.PrivateDomain is required to name the Prometheus record" }
+        }
+
+        init?(_ request: DeploymentRequest) throws {
+            guard let dns = request.dns, dns.privateDomain != nil || dns.privateHostedZoneID != nil else { return nil }
+            guard let domain = dns.privateDomain, !domain.isEmpty else { throw MissingDomain() }
+            name = Prometheus.ingressHost(clusterID: request.clusterID, privateDomain: domain)
+            self.domain = domain
+            zoneID = dns.privateHostedZoneID
+        }
+
+        func zoneID(using route53: Route53) async throws -> String {
+            if let zoneID { return zoneID }
+            return try await route53.privateZoneID(forDomain: domain)
+        }
+    }
 }

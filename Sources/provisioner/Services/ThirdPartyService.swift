@@ -16,21 +16,24 @@ protocol ThirdPartyService: Sendable {
     /// Values that depend on the request (cluster ID, DNS names), layered over the defaults and
     /// under the request's own values.
     func derivedValues(for request: DeploymentRequest) -> JSONValue
-    /// Runs once the release is deployed (e.g. registering a DNS name).
-    func afterApply(_ context: DeploymentContext) async throws
-    /// Runs before the release is uninstalled (e.g. removing that DNS name).
-    func beforeDelete(_ context: DeploymentContext) async throws
+    /// Runs once the release is deployed (e.g. registering a DNS name); returns lines for the log.
+    func afterApply(_ context: DeploymentContext) async throws -> [String]
+    /// Runs before the release is uninstalled (e.g. removing that DNS name); returns lines for the log.
+    func beforeDelete(_ context: DeploymentContext) async throws -> [String]
 }
 
 extension ThirdPartyService {
     func derivedValues(for request: DeploymentRequest) -> JSONValue { [:] }
-    func afterApply(_ context: DeploymentContext) async throws {}
-    func beforeDelete(_ context: DeploymentContext) async throws {}
+    func afterApply(_ context: DeploymentContext) async throws -> [String] { [] }
+    func beforeDelete(_ context: DeploymentContext) async throws -> [String] { [] }
 }
 
-/// What a hook gets to work with.
+/// What a hook gets to work with: the request (its kubeconfig resolved), the cluster's API, AWS.
 struct DeploymentContext: Sendable {
     var request: DeploymentRequest
     var release: ReleaseInfo?
+    var kube: KubeClient
+    var route53: Route53
+    var deadline: ContinuousClock.Instant
     var logger: Logger
 }

@@ -20,7 +20,7 @@ struct DeployHarness {
         helm = HelmClient(configuration: Testbed.helmConfiguration(scratch: scratch), logger: Testbed.logger)
         var deployer = HelmDeployer(
             releases: ReleaseManager(helm: helm, policy: policy, logger: Testbed.logger),
-            chartDirectory: chartDirectory, logger: Testbed.logger)
+            chartDirectory: chartDirectory, aws: AWSClient(logger: Testbed.logger), logger: Testbed.logger)
         deployer.onHelmStart = onHelmStart
         self.deployer = deployer
     }
@@ -86,8 +86,8 @@ struct DeployHarness {
     }
 
     /// A real provisioner process using this harness's helm setup.
-    func startProvisioner(_ arguments: [String] = []) throws -> ServerProcess {
-        try ServerProcess.provisioner(scratch: scratch, arguments: arguments)
+    func startProvisioner(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> ServerProcess {
+        try ServerProcess.provisioner(scratch: scratch, arguments: arguments, environment: environment)
     }
 
     func close() {

@@ -1,0 +1,77 @@
+import Foundation
+
+/// A small Kubernetes REST client over libcurl, authenticated as the kubeconfig says (bearer token,
+/// client certificate, or basic auth; the cluster's CA or insecure-skip-tls-verify).
+public struct KubeClient: Sendable {
+    public let kubeconfig: Kubeconfig
+    private let http = CurlHTTPClient()
+    private let timeout: Duration
+
+    public init(kubeconfig: Kubeconfig, timeout: Duration = .seconds(15)) {
+        self.kubeconfig = kubeconfig
+        self.timeout = timeout
+    }
+
+    public struct Failure: Error, CustomStringConvertible, Equatable {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// GETs `path` (e.g. `/api/v1/namespaces/nginx/services/x`); nil on 404.
+    public func get(_ path: String) async throws(Failure) -> Data? {
+        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+        let credentials = kubeconfig.credentials
+        if let token = credentials.bearerToken {
+            headers.append(("Authorization", "Bearer \(token)"))
+        } else if let user = credentials.username, let password = credentials.password {
+            headers.append(("Authorization", "Basic \(Data("\(user):\(password)".utf8).base64EncodedString())"))
+        }
+        let base = kubeconfig.server.hasSuffix("/") ? String(kubeconfig.server.dropLast()) : kubeconfig.server
+        let request = HTTPClientRequest(method: "GET", url: base + path, headers: headers, timeout: timeout)
+        let tls = TLSOptions(
+            certificateAuthority: credentials.certificateAuthority, clientCertificate: credentials.clientCertificate,
+            clientKey: credentials.clientKey, insecureSkipVerify: credentials.insecureSkipTLSVerify)
+        let response: HTTPClientResponse
+        do {
+            response = try await http.send(request, tls: tls)
+        } catch {
+            throw Failure(message: "Kubernetes API \(error)")
+        }
+        if response.status == 404 { return nil }
+        guard response.status == 200 else {
+            throw Failure(message: "Kubernetes API \(path): HTTP \(response.status)")
+        }
+        return response.body
+    }
+
+    /// The first ingress hostname (or IP) of a LoadBalancer Service; nil until the cloud assigns one.
+    public func loadBalancerAddress(namespace: String, service: String) async throws(Failure) -> String? {
+        guard let body = try await get("/api/v1/namespaces/\(namespace)/services/\(service)") else {
+            throw Failure(message: "service \(namespace)/\(service) not found")
+        }
+        struct Service: Decodable {
+            struct Status: Decodable {
+                struct LoadBalancer: Decodable {
+                    struct Ingress: Decodable { var hostname: String?; var ip: String? }
+                    var ingress: [Ingress]?
+                }
+                var loadBalancer: LoadBalancer?
+            }
+            var status: Status?
+        }
+        let ingress = (try? JSONDecoder().decode(Service.self, from: body))?.status?.loadBalancer?.ingress?.first
+        return ingress?.hostname ?? ingress?.ip
+    }
+
+    /// Polls until the Service has a load balancer address, or throws after `timeout`.
+    public func waitForLoadBalancerAddress(namespace: String, service: String, timeout: Duration) async throws(Failure) -> String {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let address = try await loadBalancerAddress(namespace: namespace, service: service) { return address }
+            guard ContinuousClock.now < deadline else {
+                throw Failure(message: "service \(namespace)/\(service) got no load balancer address within \(timeout)")
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+}
