@@ -155,6 +155,26 @@ struct CloudEndToEndTests {
         #expect(try await harness.send("GET", "/api/clusters").decode([Cluster].self).count == 21)
     }
 
+    @Test("a cluster registered by a reference to its kubeconfig in S3 is deployed to, the kubeconfig fetched by the provisioner")
+    func kubeconfigReference() async throws {
+        let moto = try LocalService.moto()
+        defer { moto.stop() }
+        let environment = ["AWS_ACCESS_KEY_ID": "AKIAFAKE", "AWS_SECRET_ACCESS_KEY": "fake", "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto.url]
+        let harness = try CloudHarness(provisioners: 1, environment: environment)
+        defer { harness.close() }
+        let aws = AWSClient(configuration: AWSConfiguration(environment: environment), logger: .init(label: "test"))
+        _ = try await aws.send(.s3, method: "PUT", path: "/fleet")
+        _ = try await aws.send(.s3, method: "PUT", path: "/fleet/c1", body: Data(harness.emulator.kubeconfig.utf8))
+
+        let registered = try harness.cli(["cluster", "register", "--name", "by-reference", "--kubeconfig-s3", "fleet/c1"])
+        #expect(registered.status == 0, "\(registered.stderr)")
+        let cluster = try JSONDecoder().decode(Cluster.self, from: Data(registered.stdout.utf8))
+        let deployment = try await harness.createDeployment(cluster.id, "nginx")
+
+        #expect(try await harness.waitFor(deployment.id).state == .succeeded)
+        #expect(try SQLiteConnection(path: harness.database).query("SELECT kubeconfig FROM clusters").first?.first == .text(""))
+    }
+
     @Test("the CLI prints indented JSON, tables, and one error line with exit code 1")
     func commandLine() async throws {
         let harness = try CloudHarness(provisioners: 1)

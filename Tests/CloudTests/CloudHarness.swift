@@ -12,11 +12,12 @@ final class CloudHarness: @unchecked Sendable {
     var server: ServerProcess
     var database: String { "\(scratch)/cloud.db" }
 
-    init(readyAfter: Int = 0, provisioners count: Int = 2) throws {
+    /// - Parameter environment: extra environment for the provisioners (e.g. AWS settings).
+    init(readyAfter: Int = 0, provisioners count: Int = 2, environment: [String: String] = [:]) throws {
         scratch = try Testbed.makeScratchDirectory()
         emulator = try KubeEmulator.start(readyAfter: readyAfter, scratch: scratch)
         let scratch = self.scratch
-        provisioners = try (0..<count).map { _ in try ServerProcess.provisioner(scratch: scratch) }
+        provisioners = try (0..<count).map { _ in try ServerProcess.provisioner(scratch: scratch, environment: environment) }
         server = try ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: provisioners.map(\.baseURL))
     }
 

@@ -31,12 +31,12 @@ struct SQLiteStoreTests {
         let registered = cluster()
         do {
             let store = try SQLiteStore(path: path)
-            try await store.createCluster(registered, kubeconfig: "secret")
+            try await store.createCluster(registered, kubeconfig: .inline("secret"))
             try await store.createDeployments([deployment(registered, "nginx", at: 5)], desiredVersions: nil)
         }
         let reopened = try SQLiteStore(path: path)
         #expect(try await reopened.cluster(registered.id) == registered)
-        #expect(try await reopened.kubeconfig(ofCluster: registered.id) == "secret")
+        #expect(try await reopened.kubeconfig(ofCluster: registered.id) == .inline("secret"))
         #expect(try await reopened.deployments(DeploymentFilter(), page: 0, perPage: 10).count == 1)
     }
 
@@ -50,18 +50,42 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("a database at an older schema version is migrated forward, keeping its data")
+    func migratesForward() async throws {
+        let old = try SQLiteConnection(path: path)
+        try old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
+        for statement in Migrations.steps[0].sql.split(separator: ";") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            try old.query(String(statement))
+        }
+        try old.query("INSERT INTO schema_migrations VALUES (1, 0)")
+        try old.query("INSERT INTO clusters (id, name, kubeconfig, labels, utilities, create_at) VALUES ('c', 'old', 'k', '[]', '{}', 1)")
+
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.kubeconfig(ofCluster: "c") == .inline("k"))
+        #expect(try SQLiteConnection(path: path).query("SELECT MAX(version) FROM schema_migrations").first?.first == .integer(Int64(Migrations.latest)))
+    }
+
+    @Test("a cluster may be kept by reference to its kubeconfig")
+    func kubeconfigReference() async throws {
+        let store = try SQLiteStore(path: path)
+        let registered = cluster()
+        let source = KubeconfigSource(secretsManager: .init(secretID: "c1"))
+        try await store.createCluster(registered, kubeconfig: .source(source))
+        #expect(try await store.kubeconfig(ofCluster: registered.id) == .source(source))
+    }
+
     @Test("cluster names are unique among registered clusters")
     func uniqueNames() async throws {
         let store = try SQLiteStore(path: path)
-        try await store.createCluster(cluster("prod"), kubeconfig: "k")
-        await #expect(throws: StoreError.self) { try await store.createCluster(cluster("prod"), kubeconfig: "k") }
+        try await store.createCluster(cluster("prod"), kubeconfig: .inline("k"))
+        await #expect(throws: StoreError.self) { try await store.createCluster(cluster("prod"), kubeconfig: .inline("k")) }
     }
 
     @Test("a cluster with a deployment in flight cannot be deleted; afterwards it can")
     func deleteRefusedWhileBusy() async throws {
         let store = try SQLiteStore(path: path)
         let registered = cluster()
-        try await store.createCluster(registered, kubeconfig: "k")
+        try await store.createCluster(registered, kubeconfig: .inline("k"))
         let running = deployment(registered, "nginx", at: 1, state: .running)
         try await store.createDeployments([running], desiredVersions: nil)
 
@@ -75,7 +99,7 @@ struct SQLiteStoreTests {
     func dispatchOrder() async throws {
         let store = try SQLiteStore(path: path)
         let registered = cluster()
-        try await store.createCluster(registered, kubeconfig: "k")
+        try await store.createCluster(registered, kubeconfig: .inline("k"))
         let first = deployment(registered, "prometheus", at: 1)
         let second = deployment(registered, "prometheus", at: 2)
         let other = deployment(registered, "nginx", at: 3)
@@ -91,7 +115,7 @@ struct SQLiteStoreTests {
     func backoffIsRespected() async throws {
         let store = try SQLiteStore(path: path)
         let registered = cluster()
-        try await store.createCluster(registered, kubeconfig: "k")
+        try await store.createCluster(registered, kubeconfig: .inline("k"))
         var waiting = deployment(registered, "nginx", at: 1)
         waiting.nextAttemptAt = 100
         try await store.createDeployments([waiting, deployment(registered, "nginx", at: 2)], desiredVersions: nil)
@@ -104,7 +128,7 @@ struct SQLiteStoreTests {
     func concurrentUpdates() async throws {
         let store = try SQLiteStore(path: path)
         let registered = cluster()
-        try await store.createCluster(registered, kubeconfig: "k")
+        try await store.createCluster(registered, kubeconfig: .inline("k"))
         let target = deployment(registered, "nginx", at: 1)
         try await store.createDeployments([target], desiredVersions: nil)
 
@@ -120,7 +144,7 @@ struct SQLiteStoreTests {
     func atomicCreate() async throws {
         let store = try SQLiteStore(path: path)
         let registered = cluster()
-        try await store.createCluster(registered, kubeconfig: "k")
+        try await store.createCluster(registered, kubeconfig: .inline("k"))
         let one = deployment(registered, "nginx", at: 1)
 
         await #expect(throws: (any Error).self) {
@@ -134,8 +158,8 @@ struct SQLiteStoreTests {
     func filtersAndPages() async throws {
         let store = try SQLiteStore(path: path)
         let a = cluster("a"), b = cluster("b")
-        try await store.createCluster(a, kubeconfig: "k")
-        try await store.createCluster(b, kubeconfig: "k")
+        try await store.createCluster(a, kubeconfig: .inline("k"))
+        try await store.createCluster(b, kubeconfig: .inline("k"))
         try await store.createDeployments(
             [deployment(a, "nginx", at: 1), deployment(a, "prometheus", at: 2, state: .failed), deployment(b, "nginx", at: 3)],
             desiredVersions: nil)

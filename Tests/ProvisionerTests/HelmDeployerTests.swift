@@ -38,19 +38,30 @@ struct HelmDeployerTests {
         #expect(upgraded.release?.chart == "prometheus-1.1.0")
     }
 
-    @Test("layers the request's values over the shipped and per-cluster ones")
+    @Test("layers the request's values over the shipped ones")
     func valuesReachTheRelease() async throws {
         let harness = try DeployHarness()
         defer { harness.close() }
-        let request = harness.request(
-            "prometheus", values: ["server": ["retention": "30d"]], dns: DNSConfig(privateDomain: "internal.example"))
+        let request = harness.request("prometheus", values: ["server": ["retention": "30d"]])
 
         #expect(await harness.deploy(request).outcome == .succeeded)
 
         let values = try await harness.values(harness.release(of: "prometheus"))
         #expect(values.contains("\"retention\":\"30d\""))
-        #expect(values.contains("cluster1.prometheus.internal.example"))
         #expect(values.contains("\"scrapeInterval\":\"1m\""))
+        #expect(values.contains("\"clusterID\":\"cluster1\""))
+    }
+
+    @Test("values are layered: shipped defaults, then per-cluster, then the request's")
+    func valuesOrder() {
+        let request = DeploymentRequest(
+            clusterID: "c1", service: "prometheus", action: .apply, values: ["server": ["retention": "30d"]],
+            kubeconfig: "", dns: DNSConfig(privateDomain: "internal.example"))
+        let documents = HelmDeployer.values(for: request, service: Prometheus())
+
+        #expect(documents.map(\.name) == ["defaults.yaml", "cluster.json", "request.json"])
+        #expect(documents[1].contents.contains("c1.prometheus.internal.example"))
+        #expect(documents[2].contents == #"{"server":{"retention":"30d"}}"#)
     }
 
     @Test("a failing upgrade is rolled back to the previous revision")

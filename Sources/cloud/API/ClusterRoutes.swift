@@ -19,12 +19,13 @@ struct ClusterRoutes: Sendable {
 
     struct RegisterRequest: Decodable {
         var name: String
-        var kubeconfig: String
+        var kubeconfig: String?
+        var kubeconfigSource: KubeconfigSource?
         var dns: DNSConfig?
         var labels: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case name = "Name", kubeconfig = "Kubeconfig", dns = "DNS", labels = "Labels"
+            case name = "Name", kubeconfig = "Kubeconfig", kubeconfigSource = "KubeconfigSource", dns = "DNS", labels = "Labels"
         }
     }
 
@@ -33,15 +34,26 @@ struct ClusterRoutes: Sendable {
         guard body.name.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._-]{0,62}/) != nil else {
             throw APIError.badRequest("Name must be 1 to 63 letters, digits, '.', '_' or '-'", field: "Name")
         }
-        do {
-            _ = try Kubeconfig(parsing: body.kubeconfig)
-        } catch {
-            throw APIError.badRequest(error.reason, field: "Kubeconfig")
+        let kubeconfig: ClusterKubeconfig
+        switch (body.kubeconfig, body.kubeconfigSource) {
+        case (let text?, nil):
+            do {
+                _ = try Kubeconfig(parsing: text)
+            } catch {
+                throw APIError.badRequest(error.reason, field: "Kubeconfig")
+            }
+            kubeconfig = .inline(text)
+        case (nil, let source?) where (source.s3 != nil) != (source.secretsManager != nil):
+            kubeconfig = .source(source)
+        case (nil, _?):
+            throw APIError.badRequest("KubeconfigSource needs exactly one of S3 or SecretsManager", field: "KubeconfigSource")
+        default:
+            throw APIError.badRequest("give either Kubeconfig or KubeconfigSource", field: "Kubeconfig")
         }
         let cluster = Cluster(
             id: ID.make(), name: body.name, dns: body.dns, labels: body.labels ?? [], utilities: UtilityMetadata(),
             createAt: Date().millisecondsSince1970)
-        try await store.createCluster(cluster, kubeconfig: body.kubeconfig)
+        try await store.createCluster(cluster, kubeconfig: kubeconfig)
         return try JSONResponse.make(.ok, cluster)
     }
 

@@ -11,28 +11,37 @@ struct ClusterCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register an existing cluster by its kubeconfig.")
         @OptionGroup var options: ClientOptions
         @Option(help: "A unique name for the cluster.") var name: String
-        @Option(help: "Path of the cluster's kubeconfig file.") var kubeconfig: String
+        @Option(help: "Path of the cluster's kubeconfig file.") var kubeconfig: String?
+        @Option(help: "Keep only a reference: the kubeconfig is in S3 at BUCKET/KEY.") var kubeconfigS3: String?
+        @Option(help: "Keep only a reference: the kubeconfig is the Secrets Manager secret with this ID.") var kubeconfigSecret: String?
         @Option(help: "The private domain services register DNS names under.") var privateDomain: String?
         @Option(help: "The Route53 private hosted zone ID for that domain.") var privateHostedZoneID: String?
         @Option(name: .customLong("label"), help: "A label; repeat for several.") var labels: [String] = []
         @Flag(help: "Print the request instead of sending it.") var dryRun = false
 
         func run() async throws {
-            let text: String
-            do { text = try String(contentsOfFile: kubeconfig, encoding: .utf8) } catch {
-                throw ValidationError("--kubeconfig: cannot read \(kubeconfig)")
+            var body: [String: JSONValue] = ["Name": .string(name), "Labels": .array(labels.map(JSONValue.string))]
+            switch (kubeconfig, kubeconfigS3, kubeconfigSecret) {
+            case (let path?, nil, nil):
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw ValidationError("--kubeconfig: cannot read \(path)")
+                }
+                body["Kubeconfig"] = dryRun ? .string("(contents of \(path))") : .string(text)
+            case (nil, let location?, nil):
+                guard let slash = location.firstIndex(of: "/") else { throw ValidationError("--kubeconfig-s3 takes BUCKET/KEY") }
+                body["KubeconfigSource"] = ["S3": ["Bucket": .string(String(location[..<slash])), "Key": .string(String(location[location.index(after: slash)...]))]]
+            case (nil, nil, let secret?):
+                body["KubeconfigSource"] = ["SecretsManager": ["SecretID": .string(secret)]]
+            default:
+                throw ValidationError("give exactly one of --kubeconfig, --kubeconfig-s3, --kubeconfig-secret")
             }
-            var body: [String: JSONValue] = ["Name": .string(name), "Kubeconfig": .string(text), "Labels": .array(labels.map(JSONValue.string))]
             if privateDomain != nil || privateHostedZoneID != nil {
                 body["DNS"] = .object([
                     "PrivateDomain": privateDomain.map(JSONValue.string) ?? .null,
                     "PrivateHostedZoneID": privateHostedZoneID.map(JSONValue.string) ?? .null,
                 ])
             }
-            if dryRun {
-                body["Kubeconfig"] = .string("(contents of \(kubeconfig))")
-                return try Printer.encodable(JSONValue.object(body))
-            }
+            if dryRun { return try Printer.encodable(JSONValue.object(body)) }
             Printer.json(try await options.client.call("POST", "/api/clusters", body: JSONValue.object(body)))
         }
     }

@@ -25,6 +25,8 @@ enum Migrations {
             CREATE INDEX deployments_by_cluster ON deployments(cluster_id, service, create_at);
             CREATE INDEX deployments_by_state ON deployments(state, create_at);
             """),
+        // A cluster may name where its kubeconfig is kept (S3, Secrets Manager) instead of holding it.
+        (2, "ALTER TABLE clusters ADD COLUMN kubeconfig_source TEXT"),
     ]
 
     static var latest: Int { steps.map(\.version).max() ?? 0 }

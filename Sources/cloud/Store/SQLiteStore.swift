@@ -36,11 +36,15 @@ final class SQLiteStore: Store {
 
     // MARK: Clusters
 
-    func createCluster(_ cluster: Cluster, kubeconfig: String) async throws {
+    func createCluster(_ cluster: Cluster, kubeconfig: ClusterKubeconfig) async throws {
+        let (text, source): (String, SQLValue) = switch kubeconfig {
+        case .inline(let text): (text, .null)
+        case .source(let source): ("", try json(source))
+        }
         do {
             try db.query(
-                "INSERT INTO clusters (id, name, kubeconfig, dns, labels, utilities, create_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [.text(cluster.id), .text(cluster.name), .text(kubeconfig), try json(cluster.dns),
+                "INSERT INTO clusters (id, name, kubeconfig, kubeconfig_source, dns, labels, utilities, create_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [.text(cluster.id), .text(cluster.name), .text(text), source, try json(cluster.dns),
                  try json(cluster.labels), try json(cluster.utilities), .integer(cluster.createAt)])
         } catch let error as SQLiteError where error.isConstraintViolation {
             throw StoreError.conflict("a cluster named \"\(cluster.name)\" is already registered")
@@ -52,8 +56,14 @@ final class SQLiteStore: Store {
             .first.map(decodeCluster)
     }
 
-    func kubeconfig(ofCluster id: String) async throws -> String? {
-        try db.query("SELECT kubeconfig FROM clusters WHERE id = ? AND delete_at = 0", [.text(id)]).first?.first?.string
+    func kubeconfig(ofCluster id: String) async throws -> ClusterKubeconfig? {
+        guard let row = try db.query("SELECT kubeconfig, kubeconfig_source FROM clusters WHERE id = ? AND delete_at = 0", [.text(id)]).first else {
+            return nil
+        }
+        if let source = row[1].string {
+            return .source(try JSONDecoder().decode(KubeconfigSource.self, from: Data(source.utf8)))
+        }
+        return .inline(row[0].string ?? "")
     }
 
     func clusters(label: String?, page: Int, perPage: Int) async throws -> [Cluster] {

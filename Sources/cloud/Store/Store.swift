@@ -3,10 +3,10 @@ import Internal
 /// Where the cloud server keeps all of its state. SQLite today; PostgreSQL behind the same protocol
 /// when several cloud servers share one database.
 protocol Store: Sendable {
-    func createCluster(_ cluster: Cluster, kubeconfig: String) async throws
+    func createCluster(_ cluster: Cluster, kubeconfig: ClusterKubeconfig) async throws
     func cluster(_ id: String) async throws -> Cluster?
-    /// The kubeconfig the provisioners get; never returned by the API.
-    func kubeconfig(ofCluster id: String) async throws -> String?
+    /// The kubeconfig (or where it is kept) the provisioners get; never returned by the API.
+    func kubeconfig(ofCluster id: String) async throws -> ClusterKubeconfig?
     func clusters(label: String?, page: Int, perPage: Int) async throws -> [Cluster]
     /// Marks the cluster deleted; refused while any of its deployments is not final.
     func deleteCluster(_ id: String, at time: Int64) async throws
@@ -25,6 +25,12 @@ protocol Store: Sendable {
     func activeDeployments() async throws -> [Deployment]
     /// The oldest requested deployment of each (cluster, service) that has no active one, due by `now`.
     func dispatchableDeployments(now: Int64) async throws -> [Deployment]
+}
+
+/// A cluster's kubeconfig as the store keeps it: the text, or only a reference to it in AWS.
+enum ClusterKubeconfig: Sendable, Equatable {
+    case inline(String)
+    case source(KubeconfigSource)
 }
 
 struct DeploymentFilter: Sendable {

@@ -79,10 +79,15 @@ extension Supervisor {
             }
             return nil
         }
-        return DeploymentRequest(
+        var request = DeploymentRequest(
             clusterID: deployment.clusterID, service: deployment.service, action: deployment.action,
-            chart: deployment.chart, values: deployment.values, kubeconfig: kubeconfig, dns: cluster.dns,
+            chart: deployment.chart, values: deployment.values, kubeconfig: "", dns: cluster.dns,
             timeoutSeconds: deployment.timeoutSeconds)
+        switch kubeconfig {
+        case .inline(let text): request.kubeconfig = text
+        case .source(let source): request.kubeconfigSource = source
+        }
+        return request
     }
 
     /// A deployment waits for the one it depends on, and fails if that one did not succeed.
