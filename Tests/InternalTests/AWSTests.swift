@@ -94,6 +94,24 @@ struct AWSTests {
         _ = try await createPrivateZone(client, domain: "wi.example.com")
     }
 
+    @Test("temporary credentials are reused until they near expiry, then fetched again")
+    func temporaryCredentialsRefresh() async throws {
+        let moto = try LocalService.moto()
+        defer { moto.stop() }
+        let tokenFile = NSTemporaryDirectory() + "token-\(UUID())"
+        try "token".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: tokenFile) }
+        let configuration = AWSConfiguration(environment: [
+            "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/p", "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ENDPOINT_URL": moto.url,
+        ])
+        let fresh = AWSCredentialsProvider(configuration: configuration, http: CurlHTTPClient())
+        // A margin longer than moto's session lifetime makes every credential "about to expire".
+        let expiring = AWSCredentialsProvider(configuration: configuration, http: CurlHTTPClient(), refreshMargin: 7 * 86_400)
+
+        #expect(try await fresh.current() == (try await fresh.current()))
+        #expect(try await expiring.current().accessKeyID != (try await expiring.current().accessKeyID))
+    }
+
     @Test("credentials come from the environment first, then the shared files' profile")
     func credentialsOrder() async throws {
         let home = NSTemporaryDirectory() + "aws-home-\(UUID())"

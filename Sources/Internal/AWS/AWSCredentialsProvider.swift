@@ -8,15 +8,17 @@ public actor AWSCredentialsProvider {
     private let configuration: AWSConfiguration
     private let http: CurlHTTPClient
     private var cached: AWSCredentials?
-    private static let refreshMargin: TimeInterval = 300
+    /// Temporary credentials are replaced this long before they expire.
+    private let refreshMargin: TimeInterval
 
-    init(configuration: AWSConfiguration, http: CurlHTTPClient) {
+    init(configuration: AWSConfiguration, http: CurlHTTPClient, refreshMargin: TimeInterval = 300) {
         self.configuration = configuration
         self.http = http
+        self.refreshMargin = refreshMargin
     }
 
     public func current() async throws(AWSError) -> AWSCredentials {
-        if let cached, cached.expiration.map({ $0.timeIntervalSinceNow > Self.refreshMargin }) ?? true {
+        if let cached, cached.expiration.map({ $0.timeIntervalSinceNow > refreshMargin }) ?? true {
             return cached
         }
         let fresh = try await resolve()
