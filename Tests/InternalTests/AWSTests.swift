@@ -15,24 +15,13 @@ struct AWSTests {
             retry: .init(maxAttempts: 2, baseDelay: .milliseconds(10)), logger: Logger(label: "test"))
     }
 
-    /// A private hosted zone, made with a raw Route53 call.
-    func createPrivateZone(_ client: AWSClient, domain: String) async throws -> String {
-        let body = """
-            <?xml version="1.0" encoding="UTF-8"?><CreateHostedZoneRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/">\
-            <Name>\(domain)</Name><CallerReference>\(UUID())</CallerReference><HostedZoneConfig><PrivateZone>true</PrivateZone>\
-            </HostedZoneConfig><VPC><VPCRegion>us-east-1</VPCRegion><VPCId>vpc-12345678</VPCId></VPC></CreateHostedZoneRequest>
-            """
-        let response = try await client.send(.route53, method: "POST", path: "/2013-04-01/hostedzone", body: Data(body.utf8))
-        return String(XMLText.first("Id", in: response.text)!.split(separator: "/").last!)
-    }
-
     @Test("finds a private zone by domain, upserts a CNAME idempotently, waits for INSYNC, deletes it twice")
     func route53CNAME() async throws {
         let moto = try LocalService.moto()
         defer { moto.stop() }
         let client = client(moto)
         let route53 = Route53(client: client)
-        let created = try await createPrivateZone(client, domain: "internal.example.com")
+        let created = try await AWSFixtures.createPrivateZone(client, domain: "internal.example.com")
 
         let zone = try await route53.privateZoneID(forDomain: "internal.example.com")
         #expect(zone == created)
@@ -91,7 +80,7 @@ struct AWSTests {
         #expect(credentials.sessionToken != nil)
         #expect(credentials.expiration != nil)
         #expect(credentials.accessKeyID != "AKIAFAKE")
-        _ = try await createPrivateZone(client, domain: "wi.example.com")
+        _ = try await AWSFixtures.createPrivateZone(client, domain: "wi.example.com")
     }
 
     @Test("temporary credentials are reused until they near expiry, then fetched again")

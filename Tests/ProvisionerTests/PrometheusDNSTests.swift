@@ -1,5 +1,5 @@
 import Foundation
-@testable import Internal
+import Internal
 import Logging
 import TestSupport
 import Testing
@@ -15,16 +15,6 @@ struct PrometheusDNSTests {
         AWSClient(
             configuration: AWSConfiguration(environment: Self.awsEnvironment.merging(["AWS_ENDPOINT_URL": moto.url]) { $1 }),
             logger: Logger(label: "test"))
-    }
-
-    func createPrivateZone(_ client: AWSClient, domain: String) async throws -> String {
-        let body = """
-            <?xml version="1.0" encoding="UTF-8"?><CreateHostedZoneRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/">\
-            <Name>\(domain)</Name><CallerReference>\(UUID())</CallerReference><HostedZoneConfig><PrivateZone>true</PrivateZone>\
-            </HostedZoneConfig><VPC><VPCRegion>us-east-1</VPCRegion><VPCId>vpc-12345678</VPCId></VPC></CreateHostedZoneRequest>
-            """
-        let response = try await client.send(.route53, method: "POST", path: "/2013-04-01/hostedzone", body: Data(body.utf8))
-        return String(XMLText.first("Id", in: response.text)!.split(separator: "/").last!)
     }
 
     @Test("the NGINX controller's load balancer hostname is read from the cluster")
@@ -47,7 +37,7 @@ struct PrometheusDNSTests {
         defer { server.stop(); harness.close(); moto.stop() }
         let aws = aws(moto)
         let route53 = Route53(client: aws)
-        let zone = try await createPrivateZone(aws, domain: "internal.example.com")
+        let zone = try await AWSFixtures.createPrivateZone(aws, domain: "internal.example.com")
         let dns = DNSConfig(privateDomain: "internal.example.com")
 
         let nginx = try await server.post(harness.request("nginx")).decode(DeploymentStatus.self)
