@@ -1,13 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
-/// A small JSON-over-HTTP client with a timeout on every call, shared by the cloud server (talking
-/// to provisioners) and the CLI (talking to the cloud server).
+/// A small JSON-over-HTTP client (libcurl underneath) with a timeout on every call, shared by the
+/// cloud server (talking to provisioners) and the CLI (talking to the cloud server).
 public struct JSONHTTPClient: Sendable {
     public var baseURL: String
     public var timeout: TimeInterval
+    private let http = CurlHTTPClient()
 
     public init(baseURL: String, timeout: TimeInterval = 10) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -31,16 +29,14 @@ public struct JSONHTTPClient: Sendable {
     }
 
     public func send(_ method: String, _ path: String, body: Data? = nil) async throws(Unreachable) -> Reply {
-        guard let url = URL(string: baseURL + path) else { throw Unreachable(url: baseURL + path, reason: "invalid URL") }
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = method
-        request.httpBody = body
-        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        let headers: [(name: String, value: String)] = body == nil ? [] : [("Content-Type", "application/json")]
+        let request = HTTPClientRequest(
+            method: method, url: baseURL + path, headers: headers, body: body ?? Data(), timeout: .milliseconds(Int(timeout * 1000)))
         do {
-            let (data, response) = try await URLSession.shared.data(for: request)
-            return Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
+            let response = try await http.send(request)
+            return Reply(status: response.status, body: response.body)
         } catch {
-            throw Unreachable(url: baseURL, reason: (error as NSError).localizedDescription)
+            throw Unreachable(url: baseURL, reason: error.reason)
         }
     }
 
