@@ -175,6 +175,32 @@ struct CloudEndToEndTests {
         #expect(try SQLiteConnection(path: harness.database).query("SELECT kubeconfig FROM clusters").first?.first == .text(""))
     }
 
+    @Test("with tokens, users and the cloud server must authenticate; the probes stay open")
+    func authentication() async throws {
+        let directory = try Testbed.makeScratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let provisionerToken = "provisioner-token-\(UUID())", userToken = "user-token-\(UUID())"
+        try "# shared with the cloud server\n\(provisionerToken)\n".write(toFile: "\(directory)/provisioner", atomically: true, encoding: .utf8)
+        try "\(userToken)\nsecond-user-token-0123456789\n".write(toFile: "\(directory)/users", atomically: true, encoding: .utf8)
+        let harness = try CloudHarness(
+            provisioners: 1, provisionerArguments: ["--auth-token-file", "\(directory)/provisioner"],
+            serverArguments: ["--auth-token-file", "\(directory)/provisioner", "--api-token-file", "\(directory)/users"])
+        defer { harness.close() }
+
+        #expect(try await harness.send("GET", "/api/clusters").status == 401)
+        #expect(try await harness.server.request("GET", "/api/clusters", token: "wrong-token-0123456789").status == 401)
+        #expect(try await harness.server.request("GET", "/healthz").status == 200)
+        #expect(try await harness.provisioners[0].request("GET", "/api/deployments").status == 401)
+        #expect(try await harness.provisioners[0].request("GET", "/readyz").status == 200)
+        #expect(try harness.cli(["cluster", "list"]).status == 1)
+        #expect(try harness.cli(["cluster", "list"], environment: ["CLOUD_API_TOKEN": "second-user-token-0123456789"]).status == 0)
+
+        harness.apiToken = userToken
+        let cluster = try await harness.registerCluster()
+        let deployment = try await harness.createDeployment(cluster.id, "nginx")
+        #expect(try await harness.waitFor(deployment.id).state == .succeeded)
+    }
+
     @Test("the CLI prints indented JSON, tables, and one error line with exit code 1")
     func commandLine() async throws {
         let harness = try CloudHarness(provisioners: 1)

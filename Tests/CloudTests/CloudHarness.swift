@@ -13,12 +13,18 @@ final class CloudHarness: @unchecked Sendable {
     var database: String { "\(scratch)/cloud.db" }
 
     /// - Parameter environment: extra environment for the provisioners (e.g. AWS settings).
-    init(readyAfter: Int = 0, provisioners count: Int = 2, environment: [String: String] = [:]) throws {
+    init(
+        readyAfter: Int = 0, provisioners count: Int = 2, environment: [String: String] = [:],
+        provisionerArguments: [String] = [], serverArguments: [String] = []
+    ) throws {
         scratch = try Testbed.makeScratchDirectory()
         emulator = try KubeEmulator.start(readyAfter: readyAfter, scratch: scratch)
         let scratch = self.scratch
-        provisioners = try (0..<count).map { _ in try ServerProcess.provisioner(scratch: scratch, environment: environment) }
-        server = try ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: provisioners.map(\.baseURL))
+        provisioners = try (0..<count).map { _ in
+            try ServerProcess.provisioner(scratch: scratch, arguments: provisionerArguments, environment: environment)
+        }
+        server = try ServerProcess.cloudServer(
+            database: "\(scratch)/cloud.db", provisioners: provisioners.map(\.baseURL), arguments: serverArguments)
     }
 
     /// Kills the cloud server with SIGKILL and starts it again on the same database.
@@ -37,8 +43,11 @@ final class CloudHarness: @unchecked Sendable {
 
     // MARK: API
 
+    /// Sent with this token as `Authorization: Bearer`, when the server requires one.
+    var apiToken: String?
+
     func send(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> ServerProcess.Reply {
-        try await server.request(method, path, body: try body.map { try JSONEncoder().encode($0) })
+        try await server.request(method, path, body: try body.map { try JSONEncoder().encode($0) }, token: apiToken)
     }
 
     func registerCluster(_ name: String = "local") async throws -> Cluster {
@@ -79,10 +88,11 @@ final class CloudHarness: @unchecked Sendable {
     }
 
     /// Runs the real `cloud` binary against this harness's server.
-    func cli(_ arguments: [String]) throws -> CLIResult {
+    func cli(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ServerProcess.binary("cloud"))
         process.arguments = arguments + ["--server", server.baseURL]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr

@@ -140,12 +140,13 @@ public final class ServerProcess: Sendable {
         public var error: APIError.Body? { try? decode(APIError.Body.self) }
     }
 
-    public func request(_ method: String, _ path: String, body: Data? = nil) async throws -> Reply {
+    public func request(_ method: String, _ path: String, body: Data? = nil, token: String? = nil) async throws -> Reply {
         var request = URLRequest(url: URL(string: baseURL + path)!)
         request.httpMethod = method
         request.httpBody = body
         request.timeoutInterval = 30
         if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let (data, response) = try await URLSession.shared.data(for: request)
         return Reply(status: (response as! HTTPURLResponse).statusCode, body: data)
     }

@@ -5,11 +5,14 @@ import Foundation
 public struct JSONHTTPClient: Sendable {
     public var baseURL: String
     public var timeout: TimeInterval
+    /// Sent as `Authorization: Bearer ...` when set.
+    public var bearerToken: String?
     private let http = CurlHTTPClient()
 
-    public init(baseURL: String, timeout: TimeInterval = 10) {
+    public init(baseURL: String, timeout: TimeInterval = 10, bearerToken: String? = nil) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.timeout = timeout
+        self.bearerToken = bearerToken
     }
 
     public struct Reply: Sendable {
@@ -29,7 +32,8 @@ public struct JSONHTTPClient: Sendable {
     }
 
     public func send(_ method: String, _ path: String, body: Data? = nil) async throws(Unreachable) -> Reply {
-        let headers: [(name: String, value: String)] = body == nil ? [] : [("Content-Type", "application/json")]
+        var headers: [(name: String, value: String)] = body == nil ? [] : [("Content-Type", "application/json")]
+        if let bearerToken { headers.append(("Authorization", "Bearer \(bearerToken)")) }
         let request = HTTPClientRequest(
             method: method, url: baseURL + path, headers: headers, body: body ?? Data(), timeout: .milliseconds(Int(timeout * 1000)))
         do {

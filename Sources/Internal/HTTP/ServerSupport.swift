@@ -4,9 +4,11 @@ import Logging
 /// What both servers share: a router whose errors leave as JSON, the operational endpoints, and an
 /// application that logs its bound address (tests and `make run` read it to find a port-0 server).
 public enum ServerSupport {
-    public static func router() -> Router<BasicRequestContext> {
+    /// - Parameter tokens: bearer tokens to require (all but the probes); none means open.
+    public static func router(requiring tokens: [String] = []) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
+        if !tokens.isEmpty { router.add(middleware: BearerAuthMiddleware(tokens: tokens)) }
         return router
     }
 

@@ -6,8 +6,9 @@ import Internal
 struct CLIClient {
     let http: JSONHTTPClient
 
-    init(server: String) {
-        http = JSONHTTPClient(baseURL: server, timeout: 30)
+    /// - Parameter token: the API token, from `CLOUD_API_TOKEN`.
+    init(server: String, token: String?) {
+        http = JSONHTTPClient(baseURL: server, timeout: 30, bearerToken: token)
     }
 
     struct Failure: Error, CustomStringConvertible {

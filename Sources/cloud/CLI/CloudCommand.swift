@@ -42,7 +42,9 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "json (indented, as the Go tool) or table.")
     var output: OutputFormat = .json
 
-    var client: CLIClient { CLIClient(server: server) }
+    var client: CLIClient {
+        CLIClient(server: server, token: ProcessInfo.processInfo.environment["CLOUD_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
+    }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

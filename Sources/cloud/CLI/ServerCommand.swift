@@ -26,6 +26,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Dispatch attempts before a deployment fails.")
     var maxAttempts = 5
 
+    @Option(help: "File with the bearer token to send to provisioners (their --auth-token-file).")
+    var authTokenFile: String?
+
+    @Option(help: "File with the bearer tokens users may send, one per line; the API then answers 401 without one.")
+    var apiTokenFile: String?
+
     @Option(help: "text or json, one event per line on stderr.")
     var logFormat = "text"
 
@@ -48,10 +54,20 @@ struct ServerCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        let provisionerToken: String?
+        let apiTokens: [String]
+        do {
+            provisionerToken = try authTokenFile.map { try TokenFile.read($0)[0] }
+            apiTokens = try apiTokenFile.map { try TokenFile.read($0) } ?? []
+        } catch {
+            throw ValidationError("\(error)")
+        }
         let store = try openStore(database)
         let logger = StructuredLogHandler.logger(label: "cloud", format: format, level: level)
         try await CloudServer(
-            configuration: .init(address: address, store: store, provisioners: provisioners, supervisor: supervisor),
+            configuration: .init(
+                address: address, store: store, provisioners: provisioners, provisionerToken: provisionerToken,
+                apiTokens: apiTokens, supervisor: supervisor),
             logger: logger
         ).run()
     }

@@ -9,6 +9,10 @@ struct CloudServer {
         var address: ListenAddress
         var store: any Store
         var provisioners: [String]
+        /// Sent to provisioners as a bearer token.
+        var provisionerToken: String?
+        /// Accepted from users; none means the API is open.
+        var apiTokens: [String]
         var supervisor: Supervisor.Configuration
     }
 
@@ -16,7 +20,7 @@ struct CloudServer {
     let logger: Logger
 
     func run() async throws {
-        let pool = ProvisionerPool(urls: configuration.provisioners)
+        let pool = ProvisionerPool(urls: configuration.provisioners, token: configuration.provisionerToken)
         let supervisor = Supervisor(
             store: configuration.store, pool: pool, configuration: configuration.supervisor, logger: logger)
         let services = ServiceNames(pool: pool)
@@ -24,7 +28,7 @@ struct CloudServer {
         metrics.register("cloud_up", .gauge, help: "1 while the cloud server runs.")
         metrics.set("cloud_up", to: 1)
 
-        let router = ServerSupport.router()
+        let router = ServerSupport.router(requiring: configuration.apiTokens)
         ClusterRoutes(store: configuration.store, supervisor: supervisor, services: services).add(to: router)
         DeploymentRoutes(store: configuration.store, supervisor: supervisor, services: services).add(to: router)
         ServerSupport.addOperationalRoutes(to: router, metrics: metrics) { true }

@@ -47,6 +47,9 @@ struct ProvisionerCommand: AsyncParsableCommand {
     @Option(help: "Between SIGTERM and SIGKILL when a helm process is stopped. (PROVISIONER_HELM_GRACE_PERIOD)")
     var helmGracePeriod = environment("PROVISIONER_HELM_GRACE_PERIOD") ?? "10s"
 
+    @Option(help: "File with the bearer token(s) clients must send; every endpoint but /healthz and /readyz then answers 401 without one. (PROVISIONER_AUTH_TOKEN_FILE)")
+    var authTokenFile: String? = environment("PROVISIONER_AUTH_TOKEN_FILE")
+
     @Option(help: "text or json, one event per line on stderr. (PROVISIONER_LOG_FORMAT)")
     var logFormat = environment("PROVISIONER_LOG_FORMAT") ?? "text"
 
@@ -83,12 +86,17 @@ struct ProvisionerCommand: AsyncParsableCommand {
                 throw ValidationError("--chart-dir: \(chartDir) is not a directory")
             }
         }
+        var authTokens: [String] = []
+        if let authTokenFile {
+            do { authTokens = try TokenFile.read(authTokenFile) } catch { throw ValidationError("--auth-token-file: \(error)") }
+        }
         return ProvisionerConfiguration(
             address: address, helm: helm, chartDirectory: chartDir,
             maxConcurrent: maxConcurrent, defaultTimeout: try duration(defaultTimeout, "default-timeout"),
             retention: try duration(retention, "retention"), retentionCount: retentionCount,
             drainTimeout: try duration(drainTimeout, "drain-timeout"), remediation: policy,
-            helmGracePeriod: try duration(helmGracePeriod, "helm-grace-period"), logFormat: format, logLevel: level)
+            helmGracePeriod: try duration(helmGracePeriod, "helm-grace-period"), authTokens: authTokens,
+            logFormat: format, logLevel: level)
     }
 }
 

@@ -13,6 +13,8 @@ struct ProvisionerConfiguration: Sendable {
     var drainTimeout: Duration
     var remediation: RemediationPolicy
     var helmGracePeriod: Duration
+    /// Bearer tokens accepted from clients; empty means no authentication.
+    var authTokens: [String]
     var logFormat: StructuredLogHandler.Format
     var logLevel: Logger.Level
 }

@@ -27,7 +27,7 @@ struct ProvisionerServer {
             deployer: deployer, catalog: catalog, metrics: metrics, logger: logger)
         let lifecycle = Lifecycle()
 
-        let router = ServerSupport.router()
+        let router = ServerSupport.router(requiring: configuration.authTokens)
         DeploymentRoutes(
             queue: queue, validator: DeploymentValidator(catalog: catalog, defaultTimeout: configuration.defaultTimeout),
             catalog: catalog
