@@ -74,6 +74,59 @@ struct SQLiteStoreTests {
         #expect(try await store.kubeconfig(ofCluster: registered.id) == .source(source))
     }
 
+    static func key(_ byte: UInt8) -> [UInt8] { Array(repeating: byte, count: 32) }
+
+    func rawKubeconfig() throws -> String? {
+        try SQLiteConnection(path: path).query("SELECT kubeconfig FROM clusters").first?.first?.string
+    }
+
+    @Test("kubeconfigs are encrypted at rest and read back in the clear")
+    func encryptedAtRest() async throws {
+        let cipher = try KubeconfigCipher(keys: [Self.key(1)])
+        let store = try SQLiteStore(path: path, cipher: cipher)
+        let registered = cluster()
+        try await store.createCluster(registered, kubeconfig: .inline("token: s3cr3t"))
+
+        let raw = try #require(try rawKubeconfig())
+        #expect(raw.hasPrefix("aesgcm:v1:\(cipher.currentKeyID):"))
+        #expect(!raw.contains("s3cr3t"))
+        #expect(try await store.kubeconfig(ofCluster: registered.id) == .inline("token: s3cr3t"))
+    }
+
+    @Test("rotating keys re-encrypts every kubeconfig at start-up; then the old key can go")
+    func keyRotation() async throws {
+        let registered = cluster()
+        try await SQLiteStore(path: path, cipher: try KubeconfigCipher(keys: [Self.key(1)]))
+            .createCluster(registered, kubeconfig: .inline("token: s3cr3t"))
+
+        let rotated = try KubeconfigCipher(keys: [Self.key(2), Self.key(1)])
+        _ = try SQLiteStore(path: path, cipher: rotated)
+        #expect(try rawKubeconfig()?.hasPrefix("aesgcm:v1:\(rotated.currentKeyID):") == true)
+
+        let newOnly = try SQLiteStore(path: path, cipher: try KubeconfigCipher(keys: [Self.key(2)]))
+        #expect(try await newOnly.kubeconfig(ofCluster: registered.id) == .inline("token: s3cr3t"))
+    }
+
+    @Test("plaintext kubeconfigs from before encryption are encrypted when a key is first given")
+    func encryptsExisting() async throws {
+        let registered = cluster()
+        try await SQLiteStore(path: path).createCluster(registered, kubeconfig: .inline("token: s3cr3t"))
+        #expect(try rawKubeconfig() == "token: s3cr3t")
+
+        let store = try SQLiteStore(path: path, cipher: try KubeconfigCipher(keys: [Self.key(1)]))
+        #expect(try rawKubeconfig()?.contains("s3cr3t") == false)
+        #expect(try await store.kubeconfig(ofCluster: registered.id) == .inline("token: s3cr3t"))
+    }
+
+    @Test("a wrong key, or none, is refused at start-up instead of failing deployments later")
+    func wrongKeyRefused() async throws {
+        try await SQLiteStore(path: path, cipher: try KubeconfigCipher(keys: [Self.key(1)]))
+            .createCluster(cluster(), kubeconfig: .inline("token: s3cr3t"))
+
+        #expect(throws: KubeconfigCipher.Failure.self) { _ = try SQLiteStore(path: path, cipher: try KubeconfigCipher(keys: [Self.key(3)])) }
+        #expect(throws: KubeconfigCipher.Failure.self) { _ = try SQLiteStore(path: path) }
+    }
+
     @Test("cluster names are unique among registered clusters")
     func uniqueNames() async throws {
         let store = try SQLiteStore(path: path)

@@ -32,6 +32,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "File with the bearer tokens users may send, one per line; the API then answers 401 without one.")
     var apiTokenFile: String?
 
+    @Option(help: "File of base64 32-byte keys that encrypt kubeconfigs at rest (AES-GCM); the first encrypts, all decrypt. (CLOUD_SECRET_KEY_FILE)")
+    var secretKeyFile: String? = ProcessInfo.processInfo.environment["CLOUD_SECRET_KEY_FILE"]
+
     @Option(help: "text or json, one event per line on stderr.")
     var logFormat = "text"
 
@@ -75,7 +78,8 @@ struct ServerCommand: AsyncParsableCommand {
     private func openStore(_ url: String) throws -> any Store {
         if url.hasPrefix("sqlite://") {
             do {
-                return try SQLiteStore(path: String(url.dropFirst("sqlite://".count)))
+                let cipher = try secretKeyFile.map { try KubeconfigCipher.load(path: $0) }
+                return try SQLiteStore(path: String(url.dropFirst("sqlite://".count)), cipher: cipher)
             } catch {
                 throw ValidationError("--database: \(error)")
             }

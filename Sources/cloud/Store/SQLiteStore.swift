@@ -4,15 +4,38 @@ import Internal
 /// The default store: one SQLite file through libsqlite3.
 final class SQLiteStore: Store {
     private let db: SQLiteConnection
+    /// Encrypts kubeconfigs at rest when a key is configured.
+    private let cipher: KubeconfigCipher?
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return encoder
     }()
 
-    init(path: String) throws {
+    init(path: String, cipher: KubeconfigCipher? = nil) throws {
         db = try SQLiteConnection(path: path)
+        self.cipher = cipher
         try migrate()
+        try sealKubeconfigs()
+    }
+
+    /// Brings every stored kubeconfig under the current key (first use of a key, or a rotation),
+    /// and refuses to start without a key when the database holds encrypted ones.
+    private func sealKubeconfigs() throws {
+        try db.transaction {
+            for row in try db.queryInTransaction("SELECT id, kubeconfig FROM clusters WHERE kubeconfig != ''") {
+                guard let id = row[0].string, let stored = row[1].string else { continue }
+                let keyID = KubeconfigCipher.keyID(of: stored)
+                guard let cipher else {
+                    if keyID != nil {
+                        throw KubeconfigCipher.Failure(description: "the database holds encrypted kubeconfigs; start with --secret-key-file")
+                    }
+                    continue
+                }
+                if keyID == cipher.currentKeyID { continue }
+                try db.queryInTransaction("UPDATE clusters SET kubeconfig = ? WHERE id = ?", [.text(try cipher.seal(try cipher.open(stored))), .text(id)])
+            }
+        }
     }
 
     /// Applies missing migrations in order; refuses a database written by a newer cloud server.
@@ -38,7 +61,7 @@ final class SQLiteStore: Store {
 
     func createCluster(_ cluster: Cluster, kubeconfig: ClusterKubeconfig) async throws {
         let (text, source): (String, SQLValue) = switch kubeconfig {
-        case .inline(let text): (text, .null)
+        case .inline(let text): (try cipher?.seal(text) ?? text, .null)
         case .source(let source): ("", try json(source))
         }
         do {
@@ -63,7 +86,8 @@ final class SQLiteStore: Store {
         if let source = row[1].string {
             return .source(try JSONDecoder().decode(KubeconfigSource.self, from: Data(source.utf8)))
         }
-        return .inline(row[0].string ?? "")
+        let stored = row[0].string ?? ""
+        return .inline(try cipher?.open(stored) ?? stored)
     }
 
     func clusters(label: String?, page: Int, perPage: Int) async throws -> [Cluster] {
