@@ -175,6 +175,31 @@ struct ProvisionerServerTests {
         }
     }
 
+    @Test("a job's kubeconfig and values live in a 0700 directory of 0600 files that is gone afterwards")
+    func privateTempFiles() async throws {
+        let harness = try DeployHarness(readyAfter: 4)
+        let work = "\(harness.scratch)/work"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let server = try harness.startProvisioner(environment: ["TMPDIR": work])
+        defer { server.stop(); harness.close() }
+        func mode(_ path: String) throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+        }
+
+        let id = try await server.post(harness.request("nginx", values: ["controller": ["replicaCount": 1]])).decode(DeploymentStatus.self).id
+        try await harness.waitFor(.pendingInstall, of: harness.release(of: "nginx"))
+        let workspaces = try FileManager.default.contentsOfDirectory(atPath: work)
+        #expect(workspaces.count == 1)
+        let workspace = "\(work)/\(workspaces[0])"
+        #expect(try mode(workspace) == 0o700)
+        let files = try FileManager.default.contentsOfDirectory(atPath: workspace)
+        #expect(files.contains("kubeconfig"))
+        for file in files { #expect(try mode("\(workspace)/\(file)") == 0o600, "\(file)") }
+
+        #expect(try await server.waitFor(id).state == .succeeded)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: work).isEmpty)
+    }
+
     @Test("lists the services with their charts")
     func listsServices() async throws {
         let harness = try DeployHarness()
