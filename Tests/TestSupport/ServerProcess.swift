@@ -78,7 +78,7 @@ public final class ServerProcess: Sendable {
             process.terminate()
             throw StartFailure(log: logs.text)
         }
-        return ServerProcess(process: process, baseURL: "http://\(bound)", logs: logs)
+        return ServerProcess(process: process, baseURL: bound, logs: logs)
     }
 
     private static func listeningAddress(in log: String) -> String? {
@@ -86,7 +86,7 @@ public final class ServerProcess: Sendable {
             if let data = line.data(using: .utf8),
                 let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
             {
-                return object["address"]
+                return object["url"] ?? object["address"].map { "http://\($0)" }
             }
         }
         return nil

@@ -7,12 +7,15 @@ public struct JSONHTTPClient: Sendable {
     public var timeout: TimeInterval
     /// Sent as `Authorization: Bearer ...` when set.
     public var bearerToken: String?
+    /// For https: the CA to verify the server with, beyond the system's.
+    public var tls: TLSOptions
     private let http = CurlHTTPClient()
 
-    public init(baseURL: String, timeout: TimeInterval = 10, bearerToken: String? = nil) {
+    public init(baseURL: String, timeout: TimeInterval = 10, bearerToken: String? = nil, tls: TLSOptions = TLSOptions()) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.timeout = timeout
         self.bearerToken = bearerToken
+        self.tls = tls
     }
 
     public struct Reply: Sendable {
@@ -37,7 +40,7 @@ public struct JSONHTTPClient: Sendable {
         let request = HTTPClientRequest(
             method: method, url: baseURL + path, headers: headers, body: body ?? Data(), timeout: .milliseconds(Int(timeout * 1000)))
         do {
-            let response = try await http.send(request)
+            let response = try await http.send(request, tls: tls)
             return Reply(status: response.status, body: response.body)
         } catch {
             throw Unreachable(url: baseURL, reason: error.reason)

@@ -1,5 +1,8 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import NIOSSL
 
 /// What both servers share: a router whose errors leave as JSON, the operational endpoints, and an
 /// application that logs its bound address (tests and `make run` read it to find a port-0 server).
@@ -29,16 +32,48 @@ public enum ServerSupport {
         }
     }
 
-    /// Serves `router` on `address`, logging "`name` listening" with the real address once bound.
+    /// A PEM certificate chain and private key to serve HTTPS with.
+    public struct TLSFiles: Sendable {
+        public var certificate: String
+        public var key: String
+
+        public init(certificate: String, key: String) {
+            self.certificate = certificate
+            self.key = key
+        }
+    }
+
+    public struct TLSSetupFailure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Serves `router` on `address` (HTTPS when `tls` is given), logging "`name` listening" with the
+    /// real address and URL once bound.
     public static func application(
-        router: Router<BasicRequestContext>, name: String, address: ListenAddress, logger: Logger
-    ) -> some ApplicationProtocol {
-        Application(
+        router: Router<BasicRequestContext>, name: String, address: ListenAddress, tls: TLSFiles? = nil, logger: Logger
+    ) throws -> some ApplicationProtocol {
+        var server = HTTPServerBuilder.http1()
+        if let tls {
+            let chain: [NIOSSLCertificate]
+            let key: NIOSSLPrivateKey
+            do {
+                chain = try NIOSSLCertificate.fromPEMFile(tls.certificate)
+                key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+            } catch {
+                throw TLSSetupFailure(description: "cannot load --tls-cert \(tls.certificate) / --tls-key \(tls.key): \(error)")
+            }
+            server = try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(
+                certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))
+        }
+        let scheme = tls == nil ? "http" : "https"
+        return Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: name),
             onServerRunning: { channel in
+                let bound = "\(address.host):\(channel.localAddress?.port ?? 0)"
                 logger.notice("\(name) listening", metadata: [
-                    "address": "\(address.host):\(channel.localAddress?.port ?? 0)", "version": "\(BuildInfo.version)",
+                    "address": "\(bound)", "url": "\(scheme)://\(bound)", "version": "\(BuildInfo.version)",
                 ])
             },
             logger: logger)

@@ -7,8 +7,8 @@ struct CLIClient {
     let http: JSONHTTPClient
 
     /// - Parameter token: the API token, from `CLOUD_API_TOKEN`.
-    init(server: String, token: String?) {
-        http = JSONHTTPClient(baseURL: server, timeout: 30, bearerToken: token)
+    init(server: String, token: String?, tls: TLSOptions) {
+        http = JSONHTTPClient(baseURL: server, timeout: 30, bearerToken: token, tls: tls)
     }
 
     struct Failure: Error, CustomStringConvertible {

@@ -42,8 +42,19 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "json (indented, as the Go tool) or table.")
     var output: OutputFormat = .json
 
+    @Option(help: "PEM CA certificate to verify an https server with, beyond the system's. (CLOUD_CA)")
+    var ca = ProcessInfo.processInfo.environment["CLOUD_CA"]
+
     var client: CLIClient {
-        CLIClient(server: server, token: ProcessInfo.processInfo.environment["CLOUD_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
+        get throws {
+            var tls = TLSOptions()
+            if let ca {
+                guard let data = FileManager.default.contents(atPath: ca) else { throw ValidationError("--ca: cannot read \(ca)") }
+                tls.certificateAuthority = data
+            }
+            return CLIClient(
+                server: server, token: ProcessInfo.processInfo.environment["CLOUD_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }, tls: tls)
+        }
     }
 }
 

@@ -35,6 +35,15 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "File of base64 32-byte keys that encrypt kubeconfigs at rest (AES-GCM); the first encrypts, all decrypt. (CLOUD_SECRET_KEY_FILE)")
     var secretKeyFile: String? = ProcessInfo.processInfo.environment["CLOUD_SECRET_KEY_FILE"]
 
+    @Option(help: "PEM certificate (chain) to serve HTTPS with; needs --tls-key.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(help: "PEM CA certificate to verify https provisioners with, beyond the system's trust store.")
+    var ca: String?
+
     @Option(help: "text or json, one event per line on stderr.")
     var logFormat = "text"
 
@@ -65,12 +74,19 @@ struct ServerCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        var provisionerTLS = TLSOptions()
+        if let ca {
+            guard let data = FileManager.default.contents(atPath: ca) else { throw ValidationError("--ca: cannot read \(ca)") }
+            provisionerTLS.certificateAuthority = data
+        }
         let store = try openStore(database)
         let logger = StructuredLogHandler.logger(label: "cloud", format: format, level: level)
         try await CloudServer(
             configuration: .init(
                 address: address, store: store, provisioners: provisioners, provisionerToken: provisionerToken,
-                apiTokens: apiTokens, supervisor: supervisor),
+                provisionerTLS: provisionerTLS, apiTokens: apiTokens,
+                tls: tlsCert.map { ServerSupport.TLSFiles(certificate: $0, key: tlsKey!) }, supervisor: supervisor),
             logger: logger
         ).run()
     }

@@ -6,9 +6,9 @@ struct ProvisionerClient: Sendable {
     let url: String
     private let http: JSONHTTPClient
 
-    init(url: String, token: String? = nil, timeout: TimeInterval = 10) {
+    init(url: String, token: String? = nil, tls: TLSOptions = TLSOptions(), timeout: TimeInterval = 10) {
         self.url = url
-        self.http = JSONHTTPClient(baseURL: url, timeout: timeout, bearerToken: token)
+        self.http = JSONHTTPClient(baseURL: url, timeout: timeout, bearerToken: token, tls: tls)
     }
 
     enum Failure: Error, CustomStringConvertible {

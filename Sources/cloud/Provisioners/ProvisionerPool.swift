@@ -19,8 +19,8 @@ final class ProvisionerPool: Sendable {
     let clients: [String: ProvisionerClient]
     private let state: Mutex<(health: [String: (healthy: Bool, at: Int64)], services: Set<ServiceName>?)>
 
-    init(urls: [String], token: String? = nil) {
-        clients = Dictionary(urls.map { ($0, ProvisionerClient(url: $0, token: token)) }, uniquingKeysWith: { first, _ in first })
+    init(urls: [String], token: String? = nil, tls: TLSOptions = TLSOptions()) {
+        clients = Dictionary(urls.map { ($0, ProvisionerClient(url: $0, token: token, tls: tls)) }, uniquingKeysWith: { first, _ in first })
         state = Mutex((Dictionary(urls.map { ($0, (true, 0)) }, uniquingKeysWith: { first, _ in first }), nil))
     }
 

@@ -11,8 +11,12 @@ struct CloudServer {
         var provisioners: [String]
         /// Sent to provisioners as a bearer token.
         var provisionerToken: String?
+        /// How to verify https provisioners.
+        var provisionerTLS: TLSOptions
         /// Accepted from users; none means the API is open.
         var apiTokens: [String]
+        /// Serve HTTPS with these; nil serves plain HTTP.
+        var tls: ServerSupport.TLSFiles?
         var supervisor: Supervisor.Configuration
     }
 
@@ -20,7 +24,7 @@ struct CloudServer {
     let logger: Logger
 
     func run() async throws {
-        let pool = ProvisionerPool(urls: configuration.provisioners, token: configuration.provisionerToken)
+        let pool = ProvisionerPool(urls: configuration.provisioners, token: configuration.provisionerToken, tls: configuration.provisionerTLS)
         let supervisor = Supervisor(
             store: configuration.store, pool: pool, configuration: configuration.supervisor, logger: logger)
         let services = ServiceNames(pool: pool)
@@ -33,7 +37,8 @@ struct CloudServer {
         DeploymentRoutes(store: configuration.store, supervisor: supervisor, services: services).add(to: router)
         ServerSupport.addOperationalRoutes(to: router, metrics: metrics) { true }
 
-        let app = ServerSupport.application(router: router, name: "cloud server", address: configuration.address, logger: logger)
+        let app = try ServerSupport.application(
+            router: router, name: "cloud server", address: configuration.address, tls: configuration.tls, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: supervisor), .init(service: app)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -50,6 +50,12 @@ struct ProvisionerCommand: AsyncParsableCommand {
     @Option(help: "File with the bearer token(s) clients must send; every endpoint but /healthz and /readyz then answers 401 without one. (PROVISIONER_AUTH_TOKEN_FILE)")
     var authTokenFile: String? = environment("PROVISIONER_AUTH_TOKEN_FILE")
 
+    @Option(help: "PEM certificate (chain) to serve HTTPS with; needs --tls-key. (PROVISIONER_TLS_CERT)")
+    var tlsCert: String? = environment("PROVISIONER_TLS_CERT")
+
+    @Option(help: "PEM private key of --tls-cert. (PROVISIONER_TLS_KEY)")
+    var tlsKey: String? = environment("PROVISIONER_TLS_KEY")
+
     @Option(help: "text or json, one event per line on stderr. (PROVISIONER_LOG_FORMAT)")
     var logFormat = environment("PROVISIONER_LOG_FORMAT") ?? "text"
 
@@ -86,6 +92,7 @@ struct ProvisionerCommand: AsyncParsableCommand {
                 throw ValidationError("--chart-dir: \(chartDir) is not a directory")
             }
         }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         var authTokens: [String] = []
         if let authTokenFile {
             do { authTokens = try TokenFile.read(authTokenFile) } catch { throw ValidationError("--auth-token-file: \(error)") }
@@ -96,6 +103,7 @@ struct ProvisionerCommand: AsyncParsableCommand {
             retention: try duration(retention, "retention"), retentionCount: retentionCount,
             drainTimeout: try duration(drainTimeout, "drain-timeout"), remediation: policy,
             helmGracePeriod: try duration(helmGracePeriod, "helm-grace-period"), authTokens: authTokens,
+            tls: tlsCert.map { ServerSupport.TLSFiles(certificate: $0, key: tlsKey!) },
             logFormat: format, logLevel: level)
     }
 }

@@ -15,6 +15,8 @@ struct ProvisionerConfiguration: Sendable {
     var helmGracePeriod: Duration
     /// Bearer tokens accepted from clients; empty means no authentication.
     var authTokens: [String]
+    /// Serve HTTPS with these; nil serves plain HTTP.
+    var tls: ServerSupport.TLSFiles?
     var logFormat: StructuredLogHandler.Format
     var logLevel: Logger.Level
 }

@@ -35,7 +35,8 @@ struct ProvisionerServer {
         ServerSupport.addOperationalRoutes(to: router, metrics: metrics.registry) { !lifecycle.isDraining }
 
         let logger = self.logger
-        let app = ServerSupport.application(router: router, name: "provisioner", address: configuration.address, logger: logger)
+        let app = try ServerSupport.application(
+            router: router, name: "provisioner", address: configuration.address, tls: configuration.tls, logger: logger)
         let services = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: logger))
         let drainTimeout = configuration.drainTimeout
 
