@@ -60,6 +60,7 @@ let package = Package(
                 .embedInCode("Services/values/prometheus.yaml"),
                 .embedInCode("Services/values/fluentbit.yaml"),
                 .embedInCode("Services/values/nginx.yaml"),
+                .embedInCode("API/openapi.json"),
             ]
         ),
         .executableTarget(
@@ -72,7 +73,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ]
+            ],
+            resources: [.embedInCode("API/openapi.json")]
         ),
         .target(
             name: "TestSupport",

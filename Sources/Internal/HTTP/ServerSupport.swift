@@ -15,10 +15,15 @@ public enum ServerSupport {
         return router
     }
 
-    /// `/healthz` (alive), `/readyz` (503 while `isReady` says no) and `/metrics` (Prometheus text).
+    /// `/healthz` (alive), `/readyz` (503 while `isReady` says no), `/metrics` (Prometheus text),
+    /// and `/api/openapi.json` (the API's OpenAPI 3 document).
     public static func addOperationalRoutes(
-        to router: Router<BasicRequestContext>, metrics: MetricsRegistry, isReady: @escaping @Sendable () -> Bool
+        to router: Router<BasicRequestContext>, metrics: MetricsRegistry, openAPI: [UInt8],
+        isReady: @escaping @Sendable () -> Bool
     ) {
+        router.get("/api/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: openAPI)))
+        }
         router.get("/healthz") { _, _ in try JSONResponse.make(.ok, ["Status": "ok"]) }
         router.get("/readyz") { _, _ in
             isReady()

@@ -23,19 +23,25 @@ struct CloudServer {
     let configuration: Configuration
     let logger: Logger
 
-    func run() async throws {
-        let pool = ProvisionerPool(urls: configuration.provisioners, token: configuration.provisionerToken, tls: configuration.provisionerTLS)
-        let supervisor = Supervisor(
-            store: configuration.store, pool: pool, configuration: configuration.supervisor, logger: logger)
+    /// Every route the cloud server serves.
+    static func router(store: any Store, supervisor: Supervisor, pool: ProvisionerPool, apiTokens: [String]) -> Router<BasicRequestContext> {
         let services = ServiceNames(pool: pool)
         let metrics = MetricsRegistry()
         metrics.register("cloud_up", .gauge, help: "1 while the cloud server runs.")
         metrics.set("cloud_up", to: 1)
+        let router = ServerSupport.router(requiring: apiTokens)
+        ClusterRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
+        DeploymentRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
+        ServerSupport.addOperationalRoutes(to: router, metrics: metrics, openAPI: PackageResources.openapi_json) { true }
+        return router
+    }
 
-        let router = ServerSupport.router(requiring: configuration.apiTokens)
-        ClusterRoutes(store: configuration.store, supervisor: supervisor, services: services).add(to: router)
-        DeploymentRoutes(store: configuration.store, supervisor: supervisor, services: services).add(to: router)
-        ServerSupport.addOperationalRoutes(to: router, metrics: metrics) { true }
+    func run() async throws {
+        let pool = ProvisionerPool(urls: configuration.provisioners, token: configuration.provisionerToken, tls: configuration.provisionerTLS)
+        let supervisor = Supervisor(
+            store: configuration.store, pool: pool, configuration: configuration.supervisor, logger: logger)
+
+        let router = Self.router(store: configuration.store, supervisor: supervisor, pool: pool, apiTokens: configuration.apiTokens)
 
         let app = try ServerSupport.application(
             router: router, name: "cloud server", address: configuration.address, tls: configuration.tls, logger: logger)

@@ -11,6 +11,22 @@ struct ProvisionerServer {
     let configuration: ProvisionerConfiguration
     let logger: Logger
 
+    /// Every route the provisioner serves.
+    static func router(
+        queue: JobQueue, catalog: ServiceCatalog, configuration: ProvisionerConfiguration, lifecycle: Lifecycle,
+        metrics: MetricsRegistry
+    ) -> Router<BasicRequestContext> {
+        let router = ServerSupport.router(requiring: configuration.authTokens)
+        DeploymentRoutes(
+            queue: queue, validator: DeploymentValidator(catalog: catalog, defaultTimeout: configuration.defaultTimeout),
+            catalog: catalog
+        ).add(to: router)
+        ServerSupport.addOperationalRoutes(to: router, metrics: metrics, openAPI: PackageResources.openapi_json) {
+            !lifecycle.isDraining
+        }
+        return router
+    }
+
     func run() async throws {
         let metrics = ProvisionerMetrics()
         let catalog = ServiceCatalog.standard
@@ -27,12 +43,8 @@ struct ProvisionerServer {
             deployer: deployer, catalog: catalog, metrics: metrics, logger: logger)
         let lifecycle = Lifecycle()
 
-        let router = ServerSupport.router(requiring: configuration.authTokens)
-        DeploymentRoutes(
-            queue: queue, validator: DeploymentValidator(catalog: catalog, defaultTimeout: configuration.defaultTimeout),
-            catalog: catalog
-        ).add(to: router)
-        ServerSupport.addOperationalRoutes(to: router, metrics: metrics.registry) { !lifecycle.isDraining }
+        let router = Self.router(
+            queue: queue, catalog: catalog, configuration: configuration, lifecycle: lifecycle, metrics: metrics.registry)
 
         let logger = self.logger
         let app = try ServerSupport.application(
