@@ -3,7 +3,7 @@ SWIFT ?= swift
 export TESTBED_HOME ?= $(CURDIR)/.testbed
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 
-.PHONY: build cloud provisioner test check-linkage run clean deps testbed
+.PHONY: build cloud provisioner test e2e check-linkage run clean deps testbed
 
 ## build: both binaries, release mode, copied to ./bin/
 build: deps
@@ -27,6 +27,11 @@ test: deps testbed
 	$(SWIFT) build --build-tests
 	@$(MAKE) --no-print-directory check-linkage BIN=$$($(SWIFT) build --show-bin-path)
 	$(SWIFT) test --skip-build
+
+## e2e: only the chaos suite (20 clusters, 3 provisioners, processes killed mid-way); part of `make test`
+e2e: deps testbed
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --filter ChaosTests
 
 ## check-linkage: the provisioner is stateless and must never link libsqlite3
 check-linkage:

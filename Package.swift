@@ -93,5 +93,9 @@ let package = Package(
             name: "CloudTests",
             dependencies: ["cloud", "Internal", "TestSupport"]
         ),
+        .testTarget(
+            name: "ChaosTests",
+            dependencies: ["cloud", "Internal", "TestSupport"]
+        ),
     ]
 )

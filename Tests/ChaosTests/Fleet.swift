@@ -1,0 +1,127 @@
+import Foundation
+import Internal
+import TestSupport
+@testable import cloud
+
+/// A fleet on loopback for the chaos suite: one emulator per cluster (`--ready-after` keeps work in
+/// flight), three provisioners on fixed ports (so one can be restarted in place), one cloud server.
+final class Fleet: @unchecked Sendable {
+    let scratch: String
+    let emulators: [KubeEmulator]
+    var provisioners: [ServerProcess]
+    let ports: [Int]
+    var server: ServerProcess
+    var clusters: [Cluster] = []
+    var database: String { "\(scratch)/cloud.db" }
+
+    init(clusters count: Int, readyAfter: Int) throws {
+        scratch = try Testbed.makeScratchDirectory()
+        let scratch = self.scratch
+        emulators = try (0..<count).map { _ in try KubeEmulator.start(readyAfter: readyAfter, scratch: scratch) }
+        ports = (0..<3).map { _ in Self.freePort() }
+        provisioners = try ports.map { try Self.provisioner(scratch: scratch, port: $0) }
+        server = try ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: ports.map { "http://127.0.0.1:\($0)" })
+    }
+
+    static func provisioner(scratch: String, port: Int) throws -> ServerProcess {
+        try ServerProcess.provisioner(scratch: scratch, arguments: ["--drain-timeout", "2s"], port: port)
+    }
+
+    /// A port the OS says is free now.
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { Glibc.close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func registerClusters() async throws {
+        for (index, emulator) in emulators.enumerated() {
+            let body: JSONValue = ["Name": .string("cluster-\(index)"), "Kubeconfig": .string(emulator.kubeconfig)]
+            clusters.append(try await send("POST", "/api/clusters", body).decode(Cluster.self))
+        }
+    }
+
+    /// Replaces provisioner `index` with a new process on the same port (a rolling upgrade).
+    func restartProvisioner(_ index: Int) throws {
+        provisioners[index].stop()
+        provisioners[index] = try Self.provisioner(scratch: scratch, port: ports[index])
+    }
+
+    func restartServer() throws {
+        server.signal(SIGKILL)
+        server.stop()
+        server = try ServerProcess.cloudServer(database: database, provisioners: ports.map { "http://127.0.0.1:\($0)" })
+    }
+
+    func send(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> ServerProcess.Reply {
+        try await server.request(method, path, body: try body.map { try JSONEncoder().encode($0) })
+    }
+
+    /// One apply per (cluster, service) with `values`, all at once.
+    func applyEverywhere(services: [ServiceName], version: (ServiceName) -> String, values: (Int) -> JSONValue) async throws -> [Deployment] {
+        var created: [Deployment] = []
+        for (index, cluster) in clusters.enumerated() {
+            for service in services {
+                let body: JSONValue = [
+                    "ClusterID": .string(cluster.id), "Service": .string(service.rawValue), "Action": "apply",
+                    "Chart": ["Version": .string(version(service))], "Values": values(index),
+                ]
+                created.append(try await send("POST", "/api/deployments", body).decode(Deployment.self))
+            }
+        }
+        return created
+    }
+
+    func deployment(_ id: String) async throws -> Deployment {
+        try await send("GET", "/api/deployment/\(id)").decode(Deployment.self)
+    }
+
+    /// Waits until every deployment is final or the time is up; returns the last state of each.
+    func settle(_ ids: [String], timeout: Duration = .seconds(600)) async throws -> [Deployment] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let current = try await ids.asyncMap { try? await self.deployment($0) }
+            if current.allSatisfy({ $0?.state.isFinal == true }) || ContinuousClock.now > deadline {
+                return current.compactMap { $0 }
+            }
+            try await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// Every release's latest status on every cluster, read with helm.
+    func releaseStatuses() async throws -> [(cluster: Int, release: String, history: [ReleaseRevision])] {
+        let helm = HelmClient(configuration: Testbed.helmConfiguration(scratch: scratch), logger: Testbed.logger)
+        var results: [(Int, String, [ReleaseRevision])] = []
+        for (index, emulator) in emulators.enumerated() {
+            for release in [ReleaseRef(name: "nginx", namespace: "nginx"), ReleaseRef(name: "fluent-bit", namespace: "fluent-bit"), ReleaseRef(name: "prometheus", namespace: "prometheus")] {
+                let arguments = HelmArguments.history(release, max: 100)
+                let result = try await helm.run(arguments, kubeconfig: emulator.kubeconfigPath, deadline: .now + .seconds(60))
+                let history = result.status.succeeded
+                    ? (try JSONDecoder().decode([ReleaseRevision].self, from: Data(result.stdout.utf8))) : []
+                results.append((index, release.name, history))
+            }
+        }
+        return results
+    }
+
+    func close() {
+        server.stop()
+        provisioners.forEach { $0.stop() }
+        emulators.forEach { $0.stop() }
+        try? FileManager.default.removeItem(atPath: scratch)
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
