@@ -3,7 +3,7 @@ SWIFT ?= swift
 export TESTBED_HOME ?= $(CURDIR)/.testbed
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 
-.PHONY: build cloud provisioner test e2e check-linkage run clean deps testbed
+.PHONY: build cloud provisioner test e2e api-fuzz check-linkage run clean deps testbed
 
 ## build: both binaries, release mode, copied to ./bin/
 build: deps
@@ -22,11 +22,17 @@ provisioner: deps
 	$(SWIFT) build -c release --product provisioner
 	@mkdir -p bin && cp "$(RELEASE_BIN)/provisioner" bin/
 
-## test: every test, against the testbed (real Helm, emulated Kubernetes)
+## test: every test, against the testbed (real Helm, emulated Kubernetes) and moto (AWS)
 test: deps testbed
 	$(SWIFT) build --build-tests
 	@$(MAKE) --no-print-directory check-linkage BIN=$$($(SWIFT) build --show-bin-path)
+	./scripts/api-fuzz
 	$(SWIFT) test --skip-build
+
+## api-fuzz: schemathesis against both running servers, from their OpenAPI documents
+api-fuzz: deps testbed
+	$(SWIFT) build
+	./scripts/api-fuzz
 
 ## e2e: only the chaos suite (20 clusters, 3 provisioners, processes killed mid-way); part of `make test`
 e2e: deps testbed

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Synchronization
 import Hummingbird
 import NIOCore
 
@@ -43,6 +44,32 @@ public struct APIError: HTTPResponseError, Equatable {
     }
 }
 
+/// The routes a router serves, by path template, so an unknown method on a known path can answer
+/// 405 with `Allow` rather than 404.
+public final class RouteTable: Sendable {
+    private let templates = Mutex<[(segments: [Substring], method: String)]>([])
+
+    public init() {}
+
+    func record(_ routes: [(method: String, path: String)]) {
+        templates.withLock { $0 = routes.map { (Self.segments($0.path), $0.method) } }
+    }
+
+    /// The methods served at `path`, or nil when no route has that shape.
+    func methods(for path: String) -> [String]? {
+        let requested = Self.segments(path)
+        let matching = templates.withLock { templates in
+            templates.filter { template in
+                template.segments.count == requested.count
+                    && zip(template.segments, requested).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+            }.map(\.method)
+        }
+        return matching.isEmpty ? nil : Array(Set(matching)).sorted()
+    }
+
+    private static func segments(_ path: String) -> [Substring] { path.split(separator: "/") }
+}
+
 /// Domain errors that know which API error they are (e.g. a store's "not found").
 public protocol APIErrorConvertible: Error {
     var apiError: APIError { get }
@@ -62,7 +89,11 @@ public enum JSONResponse {
 /// Every error leaves as JSON: APIErrors as they are, Hummingbird's own (404 for unknown routes,
 /// 413 for large bodies) translated, and anything unexpected as a 500 that is logged, never shown.
 public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    public init() {}
+    private let routes: RouteTable
+
+    public init(routes: RouteTable = RouteTable()) {
+        self.routes = routes
+    }
 
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -73,6 +104,14 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try error.response(from: request, context: context)
         } catch let error as any APIErrorConvertible {
             return try error.apiError.response(from: request, context: context)
+        } catch let error as HTTPError where error.status == .notFound {
+            guard let allowed = routes.methods(for: request.uri.path), !allowed.isEmpty else {
+                return try APIError(.notFound, "no such endpoint: \(request.uri.path)").response(from: request, context: context)
+            }
+            var response = try APIError(.methodNotAllowed, "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", "))")
+                .response(from: request, context: context)
+            response.headers[.allow] = allowed.joined(separator: ", ")
+            return response
         } catch let error as HTTPError {
             let message = error.status == .contentTooLarge ? "request body is larger than 1 MiB" : (error.body ?? error.status.reasonPhrase)
             return try APIError(error.status, message).response(from: request, context: context)

@@ -8,19 +8,21 @@ import NIOSSL
 /// application that logs its bound address (tests and `make run` read it to find a port-0 server).
 public enum ServerSupport {
     /// - Parameter tokens: bearer tokens to require (all but the probes); none means open.
-    public static func router(requiring tokens: [String] = []) -> Router<BasicRequestContext> {
+    public static func router(requiring tokens: [String] = [], routes: RouteTable = RouteTable()) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: JSONErrorMiddleware(routes: routes))
         if !tokens.isEmpty { router.add(middleware: BearerAuthMiddleware(tokens: tokens)) }
         return router
     }
 
     /// `/healthz` (alive), `/readyz` (503 while `isReady` says no), `/metrics` (Prometheus text),
-    /// and `/api/openapi.json` (the API's OpenAPI 3 document).
+    /// and `/api/openapi.json` (the API's OpenAPI 3 document). Call it last: it also records the
+    /// router's routes in `routes`, so a known path with an unknown method answers 405.
     public static func addOperationalRoutes(
-        to router: Router<BasicRequestContext>, metrics: MetricsRegistry, openAPI: [UInt8],
+        to router: Router<BasicRequestContext>, routes: RouteTable = RouteTable(), metrics: MetricsRegistry, openAPI: [UInt8],
         isReady: @escaping @Sendable () -> Bool
     ) {
+        defer { routes.record(router.routes.map { ($0.method.rawValue, $0.path.description) }) }
         router.get("/api/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: openAPI)))
         }

@@ -29,10 +29,11 @@ struct CloudServer {
         let metrics = MetricsRegistry()
         metrics.register("cloud_up", .gauge, help: "1 while the cloud server runs.")
         metrics.set("cloud_up", to: 1)
-        let router = ServerSupport.router(requiring: apiTokens)
+        let routes = RouteTable()
+        let router = ServerSupport.router(requiring: apiTokens, routes: routes)
         ClusterRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
         DeploymentRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
-        ServerSupport.addOperationalRoutes(to: router, metrics: metrics, openAPI: PackageResources.openapi_json) { true }
+        ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) { true }
         return router
     }
 

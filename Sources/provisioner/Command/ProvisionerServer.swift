@@ -16,12 +16,13 @@ struct ProvisionerServer {
         queue: JobQueue, catalog: ServiceCatalog, configuration: ProvisionerConfiguration, lifecycle: Lifecycle,
         metrics: MetricsRegistry
     ) -> Router<BasicRequestContext> {
-        let router = ServerSupport.router(requiring: configuration.authTokens)
+        let routes = RouteTable()
+        let router = ServerSupport.router(requiring: configuration.authTokens, routes: routes)
         DeploymentRoutes(
             queue: queue, validator: DeploymentValidator(catalog: catalog, defaultTimeout: configuration.defaultTimeout),
             catalog: catalog
         ).add(to: router)
-        ServerSupport.addOperationalRoutes(to: router, metrics: metrics, openAPI: PackageResources.openapi_json) {
+        ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) {
             !lifecycle.isDraining
         }
         return router

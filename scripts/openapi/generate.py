@@ -1,0 +1,126 @@
+# Writes the OpenAPI 3 documents both servers serve at /api/openapi.json:
+#   Sources/provisioner/API/openapi.json and Sources/cloud/API/openapi.json.
+# Run from the repository root after changing an API: python3 scripts/openapi/generate.py
+# The contract tests fail when a route is missing from a document or a document names a route that does not exist.
+import json
+def ref(n): return {"$ref": f"#/components/schemas/{n}"}
+def arr(x): return {"type": "array", "items": x}
+S = {"type": "string"}; I = {"type": "integer", "format": "int64"}; B = {"type": "boolean"}
+def obj(props, required=()):
+    o = {"type": "object", "properties": props}
+    if required: o["required"] = list(required)
+    return o
+def resp(desc, schema=None):
+    r = {"description": desc}
+    if schema: r["content"] = {"application/json": {"schema": schema}}
+    return r
+err = lambda d: resp(d, ref("Error"))
+idp = {"name": "id", "in": "path", "required": True, "schema": S}
+def q(name, schema=S): return {"name": name, "in": "query", "required": False, "schema": schema}
+paging = [q("page", {"type": "integer", "minimum": 0}), q("per_page", {"type": "integer", "minimum": 1, "maximum": 1000})]
+bearer = [{"bearer": []}]
+common_schemas = {
+  "Error": obj({"Error": S, "Field": S}, ["Error"]),
+  "Chart": obj({"Version": S, "Repository": S}),
+  "DNS": obj({"PrivateDomain": S, "PrivateHostedZoneID": S}),
+  "KubeconfigSource": obj({"S3": obj({"Bucket": S, "Key": S}, ["Bucket", "Key"]), "SecretsManager": obj({"SecretID": S}, ["SecretID"])}),
+  "Remediation": obj({"Action": {"type": "string", "enum": ["rollback", "uninstall"]}, "Revision": I, "Error": S}, ["Action"]),
+  "Release": obj({"Name": S, "Namespace": S, "Revision": I, "Status": S, "Chart": S}),
+}
+ops = lambda d: {"description": d, "content": {"application/json": {"schema": obj({"Status": S})}}}
+probes = {
+  "/healthz": {"get": {"summary": "Liveness", "security": [], "responses": {"200": ops("alive")}}},
+  "/readyz": {"get": {"summary": "Readiness (503 while draining)", "security": [], "responses": {"200": ops("ready"), "503": ops("draining")}}},
+  "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "text format", "content": {"text/plain": {"schema": S}}}, "401": err("unauthorized")}}},
+}
+def openapi_path(title):
+  return {"get": {"summary": f"This document ({title})", "responses": {"200": resp("OpenAPI 3 document", {"type": "object"}), "401": err("unauthorized")}}}
+
+# provisioner
+prov_schemas = dict(common_schemas)
+prov_schemas["DeploymentRequest"] = obj({
+  "ID": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}, "ClusterID": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"},
+  "Service": {"type": "string", "enum": ["fluentbit", "nginx", "prometheus"]}, "Action": {"type": "string", "enum": ["apply", "delete"]}, "Chart": ref("Chart"),
+  "Values": {"type": "object"}, "Kubeconfig": S, "KubeconfigSource": ref("KubeconfigSource"), "DNS": ref("DNS"),
+  "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600}}, ["ClusterID", "Service", "Action"])
+prov_schemas["Deployment"] = obj({
+  "ID": S, "ClusterID": S, "Service": S, "Action": {"type": "string", "enum": ["apply", "delete"]}, "Chart": ref("Chart"),
+  "State": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelling", "cancelled"]},
+  "CreateAt": I, "StartAt": I, "EndAt": I, "Error": S, "Recovery": ref("Remediation"), "Remediation": ref("Remediation"),
+  "Release": ref("Release"), "Log": arr(S)}, ["ID", "ClusterID", "Service", "Action", "Chart", "State", "CreateAt", "StartAt", "EndAt", "Log"])
+prov_schemas["Service"] = obj({"Name": S, "Chart": S, "Repository": S, "DefaultVersion": S, "Namespace": S, "Release": S})
+prov = {
+  "openapi": "3.0.3",
+  "info": {"title": "provisioner", "version": "0.1.0", "description": "Stateless third-party service deployment API."},
+  "components": {"schemas": prov_schemas, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+  "security": bearer,
+  "paths": {
+    "/api/deployments": {
+      "post": {"summary": "Queue a deployment", "requestBody": {"required": True, "content": {"application/json": {"schema": ref("DeploymentRequest")}}},
+               "responses": {"202": resp("queued", ref("Deployment")), "200": resp("already queued with this ID and body", ref("Deployment")),
+                             "400": err("invalid request"), "401": err("unauthorized"), "409": err("ID taken by another request"),
+                             "413": err("body over 1 MiB"), "503": err("draining")}},
+      "get": {"summary": "Deployments this instance holds", "parameters": [q("state", {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelling", "cancelled"]}), q("cluster"), q("service")],
+              "responses": {"200": resp("deployments", arr(ref("Deployment"))), "400": err("invalid filter"), "401": err("unauthorized")}}},
+    "/api/deployment/{id}": {
+      "parameters": [idp],
+      "get": {"summary": "One deployment", "responses": {"200": resp("the deployment", ref("Deployment")), "401": err("unauthorized"), "404": err("unknown ID")}},
+      "delete": {"summary": "Terminate a deployment", "responses": {"200": resp("cancelled or cancelling", ref("Deployment")), "401": err("unauthorized"), "404": err("unknown ID"), "409": err("already finished")}}},
+    "/api/services": {"get": {"summary": "The services this provisioner deploys", "responses": {"200": resp("services", arr(ref("Service"))), "401": err("unauthorized")}}},
+    "/api/openapi.json": openapi_path("provisioner"),
+    **probes,
+  },
+}
+json.dump(prov, open("Sources/provisioner/API/openapi.json", "w"), indent=1, sort_keys=True)
+
+# cloud
+cs = dict(common_schemas)
+uv = obj({"Chart": S, "ValuesPath": S}, ["Chart"])
+cs["UtilityVersion"] = uv
+cs["UtilityMetadata"] = obj({"DesiredVersions": {"type": "object", "additionalProperties": {**ref("UtilityVersion")}},
+                             "ActualVersions": {"type": "object", "additionalProperties": {**ref("UtilityVersion")}}})
+cs["Cluster"] = obj({"ID": S, "Name": S, "DNS": ref("DNS"), "Labels": arr(S), "UtilityMetadata": ref("UtilityMetadata"), "CreateAt": I}, ["ID", "Name", "Labels", "UtilityMetadata", "CreateAt"])
+cs["RegisterCluster"] = obj({"Name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"}, "Kubeconfig": S, "KubeconfigSource": ref("KubeconfigSource"), "DNS": ref("DNS"), "Labels": arr(S)}, ["Name"])
+cs["Provision"] = obj({"utility-versions": {"type": "object", "additionalProperties": ref("UtilityVersion")}})
+cs["CreateDeployment"] = obj({"ClusterID": S, "Service": S, "Action": {"type": "string", "enum": ["apply", "delete"]}, "Chart": ref("Chart"), "Values": {"type": "object"}, "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600}}, ["ClusterID", "Service", "Action"])
+states = ["requested", "dispatched", "running", "succeeded", "failed", "cancel-requested", "cancelled"]
+cs["Deployment"] = obj({"ID": S, "ClusterID": S, "Service": S, "Action": S, "Chart": ref("Chart"), "Values": {"type": "object"}, "TimeoutSeconds": I,
+  "State": {"type": "string", "enum": states}, "Attempts": I, "Provisioner": S, "ProvisionerDeploymentID": S, "Error": S,
+  "Remediation": ref("Remediation"), "Release": ref("Release"), "Log": arr(S), "CreateAt": I, "UpdateAt": I, "EndAt": I,
+  "NextAttemptAt": I, "LastSeenAt": I, "DependsOn": S}, ["ID", "ClusterID", "Service", "Action", "State", "Attempts", "Log", "CreateAt"])
+cs["Provisioner"] = obj({"URL": S, "Healthy": B, "InFlight": I, "LastCheckAt": I})
+cid = {"name": "id", "in": "path", "required": True, "schema": S}
+cloud = {
+  "openapi": "3.0.3",
+  "info": {"title": "cloud server", "version": "0.1.0", "description": "Clusters, their utilities, and deployments across provisioners."},
+  "components": {"schemas": cs, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+  "security": bearer,
+  "paths": {
+    "/api/clusters": {
+      "post": {"summary": "Register a cluster", "requestBody": {"required": True, "content": {"application/json": {"schema": ref("RegisterCluster")}}},
+               "responses": {"200": resp("registered", ref("Cluster")), "400": err("invalid"), "401": err("unauthorized"), "409": err("name taken"), "413": err("too large")}},
+      "get": {"summary": "List clusters", "parameters": paging + [q("label")], "responses": {"200": resp("clusters", arr(ref("Cluster"))), "400": err("invalid paging"), "401": err("unauthorized")}}},
+    "/api/cluster/{id}": {
+      "parameters": [cid],
+      "get": {"summary": "One cluster", "responses": {"200": resp("cluster", ref("Cluster")), "401": err("unauthorized"), "404": err("unknown")}},
+      "delete": {"summary": "Forget a cluster", "responses": {"204": {"description": "deleted"}, "401": err("unauthorized"), "404": err("unknown"), "409": err("deployments in flight")}}},
+    "/api/cluster/{id}/utilities": {"parameters": [cid], "get": {"summary": "Desired and actual utility versions", "responses": {"200": resp("utilities", ref("UtilityMetadata")), "401": err("unauthorized"), "404": err("unknown")}}},
+    "/api/cluster/{id}/provision": {"parameters": [cid], "post": {"summary": "Set utility versions and deploy the changed ones",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": ref("Provision")}}},
+        "responses": {"202": resp("deployments created", arr(ref("Deployment"))), "400": err("invalid"), "401": err("unauthorized"), "404": err("unknown cluster")}}},
+    "/api/deployments": {
+      "post": {"summary": "Create a deployment", "requestBody": {"required": True, "content": {"application/json": {"schema": ref("CreateDeployment")}}},
+               "responses": {"202": resp("requested", ref("Deployment")), "400": err("invalid"), "401": err("unauthorized"), "413": err("too large")}},
+      "get": {"summary": "List deployments", "parameters": paging + [q("cluster"), q("service"), q("state", {"type": "string", "enum": states})],
+              "responses": {"200": resp("deployments", arr(ref("Deployment"))), "400": err("invalid filter"), "401": err("unauthorized")}}},
+    "/api/deployment/{id}": {
+      "parameters": [cid],
+      "get": {"summary": "One deployment", "responses": {"200": resp("deployment", ref("Deployment")), "401": err("unauthorized"), "404": err("unknown")}},
+      "delete": {"summary": "Cancel a deployment", "responses": {"200": resp("cancelled or cancel-requested", ref("Deployment")), "401": err("unauthorized"), "404": err("unknown"), "409": err("already finished")}}},
+    "/api/provisioners": {"get": {"summary": "Provisioner instances", "responses": {"200": resp("instances", arr(ref("Provisioner"))), "401": err("unauthorized")}}},
+    "/api/openapi.json": openapi_path("cloud server"),
+    **probes,
+  },
+}
+json.dump(cloud, open("Sources/cloud/API/openapi.json", "w"), indent=1, sort_keys=True)
+print("ok")
