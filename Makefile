@@ -3,7 +3,8 @@ SWIFT ?= swift
 export TESTBED_HOME ?= $(CURDIR)/.testbed
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 
-.PHONY: build cloud provisioner test e2e api-fuzz check-linkage run clean deps testbed
+.PHONY: build cloud provisioner test e2e api-fuzz fuzz check-linkage run clean deps testbed
+FUZZ_SECONDS ?= 120
 
 ## build: both binaries, release mode, copied to ./bin/
 build: deps
@@ -38,6 +39,12 @@ api-fuzz: deps testbed
 e2e: deps testbed
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --filter ChaosTests
+
+## fuzz: libFuzzer on the parsers of outside input (kubeconfig, values, requests) for FUZZ_SECONDS
+fuzz: deps
+	FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --product FuzzParsers -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
+	@mkdir -p .build-fuzz/corpus && cp Fuzz/corpus/* .build-fuzz/corpus/
+	.build-fuzz/debug/FuzzParsers .build-fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1
 
 ## check-linkage: the provisioner is stateless and must never link libsqlite3
 check-linkage:

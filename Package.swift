@@ -1,4 +1,5 @@
 // swift-tools-version:6.2
+import Foundation
 import PackageDescription
 
 // Two executables over one shared library. The provisioner must never link libsqlite3
@@ -99,3 +100,9 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer harness for the parsers that take outside input. Only with FUZZ=1 (see `make fuzz`):
+// it has no main of its own (libFuzzer's is linked in by -sanitize=fuzzer), so a normal build skips it.
+if ProcessInfo.processInfo.environment["FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "FuzzParsers", dependencies: ["Internal"], path: "Fuzz/FuzzParsers"))
+}
