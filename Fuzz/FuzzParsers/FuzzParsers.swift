@@ -21,3 +21,19 @@ public func fuzzParsers(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     _ = try? JSONDecoder().decode([ReleaseRevision].self, from: data)
     return 0
 }
+
+// SwiftPM links an executable's entry point as `<module>_main`; here it hands control to libFuzzer's
+// driver (LLVMFuzzerRunDriver, libFuzzer's documented API for programs with their own main).
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
+
+@_cdecl("FuzzParsers_main")
+func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    var count = argc
+    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return runFuzzerDriver(&count, &arguments, fuzzParsers)
+}
