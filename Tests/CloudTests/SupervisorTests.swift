@@ -1,0 +1,54 @@
+import Foundation
+import Internal
+import Logging
+import TestSupport
+import Testing
+@testable import cloud
+
+/// Supervisor decisions that need no provisioner: dependencies between deployments.
+@Suite("Supervisor dependencies")
+struct SupervisorTests {
+    func fixture() throws -> (SQLiteStore, Supervisor, Cluster) {
+        let directory = try Testbed.makeScratchDirectory()
+        let store = try SQLiteStore(path: "\(directory)/cloud.db")
+        let supervisor = Supervisor(store: store, pool: ProvisionerPool(urls: []), configuration: .init(), logger: Logger(label: "test"))
+        let cluster = Cluster(id: ID.make(), name: "c", dns: nil, labels: [], utilities: UtilityMetadata(), createAt: 1)
+        return (store, supervisor, cluster)
+    }
+
+    func deployment(_ cluster: Cluster, _ service: ServiceName, state: CloudDeploymentState, dependsOn: String? = nil) -> Deployment {
+        var deployment = Deployment.requested(
+            clusterID: cluster.id, service: service, action: .apply, chart: nil, values: nil, timeoutSeconds: nil, now: 1,
+            dependsOn: dependsOn)
+        deployment.state = state
+        return deployment
+    }
+
+    @Test("a deployment whose prerequisite failed fails too, saying why")
+    func failedPrerequisite() async throws {
+        let (store, supervisor, cluster) = try fixture()
+        try await store.createCluster(cluster, kubeconfig: .inline("k"))
+        let nginx = deployment(cluster, "nginx", state: .failed)
+        let prometheus = deployment(cluster, "prometheus", state: .requested, dependsOn: nginx.id)
+        try await store.createDeployments([nginx, prometheus], desiredVersions: nil)
+
+        try await supervisor.dispatch()
+
+        let after = try #require(try await store.deployment(prometheus.id))
+        #expect(after.state == .failed)
+        #expect(after.error?.contains("nginx deployment \(nginx.id) it depends on ended failed") == true)
+    }
+
+    @Test("a deployment waits while its prerequisite is still in flight")
+    func waitsForPrerequisite() async throws {
+        let (store, supervisor, cluster) = try fixture()
+        try await store.createCluster(cluster, kubeconfig: .inline("k"))
+        let nginx = deployment(cluster, "nginx", state: .running)
+        let prometheus = deployment(cluster, "prometheus", state: .requested, dependsOn: nginx.id)
+        try await store.createDeployments([nginx, prometheus], desiredVersions: nil)
+
+        try await supervisor.dispatch()
+
+        #expect(try await store.deployment(prometheus.id)?.state == .requested)
+    }
+}
