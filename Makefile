@@ -3,7 +3,7 @@ SWIFT ?= swift
 export TESTBED_HOME ?= $(CURDIR)/.testbed
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 
-.PHONY: build cloud provisioner test e2e api-fuzz fuzz check-linkage run clean deps testbed
+.PHONY: build cloud provisioner test e2e api-fuzz fuzz bench check-linkage run clean deps testbed
 FUZZ_SECONDS ?= 120
 
 ## build: both binaries, release mode, copied to ./bin/
@@ -45,6 +45,11 @@ fuzz: deps
 	FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --product FuzzParsers -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
 	@mkdir -p .build-fuzz/corpus && cp Fuzz/corpus/* .build-fuzz/corpus/
 	.build-fuzz/debug/FuzzParsers .build-fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1
+
+## bench: benchmarks (see bench/README.md); rows are appended to bench/results.md
+bench: build testbed
+	@echo "\n### $$(date -u +%Y-%m-%d) on $$(nproc) cores, $$(free -g | awk '/Mem/ {print $$2}') GiB, release build" >> bench/results.md
+	./bench/orchestration | tee -a bench/results.md
 
 ## check-linkage: the provisioner is stateless and must never link libsqlite3
 check-linkage:
