@@ -27,7 +27,14 @@ struct ChaosTests {
         try await fleet.registerClusters()
         var rows: [Row] = []
         let services: [ServiceName] = ["nginx", "fluentbit", "prometheus"]
-        func round(_ number: Int) -> (Int) -> JSONValue { { _ in ["podAnnotations": ["round": .string("\(number)")]] } }
+        // A new image tag changes every pod template, so each round's workloads take --ready-after
+        // to become ready again and the deployments are really in flight.
+        func round(_ number: Int) -> (Int, ServiceName) -> JSONValue {
+            { _, service in
+                let image: JSONValue = ["image": ["tag": .string("round-\(number)")]]
+                return service == "nginx" ? ["controller": image] : image
+            }
+        }
         func tally(_ name: String, _ ids: [String], expectFailure: Set<String> = [], expectCancel: Set<String> = []) async throws -> Row {
             let final = try await fleet.settle(ids)
             var row = Row(scenario: name, deployments: ids.count)

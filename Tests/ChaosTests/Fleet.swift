@@ -64,13 +64,13 @@ final class Fleet: @unchecked Sendable {
     }
 
     /// One apply per (cluster, service) with `values`, all at once.
-    func applyEverywhere(services: [ServiceName], version: (ServiceName) -> String, values: (Int) -> JSONValue) async throws -> [Deployment] {
+    func applyEverywhere(services: [ServiceName], version: (ServiceName) -> String, values: (Int, ServiceName) -> JSONValue) async throws -> [Deployment] {
         var created: [Deployment] = []
         for (index, cluster) in clusters.enumerated() {
             for service in services {
                 let body: JSONValue = [
                     "ClusterID": .string(cluster.id), "Service": .string(service.rawValue), "Action": "apply",
-                    "Chart": ["Version": .string(version(service))], "Values": values(index),
+                    "Chart": ["Version": .string(version(service))], "Values": values(index, service),
                 ]
                 created.append(try await send("POST", "/api/deployments", body).decode(Deployment.self))
             }
