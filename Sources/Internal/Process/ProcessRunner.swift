@@ -28,11 +28,12 @@ public struct ProcessRunner: Sendable {
         let process = try SpawnedProcess.spawn(spec, outputLimit: outputLimit)
         onStart?(process.pid)
         let grace = gracePeriod
+        // A dispatch timer, not a task: the deadline must hold even when every cooperative thread
+        // is busy.
         let watchdog = deadline.map { deadline in
-            Task {
-                try await Task.sleep(until: deadline, clock: .continuous)
-                process.terminate(.deadlineExceeded, gracePeriod: grace)
-            }
+            let timer = DispatchWorkItem { process.terminate(.deadlineExceeded, gracePeriod: grace) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + max(0, (deadline - .now).seconds), execute: timer)
+            return timer
         }
         defer { watchdog?.cancel() }
         return await withTaskCancellationHandler {
