@@ -114,6 +114,8 @@ struct CloudEndToEndTests {
         #expect(oversized.status == 413)
         #expect(try await harness.send("GET", "/api/cluster/nope").status == 404)
         #expect(try await harness.send("GET", "/api/deployments?state=bogus").error?.field == "state")
+        #expect(try await harness.send("GET", "/api/clusters?page=9223372036854775807").error?.field == "page")
+        #expect(try await harness.send("GET", "/api/deployments?page=9223372036854775807&per_page=1000").error?.field == "page")
 
         #expect(try await harness.send("GET", "/api/deployments").decode([Deployment].self).isEmpty)
         #expect(try await harness.send("GET", "/api/clusters").decode([Cluster].self).count == 1)

@@ -17,7 +17,7 @@ def resp(desc, schema=None):
 err = lambda d: resp(d, ref("Error"))
 idp = {"name": "id", "in": "path", "required": True, "schema": S}
 def q(name, schema=S): return {"name": name, "in": "query", "required": False, "schema": schema}
-paging = [q("page", {"type": "integer", "minimum": 0}), q("per_page", {"type": "integer", "minimum": 1, "maximum": 1000})]
+paging = [q("page", {"type": "integer", "minimum": 0, "maximum": 1000000}), q("per_page", {"type": "integer", "minimum": 1, "maximum": 1000})]
 bearer = [{"bearer": []}]
 common_schemas = {
   "Error": obj({"Error": S, "Field": S}, ["Error"]),

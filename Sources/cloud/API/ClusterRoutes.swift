@@ -133,8 +133,9 @@ struct Paging {
 
     init(_ request: Request) throws {
         let query = request.uri.queryParameters
-        guard let page = Int(query.get("page") ?? "0"), page >= 0 else {
-            throw APIError.badRequest("page must be a number from 0", field: "page")
+        // Bounded so that page * per_page can never overflow.
+        guard let page = Int(query.get("page") ?? "0"), (0...1_000_000).contains(page) else {
+            throw APIError.badRequest("page must be a number from 0 to 1000000", field: "page")
         }
         guard let perPage = Int(query.get("per_page") ?? "100"), (1...1000).contains(perPage) else {
             throw APIError.badRequest("per_page must be between 1 and 1000", field: "per_page")
