@@ -21,7 +21,7 @@ struct PrivateWorkspaceTests {
     @Test("the workspace is removed when the body throws")
     func cleanupOnError() async throws {
         struct Boom: Error {}
-        let seen = LockedBox()
+        let seen = SeenPath()
         await #expect(throws: Boom.self) {
             try await PrivateWorkspace.with(in: NSTemporaryDirectory()) { workspace in
                 _ = try workspace.write("values.json", "{}")
@@ -38,6 +38,6 @@ struct PrivateWorkspaceTests {
     }
 }
 
-private final class LockedBox: @unchecked Sendable {
+private final class SeenPath: @unchecked Sendable {
     var path = ""
 }
