@@ -36,15 +36,7 @@ struct DeploymentRoutes: Sendable {
             throw APIError.badRequest("cluster \(body.clusterID) not found", field: "ClusterID")
         }
         try services.validate(body.service, field: "Service")
-        if let version = body.chart?.version, !ChartVersion.isValid(version) {
-            throw APIError.badRequest("\"\(version)\" is not a chart version", field: "Chart.Version")
-        }
-        if let values = body.values, values.objectValue == nil {
-            throw APIError.badRequest("Values must be a JSON object", field: "Values")
-        }
-        if let seconds = body.timeoutSeconds, !(1...3600).contains(seconds) {
-            throw APIError.badRequest("TimeoutSeconds must be between 1 and 3600", field: "TimeoutSeconds")
-        }
+        try DeploymentFieldRules.validate(chart: body.chart, values: body.values, timeoutSeconds: body.timeoutSeconds)
         let deployment = Deployment.requested(
             clusterID: body.clusterID, service: body.service, action: body.action, chart: body.chart,
             values: body.values, timeoutSeconds: body.timeoutSeconds, now: Date().millisecondsSince1970)

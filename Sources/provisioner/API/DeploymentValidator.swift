@@ -6,8 +6,6 @@ struct DeploymentValidator: Sendable {
     let catalog: ServiceCatalog
     let defaultTimeout: Duration
 
-    static let timeoutRange = 1...3600
-
     func job(for request: DeploymentRequest, now: Date = Date()) throws(APIError) -> Job {
         var request = request
         if let id = request.id, !ID.isValid(id) {
@@ -20,20 +18,7 @@ struct DeploymentValidator: Sendable {
             let known = catalog.names.map(\.rawValue).joined(separator: ", ")
             throw .badRequest("unknown service \"\(request.service)\"; known services: \(known)", field: "Service")
         }
-        if let version = request.chart?.version, !ChartVersion.isValid(version) {
-            throw .badRequest("Chart.Version \"\(version)\" is not a chart version (e.g. 1.2.3)", field: "Chart.Version")
-        }
-        if let repository = request.chart?.repository {
-            guard let url = URL(string: repository), ["http", "https", "oci", "file"].contains(url.scheme ?? "") else {
-                throw .badRequest("Chart.Repository must be an http(s) URL", field: "Chart.Repository")
-            }
-        }
-        if let values = request.values, values.objectValue == nil {
-            throw .badRequest("Values must be a JSON object", field: "Values")
-        }
-        if let seconds = request.timeoutSeconds, !Self.timeoutRange.contains(seconds) {
-            throw .badRequest("TimeoutSeconds must be between 1 and 3600", field: "TimeoutSeconds")
-        }
+        try DeploymentFieldRules.validate(chart: request.chart, values: request.values, timeoutSeconds: request.timeoutSeconds)
         let target: (server: String, secrets: [String])
         if let source = request.kubeconfigSource {
             target = (source.description, [])

@@ -1,0 +1,24 @@
+import Foundation
+
+/// The checks on a deployment's chart, values and timeout that both servers apply to requests,
+/// so a client gets the same answer from either.
+public enum DeploymentFieldRules {
+    public static let timeoutRange = 1...3600
+
+    public static func validate(chart: ChartRequest?, values: JSONValue?, timeoutSeconds: Int?) throws(APIError) {
+        if let version = chart?.version, !ChartVersion.isValid(version) {
+            throw .badRequest("Chart.Version \"\(version)\" is not a chart version (e.g. 1.2.3)", field: "Chart.Version")
+        }
+        if let repository = chart?.repository {
+            guard let url = URL(string: repository), ["http", "https", "oci", "file"].contains(url.scheme ?? "") else {
+                throw .badRequest("Chart.Repository must be an http(s) URL", field: "Chart.Repository")
+            }
+        }
+        if let values, values.objectValue == nil {
+            throw .badRequest("Values must be a JSON object", field: "Values")
+        }
+        if let timeoutSeconds, !timeoutRange.contains(timeoutSeconds) {
+            throw .badRequest("TimeoutSeconds must be between 1 and 3600", field: "TimeoutSeconds")
+        }
+    }
+}
