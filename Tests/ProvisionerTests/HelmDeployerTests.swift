@@ -133,6 +133,17 @@ struct HelmDeployerTests {
         #expect(result.release?.chart == "prometheus-1.1.0")
     }
 
+    @Test("an apply to a healthy release runs one helm process; the history is read only to recover")
+    func routineApplyRunsHelmOnce() async throws {
+        let started = Mutex<[pid_t]>([])
+        let harness = try DeployHarness { pid in started.withLock { $0.append(pid) } }
+        defer { harness.close() }
+
+        #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
+        #expect(await harness.deploy(harness.request("prometheus", version: "1.1.0")).outcome == .succeeded)
+        #expect(started.withLock { $0.count } == 2)
+    }
+
     @Test("a cancelled apply stops helm and leaves no pending release")
     func cancelledApplyStopsHelm() async throws {
         let started = Mutex<[pid_t]>([])

@@ -48,6 +48,7 @@ prov_schemas["Deployment"] = obj({
   "State": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelling", "cancelled"]},
   "CreateAt": I, "StartAt": I, "EndAt": I, "Error": S, "Recovery": ref("Remediation"), "Remediation": ref("Remediation"),
   "Release": ref("Release"), "Log": arr(S)}, ["ID", "ClusterID", "Service", "Action", "Chart", "State", "CreateAt", "StartAt", "EndAt", "Log"])
+prov_schemas["DeploymentChanges"] = obj({"Instance": S, "Sequence": I, "Deployments": arr(ref("Deployment"))}, ["Instance", "Sequence", "Deployments"])
 prov_schemas["Service"] = obj({"Name": S, "Chart": S, "Repository": S, "DefaultVersion": S, "Namespace": S, "Release": S})
 prov = {
   "openapi": "3.0.3",
@@ -62,6 +63,10 @@ prov = {
                              "413": err("body over 1 MiB"), "503": err("draining")}},
       "get": {"summary": "Deployments this instance holds", "parameters": [q("state", {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelling", "cancelled"]}), q("cluster"), q("service")],
               "responses": {"200": resp("deployments", arr(ref("Deployment"))), "400": err("invalid filter"), "401": err("unauthorized")}}},
+    "/api/deployments/changes": {
+      "get": {"summary": "Change feed: deployments whose status changed after a sequence number (long poll)",
+              "parameters": [q("after", {"type": "integer", "minimum": 0}), q("wait", {"type": "integer", "minimum": 0, "maximum": 60})],
+              "responses": {"200": resp("changes", ref("DeploymentChanges")), "400": err("invalid after or wait"), "401": err("unauthorized")}}},
     "/api/deployment/{id}": {
       "parameters": [idp],
       "get": {"summary": "One deployment", "responses": {"200": resp("the deployment", ref("Deployment")), "401": err("unauthorized"), "404": err("unknown ID")}},

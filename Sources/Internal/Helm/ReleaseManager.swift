@@ -28,12 +28,24 @@ public struct ReleaseManager: Sendable {
                 let valuesFiles = try spec.values.enumerated().map { index, document in
                     try workspace.write("values-\(index)-\(document.name)", document.contents)
                 }
-                recovery = try await recoverIfNeeded(spec.release, session)
-                applying = true
-                let arguments = HelmArguments.upgradeInstall(
-                    spec.release, chart: spec.chart, version: spec.version, valuesFiles: valuesFiles,
-                    timeout: HelmTimeout.forHelm(until: deadline), historyMax: helm.configuration.historyMax)
-                let output = try await session.run(arguments, deadline: deadline)
+                let upgrade = {
+                    HelmArguments.upgradeInstall(
+                        spec.release, chart: spec.chart, version: spec.version, valuesFiles: valuesFiles,
+                        timeout: HelmTimeout.forHelm(until: deadline), historyMax: helm.configuration.historyMax)
+                }
+                // Optimistic: one helm process in the common case. The history is read only when
+                // helm says the release is stuck, which is what a history read beforehand would find.
+                let output: String
+                do {
+                    applying = true
+                    output = try await session.run(upgrade(), deadline: deadline, expected: Self.stuckRelease)
+                } catch let error as HelmError where Self.stuckRelease.contains(error.kind) {
+                    applying = false
+                    recovery = try await recoverIfNeeded(spec.release, session)
+                    guard recovery != nil else { throw error }
+                    applying = true
+                    output = try await session.run(upgrade(), deadline: deadline)
+                }
                 return ReleaseResult(outcome: .succeeded, recovery: recovery, release: Self.releaseInfo(from: output))
             } catch {
                 var result = await cleanUp(spec.release, session, after: error, policy: applying ? policy : .none)
@@ -67,6 +79,9 @@ public struct ReleaseManager: Sendable {
             }
         }
     }
+
+    /// What `upgrade --install` says of a release that `recoverIfNeeded` would have cleared.
+    private static let stuckRelease: Set<HelmError.Kind> = [.operationInProgress, .noDeployedReleases]
 
     /// Reads the release's history and clears a pending or never-deployed release.
     private func recoverIfNeeded(_ release: ReleaseRef, _ session: HelmSession) async throws(HelmError) -> RemediationRecord? {

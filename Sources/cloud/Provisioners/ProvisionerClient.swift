@@ -5,10 +5,14 @@ import Internal
 struct ProvisionerClient: Sendable {
     let url: String
     private let http: JSONHTTPClient
+    /// For the change feed's long polls, which the provisioner may hold open for up to `longPoll`.
+    private let feed: JSONHTTPClient
+    static let longPoll = 20
 
     init(url: String, token: String? = nil, tls: TLSOptions = TLSOptions(), timeout: TimeInterval = 10) {
         self.url = url
         self.http = JSONHTTPClient(baseURL: url, timeout: timeout, bearerToken: token, tls: tls)
+        self.feed = JSONHTTPClient(baseURL: url, timeout: timeout + TimeInterval(Self.longPoll), bearerToken: token, tls: tls)
     }
 
     enum Failure: Error, CustomStringConvertible {
@@ -46,6 +50,22 @@ struct ProvisionerClient: Sendable {
         if reply.status == 404 { return nil }
         if reply.status == 409 { return try await status(id) }
         return try decode(reply)
+    }
+
+    /// Status changes after `sequence`, waiting up to `longPoll` seconds for one. nil when the
+    /// provisioner has no change feed (an older version): following then relies on polling.
+    func changes(after sequence: UInt64) async throws(Failure) -> DeploymentChanges? {
+        let reply: JSONHTTPClient.Reply
+        do {
+            reply = try await feed.send("GET", "/api/deployments/changes?after=\(sequence)&wait=\(Self.longPoll)")
+        } catch {
+            throw .unreachable(error.description)
+        }
+        if reply.status == 404 { return nil }
+        guard reply.status == 200, let changes = try? reply.decode(DeploymentChanges.self) else {
+            throw .unavailable(status: reply.status, message: reply.apiError?.error ?? "unreadable change feed")
+        }
+        return changes
     }
 
     func isReady() async -> Bool {

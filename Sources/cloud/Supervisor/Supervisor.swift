@@ -1,6 +1,7 @@
 import Foundation
 import Internal
 import Logging
+import Synchronization
 import ServiceLifecycle
 
 /// Drives deployments to the end: dispatches requested ones to a ready provisioner, follows them
@@ -8,7 +9,8 @@ import ServiceLifecycle
 /// the store before it is acted on, so a restarted cloud server picks up where it left off.
 ///
 /// Work happens in ticks: on a timer (`poll`) and whenever something asks (`wake`), e.g. a new
-/// deployment, so dispatch never waits for the poll.
+/// deployment or an outcome from a provisioner's change feed, so dispatch never waits for the
+/// poll. Only timer ticks poll every deployment in flight; woken ones dispatch and send cancels.
 final class Supervisor: Service, Sendable {
     struct Configuration: Sendable {
         var poll: Duration = .seconds(5)
@@ -25,6 +27,7 @@ final class Supervisor: Service, Sendable {
     let logger: Logger
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
+    private let pollDue = Atomic(true)
 
     init(store: any Store, pool: ProvisionerPool, configuration: Configuration, logger: Logger) {
         self.store = store
@@ -37,12 +40,19 @@ final class Supervisor: Service, Sendable {
     /// Asks for a tick soon; many calls before it runs make one tick.
     func wake() { wakeup.yield() }
 
+    var pollInterval: Duration { configuration.poll }
+
     func run() async throws {
         let poll = configuration.poll
-        let wakeup = self.wakeup
         await withDiscardingTaskGroup { group in
             group.addTask {
-                while (try? await Task.sleep(for: poll)) != nil { wakeup.yield() }
+                while (try? await Task.sleep(for: poll)) != nil {
+                    self.pollDue.store(true, ordering: .relaxed)
+                    self.wake()
+                }
+            }
+            for client in pool.clients.values {
+                group.addTask { await self.watchChanges(of: client) }
             }
             wakeup.yield()
             for await _ in wakeups.cancelOnGracefulShutdown() {
@@ -52,11 +62,13 @@ final class Supervisor: Service, Sendable {
         }
     }
 
-    /// One pass: refresh provisioner health, follow what they hold, dispatch what is waiting.
+    /// One pass: on the poll, refresh provisioner health and follow everything they hold; always
+    /// send pending cancels and dispatch what is waiting.
     func tick() async {
-        await pool.refresh()
+        let polling = pollDue.exchange(false, ordering: .relaxed)
+        if polling { await pool.refresh() }
         do {
-            try await follow()
+            try await follow(everything: polling)
             try await dispatch()
         } catch {
             logger.error("supervisor pass failed", metadata: ["error": "\(error)"])
@@ -65,14 +77,18 @@ final class Supervisor: Service, Sendable {
 
     // MARK: Following
 
-    private func follow() async throws {
-        let active = try await store.activeDeployments()
+    private func follow(everything: Bool) async throws {
+        let active = try await store.activeDeployments().filter { everything || $0.state == .cancelRequested }
+        // A bounded number at a time: each call holds a thread while libcurl blocks.
         await withTaskGroup(of: Void.self) { group in
-            for deployment in active {
+            for (index, deployment) in active.enumerated() {
+                if index >= Self.followConcurrency { await group.next() }
                 group.addTask { await self.follow(deployment) }
             }
         }
     }
+
+    private static let followConcurrency = 16
 
     private func follow(_ deployment: Deployment) async {
         guard let url = deployment.provisioner, let remoteID = deployment.provisionerDeploymentID,
@@ -103,7 +119,8 @@ final class Supervisor: Service, Sendable {
         let now = Date().millisecondsSince1970
         let lostByProvisioner = status.state == .cancelled
         let written = try await store.updateDeployment(id) { deployment in
-            guard deployment.state.isActive else { return }
+            // The feed reports every attempt; only the current one's news counts.
+            guard deployment.state.isActive, deployment.provisionerDeploymentID == status.id else { return }
             deployment.lastSeenAt = now
             deployment.updateAt = now
             deployment.log = status.log
@@ -126,6 +143,7 @@ final class Supervisor: Service, Sendable {
                 break  // the provisioner gave it up (it was draining): handed on below
             }
         }
+        guard written.provisionerDeploymentID == status.id else { return }
         if lostByProvisioner, written.state.isActive {
             await lose(id, reason: "provisioner \(written.provisioner ?? "?") gave it up: \(status.error ?? "cancelled")")
         } else if written.state == .succeeded {

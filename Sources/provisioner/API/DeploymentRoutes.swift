@@ -10,6 +10,7 @@ struct DeploymentRoutes: Sendable {
     func add(to router: Router<BasicRequestContext>) {
         router.post("/api/deployments", use: create)
         router.get("/api/deployments", use: list)
+        router.get("/api/deployments/changes", use: changes)
         router.get("/api/deployment/:id", use: get)
         router.delete("/api/deployment/:id", use: cancel)
         router.get("/api/services", use: services)
@@ -45,6 +46,28 @@ struct DeploymentRoutes: Sendable {
         }
         let statuses = await queue.list(state: state, cluster: query.get("cluster"), service: query.get("service").map { ServiceName(String($0)) })
         return try JSONResponse.make(.ok, statuses)
+    }
+
+    /// The change feed: answers at once when something changed after `after`, otherwise when
+    /// something does or `wait` seconds have passed, whichever is first.
+    @Sendable func changes(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let after = try Self.integer(query.get("after"), field: "after", in: 0...UInt64.max) ?? 0
+        let wait = try Self.integer(query.get("wait"), field: "wait", in: 0...60) ?? 0
+        var page = await queue.changes(after: after)
+        if page.statuses.isEmpty, wait > 0 {
+            await queue.changes.wait(after: after, timeout: .seconds(Int64(wait)))
+            page = await queue.changes(after: after)
+        }
+        return try JSONResponse.make(.ok, DeploymentChanges(instance: page.instance, sequence: page.sequence, deployments: page.statuses))
+    }
+
+    private static func integer(_ text: String?, field: String, in range: ClosedRange<UInt64>) throws -> UInt64? {
+        guard let text else { return nil }
+        guard let value = UInt64(text), range.contains(value) else {
+            throw APIError.badRequest("\"\(text)\" is not a whole number from \(range.lowerBound) to \(range.upperBound)", field: field)
+        }
+        return value
     }
 
     @Sendable func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {

@@ -10,6 +10,8 @@ struct Job: Sendable {
     var releaseKey: ReleaseKey
     var timeout: Duration
     var redactor: Redactor
+    /// The queue's sequence number at this job's last status change.
+    var sequence: UInt64 = 0
 }
 
 /// One release on one cluster: the kubeconfig's API server, the namespace, the release name.

@@ -35,6 +35,11 @@ actor JobQueue {
     private var running: [String: Task<Void, Never>] = [:]
     private var finished: [(id: String, at: ContinuousClock.Instant)] = []
     private var draining = false
+    /// Bumped on every status change, so readers of the change feed can ask for what is newer.
+    private var sequence: UInt64 = 0
+    /// Tells apart this process's sequence numbers from a previous one's.
+    nonisolated let instance = ID.make()
+    nonisolated let changes = ChangeSignal()
 
     init(configuration: Configuration, deployer: any Deployer, catalog: ServiceCatalog, metrics: ProvisionerMetrics, logger: Logger) {
         self.configuration = configuration
@@ -54,6 +59,7 @@ actor JobQueue {
         guard !draining else { throw .draining }
         jobs[job.status.id] = job
         waiting.append(job.status.id)
+        changed(job.status.id)
         metrics.queued(job.status)
         log(job.status, "deployment queued")
         startEligible()
@@ -83,11 +89,13 @@ actor JobQueue {
             job.status.error = reason
             job.status.endAt = Date().millisecondsSince1970
             jobs[id] = job
+            changed(id)
             recordFinished(job.status)
         case .running:
             job.status.state = .cancelling
             job.status.error = reason
             jobs[id] = job
+            changed(id)
             running[id]?.cancel()
             log(job.status, "deployment cancelling")
         case .cancelling:
@@ -111,6 +119,21 @@ actor JobQueue {
         while !running.isEmpty {
             try? await Task.sleep(for: .milliseconds(100))
         }
+        changes.close()
+    }
+
+    /// Deployments whose status changed after `sequence` (still retained), with the sequence to
+    /// ask from next time.
+    func changes(after sequence: UInt64) -> (instance: String, sequence: UInt64, statuses: [DeploymentStatus]) {
+        pruneFinished()
+        let statuses = jobs.values.filter { $0.sequence > sequence }.sorted { $0.sequence < $1.sequence }.map(\.status)
+        return (instance, self.sequence, statuses)
+    }
+
+    private func changed(_ id: String) {
+        sequence += 1
+        jobs[id]?.sequence = sequence
+        changes.advance(to: sequence)
     }
 
     /// Starts waiting jobs, oldest first, while slots are free and their release is not busy.
@@ -134,6 +157,7 @@ actor JobQueue {
         status.state = .running
         status.startAt = Date().millisecondsSince1970
         jobs[id]?.status = status
+        changed(id)
         busyReleases.insert(job.releaseKey)
         log(status, "deployment running")
         let deployer = self.deployer
@@ -149,6 +173,7 @@ actor JobQueue {
         guard var job = jobs[id] else { return }
         job.status.finish(with: result, redactor: job.redactor, timeout: job.timeout, now: Date())
         jobs[id] = job
+        changed(id)
         running[id] = nil
         busyReleases.remove(job.releaseKey)
         recordFinished(job.status)
