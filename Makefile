@@ -46,10 +46,12 @@ fuzz: deps
 	@mkdir -p .build-fuzz/corpus && cp Fuzz/corpus/* .build-fuzz/corpus/
 	.build-fuzz/debug/FuzzParsers .build-fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1
 
-## bench: benchmarks (see bench/README.md); rows are appended to bench/results.md
+## bench: every benchmark on release binaries, written to bench/results.md (see bench/README.md)
 bench: build testbed
-	@echo "\n### $$(date -u +%Y-%m-%d) on $$(nproc) cores, $$(free -g | awk '/Mem/ {print $$2}') GiB, release build" >> bench/results.md
-	./bench/orchestration | tee -a bench/results.md
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || { \
+		if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
+		$$SUDO apt-get install -y -qq wrk nginx-light >/dev/null; }
+	./bench/run-all
 
 ## check-linkage: the provisioner is stateless and must never link libsqlite3
 check-linkage:

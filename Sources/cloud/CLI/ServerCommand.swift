@@ -80,7 +80,7 @@ struct ServerCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: ca) else { throw ValidationError("--ca: cannot read \(ca)") }
             provisionerTLS.certificateAuthority = data
         }
-        let store = try openStore(database)
+        let store = try Self.openStore(database, secretKeyFile: secretKeyFile)
         let logger = StructuredLogHandler.logger(label: "cloud", format: format, level: level)
         try await CloudServer(
             configuration: .init(
@@ -91,7 +91,8 @@ struct ServerCommand: AsyncParsableCommand {
         ).run()
     }
 
-    private func openStore(_ url: String) throws -> any Store {
+    /// The store a `--database` URL names.
+    static func openStore(_ url: String, secretKeyFile: String?) throws -> any Store {
         if url.hasPrefix("sqlite://") {
             do {
                 let cipher = try secretKeyFile.map { try KubeconfigCipher.load(path: $0) }

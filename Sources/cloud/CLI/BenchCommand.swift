@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import Internal
+
+/// `cloud bench-store`: how fast a database is for the cloud server's own access patterns, the
+/// way `etcdctl check perf` or `pgbench` answer that for theirs. Writes into a NEW database only.
+struct BenchStoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-store",
+        abstract: "Time the store on a new, empty database: inserts finished deployments one transaction each, then lists them by cluster and state.",
+        discussion: """
+            Prints one JSON object: insert_ms (all inserts), list_cluster_state_ms (median of one \
+            cluster's deployments in one state), list_state_ms (every deployment in one state, in \
+            pages of 1000). The data stays, so the database can then be served (memory benchmarks).
+            """)
+
+    @Option(help: "The database to create, as for `cloud server --database`.")
+    var database: String
+
+    @Option(help: "Deployments to insert.")
+    var deployments = 10_000
+
+    @Option(help: "Clusters they are spread over.")
+    var clusters = 100
+
+    func validate() throws {
+        guard deployments >= 1, clusters >= 1, clusters <= deployments else {
+            throw ValidationError("--deployments and --clusters must be at least 1, with no more clusters than deployments")
+        }
+    }
+
+    func run() async throws {
+        let store = try ServerCommand.openStore(database, secretKeyFile: nil)
+        guard try await store.clusters(label: nil, page: 0, perPage: 1).isEmpty else {
+            throw ValidationError("--database: refusing to add benchmark data to a database that already has clusters")
+        }
+        let now = Date().millisecondsSince1970
+        var clusterIDs: [String] = []
+        for index in 0..<clusters {
+            let cluster = Cluster(id: ID.make(), name: "bench-\(index)", dns: nil, labels: ["bench"], utilities: UtilityMetadata(), createAt: now)
+            try await store.createCluster(cluster, kubeconfig: .inline("apiVersion: v1\nkind: Config\n"))
+            clusterIDs.append(cluster.id)
+        }
+        let insert = try await Self.time {
+            for index in 0..<deployments {
+                try await store.createDeployments([Self.finishedDeployment(index, of: clusterIDs, at: now)], desiredVersions: nil)
+            }
+        }
+        var byClusterAndState: [Double] = []
+        for clusterID in clusterIDs.prefix(100) {
+            byClusterAndState.append(try await Self.time {
+                _ = try await store.deployments(DeploymentFilter(cluster: clusterID, state: .succeeded), page: 0, perPage: 1000)
+            })
+        }
+        let byState = try await Self.time {
+            var page = 0
+            while try await !store.deployments(DeploymentFilter(state: .succeeded), page: page, perPage: 1000).isEmpty { page += 1 }
+        }
+        let report: [String: Double] = [
+            "deployments": Double(deployments), "clusters": Double(clusters), "insert_ms": insert,
+            "list_cluster_state_ms": byClusterAndState.sorted()[byClusterAndState.count / 2], "list_state_ms": byState,
+        ]
+        print(String(decoding: try JSONEncoder.sorted.encode(report), as: UTF8.self))
+    }
+
+    /// What most of a long-lived database holds: finished deployments with their helm log.
+    private static func finishedDeployment(_ index: Int, of clusterIDs: [String], at now: Int64) -> Deployment {
+        let services: [ServiceName] = ["nginx", "fluentbit", "prometheus"]
+        var deployment = Deployment.requested(
+            clusterID: clusterIDs[index % clusterIDs.count], service: services[index % services.count], action: .apply,
+            chart: ChartRequest(version: "1.0.\(index % 10)"), values: ["replicas": .number(2)], timeoutSeconds: 600,
+            now: now + Int64(index))
+        deployment.state = .succeeded
+        deployment.attempts = 1
+        deployment.endAt = deployment.createAt + 30_000
+        deployment.log = ["helm upgrade \(deployment.service): ok in 4.2s"]
+        return deployment
+    }
+
+    /// Milliseconds `body` took.
+    private static func time(_ body: () async throws -> Void) async throws -> Double {
+        let start = ContinuousClock.now
+        try await body()
+        let elapsed = (ContinuousClock.now - start).components
+        return Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
+    }
+}
+
+private extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
+}

@@ -1,0 +1,85 @@
+"""HTTP driver for the benchmarks: keep-alive requests to the cloud server or a provisioner, so the
+client's own cost stays out of what is measured. Subcommands print one JSON object."""
+import http.client, json, sys, time, urllib.parse
+
+
+class API:
+    def __init__(self, url):
+        parts = urllib.parse.urlsplit(url)
+        self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+
+    def call(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        self.conn.request(method, path, body=data, headers={"Content-Type": "application/json"} if data else {})
+        reply = self.conn.getresponse()
+        text = reply.read()
+        if reply.status >= 300:
+            raise SystemExit(f"{method} {path}: {reply.status} {text[:200]!r}")
+        return json.loads(text) if text else None
+
+
+def fleet(server, kubeconfigs):
+    """Registers one cluster per kubeconfig, provisions all three utilities on each, waits."""
+    api = API(server)
+    ids = [api.call("POST", "/api/clusters", {"Name": f"c{i}", "Kubeconfig": open(k).read()})["ID"]
+           for i, k in enumerate(kubeconfigs)]
+    versions = {"utility-versions": {s: {"Chart": "1.0.0"} for s in ("nginx", "fluentbit", "prometheus")}}
+    start = time.monotonic()
+    for cluster in ids:
+        api.call("POST", f"/api/cluster/{cluster}/provision", versions)
+    total, done, failed = 3 * len(ids), 0, 0
+    while done + failed < total:
+        time.sleep(0.25)
+        done = len(api.call("GET", "/api/deployments?state=succeeded&per_page=1000"))
+        failed = len(api.call("GET", "/api/deployments?state=failed&per_page=1000"))
+    return {"seconds": round(time.monotonic() - start, 3), "deployments": total, "failed": failed}
+
+
+def dispatch_latency(server, kubeconfig, helm_log, samples):
+    """POSTs deployments one at a time; latency = the wrapper's helm start time - the POST time."""
+    api = API(server)
+    cluster = api.call("POST", "/api/clusters", {"Name": "latency", "Kubeconfig": open(kubeconfig).read()})["ID"]
+    latencies = []
+    for i in range(samples):
+        before = sum(1 for _ in open(helm_log))
+        sent = time.time()
+        deployment = api.call("POST", "/api/deployments", {
+            "ClusterID": cluster, "Service": "fluentbit", "Action": "apply", "Chart": {"Version": "1.0.0"},
+            "Values": {"podAnnotations": {"sample": str(i)}}})
+        while True:
+            lines = open(helm_log).read().splitlines()
+            if len(lines) > before:
+                latencies.append((float(lines[before].split()[0]) - sent) * 1000)
+                break
+            time.sleep(0.0005)
+        while api.call("GET", f"/api/deployment/{deployment['ID']}")["State"] not in ("succeeded", "failed"):
+            time.sleep(0.01)
+    latencies.sort()
+    return {"samples": samples, "p50_ms": round(latencies[len(latencies) // 2], 1),
+            "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1)}
+
+
+def submit(provisioner, kubeconfig, count, wait_final):
+    """POSTs `count` deployments of one release to a provisioner (they queue behind each other)."""
+    api = API(provisioner)
+    text = open(kubeconfig).read()
+    ids = [api.call("POST", "/api/deployments", {
+        "ClusterID": "bench", "Service": "fluentbit", "Action": "apply", "Kubeconfig": text,
+        "Values": {"podAnnotations": {"n": str(i)}}})["ID"] for i in range(count)]
+    while wait_final and any(api.call("GET", f"/api/deployment/{i}")["State"] not in ("succeeded", "failed")
+                             for i in ids[-1:]):
+        time.sleep(0.5)
+    return {"submitted": count, "last": ids[-1]}
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    if command == "fleet":
+        result = fleet(args[0], args[1:])
+    elif command == "dispatch-latency":
+        result = dispatch_latency(args[0], args[1], args[2], int(args[3]))
+    elif command == "submit":
+        result = submit(args[0], args[1], int(args[2]), args[3] == "wait")
+    else:
+        raise SystemExit(f"unknown command {command}")
+    print(json.dumps(result))
