@@ -2,8 +2,12 @@
 SWIFT ?= swift
 export TESTBED_HOME ?= $(CURDIR)/.testbed
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
+VERSION = $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+DOCKER ?= docker
+IMAGE_PREFIX ?= cloud-provisioner
+IMAGE_TAG ?= $(VERSION)
 
-.PHONY: build cloud provisioner test e2e api-fuzz fuzz bench check-linkage run clean deps testbed
+.PHONY: build cloud provisioner test e2e api-fuzz fuzz bench check-linkage run clean deps testbed docker
 FUZZ_SECONDS ?= 120
 
 ## build: both binaries, release mode, copied to ./bin/
@@ -56,6 +60,13 @@ check-linkage:
 	@if ldd "$(BIN)/provisioner" | grep -q sqlite; then \
 		echo "check-linkage: $(BIN)/provisioner links libsqlite3" >&2; exit 1; \
 	else echo "check-linkage: provisioner does not link libsqlite3"; fi
+
+## docker: both images from build/Dockerfile ($(IMAGE_PREFIX)/provisioner and /cloud, tag IMAGE_TAG); needs a Docker engine
+docker:
+	@$(DOCKER) info >/dev/null 2>&1 || { echo "make docker: no Docker engine answers ('$(DOCKER) info' failed); build the images where one runs" >&2; exit 1; }
+	$(DOCKER) build -f build/Dockerfile --target provisioner --build-arg VERSION=$(VERSION) -t $(IMAGE_PREFIX)/provisioner:$(IMAGE_TAG) .
+	$(DOCKER) build -f build/Dockerfile --target cloud --build-arg VERSION=$(VERSION) -t $(IMAGE_PREFIX)/cloud:$(IMAGE_TAG) .
+	@echo "built $(IMAGE_PREFIX)/provisioner:$(IMAGE_TAG) and $(IMAGE_PREFIX)/cloud:$(IMAGE_TAG)"
 
 ## run: build and start the stack locally (see README)
 run: build testbed
