@@ -12,7 +12,7 @@ DOCKER ?= docker
 IMAGE_PREFIX ?= cloud-provisioner
 IMAGE_TAG ?= $(VERSION)
 
-.PHONY: build cloud provisioner test e2e api-fuzz fuzz bench check-linkage run clean deps testbed dist docker
+.PHONY: build cloud provisioner test e2e api-fuzz fuzz bench check-linkage check-deliverables run clean deps testbed dist docker
 FUZZ_SECONDS ?= 120
 
 ## build: both binaries, release mode, copied to ./bin/
@@ -36,6 +36,7 @@ provisioner: deps
 test: deps testbed
 	$(SWIFT) build --build-tests
 	@$(MAKE) --no-print-directory check-linkage BIN=$$($(SWIFT) build --show-bin-path)
+	@$(MAKE) --no-print-directory check-deliverables
 	./scripts/api-fuzz
 	$(SWIFT) test --skip-build
 
@@ -65,6 +66,10 @@ check-linkage:
 	@if ldd "$(BIN)/provisioner" | grep -q sqlite; then \
 		echo "check-linkage: $(BIN)/provisioner links libsqlite3" >&2; exit 1; \
 	else echo "check-linkage: provisioner does not link libsqlite3"; fi
+
+## check-deliverables: build/Dockerfile, `make dist` and deploy/kubernetes (against the testbed emulator), without Docker
+check-deliverables:
+	@./scripts/check-deliverables
 
 ## dist: dist/cloud-provisioner-VERSION-linux-ARCH.tar.gz with both release binaries (Swift runtime
 ## linked in), the shipped default values, README.md and go-compat-notes.md.
