@@ -2,31 +2,41 @@
 SWIFT ?= swift
 export TESTBED_HOME ?= $(CURDIR)/.testbed
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
+# Extra `swift build` flags for build/cloud/provisioner; `make dist` adds --static-swift-stdlib.
+SWIFT_BUILD_FLAGS ?=
+VERSION = $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+DIST_ARCH = $(shell uname -m | sed -e 's/^x86_64$$/amd64/' -e 's/^aarch64$$/arm64/')
+DIST_NAME = cloud-provisioner-$(VERSION)-linux-$(DIST_ARCH)
+DIST_VALUES = $(wildcard Sources/provisioner/Services/values/*.yaml)
+DOCKER ?= docker
+IMAGE_PREFIX ?= cloud-provisioner
+IMAGE_TAG ?= $(VERSION)
 
-.PHONY: build cloud provisioner test e2e api-fuzz fuzz bench check-linkage run clean deps testbed
+.PHONY: build cloud provisioner test e2e api-fuzz fuzz bench check-linkage check-deliverables run clean deps testbed dist docker
 FUZZ_SECONDS ?= 120
 
 ## build: both binaries, release mode, copied to ./bin/
 build: deps
-	$(SWIFT) build -c release --product provisioner
-	$(SWIFT) build -c release --product cloud
+	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --product provisioner
+	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --product cloud
 	@mkdir -p bin && cp "$(RELEASE_BIN)/provisioner" "$(RELEASE_BIN)/cloud" bin/
 	@echo "built bin/provisioner and bin/cloud"
 
 ## cloud: only the cloud binary
 cloud: deps
-	$(SWIFT) build -c release --product cloud
+	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --product cloud
 	@mkdir -p bin && cp "$(RELEASE_BIN)/cloud" bin/
 
 ## provisioner: only the provisioner binary
 provisioner: deps
-	$(SWIFT) build -c release --product provisioner
+	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --product provisioner
 	@mkdir -p bin && cp "$(RELEASE_BIN)/provisioner" bin/
 
 ## test: every test, against the testbed (real Helm, emulated Kubernetes) and moto (AWS)
 test: deps testbed
 	$(SWIFT) build --build-tests
 	@$(MAKE) --no-print-directory check-linkage BIN=$$($(SWIFT) build --show-bin-path)
+	@$(MAKE) --no-print-directory check-deliverables
 	./scripts/api-fuzz
 	$(SWIFT) test --skip-build
 
@@ -59,13 +69,43 @@ check-linkage:
 		echo "check-linkage: $(BIN)/provisioner links libsqlite3" >&2; exit 1; \
 	else echo "check-linkage: provisioner does not link libsqlite3"; fi
 
+## check-deliverables: build/Dockerfile, `make dist` and deploy/kubernetes (against the testbed emulator), without Docker
+check-deliverables:
+	@./scripts/check-deliverables
+
+## dist: dist/cloud-provisioner-VERSION-linux-ARCH.tar.gz with both release binaries (Swift runtime
+## linked in), the shipped default values, README.md and go-compat-notes.md.
+## `make -o build dist` packs whatever is in bin/ without building.
+dist: SWIFT_BUILD_FLAGS += --static-swift-stdlib
+dist: build
+	@for b in bin/provisioner bin/cloud; do \
+		test -x $$b || { echo "make dist: $$b is missing; run make build" >&2; exit 1; }; \
+		if readelf -d $$b 2>/dev/null | grep -q 'libswiftCore\.so'; then \
+			echo "make dist: warning: $$b links the Swift runtime dynamically; the tarball needs Swift 6 on the target (plain \`make dist\` links it in)" >&2; fi; \
+	done
+	rm -rf dist/$(DIST_NAME) dist/$(DIST_NAME).tar.gz
+	mkdir -p dist/$(DIST_NAME)/bin dist/$(DIST_NAME)/values
+	cp bin/provisioner bin/cloud dist/$(DIST_NAME)/bin/
+	cp $(DIST_VALUES) dist/$(DIST_NAME)/values/
+	cp README.md go-compat-notes.md dist/$(DIST_NAME)/
+	tar -C dist --sort=name --owner=0 --group=0 --numeric-owner -czf dist/$(DIST_NAME).tar.gz $(DIST_NAME)
+	rm -rf dist/$(DIST_NAME)
+	@echo "built dist/$(DIST_NAME).tar.gz"
+
+## docker: both images from build/Dockerfile ($(IMAGE_PREFIX)/provisioner and /cloud, tag IMAGE_TAG); needs a Docker engine
+docker:
+	@$(DOCKER) info >/dev/null 2>&1 || { echo "make docker: no Docker engine answers ('$(DOCKER) info' failed); build the images where one runs" >&2; exit 1; }
+	$(DOCKER) build -f build/Dockerfile --target provisioner --build-arg VERSION=$(VERSION) -t $(IMAGE_PREFIX)/provisioner:$(IMAGE_TAG) .
+	$(DOCKER) build -f build/Dockerfile --target cloud --build-arg VERSION=$(VERSION) -t $(IMAGE_PREFIX)/cloud:$(IMAGE_TAG) .
+	@echo "built $(IMAGE_PREFIX)/provisioner:$(IMAGE_TAG) and $(IMAGE_PREFIX)/cloud:$(IMAGE_TAG)"
+
 ## run: build and start the stack locally (see README)
 run: build testbed
 	./scripts/run-local
 
 ## clean: remove build output
 clean:
-	rm -rf .build bin
+	rm -rf .build bin dist
 
 deps:
 	@./scripts/install-deps
