@@ -18,26 +18,13 @@ final class Fleet: @unchecked Sendable {
         scratch = try Testbed.makeScratchDirectory()
         let scratch = self.scratch
         emulators = try (0..<count).map { _ in try KubeEmulator.start(readyAfter: readyAfter, scratch: scratch) }
-        ports = (0..<3).map { _ in Self.freePort() }
+        ports = (0..<3).map { _ in Testbed.freePort() }
         provisioners = try ports.map { try Self.provisioner(scratch: scratch, port: $0) }
         server = try ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: ports.map { "http://127.0.0.1:\($0)" })
     }
 
     static func provisioner(scratch: String, port: Int) throws -> ServerProcess {
         try ServerProcess.provisioner(scratch: scratch, arguments: ["--drain-timeout", "2s"], port: port)
-    }
-
-    /// A port the OS says is free now.
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { Glibc.close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     func registerClusters() async throws {

@@ -9,13 +9,20 @@ public struct HTTPClientRequest: Sendable {
     public var headers: [(name: String, value: String)]
     public var body: Data
     public var timeout: Duration
+    /// Connect to this address instead of resolving the URL's host, which still names the server
+    /// for TLS and `Host:` (libcurl's CURLOPT_RESOLVE): one instance behind a DNS name.
+    public var address: String?
 
-    public init(method: String, url: String, headers: [(name: String, value: String)] = [], body: Data = Data(), timeout: Duration = .seconds(30)) {
+    public init(
+        method: String, url: String, headers: [(name: String, value: String)] = [], body: Data = Data(),
+        timeout: Duration = .seconds(30), address: String? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.address = address
     }
 }
 
@@ -99,6 +106,13 @@ public struct CurlHTTPClient: Sendable {
             headerList = curl_slist_append(headerList, header.1.isEmpty ? "\(header.0):" : "\(header.0): \(header.1)")
         }
         ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
+        var resolveList: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(resolveList) }
+        if let address = request.address, let url = URLComponents(string: request.url), let host = url.host {
+            let port = url.port ?? (url.scheme == "https" ? 443 : 80)
+            resolveList = curl_slist_append(nil, "\(host):\(port):\(address.contains(":") ? "[\(address)]" : address)")
+            ccurl_setopt_pointer(handle, CURLOPT_RESOLVE, resolveList)
+        }
         if let ca = tls.certificateAuthority { _ = ca.withUnsafeBytes { ccurl_setopt_blob(handle, CURLOPT_CAINFO_BLOB, $0.baseAddress, $0.count) } }
         if let certificate = tls.clientCertificate { _ = certificate.withUnsafeBytes { ccurl_setopt_blob(handle, CURLOPT_SSLCERT_BLOB, $0.baseAddress, $0.count) } }
         if let key = tls.clientKey { _ = key.withUnsafeBytes { ccurl_setopt_blob(handle, CURLOPT_SSLKEY_BLOB, $0.baseAddress, $0.count) } }

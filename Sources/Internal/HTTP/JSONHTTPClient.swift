@@ -9,13 +9,19 @@ public struct JSONHTTPClient: Sendable {
     public var bearerToken: String?
     /// For https: the CA to verify the server with, beyond the system's.
     public var tls: TLSOptions
+    /// The address to connect to instead of resolving the URL's host (see `HTTPClientRequest`).
+    public var address: String?
     private let http = CurlHTTPClient()
 
-    public init(baseURL: String, timeout: TimeInterval = 10, bearerToken: String? = nil, tls: TLSOptions = TLSOptions()) {
+    public init(
+        baseURL: String, timeout: TimeInterval = 10, bearerToken: String? = nil, tls: TLSOptions = TLSOptions(),
+        address: String? = nil
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.timeout = timeout
         self.bearerToken = bearerToken
         self.tls = tls
+        self.address = address
     }
 
     public struct Reply: Sendable {
@@ -38,7 +44,8 @@ public struct JSONHTTPClient: Sendable {
         var headers: [(name: String, value: String)] = body == nil ? [] : [("Content-Type", "application/json")]
         if let bearerToken { headers.append(("Authorization", "Bearer \(bearerToken)")) }
         let request = HTTPClientRequest(
-            method: method, url: baseURL + path, headers: headers, body: body ?? Data(), timeout: .milliseconds(Int(timeout * 1000)))
+            method: method, url: baseURL + path, headers: headers, body: body ?? Data(), timeout: .milliseconds(Int(timeout * 1000)),
+            address: address)
         do {
             let response = try await http.send(request, tls: tls)
             return Reply(status: response.status, body: response.body)

@@ -14,8 +14,15 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "sqlite://PATH (the default) or, with several cloud servers, postgres://... (CLOUD_DATABASE)")
     var database = ProcessInfo.processInfo.environment["CLOUD_DATABASE"] ?? "sqlite://cloud.db"
 
-    @Option(name: .customLong("provisioner"), help: "A provisioner's URL; repeat for several.")
+    @Option(
+        name: .customLong("provisioner"),
+        help: ArgumentHelp(
+            "A provisioner's URL; repeat for several. A host name stands for every address it resolves to (re-resolved every --poll).",
+            discussion: "Point it at a Kubernetes headless Service (clusterIP: None) to use each provisioner pod as an instance."))
     var provisioners: [String] = []
+
+    @Option(help: "Resolve provisioner host names from this file (/etc/hosts format, re-read every --poll) before DNS.")
+    var provisionerHostsFile: String?
 
     @Option(help: "How often the supervisor polls provisioners, e.g. 5s.")
     var poll = "5s"
@@ -84,7 +91,8 @@ struct ServerCommand: AsyncParsableCommand {
         let logger = StructuredLogHandler.logger(label: "cloud", format: format, level: level)
         try await CloudServer(
             configuration: .init(
-                address: address, store: store, provisioners: provisioners, provisionerToken: provisionerToken,
+                address: address, store: store, provisioners: provisioners,
+                resolver: ProvisionerResolver(hostsFile: provisionerHostsFile), provisionerToken: provisionerToken,
                 provisionerTLS: provisionerTLS, apiTokens: apiTokens,
                 tls: tlsCert.map { ServerSupport.TLSFiles(certificate: $0, key: tlsKey!) }, supervisor: supervisor),
             logger: logger

@@ -3,6 +3,7 @@ import Internal
 
 /// The provisioner API as the cloud server uses it.
 struct ProvisionerClient: Sendable {
+    /// The instance's key (see `ProvisionerResolver.Instance`), as deployments record it.
     let url: String
     private let http: JSONHTTPClient
     /// For the change feed's long polls, which the provisioner may hold open for up to `longPoll`.
@@ -10,9 +11,14 @@ struct ProvisionerClient: Sendable {
     static let longPoll = 20
 
     init(url: String, token: String? = nil, tls: TLSOptions = TLSOptions(), timeout: TimeInterval = 10) {
-        self.url = url
-        self.http = JSONHTTPClient(baseURL: url, timeout: timeout, bearerToken: token, tls: tls)
-        self.feed = JSONHTTPClient(baseURL: url, timeout: timeout + TimeInterval(Self.longPoll), bearerToken: token, tls: tls)
+        self.init(ProvisionerResolver.Instance(key: url, url: url, address: nil), token: token, tls: tls, timeout: timeout)
+    }
+
+    init(_ instance: ProvisionerResolver.Instance, token: String?, tls: TLSOptions, timeout: TimeInterval = 10) {
+        self.url = instance.key
+        self.http = JSONHTTPClient(baseURL: instance.url, timeout: timeout, bearerToken: token, tls: tls, address: instance.address)
+        self.feed = JSONHTTPClient(
+            baseURL: instance.url, timeout: timeout + TimeInterval(Self.longPoll), bearerToken: token, tls: tls, address: instance.address)
     }
 
     enum Failure: Error, CustomStringConvertible {

@@ -2,8 +2,9 @@ import Foundation
 import Internal
 import Synchronization
 
-/// The configured provisioner instances and what the cloud server knows of them: whether each is
-/// ready, and which services they offer.
+/// The provisioner instances and what the cloud server knows of them: which exist (re-resolved on
+/// every refresh, so instances behind a DNS name come and go), whether each is ready, and which
+/// services they offer.
 final class ProvisionerPool: Sendable {
     struct Instance: Codable, Sendable {
         var url: String
@@ -16,16 +17,40 @@ final class ProvisionerPool: Sendable {
         }
     }
 
-    let clients: [String: ProvisionerClient]
-    private let state: Mutex<(health: [String: (healthy: Bool, at: Int64)], services: Set<ServiceName>?)>
-
-    init(urls: [String], token: String? = nil, tls: TLSOptions = TLSOptions()) {
-        clients = Dictionary(urls.map { ($0, ProvisionerClient(url: $0, token: token, tls: tls)) }, uniquingKeysWith: { first, _ in first })
-        state = Mutex((Dictionary(urls.map { ($0, (true, 0)) }, uniquingKeysWith: { first, _ in first }), nil))
+    private struct State {
+        var clients: [String: ProvisionerClient] = [:]
+        /// Per configured URL, its instances as last resolved.
+        var resolved: [String: [ProvisionerResolver.Instance]] = [:]
+        var health: [String: (healthy: Bool, at: Int64)] = [:]
+        var services: Set<ServiceName>?
     }
 
-    /// Asks every instance whether it is ready, all at once.
+    private let urls: [String]
+    private let resolver: ProvisionerResolver
+    private let token: String?
+    private let tls: TLSOptions
+    private let state = Mutex(State())
+
+    init(urls: [String], token: String? = nil, tls: TLSOptions = TLSOptions(), resolver: ProvisionerResolver = ProvisionerResolver()) {
+        self.urls = urls
+        self.resolver = resolver
+        self.token = token
+        self.tls = tls
+        resolve()
+    }
+
+    /// The instances as of the last refresh, by key.
+    var clients: [String: ProvisionerClient] { state.withLock { $0.clients } }
+
+    /// Re-resolves every configured URL, then asks every instance whether it is ready, all at once.
     func refresh() async {
+        // getaddrinfo blocks, for seconds when DNS is slow: not on the cooperative pool.
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                self.resolve()
+                continuation.resume()
+            }
+        }
         await withTaskGroup(of: (String, Bool, [ServiceName]?).self) { group in
             for (url, client) in clients {
                 group.addTask {
@@ -42,13 +67,34 @@ final class ProvisionerPool: Sendable {
         }
     }
 
+    /// A URL that does not resolve right now keeps its previous instances; new instances start
+    /// out healthy (they get work at once), vanished ones are forgotten (their work is lost).
+    private func resolve() {
+        var resolved = state.withLock { $0.resolved }
+        for url in urls {
+            if let instances = resolver.instances(of: url) { resolved[url] = instances }
+        }
+        let instances = Set(resolved.values.joined())
+        let token = self.token, tls = self.tls
+        state.withLock { state in
+            state.resolved = resolved
+            let keys = Set(instances.map(\.key))
+            state.clients = state.clients.filter { keys.contains($0.key) }
+            state.health = state.health.filter { keys.contains($0.key) }
+            for instance in instances where state.clients[instance.key] == nil {
+                state.clients[instance.key] = ProvisionerClient(instance, token: token, tls: tls)
+                state.health[instance.key] = (true, 0)
+            }
+        }
+    }
+
     func markUnhealthy(_ url: String) {
         state.withLock { $0.health[url]?.healthy = false }
     }
 
     /// The ready instance with the least work in flight.
     func pick(inFlight: [String: Int]) -> ProvisionerClient? {
-        let health = state.withLock { $0.health }
+        let (clients, health) = state.withLock { ($0.clients, $0.health) }
         return clients.values
             .filter { health[$0.url]?.healthy ?? false }
             .min { (inFlight[$0.url, default: 0], $0.url) < (inFlight[$1.url, default: 0], $1.url) }
@@ -58,7 +104,7 @@ final class ProvisionerPool: Sendable {
     var services: Set<ServiceName>? { state.withLock { $0.services } }
 
     func instances(inFlight: [String: Int]) -> [Instance] {
-        let health = state.withLock { $0.health }
+        let (clients, health) = state.withLock { ($0.clients, $0.health) }
         return clients.keys.sorted().map { url in
             Instance(url: url, healthy: health[url]?.healthy ?? false, inFlight: inFlight[url, default: 0],
                      lastCheckAt: health[url]?.at ?? 0)

@@ -9,6 +9,7 @@ struct CloudServer {
         var address: ListenAddress
         var store: any Store
         var provisioners: [String]
+        var resolver: ProvisionerResolver
         /// Sent to provisioners as a bearer token.
         var provisionerToken: String?
         /// How to verify https provisioners.
@@ -38,7 +39,9 @@ struct CloudServer {
     }
 
     func run() async throws {
-        let pool = ProvisionerPool(urls: configuration.provisioners, token: configuration.provisionerToken, tls: configuration.provisionerTLS)
+        let pool = ProvisionerPool(
+            urls: configuration.provisioners, token: configuration.provisionerToken, tls: configuration.provisionerTLS,
+            resolver: configuration.resolver)
         let supervisor = Supervisor(
             store: configuration.store, pool: pool, configuration: configuration.supervisor, logger: logger)
 

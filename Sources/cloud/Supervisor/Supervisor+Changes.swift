@@ -2,6 +2,22 @@ import Foundation
 import Internal
 
 extension Supervisor {
+    /// Keeps one feed watcher per provisioner instance as instances come and go.
+    func watchFeeds() async {
+        var watchers: [String: Task<Void, Never>] = [:]
+        defer { watchers.values.forEach { $0.cancel() } }
+        while !Task.isCancelled {
+            let clients = pool.clients
+            for (key, client) in clients where watchers[key] == nil {
+                watchers[key] = Task { await self.watchChanges(of: client) }
+            }
+            for key in watchers.keys where clients[key] == nil {
+                watchers.removeValue(forKey: key)?.cancel()
+            }
+            try? await Task.sleep(for: min(pollInterval, .seconds(5)))
+        }
+    }
+
     /// Follows one provisioner's change feed for as long as the supervisor runs, recording each
     /// status the moment it changes. Polling (`follow`) stays the safety net: this only makes
     /// outcomes, and so the dispatch of whatever waited on them, arrive without the poll's delay.

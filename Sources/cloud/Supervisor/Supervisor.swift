@@ -51,9 +51,7 @@ final class Supervisor: Service, Sendable {
                     self.wake()
                 }
             }
-            for client in pool.clients.values {
-                group.addTask { await self.watchChanges(of: client) }
-            }
+            group.addTask { await self.watchFeeds() }
             wakeup.yield()
             for await _ in wakeups.cancelOnGracefulShutdown() {
                 await tick()

@@ -1,0 +1,103 @@
+import Foundation
+import Internal
+import TestSupport
+import Testing
+@testable import cloud
+
+/// `--provisioner http://NAME:PORT` where NAME lists several instances, as a Kubernetes headless
+/// Service does. Names come from a hosts file (`--provisioner-hosts-file`), which the test edits
+/// the way DNS changes when pods come and go; each instance listens on its own loopback address.
+@Suite("Routing to provisioners behind one name", .serialized)
+struct DNSRoutingTests {
+    final class Stack: @unchecked Sendable {
+        let scratch: String
+        let emulator: KubeEmulator
+        let port = Testbed.freePort()
+        var provisioners: [String: ServerProcess] = [:]
+        var server: ServerProcess!
+        var hosts: String { "\(scratch)/hosts" }
+
+        init() throws {
+            scratch = try Testbed.makeScratchDirectory()
+            emulator = try KubeEmulator.start(readyAfter: 6, scratch: scratch)
+        }
+
+        func startProvisioner(on address: String) throws {
+            provisioners[address] = try ServerProcess.provisioner(scratch: scratch, arguments: ["--listen", "\(address):\(port)"])
+        }
+
+        /// What the name resolves to from now on.
+        func publish(_ addresses: [String]) throws {
+            try addresses.map { "\($0) provisioners.test\n" }.joined().write(toFile: hosts, atomically: true, encoding: .utf8)
+        }
+
+        func key(_ address: String) -> String { "http://\(address):\(port)" }
+
+        func instances() async throws -> [String] {
+            let list = try JSONSerialization.jsonObject(with: try await server.request("GET", "/api/provisioners").body) as? [[String: Any]]
+            return (list ?? []).compactMap { $0["URL"] as? String }
+        }
+
+        func waitForInstances(_ expected: [String]) async throws {
+            for _ in 0..<100 where try await instances() != expected { try await Task.sleep(for: .milliseconds(200)) }
+            #expect(try await instances() == expected)
+        }
+
+        func close() {
+            server?.stop()
+            provisioners.values.forEach { $0.stop() }
+            emulator.stop()
+            try? FileManager.default.removeItem(atPath: scratch)
+        }
+    }
+
+    func deploy(_ service: ServiceName, on cluster: String, _ stack: Stack) async throws -> Deployment {
+        let body: JSONValue = ["ClusterID": .string(cluster), "Service": .string(service.rawValue), "Action": "apply", "Chart": ["Version": "1.0.0"]]
+        return try await stack.server.request("POST", "/api/deployments", body: try JSONEncoder().encode(body)).decode(Deployment.self)
+    }
+
+    func waitFor(_ id: String, _ stack: Stack, until done: (Deployment) -> Bool = { $0.state.isFinal }) async throws -> Deployment {
+        for _ in 0..<600 {
+            let current = try await stack.server.request("GET", "/api/deployment/\(id)").decode(Deployment.self)
+            if done(current) { return current }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw ServerProcess.StartFailure(log: "deployment \(id) never got there")
+    }
+
+    @Test("every address is an instance; a new one gets work; a vanished one's work is dispatched again")
+    func instancesFollowTheName() async throws {
+        let stack = try Stack()
+        defer { stack.close() }
+        try stack.startProvisioner(on: "127.0.0.2")
+        try stack.startProvisioner(on: "127.0.0.3")
+        try stack.publish(["127.0.0.2", "127.0.0.3"])
+        stack.server = try ServerProcess.cloudServer(
+            database: "\(stack.scratch)/cloud.db", provisioners: ["http://provisioners.test:\(stack.port)"],
+            arguments: ["--provisioner-hosts-file", stack.hosts])
+        #expect(try await stack.instances() == [stack.key("127.0.0.2"), stack.key("127.0.0.3")])
+
+        let cluster = try await stack.server.request(
+            "POST", "/api/clusters", body: try JSONEncoder().encode(["Name": "c", "Kubeconfig": stack.emulator.kubeconfig])
+        ).decode(Cluster.self)
+        let nginx = try await waitFor(try await deploy("nginx", on: cluster.id, stack).id, stack) { $0.state == .running }
+        let fluentbit = try await waitFor(try await deploy("fluentbit", on: cluster.id, stack).id, stack) { $0.state == .running }
+        #expect(Set([nginx.provisioner, fluentbit.provisioner]) == [stack.key("127.0.0.2"), stack.key("127.0.0.3")])
+
+        try stack.startProvisioner(on: "127.0.0.4")
+        try stack.publish(["127.0.0.2", "127.0.0.3", "127.0.0.4"])
+        try await stack.waitForInstances([stack.key("127.0.0.2"), stack.key("127.0.0.3"), stack.key("127.0.0.4")])
+        let prometheus = try await waitFor(try await deploy("prometheus", on: cluster.id, stack).id, stack) { $0.state == .running }
+        #expect(prometheus.provisioner == stack.key("127.0.0.4"), "the idle newcomer gets the work")
+
+        let vanishing = try #require(nginx.provisioner?.split(separator: "/").last?.split(separator: ":").first.map(String.init))
+        stack.provisioners[vanishing]?.signal(SIGKILL)
+        try stack.publish(["127.0.0.2", "127.0.0.3", "127.0.0.4"].filter { $0 != vanishing })
+        let redone = try await waitFor(nginx.id, stack)
+        #expect(redone.state == .succeeded)
+        #expect(redone.attempts == 2)
+        #expect(redone.provisioner != nginx.provisioner)
+        #expect(try await waitFor(fluentbit.id, stack).state == .succeeded)
+        #expect(try await waitFor(prometheus.id, stack).state == .succeeded)
+    }
+}
