@@ -45,7 +45,7 @@ struct SQLiteStoreTests {
         _ = try SQLiteStore(path: path)
         let connection = try SQLiteConnection(path: path)
         try connection.query("INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)")
-        #expect(throws: StoreError.schemaTooNew(found: 999, supported: Migrations.latest)) {
+        #expect(throws: StoreError.schemaTooNew(found: 999, supported: SQLiteMigrations.latest)) {
             _ = try SQLiteStore(path: path)
         }
     }
@@ -54,7 +54,7 @@ struct SQLiteStoreTests {
     func migratesForward() async throws {
         let old = try SQLiteConnection(path: path)
         try old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
-        for statement in Migrations.steps[0].sql.split(separator: ";") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        for statement in SQLiteMigrations.steps[0].sql.split(separator: ";") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             try old.query(String(statement))
         }
         try old.query("INSERT INTO schema_migrations VALUES (1, 0)")
@@ -62,7 +62,7 @@ struct SQLiteStoreTests {
 
         let store = try SQLiteStore(path: path)
         #expect(try await store.kubeconfig(ofCluster: "c") == .inline("k"))
-        #expect(try SQLiteConnection(path: path).query("SELECT MAX(version) FROM schema_migrations").first?.first == .integer(Int64(Migrations.latest)))
+        #expect(try SQLiteConnection(path: path).query("SELECT MAX(version) FROM schema_migrations").first?.first == .integer(Int64(SQLiteMigrations.latest)))
     }
 
     @Test("a cluster may be kept by reference to its kubeconfig")
