@@ -63,11 +63,13 @@ bench: build testbed
 		$$SUDO apt-get install -y -qq wrk nginx-light >/dev/null; }
 	./bench/run-all
 
-## check-linkage: the provisioner is stateless and must never link libsqlite3
+## check-linkage: the provisioner is stateless and must never link a database library
 check-linkage:
-	@if ldd "$(BIN)/provisioner" | grep -q sqlite; then \
-		echo "check-linkage: $(BIN)/provisioner links libsqlite3" >&2; exit 1; \
-	else echo "check-linkage: provisioner does not link libsqlite3"; fi
+	@test -x "$(BIN)/provisioner" || { echo "check-linkage: no $(BIN)/provisioner" >&2; exit 1; }
+	@found=$$(ldd "$(BIN)/provisioner" | grep -oE 'lib(sqlite3|pq)\.so[.0-9]*' | sort -u | xargs); \
+	if [ -n "$$found" ]; then \
+		echo "check-linkage: $(BIN)/provisioner links $$found" >&2; exit 1; \
+	else echo "check-linkage: provisioner links neither libsqlite3 nor libpq"; fi
 
 ## check-deliverables: build/Dockerfile, `make dist` and deploy/kubernetes (against the testbed emulator), without Docker
 check-deliverables:

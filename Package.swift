@@ -2,8 +2,8 @@
 import Foundation
 import PackageDescription
 
-// Two executables over one shared library. The provisioner must never link libsqlite3
-// (it is stateless by design), so CSQLite is a dependency of `cloud` only.
+// Two executables over one shared library. The provisioner must never link libsqlite3 or libpq
+// (it is stateless by design), so CSQLite and CPostgres are dependencies of `cloud` only.
 let package = Package(
     name: "cloud",
     platforms: [.macOS(.v15)],
@@ -30,6 +30,11 @@ let package = Package(
             name: "CSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPostgres",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
         ),
         .target(name: "CProcessShims"),
         .target(
@@ -69,6 +74,7 @@ let package = Package(
             dependencies: [
                 "Internal",
                 "CSQLite",
+                "CPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

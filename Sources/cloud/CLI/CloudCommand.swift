@@ -1,4 +1,5 @@
 import ArgumentParser
+import CPostgres
 import CSQLite
 import Foundation
 import Internal
@@ -9,7 +10,7 @@ struct CloudCommand: AsyncParsableCommand {
         commandName: "cloud",
         abstract: "Manage third-party services (Prometheus, Fluent Bit, NGINX) on a fleet of Kubernetes clusters.",
         discussion: "Run `cloud server` to start the server; the other commands talk to it (--server, or CLOUD_SERVER).",
-        version: "\(BuildInfo.version) (sqlite \(String(cString: sqlite3_libversion())))",
+        version: "\(BuildInfo.version) (sqlite \(String(cString: sqlite3_libversion())), libpq \(PQlibVersion() / 10000).\(PQlibVersion() % 10000))",
         subcommands: [ServerCommand.self, ClusterCommand.self, DeploymentCommand.self, BenchStoreCommand.self])
 
     /// Errors leave as one line on stderr and exit code 1, so scripts can rely on both; help and

@@ -11,7 +11,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on, HOST:PORT (':8075' is every interface). (CLOUD_LISTEN)")
     var listen = ProcessInfo.processInfo.environment["CLOUD_LISTEN"] ?? ":8075"
 
-    @Option(help: "sqlite://PATH (the default) or, with several cloud servers, postgres://... (CLOUD_DATABASE)")
+    @Option(help: ArgumentHelp(
+        "sqlite://PATH (the default), or postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=verify-full for PostgreSQL (also postgresql://). (CLOUD_DATABASE)",
+        discussion: "The PostgreSQL URL goes to libpq as it is: any libpq parameter may follow the ?. Without a password in it, libpq reads PGPASSWORD or ~/.pgpass."))
     var database = ProcessInfo.processInfo.environment["CLOUD_DATABASE"] ?? "sqlite://cloud.db"
 
     @Option(
@@ -87,7 +89,7 @@ struct ServerCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: ca) else { throw ValidationError("--ca: cannot read \(ca)") }
             provisionerTLS.certificateAuthority = data
         }
-        let store = try Self.openStore(database, secretKeyFile: secretKeyFile)
+        let store = try await Self.openStore(database, secretKeyFile: secretKeyFile)
         let logger = StructuredLogHandler.logger(label: "cloud", format: format, level: level)
         try await CloudServer(
             configuration: .init(
@@ -100,15 +102,24 @@ struct ServerCommand: AsyncParsableCommand {
     }
 
     /// The store a `--database` URL names.
-    static func openStore(_ url: String, secretKeyFile: String?) throws -> any Store {
-        if url.hasPrefix("sqlite://") {
-            do {
-                let cipher = try secretKeyFile.map { try KubeconfigCipher.load(path: $0) }
-                return try SQLiteStore(path: String(url.dropFirst("sqlite://".count)), cipher: cipher)
-            } catch {
-                throw ValidationError("--database: \(error)")
-            }
+    static func openStore(_ url: String, secretKeyFile: String?) async throws -> any Store {
+        let cipher: KubeconfigCipher?
+        do {
+            cipher = try secretKeyFile.map { try KubeconfigCipher.load(path: $0) }
+        } catch {
+            throw ValidationError("--secret-key-file: \(error)")
         }
-        throw ValidationError("--database: \"\(url)\" is not supported; use sqlite://PATH")
+        do {
+            if url.hasPrefix("sqlite://") {
+                return try SQLiteStore(path: String(url.dropFirst("sqlite://".count)), cipher: cipher)
+            }
+            if PostgresURL.schemes.contains(where: url.hasPrefix) {
+                return try await PostgresStore(url: url, cipher: cipher)
+            }
+        } catch {
+            // PostgresError and the store's own errors never carry the URL's password.
+            throw ValidationError("--database: \(error)")
+        }
+        throw ValidationError("--database: expected sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE")
     }
 }

@@ -1,5 +1,23 @@
-/// The schema, one numbered step at a time. A step is never edited once released: add the next one.
-enum Migrations {
+import Foundation
+
+/// A store's schema, one numbered step at a time. A step is never edited once released: add the
+/// next one, with the same number in every dialect, so a version means the same schema in both.
+protocol SchemaMigrations {
+    static var steps: [(version: Int, sql: String)] { get }
+}
+
+extension SchemaMigrations {
+    static var latest: Int { steps.map(\.version).max() ?? 0 }
+
+    /// The steps a database at `current` still needs; refuses one written by a newer cloud
+    /// server, whose schema this binary cannot know how to read.
+    static func pending(after current: Int) throws(StoreError) -> [(version: Int, sql: String)] {
+        guard current <= latest else { throw StoreError.schemaTooNew(found: current, supported: latest) }
+        return steps.filter { $0.version > current }
+    }
+}
+
+enum SQLiteMigrations: SchemaMigrations {
     static let steps: [(version: Int, sql: String)] = [
         (1, """
             CREATE TABLE clusters (
@@ -29,5 +47,8 @@ enum Migrations {
         (2, "ALTER TABLE clusters ADD COLUMN kubeconfig_source TEXT"),
     ]
 
-    static var latest: Int { steps.map(\.version).max() ?? 0 }
+    /// libsqlite3 prepares one statement at a time.
+    static func statements(of sql: String) -> [String] {
+        sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    }
 }

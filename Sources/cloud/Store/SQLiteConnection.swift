@@ -2,16 +2,6 @@ import CSQLite
 import Foundation
 import Synchronization
 
-/// A value bound to or read from a SQLite statement.
-enum SQLValue: Sendable, Equatable {
-    case null
-    case integer(Int64)
-    case text(String)
-
-    var int: Int64? { if case .integer(let value) = self { value } else { nil } }
-    var string: String? { if case .text(let value) = self { value } else { nil } }
-}
-
 struct SQLiteError: Error, CustomStringConvertible {
     var code: Int32
     var message: String

@@ -4,36 +4,21 @@ import Internal
 /// The default store: one SQLite file through libsqlite3.
 final class SQLiteStore: Store {
     private let db: SQLiteConnection
-    /// Encrypts kubeconfigs at rest when a key is configured.
-    private let cipher: KubeconfigCipher?
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
+    private let records: StoreRecords
 
     init(path: String, cipher: KubeconfigCipher? = nil) throws {
         db = try SQLiteConnection(path: path)
-        self.cipher = cipher
+        records = StoreRecords(cipher: cipher)
         try migrate()
         try sealKubeconfigs()
     }
 
-    /// Brings every stored kubeconfig under the current key (first use of a key, or a rotation),
-    /// and refuses to start without a key when the database holds encrypted ones.
+    /// Brings every stored kubeconfig under the current key; see `StoreRecords.resealed`.
     private func sealKubeconfigs() throws {
         try db.transaction {
             for row in try db.queryInTransaction("SELECT id, kubeconfig FROM clusters WHERE kubeconfig != ''") {
-                guard let id = row[0].string, let stored = row[1].string else { continue }
-                let keyID = KubeconfigCipher.keyID(of: stored)
-                guard let cipher else {
-                    if keyID != nil {
-                        throw KubeconfigCipher.Failure(description: "the database holds encrypted kubeconfigs; start with --secret-key-file")
-                    }
-                    continue
-                }
-                if keyID == cipher.currentKeyID { continue }
-                try db.queryInTransaction("UPDATE clusters SET kubeconfig = ? WHERE id = ?", [.text(try cipher.seal(try cipher.open(stored))), .text(id)])
+                guard let id = row[0].string, let stored = row[1].string, let sealed = try records.resealed(stored) else { continue }
+                try db.queryInTransaction("UPDATE clusters SET kubeconfig = ? WHERE id = ?", [.text(sealed), .text(id)])
             }
         }
     }
@@ -43,11 +28,8 @@ final class SQLiteStore: Store {
         try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
         try db.transaction {
             let current = try db.queryInTransaction("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").first?.first?.int ?? 0
-            guard current <= Migrations.latest else {
-                throw StoreError.schemaTooNew(found: Int(current), supported: Migrations.latest)
-            }
-            for step in Migrations.steps where step.version > current {
-                for statement in step.sql.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !statement.isEmpty {
+            for step in try SQLiteMigrations.pending(after: Int(current)) {
+                for statement in SQLiteMigrations.statements(of: step.sql) {
                     try db.queryInTransaction(statement)
                 }
                 try db.queryInTransaction(
@@ -60,41 +42,28 @@ final class SQLiteStore: Store {
     // MARK: Clusters
 
     func createCluster(_ cluster: Cluster, kubeconfig: ClusterKubeconfig) async throws {
-        let (text, source): (String, SQLValue) = switch kubeconfig {
-        case .inline(let text): (try cipher?.seal(text) ?? text, .null)
-        case .source(let source): ("", try json(source))
-        }
         do {
             try db.query(
                 "INSERT INTO clusters (id, name, kubeconfig, kubeconfig_source, dns, labels, utilities, create_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [.text(cluster.id), .text(cluster.name), .text(text), source, try json(cluster.dns),
-                 try json(cluster.labels), try json(cluster.utilities), .integer(cluster.createAt)])
+                try records.clusterValues(cluster, kubeconfig: kubeconfig))
         } catch let error as SQLiteError where error.isConstraintViolation {
-            throw StoreError.conflict("a cluster named \"\(cluster.name)\" is already registered")
+            throw StoreRecords.nameTaken(cluster.name)
         }
     }
 
     func cluster(_ id: String) async throws -> Cluster? {
-        try db.query("SELECT \(Self.clusterColumns) FROM clusters WHERE id = ? AND delete_at = 0", [.text(id)])
-            .first.map(decodeCluster)
+        try db.query("SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE id = ? AND delete_at = 0", [.text(id)])
+            .first.map(records.cluster)
     }
 
     func kubeconfig(ofCluster id: String) async throws -> ClusterKubeconfig? {
-        guard let row = try db.query("SELECT kubeconfig, kubeconfig_source FROM clusters WHERE id = ? AND delete_at = 0", [.text(id)]).first else {
-            return nil
-        }
-        if let source = row[1].string {
-            return .source(try JSONDecoder().decode(KubeconfigSource.self, from: Data(source.utf8)))
-        }
-        let stored = row[0].string ?? ""
-        return .inline(try cipher?.open(stored) ?? stored)
+        try db.query("SELECT kubeconfig, kubeconfig_source FROM clusters WHERE id = ? AND delete_at = 0", [.text(id)])
+            .first.map { try records.kubeconfig(text: $0[0], source: $0[1]) }
     }
 
     func clusters(label: String?, page: Int, perPage: Int) async throws -> [Cluster] {
-        // Labels are few per cluster: filter after reading the page's candidates in order.
-        let rows = try db.query("SELECT \(Self.clusterColumns) FROM clusters WHERE delete_at = 0 ORDER BY create_at, id")
-        let all = try rows.map(decodeCluster).filter { label == nil || $0.labels.contains(label!) }
-        return Array(all.dropFirst(page * perPage).prefix(perPage))
+        let rows = try db.query("SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE delete_at = 0 ORDER BY create_at, id")
+        return StoreRecords.page(try rows.map(records.cluster), label: label, page: page, perPage: perPage)
     }
 
     func deleteCluster(_ id: String, at time: Int64) async throws {
@@ -103,11 +72,9 @@ final class SQLiteStore: Store {
                 throw StoreError.notFound("cluster \(id)")
             }
             let busy = try db.queryInTransaction(
-                "SELECT COUNT(*) FROM deployments WHERE cluster_id = ? AND state NOT IN ('succeeded', 'failed', 'cancelled')",
+                "SELECT COUNT(*) FROM deployments WHERE cluster_id = ? AND state NOT IN \(StoreRecords.finalStatesSQL)",
                 [.text(id)]).first?.first?.int ?? 0
-            guard busy == 0 else {
-                throw StoreError.conflict("cluster \(id) has \(busy) deployment(s) in flight; cancel them or wait")
-            }
+            guard busy == 0 else { throw StoreRecords.busy(id, busy) }
             try db.queryInTransaction("UPDATE clusters SET delete_at = ? WHERE id = ?", [.integer(time), .text(id)])
         }
     }
@@ -120,9 +87,9 @@ final class SQLiteStore: Store {
         guard let text = try db.queryInTransaction("SELECT utilities FROM clusters WHERE id = ?", [.text(id)]).first?.first?.string else {
             throw StoreError.notFound("cluster \(id)")
         }
-        var utilities = try JSONDecoder().decode(UtilityMetadata.self, from: Data(text.utf8))
+        var utilities = try records.utilities(text)
         change(&utilities)
-        try db.queryInTransaction("UPDATE clusters SET utilities = ? WHERE id = ?", [try json(utilities), .text(id)])
+        try db.queryInTransaction("UPDATE clusters SET utilities = ? WHERE id = ?", [try records.json(utilities), .text(id)])
     }
 
     // MARK: Deployments
@@ -134,9 +101,7 @@ final class SQLiteStore: Store {
             for deployment in deployments {
                 try db.queryInTransaction(
                     "INSERT INTO deployments (id, cluster_id, service, body, state, provisioner, create_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [.text(deployment.id), .text(deployment.clusterID), .text(deployment.service.rawValue),
-                     try json(deployment), .text(deployment.state.rawValue), deployment.provisioner.map(SQLValue.text) ?? .null,
-                     .integer(deployment.createAt)])
+                    try records.deploymentValues(deployment))
             }
             if let desiredVersions {
                 try changeUtilities(desiredVersions.cluster) { utilities in
@@ -147,7 +112,7 @@ final class SQLiteStore: Store {
     }
 
     func deployment(_ id: String) async throws -> Deployment? {
-        try db.query("SELECT body FROM deployments WHERE id = ?", [.text(id)]).first.map(decodeDeployment)
+        try db.query("SELECT body FROM deployments WHERE id = ?", [.text(id)]).first.map(records.deployment)
     }
 
     func deployments(_ filter: DeploymentFilter, page: Int, perPage: Int) async throws -> [Deployment] {
@@ -159,27 +124,28 @@ final class SQLiteStore: Store {
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         parameters += [.integer(Int64(perPage)), .integer(Int64(page * perPage))]
         return try db.query("SELECT body FROM deployments \(whereClause) ORDER BY create_at, id LIMIT ? OFFSET ?", parameters)
-            .map(decodeDeployment)
+            .map(records.deployment)
     }
 
     @discardableResult
     func updateDeployment(_ id: String, _ change: @Sendable (inout Deployment) throws -> Void) async throws -> Deployment {
+        // BEGIN IMMEDIATE takes the write lock before the read, so no other writer can slip in between.
         try db.transaction {
             guard let row = try db.queryInTransaction("SELECT body FROM deployments WHERE id = ?", [.text(id)]).first else {
                 throw StoreError.notFound("deployment \(id)")
             }
-            var deployment = try decodeDeployment(row)
+            var deployment = try records.deployment(row)
             try change(&deployment)
             try db.queryInTransaction(
                 "UPDATE deployments SET body = ?, state = ?, provisioner = ? WHERE id = ?",
-                [try json(deployment), .text(deployment.state.rawValue), deployment.provisioner.map(SQLValue.text) ?? .null, .text(id)])
+                try records.deploymentUpdate(deployment) + [.text(id)])
             return deployment
         }
     }
 
     func activeDeployments() async throws -> [Deployment] {
-        try db.query("SELECT body FROM deployments WHERE state IN ('dispatched', 'running', 'cancel-requested') ORDER BY create_at")
-            .map(decodeDeployment)
+        try db.query("SELECT body FROM deployments WHERE state IN \(StoreRecords.activeStatesSQL) ORDER BY create_at")
+            .map(records.deployment)
     }
 
     func dispatchableDeployments(now: Int64) async throws -> [Deployment] {
@@ -187,34 +153,9 @@ final class SQLiteStore: Store {
             SELECT body FROM deployments AS d
             WHERE state = 'requested'
               AND NOT EXISTS (SELECT 1 FROM deployments AS a WHERE a.cluster_id = d.cluster_id AND a.service = d.service
-                              AND a.state IN ('dispatched', 'running', 'cancel-requested'))
+                              AND a.state IN \(StoreRecords.activeStatesSQL))
             ORDER BY create_at, id
-            """).map(decodeDeployment)
-        // Only the oldest requested one per (cluster, service): later ones wait their turn, even
-        // while the oldest is backing off.
-        var seen: Set<String> = []
-        return candidates.filter { seen.insert("\($0.clusterID)/\($0.service)").inserted && $0.nextAttemptAt <= now }
-    }
-
-    // MARK: Encoding
-
-    private static let clusterColumns = "id, name, dns, labels, utilities, create_at"
-
-    private func decodeCluster(_ row: [SQLValue]) throws -> Cluster {
-        let decoder = JSONDecoder()
-        return Cluster(
-            id: row[0].string ?? "", name: row[1].string ?? "",
-            dns: try row[2].string.map { try decoder.decode(DNSConfig?.self, from: Data($0.utf8)) } ?? nil,
-            labels: try decoder.decode([String].self, from: Data((row[3].string ?? "[]").utf8)),
-            utilities: try decoder.decode(UtilityMetadata.self, from: Data((row[4].string ?? "{}").utf8)),
-            createAt: row[5].int ?? 0)
-    }
-
-    private func decodeDeployment(_ row: [SQLValue]) throws -> Deployment {
-        try JSONDecoder().decode(Deployment.self, from: Data((row[0].string ?? "{}").utf8))
-    }
-
-    private func json(_ value: some Encodable) throws -> SQLValue {
-        .text(String(decoding: try encoder.encode(value), as: UTF8.self))
+            """).map(records.deployment)
+        return StoreRecords.dispatchable(candidates, now: now)
     }
 }

@@ -1,7 +1,7 @@
 import Internal
 
-/// Where the cloud server keeps all of its state. SQLite today; PostgreSQL behind the same protocol
-/// when several cloud servers share one database.
+/// Where the cloud server keeps all of its state: SQLiteStore (one file), or PostgresStore for a
+/// database that several cloud servers share.
 protocol Store: Sendable {
     func createCluster(_ cluster: Cluster, kubeconfig: ClusterKubeconfig) async throws
     func cluster(_ id: String) async throws -> Cluster?

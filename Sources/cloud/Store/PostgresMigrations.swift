@@ -1,0 +1,43 @@
+/// The PostgreSQL schema: the same numbered steps as `SQLiteMigrations`, in PostgreSQL's dialect.
+/// Version N means the same tables and columns in both, so one binary's `latest` holds for either.
+///
+/// Several cloud servers may share this database. The runner applies pending steps in one
+/// transaction under an advisory lock, so servers starting together migrate once, and a later step
+/// (v3: deployment leases, e.g. `claimed_by TEXT` and `claim_expires_at BIGINT NOT NULL DEFAULT 0`
+/// on `deployments`, which PostgreSQL adds without rewriting the table) is just the next entry here
+/// and in `SQLiteMigrations`.
+enum PostgresMigrations: SchemaMigrations {
+    static let steps: [(version: Int, sql: String)] = [
+        // IDs and names compare bytewise (COLLATE "C"), as in SQLite, so listings page in the same
+        // order whatever locale the database was created with.
+        (1, """
+            CREATE TABLE clusters (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                name TEXT COLLATE "C" NOT NULL,
+                kubeconfig TEXT NOT NULL,
+                dns TEXT,
+                labels TEXT NOT NULL,
+                utilities TEXT NOT NULL,
+                create_at BIGINT NOT NULL,
+                delete_at BIGINT NOT NULL DEFAULT 0
+            );
+            CREATE UNIQUE INDEX clusters_live_name ON clusters(name) WHERE delete_at = 0;
+            CREATE TABLE deployments (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                cluster_id TEXT COLLATE "C" NOT NULL REFERENCES clusters(id),
+                service TEXT NOT NULL,
+                body TEXT NOT NULL,
+                state TEXT NOT NULL,
+                provisioner TEXT,
+                create_at BIGINT NOT NULL
+            );
+            CREATE INDEX deployments_by_cluster ON deployments(cluster_id, service, create_at);
+            CREATE INDEX deployments_by_state ON deployments(state, create_at);
+            """),
+        // A cluster may name where its kubeconfig is kept (S3, Secrets Manager) instead of holding it.
+        (2, "ALTER TABLE clusters ADD COLUMN kubeconfig_source TEXT"),
+    ]
+
+    /// Taken by the migration transaction (pg_advisory_xact_lock); any constant unique to this schema.
+    static let lockKey: Int64 = 0x636c_6f75_6473  // "clouds"
+}

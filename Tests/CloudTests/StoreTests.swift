@@ -1,0 +1,250 @@
+import Foundation
+import Internal
+import TestSupport
+import Testing
+@testable import cloud
+
+/// Every store behaviour, on SQLite files and on a real PostgreSQL (one database per test).
+@Suite("Store")
+struct StoreTests {
+    static let backends = StoreBackend.available
+
+    func cluster(_ name: String = "c1", labels: [String] = [], at time: Int64 = 1) -> Cluster {
+        Cluster(id: ID.make(), name: name, dns: nil, labels: labels, utilities: UtilityMetadata(), createAt: time)
+    }
+
+    func deployment(_ cluster: Cluster, _ service: ServiceName, at time: Int64, state: CloudDeploymentState = .requested) -> Deployment {
+        var deployment = Deployment.requested(
+            clusterID: cluster.id, service: service, action: .apply, chart: ChartRequest(version: "1.0.0"), values: nil,
+            timeoutSeconds: nil, now: time)
+        deployment.state = state
+        return deployment
+    }
+
+    /// A new database with one registered cluster, and its store.
+    func storeWithCluster(_ backend: StoreBackend) async throws -> (any Store, Cluster) {
+        let store = try await StoreDatabase.make(backend).open()
+        let registered = cluster()
+        try await store.createCluster(registered, kubeconfig: .inline("k"))
+        return (store, registered)
+    }
+
+    @Test("a PostgreSQL server starts for the store tests", .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled)))
+    func postgresRuns() async throws {
+        let database = try await StoreDatabase.make(.postgres)
+        #expect(try await database.sql("SELECT 1").first?.first == .integer(1))
+    }
+
+    // MARK: Schema
+
+    @Test("both dialects have the same numbered schema versions")
+    func sameVersions() {
+        #expect(PostgresMigrations.steps.map(\.version) == SQLiteMigrations.steps.map(\.version))
+    }
+
+    @Test("data survives closing and reopening the store", arguments: backends)
+    func survivesRestart(_ backend: StoreBackend) async throws {
+        let database = try await StoreDatabase.make(backend)
+        let registered = cluster()
+        do {
+            let store = try await database.open()
+            try await store.createCluster(registered, kubeconfig: .inline("secret"))
+            try await store.createDeployments([deployment(registered, "nginx", at: 5)], desiredVersions: nil)
+        }
+        let reopened = try await database.open()
+        #expect(try await reopened.cluster(registered.id) == registered)
+        #expect(try await reopened.kubeconfig(ofCluster: registered.id) == .inline("secret"))
+        #expect(try await reopened.deployments(DeploymentFilter(), page: 0, perPage: 10).count == 1)
+    }
+
+    @Test("a database from a newer cloud server is refused", arguments: backends)
+    func refusesNewerSchema(_ backend: StoreBackend) async throws {
+        let database = try await StoreDatabase.make(backend)
+        _ = try await database.open()
+        try await database.sql("INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)")
+        await #expect(throws: StoreError.schemaTooNew(found: 999, supported: database.latestVersion)) {
+            _ = try await database.open()
+        }
+    }
+
+    @Test("a database at an older schema version is migrated forward, keeping its data", arguments: backends)
+    func migratesForward(_ backend: StoreBackend) async throws {
+        let database = try await StoreDatabase.make(backend)
+        try await database.createSchema(version: 1)
+        try await database.sql("INSERT INTO clusters (id, name, kubeconfig, labels, utilities, create_at) VALUES ('c', 'old', 'k', '[]', '{}', 1)")
+
+        let store = try await database.open()
+        #expect(try await store.kubeconfig(ofCluster: "c") == .inline("k"))
+        #expect(try await database.sql("SELECT MAX(version) FROM schema_migrations").first?.first == .integer(Int64(database.latestVersion)))
+    }
+
+    // MARK: Clusters
+
+    @Test("cluster names are unique among registered clusters", arguments: backends)
+    func uniqueNames(_ backend: StoreBackend) async throws {
+        let store = try await StoreDatabase.make(backend).open()
+        try await store.createCluster(cluster("prod"), kubeconfig: .inline("k"))
+        await #expect(throws: StoreError.self) { try await store.createCluster(cluster("prod"), kubeconfig: .inline("k")) }
+    }
+
+    @Test("a deleted cluster's name can be registered again", arguments: backends)
+    func nameFreedByDelete(_ backend: StoreBackend) async throws {
+        let store = try await StoreDatabase.make(backend).open()
+        let first = cluster("prod")
+        try await store.createCluster(first, kubeconfig: .inline("k"))
+        try await store.deleteCluster(first.id, at: 2)
+        try await store.createCluster(cluster("prod"), kubeconfig: .inline("k"))
+        #expect(try await store.clusters(label: nil, page: 0, perPage: 10).map(\.name) == ["prod"])
+    }
+
+    @Test("a cluster with a deployment in flight cannot be deleted; afterwards it can", arguments: backends)
+    func deleteRefusedWhileBusy(_ backend: StoreBackend) async throws {
+        let (store, registered) = try await storeWithCluster(backend)
+        let running = deployment(registered, "nginx", at: 1, state: .running)
+        try await store.createDeployments([running], desiredVersions: nil)
+
+        await #expect(throws: StoreError.self) { try await store.deleteCluster(registered.id, at: 2) }
+        try await store.updateDeployment(running.id) { $0.state = .succeeded }
+        try await store.deleteCluster(registered.id, at: 3)
+        #expect(try await store.cluster(registered.id) == nil)
+    }
+
+    @Test("clusters list in registration order, filtered by label, and page", arguments: backends)
+    func clustersByLabel(_ backend: StoreBackend) async throws {
+        let store = try await StoreDatabase.make(backend).open()
+        let clusters = [cluster("c", labels: ["prod"], at: 3), cluster("a", labels: ["prod"], at: 1), cluster("b", at: 2)]
+        for registered in clusters { try await store.createCluster(registered, kubeconfig: .inline("k")) }
+
+        #expect(try await store.clusters(label: "prod", page: 0, perPage: 10).map(\.name) == ["a", "c"])
+        #expect(try await store.clusters(label: nil, page: 1, perPage: 2).map(\.name) == ["c"])
+    }
+
+    @Test("utility changes made at the same time to one cluster are all kept", arguments: backends)
+    func concurrentUtilityChanges(_ backend: StoreBackend) async throws {
+        let (store, registered) = try await storeWithCluster(backend)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    try await store.updateUtilities(ofCluster: registered.id) { $0.actualVersions["s\(index)"] = UtilityVersion(chart: "1") }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await store.cluster(registered.id)?.utilities.actualVersions.count == 20)
+    }
+
+    // MARK: Deployments
+
+    @Test("only the oldest requested deployment per cluster and service is dispatchable, and none while one is active", arguments: backends)
+    func dispatchOrder(_ backend: StoreBackend) async throws {
+        let (store, registered) = try await storeWithCluster(backend)
+        let first = deployment(registered, "prometheus", at: 1)
+        let second = deployment(registered, "prometheus", at: 2)
+        let other = deployment(registered, "nginx", at: 3)
+        try await store.createDeployments([second, first, other], desiredVersions: nil)
+
+        #expect(try await store.dispatchableDeployments(now: 10).map(\.id) == [first.id, other.id])
+        try await store.updateDeployment(first.id) { $0.state = .running }
+        #expect(try await store.dispatchableDeployments(now: 10).map(\.id) == [other.id])
+        #expect(try await store.activeDeployments().map(\.id) == [first.id])
+    }
+
+    @Test("a deployment backing off is not dispatchable before its time, and holds up later ones", arguments: backends)
+    func backoffIsRespected(_ backend: StoreBackend) async throws {
+        let (store, registered) = try await storeWithCluster(backend)
+        var waiting = deployment(registered, "nginx", at: 1)
+        waiting.nextAttemptAt = 100
+        try await store.createDeployments([waiting, deployment(registered, "nginx", at: 2)], desiredVersions: nil)
+
+        #expect(try await store.dispatchableDeployments(now: 50).isEmpty)
+        #expect(try await store.dispatchableDeployments(now: 100).map(\.id) == [waiting.id])
+    }
+
+    @Test("concurrent updates of one deployment are never lost", arguments: backends)
+    func concurrentUpdates(_ backend: StoreBackend) async throws {
+        let (store, registered) = try await storeWithCluster(backend)
+        let target = deployment(registered, "nginx", at: 1)
+        try await store.createDeployments([target], desiredVersions: nil)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<50 {
+                group.addTask { try await store.updateDeployment(target.id) { $0.attempts += 1 } }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await store.deployment(target.id)?.attempts == 50)
+    }
+
+    @Test("updates from two servers sharing the database are never lost", arguments: backends)
+    func twoServersUpdate(_ backend: StoreBackend) async throws {
+        let database = try await StoreDatabase.make(backend)
+        let (one, two) = (try await database.open(), try await database.open())
+        let registered = cluster()
+        try await one.createCluster(registered, kubeconfig: .inline("k"))
+        let target = deployment(registered, "nginx", at: 1)
+        try await one.createDeployments([target], desiredVersions: nil)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<40 {
+                let store = index.isMultiple(of: 2) ? one : two
+                group.addTask { try await store.updateDeployment(target.id) { $0.attempts += 1 } }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await two.deployment(target.id)?.attempts == 40)
+    }
+
+    @Test("deployments created at the same time for one cluster all record their desired versions", arguments: backends)
+    func concurrentCreates(_ backend: StoreBackend) async throws {
+        let (store, registered) = try await storeWithCluster(backend)
+        let services = (0..<12).map { ServiceName("service-\($0)") }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, service) in services.enumerated() {
+                let created = deployment(registered, service, at: Int64(index))
+                group.addTask {
+                    try await store.createDeployments([created], desiredVersions: (registered.id, [service.rawValue: UtilityVersion(chart: "2.0.0")]))
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await store.cluster(registered.id)?.utilities.desiredVersions.count == services.count)
+        #expect(try await store.deployments(DeploymentFilter(), page: 0, perPage: 100).count == services.count)
+    }
+
+    @Test("a failed transaction writes nothing", arguments: backends)
+    func atomicCreate(_ backend: StoreBackend) async throws {
+        let (store, registered) = try await storeWithCluster(backend)
+        let one = deployment(registered, "nginx", at: 1)
+
+        await #expect(throws: (any Error).self) {
+            try await store.createDeployments([one, one], desiredVersions: (registered.id, ["nginx": UtilityVersion(chart: "1.0.0")]))
+        }
+        #expect(try await store.deployments(DeploymentFilter(), page: 0, perPage: 10).isEmpty)
+        #expect(try await store.cluster(registered.id)?.utilities.desiredVersions.isEmpty == true)
+    }
+
+    @Test("changing a deployment or cluster that does not exist is refused as not found", arguments: backends)
+    func missingIsNotFound(_ backend: StoreBackend) async throws {
+        let store = try await StoreDatabase.make(backend).open()
+        await #expect(throws: StoreError.notFound("deployment nope")) { try await store.updateDeployment("nope") { _ in } }
+        await #expect(throws: StoreError.notFound("cluster nope")) { try await store.deleteCluster("nope", at: 1) }
+        await #expect(throws: StoreError.notFound("cluster nope")) { try await store.updateUtilities(ofCluster: "nope") { _ in } }
+    }
+
+    @Test("listing filters by cluster, service and state, and pages", arguments: backends)
+    func filtersAndPages(_ backend: StoreBackend) async throws {
+        let store = try await StoreDatabase.make(backend).open()
+        let a = cluster("a"), b = cluster("b")
+        try await store.createCluster(a, kubeconfig: .inline("k"))
+        try await store.createCluster(b, kubeconfig: .inline("k"))
+        try await store.createDeployments(
+            [deployment(a, "nginx", at: 1), deployment(a, "prometheus", at: 2, state: .failed), deployment(b, "nginx", at: 3)],
+            desiredVersions: nil)
+
+        #expect(try await store.deployments(DeploymentFilter(cluster: a.id), page: 0, perPage: 10).count == 2)
+        #expect(try await store.deployments(DeploymentFilter(service: "nginx"), page: 0, perPage: 10).count == 2)
+        #expect(try await store.deployments(DeploymentFilter(cluster: a.id, service: "nginx"), page: 0, perPage: 10).count == 1)
+        #expect(try await store.deployments(DeploymentFilter(state: .failed), page: 0, perPage: 10).count == 1)
+        #expect(try await store.deployments(DeploymentFilter(), page: 1, perPage: 2).count == 1)
+    }
+}
