@@ -32,7 +32,7 @@ struct SupervisorTests {
         let prometheus = deployment(cluster, "prometheus", state: .requested, dependsOn: nginx.id)
         try await store.createDeployments([nginx, prometheus], desiredVersions: nil)
 
-        try await supervisor.dispatch()
+        await supervisor.tick()
 
         let after = try #require(try await store.deployment(prometheus.id))
         #expect(after.state == .failed)
@@ -47,7 +47,7 @@ struct SupervisorTests {
         let prometheus = deployment(cluster, "prometheus", state: .requested, dependsOn: nginx.id)
         try await store.createDeployments([nginx, prometheus], desiredVersions: nil)
 
-        try await supervisor.dispatch()
+        await supervisor.tick()
 
         #expect(try await store.deployment(prometheus.id)?.state == .requested)
     }

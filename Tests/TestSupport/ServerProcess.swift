@@ -35,11 +35,11 @@ public final class ServerProcess: Sendable {
             environment: Testbed.helmConfiguration(scratch: scratch).environment.merging(environment) { $1 })
     }
 
-    /// A cloud server on SQLite at `database`, driving `provisioners`.
+    /// A cloud server on `database` (a SQLite file, or any `--database` URL), driving `provisioners`.
     public static func cloudServer(database: String, provisioners: [String], arguments: [String] = [], port: Int = 0) throws -> ServerProcess {
         try start(
             binary("cloud"),
-            ["server", "--listen", "127.0.0.1:\(port)", "--log-format", "json", "--database", "sqlite://\(database)",
+            ["server", "--listen", "127.0.0.1:\(port)", "--log-format", "json", "--database", database.contains("://") ? database : "sqlite://\(database)",
              "--poll", "1s", "--lost-after", "5s"] + provisioners.flatMap { ["--provisioner", $0] } + arguments,
             environment: [:])
     }

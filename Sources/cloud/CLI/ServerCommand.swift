@@ -96,7 +96,10 @@ struct ServerCommand: AsyncParsableCommand {
                 address: address, store: store, provisioners: provisioners,
                 resolver: ProvisionerResolver(hostsFile: provisionerHostsFile), provisionerToken: provisionerToken,
                 provisionerTLS: provisionerTLS, apiTokens: apiTokens,
-                tls: tlsCert.map { ServerSupport.TLSFiles(certificate: $0, key: tlsKey!) }, supervisor: supervisor),
+                tls: tlsCert.map { ServerSupport.TLSFiles(certificate: $0, key: tlsKey!) }, supervisor: supervisor,
+                // A SQLite file has one server: a restart takes its predecessor's leases over at once
+                // instead of waiting for them to expire.
+                leaseOwner: database.hasPrefix("sqlite://") ? "sqlite" : ID.make()),
             logger: logger
         ).run()
     }

@@ -19,6 +19,8 @@ struct CloudServer {
         /// Serve HTTPS with these; nil serves plain HTTP.
         var tls: ServerSupport.TLSFiles?
         var supervisor: Supervisor.Configuration
+        /// The name on this server's leases: unique per process where servers share a database.
+        var leaseOwner: String
     }
 
     let configuration: Configuration
@@ -43,7 +45,8 @@ struct CloudServer {
             urls: configuration.provisioners, token: configuration.provisionerToken, tls: configuration.provisionerTLS,
             resolver: configuration.resolver)
         let supervisor = Supervisor(
-            store: configuration.store, pool: pool, configuration: configuration.supervisor, logger: logger)
+            store: configuration.store, pool: pool, configuration: configuration.supervisor, owner: configuration.leaseOwner,
+            logger: logger)
 
         let router = Self.router(store: configuration.store, supervisor: supervisor, pool: pool, apiTokens: configuration.apiTokens)
 

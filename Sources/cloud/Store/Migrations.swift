@@ -45,6 +45,11 @@ enum SQLiteMigrations: SchemaMigrations {
             """),
         // A cluster may name where its kubeconfig is kept (S3, Secrets Manager) instead of holding it.
         (2, "ALTER TABLE clusters ADD COLUMN kubeconfig_source TEXT"),
+        // Leases: which cloud server works on an unfinished deployment, and until when.
+        (3, """
+            ALTER TABLE deployments ADD COLUMN lease_owner TEXT;
+            ALTER TABLE deployments ADD COLUMN lease_expires INTEGER NOT NULL DEFAULT 0
+            """),
     ]
 
     /// libsqlite3 prepares one statement at a time.

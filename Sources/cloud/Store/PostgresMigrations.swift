@@ -2,10 +2,7 @@
 /// Version N means the same tables and columns in both, so one binary's `latest` holds for either.
 ///
 /// Several cloud servers may share this database. The runner applies pending steps in one
-/// transaction under an advisory lock, so servers starting together migrate once, and a later step
-/// (v3: deployment leases, e.g. `claimed_by TEXT` and `claim_expires_at BIGINT NOT NULL DEFAULT 0`
-/// on `deployments`, which PostgreSQL adds without rewriting the table) is just the next entry here
-/// and in `SQLiteMigrations`.
+/// transaction under an advisory lock, so servers starting together migrate once.
 enum PostgresMigrations: SchemaMigrations {
     static let steps: [(version: Int, sql: String)] = [
         // IDs and names compare bytewise (COLLATE "C"), as in SQLite, so listings page in the same
@@ -36,6 +33,8 @@ enum PostgresMigrations: SchemaMigrations {
             """),
         // A cluster may name where its kubeconfig is kept (S3, Secrets Manager) instead of holding it.
         (2, "ALTER TABLE clusters ADD COLUMN kubeconfig_source TEXT"),
+        // Leases: which cloud server works on an unfinished deployment, and until when.
+        (3, "ALTER TABLE deployments ADD COLUMN lease_owner TEXT, ADD COLUMN lease_expires BIGINT NOT NULL DEFAULT 0"),
     ]
 
     /// Taken by the migration transaction (pg_advisory_xact_lock); any constant unique to this schema.

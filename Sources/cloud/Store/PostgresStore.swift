@@ -199,4 +199,27 @@ final class PostgresStore: Store {
         }.map(records.deployment)
         return StoreRecords.dispatchable(candidates, now: now)
     }
+
+    /// SKIP LOCKED: rows another server is claiming or updating right now are left to it this
+    /// time instead of waited for.
+    func claimLeases(owner: String, now: Int64, until: Int64, renew: Bool) async throws -> Set<String> {
+        let rows = try await pool.withConnection { db in
+            try db.query("""
+                UPDATE deployments SET lease_owner = $1, lease_expires = $2
+                WHERE id IN (
+                    SELECT id FROM deployments
+                    WHERE state IN \(StoreRecords.unfinishedStatesSQL)
+                      AND (lease_owner IS NULL OR lease_expires < $3\(renew ? " OR lease_owner = $1" : ""))
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING id
+                """, [.text(owner), .integer(until), .integer(now)])
+        }
+        return Set(rows.compactMap { $0.first?.string })
+    }
+
+    func releaseLeases(owner: String) async throws {
+        try await pool.withConnection { db in
+            try db.query("UPDATE deployments SET lease_owner = NULL, lease_expires = 0 WHERE lease_owner = $1", [.text(owner)])
+        }
+    }
 }

@@ -158,4 +158,18 @@ final class SQLiteStore: Store {
             """).map(records.deployment)
         return StoreRecords.dispatchable(candidates, now: now)
     }
+
+    func claimLeases(owner: String, now: Int64, until: Int64, renew: Bool) async throws -> Set<String> {
+        let rows = try db.query("""
+            UPDATE deployments SET lease_owner = ?, lease_expires = ?
+            WHERE state IN \(StoreRecords.unfinishedStatesSQL)
+              AND (lease_owner IS NULL OR lease_expires < ?\(renew ? " OR lease_owner = ?" : ""))
+            RETURNING id
+            """, [.text(owner), .integer(until), .integer(now)] + (renew ? [.text(owner)] : []))
+        return Set(rows.compactMap { $0.first?.string })
+    }
+
+    func releaseLeases(owner: String) async throws {
+        try db.query("UPDATE deployments SET lease_owner = NULL, lease_expires = 0 WHERE lease_owner = ?", [.text(owner)])
+    }
 }

@@ -25,6 +25,13 @@ protocol Store: Sendable {
     func activeDeployments() async throws -> [Deployment]
     /// The oldest requested deployment of each (cluster, service) that has no active one, due by `now`.
     func dispatchableDeployments(now: Int64) async throws -> [Deployment]
+
+    /// Leases let cloud servers share a database: each works only on the unfinished deployments it
+    /// holds. Takes every free one (never held, or its lease expired by `now`) for `owner` until
+    /// `until` and returns the IDs taken; with `renew`, also extends and returns those it holds.
+    func claimLeases(owner: String, now: Int64, until: Int64, renew: Bool) async throws -> Set<String>
+    /// Lets go of `owner`'s leases, so on a graceful stop another server carries on at once.
+    func releaseLeases(owner: String) async throws
 }
 
 /// A cluster's kubeconfig as the store keeps it: the text, or only a reference to it in AWS.

@@ -32,6 +32,8 @@ struct StoreRecords: Sendable {
     /// The states a provisioner holds, as an SQL list; both dialects read it the same way.
     static let activeStatesSQL = sqlList(CloudDeploymentState.allCases.filter(\.isActive))
     static let finalStatesSQL = sqlList(CloudDeploymentState.allCases.filter(\.isFinal))
+    /// Listed rather than "NOT IN final", so the state index serves lease claims.
+    static let unfinishedStatesSQL = sqlList(CloudDeploymentState.allCases.filter { !$0.isFinal })
 
     private static func sqlList(_ states: [CloudDeploymentState]) -> String {
         "(" + states.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"

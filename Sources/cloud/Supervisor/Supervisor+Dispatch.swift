@@ -10,7 +10,7 @@ extension Supervisor {
     func dispatch() async throws {
         let active = try await store.activeDeployments()
         var inFlight = Dictionary(grouping: active.compactMap(\.provisioner), by: { $0 }).mapValues(\.count)
-        for deployment in try await store.dispatchableDeployments(now: Date().millisecondsSince1970) {
+        for deployment in try await store.dispatchableDeployments(now: Date().millisecondsSince1970) where holds(deployment.id) {
             if try await blockedByDependency(deployment) { continue }
             guard let client = pool.pick(inFlight: inFlight) else {
                 logger.warning("no ready provisioner; deployments wait", metadata: ["deployment": "\(deployment.id)"])

@@ -19,6 +19,9 @@ final class Supervisor: Service, Sendable {
         var maxAttempts = 5
         /// First re-dispatch delay; doubles per attempt, with jitter, up to a minute.
         var backoff: Duration = .seconds(1)
+        /// How long a lease outlives its last renewal (every poll): long enough that a slow pass
+        /// does not lose it, short enough that a killed server's work moves on soon.
+        var lease: Duration { max(poll * 3, .seconds(10)) }
     }
 
     let store: any Store
@@ -28,9 +31,14 @@ final class Supervisor: Service, Sendable {
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
     private let pollDue = Atomic(true)
+    /// The name on the leases this server holds.
+    let owner: String
+    /// The unfinished deployments this server holds a lease on: the only ones it dispatches and polls.
+    private let held = Mutex<Set<String>>([])
 
-    init(store: any Store, pool: ProvisionerPool, configuration: Configuration, logger: Logger) {
+    init(store: any Store, pool: ProvisionerPool, configuration: Configuration, owner: String = ID.make(), logger: Logger) {
         self.store = store
+        self.owner = owner
         self.pool = pool
         self.configuration = configuration
         self.logger = logger
@@ -58,6 +66,8 @@ final class Supervisor: Service, Sendable {
             }
             group.cancelAll()
         }
+        // Another server sharing the database carries on at once instead of after the lease.
+        try? await store.releaseLeases(owner: owner)
     }
 
     /// One pass: on the poll, refresh provisioner health and follow everything they hold; always
@@ -66,6 +76,7 @@ final class Supervisor: Service, Sendable {
         let polling = pollDue.exchange(false, ordering: .relaxed)
         if polling { await pool.refresh() }
         do {
+            try await claimLeases(renewing: polling)
             try await follow(everything: polling)
             try await dispatch()
         } catch {
@@ -73,10 +84,23 @@ final class Supervisor: Service, Sendable {
         }
     }
 
+    /// Takes the deployments no live server holds; on the poll, also renews this server's leases.
+    private func claimLeases(renewing: Bool) async throws {
+        let now = Date().millisecondsSince1970
+        let lease = configuration.lease.components
+        let until = now + lease.seconds * 1000 + lease.attoseconds / 1_000_000_000_000_000
+        let claimed = try await store.claimLeases(owner: owner, now: now, until: until, renew: renewing)
+        held.withLock { held in
+            if renewing { held = claimed } else { held.formUnion(claimed) }
+        }
+    }
+
+    func holds(_ id: String) -> Bool { held.withLock { $0.contains(id) } }
+
     // MARK: Following
 
     private func follow(everything: Bool) async throws {
-        let active = try await store.activeDeployments().filter { everything || $0.state == .cancelRequested }
+        let active = try await store.activeDeployments().filter { holds($0.id) && (everything || $0.state == .cancelRequested) }
         // A bounded number at a time: each call holds a thread while libcurl blocks.
         await withTaskGroup(of: Void.self) { group in
             for (index, deployment) in active.enumerated() {

@@ -1,0 +1,75 @@
+import Foundation
+import Internal
+import TestSupport
+import Testing
+@testable import cloud
+
+/// Several cloud servers on one PostgreSQL database, dividing the work with leases.
+@Suite("Cloud servers sharing one database", .serialized)
+struct SharedDatabaseTests {
+    static let clusters = 10
+
+    @Test("two servers, one SIGKILLed mid-way: all 30 deployments succeed, none runs twice at once, none is lost",
+          .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled)))
+    func twoServersOneKilled() async throws {
+        let scratch = try Testbed.makeScratchDirectory()
+        let emulators = try (0..<Self.clusters).map { _ in try KubeEmulator.start(readyAfter: 2, scratch: scratch) }
+        let provisioners = try (0..<2).map { _ in try ServerProcess.provisioner(scratch: scratch) }
+        let database = try await StoreDatabase.make(.postgres)
+        let first = try ServerProcess.cloudServer(database: database.location, provisioners: provisioners.map(\.baseURL))
+        let second = try ServerProcess.cloudServer(database: database.location, provisioners: provisioners.map(\.baseURL))
+        defer {
+            [first, second].forEach { $0.stop() }
+            provisioners.forEach { $0.stop() }
+            emulators.forEach { $0.stop() }
+            try? FileManager.default.removeItem(atPath: scratch)
+        }
+
+        var created: [Deployment] = []
+        for (index, emulator) in emulators.enumerated() {
+            let server = index.isMultiple(of: 2) ? first : second
+            let cluster = try await server.request("POST", "/api/clusters", body: try JSONEncoder().encode(
+                ["Name": "c\(index)", "Kubeconfig": emulator.kubeconfig])).decode(Cluster.self)
+            let versions: JSONValue = ["utility-versions": ["nginx": ["Chart": "1.0.0"], "fluentbit": ["Chart": "1.0.0"], "prometheus": ["Chart": "1.0.0"]]]
+            created += try await server.request("POST", "/api/cluster/\(cluster.id)/provision", body: try JSONEncoder().encode(versions))
+                .decode([Deployment].self)
+        }
+        #expect(created.count == 30)
+
+        try await waitUntil(second) { deployments in deployments.filter { $0.state == .running }.count >= 4 }
+        first.signal(SIGKILL)
+        let final = try await waitUntil(second) { deployments in deployments.allSatisfy(\.state.isFinal) }
+
+        #expect(final.count == 30)
+        #expect(final.allSatisfy { $0.state == .succeeded }, "\(final.filter { $0.state != .succeeded }.map { ($0.id, $0.state, $0.error ?? "") })")
+
+        // What the provisioners ran: every attempt of one deployment, in start order, ended before the next began.
+        var attempts: [String: [DeploymentStatus]] = [:]
+        for provisioner in provisioners {
+            for status in try await provisioner.request("GET", "/api/deployments").decode([DeploymentStatus].self) {
+                attempts[Supervisor.deploymentID(fromProvisionerID: status.id), default: []].append(status)
+            }
+        }
+        for (id, runs) in attempts {
+            let started = runs.filter { $0.startAt > 0 }.sorted { $0.startAt < $1.startAt }
+            for (earlier, later) in zip(started, started.dropFirst()) {
+                #expect(earlier.endAt <= later.startAt, "deployment \(id): attempts \(earlier.id) and \(later.id) overlapped")
+            }
+        }
+        for deployment in final {
+            let held = attempts[deployment.id]?.first { $0.id == deployment.provisionerDeploymentID }
+            #expect(held?.state == .succeeded, "deployment \(deployment.id): its recorded attempt did not succeed on a provisioner")
+        }
+    }
+
+    @discardableResult
+    func waitUntil(_ server: ServerProcess, timeout: Duration = .seconds(180), _ done: ([Deployment]) -> Bool) async throws -> [Deployment] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let deployments = try await server.request("GET", "/api/deployments?per_page=100").decode([Deployment].self)
+            if done(deployments) { return deployments }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw ServerProcess.StartFailure(log: "deployments did not get there within \(timeout)")
+    }
+}
