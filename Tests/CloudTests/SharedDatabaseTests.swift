@@ -37,6 +37,8 @@ struct SharedDatabaseTests {
         #expect(created.count == 30)
 
         try await waitUntil(second) { deployments in deployments.filter { $0.state == .running }.count >= 4 }
+        let owners = try await database.sql("SELECT COUNT(DISTINCT lease_owner) FROM deployments WHERE lease_owner IS NOT NULL")
+        #expect(owners.first?.first == .integer(2), "both servers hold work when one is killed")
         first.signal(SIGKILL)
         let final = try await waitUntil(second) { deployments in deployments.allSatisfy(\.state.isFinal) }
 
