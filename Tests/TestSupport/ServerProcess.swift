@@ -106,11 +106,20 @@ public final class ServerProcess: Sendable {
         return process.terminationStatus
     }
 
+    /// SIGKILL, then a bounded wait: Foundation sometimes never notices a child's exit (seen
+    /// under load with many children), and `waitUntilExit` would then hang the whole test run.
     public func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
+    }
+
+    /// SIGKILL to the process and to its children first (its helm processes), as when a pod dies.
+    public func killWithChildren() {
+        let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+        for child in children.split(separator: " ").compactMap({ Int32($0) }) { kill(child, SIGKILL) }
+        kill(pid, SIGKILL)
     }
 
     final class LogBuffer: Sendable {
