@@ -11,7 +11,10 @@ import Testing
 struct DNSRoutingTests {
     final class Stack: @unchecked Sendable {
         let scratch: String
+        /// Its workloads become ready: what the test follows to the end.
         let emulator: KubeEmulator
+        /// Its workloads take an hour: deployments there keep an instance busy for the whole test.
+        let busy: KubeEmulator
         let port = Testbed.freePort()
         var provisioners: [String: ServerProcess] = [:]
         var server: ServerProcess!
@@ -20,6 +23,7 @@ struct DNSRoutingTests {
         init() throws {
             scratch = try Testbed.makeScratchDirectory()
             emulator = try KubeEmulator.start(readyAfter: 10, scratch: scratch)
+            busy = try KubeEmulator.start(readyAfter: 3600, scratch: scratch)
         }
 
         func startProvisioner(on address: String) throws {
@@ -47,6 +51,7 @@ struct DNSRoutingTests {
             server?.stop()
             provisioners.values.forEach { $0.stop() }
             emulator.stop()
+            busy.stop()
             try? FileManager.default.removeItem(atPath: scratch)
         }
     }
@@ -54,6 +59,11 @@ struct DNSRoutingTests {
     func deploy(_ service: ServiceName, on cluster: String, _ stack: Stack) async throws -> Deployment {
         let body: JSONValue = ["ClusterID": .string(cluster), "Service": .string(service.rawValue), "Action": "apply", "Chart": ["Version": "1.0.0"]]
         return try await stack.server.request("POST", "/api/deployments", body: try JSONEncoder().encode(body)).decode(Deployment.self)
+    }
+
+    func register(_ name: String, _ emulator: KubeEmulator, _ stack: Stack) async throws -> Cluster {
+        try await stack.server.request("POST", "/api/clusters", body: try JSONEncoder().encode(["Name": name, "Kubeconfig": emulator.kubeconfig]))
+            .decode(Cluster.self)
     }
 
     func current(_ id: String, _ stack: Stack) async throws -> Deployment {
@@ -81,16 +91,13 @@ struct DNSRoutingTests {
             arguments: ["--provisioner-hosts-file", stack.hosts])
         #expect(try await stack.instances() == [stack.key("127.0.0.2"), stack.key("127.0.0.3")])
 
-        let cluster = try await stack.server.request(
-            "POST", "/api/clusters", body: try JSONEncoder().encode(["Name": "c", "Kubeconfig": stack.emulator.kubeconfig])
-        ).decode(Cluster.self)
-        let nginx = try await waitFor(try await deploy("nginx", on: cluster.id, stack).id, stack) { $0.state == .running }
-        let fluentbit = try await waitFor(try await deploy("fluentbit", on: cluster.id, stack).id, stack) { $0.state == .running }
+        let busy = try await register("busy", stack.busy, stack)
+        let cluster = try await register("c", stack.emulator, stack)
+        let nginx = try await waitFor(try await deploy("nginx", on: busy.id, stack).id, stack) { $0.state == .running }
+        let fluentbit = try await waitFor(try await deploy("fluentbit", on: busy.id, stack).id, stack) { $0.state == .running }
         #expect(Set([nginx.provisioner, fluentbit.provisioner]) == [stack.key("127.0.0.2"), stack.key("127.0.0.3")])
 
-        // Both are still busy, so the newcomer is the least loaded instance.
-        #expect(try await current(nginx.id, stack).state == .running)
-        #expect(try await current(fluentbit.id, stack).state == .running)
+        // Both stay busy, so the newcomer is the least loaded instance.
         try stack.startProvisioner(on: "127.0.0.4")
         try stack.publish(["127.0.0.2", "127.0.0.3", "127.0.0.4"])
         try await stack.waitForInstances([stack.key("127.0.0.2"), stack.key("127.0.0.3"), stack.key("127.0.0.4")])
@@ -105,7 +112,5 @@ struct DNSRoutingTests {
         #expect(redone.state == .succeeded)
         #expect(redone.attempts == 2)
         #expect(redone.provisioner != stack.key("127.0.0.4"))
-        #expect(try await waitFor(nginx.id, stack).state == .succeeded)
-        #expect(try await waitFor(fluentbit.id, stack).state == .succeeded)
     }
 }

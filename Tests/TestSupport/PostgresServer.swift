@@ -66,7 +66,7 @@ public final class PostgresServer: Sendable {
         // The port is free when chosen but may be taken before the server binds it: try a few.
         var lastError: (any Error)?
         for _ in 0..<3 {
-            let port = try freePort()
+            let port = Testbed.freePort()
             let options = "-k \(directory) -h 127.0.0.1 -p \(port) -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
             do {
                 try run("\(bin)/pg_ctl", ["start", "-w", "-t", "60", "-D", "\(directory)/data", "-l", "\(directory)/server.log", "-o", options],
@@ -152,22 +152,5 @@ public final class PostgresServer: Sendable {
         process.standardInput = FileHandle.nullDevice
         process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
         try process.run()
-    }
-
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure("socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(fd, socketAddress, length) == 0 && getsockname(fd, socketAddress, &length) == 0
-            }
-        }
-        guard bound else { throw Failure("cannot bind a loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
