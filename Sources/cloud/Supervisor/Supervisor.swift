@@ -116,7 +116,7 @@ final class Supervisor: Service, Sendable {
         guard let url = deployment.provisioner, let remoteID = deployment.provisionerDeploymentID,
             let client = pool.clients[url]
         else {
-            await lose(deployment.id, reason: "its provisioner \(deployment.provisioner ?? "?") is no longer configured")
+            await lose(deployment.id, reason: "its provisioner \(deployment.provisioner ?? "?") is gone (no longer configured or resolved)")
             return
         }
         do {
