@@ -88,6 +88,8 @@ dist: build
 	rm -rf dist/$(DIST_NAME) dist/$(DIST_NAME).tar.gz
 	mkdir -p dist/$(DIST_NAME)/bin dist/$(DIST_NAME)/values
 	cp bin/provisioner bin/cloud dist/$(DIST_NAME)/bin/
+	@# Symbols and debug info are most of a statically linked binary's size (150 MB each unstripped).
+	strip --strip-unneeded dist/$(DIST_NAME)/bin/provisioner dist/$(DIST_NAME)/bin/cloud
 	cp $(DIST_VALUES) dist/$(DIST_NAME)/values/
 	cp README.md go-compat-notes.md dist/$(DIST_NAME)/
 	tar -C dist --sort=name --owner=0 --group=0 --numeric-owner -czf dist/$(DIST_NAME).tar.gz $(DIST_NAME)
