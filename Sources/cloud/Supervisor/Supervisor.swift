@@ -100,7 +100,11 @@ final class Supervisor: Service, Sendable {
     // MARK: Following
 
     private func follow(everything: Bool) async throws {
-        let active = try await store.activeDeployments().filter { holds($0.id) && (everything || $0.state == .cancelRequested) }
+        // A cancel goes out from whichever server sees it first, holder or not: sending it twice is
+        // harmless, waiting for the holder's next poll is not.
+        let active = try await store.activeDeployments().filter {
+            $0.state == .cancelRequested || (everything && holds($0.id))
+        }
         // A bounded number at a time: each call holds a thread while libcurl blocks.
         await withTaskGroup(of: Void.self) { group in
             for (index, deployment) in active.enumerated() {
