@@ -66,8 +66,8 @@ def submit(provisioner, kubeconfig, count, wait_final):
     ids = [api.call("POST", "/api/deployments", {
         "ClusterID": "bench", "Service": "fluentbit", "Action": "apply", "Kubeconfig": text,
         "Values": {"podAnnotations": {"n": str(i)}}})["ID"] for i in range(count)]
-    while wait_final and any(api.call("GET", f"/api/deployment/{i}")["State"] not in ("succeeded", "failed")
-                             for i in ids[-1:]):
+    # FIFO on one release: once the last is final, all are.
+    while wait_final and api.call("GET", f"/api/deployment/{ids[-1]}")["State"] not in ("succeeded", "failed"):
         time.sleep(0.5)
     return {"submitted": count, "last": ids[-1]}
 

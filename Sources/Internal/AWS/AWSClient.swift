@@ -68,7 +68,7 @@ public struct AWSClient: Sendable {
             let delay = retry.delay(afterAttempt: attempt)
             logger.notice("retrying AWS call", metadata: [
                 "service": "\(service.signingName)", "code": "\(error.code)", "attempt": "\(attempt)",
-                "delay_ms": "\(Int(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000))",
+                "delay_ms": "\(delay.milliseconds)",
             ])
             try? await Task.sleep(for: delay)
         }

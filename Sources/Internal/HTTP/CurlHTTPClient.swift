@@ -153,6 +153,6 @@ public struct CurlHTTPClient: Sendable {
     }
 
     private static func milliseconds(_ duration: Duration) -> Int {
-        max(1, Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000))
+        max(1, Int(duration.milliseconds))
     }
 }

@@ -40,7 +40,7 @@ public struct HelmClient: Sendable {
         }
         logger.debug("helm finished", metadata: [
             "command": "\(command)", "status": "\(result.status)",
-            "duration_ms": "\(Int(result.duration.seconds * 1000))",
+            "duration_ms": "\(result.duration.milliseconds)",
         ])
         return result
     }

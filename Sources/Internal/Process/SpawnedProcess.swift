@@ -203,10 +203,3 @@ struct TailBuffer {
 
     var truncated: Bool { dropped || bytes.count > limit }
 }
-
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

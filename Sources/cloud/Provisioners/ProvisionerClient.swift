@@ -10,10 +10,6 @@ struct ProvisionerClient: Sendable {
     private let feed: JSONHTTPClient
     static let longPoll = 20
 
-    init(url: String, token: String? = nil, tls: TLSOptions = TLSOptions(), timeout: TimeInterval = 10) {
-        self.init(ProvisionerResolver.Instance(key: url, url: url, address: nil), token: token, tls: tls, timeout: timeout)
-    }
-
     init(_ instance: ProvisionerResolver.Instance, token: String?, tls: TLSOptions, timeout: TimeInterval = 10) {
         self.url = instance.key
         self.http = JSONHTTPClient(baseURL: instance.url, timeout: timeout, bearerToken: token, tls: tls, address: instance.address)

@@ -57,7 +57,10 @@ extension Supervisor {
         }
     }
 
-    /// Provisioner-side IDs are `<deployment>-<attempt>` (see `dispatch`).
+    /// Each attempt has its own ID on the provisioner, so a late report of an earlier attempt is
+    /// told apart from the current one's.
+    static func provisionerID(of deploymentID: String, attempt: Int) -> String { "\(deploymentID)-\(attempt)" }
+
     static func deploymentID(fromProvisionerID id: String) -> String {
         guard let dash = id.lastIndex(of: "-") else { return id }
         return String(id[..<dash])

@@ -25,7 +25,7 @@ extension Supervisor {
                     current.state = .dispatched
                     current.attempts += 1
                     current.provisioner = client.url
-                    current.provisionerDeploymentID = "\(current.id)-\(current.attempts)"
+                    current.provisionerDeploymentID = Self.provisionerID(of: current.id, attempt: current.attempts)
                     current.lastSeenAt = now
                     current.updateAt = now
                 }

@@ -87,9 +87,8 @@ final class Supervisor: Service, Sendable {
     /// Takes the deployments no live server holds; on the poll, also renews this server's leases.
     private func claimLeases(renewing: Bool) async throws {
         let now = Date().millisecondsSince1970
-        let lease = configuration.lease.components
-        let until = now + lease.seconds * 1000 + lease.attoseconds / 1_000_000_000_000_000
-        let claimed = try await store.claimLeases(owner: owner, now: now, until: until, renew: renewing)
+        let claimed = try await store.claimLeases(
+            owner: owner, now: now, until: now + configuration.lease.milliseconds, renew: renewing)
         held.withLock { held in
             if renewing { held = claimed } else { held.formUnion(claimed) }
         }
@@ -218,8 +217,7 @@ final class Supervisor: Service, Sendable {
     }
 
     static func backoff(_ base: Duration, attempt: Int) -> Int64 {
-        let baseMilliseconds = Double(base.components.seconds * 1000 + base.components.attoseconds / 1_000_000_000_000_000)
-        let exponential = min(baseMilliseconds * pow(2, Double(max(0, attempt - 1))), 60_000)
+        let exponential = min(Double(base.milliseconds) * pow(2, Double(max(0, attempt - 1))), 60_000)
         return Int64(exponential * Double.random(in: 0.5...1.0))
     }
 }
