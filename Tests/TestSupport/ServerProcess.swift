@@ -117,9 +117,17 @@ public final class ServerProcess: Sendable {
 
     /// SIGKILL to the process and to its children first (its helm processes), as when a pod dies.
     public func killWithChildren() {
-        let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
-        for child in children.split(separator: " ").compactMap({ Int32($0) }) { kill(child, SIGKILL) }
+        for child in children { kill(child, SIGKILL) }
         kill(pid, SIGKILL)
+    }
+
+    /// The process's live children, whichever of its threads started them (Linux: /proc).
+    public var children: [Int32] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.flatMap { task in
+            let list = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? ""
+            return list.split(separator: " ").compactMap { Int32($0) }
+        }
     }
 
     final class LogBuffer: Sendable {

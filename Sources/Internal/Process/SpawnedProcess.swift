@@ -8,6 +8,7 @@ import Darwin
 #endif
 
 /// One running child: a background reader drains its pipes and reaps it; `terminate` signals its group.
+/// The child dies with this process (see `cshim_spawn`).
 final class SpawnedProcess: Sendable {
     let pid: pid_t
     private let started = ContinuousClock.now
@@ -39,28 +40,8 @@ final class SpawnedProcess: Sendable {
             throw ProcessError.launchFailed(executable: executable, errno: code)
         }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var unblocked = sigset_t()
-        sigemptyset(&unblocked)
-        // Servers ignore SIGPIPE and may trap others; the child starts with default dispositions.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigmask(&attributes, &unblocked)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
+        // The shim starts the child in its own process group (so `terminate` reaches whatever it
+        // starts) and ties its life to ours: a server killed with SIGKILL takes helm with it.
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + spec.arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = spec.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -69,7 +50,7 @@ final class SpawnedProcess: Sendable {
         }
 
         var pid: pid_t = 0
-        let code = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        let code = cshim_spawn(executable, argv, envp, stdoutPipe[1], stderrPipe[1], &pid)
         close(stdoutPipe[1])
         close(stderrPipe[1])
         guard code == 0 else {

@@ -1,0 +1,56 @@
+import Foundation
+import Internal
+import TestSupport
+import Testing
+@testable import provisioner
+
+/// helm runs in a process group of its own, so a signal to the provisioner's group never reaches
+/// it; yet it must not outlive a provisioner killed outright, or it would go on holding the
+/// release while another instance recovers it.
+@Suite("helm's lifetime", .serialized)
+struct HelmLifetimeTests {
+    @Test("helm dies with a SIGKILLed provisioner, and the next apply on another instance succeeds")
+    func helmDiesWithProvisioner() async throws {
+        let harness = try DeployHarness()
+        let doomed = try harness.startProvisioner()
+        let survivor = try harness.startProvisioner()
+        defer { doomed.stop(); survivor.stop(); harness.close() }
+        let release = harness.release(of: "nginx")
+
+        // Workloads that never become ready keep the first helm waiting until it is killed.
+        let neverReady: JSONValue = ["controller": ["image": ["tag": "fail-readiness"]]]
+        _ = try await doomed.post(harness.request("nginx", values: neverReady))
+        try await harness.waitFor(.pendingInstall, of: release)
+        let helm = doomed.children
+        try #require(!helm.isEmpty, "a helm process holds the release")
+        #expect(helm.allSatisfy(Self.alive))
+
+        doomed.signal(SIGKILL)
+        _ = try await doomed.waitForExit(timeout: .seconds(10))
+        // The kernel kills the child as its parent exits (PR_SET_PDEATHSIG); a second is slack.
+        try await Self.waitUntilGone(helm, within: .seconds(1))
+
+        let id = try await survivor.post(harness.request("nginx")).decode(DeploymentStatus.self).id
+        let done = try await survivor.waitFor(id)
+        #expect(done.state == .succeeded, "\(done.log)")
+        #expect(try await harness.history(release).allSatisfy { !$0.status.isPending })
+    }
+
+    /// Running: not gone, nor a zombie waiting for a reaper that is not its killed parent.
+    static func alive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+        let state = stat.split(separator: ")").last?.split(separator: " ").first
+        return state != "Z" && state != "X"
+    }
+
+    static func waitUntilGone(_ pids: [Int32], within limit: Duration) async throws {
+        let deadline = ContinuousClock.now + limit
+        while pids.contains(where: alive) {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("helm \(pids.filter(alive)) still runs \(limit) after its provisioner died")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
