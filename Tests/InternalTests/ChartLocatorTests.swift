@@ -35,7 +35,7 @@ struct ChartLocatorTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("charts-\(UUID())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        FileManager.default.createFile(atPath: "\(directory)/prometheus-2.0.0.tgz", contents: Data())
+        #expect(FileManager.default.createFile(atPath: "\(directory)/prometheus-2.0.0.tgz", contents: Data()))
 
         let located = try ChartLocator(chartDirectory: directory).locate(prometheus, version: "2.0.0")
         #expect(located.reference == "\(directory)/prometheus-2.0.0.tgz")

@@ -47,10 +47,10 @@ final class SQLiteConnection: Sendable {
     /// Runs `body` in one IMMEDIATE transaction: all of it is written, or none of it.
     func transaction<T>(_ body: () throws -> T) throws -> T {
         try lock.withLock { _ in
-            try run("BEGIN IMMEDIATE", [])
+            _ = try run("BEGIN IMMEDIATE", [])
             do {
                 let result = try body()
-                try run("COMMIT", [])
+                _ = try run("COMMIT", [])
                 return result
             } catch {
                 _ = try? run("ROLLBACK", [])
