@@ -73,7 +73,7 @@ final class Fleet: @unchecked Sendable {
     func settle(_ ids: [String], timeout: Duration = .seconds(600)) async throws -> [Deployment] {
         let deadline = ContinuousClock.now + timeout
         while true {
-            let current = try await ids.asyncMap { try? await self.deployment($0) }
+            let current = await ids.asyncMap { try? await self.deployment($0) }
             if current.allSatisfy({ $0?.state.isFinal == true }) || ContinuousClock.now > deadline {
                 return current.compactMap { $0 }
             }

@@ -20,6 +20,12 @@ struct HelmErrorTests {
         #expect(classify("Error: uninstall: Release not loaded: nginx: release: not found").kind == .releaseNotFound)
     }
 
+    @Test("an uninstall whose wait timed out after the release was deleted")
+    func uninstalledWithErrors() {
+        let error = classify("Error: uninstallation completed with 1 error(s): context deadline exceeded\n")
+        #expect(error.kind == .uninstalledWithErrors)
+    }
+
     @Test("Helm 3's wait timeout")
     func helm3Timeout() {
         #expect(classify("Error: UPGRADE FAILED: timed out waiting for the condition").kind == .timedOut)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Internal
 
@@ -34,6 +35,12 @@ struct ReleasePlannerTests {
         #expect(ReleasePlanner.recovery(for: history(.failed)) == .uninstall)
     }
 
+    @Test("a release left uninstalling by an interrupted uninstall is uninstalled before the next install")
+    func halfUninstalled() {
+        #expect(ReleasePlanner.recovery(for: history(.deployed, .uninstalling)) == .uninstall)
+        #expect(ReleasePlanner.recovery(for: history(.uninstalling)) == .uninstall)
+    }
+
     @Test("the rollback policy returns a failed upgrade to the previous deployed revision")
     func rollbackPolicy() {
         #expect(ReleasePlanner.remediation(for: history(.superseded, .deployed, .failed), policy: .rollback)
@@ -56,5 +63,22 @@ struct ReleasePlannerTests {
     func noNewRevision() {
         #expect(ReleasePlanner.remediation(for: history(.deployed), policy: .rollback) == nil)
         #expect(ReleasePlanner.remediation(for: [], policy: .rollback) == nil)
+    }
+}
+
+@Suite("Reading helm history")
+struct ReleaseHistoryTests {
+    @Test("each revision's updated time is read, whatever its zone and precision")
+    func updatedTimes() throws {
+        let json = """
+            [{"revision":1,"updated":"2026-11-29T08:40:01.123456789Z","status":"superseded","chart":"nginx-1.0.0"},
+             {"revision":2,"updated":"2026-11-29T09:40:02+01:00","status":"deployed","chart":"nginx-1.0.0"},
+             {"revision":3,"updated":"yesterday","status":"pending-upgrade","chart":"nginx-1.0.0"}]
+            """
+        let history = try JSONDecoder().decode([ReleaseRevision].self, from: Data(json.utf8))
+        let first = try #require(history[0].updated)
+        #expect(abs(first.timeIntervalSince1970 - 1_795_941_601.123_456_789) < 0.000_01)
+        #expect(history[1].updated?.timeIntervalSince1970 == 1_795_941_602)
+        #expect(history[2].updated == nil)
     }
 }

@@ -133,6 +133,25 @@ struct HelmDeployerTests {
         #expect(result.release?.chart == "prometheus-1.1.0")
     }
 
+    @Test("deleting an upgrade left pending by a killed helm uninstalls it without rolling it back first")
+    func killedUpgradeIsDeleted() async throws {
+        let harness = try DeployHarness(readyAfter: 10)
+        defer { harness.close() }
+        let release = harness.release(of: "prometheus")
+        #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
+
+        let helm = try harness.startRawHelm("prometheus", version: "1.1.0")
+        try await harness.waitFor(.pendingUpgrade, of: release)
+        kill(helm.processIdentifier, SIGKILL)
+        helm.waitUntilExit()
+
+        let result = await harness.deploy(harness.request("prometheus", .delete))
+        #expect(result.outcome == .succeeded)
+        #expect(result.recovery == nil)
+        #expect(!result.log.contains { $0.hasPrefix("helm rollback") })
+        #expect(try await harness.history(release).isEmpty)
+    }
+
     @Test("an apply to a healthy release runs one helm process; the history is read only to recover")
     func routineApplyRunsHelmOnce() async throws {
         let started = Mutex<[pid_t]>([])

@@ -5,6 +5,8 @@ import Foundation
 public struct HelmError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable, Equatable {
         case releaseNotFound
+        /// `uninstall` deleted the release but some resources did not go in time.
+        case uninstalledWithErrors
         /// Another operation holds the release (a pending-* revision).
         case operationInProgress
         /// `upgrade` of a release with no deployed revision.
@@ -41,7 +43,9 @@ public struct HelmError: Error, Sendable, Equatable, CustomStringConvertible {
         let message = errorMessage(from: stderr) ?? "helm exited with \(status)"
         let lowered = message.lowercased()
         let kind: Kind =
-            if lowered.contains("another operation (install/upgrade/rollback) is in progress") {
+            if lowered.hasPrefix("uninstallation completed with") {
+                .uninstalledWithErrors
+            } else if lowered.contains("another operation (install/upgrade/rollback) is in progress") {
                 .operationInProgress
             } else if lowered.contains("has no deployed releases") {
                 .noDeployedReleases

@@ -63,15 +63,24 @@ final class HelmSession: Sendable {
                     HelmArguments.rollback(release, to: revision, timeout: timeout, historyMax: configuration.historyMax),
                     deadline: deadline)
             case .uninstall:
-                do {
-                    _ = try await run(
-                        HelmArguments.uninstall(release, timeout: timeout), deadline: deadline, expected: [.releaseNotFound])
-                } catch where error.kind == .releaseNotFound {}
+                try await uninstall(release, timeout: timeout, deadline: deadline)
             }
             return RemediationRecord(action, error: nil)
         } catch {
             return RemediationRecord(action, error: error.message)
         }
+    }
+
+    /// `helm uninstall --wait`. A release that is not there is already gone; one whose wait for
+    /// deleted resources timed out is gone too: Helm deletes the release record before it waits
+    /// and reports "uninstallation completed with N error(s)" (pkg/action/uninstall.go), which
+    /// stays in the transcript as a warning.
+    func uninstall(_ release: ReleaseRef, timeout: Duration, deadline: ContinuousClock.Instant) async throws(HelmError) {
+        do {
+            _ = try await run(
+                HelmArguments.uninstall(release, timeout: timeout), deadline: deadline,
+                expected: [.releaseNotFound, .uninstalledWithErrors])
+        } catch where error.kind == .releaseNotFound || error.kind == .uninstalledWithErrors {}
     }
 
     /// One summary line per command, then what helm printed on stderr when it matters: warnings

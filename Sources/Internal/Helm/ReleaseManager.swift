@@ -56,26 +56,19 @@ public struct ReleaseManager: Sendable {
     }
 
     /// `helm uninstall --wait` of `release`; a release that does not exist is already deleted.
+    /// A stuck release is uninstalled as it is, never rolled back first: `helm uninstall` takes
+    /// pending and failed releases (pkg/action/uninstall.go has no pending check), and a rollback
+    /// with --wait could spend the whole budget, or fail and block the uninstall for good.
     public func delete(
         _ release: ReleaseRef, kubeconfig: String, deadline: ContinuousClock.Instant,
         onHelmStart: (@Sendable (pid_t) -> Void)? = nil
     ) async -> ReleaseResult {
         await withSession(kubeconfig: kubeconfig, onStart: onHelmStart) { session, _ in
-            var recovery: RemediationRecord?
             do {
-                recovery = try await recoverIfNeeded(release, session)
-                if recovery?.action != "uninstall" {
-                    do {
-                        _ = try await session.run(
-                            HelmArguments.uninstall(release, timeout: HelmTimeout.forHelm(until: deadline)),
-                            deadline: deadline, expected: [.releaseNotFound])
-                    } catch let error as HelmError where error.kind == .releaseNotFound {}
-                }
-                return ReleaseResult(outcome: .succeeded, recovery: recovery)
+                try await session.uninstall(release, timeout: HelmTimeout.forHelm(until: deadline), deadline: deadline)
+                return ReleaseResult(outcome: .succeeded)
             } catch {
-                var result = await cleanUp(release, session, after: error, policy: .none)
-                result.recovery = recovery
-                return result
+                return await cleanUp(release, session, after: error, policy: .none)
             }
         }
     }

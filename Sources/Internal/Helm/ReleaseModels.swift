@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Helm release's identity: name within a namespace.
 public struct ReleaseRef: Sendable, Hashable, Codable, CustomStringConvertible {
     public var name: String
@@ -46,16 +48,20 @@ public struct ReleaseRevision: Sendable, Hashable, Decodable {
     public var status: ReleaseStatus
     public var chart: String
     public var description: String
+    /// When the revision was written (`updated`, Helm's `Info.LastDeployed`): for a pending
+    /// revision, when the operation holding it began. Nil when helm printed no readable time.
+    public var updated: Date?
 
-    public init(revision: Int, status: ReleaseStatus, chart: String = "", description: String = "") {
+    public init(revision: Int, status: ReleaseStatus, chart: String = "", description: String = "", updated: Date? = nil) {
         self.revision = revision
         self.status = status
         self.chart = chart
         self.description = description
+        self.updated = updated
     }
 
     enum CodingKeys: String, CodingKey {
-        case revision, status, chart, description
+        case revision, status, chart, description, updated
     }
 
     public init(from decoder: any Decoder) throws {
@@ -64,6 +70,31 @@ public struct ReleaseRevision: Sendable, Hashable, Decodable {
         status = try container.decode(ReleaseStatus.self, forKey: .status)
         chart = try container.decodeIfPresent(String.self, forKey: .chart) ?? ""
         description = try container.decodeIfPresent(String.self, forKey: .description) ?? ""
+        updated = (try? container.decodeIfPresent(String.self, forKey: .updated)).flatMap { $0.flatMap(RFC3339.date) }
+    }
+}
+
+/// Go's `time.Time` in JSON: RFC 3339 with up to nine fractional digits and a `Z` or `±hh:mm` zone.
+enum RFC3339 {
+    static func date(_ text: String) -> Date? {
+        guard let match = text.wholeMatch(of: /(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(\.\d{1,9})?([Zz]|[+-]\d\d:\d\d)/),
+            let year = Int(match.1), let month = Int(match.2), let day = Int(match.3),
+            let hour = Int(match.4), let minute = Int(match.5), let second = Int(match.6)
+        else { return nil }
+        var offset = 0
+        let zone = match.8
+        if zone != "Z" && zone != "z" {
+            let sign = zone.hasPrefix("-") ? -1 : 1
+            let parts = zone.dropFirst().split(separator: ":").compactMap { Int($0) }
+            guard parts.count == 2 else { return nil }
+            offset = sign * (parts[0] * 3600 + parts[1] * 60)
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        guard let base = calendar.date(from: components) else { return nil }
+        let fraction = match.7.flatMap { Double("0" + $0) } ?? 0
+        return base.addingTimeInterval(fraction - Double(offset))
     }
 }
 

@@ -20,9 +20,13 @@ public enum ReleasePlanner {
     /// What must happen before a new operation can start, or nil when the release is usable.
     /// A pending revision (its operation was killed) goes back to the last deployed revision, or
     /// away entirely if nothing was ever deployed; so does a release whose every revision failed,
-    /// because Helm 3 refuses to upgrade it ("has no deployed releases").
+    /// because Helm 3 refuses to upgrade it ("has no deployed releases"); and so does a release
+    /// left `uninstalling` by an interrupted uninstall, which `upgrade --install` does not take
+    /// for gone (only `uninstalled`: isReleaseUninstalled in v3's cmd/helm/upgrade.go, v4's
+    /// pkg/cmd/upgrade.go): the uninstall is finished.
     public static func recovery(for history: [ReleaseRevision]) -> RecoveryAction? {
         guard let latest = history.max(by: { $0.revision < $1.revision }) else { return nil }
+        if latest.status == .uninstalling { return .uninstall }
         let lastGood = lastDeployed(in: history, before: latest.revision)
         if latest.status.isPending {
             return lastGood.map { .rollback(toRevision: $0.revision) } ?? .uninstall
