@@ -47,6 +47,29 @@ struct HelmErrorTests {
         #expect(classify(#"Error: INSTALLATION FAILED: chart "x" version "1" not found"#).kind == .chartNotFound)
     }
 
+    @Test("a chart missing from a repository's index, as real Helm words it", arguments: [
+        #"Error: chart "ingress-nginx" matching 9.9.9 not found in ingress-nginx index. (try 'helm repo update'): no chart version found for ingress-nginx-9.9.9"#,
+        "Error: no chart name found",
+        "Error: repo ingress-nginx not found",
+    ])
+    func chartNotInIndex(stderr: String) {
+        #expect(classify(stderr).kind == .chartNotFound)
+    }
+
+    @Test("an API server that cannot be reached is not a readiness timeout", arguments: [
+        #"Error: Kubernetes cluster unreachable: Get "https://10.0.0.1:6443/version": dial tcp 10.0.0.1:6443: i/o timeout"#,
+        #"Error: UPGRADE FAILED: Get "https://api.example:443/api/v1/namespaces/x/secrets": context deadline exceeded"#,
+        #"Error: UPGRADE FAILED: query: failed to query with labels: Get "https://k:6443/api": net/http: request canceled (Client.Timeout exceeded while awaiting headers)"#,
+    ])
+    func unreachable(stderr: String) {
+        #expect(classify(stderr).kind == .clusterUnreachable)
+    }
+
+    @Test("Helm 3.21's wait timeout names no connection")
+    func helm3WaitTimeout() {
+        #expect(classify("Error: UPGRADE FAILED: context deadline exceeded").kind == .timedOut)
+    }
+
     @Test("warnings before the error are not the message")
     func warningsAreSkipped() {
         let error = classify("WARNING: Kubernetes configuration file is group-readable\nError: something broke\n")

@@ -11,8 +11,10 @@ public struct HelmError: Error, Sendable, Equatable, CustomStringConvertible {
         case operationInProgress
         /// `upgrade` of a release with no deployed revision.
         case noDeployedReleases
-        /// Helm's own `--timeout` expired while waiting for resources.
+        /// Helm's own `--timeout` expired while waiting for resources (or a hook).
         case timedOut
+        /// The API server could not be reached or did not answer in time.
+        case clusterUnreachable
         case chartNotFound
         /// Our deadline stopped the helm process.
         case deadlineExceeded
@@ -51,18 +53,35 @@ public struct HelmError: Error, Sendable, Equatable, CustomStringConvertible {
                 .noDeployedReleases
             } else if lowered.contains("release: not found") || lowered.contains("release not loaded") {
                 .releaseNotFound
+            } else if isTransportFailure(lowered) {
+                .clusterUnreachable
             } else if lowered.contains("timed out waiting for the condition")
                 || lowered.contains("context deadline exceeded")
             {
                 .timedOut
-            } else if lowered.wholeMatch(of: /.*chart ".*" (version ".*" )?not found.*/) != nil
-                || lowered.contains("no chart version found") || lowered.contains("failed to download")
-            {
+            } else if isChartNotFound(lowered) {
                 .chartNotFound
             } else {
                 .failed
             }
         return HelmError(kind: kind, command: command, message: message)
+    }
+
+    /// A wait that timed out and a request to the API server that timed out both end "context
+    /// deadline exceeded"; only the latter names the connection (client-go's transport errors:
+    /// `Get "https://...": dial tcp ...`, `Kubernetes cluster unreachable`, `Client.Timeout`).
+    static func isTransportFailure(_ lowered: String) -> Bool {
+        ["kubernetes cluster unreachable", "dial tcp", "client.timeout exceeded", "tls handshake timeout",
+         "i/o timeout", "connection refused", "no such host"].contains { lowered.contains($0) }
+            || lowered.wholeMatch(of: /.*\b(get|post|put|patch|delete) "https?:\/\/.*/) != nil
+    }
+
+    /// Every way Helm 3 and 4 say a chart is not there, on either the repository path
+    /// (pkg/repo/index.go, pkg/downloader/chart_downloader.go) or a local path.
+    static func isChartNotFound(_ lowered: String) -> Bool {
+        lowered.contains("no chart version found") || lowered.contains("no chart name found")
+            || lowered.wholeMatch(of: /.*chart ".*" (version ".*" |matching .* )?not found.*/) != nil
+            || lowered.wholeMatch(of: /.*\brepo \S+ not found.*/) != nil
     }
 
     /// Helm prints `Error: ...` last, after warnings and progress; Helm 4 may continue it on the
