@@ -208,4 +208,33 @@ struct HelmDeployerTests {
         #expect(result.outcome == .succeeded)
         #expect(result.release?.chart == "prometheus-1.1.0")
     }
+
+    @Test("a chart version published after the repository was added is found: the index is refreshed once")
+    func newChartVersion() async throws {
+        let repository = try Testbed.makeScratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: repository) }
+        try FileManager.default.copyItem(atPath: "\(Testbed.charts)/prometheus", toPath: "\(repository)/prometheus")
+        // Served for the service's repository URL in place of the testbed's own charts.
+        let harness = try DeployHarness(chartDirectory: nil, configure: { $0.environment["TESTBED_CHARTS"] = repository })
+        defer { harness.close() }
+        #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
+
+        try FileManager.default.copyItem(atPath: "\(Testbed.charts)/prometheus-1.1.0", toPath: "\(repository)/prometheus-1.1.0")
+        let result = await harness.deploy(harness.request("prometheus", version: "1.1.0"))
+
+        #expect(result.outcome == .succeeded, "\(result.log)")
+        #expect(result.release?.chart == "prometheus-1.1.0")
+    }
+
+    @Test("a release too large for the output bound is still reported, from its history")
+    func largeRelease() async throws {
+        let harness = try DeployHarness(configure: { $0.outputLimit = 512 })
+        defer { harness.close() }
+
+        let result = await harness.deploy(harness.request("nginx"))
+
+        #expect(result.outcome == .succeeded)
+        #expect(result.release?.status == .deployed)
+        #expect(result.release?.chart == "ingress-nginx-1.0.0")
+    }
 }

@@ -12,7 +12,7 @@ public struct HelmClient: Sendable {
     public init(configuration: HelmConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        runner = ProcessRunner(gracePeriod: configuration.gracePeriod, outputLimit: 4 << 20)
+        runner = ProcessRunner(gracePeriod: configuration.gracePeriod, outputLimit: configuration.outputLimit)
         var environment = ProcessInfo.processInfo.environment.merging(configuration.environment) { $1 }
         // Every command gets an explicit --kubeconfig; an inherited one must never be used by mistake.
         environment["KUBECONFIG"] = nil

@@ -16,6 +16,8 @@ public struct HelmConfiguration: Sendable {
     public var historyMax: Int
     /// Directory in which private per-deployment workspaces are created.
     public var workDirectory: String
+    /// Bytes kept of each of a helm process's stdout and stderr (the tail).
+    public var outputLimit: Int
 
     public init(
         executable: String = "helm",
@@ -24,7 +26,8 @@ public struct HelmConfiguration: Sendable {
         commandTimeout: Duration = .seconds(60),
         cleanupTimeout: Duration = .seconds(300),
         historyMax: Int = 10,
-        workDirectory: String = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        workDirectory: String = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp",
+        outputLimit: Int = 4 << 20
     ) {
         self.executable = executable
         self.environment = environment
@@ -33,5 +36,6 @@ public struct HelmConfiguration: Sendable {
         self.cleanupTimeout = cleanupTimeout
         self.historyMax = historyMax
         self.workDirectory = workDirectory
+        self.outputLimit = outputLimit
     }
 }

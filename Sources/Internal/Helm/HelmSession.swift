@@ -34,9 +34,10 @@ final class HelmSession: Sendable {
         }
     }
 
-    /// The release's revisions, oldest first; empty when the release does not exist.
-    func history(_ release: ReleaseRef) async throws(HelmError) -> [ReleaseRevision] {
-        let arguments = HelmArguments.history(release, max: client.configuration.historyMax + 10)
+    /// The release's last `max` revisions (by default all it keeps), oldest first; empty when the
+    /// release does not exist.
+    func history(_ release: ReleaseRef, max: Int? = nil) async throws(HelmError) -> [ReleaseRevision] {
+        let arguments = HelmArguments.history(release, max: max ?? client.configuration.historyMax + 10)
         let output: String
         do {
             output = try await run(arguments, deadline: .now + client.configuration.commandTimeout, expected: [.releaseNotFound])

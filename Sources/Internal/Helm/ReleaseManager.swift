@@ -46,7 +46,14 @@ public struct ReleaseManager: Sendable {
                     applying = true
                     output = try await session.run(upgrade(), deadline: deadline)
                 }
-                return ReleaseResult(outcome: .succeeded, recovery: recovery, release: Self.releaseInfo(from: output))
+                // `-o json` prints the whole release (values and manifest, Secrets included): only
+                // the summary is decoded. Output cut at the size bound is not JSON; ask for the
+                // summary alone then.
+                var release = Self.releaseInfo(from: output)
+                if release == nil {
+                    release = try await session.history(spec.release, max: 1).last.map { ReleaseInfo(spec.release, latest: $0) }
+                }
+                return ReleaseResult(outcome: .succeeded, recovery: recovery, release: release)
             } catch {
                 var result = await cleanUp(spec.release, session, after: error, policy: applying ? policy : .none)
                 result.recovery = recovery

@@ -100,6 +100,14 @@ struct HelmDeployer: Deployer {
             release: service.release, chart: located.reference, version: located.version,
             values: Self.values(for: request, service: service))
         var result = await releases.apply(spec, kubeconfig: request.kubeconfig, deadline: deadline, onHelmStart: onHelmStart)
+        if case .failed(let error) = result.outcome, error.kind == .chartNotFound, locator.chartDirectory == nil,
+            await repositories.refresh(name: chart.repositoryName)
+        {
+            // The version may have been published after helm last read the repository's index.
+            let earlier = result.log + ["helm repo update \(chart.repositoryName): the chart was not in the cached index"]
+            result = await releases.apply(spec, kubeconfig: request.kubeconfig, deadline: deadline, onHelmStart: onHelmStart)
+            result.log = earlier + result.log
+        }
         guard result.outcome == .succeeded else { return result }
         var hookContext = context
         hookContext.release = result.release

@@ -13,11 +13,13 @@ struct DeployHarness {
 
     init(
         readyAfter: Int = 0, chartDirectory: String? = Testbed.charts, policy: RemediationPolicy = .rollback,
-        onHelmStart: (@Sendable (pid_t) -> Void)? = nil
+        onHelmStart: (@Sendable (pid_t) -> Void)? = nil, configure: (inout HelmConfiguration) -> Void = { _ in }
     ) throws {
         scratch = try Testbed.makeScratchDirectory()
         emulator = try KubeEmulator.start(readyAfter: readyAfter, scratch: scratch)
-        helm = HelmClient(configuration: Testbed.helmConfiguration(scratch: scratch), logger: Testbed.logger)
+        var configuration = Testbed.helmConfiguration(scratch: scratch)
+        configure(&configuration)
+        helm = HelmClient(configuration: configuration, logger: Testbed.logger)
         var deployer = HelmDeployer(
             releases: ReleaseManager(helm: helm, policy: policy, logger: Testbed.logger),
             chartDirectory: chartDirectory, aws: AWSClient(logger: Testbed.logger), logger: Testbed.logger)
