@@ -38,8 +38,13 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "File with the bearer token to send to provisioners (their --auth-token-file).")
     var authTokenFile: String?
 
-    @Option(help: "File with the bearer tokens users may send, one per line; the API then answers 401 without one.")
+    @Option(help: ArgumentHelp(
+        "File with the bearer tokens users may send, one per line: TOKEN (an admin) or TOKEN ROLE NAME; the API then answers 401 without one.",
+        discussion: "ROLE is viewer (reads), operator (also deploys, cancels and provisions) or admin (everything); NAME is what the audit log shows."))
     var apiTokenFile: String?
+
+    @Flag(help: "Serve the API without tokens on an address other than loopback (refused otherwise).")
+    var insecureNoAuth = false
 
     @Option(help: "File of base64 32-byte keys that encrypt kubeconfigs at rest (AES-GCM); the first encrypts, all decrypt. (CLOUD_SECRET_KEY_FILE)")
     var secretKeyFile: String? = ProcessInfo.processInfo.environment["CLOUD_SECRET_KEY_FILE"]
@@ -76,12 +81,15 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         let provisionerToken: String?
-        let apiTokens: [String]
+        let apiTokens: BearerTokens?
         do {
             provisionerToken = try authTokenFile.map { try TokenFile.read($0)[0] }
-            apiTokens = try apiTokenFile.map { try TokenFile.read($0) } ?? []
+            apiTokens = try apiTokenFile.map { BearerTokens(try TokenFile.entries($0)) }
         } catch {
             throw ValidationError("\(error)")
+        }
+        if apiTokens == nil, let refusal = address.refusalWithoutTokens(tokenFlag: "--api-token-file", insecureNoAuth: insecureNoAuth) {
+            throw ValidationError(refusal)
         }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         var provisionerTLS = TLSOptions()

@@ -50,6 +50,9 @@ struct ProvisionerCommand: AsyncParsableCommand {
     @Option(help: "File with the bearer token(s) clients must send; every endpoint but /healthz and /readyz then answers 401 without one. (PROVISIONER_AUTH_TOKEN_FILE)")
     var authTokenFile: String? = environment("PROVISIONER_AUTH_TOKEN_FILE")
 
+    @Flag(help: "Serve without tokens on an address other than loopback (refused otherwise).")
+    var insecureNoAuth = false
+
     @Option(help: "PEM certificate (chain) to serve HTTPS with; needs --tls-key. (PROVISIONER_TLS_CERT)")
     var tlsCert: String? = environment("PROVISIONER_TLS_CERT")
 
@@ -96,6 +99,9 @@ struct ProvisionerCommand: AsyncParsableCommand {
         var authTokens: [String] = []
         if let authTokenFile {
             do { authTokens = try TokenFile.read(authTokenFile) } catch { throw ValidationError("--auth-token-file: \(error)") }
+        }
+        if authTokens.isEmpty, let refusal = address.refusalWithoutTokens(tokenFlag: "--auth-token-file", insecureNoAuth: insecureNoAuth) {
+            throw ValidationError(refusal)
         }
         return ProvisionerConfiguration(
             address: address, helm: helm, chartDirectory: chartDir,
