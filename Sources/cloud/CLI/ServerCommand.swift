@@ -8,7 +8,7 @@ struct ServerCommand: AsyncParsableCommand {
         commandName: "server",
         abstract: "Run the cloud server: the API, the database and the supervisor that drives the provisioners.")
 
-    @Option(help: "Address to listen on, HOST:PORT (':8075' is every interface). (CLOUD_LISTEN)")
+    @Option(help: "Address to listen on, HOST:PORT (':8075' is every interface: needs --api-token-file or --insecure-no-auth). (CLOUD_LISTEN)")
     var listen = ProcessInfo.processInfo.environment["CLOUD_LISTEN"] ?? ":8075"
 
     @Option(help: ArgumentHelp(
