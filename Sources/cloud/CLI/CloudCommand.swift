@@ -44,12 +44,12 @@ struct ClientOptions: ParsableArguments {
     var output: OutputFormat = .json
 
     @Option(help: "PEM CA certificate to verify an https server with, beyond the system's. (CLOUD_CA)")
-    var ca = ProcessInfo.processInfo.environment["CLOUD_CA"]
+    var ca: String?
 
     var client: CLIClient {
         get throws {
             var tls = TLSOptions()
-            if let ca {
+            if let ca = self.ca ?? ProcessInfo.processInfo.environment["CLOUD_CA"] {
                 guard let data = FileManager.default.contents(atPath: ca) else { throw ValidationError("--ca: cannot read \(ca)") }
                 tls.certificateAuthority = data
             }

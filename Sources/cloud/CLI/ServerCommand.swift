@@ -47,7 +47,7 @@ struct ServerCommand: AsyncParsableCommand {
     var insecureNoAuth = false
 
     @Option(help: "File of base64 32-byte keys that encrypt kubeconfigs at rest (AES-GCM); the first encrypts, all decrypt. (CLOUD_SECRET_KEY_FILE)")
-    var secretKeyFile: String? = ProcessInfo.processInfo.environment["CLOUD_SECRET_KEY_FILE"]
+    var secretKeyFile: String?
 
     @Option(help: "PEM certificate (chain) to serve HTTPS with; needs --tls-key.")
     var tlsCert: String?
@@ -97,7 +97,7 @@ struct ServerCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: ca) else { throw ValidationError("--ca: cannot read \(ca)") }
             provisionerTLS.certificateAuthority = data
         }
-        let store = try await Self.openStore(database, secretKeyFile: secretKeyFile)
+        let store = try await Self.openStore(database, secretKeyFile: secretKeyFile ?? ProcessInfo.processInfo.environment["CLOUD_SECRET_KEY_FILE"])
         let logger = StructuredLogHandler.logger(label: "cloud", format: format, level: level)
         try await CloudServer(
             configuration: .init(
