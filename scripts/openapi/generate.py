@@ -127,5 +127,22 @@ cloud = {
     **probes,
   },
 }
+# Roles and the audit log. The role each operation needs mirrors AccessPolicy (Sources/cloud/Access):
+# reads need viewer (the audit log admin), the listed writes operator, every other request admin.
+roles = ["viewer", "operator", "admin"]
+cs["AuditEntry"] = obj({"ID": I, "Time": I, "Actor": S, "Role": {"type": "string", "enum": roles}, "Method": S, "Path": S,
+                        "Targets": arr(S), "Status": {"type": "integer"}}, ["ID", "Time", "Method", "Path", "Targets", "Status"])
+cloud["paths"]["/api/audit"] = {"get": {
+  "summary": "The audit log, newest first: every mutating request and every 401 and 403",
+  "parameters": [q("since", {"type": "integer", "format": "int64", "minimum": 0}), q("actor"), q("before", {"type": "integer", "format": "int64", "minimum": 1}),
+                 q("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100})],
+  "responses": {"200": resp("entries", arr(ref("AuditEntry"))), "400": err("invalid filter"), "401": err("unauthorized")}}}
+operator_ops = {("post", "/api/deployments"), ("delete", "/api/deployment/{id}"), ("post", "/api/cluster/{id}/provision")}
+for path, item in cloud["paths"].items():
+  for method, op in item.items():
+    if method == "parameters" or "401" not in op["responses"]: continue
+    role = "operator" if (method, path) in operator_ops else "viewer" if method == "get" and path != "/api/audit" else "admin"
+    op["description"] = f"Needs the {role} role."
+    if role != "viewer": op["responses"]["403"] = err(f"the token's role is below {role}")
 json.dump(cloud, open("Sources/cloud/API/openapi.json", "w"), indent=1, sort_keys=True)
 print("ok")

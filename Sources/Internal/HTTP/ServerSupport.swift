@@ -18,8 +18,8 @@ public enum ServerSupport {
     /// `/healthz` (alive), `/readyz` (503 while `isReady` says no), `/metrics` (Prometheus text),
     /// and `/api/openapi.json` (the API's OpenAPI 3 document). Call it last: it also records the
     /// router's routes in `routes`, so a known path with an unknown method answers 405.
-    public static func addOperationalRoutes(
-        to router: Router<BasicRequestContext>, routes: RouteTable = RouteTable(), metrics: MetricsRegistry, openAPI: [UInt8],
+    public static func addOperationalRoutes<Context: RequestContext>(
+        to router: Router<Context>, routes: RouteTable = RouteTable(), metrics: MetricsRegistry, openAPI: [UInt8],
         isReady: @escaping @Sendable () -> Bool
     ) {
         defer { routes.record(router.routes.map { ($0.method.rawValue, $0.path.description) }) }
@@ -56,9 +56,9 @@ public enum ServerSupport {
 
     /// Serves `router` on `address` (HTTPS when `tls` is given), logging "`name` listening" with the
     /// real address and URL once bound.
-    public static func application(
-        router: Router<BasicRequestContext>, name: String, address: ListenAddress, tls: TLSFiles? = nil, logger: Logger
-    ) throws -> some ApplicationProtocol {
+    public static func application<Context: RequestContext>(
+        router: Router<Context>, name: String, address: ListenAddress, tls: TLSFiles? = nil, logger: Logger
+    ) throws -> some ApplicationProtocol where Context.Source == ApplicationRequestContextSource {
         var server = HTTPServerBuilder.http1()
         if let tls {
             let chain: [NIOSSLCertificate]

@@ -8,7 +8,7 @@ struct ClusterRoutes: Sendable {
     let supervisor: Supervisor
     let services: ServiceNames
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<CloudRequestContext>) {
         router.post("/api/clusters", use: register)
         router.get("/api/clusters", use: list)
         router.get("/api/cluster/:id", use: get)
@@ -29,7 +29,7 @@ struct ClusterRoutes: Sendable {
         }
     }
 
-    @Sendable func register(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func register(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let body = try await JSONRequest.decode(RegisterRequest.self, from: request)
         guard body.name.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._-]{0,62}/) != nil else {
             throw APIError.badRequest("Name must be 1 to 63 letters, digits, '.', '_' or '-'", field: "Name")
@@ -53,28 +53,32 @@ struct ClusterRoutes: Sendable {
         let cluster = Cluster(
             id: ID.make(), name: body.name, dns: body.dns, labels: body.labels ?? [], utilities: UtilityMetadata(),
             createAt: Date().millisecondsSince1970)
-        try await store.createCluster(cluster, kubeconfig: kubeconfig)
+        try await context.audit.recording(targets: [cluster.id], status: .ok) { entry in
+            try await store.createCluster(cluster, kubeconfig: kubeconfig, audit: entry)
+        }
         return try JSONResponse.make(.ok, cluster)
     }
 
-    @Sendable func list(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let paging = try Paging(request)
         let clusters = try await store.clusters(
             label: request.uri.queryParameters.get("label"), page: paging.page, perPage: paging.perPage)
         return try JSONResponse.make(.ok, clusters)
     }
 
-    @Sendable func get(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func get(_ request: Request, context: CloudRequestContext) async throws -> Response {
         try JSONResponse.make(.ok, try await cluster(context))
     }
 
-    @Sendable func delete(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func delete(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        try await store.deleteCluster(id, at: Date().millisecondsSince1970)
+        try await context.audit.recording(targets: [id], status: .noContent) { entry in
+            try await store.deleteCluster(id, at: Date().millisecondsSince1970, audit: entry)
+        }
         return Response(status: .noContent)
     }
 
-    @Sendable func utilities(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func utilities(_ request: Request, context: CloudRequestContext) async throws -> Response {
         try JSONResponse.make(.ok, try await cluster(context).utilities)
     }
 
@@ -85,7 +89,7 @@ struct ClusterRoutes: Sendable {
 
     /// Sets desired versions and creates one deployment per utility whose desired version differs
     /// from the actual one, in dependency order.
-    @Sendable func provision(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func provision(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let cluster = try await cluster(context)
         let body = try await JSONRequest.decode(ProvisionRequest.self, from: request)
         let wanted = body.utilityVersions ?? [:]
@@ -106,7 +110,9 @@ struct ClusterRoutes: Sendable {
                 chart: ChartRequest(version: version.chart), values: nil, timeoutSeconds: nil, now: now,
                 dependsOn: prerequisite?.id))
         }
-        try await store.createDeployments(deployments, desiredVersions: (cluster.id, wanted.mapValues { Optional($0) }))
+        try await context.audit.recording(targets: [cluster.id] + deployments.map(\.id), status: .accepted) { entry in
+            try await store.createDeployments(deployments, desiredVersions: (cluster.id, wanted.mapValues { Optional($0) }), audit: entry)
+        }
         supervisor.wake()
         return try JSONResponse.make(.accepted, deployments)
     }
@@ -119,7 +125,7 @@ struct ClusterRoutes: Sendable {
         return (rank[lhs] ?? 1, lhs) < (rank[rhs] ?? 1, rhs)
     }
 
-    private func cluster(_ context: BasicRequestContext) async throws -> Cluster {
+    private func cluster(_ context: CloudRequestContext) async throws -> Cluster {
         let id = try context.parameters.require("id")
         guard let cluster = try await store.cluster(id) else { throw APIError.notFound("cluster \(id) not found") }
         return cluster

@@ -8,7 +8,7 @@ struct DeploymentRoutes: Sendable {
     let supervisor: Supervisor
     let services: ServiceNames
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<CloudRequestContext>) {
         router.post("/api/deployments", use: create)
         router.get("/api/deployments", use: list)
         router.get("/api/deployment/:id", use: get)
@@ -30,7 +30,7 @@ struct DeploymentRoutes: Sendable {
         }
     }
 
-    @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let body = try await JSONRequest.decode(CreateRequest.self, from: request)
         guard try await store.cluster(body.clusterID) != nil else {
             throw APIError.badRequest("cluster \(body.clusterID) not found", field: "ClusterID")
@@ -40,12 +40,14 @@ struct DeploymentRoutes: Sendable {
         let deployment = Deployment.requested(
             clusterID: body.clusterID, service: body.service, action: body.action, chart: body.chart,
             values: body.values, timeoutSeconds: body.timeoutSeconds, now: Date().millisecondsSince1970)
-        try await store.createDeployments([deployment], desiredVersions: nil)
+        try await context.audit.recording(targets: [deployment.id, deployment.clusterID], status: .accepted) { entry in
+            try await store.createDeployments([deployment], desiredVersions: nil, audit: entry)
+        }
         supervisor.wake()
         return try JSONResponse.make(.accepted, deployment)
     }
 
-    @Sendable func list(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
         var filter = DeploymentFilter(cluster: query.get("cluster"), service: query.get("service").map { ServiceName(String($0)) })
         if let state = query.get("state") {
@@ -58,7 +60,7 @@ struct DeploymentRoutes: Sendable {
         return try JSONResponse.make(.ok, try await store.deployments(filter, page: paging.page, perPage: paging.perPage))
     }
 
-    @Sendable func get(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func get(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         guard let deployment = try await store.deployment(id) else { throw APIError.notFound("deployment \(id) not found") }
         return try JSONResponse.make(.ok, deployment)
@@ -66,10 +68,10 @@ struct DeploymentRoutes: Sendable {
 
     /// Not yet dispatched: cancelled at once. Held by a provisioner: `cancel-requested`, and the
     /// supervisor forwards it. Finished: 409.
-    @Sendable func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func cancel(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         let now = Date().millisecondsSince1970
-        let deployment = try await store.updateDeployment(id) { deployment in
+        let cancel: @Sendable (inout Deployment) throws -> Void = { deployment in
             switch deployment.state {
             case .requested:
                 deployment.state = .cancelled
@@ -83,11 +85,14 @@ struct DeploymentRoutes: Sendable {
             }
             deployment.updateAt = now
         }
+        let deployment = try await context.audit.recording(targets: [id], status: .ok) { entry in
+            try await store.updateDeployment(id, audit: entry, cancel)
+        }
         supervisor.wake()
         return try JSONResponse.make(.ok, deployment)
     }
 
-    @Sendable func provisioners(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func provisioners(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let active = try await store.activeDeployments()
         let inFlight = Dictionary(grouping: active.compactMap(\.provisioner), by: { $0 }).mapValues(\.count)
         return try JSONResponse.make(.ok, supervisor.pool.instances(inFlight: inFlight))

@@ -11,7 +11,7 @@ struct CloudCommand: AsyncParsableCommand {
         abstract: "Manage third-party services (Prometheus, Fluent Bit, NGINX) on a fleet of Kubernetes clusters.",
         discussion: "Run `cloud server` to start the server; the other commands talk to it (--server, or CLOUD_SERVER).",
         version: "\(BuildInfo.version) (sqlite \(String(cString: sqlite3_libversion())), libpq \(PQlibVersion() / 10000).\(PQlibVersion() % 10000))",
-        subcommands: [ServerCommand.self, ClusterCommand.self, DeploymentCommand.self, BenchStoreCommand.self])
+        subcommands: [ServerCommand.self, ClusterCommand.self, DeploymentCommand.self, AuditCommand.self, BenchStoreCommand.self])
 
     /// Errors leave as one line on stderr and exit code 1, so scripts can rely on both; help and
     /// --version print as usual.
@@ -44,12 +44,12 @@ struct ClientOptions: ParsableArguments {
     var output: OutputFormat = .json
 
     @Option(help: "PEM CA certificate to verify an https server with, beyond the system's. (CLOUD_CA)")
-    var ca = ProcessInfo.processInfo.environment["CLOUD_CA"]
+    var ca: String?
 
     var client: CLIClient {
         get throws {
             var tls = TLSOptions()
-            if let ca {
+            if let ca = self.ca ?? ProcessInfo.processInfo.environment["CLOUD_CA"] {
                 guard let data = FileManager.default.contents(atPath: ca) else { throw ValidationError("--ca: cannot read \(ca)") }
                 tls.certificateAuthority = data
             }

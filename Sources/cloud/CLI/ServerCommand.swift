@@ -8,7 +8,7 @@ struct ServerCommand: AsyncParsableCommand {
         commandName: "server",
         abstract: "Run the cloud server: the API, the database and the supervisor that drives the provisioners.")
 
-    @Option(help: "Address to listen on, HOST:PORT (':8075' is every interface). (CLOUD_LISTEN)")
+    @Option(help: "Address to listen on, HOST:PORT (':8075' is every interface: needs --api-token-file or --insecure-no-auth). (CLOUD_LISTEN)")
     var listen = ProcessInfo.processInfo.environment["CLOUD_LISTEN"] ?? ":8075"
 
     @Option(help: ArgumentHelp(
@@ -38,11 +38,16 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "File with the bearer token to send to provisioners (their --auth-token-file).")
     var authTokenFile: String?
 
-    @Option(help: "File with the bearer tokens users may send, one per line; the API then answers 401 without one.")
+    @Option(help: ArgumentHelp(
+        "File with the bearer tokens users may send, one per line: TOKEN (an admin) or TOKEN ROLE NAME; the API then answers 401 without one.",
+        discussion: "ROLE is viewer (reads), operator (also deploys, cancels and provisions) or admin (everything); NAME is what the audit log shows."))
     var apiTokenFile: String?
 
+    @Flag(help: "Serve the API without tokens on an address other than loopback (refused otherwise).")
+    var insecureNoAuth = false
+
     @Option(help: "File of base64 32-byte keys that encrypt kubeconfigs at rest (AES-GCM); the first encrypts, all decrypt. (CLOUD_SECRET_KEY_FILE)")
-    var secretKeyFile: String? = ProcessInfo.processInfo.environment["CLOUD_SECRET_KEY_FILE"]
+    var secretKeyFile: String?
 
     @Option(help: "PEM certificate (chain) to serve HTTPS with; needs --tls-key.")
     var tlsCert: String?
@@ -76,12 +81,15 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         let provisionerToken: String?
-        let apiTokens: [String]
+        let apiTokens: BearerTokens?
         do {
             provisionerToken = try authTokenFile.map { try TokenFile.read($0)[0] }
-            apiTokens = try apiTokenFile.map { try TokenFile.read($0) } ?? []
+            apiTokens = try apiTokenFile.map { BearerTokens(try TokenFile.entries($0)) }
         } catch {
             throw ValidationError("\(error)")
+        }
+        if apiTokens == nil, let refusal = address.refusalWithoutTokens(tokenFlag: "--api-token-file", insecureNoAuth: insecureNoAuth) {
+            throw ValidationError(refusal)
         }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         var provisionerTLS = TLSOptions()
@@ -89,7 +97,7 @@ struct ServerCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: ca) else { throw ValidationError("--ca: cannot read \(ca)") }
             provisionerTLS.certificateAuthority = data
         }
-        let store = try await Self.openStore(database, secretKeyFile: secretKeyFile)
+        let store = try await Self.openStore(database, secretKeyFile: secretKeyFile ?? ProcessInfo.processInfo.environment["CLOUD_SECRET_KEY_FILE"])
         let logger = StructuredLogHandler.logger(label: "cloud", format: format, level: level)
         try await CloudServer(
             configuration: .init(

@@ -14,8 +14,8 @@ struct CloudServer {
         var provisionerToken: String?
         /// How to verify https provisioners.
         var provisionerTLS: TLSOptions
-        /// Accepted from users; none means the API is open.
-        var apiTokens: [String]
+        /// Accepted from users, with their roles; nil means the API is open.
+        var apiTokens: BearerTokens?
         /// Serve HTTPS with these; nil serves plain HTTP.
         var tls: ServerSupport.TLSFiles?
         var supervisor: Supervisor.Configuration
@@ -26,16 +26,20 @@ struct CloudServer {
     let configuration: Configuration
     let logger: Logger
 
-    /// Every route the cloud server serves.
-    static func router(store: any Store, supervisor: Supervisor, pool: ProvisionerPool, apiTokens: [String]) -> Router<BasicRequestContext> {
+    /// Every route the cloud server serves. Without `apiTokens` the API is open.
+    static func router(store: any Store, supervisor: Supervisor, pool: ProvisionerPool, apiTokens: BearerTokens?) -> Router<CloudRequestContext> {
         let services = ServiceNames(pool: pool)
         let metrics = MetricsRegistry()
         metrics.register("cloud_up", .gauge, help: "1 while the cloud server runs.")
         metrics.set("cloud_up", to: 1)
         let routes = RouteTable()
-        let router = ServerSupport.router(requiring: apiTokens, routes: routes)
+        let router = Router(context: CloudRequestContext.self)
+        // Outermost, so it sees every answer with its final status (see AccessMiddleware).
+        router.add(middleware: AccessMiddleware(tokens: apiTokens, store: store))
+        router.add(middleware: JSONErrorMiddleware(routes: routes))
         ClusterRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
         DeploymentRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
+        AuditRoutes(store: store).add(to: router)
         ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) { true }
         return router
     }

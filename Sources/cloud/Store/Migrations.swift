@@ -50,6 +50,20 @@ enum SQLiteMigrations: SchemaMigrations {
             ALTER TABLE deployments ADD COLUMN lease_owner TEXT;
             ALTER TABLE deployments ADD COLUMN lease_expires INTEGER NOT NULL DEFAULT 0
             """),
+        // The audit log: who did what through the API. AUTOINCREMENT so IDs are never reused.
+        (4, """
+            CREATE TABLE audit (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                time INTEGER NOT NULL,
+                actor TEXT,
+                role TEXT,
+                method TEXT NOT NULL,
+                path TEXT NOT NULL,
+                targets TEXT NOT NULL,
+                status INTEGER NOT NULL
+            );
+            CREATE INDEX audit_by_actor ON audit(actor, id)
+            """),
     ]
 
     /// libsqlite3 prepares one statement at a time.

@@ -35,6 +35,20 @@ enum PostgresMigrations: SchemaMigrations {
         (2, "ALTER TABLE clusters ADD COLUMN kubeconfig_source TEXT"),
         // Leases: which cloud server works on an unfinished deployment, and until when.
         (3, "ALTER TABLE deployments ADD COLUMN lease_owner TEXT, ADD COLUMN lease_expires BIGINT NOT NULL DEFAULT 0"),
+        // The audit log: who did what through the API.
+        (4, """
+            CREATE TABLE audit (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                time BIGINT NOT NULL,
+                actor TEXT COLLATE "C",
+                role TEXT,
+                method TEXT NOT NULL,
+                path TEXT NOT NULL,
+                targets TEXT NOT NULL,
+                status INTEGER NOT NULL
+            );
+            CREATE INDEX audit_by_actor ON audit(actor, id)
+            """),
     ]
 
     /// Taken by the migration transaction (pg_advisory_xact_lock); any constant unique to this schema.

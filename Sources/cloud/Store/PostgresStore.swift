@@ -51,13 +51,17 @@ final class PostgresStore: Store {
 
     // MARK: Clusters
 
-    func createCluster(_ cluster: Cluster, kubeconfig: ClusterKubeconfig) async throws {
+    func createCluster(_ cluster: Cluster, kubeconfig: ClusterKubeconfig, audit: AuditEntry?) async throws {
         let values = try records.clusterValues(cluster, kubeconfig: kubeconfig)
+        let auditValues = try audit.map(records.auditValues)
         do {
             try await pool.withConnection { db in
-                try db.query(
-                    "INSERT INTO clusters (id, name, kubeconfig, kubeconfig_source, dns, labels, utilities, create_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    values)
+                try db.transaction {
+                    try db.query(
+                        "INSERT INTO clusters (id, name, kubeconfig, kubeconfig_source, dns, labels, utilities, create_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        values)
+                    try Self.insertAudit(db, auditValues)
+                }
             }
         } catch let error as PostgresError where error.isUniqueViolation {
             throw StoreRecords.nameTaken(cluster.name)
@@ -83,7 +87,8 @@ final class PostgresStore: Store {
         return StoreRecords.page(try rows.map(records.cluster), label: label, page: page, perPage: perPage)
     }
 
-    func deleteCluster(_ id: String, at time: Int64) async throws {
+    func deleteCluster(_ id: String, at time: Int64, audit: AuditEntry?) async throws {
+        let auditValues = try audit.map(records.auditValues)
         try await pool.withConnection { db in
             try db.transaction {
                 // The row lock also holds back deployments being created for this cluster (their
@@ -96,6 +101,7 @@ final class PostgresStore: Store {
                     [.text(id)]).first?.first?.int ?? 0
                 guard busy == 0 else { throw StoreRecords.busy(id, busy) }
                 try db.query("UPDATE clusters SET delete_at = $1 WHERE id = $2", [.integer(time), .text(id)])
+                try Self.insertAudit(db, auditValues)
             }
         }
     }
@@ -118,9 +124,10 @@ final class PostgresStore: Store {
     // MARK: Deployments
 
     func createDeployments(
-        _ deployments: [Deployment], desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?
+        _ deployments: [Deployment], desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?, audit: AuditEntry?
     ) async throws {
         let rows = try deployments.map(records.deploymentValues)
+        let auditValues = try audit.map(records.auditValues)
         try await pool.withConnection { db in
             try db.transaction {
                 // The cluster row first: each insert's foreign key check share-locks it, and two
@@ -135,6 +142,7 @@ final class PostgresStore: Store {
                         "INSERT INTO deployments (id, cluster_id, service, body, state, provisioner, create_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                         row)
                 }
+                try Self.insertAudit(db, auditValues)
             }
         }
     }
@@ -163,8 +171,11 @@ final class PostgresStore: Store {
     }
 
     @discardableResult
-    func updateDeployment(_ id: String, _ change: @Sendable (inout Deployment) throws -> Void) async throws -> Deployment {
-        try await pool.withConnection { db in
+    func updateDeployment(
+        _ id: String, audit: AuditEntry?, _ change: @Sendable (inout Deployment) throws -> Void
+    ) async throws -> Deployment {
+        let auditValues = try audit.map(records.auditValues)
+        return try await pool.withConnection { db in
             try db.transaction {
                 // FOR UPDATE: a concurrent update (this server or another) waits here until this
                 // one commits, then reads what it wrote.
@@ -176,6 +187,7 @@ final class PostgresStore: Store {
                 try db.query(
                     "UPDATE deployments SET body = $1, state = $2, provisioner = $3 WHERE id = $4",
                     try records.deploymentUpdate(deployment) + [.text(id)])
+                try Self.insertAudit(db, auditValues)
                 return deployment
             }
         }
@@ -221,5 +233,25 @@ final class PostgresStore: Store {
         try await pool.withConnection { db in
             try db.query("UPDATE deployments SET lease_owner = NULL, lease_expires = 0 WHERE lease_owner = $1", [.text(owner)])
         }
+    }
+
+    // MARK: Audit
+
+    private static let insertAuditSQL = "INSERT INTO audit (\(StoreRecords.auditInsertColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+
+    /// Inside the caller's transaction.
+    private static func insertAudit(_ db: PostgresConnection, _ values: [SQLValue]?) throws {
+        guard let values else { return }
+        try db.query(insertAuditSQL, values)
+    }
+
+    func recordAudit(_ entry: AuditEntry) async throws {
+        let values = try records.auditValues(entry)
+        try await pool.withConnection { db in try db.query(Self.insertAuditSQL, values) }
+    }
+
+    func auditEntries(_ query: AuditQuery) async throws -> [AuditEntry] {
+        let (sql, parameters) = StoreRecords.auditListing(query) { "$\($0)" }
+        return try await pool.withConnection { db in try db.query(sql, parameters) }.map(records.auditEntry)
     }
 }

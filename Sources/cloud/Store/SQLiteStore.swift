@@ -41,11 +41,14 @@ final class SQLiteStore: Store {
 
     // MARK: Clusters
 
-    func createCluster(_ cluster: Cluster, kubeconfig: ClusterKubeconfig) async throws {
+    func createCluster(_ cluster: Cluster, kubeconfig: ClusterKubeconfig, audit: AuditEntry?) async throws {
         do {
-            try db.query(
-                "INSERT INTO clusters (id, name, kubeconfig, kubeconfig_source, dns, labels, utilities, create_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                try records.clusterValues(cluster, kubeconfig: kubeconfig))
+            try db.transaction {
+                try db.queryInTransaction(
+                    "INSERT INTO clusters (id, name, kubeconfig, kubeconfig_source, dns, labels, utilities, create_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    try records.clusterValues(cluster, kubeconfig: kubeconfig))
+                try insertAudit(audit)
+            }
         } catch let error as SQLiteError where error.isConstraintViolation {
             throw StoreRecords.nameTaken(cluster.name)
         }
@@ -66,7 +69,7 @@ final class SQLiteStore: Store {
         return StoreRecords.page(try rows.map(records.cluster), label: label, page: page, perPage: perPage)
     }
 
-    func deleteCluster(_ id: String, at time: Int64) async throws {
+    func deleteCluster(_ id: String, at time: Int64, audit: AuditEntry?) async throws {
         try db.transaction {
             guard try !db.queryInTransaction("SELECT 1 FROM clusters WHERE id = ? AND delete_at = 0", [.text(id)]).isEmpty else {
                 throw StoreError.notFound("cluster \(id)")
@@ -76,6 +79,7 @@ final class SQLiteStore: Store {
                 [.text(id)]).first?.first?.int ?? 0
             guard busy == 0 else { throw StoreRecords.busy(id, busy) }
             try db.queryInTransaction("UPDATE clusters SET delete_at = ? WHERE id = ?", [.integer(time), .text(id)])
+            try insertAudit(audit)
         }
     }
 
@@ -95,7 +99,7 @@ final class SQLiteStore: Store {
     // MARK: Deployments
 
     func createDeployments(
-        _ deployments: [Deployment], desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?
+        _ deployments: [Deployment], desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?, audit: AuditEntry?
     ) async throws {
         try db.transaction {
             for deployment in deployments {
@@ -108,6 +112,7 @@ final class SQLiteStore: Store {
                     utilities.desiredVersions.merge(desiredVersions.versions) { $1 }
                 }
             }
+            try insertAudit(audit)
         }
     }
 
@@ -128,7 +133,9 @@ final class SQLiteStore: Store {
     }
 
     @discardableResult
-    func updateDeployment(_ id: String, _ change: @Sendable (inout Deployment) throws -> Void) async throws -> Deployment {
+    func updateDeployment(
+        _ id: String, audit: AuditEntry?, _ change: @Sendable (inout Deployment) throws -> Void
+    ) async throws -> Deployment {
         // BEGIN IMMEDIATE takes the write lock before the read, so no other writer can slip in between.
         try db.transaction {
             guard let row = try db.queryInTransaction("SELECT body FROM deployments WHERE id = ?", [.text(id)]).first else {
@@ -139,6 +146,7 @@ final class SQLiteStore: Store {
             try db.queryInTransaction(
                 "UPDATE deployments SET body = ?, state = ?, provisioner = ? WHERE id = ?",
                 try records.deploymentUpdate(deployment) + [.text(id)])
+            try insertAudit(audit)
             return deployment
         }
     }
@@ -171,5 +179,22 @@ final class SQLiteStore: Store {
 
     func releaseLeases(owner: String) async throws {
         try db.query("UPDATE deployments SET lease_owner = NULL, lease_expires = 0 WHERE lease_owner = ?", [.text(owner)])
+    }
+
+    // MARK: Audit
+
+    /// Inside the caller's transaction.
+    private func insertAudit(_ entry: AuditEntry?) throws {
+        guard let entry else { return }
+        try db.queryInTransaction("INSERT INTO audit (\(StoreRecords.auditInsertColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)", try records.auditValues(entry))
+    }
+
+    func recordAudit(_ entry: AuditEntry) async throws {
+        try db.query("INSERT INTO audit (\(StoreRecords.auditInsertColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)", try records.auditValues(entry))
+    }
+
+    func auditEntries(_ query: AuditQuery) async throws -> [AuditEntry] {
+        let (sql, parameters) = StoreRecords.auditListing(query) { _ in "?" }
+        return try db.query(sql, parameters).map(records.auditEntry)
     }
 }

@@ -2,25 +2,32 @@ import Internal
 
 /// Where the cloud server keeps all of its state: SQLiteStore (one file), or PostgresStore for a
 /// database that several cloud servers share.
+///
+/// Methods that change state take an optional audit entry, written in the same transaction as the
+/// change, so the log never shows a change that did not happen nor misses one that did.
 protocol Store: Sendable {
-    func createCluster(_ cluster: Cluster, kubeconfig: ClusterKubeconfig) async throws
+    func createCluster(_ cluster: Cluster, kubeconfig: ClusterKubeconfig, audit: AuditEntry?) async throws
     func cluster(_ id: String) async throws -> Cluster?
     /// The kubeconfig (or where it is kept) the provisioners get; never returned by the API.
     func kubeconfig(ofCluster id: String) async throws -> ClusterKubeconfig?
     func clusters(label: String?, page: Int, perPage: Int) async throws -> [Cluster]
     /// Marks the cluster deleted; refused while any of its deployments is not final.
-    func deleteCluster(_ id: String, at time: Int64) async throws
+    func deleteCluster(_ id: String, at time: Int64, audit: AuditEntry?) async throws
     /// Changes a cluster's utility metadata in one transaction.
     func updateUtilities(ofCluster id: String, _ change: @Sendable (inout UtilityMetadata) -> Void) async throws
 
     /// Writes deployments, and optionally a cluster's new desired versions, in one transaction.
-    func createDeployments(_ deployments: [Deployment], desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?) async throws
+    func createDeployments(
+        _ deployments: [Deployment], desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?, audit: AuditEntry?
+    ) async throws
     func deployment(_ id: String) async throws -> Deployment?
     func deployments(_ filter: DeploymentFilter, page: Int, perPage: Int) async throws -> [Deployment]
     /// Reads, changes and writes one deployment in one transaction, so the API and the supervisor
     /// never overwrite each other's changes. Returns the deployment as written.
     @discardableResult
-    func updateDeployment(_ id: String, _ change: @Sendable (inout Deployment) throws -> Void) async throws -> Deployment
+    func updateDeployment(
+        _ id: String, audit: AuditEntry?, _ change: @Sendable (inout Deployment) throws -> Void
+    ) async throws -> Deployment
     /// Deployments a provisioner holds or is about to hold.
     func activeDeployments() async throws -> [Deployment]
     /// The oldest requested deployment of each (cluster, service) that has no active one, due by `now`.
@@ -32,6 +39,31 @@ protocol Store: Sendable {
     func claimLeases(owner: String, now: Int64, until: Int64, renew: Bool) async throws -> Set<String>
     /// Lets go of `owner`'s leases, so on a graceful stop another server carries on at once.
     func releaseLeases(owner: String) async throws
+
+    /// Writes an audit entry on its own: for requests that changed nothing (refusals, failures).
+    func recordAudit(_ entry: AuditEntry) async throws
+    /// Audit entries, newest first.
+    func auditEntries(_ query: AuditQuery) async throws -> [AuditEntry]
+}
+
+/// The changes the supervisor makes on its own account, which are not audited.
+extension Store {
+    func createCluster(_ cluster: Cluster, kubeconfig: ClusterKubeconfig) async throws {
+        try await createCluster(cluster, kubeconfig: kubeconfig, audit: nil)
+    }
+
+    func deleteCluster(_ id: String, at time: Int64) async throws {
+        try await deleteCluster(id, at: time, audit: nil)
+    }
+
+    func createDeployments(_ deployments: [Deployment], desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?) async throws {
+        try await createDeployments(deployments, desiredVersions: desiredVersions, audit: nil)
+    }
+
+    @discardableResult
+    func updateDeployment(_ id: String, _ change: @Sendable (inout Deployment) throws -> Void) async throws -> Deployment {
+        try await updateDeployment(id, audit: nil, change)
+    }
 }
 
 /// A cluster's kubeconfig as the store keeps it: the text, or only a reference to it in AWS.

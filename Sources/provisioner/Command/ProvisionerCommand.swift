@@ -24,7 +24,7 @@ struct ProvisionerCommand: AsyncParsableCommand {
     var helm = environment("PROVISIONER_HELM") ?? "helm"
 
     @Option(help: "Local chart directory for air-gapped sites, searched for CHART-VERSION.tgz, CHART-VERSION/ or CHART/. (PROVISIONER_CHART_DIR)")
-    var chartDir: String? = environment("PROVISIONER_CHART_DIR")
+    var chartDir: String?
 
     @Option(help: "Deployments running at once. (PROVISIONER_MAX_CONCURRENT)")
     var maxConcurrent = environment("PROVISIONER_MAX_CONCURRENT").flatMap { Int($0) } ?? 4
@@ -48,13 +48,16 @@ struct ProvisionerCommand: AsyncParsableCommand {
     var helmGracePeriod = environment("PROVISIONER_HELM_GRACE_PERIOD") ?? "10s"
 
     @Option(help: "File with the bearer token(s) clients must send; every endpoint but /healthz and /readyz then answers 401 without one. (PROVISIONER_AUTH_TOKEN_FILE)")
-    var authTokenFile: String? = environment("PROVISIONER_AUTH_TOKEN_FILE")
+    var authTokenFile: String?
+
+    @Flag(help: "Serve without tokens on an address other than loopback (refused otherwise).")
+    var insecureNoAuth = false
 
     @Option(help: "PEM certificate (chain) to serve HTTPS with; needs --tls-key. (PROVISIONER_TLS_CERT)")
-    var tlsCert: String? = environment("PROVISIONER_TLS_CERT")
+    var tlsCert: String?
 
     @Option(help: "PEM private key of --tls-cert. (PROVISIONER_TLS_KEY)")
-    var tlsKey: String? = environment("PROVISIONER_TLS_KEY")
+    var tlsKey: String?
 
     @Option(help: "text or json, one event per line on stderr. (PROVISIONER_LOG_FORMAT)")
     var logFormat = environment("PROVISIONER_LOG_FORMAT") ?? "text"
@@ -69,6 +72,10 @@ struct ProvisionerCommand: AsyncParsableCommand {
     }
 
     func makeConfiguration() throws -> ProvisionerConfiguration {
+        // Optional options take their environment variable here: ArgumentParser deprecates defaults on them.
+        let chartDir = self.chartDir ?? environment("PROVISIONER_CHART_DIR")
+        let authTokenFile = self.authTokenFile ?? environment("PROVISIONER_AUTH_TOKEN_FILE")
+        let tlsCert = self.tlsCert ?? environment("PROVISIONER_TLS_CERT"), tlsKey = self.tlsKey ?? environment("PROVISIONER_TLS_KEY")
         func duration(_ text: String, _ option: String) throws -> Duration {
             do { return try GoDuration.parse(text) } catch { throw ValidationError("--\(option): \(error)") }
         }
@@ -96,6 +103,9 @@ struct ProvisionerCommand: AsyncParsableCommand {
         var authTokens: [String] = []
         if let authTokenFile {
             do { authTokens = try TokenFile.read(authTokenFile) } catch { throw ValidationError("--auth-token-file: \(error)") }
+        }
+        if authTokens.isEmpty, let refusal = address.refusalWithoutTokens(tokenFlag: "--auth-token-file", insecureNoAuth: insecureNoAuth) {
+            throw ValidationError(refusal)
         }
         return ProvisionerConfiguration(
             address: address, helm: helm, chartDirectory: chartDir,

@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import Internal
+import Logging
+
+/// Authenticates each request (when tokens are configured), checks its role against
+/// `AccessPolicy`, and makes sure the audit log gets every mutating request and every 401 and 403.
+///
+/// It sits outside `JSONErrorMiddleware`, so every answer reaches it as a response with its final
+/// status; its own 401 and 403 answers it renders itself.
+struct AccessMiddleware: RouterMiddleware {
+    typealias Context = CloudRequestContext
+
+    /// The caller's name when the server runs without tokens.
+    static let anonymous = "anonymous"
+    /// Paths can be long; the log keeps enough to read them, not an attacker's megabyte.
+    static let maxPathLength = 512
+
+    /// nil: the API is open and every caller is an anonymous admin.
+    let tokens: BearerTokens?
+    let store: any Store
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if BearerTokens.openPaths.contains(request.uri.path) { return try await next(request, context) }
+        var context = context
+        var draft = AuditEntry(
+            time: Date().millisecondsSince1970, actor: nil, role: nil, method: request.method.rawValue,
+            path: String(request.uri.path.prefix(Self.maxPathLength)), targets: [], status: 0)
+        let targets = context.parameters.get("id").map { [$0] } ?? []
+
+        if let tokens {
+            switch tokens.authenticate(request.headers[.authorization]) {
+            case .success(let holder): context.caller = holder
+            case .failure(let error): return try await refuse(error, draft: draft, targets: targets, request: request, context: context)
+            }
+        }
+        draft.actor = context.caller.name
+        draft.role = context.caller.role
+        let needed = AccessPolicy.requiredRole(request.method, path: request.uri.path)
+        guard context.caller.role >= needed else {
+            let error = APIError(
+                .forbidden, "this needs the \(needed.rawValue) role; token \(context.caller.name) has \(context.caller.role.rawValue)")
+            return try await refuse(error, draft: draft, targets: targets, request: request, context: context)
+        }
+
+        context.audit = AuditTrail(draft: draft)
+        let response = try await next(request, context)
+        // A failed change names only the object in its path: IDs a route made up for what it
+        // would have created never existed.
+        if !AccessPolicy.isReadOnly(request.method), !context.audit.isWritten {
+            await record(draft, targets: targets, status: response.status, context: context)
+        }
+        return response
+    }
+
+    private func refuse(_ error: APIError, draft: AuditEntry, targets: [String], request: Request, context: Context) async throws -> Response {
+        await record(draft, targets: targets, status: error.status, context: context)
+        return try error.response(from: request, context: context)
+    }
+
+    /// Writes an entry on its own. A failure is logged, not answered: the request's answer stands.
+    private func record(_ draft: AuditEntry, targets: [String], status: HTTPResponse.Status, context: Context) async {
+        var entry = draft
+        entry.targets = targets
+        entry.status = status.code
+        do {
+            try await store.recordAudit(entry)
+        } catch {
+            context.logger.error("audit entry not written", metadata: [
+                "error": "\(error)", "method": "\(entry.method)", "path": "\(entry.path)", "status": "\(entry.status)",
+            ])
+        }
+    }
+}

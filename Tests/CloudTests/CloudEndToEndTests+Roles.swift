@@ -1,0 +1,32 @@
+import Foundation
+import Internal
+import TestSupport
+import Testing
+@testable import cloud
+
+extension CloudEndToEndTests {
+    @Test("the CLI shows a refusal for the token's role as one line with exit code 1; an admin finds it in the audit log")
+    func roleRefusalInCLI() async throws {
+        let directory = try Testbed.makeScratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let admin = "admin-token-\(UUID())", viewer = "viewer-token-\(UUID())"
+        try "\(admin)\n\(viewer) viewer ci\n".write(toFile: "\(directory)/users", atomically: true, encoding: .utf8)
+        let harness = try CloudHarness(provisioners: 1, serverArguments: ["--api-token-file", "\(directory)/users"])
+        defer { harness.close() }
+
+        let refused = try harness.cli(["deployment", "cancel", "--deployment", "d1"], environment: ["CLOUD_API_TOKEN": viewer])
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "Error: this needs the operator role; token ci has viewer\n")
+        #expect(try harness.cli(["cluster", "list"], environment: ["CLOUD_API_TOKEN": viewer]).status == 0)
+
+        let table = try harness.cli(["audit", "list", "--actor", "ci", "--since", "1h", "--output", "table"], environment: ["CLOUD_API_TOKEN": admin])
+        #expect(table.status == 0, "\(table.stderr)")
+        let lines = table.stdout.split(separator: "\n")
+        #expect(lines.count == 2 && lines[0].hasPrefix("ID"), "\(table.stdout)")
+        #expect(lines.last?.contains("DELETE") == true && lines.last?.contains("/api/deployment/d1") == true && lines.last?.contains("403") == true)
+        #expect(!table.stdout.contains(viewer))
+
+        let denied = try harness.cli(["audit", "list"], environment: ["CLOUD_API_TOKEN": viewer])
+        #expect(denied.status == 1 && denied.stderr == "Error: this needs the admin role; token ci has viewer\n")
+    }
+}
