@@ -56,6 +56,9 @@ struct ProvisionerBadInputTests {
         Case(name: "empty cluster", body: body(["ClusterID": ""]), status: 400, field: "ClusterID"),
         Case(name: "bad ID", body: body(["ID": "../../etc"]), status: 400, field: "ID"),
         Case(name: "null service", body: body(["Service": NSNull()]), status: 400, field: "Service"),
+        Case(name: "EKS cluster name with a slash", body: body(["KubeconfigSource": ["EKS": ["Cluster": "a/b", "Region": "us-east-1"]]]), status: 400, field: "KubeconfigSource.EKS.Cluster"),
+        Case(name: "EKS region not a region", body: body(["KubeconfigSource": ["EKS": ["Cluster": "prod", "Region": "evil.example.com/x"]]]), status: 400, field: "KubeconfigSource.EKS.Region"),
+        Case(name: "EKS and S3 at once", body: body(["KubeconfigSource": ["EKS": ["Cluster": "prod", "Region": "us-east-1"], "S3": ["Bucket": "b", "Key": "k"]]]), status: 400, field: "KubeconfigSource"),
     ]
 
     @Test("rejects with 400 and names the field", arguments: cases)

@@ -22,18 +22,15 @@ extension KubeconfigSource {
 }
 
 extension KubeconfigSource.EKSCluster {
-    /// EKS's own rule for cluster names; the name ends up in a URL path and a signed header.
-    static let clusterPattern = /[0-9A-Za-z][A-Za-z0-9\-_]{0,99}/
-    /// A region name such as `us-east-1` or `us-gov-west-1`; it becomes part of AWS host names.
-    static let regionPattern = /[a-z]{2}(-[a-z]+)+-\d/
-
+    /// The cluster name follows EKS's own rule (it ends up in a URL path and a signed header); the
+    /// region must look like `us-east-1` or `us-gov-west-1`, as it becomes part of AWS host names.
     public func validate() throws(APIError) {
-        guard cluster.wholeMatch(of: Self.clusterPattern) != nil else {
+        guard cluster.wholeMatch(of: /[0-9A-Za-z][A-Za-z0-9\-_]{0,99}/) != nil else {
             throw .badRequest(
                 "KubeconfigSource.EKS.Cluster must be 1 to 100 letters, digits, '-' or '_', starting with a letter or digit",
                 field: "KubeconfigSource.EKS.Cluster")
         }
-        guard region.wholeMatch(of: Self.regionPattern) != nil else {
+        guard region.wholeMatch(of: /[a-z]{2}(-[a-z]+)+-[0-9]/) != nil else {
             throw .badRequest("KubeconfigSource.EKS.Region must be an AWS region such as us-east-1", field: "KubeconfigSource.EKS.Region")
         }
     }
