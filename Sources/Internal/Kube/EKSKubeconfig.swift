@@ -37,7 +37,9 @@ public enum EKSKubeconfig {
 
     /// A YAML double-quoted scalar (JSON's string syntax is valid YAML), whatever the text holds.
     private static func quoted(_ text: String) -> String {
-        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        let data = (try? encoder.encode(text)) ?? Data("\"\"".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 }
