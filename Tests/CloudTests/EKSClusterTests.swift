@@ -31,7 +31,9 @@ struct EKSClusterTests {
         #expect(dryRun.stdout.contains("\"EKS\"") && dryRun.stdout.contains("\"Region\" : \"eu-west-1\""))
         let missingRegion = try harness.cli(["cluster", "register", "--name", "x", "--eks-cluster", "prod-1"])
         #expect(missingRegion.status != 0 && missingRegion.stderr.contains("--eks-region"))
-        let twoSources = try harness.cli(["cluster", "register", "--name", "x", "--eks-cluster", "a", "--eks-region", "us-east-1", "--kubeconfig-secret", "s"])
+        let twoSources = try harness.cli([
+            "cluster", "register", "--name", "x", "--eks-cluster", "a", "--eks-region", "us-east-1", "--kubeconfig-secret", "s",
+        ])
         #expect(twoSources.status != 0)
 
         for (source, field) in [

@@ -45,7 +45,8 @@ public struct EKS: Sendable {
             var cluster: Described
         }
         guard let described = (try? JSONDecoder().decode(Answer.self, from: response.body))?.cluster else {
-            throw AWSError(service: "eks", status: response.status, code: "UnreadableResponse", message: "DescribeCluster \(name) answered no cluster")
+            throw AWSError(
+                service: "eks", status: response.status, code: "UnreadableResponse", message: "DescribeCluster \(name) answered no cluster")
         }
         let status = described.status ?? "UNKNOWN"
         guard status == "ACTIVE" else {

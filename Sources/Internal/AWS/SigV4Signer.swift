@@ -29,7 +29,8 @@ public struct SigV4Signer: Sendable {
         let signature = signature(canonicalRequest: canonical.request, timestamp: timestamp, secret: credentials.secretAccessKey)
         request.headers.append((
             "Authorization",
-            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope(day: day)), SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"))
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope(day: day)), "
+                + "SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"))
     }
 
     func scope(day: String) -> String { "\(day)/\(region)/\(service)/aws4_request" }
