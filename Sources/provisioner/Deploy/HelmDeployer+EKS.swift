@@ -13,9 +13,9 @@ extension HelmDeployer {
         let api = EKS(client: aws)
         let cluster = try await api.describeCluster(eks.cluster, region: eks.region)
         let refresher = TokenFileRefresher(clock: ContinuousClock(), logger: logger)
+        let token: @Sendable () async throws -> String = { try await api.token(for: eks.cluster, region: eks.region).value }
         return try await PrivateWorkspace.with(in: releases.helm.configuration.workDirectory) { workspace in
-            try await refresher.run(in: workspace, file: "eks-token", token: { try await api.token(for: eks.cluster, region: eks.region).value }) {
-                tokenFile in
+            try await refresher.run(in: workspace, file: "eks-token", token: token) { tokenFile in
                 var request = request
                 request.kubeconfig = EKSKubeconfig.render(
                     server: cluster.endpoint, certificateAuthorityData: cluster.certificateAuthorityData, tokenFile: tokenFile)
