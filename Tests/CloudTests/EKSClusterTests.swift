@@ -48,4 +48,34 @@ struct EKSClusterTests {
         }
         #expect(try await harness.send("GET", "/api/clusters").decode([Cluster].self).count == 1)
     }
+
+    @Test("a deployment to an EKS cluster reaches a provisioner, which describes the cluster with its own credentials")
+    func deploymentThroughProvisioner() async throws {
+        let moto = try LocalService.moto()
+        defer { moto.stop() }
+        let environment = [
+            "AWS_ACCESS_KEY_ID": "AKIAFAKE", "AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto.url,
+        ]
+        let harness = try CloudHarness(provisioners: 1, environment: environment)
+        defer { harness.close() }
+        let aws = AWSClient(configuration: AWSConfiguration(environment: environment), logger: Testbed.logger)
+        _ = try await AWSFixtures.createEKSCluster(aws, name: "prod-1")
+
+        func deploy(toEKSCluster name: String) async throws -> Deployment {
+            let cluster = try await harness.send(
+                "POST", "/api/clusters", ["Name": .string(name), "KubeconfigSource": ["EKS": ["Cluster": .string(name), "Region": "us-east-1"]]]
+            ).decode(Cluster.self)
+            return try await harness.waitFor(try await harness.createDeployment(cluster.id, "nginx").id)
+        }
+
+        let missing = try await deploy(toEKSCluster: "nope")
+        #expect(missing.state == .failed)
+        #expect(missing.error?.contains("no EKS cluster \"nope\" in us-east-1") == true, "\(missing.error ?? "")")
+        // moto's CA is random text, not PEM: helm stops at it, which shows the kubeconfig helm got
+        // was built from DescribeCluster.
+        let described = try await deploy(toEKSCluster: "prod-1")
+        #expect(described.state == .failed)
+        #expect(described.error?.contains("EKS cluster") == false, "\(described.error ?? "")")
+        #expect(described.log.joined().contains("unable to load root certificates"), "\(described.log)")
+    }
 }
