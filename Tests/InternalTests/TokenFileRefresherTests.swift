@@ -24,7 +24,7 @@ struct TokenFileRefresherTests {
 
     func contents(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
 
-    @Test("writes a 0600 token file, rewrites it every five minutes, and stops when the operation ends")
+    @Test("writes a 0600 token file, rewrites it every three minutes, and stops when the operation ends")
     func refreshesBeforeExpiry() async throws {
         let scratch = try Testbed.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -37,14 +37,14 @@ struct TokenFileRefresherTests {
                 #expect(contents(path) == "token-1")
                 #expect((try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
 
-                await clock.waitForSleeper(until: .seconds(300))
-                clock.advance(by: .seconds(299))
+                await clock.waitForSleeper(until: .seconds(180))
+                clock.advance(by: .seconds(179))
                 #expect(contents(path) == "token-1")
                 clock.advance(by: .seconds(1))
-                await clock.waitForSleeper(until: .seconds(600))
+                await clock.waitForSleeper(until: .seconds(360))
                 #expect(contents(path) == "token-2")
-                clock.advance(by: .seconds(300))
-                await clock.waitForSleeper(until: .seconds(900))
+                clock.advance(by: .seconds(180))
+                await clock.waitForSleeper(until: .seconds(540))
                 #expect(contents(path) == "token-3")
                 return path
             }
@@ -66,12 +66,12 @@ struct TokenFileRefresherTests {
 
         try await PrivateWorkspace.with(in: scratch) { workspace in
             try await refresher.run(in: workspace, file: "eks-token", token: { try tokens.next() }) { path in
-                await clock.waitForSleeper(until: .seconds(300))
-                clock.advance(by: .seconds(300))
-                await clock.waitForSleeper(until: .seconds(330))
+                await clock.waitForSleeper(until: .seconds(180))
+                clock.advance(by: .seconds(180))
+                await clock.waitForSleeper(until: .seconds(210))
                 #expect(contents(path) == "token-1")
                 clock.advance(by: .seconds(30))
-                await clock.waitForSleeper(until: .seconds(630))
+                await clock.waitForSleeper(until: .seconds(390))
                 #expect(contents(path) == "token-3")
             }
         }

@@ -4,13 +4,16 @@ import Logging
 /// live 15 minutes and a helm process may run for an hour, re-reading the file as client-go does.
 /// The refreshing is a child task of the operation, so it cannot outlive it.
 public struct TokenFileRefresher<C: Clock>: Sendable where C.Duration == Duration {
-    /// Well inside the token's life, so a failed refresh has several retries before it matters.
+    /// A token is signed with credentials valid for at least five more minutes (the credentials
+    /// provider's margin) and client-go re-reads the file within a minute, so rewriting it every
+    /// three minutes means helm never holds a token whose credentials have expired; failures get
+    /// several retries within the token's 15 minutes.
     public var interval: Duration
     public var retryInterval: Duration
     let clock: C
     let logger: Logger
 
-    public init(interval: Duration = .seconds(300), retryInterval: Duration = .seconds(30), clock: C, logger: Logger) {
+    public init(interval: Duration = .seconds(180), retryInterval: Duration = .seconds(30), clock: C, logger: Logger) {
         self.interval = interval
         self.retryInterval = retryInterval
         self.clock = clock

@@ -4,8 +4,8 @@ import Internal
 extension HelmDeployer {
     /// For an EKS source: the cluster's endpoint and CA from DescribeCluster, and a token made here
     /// with the provisioner's own AWS credentials (no `exec` plugin). The token sits in a private
-    /// file that helm and the hooks read and that is rewritten every five minutes until `operation`
-    /// ends, as tokens live 15 minutes and an operation up to an hour.
+    /// file that helm and the hooks read and that is rewritten every three minutes until
+    /// `operation` ends, as tokens live 15 minutes and an operation up to an hour.
     func withEKSContext(
         _ eks: KubeconfigSource.EKSCluster, request: DeploymentRequest, deadline: ContinuousClock.Instant,
         _ operation: (DeploymentContext) async -> ReleaseResult
