@@ -35,6 +35,11 @@ struct ProvisionerBadInputTests {
         return String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
     }
 
+    /// A request whose KubeconfigSource names an EKS cluster (and `other` sources).
+    static func eks(_ cluster: [String: String], _ other: [String: Any] = [:]) -> String {
+        body(["KubeconfigSource": other.merging(["EKS": cluster]) { $1 }])
+    }
+
     static let cases: [Case] = [
         Case(name: "body not JSON", body: "not json", status: 400, field: nil),
         Case(name: "body not an object", body: "[1,2]", status: 400, field: nil),
@@ -56,6 +61,15 @@ struct ProvisionerBadInputTests {
         Case(name: "empty cluster", body: body(["ClusterID": ""]), status: 400, field: "ClusterID"),
         Case(name: "bad ID", body: body(["ID": "../../etc"]), status: 400, field: "ID"),
         Case(name: "null service", body: body(["Service": NSNull()]), status: 400, field: "Service"),
+        Case(
+            name: "EKS cluster name with a slash", body: eks(["Cluster": "a/b", "Region": "us-east-1"]), status: 400,
+            field: "KubeconfigSource.EKS.Cluster"),
+        Case(
+            name: "EKS region not a region", body: eks(["Cluster": "prod", "Region": "evil.example/x"]), status: 400,
+            field: "KubeconfigSource.EKS.Region"),
+        Case(
+            name: "EKS and S3 at once", body: eks(["Cluster": "prod", "Region": "us-east-1"], ["S3": ["Bucket": "b", "Key": "k"]]),
+            status: 400, field: "KubeconfigSource"),
     ]
 
     @Test("rejects with 400 and names the field", arguments: cases)

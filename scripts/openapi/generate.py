@@ -23,7 +23,9 @@ common_schemas = {
   "Error": obj({"Error": S, "Field": S}, ["Error"]),
   "Chart": obj({"Version": S, "Repository": S}),
   "DNS": obj({"PrivateDomain": S, "PrivateHostedZoneID": S}),
-  "KubeconfigSource": obj({"S3": obj({"Bucket": S, "Key": S}, ["Bucket", "Key"]), "SecretsManager": obj({"SecretID": S}, ["SecretID"])}),
+  "KubeconfigSource": obj({"S3": obj({"Bucket": S, "Key": S}, ["Bucket", "Key"]), "SecretsManager": obj({"SecretID": S}, ["SecretID"]),
+    "EKS": obj({"Cluster": {"type": "string", "pattern": "^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"},
+                "Region": {"type": "string", "pattern": "^[a-z]{2}(-[a-z]+)+-[0-9]$"}}, ["Cluster", "Region"])}),
   "Remediation": obj({"Action": {"type": "string", "enum": ["rollback", "uninstall"]}, "Revision": I, "Error": S}, ["Action"]),
   "Release": obj({"Name": S, "Namespace": S, "Revision": I, "Status": S, "Chart": S}),
 }

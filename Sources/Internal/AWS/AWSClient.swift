@@ -42,13 +42,14 @@ public struct AWSClient: Sendable {
     }
 
     /// Sends one signed request to `service` (at `endpoint` when given, e.g. an S3 bucket's own
-    /// host); `path` may carry a query string.
+    /// host; in `region` when given, e.g. the region of the EKS cluster a request names); `path`
+    /// may carry a query string.
     public func send(
         _ service: AWSService, method: String, path: String, headers: [(name: String, value: String)] = [],
-        body: Data = Data(), endpoint: String? = nil
+        body: Data = Data(), endpoint: String? = nil, region: String? = nil
     ) async throws(AWSError) -> HTTPClientResponse {
-        let url = (endpoint ?? configuration.endpoint(for: service)) + path
-        let signer = SigV4Signer(service: service.signingName, region: configuration.signingRegion(for: service))
+        let url = (endpoint ?? configuration.endpoint(for: service, region: region)) + path
+        let signer = SigV4Signer(service: service.signingName, region: configuration.signingRegion(for: service, region: region))
         var attempt = 0
         while true {
             attempt += 1

@@ -15,6 +15,7 @@ public struct AWSService: Sendable, Hashable {
     public static let route53 = AWSService(signingName: "route53", environmentKey: "ROUTE_53", globalRegion: "us-east-1") { _ in "route53.amazonaws.com" }
     public static let s3 = AWSService(signingName: "s3", environmentKey: "S3", globalRegion: nil) { "s3.\($0).amazonaws.com" }
     public static let secretsManager = AWSService(signingName: "secretsmanager", environmentKey: "SECRETS_MANAGER", globalRegion: nil) { "secretsmanager.\($0).amazonaws.com" }
+    public static let eks = AWSService(signingName: "eks", environmentKey: "EKS", globalRegion: nil) { "eks.\($0).amazonaws.com" }
     public static let sts = AWSService(signingName: "sts", environmentKey: "STS", globalRegion: nil) { "sts.\($0).amazonaws.com" }
 }
 
@@ -38,9 +39,9 @@ public struct AWSConfiguration: Sendable {
         }
     }
 
-    /// The base URL for `service`, without a trailing slash.
-    public func endpoint(for service: AWSService) -> String {
-        let chosen = serviceEndpoints[service.environmentKey] ?? endpoint ?? "https://\(service.publicHost(region))"
+    /// The base URL for `service` in `region` (default: the configured one), without a trailing slash.
+    public func endpoint(for service: AWSService, region: String? = nil) -> String {
+        let chosen = serviceEndpoints[service.environmentKey] ?? endpoint ?? "https://\(service.publicHost(region ?? self.region))"
         return chosen.hasSuffix("/") ? String(chosen.dropLast()) : chosen
     }
 
@@ -49,5 +50,5 @@ public struct AWSConfiguration: Sendable {
         serviceEndpoints[service.environmentKey] != nil || endpoint != nil
     }
 
-    public func signingRegion(for service: AWSService) -> String { service.globalRegion ?? region }
+    public func signingRegion(for service: AWSService, region: String? = nil) -> String { service.globalRegion ?? region ?? self.region }
 }

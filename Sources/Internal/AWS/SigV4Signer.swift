@@ -26,13 +26,21 @@ public struct SigV4Signer: Sendable {
         if let token = credentials.sessionToken { request.headers.append(("X-Amz-Security-Token", token)) }
 
         let canonical = canonicalRequest(method: request.method, url: url, host: hostHeader, headers: request.headers, payloadHash: payloadHash)
-        let scope = "\(day)/\(region)/\(service)/aws4_request"
-        let stringToSign = "AWS4-HMAC-SHA256\n\(timestamp)\n\(scope)\n\(Self.hex(SHA256.hash(data: Data(canonical.request.utf8))))"
-        let key = signingKey(secret: credentials.secretAccessKey, day: day)
-        let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
+        let signature = signature(canonicalRequest: canonical.request, timestamp: timestamp, secret: credentials.secretAccessKey)
         request.headers.append((
             "Authorization",
-            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"))
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope(day: day)), "
+                + "SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"))
+    }
+
+    func scope(day: String) -> String { "\(day)/\(region)/\(service)/aws4_request" }
+
+    /// The hex signature of a canonical request made at `timestamp` (`yyyyMMdd'T'HHmmss'Z'`).
+    func signature(canonicalRequest: String, timestamp: String, secret: String) -> String {
+        let day = String(timestamp.prefix(8))
+        let stringToSign = "AWS4-HMAC-SHA256\n\(timestamp)\n\(scope(day: day))\n\(Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8))))"
+        let key = signingKey(secret: secret, day: day)
+        return Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
     }
 
     func canonicalRequest(

@@ -54,7 +54,8 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
     }
 }
 
-/// Where to fetch a kubeconfig kept in AWS instead of sending it inline.
+/// Where to fetch a kubeconfig kept in AWS instead of sending it inline, or the EKS cluster whose
+/// kubeconfig the provisioner builds itself (DescribeCluster and a native token, no exec plugin).
 public struct KubeconfigSource: Codable, Sendable, Hashable, CustomStringConvertible {
     public struct S3Object: Codable, Sendable, Hashable {
         public var bucket: String
@@ -72,19 +73,32 @@ public struct KubeconfigSource: Codable, Sendable, Hashable, CustomStringConvert
         enum CodingKeys: String, CodingKey { case secretID = "SecretID" }
     }
 
-    public var s3: S3Object?
-    public var secretsManager: Secret?
-
-    public init(s3: S3Object? = nil, secretsManager: Secret? = nil) {
-        self.s3 = s3
-        self.secretsManager = secretsManager
+    public struct EKSCluster: Codable, Sendable, Hashable {
+        public var cluster: String
+        public var region: String
+        public init(cluster: String, region: String) {
+            self.cluster = cluster
+            self.region = region
+        }
+        enum CodingKeys: String, CodingKey { case cluster = "Cluster", region = "Region" }
     }
 
-    enum CodingKeys: String, CodingKey { case s3 = "S3", secretsManager = "SecretsManager" }
+    public var s3: S3Object?
+    public var secretsManager: Secret?
+    public var eks: EKSCluster?
+
+    public init(s3: S3Object? = nil, secretsManager: Secret? = nil, eks: EKSCluster? = nil) {
+        self.s3 = s3
+        self.secretsManager = secretsManager
+        self.eks = eks
+    }
+
+    enum CodingKeys: String, CodingKey { case s3 = "S3", secretsManager = "SecretsManager", eks = "EKS" }
 
     public var description: String {
         if let s3 { return "s3://\(s3.bucket)/\(s3.key)" }
         if let secretsManager { return "secretsmanager:\(secretsManager.secretID)" }
+        if let eks { return "eks:\(eks.region)/\(eks.cluster)" }
         return "nowhere"
     }
 }

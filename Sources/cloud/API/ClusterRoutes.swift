@@ -43,10 +43,9 @@ struct ClusterRoutes: Sendable {
                 throw APIError.badRequest(error.reason, field: "Kubeconfig")
             }
             kubeconfig = .inline(text)
-        case (nil, let source?) where (source.s3 != nil) != (source.secretsManager != nil):
+        case (nil, let source?):
+            try source.validate()
             kubeconfig = .source(source)
-        case (nil, _?):
-            throw APIError.badRequest("KubeconfigSource needs exactly one of S3 or SecretsManager", field: "KubeconfigSource")
         default:
             throw APIError.badRequest("give either Kubeconfig or KubeconfigSource", field: "Kubeconfig")
         }

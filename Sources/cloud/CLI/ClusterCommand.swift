@@ -14,6 +14,8 @@ struct ClusterCommand: AsyncParsableCommand {
         @Option(help: "Path of the cluster's kubeconfig file.") var kubeconfig: String?
         @Option(help: "Keep only a reference: the kubeconfig is in S3 at BUCKET/KEY.") var kubeconfigS3: String?
         @Option(help: "Keep only a reference: the kubeconfig is the Secrets Manager secret with this ID.") var kubeconfigSecret: String?
+        @Option(help: "An EKS cluster's name: the provisioner builds its kubeconfig with its own AWS credentials.") var eksCluster: String?
+        @Option(help: "The EKS cluster's region, e.g. us-east-1 (with --eks-cluster).") var eksRegion: String?
         @Option(help: "The private domain services register DNS names under.") var privateDomain: String?
         @Option(help: "The Route53 private hosted zone ID for that domain.") var privateHostedZoneID: String?
         @Option(name: .customLong("label"), help: "A label; repeat for several.") var labels: [String] = []
@@ -21,19 +23,23 @@ struct ClusterCommand: AsyncParsableCommand {
 
         func run() async throws {
             var body: [String: JSONValue] = ["Name": .string(name), "Labels": .array(labels.map(JSONValue.string))]
-            switch (kubeconfig, kubeconfigS3, kubeconfigSecret) {
-            case (let path?, nil, nil):
+            let sources = [kubeconfig, kubeconfigS3, kubeconfigSecret, eksCluster].compactMap { $0 }
+            guard sources.count == 1 else {
+                throw ValidationError("give exactly one of --kubeconfig, --kubeconfig-s3, --kubeconfig-secret, --eks-cluster")
+            }
+            guard (eksCluster == nil) == (eksRegion == nil) else { throw ValidationError("--eks-cluster and --eks-region go together") }
+            if let path = kubeconfig {
                 guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                     throw ValidationError("--kubeconfig: cannot read \(path)")
                 }
                 body["Kubeconfig"] = dryRun ? .string("(contents of \(path))") : .string(text)
-            case (nil, let location?, nil):
+            } else if let location = kubeconfigS3 {
                 guard let slash = location.firstIndex(of: "/") else { throw ValidationError("--kubeconfig-s3 takes BUCKET/KEY") }
                 body["KubeconfigSource"] = ["S3": ["Bucket": .string(String(location[..<slash])), "Key": .string(String(location[location.index(after: slash)...]))]]
-            case (nil, nil, let secret?):
+            } else if let secret = kubeconfigSecret {
                 body["KubeconfigSource"] = ["SecretsManager": ["SecretID": .string(secret)]]
-            default:
-                throw ValidationError("give exactly one of --kubeconfig, --kubeconfig-s3, --kubeconfig-secret")
+            } else if let eksCluster, let eksRegion {
+                body["KubeconfigSource"] = ["EKS": ["Cluster": .string(eksCluster), "Region": .string(eksRegion)]]
             }
             if privateDomain != nil || privateHostedZoneID != nil {
                 body["DNS"] = .object([

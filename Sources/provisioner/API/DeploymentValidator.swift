@@ -22,12 +22,7 @@ struct DeploymentValidator: Sendable {
         let target: (server: String, secrets: [String])
         if let source = request.kubeconfigSource {
             target = (source.description, [])
-            switch (source.s3, source.secretsManager) {
-            case (let s3?, nil) where !s3.bucket.isEmpty && !s3.key.isEmpty: break
-            case (nil, let secret?) where !secret.secretID.isEmpty: break
-            default:
-                throw .badRequest("KubeconfigSource needs exactly one of S3 {Bucket, Key} or SecretsManager {SecretID}", field: "KubeconfigSource")
-            }
+            try source.validate()
         } else {
             do {
                 let kubeconfig = try Kubeconfig(parsing: request.kubeconfig)

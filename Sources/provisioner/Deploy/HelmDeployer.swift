@@ -24,13 +24,26 @@ struct HelmDeployer: Deployer {
     func run(
         _ request: DeploymentRequest, service: any ThirdPartyService, deadline: ContinuousClock.Instant
     ) async -> ReleaseResult {
+        if let eks = request.kubeconfigSource?.eks {
+            do {
+                return try await withEKSContext(eks, request: request, deadline: deadline) { context in
+                    await run(context, service: service, deadline: deadline)
+                }
+            } catch {
+                return ReleaseResult(outcome: .failed(HelmError(kind: .failed, command: "kubeconfig", message: "\(error)")))
+            }
+        }
         let context: DeploymentContext
         do {
             context = try await self.context(for: request, deadline: deadline)
         } catch {
             return ReleaseResult(outcome: .failed(HelmError(kind: .failed, command: "kubeconfig", message: "\(error)")))
         }
-        switch request.action {
+        return await run(context, service: service, deadline: deadline)
+    }
+
+    private func run(_ context: DeploymentContext, service: any ThirdPartyService, deadline: ContinuousClock.Instant) async -> ReleaseResult {
+        switch context.request.action {
         case .apply:
             return await apply(context.request, service: service, deadline: deadline, context: context)
         case .delete:

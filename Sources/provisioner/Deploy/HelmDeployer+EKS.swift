@@ -1,0 +1,30 @@
+import Foundation
+import Internal
+
+extension HelmDeployer {
+    /// For an EKS source: the cluster's endpoint and CA from DescribeCluster, and a token made here
+    /// with the provisioner's own AWS credentials (no `exec` plugin). The token sits in a private
+    /// file that helm and the hooks read and that is rewritten every three minutes until
+    /// `operation` ends, as tokens live 15 minutes and an operation up to an hour.
+    func withEKSContext(
+        _ eks: KubeconfigSource.EKSCluster, request: DeploymentRequest, deadline: ContinuousClock.Instant,
+        _ operation: (DeploymentContext) async -> ReleaseResult
+    ) async throws -> ReleaseResult {
+        let api = EKS(client: aws)
+        let cluster = try await api.describeCluster(eks.cluster, region: eks.region)
+        let refresher = TokenFileRefresher(clock: ContinuousClock(), logger: logger)
+        let token: @Sendable () async throws -> String = { try await api.token(for: eks.cluster, region: eks.region).value }
+        return try await PrivateWorkspace.with(in: releases.helm.configuration.workDirectory) { workspace in
+            try await refresher.run(in: workspace, file: "eks-token", token: token) { tokenFile in
+                var request = request
+                request.kubeconfig = EKSKubeconfig.render(
+                    server: cluster.endpoint, certificateAuthorityData: cluster.certificateAuthorityData, tokenFile: tokenFile)
+                let kube = KubeClient(
+                    kubeconfig: EKSKubeconfig.kubeconfig(server: cluster.endpoint, certificateAuthorityData: cluster.certificateAuthorityData),
+                    bearerTokenFile: tokenFile)
+                return await operation(
+                    DeploymentContext(request: request, release: nil, kube: kube, route53: Route53(client: aws), deadline: deadline, logger: logger))
+            }
+        }
+    }
+}
