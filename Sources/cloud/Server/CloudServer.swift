@@ -21,20 +21,24 @@ struct CloudServer {
         var supervisor: Supervisor.Configuration
         /// The name on this server's leases: unique per process where servers share a database.
         var leaseOwner: String
+        var kubeconfigPolicy = KubeconfigPolicy.dataOnly
     }
 
     let configuration: Configuration
     let logger: Logger
 
     /// Every route the cloud server serves.
-    static func router(store: any Store, supervisor: Supervisor, pool: ProvisionerPool, apiTokens: [String]) -> Router<BasicRequestContext> {
+    static func router(
+        store: any Store, supervisor: Supervisor, pool: ProvisionerPool, apiTokens: [String],
+        kubeconfigPolicy: KubeconfigPolicy = .dataOnly
+    ) -> Router<BasicRequestContext> {
         let services = ServiceNames(pool: pool)
         let metrics = MetricsRegistry()
         metrics.register("cloud_up", .gauge, help: "1 while the cloud server runs.")
         metrics.set("cloud_up", to: 1)
         let routes = RouteTable()
         let router = ServerSupport.router(requiring: apiTokens, routes: routes)
-        ClusterRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
+        ClusterRoutes(store: store, supervisor: supervisor, services: services, kubeconfigPolicy: kubeconfigPolicy).add(to: router)
         DeploymentRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
         ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) { true }
         return router
@@ -48,7 +52,9 @@ struct CloudServer {
             store: configuration.store, pool: pool, configuration: configuration.supervisor, owner: configuration.leaseOwner,
             logger: logger)
 
-        let router = Self.router(store: configuration.store, supervisor: supervisor, pool: pool, apiTokens: configuration.apiTokens)
+        let router = Self.router(
+            store: configuration.store, supervisor: supervisor, pool: pool, apiTokens: configuration.apiTokens,
+            kubeconfigPolicy: configuration.kubeconfigPolicy)
 
         let app = try ServerSupport.application(
             router: router, name: "cloud server", address: configuration.address, tls: configuration.tls, logger: logger)
