@@ -86,8 +86,9 @@ struct KubeconfigValidationTests {
         #expect(try Kubeconfig(parsing: KubeconfigSamples.make()).credentials.bearerToken == "s3cr3t-token")
     }
 
-    @Test("a key that is not a string, a user that is not a mapping, a context defined twice are refused")
+    @Test("a key given twice, a key that is not a string, a user that is not a mapping, a context defined twice are refused")
     func shapes() {
+        #expect(throws: Kubeconfig.Invalid.self) { try Kubeconfig(parsing: KubeconfigSamples.make(user: ["token: a", "token: b"])) }
         #expect(throws: Kubeconfig.Invalid.self) { try Kubeconfig(parsing: KubeconfigSamples.make(user: ["? [a]\n: b"])) }
         #expect(throws: Kubeconfig.Invalid.self) {
             try Kubeconfig(parsing: KubeconfigSamples.make().replacingOccurrences(of: "user:\n    token: s3cr3t-token", with: "user: [1]"))

@@ -83,6 +83,5 @@ public enum KubeconfigSamples {
         Forbidden(name: "field name in another case", text: make(user: ["Exec: {command: /bin/sh}"]), key: "users[admin].user.Exec"),
         Forbidden(name: "unknown cluster field", text: make(cluster: ["socks5: 10.0.0.1"]), key: "clusters[prod].cluster.socks5"),
         Forbidden(name: "unknown context field", text: make(context: ["kubeconfig: /root/.kube/config"]), key: "contexts[ctx].context.kubeconfig"),
-        Forbidden(name: "a user field given twice", text: make(user: ["token: a", "token: b"]), key: "users[admin].user.token"),
     ]
 }
