@@ -18,7 +18,7 @@ extension Kubeconfig {
             throw Invalid(reason: "kubeconfig is not a valid kubeconfig document")
         }
         guard let root = parsed?.mapping else { throw Invalid(reason: "kubeconfig is not a valid kubeconfig document") }
-        let top = try KubeconfigFieldReader(.mapping(root), path: "kubeconfig")
+        let top = try KubeconfigFieldReader(.mapping(root), path: "")
 
         let contextName: String
         if let current = try top.string("current-context"), !current.isEmpty {
@@ -33,10 +33,10 @@ extension Kubeconfig {
         }
         try context.check(KubeconfigFields.context)
         guard let clusterName = try context.string("cluster"), !clusterName.isEmpty else {
-            throw Invalid(reason: "kubeconfig: \(context.path).cluster is missing", key: "\(context.path).cluster")
+            throw Invalid(reason: "kubeconfig: \(context.at("cluster")) is missing", key: context.at("cluster"))
         }
         guard let cluster = try Self.entry(clusterName, in: root, list: "clusters", kind: "cluster") else {
-            throw Invalid(reason: "kubeconfig's cluster \"\(clusterName)\" is not defined", key: "\(context.path).cluster")
+            throw Invalid(reason: "kubeconfig's cluster \"\(clusterName)\" is not defined", key: context.at("cluster"))
         }
         try cluster.check(KubeconfigFields.cluster)
         let user = try (try context.string("user")).flatMap { name throws(Invalid) in
@@ -47,13 +47,13 @@ extension Kubeconfig {
         guard let server = try cluster.string("server"), let url = URL(string: server),
             ["http", "https"].contains(url.scheme?.lowercased()), let host = url.host, !host.isEmpty
         else {
-            throw Invalid(reason: "kubeconfig: \(cluster.path).server must be an http(s) URL", key: "\(cluster.path).server")
+            throw Invalid(reason: "kubeconfig: \(cluster.at("server")) must be an http(s) URL", key: cluster.at("server"))
         }
         if let user, url.scheme?.lowercased() == "http", !Self.isLoopback(host) {
             for key in ["username", "password"] where user.has(key) {
                 throw Invalid(
-                    reason: "kubeconfig: \(user.path).\(key) is refused: basic auth over plain http to \(host) would send the password in the clear; use https",
-                    key: "\(user.path).\(key)")
+                    reason: "kubeconfig: \(user.at(key)) is refused: basic auth over plain http to \(host) would send the password in the clear; use https",
+                    key: user.at(key))
             }
         }
         let credentials = Credentials(
@@ -96,21 +96,21 @@ extension Kubeconfig {
 
     private static func exec(of user: KubeconfigFieldReader) throws(Invalid) -> ExecPlugin? {
         guard let node = user.value("exec") else { return nil }
-        let exec = try KubeconfigFieldReader(node, path: "\(user.path).exec")
+        let exec = try KubeconfigFieldReader(node, path: user.at("exec"))
         try exec.check(KubeconfigFields.exec)
         guard let command = try exec.string("command"), !command.isEmpty else {
-            throw Invalid(reason: "kubeconfig: \(exec.path).command is missing", key: "\(exec.path).command")
+            throw Invalid(reason: "kubeconfig: \(exec.at("command")) is missing", key: exec.at("command"))
         }
         var env: [ExecPlugin.EnvVar] = []
         if let list = exec.value("env") {
             guard case .sequence(let items) = list else {
-                throw Invalid(reason: "kubeconfig: \(exec.path).env must be a list of {name, value}", key: "\(exec.path).env")
+                throw Invalid(reason: "kubeconfig: \(exec.at("env")) must be a list of {name, value}", key: exec.at("env"))
             }
             for (index, item) in items.enumerated() {
-                let variable = try KubeconfigFieldReader(item, path: "\(exec.path).env[\(index)]")
+                let variable = try KubeconfigFieldReader(item, path: "\(exec.at("env"))[\(index)]")
                 try variable.check(KubeconfigFields.execEnv)
                 guard let name = try variable.string("name"), !name.isEmpty else {
-                    throw Invalid(reason: "kubeconfig: \(variable.path).name is missing", key: "\(variable.path).name")
+                    throw Invalid(reason: "kubeconfig: \(variable.at("name")) is missing", key: variable.at("name"))
                 }
                 env.append(ExecPlugin.EnvVar(name: name, value: try variable.string("value") ?? ""))
             }

@@ -7,8 +7,12 @@ struct KubeconfigFieldReader {
     typealias Invalid = Kubeconfig.Invalid
 
     let mapping: Node.Mapping
-    /// Where this mapping is, e.g. `users[admin].user`, for errors that name the key.
+    /// Where this mapping is, e.g. `users[admin].user` (empty for the top level), for errors
+    /// that name the key.
     let path: String
+
+    /// The full name of `key` here, e.g. `users[admin].user.exec`.
+    func at(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// - Parameter node: a mapping, or nothing / null for an empty one.
     init(_ node: Node?, path: String) throws(Invalid) {
@@ -28,7 +32,7 @@ struct KubeconfigFieldReader {
             guard let name = key.scalar?.string else {
                 throw Invalid(reason: "kubeconfig: \(path) has a key that is not a string", key: path)
             }
-            let keyPath = "\(path).\(name)"
+            let keyPath = at(name)
             guard seen.insert(name).inserted else {
                 throw Invalid(reason: "kubeconfig: \(keyPath) is given twice", key: keyPath)
             }
@@ -53,20 +57,20 @@ struct KubeconfigFieldReader {
 
     func string(_ key: String) throws(Invalid) -> String? {
         guard let node = value(key) else { return nil }
-        guard let text = node.scalar?.string else { throw Invalid(reason: "kubeconfig: \(path).\(key) must be a string", key: "\(path).\(key)") }
+        guard let text = node.scalar?.string else { throw Invalid(reason: "kubeconfig: \(at(key)) must be a string", key: at(key)) }
         return text
     }
 
     func bool(_ key: String) throws(Invalid) -> Bool {
         guard let node = value(key) else { return false }
-        guard let flag = node.bool else { throw Invalid(reason: "kubeconfig: \(path).\(key) must be true or false", key: "\(path).\(key)") }
+        guard let flag = node.bool else { throw Invalid(reason: "kubeconfig: \(at(key)) must be true or false", key: at(key)) }
         return flag
     }
 
     func base64(_ key: String) throws(Invalid) -> Data? {
         guard let text = try string(key) else { return nil }
         guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
-            throw Invalid(reason: "kubeconfig: \(path).\(key) is not base64", key: "\(path).\(key)")
+            throw Invalid(reason: "kubeconfig: \(at(key)) is not base64", key: at(key))
         }
         return data
     }
@@ -74,12 +78,12 @@ struct KubeconfigFieldReader {
     func strings(_ key: String) throws(Invalid) -> [String] {
         guard let node = value(key) else { return [] }
         guard case .sequence(let items) = node else {
-            throw Invalid(reason: "kubeconfig: \(path).\(key) must be a list of strings", key: "\(path).\(key)")
+            throw Invalid(reason: "kubeconfig: \(at(key)) must be a list of strings", key: at(key))
         }
         var result: [String] = []
         for item in items {
             guard let text = item.scalar?.string else {
-                throw Invalid(reason: "kubeconfig: \(path).\(key) must be a list of strings", key: "\(path).\(key)")
+                throw Invalid(reason: "kubeconfig: \(at(key)) must be a list of strings", key: at(key))
             }
             result.append(text)
         }
