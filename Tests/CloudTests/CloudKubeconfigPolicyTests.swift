@@ -37,7 +37,9 @@ struct CloudKubeconfigPolicyTests {
         try await server.post("/api/clusters", json: ["Name": "prod", "Kubeconfig": kubeconfig])
     }
 
-    @Test("registering a cluster with a forbidden kubeconfig is refused with 400 naming Kubeconfig and the key", arguments: KubeconfigSamples.forbidden)
+    @Test(
+        "registering a cluster with a forbidden kubeconfig is refused with 400 naming Kubeconfig and the key",
+        arguments: KubeconfigSamples.forbidden)
     func registerRefused(_ sample: KubeconfigSamples.Forbidden) async throws {
         let fixture = try await start()
         defer { fixture.stop() }

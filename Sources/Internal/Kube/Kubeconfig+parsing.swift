@@ -51,9 +51,8 @@ extension Kubeconfig {
         }
         if let user, url.scheme?.lowercased() == "http", !Self.isLoopback(host) {
             for key in ["username", "password"] where user.has(key) {
-                throw Invalid(
-                    reason: "kubeconfig: \(user.at(key)) is refused: basic auth over plain http to \(host) would send the password in the clear; use https",
-                    key: user.at(key))
+                let why = "basic auth over plain http to \(host) would send the password in the clear; use https"
+                throw Invalid(reason: "kubeconfig: \(user.at(key)) is refused: \(why)", key: user.at(key))
             }
         }
         let credentials = Credentials(
