@@ -65,6 +65,12 @@ struct CloudKubeconfigPolicyTests {
         #expect(try await register(KubeconfigSamples.make(user: ["tokenFile: /etc/hostname"]), on: trusting.server).status == 400)
     }
 
+    @Test("cloud server takes --allow-kubeconfig-exec, off by default")
+    func flag() throws {
+        #expect(try ServerCommand.parse([]).allowKubeconfigExec == false)
+        #expect(try ServerCommand.parse(["--allow-kubeconfig-exec"]).allowKubeconfigExec)
+    }
+
     @Test("a valid kubeconfig is registered")
     func validRegistered() async throws {
         let fixture = try await start()
