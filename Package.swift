@@ -85,7 +85,10 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Internal", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Internal", .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             path: "Tests/TestSupport"
         ),
         .testTarget(

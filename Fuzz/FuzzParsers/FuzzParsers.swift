@@ -7,8 +7,9 @@ import Internal
 public func fuzzParsers(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let data = Data(bytes: bytes, count: count)
     let text = String(decoding: data, as: UTF8.self)
-    if let kubeconfig = try? Kubeconfig(parsing: text) {
+    if let kubeconfig = try? Kubeconfig(parsing: text, policy: KubeconfigPolicy(allowExec: true)) {
         _ = Redactor(secrets: kubeconfig.secrets).redact(text)
+        _ = kubeconfig.normalized
     }
     _ = try? JSONDecoder().decode(DeploymentRequest.self, from: data)
     if let values = try? JSONDecoder().decode(JSONValue.self, from: data) {

@@ -33,7 +33,7 @@ struct AccessTests {
 
     let database: String
     let store: SQLiteStore
-    let responder: RouterResponder<CloudRequestContext>
+    let router: InProcessRouter<CloudRequestContext>
 
     init() throws { try self.init(open: false) }
 
@@ -47,32 +47,21 @@ struct AccessTests {
             .init(token: Self.viewer, role: .viewer, name: "ci-viewer"), .init(token: Self.operatorToken, role: .operator, name: "deployer"),
             .init(token: Self.admin, role: .admin, name: "root"),
         ])
-        responder = CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: open ? nil : tokens).buildResponder()
+        router = InProcessRouter(CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: open ? nil : tokens)) {
+            CloudRequestContext(logger: Logger(label: "test"))
+        }
     }
 
-    struct Reply {
-        var status: Int
-        var body: Data
-        var error: String? { (try? JSONDecoder().decode(APIError.Body.self, from: body))?.error }
-        func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(type, from: body) }
+    func send(_ method: HTTPRequest.Method, _ path: String, token: String?, body: String? = nil) async throws -> ServerProcess.Reply {
+        try await router.request(method, path, body: body.map { Data($0.utf8) }, token: token)
     }
 
-    func send(_ method: HTTPRequest.Method, _ path: String, token: String?, body: String? = nil) async throws -> Reply {
-        var head = HTTPRequest(method: method, scheme: "http", authority: "localhost", path: path)
-        if let token { head.headerFields[.authorization] = "Bearer \(token)" }
-        let request = Request(head: head, body: RequestBody(buffer: ByteBuffer(string: body ?? "")))
-        let response = try await responder.respond(to: request, context: CloudRequestContext(logger: Logger(label: "test")))
-        let sink = Sink()
-        try await response.body.write(Collector(sink: sink))
-        return Reply(status: response.status.code, body: sink.data.withLock { $0 })
-    }
-
-    func register(_ name: String = "c1", token: String = Self.admin) async throws -> Reply {
+    func register(_ name: String = "c1", token: String = Self.admin) async throws -> ServerProcess.Reply {
         let body = try JSONEncoder().encode(["Name": name, "Kubeconfig": Self.kubeconfig])
         return try await send(.post, "/api/clusters", token: token, body: String(decoding: body, as: UTF8.self))
     }
 
-    func createDeployment(_ cluster: String, token: String) async throws -> Reply {
+    func createDeployment(_ cluster: String, token: String) async throws -> ServerProcess.Reply {
         try await send(.post, "/api/deployments", token: token, body: #"{"ClusterID": "\#(cluster)", "Service": "nginx", "Action": "apply"}"#)
     }
 
@@ -86,7 +75,7 @@ struct AccessTests {
         #expect(try await send(.get, "/api/deployments", token: Self.viewer).status == 200)
         let refused = try await createDeployment("c", token: Self.viewer)
         #expect(refused.status == 403)
-        #expect(refused.error == "this needs the operator role; token ci-viewer has viewer")
+        #expect(refused.error?.error == "this needs the operator role; token ci-viewer has viewer")
     }
 
     @Test("an operator deploys, cancels and provisions, but cannot register or delete a cluster or read the audit log")
@@ -101,7 +90,7 @@ struct AccessTests {
 
         let registering = try await register("c2", token: Self.operatorToken)
         #expect(registering.status == 403)
-        #expect(registering.error == "this needs the admin role; token deployer has operator")
+        #expect(registering.error?.error == "this needs the admin role; token deployer has operator")
         #expect(try await send(.delete, "/api/cluster/\(cluster.id)", token: Self.operatorToken).status == 403)
         #expect(try await send(.get, "/api/audit", token: Self.operatorToken).status == 403)
     }
@@ -209,14 +198,4 @@ struct AccessTests {
         #expect(reply.status == 400)
         #expect((try? JSONDecoder().decode(APIError.Body.self, from: reply.body))?.field == field)
     }
-}
-
-private final class Sink: Sendable {
-    let data = Mutex(Data())
-}
-
-private struct Collector: ResponseBodyWriter {
-    let sink: Sink
-    mutating func write(_ buffer: ByteBuffer) async throws { sink.data.withLock { $0.append(contentsOf: buffer.readableBytesView) } }
-    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }

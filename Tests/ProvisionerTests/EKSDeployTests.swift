@@ -54,12 +54,12 @@ struct EKSDeployTests {
 
         let tokenFile = try await setup.deployer.withEKSContext(eks, request: setup.request(cluster: "prod-1"), deadline: .now + .seconds(30)) {
             context in
-            guard let tokenFile = context.kube.bearerTokenFile else {
+            guard let tokenFile = context.kube.kubeconfig.credentials.bearerTokenFile else {
                 Issue.record("the hooks' client has no token file")
                 return ReleaseResult(outcome: .succeeded)
             }
-            #expect(context.request.kubeconfig == EKSKubeconfig.render(
-                server: created.endpoint, certificateAuthorityData: created.certificateAuthorityData, tokenFile: tokenFile))
+            #expect(context.request.kubeconfig == EKSKubeconfig.kubeconfig(
+                server: created.endpoint, certificateAuthorityData: created.certificateAuthorityData, tokenFile: tokenFile).normalized)
             #expect(context.kube.kubeconfig.server == created.endpoint)
             #expect(context.kube.kubeconfig.credentials.certificateAuthority == Data(base64Encoded: created.certificateAuthorityData))
             #expect((try? FileManager.default.attributesOfItem(atPath: tokenFile)[.posixPermissions] as? Int) == 0o600)
@@ -85,7 +85,7 @@ struct EKSDeployTests {
             for argument in "$@"; do
               if [ "$previous" = "--kubeconfig" ]; then
                 cp "$argument" "\(capture)/kubeconfig"
-                token=$(sed -n 's/^ *tokenFile: "\\(.*\\)"$/\\1/p' "$argument")
+                token=$(sed -n 's/^ *tokenFile: "\\{0,1\\}\\([^"]*\\)"\\{0,1\\}$/\\1/p' "$argument")
                 [ -n "$token" ] && cp "$token" "\(capture)/token" && echo "$token" > "\(capture)/token-path"
               fi
               previous="$argument"
@@ -102,8 +102,8 @@ struct EKSDeployTests {
         #expect(result.outcome != .succeeded, "moto's endpoint is made up")
         let kubeconfig = try String(contentsOfFile: "\(capture)/kubeconfig", encoding: .utf8)
         let tokenPath = try String(contentsOfFile: "\(capture)/token-path", encoding: .utf8).trimmingCharacters(in: .newlines)
-        #expect(kubeconfig == EKSKubeconfig.render(
-            server: created.endpoint, certificateAuthorityData: created.certificateAuthorityData, tokenFile: tokenPath))
+        #expect(kubeconfig == EKSKubeconfig.kubeconfig(
+            server: created.endpoint, certificateAuthorityData: created.certificateAuthorityData, tokenFile: tokenPath).normalized)
         #expect(!kubeconfig.contains("exec") && !kubeconfig.contains("k8s-aws-v1."), "the token is only in its file")
         let token = EKSTokenText(try String(contentsOfFile: "\(capture)/token", encoding: .utf8))
         #expect(token.query["X-Amz-Credential"]?.hasPrefix("AKIAFAKE/") == true)

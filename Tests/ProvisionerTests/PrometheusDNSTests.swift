@@ -33,12 +33,16 @@ struct PrometheusDNSTests {
     func prometheusRecord() async throws {
         let moto = try LocalService.moto()
         let harness = try DeployHarness()
-        let server = try harness.startProvisioner(environment: Self.awsEnvironment.merging(["AWS_ENDPOINT_URL": moto.url]) { $1 })
+        let server = try harness.startProvisioner(
+            ["--allowed-dns-zone", "internal.example.com"], environment: Self.awsEnvironment.merging(["AWS_ENDPOINT_URL": moto.url]) { $1 })
         defer { server.stop(); harness.close(); moto.stop() }
         let aws = aws(moto)
         let route53 = Route53(client: aws)
         let zone = try await AWSFixtures.createPrivateZone(aws, domain: "internal.example.com")
         let dns = DNSConfig(privateDomain: "internal.example.com")
+        // A domain-only request's zone is the one named exactly so: an allowed subdomain without a
+        // zone of its own never lands in a neighbouring or parent zone.
+        await #expect(throws: AWSError.self) { try await route53.privateZoneID(forDomain: "sub.internal.example.com") }
 
         let nginx = try await server.post(harness.request("nginx")).decode(DeploymentStatus.self)
         #expect(try await server.waitFor(nginx.id).state == .succeeded)
@@ -91,5 +95,13 @@ struct PrometheusDNSTests {
         let missing = try await deploy("prometheus", KubeconfigSource(s3: .init(bucket: "kubeconfigs", key: "nope")))
         #expect(missing.state == .failed)
         #expect(missing.error?.contains("s3://kubeconfigs/nope") == true)
+
+        // A stored kubeconfig is checked like one in a request: its exec plugin never reaches helm.
+        let exec = harness.emulator.kubeconfig.replacingOccurrences(
+            of: "    token: testbed", with: "    exec: {apiVersion: client.authentication.k8s.io/v1, command: /bin/sh}")
+        _ = try await aws.send(.s3, method: "PUT", path: "/kubeconfigs/exec", body: Data(exec.utf8))
+        let refused = try await deploy("prometheus", KubeconfigSource(s3: .init(bucket: "kubeconfigs", key: "exec")))
+        #expect(refused.state == .failed)
+        #expect(refused.error?.contains("users[testbed].user.exec is refused") == true, "\(refused.error ?? "")")
     }
 }

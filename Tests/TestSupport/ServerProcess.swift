@@ -155,6 +155,11 @@ public final class ServerProcess: Sendable {
 
         public func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(type, from: body) }
         public var error: APIError.Body? { try? decode(APIError.Body.self) }
+
+        public init(status: Int, body: Data) {
+            self.status = status
+            self.body = body
+        }
     }
 
     public func request(_ method: String, _ path: String, body: Data? = nil, token: String? = nil) async throws -> Reply {

@@ -9,9 +9,13 @@ public enum DeploymentFieldRules {
         if let version = chart?.version, !ChartVersion.isValid(version) {
             throw .badRequest("Chart.Version \"\(version)\" is not a chart version (e.g. 1.2.3)", field: "Chart.Version")
         }
+        // No file:// here: a request must not make a server read its own disk (local charts come
+        // from the provisioner's --chart-dir only).
         if let repository = chart?.repository {
-            guard let url = URL(string: repository), ["http", "https", "oci", "file"].contains(url.scheme ?? "") else {
-                throw .badRequest("Chart.Repository must be an http(s) URL", field: "Chart.Repository")
+            guard let url = URL(string: repository), ["http", "https", "oci"].contains(url.scheme?.lowercased() ?? ""),
+                url.host?.isEmpty == false
+            else {
+                throw .badRequest("Chart.Repository must be an http(s) or oci URL", field: "Chart.Repository")
             }
         }
         if let values, values.objectValue == nil {

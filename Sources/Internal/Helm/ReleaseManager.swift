@@ -16,9 +16,10 @@ public struct ReleaseManager: Sendable {
     }
 
     /// `helm upgrade --install --wait` of `spec`, finishing by `deadline`.
+    /// - Parameter kubeconfig: helm is given its normalised form, never text from outside.
     /// - Parameter onHelmStart: told each helm process ID as it starts (for logs and tests).
     public func apply(
-        _ spec: ReleaseSpec, kubeconfig: String, deadline: ContinuousClock.Instant,
+        _ spec: ReleaseSpec, kubeconfig: Kubeconfig, deadline: ContinuousClock.Instant,
         onHelmStart: (@Sendable (pid_t) -> Void)? = nil
     ) async -> ReleaseResult {
         await withSession(kubeconfig: kubeconfig, onStart: onHelmStart) { session, workspace in
@@ -67,7 +68,7 @@ public struct ReleaseManager: Sendable {
     /// pending and failed releases (pkg/action/uninstall.go has no pending check), and a rollback
     /// with --wait could spend the whole budget, or fail and block the uninstall for good.
     public func delete(
-        _ release: ReleaseRef, kubeconfig: String, deadline: ContinuousClock.Instant,
+        _ release: ReleaseRef, kubeconfig: Kubeconfig, deadline: ContinuousClock.Instant,
         onHelmStart: (@Sendable (pid_t) -> Void)? = nil
     ) async -> ReleaseResult {
         await withSession(kubeconfig: kubeconfig, onStart: onHelmStart) { session, _ in
@@ -120,13 +121,13 @@ public struct ReleaseManager: Sendable {
     }
 
     private func withSession(
-        kubeconfig: String, onStart: (@Sendable (pid_t) -> Void)?,
+        kubeconfig: Kubeconfig, onStart: (@Sendable (pid_t) -> Void)?,
         _ body: (HelmSession, PrivateWorkspace) async -> ReleaseResult
     ) async -> ReleaseResult {
         do {
             return try await PrivateWorkspace.with(in: helm.configuration.workDirectory) { workspace in
                 let session = HelmSession(
-                    client: helm, kubeconfig: try workspace.write("kubeconfig", kubeconfig), onStart: onStart)
+                    client: helm, kubeconfig: try workspace.write("kubeconfig", kubeconfig.normalized), onStart: onStart)
                 var result = await body(session, workspace)
                 result.log = session.transcript
                 return result

@@ -4,15 +4,11 @@ import Foundation
 /// client certificate, or basic auth; the cluster's CA or insecure-skip-tls-verify).
 public struct KubeClient: Sendable {
     public let kubeconfig: Kubeconfig
-    /// Read for each request when set, as client-go reads a `tokenFile`: the provisioner's own
-    /// token files are rewritten while an operation runs (EKS tokens live 15 minutes).
-    public let bearerTokenFile: String?
     private let http = CurlHTTPClient()
     private let timeout: Duration
 
-    public init(kubeconfig: Kubeconfig, bearerTokenFile: String? = nil, timeout: Duration = .seconds(15)) {
+    public init(kubeconfig: Kubeconfig, timeout: Duration = .seconds(15)) {
         self.kubeconfig = kubeconfig
-        self.bearerTokenFile = bearerTokenFile
         self.timeout = timeout
     }
 
@@ -25,7 +21,9 @@ public struct KubeClient: Sendable {
     public func get(_ path: String) async throws(Failure) -> Data? {
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         let credentials = kubeconfig.credentials
-        if let bearerTokenFile {
+        // Read for each request, as client-go reads a `tokenFile`: the provisioner rewrites its own
+        // token files while an operation runs.
+        if let bearerTokenFile = credentials.bearerTokenFile {
             guard let token = try? String(contentsOfFile: bearerTokenFile, encoding: .utf8) else {
                 throw Failure(message: "cannot read the token file \(bearerTokenFile)")
             }

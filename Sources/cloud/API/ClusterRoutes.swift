@@ -7,6 +7,7 @@ struct ClusterRoutes: Sendable {
     let store: any Store
     let supervisor: Supervisor
     let services: ServiceNames
+    var kubeconfigPolicy = KubeconfigPolicy.dataOnly
 
     func add(to router: Router<CloudRequestContext>) {
         router.post("/api/clusters", use: register)
@@ -38,7 +39,7 @@ struct ClusterRoutes: Sendable {
         switch (body.kubeconfig, body.kubeconfigSource) {
         case (let text?, nil):
             do {
-                _ = try Kubeconfig(parsing: text)
+                _ = try Kubeconfig(parsing: text, policy: kubeconfigPolicy)
             } catch {
                 throw APIError.badRequest(error.reason, field: "Kubeconfig")
             }

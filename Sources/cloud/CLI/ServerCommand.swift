@@ -58,6 +58,11 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "PEM CA certificate to verify https provisioners with, beyond the system's trust store.")
     var ca: String?
 
+    @Flag(help: ArgumentHelp(
+        "Accept kubeconfigs whose user has an exec credential plugin. (CLOUD_ALLOW_KUBECONFIG_EXEC=true)",
+        discussion: "The plugin runs as a command on the provisioners, which need their own --allow-kubeconfig-exec: only for sites where whoever may register a cluster may also run commands there."))
+    var allowKubeconfigExec = ProcessInfo.processInfo.environment["CLOUD_ALLOW_KUBECONFIG_EXEC"] == "true"
+
     @Option(help: "text or json, one event per line on stderr.")
     var logFormat = "text"
 
@@ -76,7 +81,8 @@ struct ServerCommand: AsyncParsableCommand {
         let supervisor: Supervisor.Configuration
         do {
             supervisor = Supervisor.Configuration(
-                poll: try GoDuration.parse(poll), lostAfter: try GoDuration.parse(lostAfter), maxAttempts: maxAttempts)
+                poll: try GoDuration.parse(poll), lostAfter: try GoDuration.parse(lostAfter), maxAttempts: maxAttempts,
+                kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec))
         } catch {
             throw ValidationError("\(error)")
         }
@@ -107,7 +113,8 @@ struct ServerCommand: AsyncParsableCommand {
                 tls: tlsCert.map { ServerSupport.TLSFiles(certificate: $0, key: tlsKey!) }, supervisor: supervisor,
                 // A SQLite file has one server: a restart takes its predecessor's leases over at once
                 // instead of waiting for them to expire.
-                leaseOwner: database.hasPrefix("sqlite://") ? "sqlite" : ID.make()),
+                leaseOwner: database.hasPrefix("sqlite://") ? "sqlite" : ID.make(),
+                kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec)),
             logger: logger
         ).run()
     }

@@ -21,13 +21,17 @@ struct CloudServer {
         var supervisor: Supervisor.Configuration
         /// The name on this server's leases: unique per process where servers share a database.
         var leaseOwner: String
+        var kubeconfigPolicy = KubeconfigPolicy.dataOnly
     }
 
     let configuration: Configuration
     let logger: Logger
 
     /// Every route the cloud server serves. Without `apiTokens` the API is open.
-    static func router(store: any Store, supervisor: Supervisor, pool: ProvisionerPool, apiTokens: BearerTokens?) -> Router<CloudRequestContext> {
+    static func router(
+        store: any Store, supervisor: Supervisor, pool: ProvisionerPool, apiTokens: BearerTokens?,
+        kubeconfigPolicy: KubeconfigPolicy = .dataOnly
+    ) -> Router<CloudRequestContext> {
         let services = ServiceNames(pool: pool)
         let metrics = MetricsRegistry()
         metrics.register("cloud_up", .gauge, help: "1 while the cloud server runs.")
@@ -37,7 +41,7 @@ struct CloudServer {
         // Outermost, so it sees every answer with its final status (see AccessMiddleware).
         router.add(middleware: AccessMiddleware(tokens: apiTokens, store: store))
         router.add(middleware: JSONErrorMiddleware(routes: routes))
-        ClusterRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
+        ClusterRoutes(store: store, supervisor: supervisor, services: services, kubeconfigPolicy: kubeconfigPolicy).add(to: router)
         DeploymentRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
         AuditRoutes(store: store).add(to: router)
         ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) { true }
@@ -52,7 +56,9 @@ struct CloudServer {
             store: configuration.store, pool: pool, configuration: configuration.supervisor, owner: configuration.leaseOwner,
             logger: logger)
 
-        let router = Self.router(store: configuration.store, supervisor: supervisor, pool: pool, apiTokens: configuration.apiTokens)
+        let router = Self.router(
+            store: configuration.store, supervisor: supervisor, pool: pool, apiTokens: configuration.apiTokens,
+            kubeconfigPolicy: configuration.kubeconfigPolicy)
 
         let app = try ServerSupport.application(
             router: router, name: "cloud server", address: configuration.address, tls: configuration.tls, logger: logger)

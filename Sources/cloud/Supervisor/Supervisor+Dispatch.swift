@@ -12,11 +12,11 @@ extension Supervisor {
         var inFlight = Dictionary(grouping: active.compactMap(\.provisioner), by: { $0 }).mapValues(\.count)
         for deployment in try await store.dispatchableDeployments(now: Date().millisecondsSince1970) where holds(deployment.id) {
             if try await blockedByDependency(deployment) { continue }
+            guard let request = try await request(for: deployment) else { continue }
             guard let client = pool.pick(inFlight: inFlight) else {
                 logger.warning("no ready provisioner; deployments wait", metadata: ["deployment": "\(deployment.id)"])
                 return
             }
-            guard let request = try await request(for: deployment) else { continue }
             let now = Date().millisecondsSince1970
             let claimed: Deployment
             do {
@@ -84,7 +84,19 @@ extension Supervisor {
             chart: deployment.chart, values: deployment.values, kubeconfig: "", dns: cluster.dns,
             timeoutSeconds: deployment.timeoutSeconds)
         switch kubeconfig {
-        case .inline(let text): request.kubeconfig = text
+        case .inline(let text):
+            do {
+                _ = try Kubeconfig(parsing: text, policy: kubeconfigPolicy)
+            } catch {
+                try await store.updateDeployment(deployment.id) { current in
+                    guard current.state == .requested else { return }
+                    current.state = .failed
+                    current.error = "the cluster's kubeconfig is refused: \(error.reason)"
+                    current.endAt = Date().millisecondsSince1970
+                }
+                return nil
+            }
+            request.kubeconfig = text
         case .source(let source): request.kubeconfigSource = source
         }
         return request

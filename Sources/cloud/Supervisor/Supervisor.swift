@@ -22,6 +22,9 @@ final class Supervisor: Service, Sendable {
         /// How long a lease outlives its last renewal (every poll): long enough that a slow pass
         /// does not lose it, short enough that a killed server's work moves on soon.
         var lease: Duration { max(poll * 3, .seconds(10)) }
+        /// Checked again before a stored kubeconfig goes out: one registered before a kubeconfig
+        /// was validated, or under a looser policy, must not reach a provisioner.
+        var kubeconfigPolicy = KubeconfigPolicy.dataOnly
     }
 
     let store: any Store
@@ -49,6 +52,8 @@ final class Supervisor: Service, Sendable {
     func wake() { wakeup.yield() }
 
     var pollInterval: Duration { configuration.poll }
+
+    var kubeconfigPolicy: KubeconfigPolicy { configuration.kubeconfigPolicy }
 
     func run() async throws {
         let poll = configuration.poll

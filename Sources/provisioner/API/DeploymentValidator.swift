@@ -5,6 +5,10 @@ import Internal
 struct DeploymentValidator: Sendable {
     let catalog: ServiceCatalog
     let defaultTimeout: Duration
+    var kubeconfigPolicy = KubeconfigPolicy.dataOnly
+    /// Where a request's `Chart.Repository` may point.
+    var allowedRepositories = ServiceCatalog.standard.repositoryPatterns
+    var allowedDNS = DNSAllowList.none
 
     func job(for request: DeploymentRequest, now: Date = Date()) throws(APIError) -> Job {
         var request = request
@@ -19,13 +23,19 @@ struct DeploymentValidator: Sendable {
             throw .badRequest("unknown service \"\(request.service)\"; known services: \(known)", field: "Service")
         }
         try DeploymentFieldRules.validate(chart: request.chart, values: request.values, timeoutSeconds: request.timeoutSeconds)
+        if let repository = request.chart?.repository, !allowedRepositories.contains(where: { $0.matches(repository) }) {
+            throw .badRequest(
+                "Chart.Repository \"\(repository)\" is not a repository this provisioner may fetch from (its --allowed-repository)",
+                field: "Chart.Repository")
+        }
+        try allowedDNS.check(request.dns)
         let target: (server: String, secrets: [String])
         if let source = request.kubeconfigSource {
             target = (source.description, [])
             try source.validate()
         } else {
             do {
-                let kubeconfig = try Kubeconfig(parsing: request.kubeconfig)
+                let kubeconfig = try Kubeconfig(parsing: request.kubeconfig, policy: kubeconfigPolicy)
                 target = (kubeconfig.server, kubeconfig.secrets)
             } catch {
                 throw .badRequest(error.reason, field: "Kubeconfig")

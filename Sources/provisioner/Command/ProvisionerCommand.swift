@@ -59,6 +59,25 @@ struct ProvisionerCommand: AsyncParsableCommand {
     @Option(help: "PEM private key of --tls-cert. (PROVISIONER_TLS_KEY)")
     var tlsKey: String?
 
+    @Flag(help: ArgumentHelp(
+        "Accept kubeconfigs whose user has an exec credential plugin. (PROVISIONER_ALLOW_KUBECONFIG_EXEC=true)",
+        discussion: "The plugin's command runs on this host for every helm call: only for sites where whoever may submit a kubeconfig may also run commands here."))
+    var allowKubeconfigExec = environment("PROVISIONER_ALLOW_KUBECONFIG_EXEC") == "true"
+
+    @Option(
+        name: .customLong("allowed-repository"),
+        help: ArgumentHelp(
+            "A chart repository requests may name in Chart.Repository; repeatable. Default: the services' own repositories. (PROVISIONER_ALLOWED_REPOSITORIES, comma-separated)",
+            discussion: "An exact URL, or one with * (within a path segment) and ** (across segments), e.g. https://charts.example.com/**; matched on the whole URL, trailing slashes ignored."))
+    var allowedRepositories: [String] = list(environment("PROVISIONER_ALLOWED_REPOSITORIES"))
+
+    @Option(
+        name: .customLong("allowed-dns-zone"),
+        help: ArgumentHelp(
+            "A Route53 hosted zone ID or a domain requests may have DNS records written to; repeatable. Default: none, so requests with DNS settings are refused. (PROVISIONER_ALLOWED_DNS_ZONES, comma-separated)",
+            discussion: "A zone ID (Z0123ABC) allows that DNS.PrivateHostedZoneID; a domain allows that DNS.PrivateDomain and its subdomains."))
+    var allowedDNSZones: [String] = list(environment("PROVISIONER_ALLOWED_DNS_ZONES"))
+
     @Option(help: "text or json, one event per line on stderr. (PROVISIONER_LOG_FORMAT)")
     var logFormat = environment("PROVISIONER_LOG_FORMAT") ?? "text"
 
@@ -107,6 +126,16 @@ struct ProvisionerCommand: AsyncParsableCommand {
         if authTokens.isEmpty, let refusal = address.refusalWithoutTokens(tokenFlag: "--auth-token-file", insecureNoAuth: insecureNoAuth) {
             throw ValidationError(refusal)
         }
+        let repositories: [RepositoryPattern]?
+        let dns: DNSAllowList
+        do {
+            repositories = allowedRepositories.isEmpty ? nil : try allowedRepositories.map { pattern throws(RepositoryPattern.Invalid) in
+                try RepositoryPattern(pattern)
+            }
+        } catch {
+            throw ValidationError("--allowed-repository: \(error)")
+        }
+        do { dns = try DNSAllowList(allowedDNSZones) } catch { throw ValidationError("--allowed-dns-zone: \(error)") }
         return ProvisionerConfiguration(
             address: address, helm: helm, chartDirectory: chartDir,
             maxConcurrent: maxConcurrent, defaultTimeout: try duration(defaultTimeout, "default-timeout"),
@@ -114,10 +143,16 @@ struct ProvisionerCommand: AsyncParsableCommand {
             drainTimeout: try duration(drainTimeout, "drain-timeout"), remediation: policy,
             helmGracePeriod: try duration(helmGracePeriod, "helm-grace-period"), authTokens: authTokens,
             tls: tlsCert.map { ServerSupport.TLSFiles(certificate: $0, key: tlsKey!) },
-            logFormat: format, logLevel: level)
+            logFormat: format, logLevel: level, kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec),
+            allowedRepositories: repositories, allowedDNS: dns)
     }
 }
 
 private func environment(_ name: String) -> String? {
     ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+}
+
+/// A comma-separated variable's entries.
+private func list(_ value: String?) -> [String] {
+    value?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
 }

@@ -19,4 +19,9 @@ struct ProvisionerConfiguration: Sendable {
     var tls: ServerSupport.TLSFiles?
     var logFormat: StructuredLogHandler.Format
     var logLevel: Logger.Level
+    var kubeconfigPolicy = KubeconfigPolicy.dataOnly
+    /// Where requests may point `Chart.Repository`; nil: the services' own repositories.
+    var allowedRepositories: [RepositoryPattern]? = nil
+    /// The Route53 zones requests may have records written to; none by default.
+    var allowedDNS = DNSAllowList.none
 }

@@ -19,7 +19,11 @@ struct ProvisionerServer {
         let routes = RouteTable()
         let router = ServerSupport.router(requiring: configuration.authTokens, routes: routes)
         DeploymentRoutes(
-            queue: queue, validator: DeploymentValidator(catalog: catalog, defaultTimeout: configuration.defaultTimeout),
+            queue: queue,
+            validator: DeploymentValidator(
+                catalog: catalog, defaultTimeout: configuration.defaultTimeout, kubeconfigPolicy: configuration.kubeconfigPolicy,
+                allowedRepositories: configuration.allowedRepositories ?? catalog.repositoryPatterns,
+                allowedDNS: configuration.allowedDNS),
             catalog: catalog
         ).add(to: router)
         ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) {
@@ -36,7 +40,8 @@ struct ProvisionerServer {
             logger: logger)
         let deployer = HelmDeployer(
             releases: ReleaseManager(helm: helm, policy: configuration.remediation, logger: logger),
-            chartDirectory: configuration.chartDirectory, aws: AWSClient(logger: logger), logger: logger)
+            chartDirectory: configuration.chartDirectory, aws: AWSClient(logger: logger),
+            kubeconfigPolicy: configuration.kubeconfigPolicy, logger: logger)
         let queue = JobQueue(
             configuration: .init(
                 maxConcurrent: configuration.maxConcurrent, retention: configuration.retention,

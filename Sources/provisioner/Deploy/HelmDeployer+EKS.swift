@@ -16,12 +16,11 @@ extension HelmDeployer {
         let token: @Sendable () async throws -> String = { try await api.token(for: eks.cluster, region: eks.region).value }
         return try await PrivateWorkspace.with(in: releases.helm.configuration.workDirectory) { workspace in
             try await refresher.run(in: workspace, file: "eks-token", token: token) { tokenFile in
-                var request = request
-                request.kubeconfig = EKSKubeconfig.render(
+                let kubeconfig = EKSKubeconfig.kubeconfig(
                     server: cluster.endpoint, certificateAuthorityData: cluster.certificateAuthorityData, tokenFile: tokenFile)
-                let kube = KubeClient(
-                    kubeconfig: EKSKubeconfig.kubeconfig(server: cluster.endpoint, certificateAuthorityData: cluster.certificateAuthorityData),
-                    bearerTokenFile: tokenFile)
+                var request = request
+                request.kubeconfig = kubeconfig.normalized
+                let kube = KubeClient(kubeconfig: kubeconfig)
                 return await operation(
                     DeploymentContext(request: request, release: nil, kube: kube, route53: Route53(client: aws), deadline: deadline, logger: logger))
             }

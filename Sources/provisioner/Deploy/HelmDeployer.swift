@@ -9,15 +9,22 @@ struct HelmDeployer: Deployer {
     let locator: ChartLocator
     let repositories: RepositoryCache
     let aws: AWSClient
+    /// What a kubeconfig may ask for; checked again here because one fetched from S3 or Secrets
+    /// Manager is first seen here.
+    let kubeconfigPolicy: KubeconfigPolicy
     let logger: Logger
     /// Told each helm process ID as it starts, for tests that interrupt helm.
     var onHelmStart: (@Sendable (pid_t) -> Void)?
 
-    init(releases: ReleaseManager, chartDirectory: String?, aws: AWSClient, logger: Logger) {
+    init(
+        releases: ReleaseManager, chartDirectory: String?, aws: AWSClient, kubeconfigPolicy: KubeconfigPolicy = .dataOnly,
+        logger: Logger
+    ) {
         self.releases = releases
         self.locator = ChartLocator(chartDirectory: chartDirectory)
         self.repositories = RepositoryCache(helm: releases.helm)
         self.aws = aws
+        self.kubeconfigPolicy = kubeconfigPolicy
         self.logger = logger
     }
 
@@ -54,7 +61,7 @@ struct HelmDeployer: Deployer {
                 return ReleaseResult(outcome: .failed(HelmError(kind: .failed, command: "beforeDelete hook", message: "\(error)")))
             }
             var result = await releases.delete(
-                service.release, kubeconfig: context.request.kubeconfig, deadline: deadline, onHelmStart: onHelmStart)
+                service.release, kubeconfig: context.kube.kubeconfig, deadline: deadline, onHelmStart: onHelmStart)
             result.log = notes + result.log
             return result
         }
@@ -78,10 +85,12 @@ struct HelmDeployer: Deployer {
         }
         let kubeconfig: Kubeconfig
         do {
-            kubeconfig = try Kubeconfig(parsing: request.kubeconfig)
+            kubeconfig = try Kubeconfig(parsing: request.kubeconfig, policy: kubeconfigPolicy)
         } catch {
             throw SourceFailure(message: "the kubeconfig from \(request.kubeconfigSource?.description ?? "the request") is invalid: \(error)")
         }
+        // Nothing after this point sees the text received.
+        request.kubeconfig = kubeconfig.normalized
         return DeploymentContext(
             request: request, release: nil, kube: KubeClient(kubeconfig: kubeconfig), route53: Route53(client: aws),
             deadline: deadline, logger: logger)
@@ -112,13 +121,13 @@ struct HelmDeployer: Deployer {
         let spec = ReleaseSpec(
             release: service.release, chart: located.reference, version: located.version,
             values: Self.values(for: request, service: service))
-        var result = await releases.apply(spec, kubeconfig: request.kubeconfig, deadline: deadline, onHelmStart: onHelmStart)
+        var result = await releases.apply(spec, kubeconfig: context.kube.kubeconfig, deadline: deadline, onHelmStart: onHelmStart)
         if case .failed(let error) = result.outcome, error.kind == .chartNotFound, locator.chartDirectory == nil,
             await repositories.refresh(name: chart.repositoryName)
         {
             // The version may have been published after helm last read the repository's index.
             let earlier = result.log + ["helm repo update \(chart.repositoryName): the chart was not in the cached index"]
-            result = await releases.apply(spec, kubeconfig: request.kubeconfig, deadline: deadline, onHelmStart: onHelmStart)
+            result = await releases.apply(spec, kubeconfig: context.kube.kubeconfig, deadline: deadline, onHelmStart: onHelmStart)
             result.log = earlier + result.log
         }
         guard result.outcome == .succeeded else { return result }

@@ -17,4 +17,9 @@ struct ServiceCatalog: Sendable {
     var names: [ServiceName] { services.keys.sorted() }
 
     var all: [any ThirdPartyService] { names.compactMap { services[$0] } }
+
+    /// The services' own chart repositories, exactly: what requests may name by default.
+    var repositoryPatterns: [RepositoryPattern] {
+        all.compactMap { try? RepositoryPattern($0.chart.repositoryURL) }
+    }
 }
