@@ -31,7 +31,6 @@ actor RepositoryCache {
         ready[key] = task
         do {
             try await task.value
-            refreshed[name] = .now
         } catch {
             ready[key] = nil
             throw error
