@@ -13,23 +13,7 @@ import Testing
 @Suite("Access: roles and audit")
 struct AccessTests {
     static let viewer = "viewer-token-0123456789", operatorToken = "operator-token-0123456789", admin = "admin-token-0123456789"
-    static let kubeconfig = """
-        apiVersion: v1
-        clusters:
-        - name: c
-          cluster:
-            server: http://127.0.0.1:1
-        users:
-        - name: u
-          user:
-            token: abc
-        contexts:
-        - name: c
-          context:
-            cluster: c
-            user: u
-        current-context: c
-        """
+    static let kubeconfig = KubeconfigSamples.make()
 
     let database: String
     let store: SQLiteStore

@@ -117,15 +117,8 @@ struct HelmDeployerTests {
 
     @Test("an upgrade left pending by a killed helm is rolled back before the next apply")
     func killedUpgradeIsRecovered() async throws {
-        let harness = try DeployHarness(readyAfter: 10)
+        let harness = try await Self.upgradeLeftPending()
         defer { harness.close() }
-        let release = harness.release(of: "prometheus")
-        #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
-
-        let helm = try harness.startRawHelm("prometheus", version: "1.1.0")
-        try await harness.waitFor(.pendingUpgrade, of: release)
-        kill(helm.processIdentifier, SIGKILL)
-        helm.waitUntilExit()
 
         let result = await harness.deploy(harness.request("prometheus", version: "1.1.0"))
         #expect(result.recovery == RemediationRecord(.rollback(toRevision: 1), error: nil))
@@ -135,15 +128,9 @@ struct HelmDeployerTests {
 
     @Test("deleting an upgrade left pending by a killed helm uninstalls it without rolling it back first")
     func killedUpgradeIsDeleted() async throws {
-        let harness = try DeployHarness(readyAfter: 10)
+        let harness = try await Self.upgradeLeftPending()
         defer { harness.close() }
         let release = harness.release(of: "prometheus")
-        #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
-
-        let helm = try harness.startRawHelm("prometheus", version: "1.1.0")
-        try await harness.waitFor(.pendingUpgrade, of: release)
-        kill(helm.processIdentifier, SIGKILL)
-        helm.waitUntilExit()
 
         let result = await harness.deploy(harness.request("prometheus", .delete))
         #expect(result.outcome == .succeeded)
@@ -236,5 +223,16 @@ struct HelmDeployerTests {
         #expect(result.outcome == .succeeded)
         #expect(result.release?.status == .deployed)
         #expect(result.release?.chart == "ingress-nginx-1.0.0")
+    }
+
+    /// Prometheus deployed, then an upgrade to 1.1.0 killed while pending (SIGKILL: helm records nothing).
+    static func upgradeLeftPending() async throws -> DeployHarness {
+        let harness = try DeployHarness(readyAfter: 10)
+        #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
+        let helm = try harness.startRawHelm("prometheus", version: "1.1.0")
+        try await harness.waitFor(.pendingUpgrade, of: harness.release(of: "prometheus"))
+        kill(helm.processIdentifier, SIGKILL)
+        helm.waitUntilExit()
+        return harness
     }
 }
