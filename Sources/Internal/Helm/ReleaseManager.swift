@@ -49,10 +49,11 @@ public struct ReleaseManager: Sendable {
                 }
                 // `-o json` prints the whole release (values and manifest, Secrets included): only
                 // the summary is decoded. Output cut at the size bound is not JSON; ask for the
-                // summary alone then.
+                // summary alone then (a failure to read it leaves the release unknown, never undoes
+                // the apply that succeeded).
                 var release = Self.releaseInfo(from: output)
                 if release == nil {
-                    release = try await session.history(spec.release, max: 1).last.map { ReleaseInfo(spec.release, latest: $0) }
+                    release = (try? await session.history(spec.release, max: 1))?.last.map { ReleaseInfo(spec.release, latest: $0) }
                 }
                 return ReleaseResult(outcome: .succeeded, recovery: recovery, release: release)
             } catch {
