@@ -27,7 +27,7 @@ struct SupervisorTests {
     @Test("a deployment whose prerequisite failed fails too, saying why")
     func failedPrerequisite() async throws {
         let (store, supervisor, cluster) = try fixture()
-        try await store.createCluster(cluster, kubeconfig: .inline("k"))
+        try await store.createCluster(cluster, kubeconfig: .inline(KubeconfigSamples.make()))
         let nginx = deployment(cluster, "nginx", state: .failed)
         let prometheus = deployment(cluster, "prometheus", state: .requested, dependsOn: nginx.id)
         try await store.createDeployments([nginx, prometheus], desiredVersions: nil)
@@ -42,7 +42,7 @@ struct SupervisorTests {
     @Test("a deployment waits while its prerequisite is still in flight")
     func waitsForPrerequisite() async throws {
         let (store, supervisor, cluster) = try fixture()
-        try await store.createCluster(cluster, kubeconfig: .inline("k"))
+        try await store.createCluster(cluster, kubeconfig: .inline(KubeconfigSamples.make()))
         let nginx = deployment(cluster, "nginx", state: .running)
         let prometheus = deployment(cluster, "prometheus", state: .requested, dependsOn: nginx.id)
         try await store.createDeployments([nginx, prometheus], desiredVersions: nil)
