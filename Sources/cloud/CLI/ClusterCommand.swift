@@ -29,7 +29,7 @@ struct ClusterCommand: AsyncParsableCommand {
             }
             guard (eksCluster == nil) == (eksRegion == nil) else { throw ValidationError("--eks-cluster and --eks-region go together") }
             if let path = kubeconfig {
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                guard let data = InputFile.read(path), let text = String(data: data, encoding: .utf8) else {
                     throw ValidationError("--kubeconfig: cannot read \(path)")
                 }
                 body["Kubeconfig"] = dryRun ? .string("(contents of \(path))") : .string(text)

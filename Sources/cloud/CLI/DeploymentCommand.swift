@@ -25,7 +25,7 @@ struct DeploymentCommand: AsyncParsableCommand {
                 body["Chart"] = .object(["Version": version.map(JSONValue.string) ?? .null, "Repository": repository.map(JSONValue.string) ?? .null])
             }
             if let values {
-                guard let data = FileManager.default.contents(atPath: values),
+                guard let data = InputFile.read(values),
                     let parsed = try? JSONDecoder().decode(JSONValue.self, from: data)
                 else { throw ValidationError("--values: \(values) is not a readable JSON file") }
                 body["Values"] = parsed
