@@ -42,6 +42,7 @@ let package = Package(
             dependencies: [
                 "CCurl",
                 "CProcessShims",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),

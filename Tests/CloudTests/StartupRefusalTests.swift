@@ -60,7 +60,8 @@ struct StartupRefusalTests {
     @Test("the provisioner refuses every interface without --auth-token-file, and serves it with --insecure-no-auth")
     func provisionerRefuses() async throws {
         let exit = try run("provisioner", ["--listen", ":0", "--helm", Testbed.helm])
-        #expect(exit.status != 0)
+        #expect(exit.status == 1)
+        #expect(exit.stderr.split(separator: "\n").count == 1)
         #expect(exit.stderr.hasPrefix("Error: refusing to serve 0.0.0.0:0, which is not a loopback address, without --auth-token-file"), "\(exit.stderr)")
 
         let scratch = try Testbed.makeScratchDirectory()

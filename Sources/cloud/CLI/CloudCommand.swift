@@ -13,26 +13,7 @@ struct CloudCommand: AsyncParsableCommand {
         version: "\(BuildInfo.version) (sqlite \(String(cString: sqlite3_libversion())), libpq \(PQlibVersion() / 10000).\(PQlibVersion() % 10000))",
         subcommands: [ServerCommand.self, ClusterCommand.self, DeploymentCommand.self, AuditCommand.self, BenchStoreCommand.self])
 
-    /// Errors leave as one line on stderr and exit code 1, so scripts can rely on both; help and
-    /// --version print as usual.
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var command = command as? any AsyncParsableCommand {
-                try await command.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            }
-            let message = message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
-            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
-            Foundation.exit(1)
-        }
-    }
+    static func main() async { await mainWithOneLineErrors() }
 }
 
 /// Options every client command takes.

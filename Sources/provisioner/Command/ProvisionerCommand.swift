@@ -84,6 +84,8 @@ struct ProvisionerCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical. (PROVISIONER_LOG_LEVEL)")
     var logLevel = environment("PROVISIONER_LOG_LEVEL") ?? "info"
 
+    static func main() async { await mainWithOneLineErrors() }
+
     func run() async throws {
         let configuration = try makeConfiguration()
         let logger = StructuredLogHandler.logger(label: "provisioner", format: configuration.logFormat, level: configuration.logLevel)
