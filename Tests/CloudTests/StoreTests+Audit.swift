@@ -57,4 +57,14 @@ extension StoreTests {
         #expect(try await store.auditEntries(AuditQuery(actor: "a", before: page[1].id, limit: 2)).map(\.time) == [0])
         #expect(try await store.auditEntries(AuditQuery(since: 10, actor: "b", limit: 1)).map(\.time) == [30])
     }
+
+    @Test("pruning deletes the entries written before the cutoff and says how many", arguments: backends)
+    func auditPrunes(_ backend: StoreBackend) async throws {
+        let store = try await StoreDatabase.make(backend).open()
+        for time in [10, 20, 30] as [Int64] { try await store.recordAudit(entry("root", at: time)) }
+
+        #expect(try await store.pruneAudit(before: 20) == 1)
+        #expect(try await store.auditEntries(AuditQuery()).map(\.time) == [30, 20])
+        #expect(try await store.pruneAudit(before: 20) == 0)
+    }
 }

@@ -35,6 +35,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Dispatch attempts before a deployment fails.")
     var maxAttempts = 5
 
+    @Option(help: "How long audit entries are kept, e.g. 2160h for 90 days; pruned hourly. Default: for good.")
+    var auditRetention: String?
+
     @Option(help: "File with the bearer token to send to provisioners (their --auth-token-file).")
     var authTokenFile: String?
 
@@ -79,13 +82,16 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("--provisioner: \"\(url)\" is not a URL")
         }
         let supervisor: Supervisor.Configuration
+        let retention: Duration?
         do {
             supervisor = Supervisor.Configuration(
                 poll: try GoDuration.parse(poll), lostAfter: try GoDuration.parse(lostAfter), maxAttempts: maxAttempts,
                 kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec))
+            retention = try auditRetention.map { try GoDuration.parse($0) }
         } catch {
             throw ValidationError("\(error)")
         }
+        if let retention, retention < .seconds(3600) { throw ValidationError("--audit-retention must be at least 1h") }
         let provisionerToken: String?
         let apiTokens: BearerTokens?
         do {
@@ -113,7 +119,7 @@ struct ServerCommand: AsyncParsableCommand {
                 tls: tlsCert.map { ServerSupport.TLSFiles(certificate: $0, key: tlsKey!) }, supervisor: supervisor,
                 // A SQLite file has one server: a restart takes its predecessor's leases over at once
                 // instead of waiting for them to expire.
-                leaseOwner: database.hasPrefix("sqlite://") ? "sqlite" : ID.make(),
+                leaseOwner: database.hasPrefix("sqlite://") ? "sqlite" : ID.make(), auditRetention: retention,
                 kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec)),
             logger: logger
         ).run()

@@ -21,6 +21,8 @@ struct CloudServer {
         var supervisor: Supervisor.Configuration
         /// The name on this server's leases: unique per process where servers share a database.
         var leaseOwner: String
+        /// How long audit entries are kept; nil keeps them for good.
+        var auditRetention: Duration?
         var kubeconfigPolicy = KubeconfigPolicy.dataOnly
     }
 
@@ -62,8 +64,12 @@ struct CloudServer {
 
         let app = try ServerSupport.application(
             router: router, name: "cloud server", address: configuration.address, tls: configuration.tls, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: supervisor), .init(service: app)]
+        if let retention = configuration.auditRetention {
+            services.append(.init(service: AuditPruner(store: configuration.store, retention: retention, logger: logger)))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: supervisor), .init(service: app)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

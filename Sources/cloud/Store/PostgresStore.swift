@@ -254,4 +254,8 @@ final class PostgresStore: Store {
         let (sql, parameters) = StoreRecords.auditListing(query) { "$\($0)" }
         return try await pool.withConnection { db in try db.query(sql, parameters) }.map(records.auditEntry)
     }
+
+    func pruneAudit(before time: Int64) async throws -> Int {
+        try await pool.withConnection { db in try db.query(StoreRecords.auditPruning(placeholder: "$1"), [.integer(time)]) }.count
+    }
 }

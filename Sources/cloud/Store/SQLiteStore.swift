@@ -197,4 +197,8 @@ final class SQLiteStore: Store {
         let (sql, parameters) = StoreRecords.auditListing(query) { _ in "?" }
         return try db.query(sql, parameters).map(records.auditEntry)
     }
+
+    func pruneAudit(before time: Int64) async throws -> Int {
+        try db.query(StoreRecords.auditPruning(placeholder: "?"), [.integer(time)]).count
+    }
 }

@@ -44,6 +44,8 @@ protocol Store: Sendable {
     func recordAudit(_ entry: AuditEntry) async throws
     /// Audit entries, newest first.
     func auditEntries(_ query: AuditQuery) async throws -> [AuditEntry]
+    /// Deletes the audit entries written before `time`; returns how many went.
+    func pruneAudit(before time: Int64) async throws -> Int
 }
 
 /// The changes the supervisor makes on its own account, which are not audited.

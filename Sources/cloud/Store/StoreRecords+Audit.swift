@@ -34,4 +34,9 @@ extension StoreRecords {
         parameters.append(.integer(Int64(query.limit)))
         return ("SELECT id, \(auditInsertColumns) FROM audit\(whereClause) ORDER BY id DESC LIMIT \(placeholder(parameters.count))", parameters)
     }
+
+    /// The same statement for both databases (both have DELETE ... RETURNING).
+    static func auditPruning(placeholder: String) -> String {
+        "DELETE FROM audit WHERE time < \(placeholder) RETURNING id"
+    }
 }
