@@ -22,7 +22,7 @@ struct ChaosTests {
 
     @Test("every scenario ends with nothing lost, nothing stuck and no release pending")
     func fleetUnderFailure() async throws {
-        let fleet = try Fleet(clusters: Self.clusterCount, readyAfter: 2)
+        let fleet = try await Fleet(clusters: Self.clusterCount, readyAfter: 2)
         defer { fleet.close() }
         try await fleet.registerClusters()
         var rows: [Row] = []
@@ -67,15 +67,15 @@ struct ChaosTests {
         fleet.provisioners[0].signal(SIGKILL)
         fleet.provisioners[1].signal(SIGTERM)
         _ = try await fleet.provisioners[1].waitForExit()
-        try fleet.restartProvisioner(1)
+        try await fleet.restartProvisioner(1)
         try await Task.sleep(for: .seconds(5))
-        try fleet.restartProvisioner(0)
+        try await fleet.restartProvisioner(0)
         rows.append(try await tally("SIGKILL one provisioner, roll another", ids))
 
         // 3. The cloud server is SIGKILLed mid-dispatch and restarted.
         ids = try await fleet.applyEverywhere(services: services, version: { _ in "1.0.0" }, values: round(3)).map(\.id)
         try await Task.sleep(for: .seconds(1))
-        try fleet.restartServer()
+        try await fleet.restartServer()
         rows.append(try await tally("SIGKILL the cloud server, restart it", ids))
 
         // 4. Cancel ten deployments while they run.

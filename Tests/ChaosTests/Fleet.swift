@@ -14,13 +14,16 @@ final class Fleet: @unchecked Sendable {
     var clusters: [Cluster] = []
     var database: String { "\(scratch)/cloud.db" }
 
-    init(clusters count: Int, readyAfter: Int) throws {
-        scratch = try Testbed.makeScratchDirectory()
-        let scratch = self.scratch
-        emulators = try (0..<count).map { _ in try KubeEmulator.start(readyAfter: readyAfter, scratch: scratch) }
-        ports = (0..<3).map { _ in Testbed.freePort() }
-        provisioners = try ports.map { try Self.provisioner(scratch: scratch, port: $0) }
-        server = try ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: ports.map { "http://127.0.0.1:\($0)" })
+    init(clusters count: Int, readyAfter: Int) async throws {
+        let scratch = try Testbed.makeScratchDirectory()
+        self.scratch = scratch
+        emulators = try await blocking { try (0..<count).map { _ in try KubeEmulator.start(readyAfter: readyAfter, scratch: scratch) } }
+        let ports = (0..<3).map { _ in Testbed.freePort() }
+        self.ports = ports
+        provisioners = try await blocking { try ports.map { try Self.provisioner(scratch: scratch, port: $0) } }
+        server = try await blocking {
+            try ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: ports.map { "http://127.0.0.1:\($0)" })
+        }
     }
 
     static func provisioner(scratch: String, port: Int) throws -> ServerProcess {
@@ -35,15 +38,17 @@ final class Fleet: @unchecked Sendable {
     }
 
     /// Replaces provisioner `index` with a new process on the same port (a rolling upgrade).
-    func restartProvisioner(_ index: Int) throws {
+    func restartProvisioner(_ index: Int) async throws {
         provisioners[index].stop()
-        provisioners[index] = try Self.provisioner(scratch: scratch, port: ports[index])
+        let (scratch, port) = (scratch, ports[index])
+        provisioners[index] = try await blocking { try Self.provisioner(scratch: scratch, port: port) }
     }
 
-    func restartServer() throws {
+    func restartServer() async throws {
         server.signal(SIGKILL)
         server.stop()
-        server = try ServerProcess.cloudServer(database: database, provisioners: ports.map { "http://127.0.0.1:\($0)" })
+        let (database, ports) = (database, ports)
+        server = try await blocking { try ServerProcess.cloudServer(database: database, provisioners: ports.map { "http://127.0.0.1:\($0)" }) }
     }
 
     func send(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> ServerProcess.Reply {

@@ -13,8 +13,8 @@ struct SharedDatabaseTests {
           .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled)))
     func twoServersOneKilled() async throws {
         let scratch = try Testbed.makeScratchDirectory()
-        let emulators = try (0..<Self.clusters).map { _ in try KubeEmulator.start(readyAfter: 2, scratch: scratch) }
-        let provisioners = try (0..<2).map { _ in try ServerProcess.provisioner(scratch: scratch) }
+        let emulators = try await blocking { try (0..<Self.clusters).map { _ in try KubeEmulator.start(readyAfter: 2, scratch: scratch) } }
+        let provisioners = try await blocking { try (0..<2).map { _ in try ServerProcess.provisioner(scratch: scratch) } }
         let database = try await StoreDatabase.make(.postgres)
         let first = try ServerProcess.cloudServer(database: database.location, provisioners: provisioners.map(\.baseURL))
         let second = try ServerProcess.cloudServer(database: database.location, provisioners: provisioners.map(\.baseURL))
