@@ -81,25 +81,8 @@ final class CloudHarness: @unchecked Sendable {
 
     // MARK: CLI
 
-    struct CLIResult {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
     /// Runs the real `cloud` binary against this harness's server.
-    func cli(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServerProcess.binary("cloud"))
-        process.arguments = arguments + ["--server", server.baseURL]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIResult(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    func cli(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandRun {
+        try CommandRun.run(ServerProcess.binary("cloud"), arguments + ["--server", server.baseURL], environment: environment)
     }
 }

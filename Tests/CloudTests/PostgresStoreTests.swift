@@ -43,17 +43,12 @@ struct PostgresStoreTests {
 
     @Test("cloud server with a bad database URL exits 1 with one line on stderr, without the password")
     func serverCommandError() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServerProcess.binary("cloud"))
-        process.arguments = ["server", "--listen", "127.0.0.1:0", "--database", "postgres://cloud:\(Self.password)@127.0.0.1:1/cloud"]
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let run = try CommandRun.run(
+            ServerProcess.binary("cloud"),
+            ["server", "--listen", "127.0.0.1:0", "--database", "postgres://cloud:\(Self.password)@127.0.0.1:1/cloud"])
+        let output = run.stderr
 
-        #expect(process.terminationStatus == 1)
+        #expect(run.status == 1)
         #expect(output.hasPrefix("Error: --database: cannot connect to PostgreSQL at 127.0.0.1:1/cloud"), "\(output)")
         #expect(output.split(separator: "\n").count == 1)
         #expect(!output.contains(Self.password))

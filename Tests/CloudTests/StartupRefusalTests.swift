@@ -6,22 +6,8 @@ import Testing
 /// Both servers refuse to serve an address other than loopback without tokens, unless told to.
 @Suite("Start-up without tokens")
 struct StartupRefusalTests {
-    struct Exit {
-        var status: Int32
-        var stderr: String
-    }
-
-    func run(_ binary: String, _ arguments: [String]) throws -> Exit {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServerProcess.binary(binary))
-        process.arguments = arguments
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return Exit(status: process.terminationStatus, stderr: output)
+    func run(_ binary: String, _ arguments: [String]) throws -> CommandRun {
+        try CommandRun.run(ServerProcess.binary(binary), arguments)
     }
 
     @Test("the cloud server refuses every interface without --api-token-file in one line, and creates no database")

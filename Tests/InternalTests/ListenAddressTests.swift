@@ -19,3 +19,12 @@ struct ListenAddressExposureTests {
         #expect(address.refusalWithoutTokens(tokenFlag: "--auth-token-file", insecureNoAuth: true) == nil)
     }
 }
+
+@Suite("Loopback hosts")
+struct LoopbackTests {
+    @Test("a URL's bracketed IPv6 host and a listen address's bare one are the same loopback host")
+    func brackets() {
+        #expect(Loopback.contains("[::1]") && Loopback.contains("::1") && Loopback.contains("LOCALHOST"))
+        #expect(!Loopback.contains("[::]") && !Loopback.contains("127.0.0.1.evil"))
+    }
+}

@@ -1,12 +1,6 @@
 extension ListenAddress {
-    /// Whether only this machine can connect: a 127.0.0.0/8 or ::1 address, or `localhost`.
-    /// Anything else (every interface, a LAN address, a host name) counts as reachable from outside.
-    public var isLoopback: Bool {
-        let host = host.lowercased()
-        if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
-        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
-    }
+    /// Whether only this machine can connect (see `Loopback`).
+    public var isLoopback: Bool { Loopback.contains(host) }
 
     /// The start-up refusal for serving this address with no tokens, or nil when that is allowed:
     /// on loopback, or when the operator said `--insecure-no-auth`.

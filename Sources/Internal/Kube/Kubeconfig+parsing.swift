@@ -49,7 +49,7 @@ extension Kubeconfig {
         else {
             throw Invalid(reason: "kubeconfig: \(cluster.at("server")) must be an http(s) URL", key: cluster.at("server"))
         }
-        if let user, url.scheme?.lowercased() == "http", !Self.isLoopback(host) {
+        if let user, url.scheme?.lowercased() == "http", !Loopback.contains(host) {
             for key in ["username", "password"] where user.has(key) {
                 let why = "basic auth over plain http to \(host) would send the password in the clear; use https"
                 throw Invalid(reason: "kubeconfig: \(user.at(key)) is refused: \(why)", key: user.at(key))
@@ -118,13 +118,5 @@ extension Kubeconfig {
             apiVersion: try exec.string("apiVersion"), command: command, args: try exec.strings("args"), env: env,
             installHint: try exec.string("installHint"), provideClusterInfo: try exec.bool("provideClusterInfo"),
             interactiveMode: try exec.string("interactiveMode"))
-    }
-
-    /// Hosts where plain http never leaves the machine.
-    static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        if bare == "localhost" || bare == "::1" { return true }
-        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 }
