@@ -97,7 +97,7 @@ struct EKSDeployTests {
         defer { setup.close() }
         let created = try await AWSFixtures.createEKSCluster(setup.aws, name: "prod-1")
 
-        let result = await setup.deployer.run(setup.request(cluster: "prod-1"), service: Nginx(), deadline: .now + .seconds(60))
+        let result = await setup.deployer.run(setup.request(cluster: "prod-1"), service: Nginx(), timeout: .seconds(60))
 
         #expect(result.outcome != .succeeded, "moto's endpoint is made up")
         let kubeconfig = try String(contentsOfFile: "\(capture)/kubeconfig", encoding: .utf8)
@@ -115,7 +115,7 @@ struct EKSDeployTests {
         let setup = try Setup()
         defer { setup.close() }
 
-        let result = await setup.deployer.run(setup.request(cluster: "nope", region: "eu-west-1"), service: Nginx(), deadline: .now + .seconds(30))
+        let result = await setup.deployer.run(setup.request(cluster: "nope", region: "eu-west-1"), service: Nginx(), timeout: .seconds(30))
 
         guard case .failed(let error) = result.outcome else {
             Issue.record("expected a failure, got \(result.outcome)")

@@ -98,9 +98,9 @@ struct HelmDeployerTests {
         #expect(try await harness.history(harness.release(of: "fluentbit")).isEmpty)
     }
 
-    @Test("an install left pending by a killed helm is uninstalled, then installed again")
+    @Test("an install left pending by a helm killed longer ago than any operation lasts is uninstalled, then installed again")
     func killedInstallIsRecovered() async throws {
-        let harness = try DeployHarness(readyAfter: 10)
+        let harness = try DeployHarness(readyAfter: 10, now: DeployHarness.later(by: .seconds(3600)))
         defer { harness.close() }
         let release = harness.release(of: "nginx")
 
@@ -115,12 +115,14 @@ struct HelmDeployerTests {
         #expect(try await harness.history(release).last?.status == .deployed)
     }
 
-    @Test("an upgrade left pending by a killed helm is rolled back before the next apply")
+    @Test("an upgrade left pending by an attempt the client knows ended is rolled back at once before the next apply")
     func killedUpgradeIsRecovered() async throws {
         let harness = try await Self.upgradeLeftPending()
         defer { harness.close() }
 
-        let result = await harness.deploy(harness.request("prometheus", version: "1.1.0"))
+        var request = harness.request("prometheus", version: "1.1.0")
+        request.previousAttemptsEnded = true
+        let result = await harness.deploy(request)
         #expect(result.recovery == RemediationRecord(.rollback(toRevision: 1), error: nil))
         #expect(result.outcome == .succeeded)
         #expect(result.release?.chart == "prometheus-1.1.0")
@@ -128,7 +130,7 @@ struct HelmDeployerTests {
 
     @Test("deleting an upgrade left pending by a killed helm uninstalls it without rolling it back first")
     func killedUpgradeIsDeleted() async throws {
-        let harness = try await Self.upgradeLeftPending()
+        let harness = try await Self.upgradeLeftPending(now: DeployHarness.later(by: .seconds(3600)))
         defer { harness.close() }
         let release = harness.release(of: "prometheus")
 
@@ -226,8 +228,8 @@ struct HelmDeployerTests {
     }
 
     /// Prometheus deployed, then an upgrade to 1.1.0 killed while pending (SIGKILL: helm records nothing).
-    static func upgradeLeftPending() async throws -> DeployHarness {
-        let harness = try DeployHarness(readyAfter: 10)
+    static func upgradeLeftPending(now: @escaping @Sendable () -> Date = { Date() }) async throws -> DeployHarness {
+        let harness = try DeployHarness(readyAfter: 10, now: now)
         #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
         let helm = try harness.startRawHelm("prometheus", version: "1.1.0")
         try await harness.waitFor(.pendingUpgrade, of: harness.release(of: "prometheus"))

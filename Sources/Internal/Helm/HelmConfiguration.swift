@@ -18,6 +18,10 @@ public struct HelmConfiguration: Sendable {
     public var workDirectory: String
     /// Bytes kept of each of a helm process's stdout and stderr (the tail).
     public var outputLimit: Int
+    /// How far another host's clock may be from ours when a pending revision's time is judged.
+    public var maxClockSkew: Duration
+    /// How often a release held by another operation is looked at again.
+    public var heldReleasePoll: Duration
 
     public init(
         executable: String = "helm",
@@ -27,7 +31,9 @@ public struct HelmConfiguration: Sendable {
         cleanupTimeout: Duration = .seconds(300),
         historyMax: Int = 10,
         workDirectory: String = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp",
-        outputLimit: Int = 4 << 20
+        outputLimit: Int = 4 << 20,
+        maxClockSkew: Duration = .seconds(15),
+        heldReleasePoll: Duration = .seconds(5)
     ) {
         self.executable = executable
         self.environment = environment
@@ -37,5 +43,7 @@ public struct HelmConfiguration: Sendable {
         self.historyMax = historyMax
         self.workDirectory = workDirectory
         self.outputLimit = outputLimit
+        self.maxClockSkew = maxClockSkew
+        self.heldReleasePoll = heldReleasePoll
     }
 }

@@ -9,6 +9,9 @@ public struct HelmError: Error, Sendable, Equatable, CustomStringConvertible {
         case uninstalledWithErrors
         /// Another operation holds the release (a pending-* revision).
         case operationInProgress
+        /// Another operation still held the release (see `ReleaseHold`) at our deadline; this
+        /// operation changed nothing.
+        case releaseHeld
         /// `upgrade` of a release with no deployed revision.
         case noDeployedReleases
         /// Helm's own `--timeout` expired while waiting for resources (or a hook).

@@ -84,6 +84,11 @@ final class HelmSession: Sendable {
         } catch where error.kind == .releaseNotFound || error.kind == .uninstalledWithErrors {}
     }
 
+    /// A line of the transcript that is not a helm command's.
+    func note(_ line: String) {
+        lines.withLock { $0.append(line) }
+    }
+
     /// One summary line per command, then what helm printed on stderr when it matters: warnings
     /// of a command that worked, the tail of one that failed.
     private func record(_ arguments: [String], _ result: ProcessResult, error: HelmError?, expected: Bool) {

@@ -7,24 +7,32 @@ import Logging
 public struct ReleaseManager: Sendable {
     public let helm: HelmClient
     public var policy: RemediationPolicy
-    private let logger: Logger
+    let logger: Logger
+    /// The wall clock that pending revisions' times are compared with.
+    let now: @Sendable () -> Date
 
-    public init(helm: HelmClient, policy: RemediationPolicy = .rollback, logger: Logger) {
+    public init(
+        helm: HelmClient, policy: RemediationPolicy = .rollback, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.helm = helm
         self.policy = policy
         self.logger = logger
+        self.now = now
     }
 
-    /// `helm upgrade --install --wait` of `spec`, finishing by `deadline`.
+    /// `helm upgrade --install --wait` of `spec`, finishing by `deadline`. A release another
+    /// operation may still hold (`hold`) is waited for until `deadline`, never taken from it; the
+    /// operation then has its whole timeout again (see `ReleaseHold`).
     /// - Parameter kubeconfig: helm is given its normalised form, never text from outside.
-    /// - Parameter onHelmStart: told each helm process ID as it starts (for logs and tests).
     public func apply(
-        _ spec: ReleaseSpec, kubeconfig: Kubeconfig, deadline: ContinuousClock.Instant,
-        onHelmStart: (@Sendable (pid_t) -> Void)? = nil
+        _ spec: ReleaseSpec, kubeconfig: Kubeconfig, deadline: ContinuousClock.Instant, hold: ReleaseHold,
+        events: ReleaseEvents = ReleaseEvents()
     ) async -> ReleaseResult {
-        await withSession(kubeconfig: kubeconfig, onStart: onHelmStart) { session, workspace in
+        var deadline = deadline
+        return await withSession(kubeconfig: kubeconfig, events: events) { session, workspace in
             var recovery: RemediationRecord?
             var applying = false
+            var freedBy = 0
             do {
                 let valuesFiles = try spec.values.enumerated().map { index, document in
                     try workspace.write("values-\(index)-\(document.name)", document.contents)
@@ -36,28 +44,40 @@ public struct ReleaseManager: Sendable {
                 }
                 // Optimistic: one helm process in the common case. The history is read only when
                 // helm says the release is stuck, which is what a history read beforehand would find.
-                let output: String
-                do {
-                    applying = true
-                    output = try await session.run(upgrade(), deadline: deadline, expected: Self.stuckRelease)
-                } catch let error as HelmError where Self.stuckRelease.contains(error.kind) {
-                    applying = false
-                    recovery = try await recoverIfNeeded(spec.release, session)
-                    guard recovery != nil else { throw error }
-                    applying = true
-                    output = try await session.run(upgrade(), deadline: deadline)
+                var output: String?
+                while output == nil {
+                    do {
+                        applying = true
+                        output = try await session.run(upgrade(), deadline: deadline, expected: Self.stuckRelease)
+                    } catch let error as HelmError where Self.stuckRelease.contains(error.kind) {
+                        applying = false
+                        let (history, waited) = try await awaitRelease(spec.release, session, hold: hold, deadline: deadline, events: events)
+                        if waited { deadline = max(deadline, .now + hold.operationTimeout) }
+                        switch ReleasePlanner.recovery(for: history) {
+                        case let action? where recovery == nil:
+                            recovery = try await recover(spec.release, session, history: history, action: action)
+                        case .some:
+                            throw error  // recovered once already: helm and its history disagree
+                        case nil where history.last?.status.isPending == false && error.kind == .operationInProgress && freedBy < 3:
+                            freedBy += 1  // the operation that held it has finished
+                        case nil:
+                            throw error
+                        }
+                    }
                 }
                 // `-o json` prints the whole release (values and manifest, Secrets included): only
                 // the summary is decoded. Output cut at the size bound is not JSON; ask for the
                 // summary alone then (a failure to read it leaves the release unknown, never undoes
                 // the apply that succeeded).
-                var release = Self.releaseInfo(from: output)
+                var release = Self.releaseInfo(from: output ?? "")
                 if release == nil {
                     release = (try? await session.history(spec.release, max: 1))?.last.map { ReleaseInfo(spec.release, latest: $0) }
                 }
                 return ReleaseResult(outcome: .succeeded, recovery: recovery, release: release)
             } catch {
-                var result = await cleanUp(spec.release, session, after: error, policy: applying ? policy : .none)
+                // Only a release this operation changed is remediated: one that another operation
+                // holds, or that waiting or recovering left as it was, is not ours to touch.
+                var result = await cleanUp(spec.release, session, after: error, policy: applying ? policy : nil)
                 result.recovery = recovery
                 return result
             }
@@ -67,28 +87,37 @@ public struct ReleaseManager: Sendable {
     /// `helm uninstall --wait` of `release`; a release that does not exist is already deleted.
     /// A stuck release is uninstalled as it is, never rolled back first: `helm uninstall` takes
     /// pending and failed releases (pkg/action/uninstall.go has no pending check), and a rollback
-    /// with --wait could spend the whole budget, or fail and block the uninstall for good.
+    /// with --wait could spend the whole budget, or fail and block the uninstall for good. For the
+    /// same reason helm would uninstall a release under a live operation: that is waited for first.
     public func delete(
-        _ release: ReleaseRef, kubeconfig: Kubeconfig, deadline: ContinuousClock.Instant,
-        onHelmStart: (@Sendable (pid_t) -> Void)? = nil
+        _ release: ReleaseRef, kubeconfig: Kubeconfig, deadline: ContinuousClock.Instant, hold: ReleaseHold,
+        events: ReleaseEvents = ReleaseEvents()
     ) async -> ReleaseResult {
-        await withSession(kubeconfig: kubeconfig, onStart: onHelmStart) { session, _ in
+        await withSession(kubeconfig: kubeconfig, events: events) { session, _ in
+            var deadline = deadline
+            do {
+                if try await awaitRelease(release, session, hold: hold, deadline: deadline, events: events).waited {
+                    deadline = max(deadline, .now + hold.operationTimeout)
+                }
+            } catch {
+                return await cleanUp(release, session, after: error, policy: nil)
+            }
             do {
                 try await session.uninstall(release, timeout: HelmTimeout.forHelm(until: deadline), deadline: deadline)
                 return ReleaseResult(outcome: .succeeded)
             } catch {
-                return await cleanUp(release, session, after: error, policy: .none)
+                return await cleanUp(release, session, after: error, policy: RemediationPolicy.none)
             }
         }
     }
 
-    /// What `upgrade --install` says of a release that `recoverIfNeeded` would have cleared.
+    /// What `upgrade --install` says of a release that `recover` would have cleared.
     private static let stuckRelease: Set<HelmError.Kind> = [.operationInProgress, .noDeployedReleases]
 
-    /// Reads the release's history and clears a pending or never-deployed release.
-    private func recoverIfNeeded(_ release: ReleaseRef, _ session: HelmSession) async throws(HelmError) -> RemediationRecord? {
-        let history = try await session.history(release)
-        guard let action = ReleasePlanner.recovery(for: history) else { return nil }
+    /// Clears a pending or never-deployed release no live operation holds.
+    private func recover(
+        _ release: ReleaseRef, _ session: HelmSession, history: [ReleaseRevision], action: RecoveryAction
+    ) async throws(HelmError) -> RemediationRecord {
         logger.notice("recovering release", metadata: [
             "release": "\(release)", "status": "\(history.last?.status.rawValue ?? "")", "action": "\(action)",
         ])
@@ -99,11 +128,11 @@ public struct ReleaseManager: Sendable {
         return record
     }
 
-    /// After a failure: remediate by `policy`, always clear a pending release, and report where the
-    /// release stands. Runs in its own task so that the caller's cancellation, which may be why
-    /// we are here, cannot stop the cleanup half-way.
+    /// After a failure: remediate by `policy` (any policy clears a pending release this operation
+    /// left; nil touches nothing), and report where the release stands. Runs in its own task so
+    /// that the caller's cancellation, which may be why we are here, cannot stop it half-way.
     private func cleanUp(
-        _ release: ReleaseRef, _ session: HelmSession, after error: any Error, policy: RemediationPolicy
+        _ release: ReleaseRef, _ session: HelmSession, after error: any Error, policy: RemediationPolicy?
     ) async -> ReleaseResult {
         let helmError = error as? HelmError
             ?? HelmError(kind: .failed, command: "prepare", message: "\(error)")
@@ -111,7 +140,7 @@ public struct ReleaseManager: Sendable {
         return await Task {
             var result = ReleaseResult(stoppedBy: helmError)
             guard let history = try? await session.history(release) else { return result }
-            if let action = ReleasePlanner.remediation(for: history, policy: policy) {
+            if let policy, let action = ReleasePlanner.remediation(for: history, policy: policy) {
                 logger.notice("remediating release", metadata: ["release": "\(release)", "action": "\(action)"])
                 result.remediation = await session.perform(action, on: release)
             }
@@ -122,13 +151,13 @@ public struct ReleaseManager: Sendable {
     }
 
     private func withSession(
-        kubeconfig: Kubeconfig, onStart: (@Sendable (pid_t) -> Void)?,
+        kubeconfig: Kubeconfig, events: ReleaseEvents,
         _ body: (HelmSession, PrivateWorkspace) async -> ReleaseResult
     ) async -> ReleaseResult {
         do {
             return try await PrivateWorkspace.with(in: helm.configuration.workDirectory) { workspace in
                 let session = HelmSession(
-                    client: helm, kubeconfig: try workspace.write("kubeconfig", kubeconfig.normalized), onStart: onStart)
+                    client: helm, kubeconfig: try workspace.write("kubeconfig", kubeconfig.normalized), onStart: events.helmStarted)
                 var result = await body(session, workspace)
                 result.log = session.transcript
                 return result

@@ -96,6 +96,11 @@ enum RFC3339 {
         let fraction = match.7.flatMap { Double("0" + $0) } ?? 0
         return base.addingTimeInterval(fraction - Double(offset))
     }
+
+    /// To the second, in UTC, as logs and messages show it.
+    static func string(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
 }
 
 /// Where a release stands, as reported to API clients (PascalCase like the rest of the API).

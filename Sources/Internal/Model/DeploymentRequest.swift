@@ -12,11 +12,16 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
     public var kubeconfigSource: KubeconfigSource?
     public var dns: DNSConfig?
     public var timeoutSeconds: Int?
+    /// The client knows that every earlier attempt at this deployment has ended (e.g. the
+    /// provisioner that ran it restarted), so a release they left pending is recovered at once
+    /// instead of waited for until provably stale.
+    public var previousAttemptsEnded: Bool?
 
     public init(
         id: String? = nil, clusterID: String, service: ServiceName, action: DeploymentAction,
         chart: ChartRequest? = nil, values: JSONValue? = nil, kubeconfig: String,
-        kubeconfigSource: KubeconfigSource? = nil, dns: DNSConfig? = nil, timeoutSeconds: Int? = nil
+        kubeconfigSource: KubeconfigSource? = nil, dns: DNSConfig? = nil, timeoutSeconds: Int? = nil,
+        previousAttemptsEnded: Bool? = nil
     ) {
         self.id = id
         self.clusterID = clusterID
@@ -28,12 +33,13 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
         self.kubeconfigSource = kubeconfigSource
         self.dns = dns
         self.timeoutSeconds = timeoutSeconds
+        self.previousAttemptsEnded = previousAttemptsEnded
     }
 
     enum CodingKeys: String, CodingKey {
         case id = "ID", clusterID = "ClusterID", service = "Service", action = "Action", chart = "Chart"
         case values = "Values", kubeconfig = "Kubeconfig", kubeconfigSource = "KubeconfigSource", dns = "DNS"
-        case timeoutSeconds = "TimeoutSeconds"
+        case timeoutSeconds = "TimeoutSeconds", previousAttemptsEnded = "PreviousAttemptsEnded"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -51,6 +57,7 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
             : try container.decodeIfPresent(String.self, forKey: .kubeconfig) ?? ""
         dns = try container.decodeIfPresent(DNSConfig.self, forKey: .dns)
         timeoutSeconds = try container.decodeIfPresent(Int.self, forKey: .timeoutSeconds)
+        previousAttemptsEnded = try container.decodeIfPresent(Bool.self, forKey: .previousAttemptsEnded)
     }
 }
 

@@ -32,6 +32,8 @@ public struct DeploymentStatus: Codable, Sendable, Hashable {
     public var release: ReleaseInfo?
     /// The last lines of helm's output, secrets redacted.
     public var log: [String]
+    /// While running: what the deployment waits for, e.g. another operation on the release.
+    public var waiting: String?
 
     public init(
         id: String, clusterID: String, service: ServiceName, action: DeploymentAction, chart: ChartRequest,
@@ -58,6 +60,6 @@ public struct DeploymentStatus: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case id = "ID", clusterID = "ClusterID", service = "Service", action = "Action", chart = "Chart"
         case state = "State", createAt = "CreateAt", startAt = "StartAt", endAt = "EndAt", error = "Error"
-        case recovery = "Recovery", remediation = "Remediation", release = "Release", log = "Log"
+        case recovery = "Recovery", remediation = "Remediation", release = "Release", log = "Log", waiting = "Waiting"
     }
 }

@@ -44,6 +44,11 @@ struct Deployment: Codable, Sendable, Equatable {
     var lastSeenAt: Int64
     /// Another deployment that must succeed first (nginx before prometheus when provisioning).
     var dependsOn: String?
+    /// While running: what it waits for on its provisioner, e.g. another operation on the release.
+    var waiting: String?
+    /// Every attempt so far is known to have ended (a provisioner restarted without it), so the
+    /// next may recover a release they left pending at once; sent with that attempt.
+    var previousAttemptsEnded: Bool?
 
     enum CodingKeys: String, CodingKey {
         case id = "ID", clusterID = "ClusterID", service = "Service", action = "Action", chart = "Chart"
@@ -51,6 +56,6 @@ struct Deployment: Codable, Sendable, Equatable {
         case provisioner = "Provisioner", provisionerDeploymentID = "ProvisionerDeploymentID", error = "Error"
         case remediation = "Remediation", release = "Release", log = "Log", createAt = "CreateAt"
         case updateAt = "UpdateAt", endAt = "EndAt", nextAttemptAt = "NextAttemptAt", lastSeenAt = "LastSeenAt"
-        case dependsOn = "DependsOn"
+        case dependsOn = "DependsOn", waiting = "Waiting", previousAttemptsEnded = "PreviousAttemptsEnded"
     }
 }

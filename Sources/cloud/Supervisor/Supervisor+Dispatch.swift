@@ -82,7 +82,7 @@ extension Supervisor {
         var request = DeploymentRequest(
             clusterID: deployment.clusterID, service: deployment.service, action: deployment.action,
             chart: deployment.chart, values: deployment.values, kubeconfig: "", dns: cluster.dns,
-            timeoutSeconds: deployment.timeoutSeconds)
+            timeoutSeconds: deployment.timeoutSeconds, previousAttemptsEnded: deployment.previousAttemptsEnded)
         switch kubeconfig {
         case .inline(let text):
             do {

@@ -132,7 +132,9 @@ final class Supervisor: Service, Sendable {
                 ? try await client.cancel(remoteID)
                 : try await client.status(remoteID)
             guard let status else {
-                await lose(deployment.id, reason: "provisioner \(url) no longer knows it (restarted?)")
+                // Only a restart forgets a deployment still running, and helm dies with its
+                // provisioner (PR_SET_PDEATHSIG): nothing of that attempt can hold the release.
+                await lose(deployment.id, reason: "provisioner \(url) no longer knows it (restarted?)", attemptEnded: true)
                 return
             }
             try await record(status, for: deployment.id)
@@ -154,6 +156,7 @@ final class Supervisor: Service, Sendable {
             deployment.lastSeenAt = now
             deployment.updateAt = now
             deployment.log = status.log
+            deployment.waiting = status.waiting
             deployment.release = status.release ?? deployment.release
             switch status.state {
             case .queued:
@@ -191,8 +194,9 @@ final class Supervisor: Service, Sendable {
     }
 
     /// The provisioner no longer holds the deployment: dispatch it again after a backoff, unless it
-    /// was being cancelled or has been tried too often.
-    private func lose(_ id: String, reason: String) async {
+    /// was being cancelled or has been tried too often. `attemptEnded`: nothing of the lost attempt
+    /// can still be running (an unreachable provisioner may well be, behind a partition).
+    private func lose(_ id: String, reason: String, attemptEnded: Bool = false) async {
         let now = Date().millisecondsSince1970
         let configuration = self.configuration
         do {
@@ -208,6 +212,11 @@ final class Supervisor: Service, Sendable {
                     deployment.endAt = now
                 } else {
                     deployment.state = .requested
+                    deployment.waiting = nil
+                    // Said only while it holds for every attempt so far: an attempt that ended may
+                    // itself have been waiting on an earlier one that still holds the release.
+                    let allEnded = attemptEnded && (deployment.attempts <= 1 || deployment.previousAttemptsEnded == true)
+                    deployment.previousAttemptsEnded = allEnded ? true : nil
                     deployment.provisioner = nil
                     deployment.provisionerDeploymentID = nil
                     deployment.nextAttemptAt = now + Self.backoff(configuration.backoff, attempt: deployment.attempts)

@@ -47,6 +47,11 @@ struct ProvisionerCommand: AsyncParsableCommand {
     @Option(help: "Between SIGTERM and SIGKILL when a helm process is stopped. (PROVISIONER_HELM_GRACE_PERIOD)")
     var helmGracePeriod = environment("PROVISIONER_HELM_GRACE_PERIOD") ?? "10s"
 
+    @Option(help: ArgumentHelp(
+        "How far another host's clock may be from this one's. (PROVISIONER_MAX_CLOCK_SKEW)",
+        discussion: "A release left pending by another provisioner is taken over only once its pending revision is older than the deployment's timeout, --helm-grace-period and this together: until then its helm may still be running."))
+    var maxClockSkew = environment("PROVISIONER_MAX_CLOCK_SKEW") ?? "15s"
+
     @Option(help: "File with the bearer token(s) clients must send; every endpoint but /healthz and /readyz then answers 401 without one. (PROVISIONER_AUTH_TOKEN_FILE)")
     var authTokenFile: String?
 
@@ -143,7 +148,8 @@ struct ProvisionerCommand: AsyncParsableCommand {
             maxConcurrent: maxConcurrent, defaultTimeout: try duration(defaultTimeout, "default-timeout"),
             retention: try duration(retention, "retention"), retentionCount: retentionCount,
             drainTimeout: try duration(drainTimeout, "drain-timeout"), remediation: policy,
-            helmGracePeriod: try duration(helmGracePeriod, "helm-grace-period"), authTokens: authTokens,
+            helmGracePeriod: try duration(helmGracePeriod, "helm-grace-period"),
+            maxClockSkew: try duration(maxClockSkew, "max-clock-skew"), authTokens: authTokens,
             tls: tlsCert.map { ServerSupport.TLSFiles(certificate: $0, key: tlsKey!) },
             logFormat: format, logLevel: level, kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec),
             allowedRepositories: repositories, allowedDNS: dns)

@@ -13,6 +13,8 @@ struct ProvisionerConfiguration: Sendable {
     var drainTimeout: Duration
     var remediation: RemediationPolicy
     var helmGracePeriod: Duration
+    /// How far another provisioner's clock may be from this one's (see `ReleaseHold`).
+    var maxClockSkew: Duration = .seconds(15)
     /// Bearer tokens accepted from clients; empty means no authentication.
     var authTokens: [String]
     /// Serve HTTPS with these; nil serves plain HTTP.

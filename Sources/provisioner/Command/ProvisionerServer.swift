@@ -36,7 +36,8 @@ struct ProvisionerServer {
         let metrics = ProvisionerMetrics()
         let catalog = ServiceCatalog.standard
         let helm = HelmClient(
-            configuration: HelmConfiguration(executable: configuration.helm, gracePeriod: configuration.helmGracePeriod),
+            configuration: HelmConfiguration(
+                executable: configuration.helm, gracePeriod: configuration.helmGracePeriod, maxClockSkew: configuration.maxClockSkew),
             logger: logger)
         let deployer = HelmDeployer(
             releases: ReleaseManager(helm: helm, policy: configuration.remediation, logger: logger),

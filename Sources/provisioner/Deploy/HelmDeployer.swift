@@ -29,12 +29,20 @@ struct HelmDeployer: Deployer {
     }
 
     func run(
-        _ request: DeploymentRequest, service: any ThirdPartyService, deadline: ContinuousClock.Instant
+        _ request: DeploymentRequest, service: any ThirdPartyService, timeout: Duration, events: ReleaseEvents
     ) async -> ReleaseResult {
+        let deadline = ContinuousClock.now + timeout
+        var events = events
+        events.helmStarted = events.helmStarted ?? onHelmStart
+        let operation = Operation(
+            deadline: deadline, events: events,
+            hold: ReleaseHold(
+                operationTimeout: timeout, configuration: releases.helm.configuration,
+                holderEnded: request.previousAttemptsEnded == true))
         if let eks = request.kubeconfigSource?.eks {
             do {
                 return try await withEKSContext(eks, request: request, deadline: deadline) { context in
-                    await run(context, service: service, deadline: deadline)
+                    await run(context, service: service, operation)
                 }
             } catch {
                 return ReleaseResult(outcome: .failed(HelmError(kind: .failed, command: "kubeconfig", message: "\(error)")))
@@ -46,13 +54,20 @@ struct HelmDeployer: Deployer {
         } catch {
             return ReleaseResult(outcome: .failed(HelmError(kind: .failed, command: "kubeconfig", message: "\(error)")))
         }
-        return await run(context, service: service, deadline: deadline)
+        return await run(context, service: service, operation)
     }
 
-    private func run(_ context: DeploymentContext, service: any ThirdPartyService, deadline: ContinuousClock.Instant) async -> ReleaseResult {
+    /// When one deployment must end, and what it may wait for on the way.
+    struct Operation {
+        var deadline: ContinuousClock.Instant
+        var events: ReleaseEvents
+        var hold: ReleaseHold
+    }
+
+    private func run(_ context: DeploymentContext, service: any ThirdPartyService, _ operation: Operation) async -> ReleaseResult {
         switch context.request.action {
         case .apply:
-            return await apply(context.request, service: service, deadline: deadline, context: context)
+            return await apply(context.request, service: service, operation, context: context)
         case .delete:
             let notes: [String]
             do {
@@ -61,7 +76,8 @@ struct HelmDeployer: Deployer {
                 return ReleaseResult(outcome: .failed(HelmError(kind: .failed, command: "beforeDelete hook", message: "\(error)")))
             }
             var result = await releases.delete(
-                service.release, kubeconfig: context.kube.kubeconfig, deadline: deadline, onHelmStart: onHelmStart)
+                service.release, kubeconfig: context.kube.kubeconfig, deadline: operation.deadline, hold: operation.hold,
+                events: operation.events)
             result.log = notes + result.log
             return result
         }
@@ -102,8 +118,7 @@ struct HelmDeployer: Deployer {
     }
 
     private func apply(
-        _ request: DeploymentRequest, service: any ThirdPartyService, deadline: ContinuousClock.Instant,
-        context: DeploymentContext
+        _ request: DeploymentRequest, service: any ThirdPartyService, _ operation: Operation, context: DeploymentContext
     ) async -> ReleaseResult {
         let chart = Self.chart(service.chart, requested: request.chart?.repository)
         let version = request.chart?.version ?? chart.defaultVersion
@@ -121,13 +136,17 @@ struct HelmDeployer: Deployer {
         let spec = ReleaseSpec(
             release: service.release, chart: located.reference, version: located.version,
             values: Self.values(for: request, service: service))
-        var result = await releases.apply(spec, kubeconfig: context.kube.kubeconfig, deadline: deadline, onHelmStart: onHelmStart)
+        let apply = {
+            await releases.apply(
+                spec, kubeconfig: context.kube.kubeconfig, deadline: operation.deadline, hold: operation.hold, events: operation.events)
+        }
+        var result = await apply()
         if case .failed(let error) = result.outcome, error.kind == .chartNotFound, locator.chartDirectory == nil,
             await repositories.refresh(name: chart.repositoryName)
         {
             // The version may have been published after helm last read the repository's index.
             let earlier = result.log + ["helm repo update \(chart.repositoryName): the chart was not in the cached index"]
-            result = await releases.apply(spec, kubeconfig: context.kube.kubeconfig, deadline: deadline, onHelmStart: onHelmStart)
+            result = await apply()
             result.log = earlier + result.log
         }
         guard result.outcome == .succeeded else { return result }

@@ -33,6 +33,11 @@ extension DeploymentStatus {
         switch result.outcome {
         case .succeeded:
             state = .succeeded
+        case .failed(let error) where error.kind == .releaseHeld:
+            // Nothing was done: given up, like a deployment a draining provisioner never started,
+            // so a client that retries lost work (the cloud server) sends it again.
+            state = .cancelled
+            self.error = redactor.redact(error.description)
         case .failed(let error):
             state = .failed
             self.error = redactor.redact(error.description)
@@ -43,6 +48,7 @@ extension DeploymentStatus {
             state = .failed
             error = "deadline of \(GoDuration.format(timeout)) exceeded; helm was stopped"
         }
+        waiting = nil
         recovery = result.recovery
         remediation = result.remediation
         release = result.release

@@ -162,11 +162,19 @@ actor JobQueue {
         log(status, "deployment running")
         let deployer = self.deployer
         let service = catalog[job.request.service]!
-        let deadline = ContinuousClock.now + job.timeout
+        let timeout = job.timeout
+        let events = ReleaseEvents(waiting: { note in Task { await self.setWaiting(id, note) } })
         running[id] = Task {
-            let result = await deployer.run(job.request, service: service, deadline: deadline)
+            let result = await deployer.run(job.request, service: service, timeout: timeout, events: events)
             self.finish(id, with: result)
         }
+    }
+
+    private func setWaiting(_ id: String, _ note: String?) {
+        guard var job = jobs[id], !job.status.state.isFinal, job.status.waiting != note else { return }
+        job.status.waiting = note.map(job.redactor.redact)
+        jobs[id] = job
+        changed(id)
     }
 
     private func finish(_ id: String, with result: ReleaseResult) {

@@ -13,7 +13,8 @@ struct DeployHarness {
 
     init(
         readyAfter: Int = 0, chartDirectory: String? = Testbed.charts, policy: RemediationPolicy = .rollback,
-        onHelmStart: (@Sendable (pid_t) -> Void)? = nil, configure: (inout HelmConfiguration) -> Void = { _ in }
+        onHelmStart: (@Sendable (pid_t) -> Void)? = nil, configure: (inout HelmConfiguration) -> Void = { _ in },
+        now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         scratch = try Testbed.makeScratchDirectory()
         emulator = try KubeEmulator.start(readyAfter: readyAfter, scratch: scratch)
@@ -21,7 +22,7 @@ struct DeployHarness {
         configure(&configuration)
         helm = HelmClient(configuration: configuration, logger: Testbed.logger)
         var deployer = HelmDeployer(
-            releases: ReleaseManager(helm: helm, policy: policy, logger: Testbed.logger),
+            releases: ReleaseManager(helm: helm, policy: policy, logger: Testbed.logger, now: now),
             chartDirectory: chartDirectory, aws: AWSClient(logger: Testbed.logger), logger: Testbed.logger)
         deployer.onHelmStart = onHelmStart
         self.deployer = deployer
@@ -37,8 +38,10 @@ struct DeployHarness {
             kubeconfig: emulator.kubeconfig, dns: dns)
     }
 
-    func deploy(_ request: DeploymentRequest, within timeout: Duration = .seconds(60)) async -> ReleaseResult {
-        await deployer.run(request, service: catalog[request.service]!, deadline: .now + timeout)
+    func deploy(
+        _ request: DeploymentRequest, within timeout: Duration = .seconds(60), events: ReleaseEvents = ReleaseEvents()
+    ) async -> ReleaseResult {
+        await deployer.run(request, service: catalog[request.service]!, timeout: timeout, events: events)
     }
 
     func release(of service: ServiceName) -> ReleaseRef { catalog[service]!.release }
@@ -68,6 +71,11 @@ struct DeployHarness {
             try await Task.sleep(for: .milliseconds(200))
         }
         throw HarnessTimeout(message: "\(release) never reached \(status)")
+    }
+
+    /// A wall clock this far ahead, where what helm wrote a moment ago is old.
+    static func later(by offset: Duration) -> @Sendable () -> Date {
+        { Date() + offset.seconds }
     }
 
     /// Starts a raw `helm upgrade --install --wait` outside the provisioner, to be killed by the test.

@@ -1,0 +1,119 @@
+import Foundation
+import Internal
+import Synchronization
+import TestSupport
+import Testing
+@testable import provisioner
+
+/// A release another helm is working on is pending; that helm may be alive (on a partitioned or
+/// slow provisioner), so the release is waited for, never rolled back or uninstalled under it.
+@Suite("A release held by another operation", .serialized)
+struct HeldReleaseTests {
+    /// Notes the deployment reported while it ran (nil: it stopped waiting).
+    final class WaitingNotes: Sendable {
+        let notes = Mutex<[String?]>([])
+        var events: ReleaseEvents { ReleaseEvents(waiting: { note in self.notes.withLock { $0.append(note) } }) }
+        var all: [String?] { notes.withLock { $0 } }
+    }
+
+    static func quickPolls(_ configuration: inout HelmConfiguration) {
+        configuration.heldReleasePoll = .milliseconds(200)
+    }
+
+    @Test("an apply waits while another helm holds the release, then applies over what it did")
+    func applyWaitsForLiveOperation() async throws {
+        let harness = try DeployHarness(readyAfter: 4, configure: Self.quickPolls)
+        defer { harness.close() }
+        let release = harness.release(of: "nginx")
+        let other = try harness.startRawHelm("nginx", version: "1.0.0")
+        try await harness.waitFor(.pendingInstall, of: release)
+
+        let waiting = WaitingNotes()
+        let result = await harness.deploy(harness.request("nginx", values: ["controller": ["replicaCount": 2]]), events: waiting.events)
+        other.waitUntilExit()
+
+        #expect(result.outcome == .succeeded)
+        #expect(result.recovery == nil)
+        #expect(other.terminationStatus == 0, "the other helm finished its own install")
+        #expect(waiting.all.first??.hasPrefix("waiting for another operation on this release: revision 1 of \(release) is pending-install") == true)
+        #expect(waiting.all.last == .some(nil))
+        #expect(result.log.contains { $0.hasPrefix("waited ") && $0.hasSuffix("for the operation that wrote revision 1 (pending-install)") })
+        #expect(try await harness.history(release).map(\.status) == [.superseded, .deployed])
+    }
+
+    @Test("a release still held at the deadline is given up and left exactly as it was", arguments: [DeploymentAction.apply, .delete])
+    func givenUpAtDeadline(action: DeploymentAction) async throws {
+        let harness = try DeployHarness(readyAfter: 60, configure: Self.quickPolls)
+        defer { harness.close() }
+        let release = harness.release(of: "nginx")
+        let other = try harness.startRawHelm("nginx", version: "1.0.0")
+        defer { kill(other.processIdentifier, SIGKILL); other.waitUntilExit() }
+        try await harness.waitFor(.pendingInstall, of: release)
+
+        let result = await harness.deploy(harness.request("nginx", action), within: .seconds(3))
+
+        guard case .failed(let error) = result.outcome else {
+            Issue.record("expected a failure, got \(result.outcome)")
+            return
+        }
+        #expect(error.kind == .releaseHeld)
+        #expect(error.message.contains("gave up waiting for another operation on this release"))
+        #expect(result.recovery == nil && result.remediation == nil)
+        #expect(!result.log.contains { $0.hasPrefix("helm rollback") || $0.hasPrefix("helm uninstall") })
+        // An apply tries its upgrade first (one helm process in the common case); helm refuses it.
+        #expect(result.log.filter { $0.hasPrefix("helm upgrade") }.allSatisfy { $0.contains("another operation") })
+        #expect(try await harness.history(release).map(\.status) == [.pendingInstall])
+        #expect(other.isRunning, "the other helm was left alone")
+    }
+
+    @Test("a deployment given up on a held release is reported cancelled with why, so a client may send it again")
+    func givenUpIsCancelled() {
+        var status = DeploymentStatus(
+            id: "d1", clusterID: "c1", service: "nginx", action: .apply, chart: ChartRequest(version: "1.0.0"), state: .running,
+            createAt: 1)
+        status.waiting = "waiting for another operation on this release"
+        let error = HelmError(kind: .releaseHeld, command: "history", message: "gave up waiting for another operation on this release")
+        status.finish(with: ReleaseResult(outcome: .failed(error)), redactor: Redactor(secrets: []), timeout: .seconds(5), now: Date())
+
+        #expect(status.state == .cancelled)
+        #expect(status.error == "helm history: gave up waiting for another operation on this release")
+        #expect(status.waiting == nil)
+    }
+
+    @Test("two provisioners: the second waits, visibly, until the first one's helm finishes, and touches nothing before")
+    func secondProvisionerWaitsForFirst() async throws {
+        let harness = try DeployHarness(readyAfter: 6)
+        let first = try harness.startProvisioner()
+        let second = try harness.startProvisioner()
+        defer { first.stop(); second.stop(); harness.close() }
+        let release = harness.release(of: "nginx")
+
+        let firstID = try await first.post(harness.request("nginx")).decode(DeploymentStatus.self).id
+        try await harness.waitFor(.pendingInstall, of: release)
+        let secondID = try await second.post(harness.request("nginx", values: ["controller": ["replicaCount": 2]]))
+            .decode(DeploymentStatus.self).id
+        let waiting = try await Self.poll(until: .seconds(30)) {
+            let status = try await second.deployment(secondID)
+            return status.waiting.map { ($0, status.state) }
+        }
+        #expect(waiting.0.contains("waiting for another operation on this release"))
+        #expect(waiting.1 == .running)
+        #expect(try await first.deployment(firstID).state == .running)
+
+        let firstDone = try await first.waitFor(firstID)
+        let secondDone = try await second.waitFor(secondID)
+        #expect(firstDone.state == .succeeded, "\(firstDone.log)")
+        #expect(secondDone.state == .succeeded, "\(secondDone.log)")
+        #expect(secondDone.recovery == nil && secondDone.waiting == nil)
+        #expect(try await harness.history(release).map(\.status) == [.superseded, .deployed])
+    }
+
+    static func poll<T>(until limit: Duration, _ probe: () async throws -> T?) async throws -> T {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            if let value = try await probe() { return value }
+            guard ContinuousClock.now < deadline else { throw DeployHarness.HarnessTimeout(message: "condition not met within \(limit)") }
+            try await Task.sleep(for: .milliseconds(150))
+        }
+    }
+}
