@@ -26,8 +26,12 @@ final class Fleet: @unchecked Sendable {
         }
     }
 
+    /// A killed provisioner's pending releases are waited for until provably stale when it is
+    /// only unreachable (no proof its helm is gone): a short default timeout and no clock skew
+    /// (one host) keep that wait to about a minute.
     static func provisioner(scratch: String, port: Int) throws -> ServerProcess {
-        try ServerProcess.provisioner(scratch: scratch, arguments: ["--drain-timeout", "2s"], port: port)
+        try ServerProcess.provisioner(
+            scratch: scratch, arguments: ["--drain-timeout", "2s", "--default-timeout", "60s", "--max-clock-skew", "0s"], port: port)
     }
 
     func registerClusters() async throws {
@@ -88,15 +92,10 @@ final class Fleet: @unchecked Sendable {
 
     /// Every release's latest status on every cluster, read with helm.
     func releaseStatuses() async throws -> [(cluster: Int, release: String, history: [ReleaseRevision])] {
-        let helm = HelmClient(configuration: Testbed.helmConfiguration(scratch: scratch), logger: Testbed.logger)
         var results: [(Int, String, [ReleaseRevision])] = []
         for (index, emulator) in emulators.enumerated() {
             for release in [ReleaseRef(name: "nginx", namespace: "nginx"), ReleaseRef(name: "fluent-bit", namespace: "fluent-bit"), ReleaseRef(name: "prometheus", namespace: "prometheus")] {
-                let arguments = HelmArguments.history(release, max: 100)
-                let result = try await helm.run(arguments, kubeconfig: emulator.kubeconfigPath, deadline: .now + .seconds(60))
-                let history = result.status.succeeded
-                    ? (try JSONDecoder().decode([ReleaseRevision].self, from: Data(result.stdout.utf8))) : []
-                results.append((index, release.name, history))
+                results.append((index, release.name, try await emulator.history(release, scratch: scratch)))
             }
         }
         return results

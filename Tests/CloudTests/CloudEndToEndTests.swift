@@ -58,21 +58,47 @@ struct CloudEndToEndTests {
         #expect(try await harness.send("DELETE", "/api/deployment/\(deployment.id)").status == 409)
     }
 
-    @Test("a provisioner killed while it holds a deployment loses it to the other, which finishes it")
+    @Test("a provisioner killed while it holds a deployment loses it to the other, which waits until the release is provably stale and finishes it")
     func provisionerKilled() async throws {
-        let harness = try CloudHarness(readyAfter: 8)
+        // Unreachable is no proof that its helm is gone (a partition looks the same), so the
+        // other instance waits for the pending revision to outlive its timeout, grace and skew.
+        let harness = try CloudHarness(readyAfter: 8, provisionerArguments: ["--max-clock-skew", "0s"])
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
-        let deployment = try await harness.createDeployment(cluster.id, "nginx")
+        let deployment = try await harness.createDeployment(cluster.id, "nginx", timeoutSeconds: 20)
         let held = try await harness.waitFor(deployment.id) { $0.state == .running }
+        try await harness.emulator.waitFor(.pendingInstall, of: ReleaseRef(name: "nginx", namespace: "nginx"), scratch: harness.scratch)
         let holder = try #require(harness.provisioners.first { $0.baseURL == held.provisioner })
 
         holder.signal(SIGKILL)
         let done = try await harness.waitFor(deployment.id)
 
-        #expect(done.state == .succeeded)
+        #expect(done.state == .succeeded, "\(done.error ?? "") \(done.log)")
         #expect(done.attempts == 2)
         #expect(done.provisioner != holder.baseURL)
+        #expect(done.log.contains { $0.hasPrefix("waited ") }, "\(done.log)")
+    }
+
+    @Test("a provisioner restarted in place no longer knows the deployment: the next attempt recovers the release at once")
+    func provisionerRestartedInPlace() async throws {
+        let harness = try CloudHarness(readyAfter: 8, provisioners: 1)
+        defer { harness.close() }
+        let cluster = try await harness.registerCluster()
+        let deployment = try await harness.createDeployment(cluster.id, "nginx")
+        _ = try await harness.waitFor(deployment.id) { $0.state == .running }
+        try await harness.emulator.waitFor(.pendingInstall, of: ReleaseRef(name: "nginx", namespace: "nginx"), scratch: harness.scratch)
+
+        harness.provisioners[0].signal(SIGKILL)
+        _ = try await harness.provisioners[0].waitForExit(timeout: .seconds(10))
+        try harness.restartProvisioner(0)
+        // The deployment's timeout is the default ten minutes: done well within that means the
+        // release was not waited for.
+        let done = try await harness.waitFor(deployment.id, timeout: .seconds(90))
+
+        #expect(done.state == .succeeded, "\(done.error ?? "") \(done.log)")
+        #expect(done.attempts == 2)
+        #expect(!done.log.contains { $0.hasPrefix("waited ") })
+        #expect(done.log.contains { $0.hasPrefix("helm uninstall") }, "the install left pending was recovered: \(done.log)")
     }
 
     @Test("a cloud server killed mid-way picks up from its database after a restart")

@@ -11,6 +11,8 @@ final class CloudHarness: @unchecked Sendable {
     var provisioners: [ServerProcess]
     var server: ServerProcess
     var database: String { "\(scratch)/cloud.db" }
+    private let provisionerArguments: [String]
+    private let provisionerEnvironment: [String: String]
 
     /// - Parameter environment: extra environment for the provisioners (e.g. AWS settings).
     init(
@@ -18,6 +20,8 @@ final class CloudHarness: @unchecked Sendable {
         provisionerArguments: [String] = [], serverArguments: [String] = []
     ) throws {
         scratch = try Testbed.makeScratchDirectory()
+        self.provisionerArguments = provisionerArguments
+        provisionerEnvironment = environment
         emulator = try KubeEmulator.start(readyAfter: readyAfter, scratch: scratch)
         let scratch = self.scratch
         provisioners = try (0..<count).map { _ in
@@ -32,6 +36,14 @@ final class CloudHarness: @unchecked Sendable {
         server.signal(SIGKILL)
         server.stop()
         server = try ServerProcess.cloudServer(database: database, provisioners: provisioners.map(\.baseURL))
+    }
+
+    /// Starts provisioner `index` again on its own port (after the test killed it): a restart in place.
+    func restartProvisioner(_ index: Int) throws {
+        let port = Int(provisioners[index].baseURL.split(separator: ":").last ?? "") ?? 0
+        provisioners[index].stop()
+        provisioners[index] = try ServerProcess.provisioner(
+            scratch: scratch, arguments: provisionerArguments, environment: provisionerEnvironment, port: port)
     }
 
     func close() {
@@ -55,12 +67,15 @@ final class CloudHarness: @unchecked Sendable {
             .decode(Cluster.self)
     }
 
-    func createDeployment(_ cluster: String, _ service: ServiceName, version: String = "1.0.0", values: JSONValue? = nil) async throws -> Deployment {
+    func createDeployment(
+        _ cluster: String, _ service: ServiceName, version: String = "1.0.0", values: JSONValue? = nil, timeoutSeconds: Int? = nil
+    ) async throws -> Deployment {
         var body: [String: JSONValue] = [
             "ClusterID": .string(cluster), "Service": .string(service.rawValue), "Action": "apply",
             "Chart": ["Version": .string(version)],
         ]
         body["Values"] = values
+        body["TimeoutSeconds"] = timeoutSeconds.map { .number(Double($0)) }
         return try await send("POST", "/api/deployments", .object(body)).decode(Deployment.self)
     }
 

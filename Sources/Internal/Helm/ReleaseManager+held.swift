@@ -22,12 +22,17 @@ extension ReleaseManager {
                 ])
                 events.waiting?(note)
             }
-            let poll = helm.configuration.heldReleasePoll
-            guard ContinuousClock.now + poll < deadline else {
+            let left = deadline - .now
+            guard left > .zero else {
                 throw HelmError(kind: .releaseHeld, command: "history", message: "gave up \(note); nothing was changed")
             }
+            // Looked at again on the poll, and right after it turns stale, if that comes sooner.
+            var pause = min(helm.configuration.heldReleasePoll, left)
+            if let until = hold.heldUntil(latest) {
+                pause = min(pause, .milliseconds(max(0, Int(until.timeIntervalSince(now()) * 1000)) + 50))
+            }
             do {
-                try await Task.sleep(for: poll)
+                try await Task.sleep(for: pause)
             } catch {
                 throw HelmError(kind: .cancelled, command: "history", message: "cancelled while \(note)")
             }

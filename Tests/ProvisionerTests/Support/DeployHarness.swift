@@ -48,11 +48,7 @@ struct DeployHarness {
 
     /// The release's revisions as helm reports them; empty when it does not exist.
     func history(_ release: ReleaseRef) async throws -> [ReleaseRevision] {
-        let arguments = HelmArguments.history(release, max: 50)
-        let result = try await helm.run(arguments, kubeconfig: emulator.kubeconfigPath, deadline: .now + .seconds(30))
-        if result.stderr.contains("release: not found") { return [] }
-        try helm.check(result, arguments: arguments)
-        return try JSONDecoder().decode([ReleaseRevision].self, from: Data(result.stdout.utf8))
+        try await emulator.history(release, scratch: scratch)
     }
 
     /// The user-supplied values of the release's current revision.
@@ -65,12 +61,7 @@ struct DeployHarness {
 
     /// Polls until the release's latest revision has `status` (e.g. pending-install).
     func waitFor(_ status: ReleaseStatus, of release: ReleaseRef, timeout: Duration = .seconds(30)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await history(release).last?.status == status { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw HarnessTimeout(message: "\(release) never reached \(status)")
+        try await emulator.waitFor(status, of: release, scratch: scratch, timeout: timeout)
     }
 
     /// A wall clock this far ahead, where what helm wrote a moment ago is old.
