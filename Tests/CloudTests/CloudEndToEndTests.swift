@@ -65,9 +65,9 @@ struct CloudEndToEndTests {
         let harness = try CloudHarness(readyAfter: 8, provisionerArguments: ["--max-clock-skew", "0s"])
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
-        let deployment = try await harness.createDeployment(cluster.id, "nginx", timeoutSeconds: 20)
+        let deployment = try await harness.createDeployment(cluster.id, "prometheus", timeoutSeconds: 20)
         let held = try await harness.waitFor(deployment.id) { $0.state == .running }
-        try await harness.emulator.waitFor(.pendingInstall, of: ReleaseRef(name: "nginx", namespace: "nginx"), scratch: harness.scratch)
+        try await harness.emulator.waitFor(.pendingInstall, of: ReleaseRef(name: "prometheus", namespace: "prometheus"), scratch: harness.scratch)
         let holder = try #require(harness.provisioners.first { $0.baseURL == held.provisioner })
 
         holder.signal(SIGKILL)

@@ -133,15 +133,3 @@ public struct RemediationRecord: Sendable, Hashable, Codable {
         case action = "Action", revision = "Revision", error = "Error"
     }
 }
-
-enum HelmTimeout {
-    /// Helm's own --timeout, a little inside our deadline so helm can report a timeout itself
-    /// (and record the revision failed) before we have to kill it. After its wait gives up, helm
-    /// still writes the failed revision over the API; on a loaded host 3 s was seen not to be
-    /// enough for that, so the margin is at least 5 s.
-    static func forHelm(until deadline: ContinuousClock.Instant) -> Duration {
-        let remaining = deadline - .now
-        let margin = min(max(remaining / 5, .seconds(5)), .seconds(15))
-        return max(remaining - margin, .seconds(1))
-    }
-}

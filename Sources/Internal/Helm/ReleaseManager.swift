@@ -40,7 +40,8 @@ public struct ReleaseManager: Sendable {
                 let upgrade = {
                     HelmArguments.upgradeInstall(
                         spec.release, chart: spec.chart, version: spec.version, valuesFiles: valuesFiles,
-                        timeout: HelmTimeout.forHelm(until: deadline), historyMax: helm.configuration.historyMax)
+                        timeout: HelmTimeout.forHelm(until: deadline, phases: spec.hookWaits + 1),
+                        historyMax: helm.configuration.historyMax)
                 }
                 // Optimistic: one helm process in the common case. The history is read only when
                 // helm says the release is stuck, which is what a history read beforehand would find.

@@ -46,12 +46,16 @@ public struct ReleaseSpec: Sendable {
     public var version: String?
     /// Layered in order, later documents winning, as with repeated `helm --values`.
     public var values: [ValuesDocument]
+    /// Hook Jobs or Pods the chart runs on install and upgrade: helm waits for each up to its
+    /// `--timeout`, so the deadline is shared among them and the wait for the release itself.
+    public var hookWaits: Int
 
-    public init(release: ReleaseRef, chart: String, version: String?, values: [ValuesDocument]) {
+    public init(release: ReleaseRef, chart: String, version: String?, values: [ValuesDocument], hookWaits: Int = 0) {
         self.release = release
         self.chart = chart
         self.version = version
         self.values = values
+        self.hookWaits = hookWaits
     }
 }
 

@@ -135,7 +135,7 @@ struct HelmDeployer: Deployer {
         }
         let spec = ReleaseSpec(
             release: service.release, chart: located.reference, version: located.version,
-            values: Self.values(for: request, service: service))
+            values: Self.values(for: request, service: service), hookWaits: service.hookWaits)
         let apply = {
             await releases.apply(
                 spec, kubeconfig: context.kube.kubeconfig, deadline: operation.deadline, hold: operation.hold, events: operation.events)

@@ -9,6 +9,9 @@ struct Nginx: ThirdPartyService {
         repositoryURL: "https://kubernetes.github.io/ingress-nginx", defaultVersion: "4.15.1")
     let release = ReleaseRef(name: "nginx", namespace: "nginx")
     var defaultValues: String { String(decoding: PackageResources.nginx_yaml, as: UTF8.self) }
+    /// The admission webhook's certificate Jobs: `admission-create` (pre-install, pre-upgrade)
+    /// and `admission-patch` (post-install, post-upgrade), on by default in ingress-nginx 4.x.
+    let hookWaits = 2
 
     /// The controller's LoadBalancer Service, named by the chart after the release.
     var controllerService: String { "\(release.name)-\(chart.name)-controller" }

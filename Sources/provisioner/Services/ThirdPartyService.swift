@@ -13,6 +13,9 @@ protocol ThirdPartyService: Sendable {
     var release: ReleaseRef { get }
     /// The shipped default values, YAML.
     var defaultValues: String { get }
+    /// Hook Jobs or Pods its chart runs on install and upgrade with the shipped values; helm waits
+    /// for each up to its `--timeout`, so they share the deployment's deadline (`HelmTimeout`).
+    var hookWaits: Int { get }
     /// Values that depend on the request (cluster ID, DNS names), layered over the defaults and
     /// under the request's own values.
     func derivedValues(for request: DeploymentRequest) -> JSONValue
@@ -23,6 +26,7 @@ protocol ThirdPartyService: Sendable {
 }
 
 extension ThirdPartyService {
+    var hookWaits: Int { 0 }
     func derivedValues(for request: DeploymentRequest) -> JSONValue { [:] }
     func afterApply(_ context: DeploymentContext) async throws -> [String] { [] }
     func beforeDelete(_ context: DeploymentContext) async throws -> [String] { [] }
