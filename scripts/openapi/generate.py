@@ -38,18 +38,22 @@ probes = {
 def openapi_path(title):
   return {"get": {"summary": f"This document ({title})", "responses": {"200": resp("OpenAPI 3 document", {"type": "object"}), "401": err("unauthorized")}}}
 
+WAITING = {"type": "string", "description": "While running: what the deployment waits for, e.g. another operation on the same release."}
+
 # provisioner
 prov_schemas = dict(common_schemas)
 prov_schemas["DeploymentRequest"] = obj({
   "ID": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}, "ClusterID": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"},
   "Service": {"type": "string", "enum": ["fluentbit", "nginx", "prometheus"]}, "Action": {"type": "string", "enum": ["apply", "delete"]}, "Chart": ref("Chart"),
   "Values": {"type": "object"}, "Kubeconfig": S, "KubeconfigSource": ref("KubeconfigSource"), "DNS": ref("DNS"),
-  "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600}}, ["ClusterID", "Service", "Action"])
+  "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600},
+  "PreviousAttemptsEnded": {"type": "boolean", "description": "The client knows every earlier attempt at this deployment has ended (e.g. the provisioner that ran it restarted): a release they left pending is recovered at once instead of waited for until it is provably stale."}},
+  ["ClusterID", "Service", "Action"])
 prov_schemas["Deployment"] = obj({
   "ID": S, "ClusterID": S, "Service": S, "Action": {"type": "string", "enum": ["apply", "delete"]}, "Chart": ref("Chart"),
   "State": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelling", "cancelled"]},
   "CreateAt": I, "StartAt": I, "EndAt": I, "Error": S, "Recovery": ref("Remediation"), "Remediation": ref("Remediation"),
-  "Release": ref("Release"), "Log": arr(S)}, ["ID", "ClusterID", "Service", "Action", "Chart", "State", "CreateAt", "StartAt", "EndAt", "Log"])
+  "Release": ref("Release"), "Log": arr(S), "Waiting": WAITING}, ["ID", "ClusterID", "Service", "Action", "Chart", "State", "CreateAt", "StartAt", "EndAt", "Log"])
 prov_schemas["DeploymentChanges"] = obj({"Instance": S, "Sequence": I, "Deployments": arr(ref("Deployment"))}, ["Instance", "Sequence", "Deployments"])
 prov_schemas["Service"] = obj({"Name": S, "Chart": S, "Repository": S, "DefaultVersion": S, "Namespace": S, "Release": S})
 prov = {
@@ -94,7 +98,9 @@ states = ["requested", "dispatched", "running", "succeeded", "failed", "cancel-r
 cs["Deployment"] = obj({"ID": S, "ClusterID": S, "Service": S, "Action": S, "Chart": ref("Chart"), "Values": {"type": "object"}, "TimeoutSeconds": I,
   "State": {"type": "string", "enum": states}, "Attempts": I, "Provisioner": S, "ProvisionerDeploymentID": S, "Error": S,
   "Remediation": ref("Remediation"), "Release": ref("Release"), "Log": arr(S), "CreateAt": I, "UpdateAt": I, "EndAt": I,
-  "NextAttemptAt": I, "LastSeenAt": I, "DependsOn": S}, ["ID", "ClusterID", "Service", "Action", "State", "Attempts", "Log", "CreateAt"])
+  "NextAttemptAt": I, "LastSeenAt": I, "DependsOn": S, "Waiting": WAITING,
+  "PreviousAttemptsEnded": {"type": "boolean", "description": "Every attempt so far is known to have ended, so the next one may recover a release they left pending at once."}},
+  ["ID", "ClusterID", "Service", "Action", "State", "Attempts", "Log", "CreateAt"])
 cs["Provisioner"] = obj({"URL": S, "Healthy": B, "InFlight": I, "LastCheckAt": I})
 cid = {"name": "id", "in": "path", "required": True, "schema": S}
 cloud = {
