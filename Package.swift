@@ -88,7 +88,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "Internal", .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/TestSupport"
         ),

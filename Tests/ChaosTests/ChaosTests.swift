@@ -7,7 +7,7 @@ import Testing
 /// Real processes on loopback: a cloud server on SQLite, three provisioners, twenty emulated
 /// clusters with work in flight; provisioners and the cloud server are killed and restarted while
 /// deployments run. Run alone with `make e2e`; prints a summary table.
-@Suite("Chaos: a fleet under failure", .serialized)
+@Suite("Chaos: a fleet under failure", .serialized, .tags(.chaos))
 struct ChaosTests {
     static let clusterCount = 20
 

@@ -29,7 +29,7 @@ struct CloudKubeconfigPolicyTests {
         let supervisor = Supervisor(
             store: store, pool: pool, configuration: .init(kubeconfigPolicy: policy), logger: Logger(label: "test"))
         let router = CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: nil, kubeconfigPolicy: policy)
-        return Fixture(scratch: scratch, store: store, supervisor: supervisor, server: InProcessRouter(router) { CloudRequestContext(logger: Logger(label: "test")) })
+        return Fixture(scratch: scratch, store: store, supervisor: supervisor, server: InProcessRouter(router))
     }
 
     func register(_ kubeconfig: String, on server: InProcessRouter<CloudRequestContext>) async throws -> ServerProcess.Reply {

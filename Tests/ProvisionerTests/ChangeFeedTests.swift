@@ -5,7 +5,7 @@ import Testing
 @testable import provisioner
 
 /// `GET /api/deployments/changes`: what the cloud server long-polls to learn outcomes at once.
-@Suite("Provisioner change feed", .serialized)
+@Suite("Provisioner change feed", .serialized, .tags(.integration))
 struct ChangeFeedTests {
     @Test("a long poll returns as soon as a deployment is queued, and later pages carry its outcome")
     func longPollWakesOnChange() async throws {
@@ -16,8 +16,9 @@ struct ChangeFeedTests {
         let empty = try await server.request("GET", "/api/deployments/changes").decode(DeploymentChanges.self)
         #expect(empty.deployments.isEmpty)
 
+        // Whether the poll is already waiting when the deployment arrives or not, it must return it;
+        // that a waiting reader is woken is ChangeSignalTests' business.
         async let woken = server.request("GET", "/api/deployments/changes?after=\(empty.sequence)&wait=30")
-        try await Task.sleep(for: .milliseconds(300))
         let id = try await server.post(harness.request("nginx")).decode(DeploymentStatus.self).id
         let first = try await woken.decode(DeploymentChanges.self)
         #expect(first.instance == empty.instance)
@@ -40,7 +41,9 @@ struct ChangeFeedTests {
         let server = try ServerProcess.provisioner(scratch: scratch)
         defer { server.stop(); try? FileManager.default.removeItem(atPath: scratch) }
 
+        let asked = ContinuousClock.now
         let page = try await server.request("GET", "/api/deployments/changes?after=0&wait=1").decode(DeploymentChanges.self)
+        #expect(ContinuousClock.now - asked >= .milliseconds(950), "it answered before its wait was over")
         #expect(page.deployments.isEmpty)
         #expect(page.sequence == 0)
     }

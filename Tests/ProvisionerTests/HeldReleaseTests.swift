@@ -7,7 +7,7 @@ import Testing
 
 /// A release another helm is working on is pending; that helm may be alive (on a partitioned or
 /// slow provisioner), so the release is waited for, never rolled back or uninstalled under it.
-@Suite("A release held by another operation", .serialized)
+@Suite("A release held by another operation", .serialized, .tags(.integration))
 struct HeldReleaseTests {
     /// Notes the deployment reported while it ran (nil: it stopped waiting).
     final class WaitingNotes: Sendable {

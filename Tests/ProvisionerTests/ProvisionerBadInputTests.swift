@@ -74,32 +74,30 @@ struct ProvisionerBadInputTests {
 
     @Test("rejects with 400 and names the field", arguments: cases)
     func rejects(_ testCase: Case) async throws {
-        let scratch = try Testbed.makeScratchDirectory()
-        let server = try ServerProcess.provisioner(scratch: scratch)
-        defer { server.stop(); try? FileManager.default.removeItem(atPath: scratch) }
+        let provisioner = try await InProcessProvisioner.start()
+        defer { provisioner.stop() }
 
-        let reply = try await server.request("POST", "/api/deployments", body: Data(testCase.body.utf8))
+        let reply = try await provisioner.server.request(.post, "/api/deployments", body: Data(testCase.body.utf8))
 
         #expect(reply.status == testCase.status, "\(reply.text)")
         #expect(reply.error?.field == testCase.field)
         #expect(reply.error?.error.isEmpty == false)
-        #expect(try await server.request("GET", "/api/deployments").text == "[]")
+        #expect(try await provisioner.server.request(.get, "/api/deployments").text == "[]")
     }
 
     @Test("a body over 1 MiB is refused with 413")
     func oversizedBody() async throws {
-        let scratch = try Testbed.makeScratchDirectory()
-        let server = try ServerProcess.provisioner(scratch: scratch)
-        defer { server.stop(); try? FileManager.default.removeItem(atPath: scratch) }
+        let provisioner = try await InProcessProvisioner.start()
+        defer { provisioner.stop() }
 
         let padding = String(repeating: "x", count: 1 << 20)
-        let reply = try await server.request("POST", "/api/deployments", body: Data(Self.body(["Padding": padding]).utf8))
+        let reply = try await provisioner.server.request(.post, "/api/deployments", body: Data(Self.body(["Padding": padding]).utf8))
 
         #expect(reply.status == 413)
         #expect(reply.error != nil)
     }
 
-    @Test("unknown IDs are 404, cancelling a finished deployment is 409, an unknown state filter is 400")
+    @Test("unknown IDs are 404, cancelling a finished deployment is 409, an unknown state filter is 400", .tags(.integration))
     func idsAndStates() async throws {
         let harness = try DeployHarness()
         let server = try harness.startProvisioner()

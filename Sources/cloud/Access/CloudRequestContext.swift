@@ -1,6 +1,5 @@
 import Hummingbird
 import Internal
-import Logging
 
 /// The cloud server's request context: Hummingbird's core values plus who is asking, set by
 /// `AccessMiddleware` before any route runs.
@@ -13,14 +12,5 @@ struct CloudRequestContext: RequestContext {
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-    }
-
-    /// For requests that do not come from a channel (in-process route tests).
-    init(logger: Logger) {
-        coreContext = .init(source: LoggerSource(logger: logger))
-    }
-
-    private struct LoggerSource: RequestContextSource {
-        var logger: Logger
     }
 }

@@ -13,6 +13,9 @@ final class ChangeSignal: Sendable {
 
     private let state = Mutex(State())
 
+    /// Readers waiting now (for tests and metrics).
+    var waiting: Int { state.withLock { $0.waiters.count } }
+
     /// Records the queue's new sequence number and wakes every reader waiting for less.
     func advance(to sequence: UInt64) {
         let woken = state.withLock { state in

@@ -1,0 +1,49 @@
+import Testing
+@testable import provisioner
+
+/// Long-polling readers of the change feed sleep until something newer than they have seen exists.
+@Suite("Change signal")
+struct ChangeSignalTests {
+    @Test("a waiting reader is woken by a newer sequence, long before its wait ends", .timeLimit(.minutes(1)))
+    func wokenByAdvance() async {
+        let signal = ChangeSignal()
+        let reader = Task { await signal.wait(after: 0, timeout: .seconds(3600)) }
+        await Self.until { signal.waiting == 1 }
+
+        signal.advance(to: 1)
+
+        await reader.value
+        #expect(signal.waiting == 0)
+    }
+
+    @Test("a reader that has seen the latest sequence goes on waiting when nothing newer comes")
+    func notWokenByWhatItHasSeen() async {
+        let signal = ChangeSignal()
+        signal.advance(to: 5)
+        let reader = Task { await signal.wait(after: 5, timeout: .seconds(3600)) }
+        await Self.until { signal.waiting == 1 }
+
+        signal.advance(to: 5)
+
+        #expect(signal.waiting == 1)
+        reader.cancel()
+        await reader.value
+        #expect(signal.waiting == 0)
+    }
+
+    @Test("closing wakes every reader and later waits return at once", .timeLimit(.minutes(1)))
+    func closeWakesAll() async {
+        let signal = ChangeSignal()
+        let readers = (0..<3).map { _ in Task { await signal.wait(after: 0, timeout: .seconds(3600)) } }
+        await Self.until { signal.waiting == 3 }
+
+        signal.close()
+
+        for reader in readers { await reader.value }
+        await signal.wait(after: 0, timeout: .seconds(3600))
+    }
+
+    static func until(_ condition: () -> Bool) async {
+        while !condition() { await Task.yield() }
+    }
+}
