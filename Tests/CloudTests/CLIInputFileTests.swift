@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// Files named on the command line may be pipes: `--kubeconfig <(aws ... get kubeconfig)`.
-@Suite("CLI input files", .tags(.integration))
+@Suite("CLI input files", .tags(.integration), .skippedInFastRuns)
 struct CLIInputFileTests {
     @Test("--kubeconfig and --values read a pipe from process substitution")
     func readsPipes() throws {

@@ -5,7 +5,7 @@ import Testing
 @testable import cloud
 
 /// The cloud server learns outcomes from the provisioners' change feeds, not only by polling.
-@Suite("Cloud server follows change feeds", .serialized, .tags(.integration))
+@Suite("Cloud server follows change feeds", .serialized, .tags(.integration), .skippedInFastRuns)
 struct ChangeFeedFollowingTests {
     @Test("with a ten-minute poll, outcomes still arrive at once and dependent deployments follow")
     func outcomesArriveWithoutPolling() async throws {

@@ -5,7 +5,7 @@ import Testing
 @testable import cloud
 
 /// Real cloud server + two provisioners + the testbed, over HTTP on loopback.
-@Suite("Cloud server end to end", .serialized, .tags(.integration))
+@Suite("Cloud server end to end", .serialized, .tags(.integration), .skippedInFastRuns)
 struct CloudEndToEndTests {
     @Test("provisioning a cluster deploys all three utilities and records their versions")
     func provisionsAllUtilities() async throws {

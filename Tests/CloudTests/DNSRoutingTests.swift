@@ -7,7 +7,7 @@ import Testing
 /// `--provisioner http://NAME:PORT` where NAME lists several instances, as a Kubernetes headless
 /// Service does. Names come from a hosts file (`--provisioner-hosts-file`), which the test edits
 /// the way DNS changes when pods come and go; each instance listens on its own loopback address.
-@Suite("Routing to provisioners behind one name", .serialized, .tags(.integration))
+@Suite("Routing to provisioners behind one name", .serialized, .tags(.integration), .skippedInFastRuns)
 struct DNSRoutingTests {
     final class Stack: @unchecked Sendable {
         let scratch: String

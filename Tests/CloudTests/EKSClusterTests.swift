@@ -16,7 +16,7 @@ extension StoreTests {
     }
 }
 
-@Suite("EKS cluster registration", .tags(.integration))
+@Suite("EKS cluster registration", .tags(.integration), .skippedInFastRuns)
 struct EKSClusterTests {
     @Test("cluster register --eks-cluster/--eks-region registers it; bad names and regions are 400s naming the field")
     func register() async throws {

@@ -6,7 +6,7 @@ import Testing
 @testable import cloud
 
 /// The OpenAPI document served at /api/openapi.json describes every route the cloud server serves.
-@Suite("Cloud server OpenAPI contract", .tags(.integration))
+@Suite("Cloud server OpenAPI contract", .tags(.integration), .skippedInFastRuns)
 struct CloudOpenAPIContractTests {
     @Test("every route is in the OpenAPI document, with its method")
     func everyRouteDescribed() throws {

@@ -7,7 +7,7 @@ import Testing
 
 /// What only the PostgreSQL store has: a URL with a password in it, a network between it and its
 /// data, and a pool of connections. The behaviours both stores share are in StoreTests.
-@Suite("PostgreSQL store", .tags(.integration))
+@Suite("PostgreSQL store", .tags(.integration), .skippedInFastRuns)
 struct PostgresStoreTests {
     static let password = "hunter2-do-not-print"
 

@@ -5,7 +5,7 @@ import Testing
 @testable import cloud
 
 /// Several cloud servers on one PostgreSQL database, dividing the work with leases.
-@Suite("Cloud servers sharing one database", .serialized, .tags(.integration))
+@Suite("Cloud servers sharing one database", .serialized, .tags(.integration), .skippedInFastRuns)
 struct SharedDatabaseTests {
     static let clusters = 10
 

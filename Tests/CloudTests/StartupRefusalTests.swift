@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// Both servers refuse to serve an address other than loopback without tokens, unless told to.
-@Suite("Start-up without tokens", .tags(.integration))
+@Suite("Start-up without tokens", .tags(.integration), .skippedInFastRuns)
 struct StartupRefusalTests {
     func run(_ binary: String, _ arguments: [String]) throws -> CommandRun {
         try CommandRun.run(ServerProcess.binary(binary), arguments)

@@ -5,7 +5,7 @@ import Testing
 @testable import cloud
 
 /// Every store behaviour, on SQLite files and on a real PostgreSQL (one database per test).
-@Suite("Store", .tags(.integration))
+@Suite("Store", .tags(.integration), .skippedInFastRuns)
 struct StoreTests {
     static let backends = StoreBackend.available
 

@@ -5,7 +5,7 @@ import Testing
 @testable import cloud
 
 /// HTTPS on both servers with a CA made for the test; clients verify with --ca.
-@Suite("TLS between the CLI, the cloud server and provisioners", .serialized, .tags(.integration))
+@Suite("TLS between the CLI, the cloud server and provisioners", .serialized, .tags(.integration), .skippedInFastRuns)
 struct TLSTests {
     @Test("the CLI and the cloud server verify HTTPS peers against --ca, and refuse without it")
     func httpsBothWays() async throws {

@@ -5,7 +5,7 @@ import Testing
 @testable import Internal
 
 /// The AWS client against moto_server on loopback, with fake credentials and real SigV4.
-@Suite("AWS over libcurl against moto", .serialized, .tags(.integration))
+@Suite("AWS over libcurl against moto", .serialized, .tags(.integration), .skippedInFastRuns)
 struct AWSTests {
     static let fakeCredentials = ["AWS_ACCESS_KEY_ID": "AKIAFAKE", "AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_REGION": "us-east-1"]
 

@@ -6,7 +6,7 @@ import Testing
 
 /// EKS access without an exec plugin: DescribeCluster against moto, and tokens checked field by
 /// field and against `aws eks get-token` (PyPI awscli) for the same credentials and time.
-@Suite("EKS clusters and tokens", .serialized, .tags(.integration))
+@Suite("EKS clusters and tokens", .serialized, .tags(.integration), .skippedInFastRuns)
 struct EKSTests {
     static let credentials = AWSCredentials(accessKeyID: "AKIAFAKE", secretAccessKey: "fake-secret", sessionToken: "session/token+1=")
     static let environment = [

@@ -5,7 +5,7 @@ import Testing
 @testable import provisioner
 
 /// `GET /api/deployments/changes`: what the cloud server long-polls to learn outcomes at once.
-@Suite("Provisioner change feed", .serialized, .tags(.integration))
+@Suite("Provisioner change feed", .serialized, .tags(.integration), .skippedInFastRuns)
 struct ChangeFeedTests {
     @Test("a long poll returns as soon as a deployment is queued, and later pages carry its outcome")
     func longPollWakesOnChange() async throws {

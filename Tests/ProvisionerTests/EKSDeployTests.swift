@@ -9,7 +9,7 @@ import Testing
 /// kubeconfig itself from DescribeCluster (moto) and a native token in a private token file.
 /// moto's clusters have made-up endpoints, so nothing is installed; the tests stop at what helm
 /// and the hooks are given.
-@Suite("EKS deployments", .serialized, .tags(.integration))
+@Suite("EKS deployments", .serialized, .tags(.integration), .skippedInFastRuns)
 struct EKSDeployTests {
     static let environment = ["AWS_ACCESS_KEY_ID": "AKIAFAKE", "AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_REGION": "us-east-1"]
 

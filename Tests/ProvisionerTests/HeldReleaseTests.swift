@@ -7,7 +7,7 @@ import Testing
 
 /// A release another helm is working on is pending; that helm may be alive (on a partitioned or
 /// slow provisioner), so the release is waited for, never rolled back or uninstalled under it.
-@Suite("A release held by another operation", .serialized, .tags(.integration))
+@Suite("A release held by another operation", .serialized, .tags(.integration), .skippedInFastRuns)
 struct HeldReleaseTests {
     /// Notes the deployment reported while it ran (nil: it stopped waiting).
     final class WaitingNotes: Sendable {
@@ -50,7 +50,7 @@ struct HeldReleaseTests {
         defer { kill(other.processIdentifier, SIGKILL); other.waitUntilExit() }
         try await harness.waitFor(.pendingInstall, of: release)
 
-        let result = await harness.deploy(harness.request("nginx", action), within: .seconds(3))
+        let result = await harness.deploy(harness.request("nginx", action), within: .seconds(10))
 
         guard case .failed(let error) = result.outcome else {
             Issue.record("expected a failure, got \(result.outcome)")

@@ -6,7 +6,7 @@ import Testing
 @testable import provisioner
 
 /// The three services deployed with real Helm against the Kubernetes emulator.
-@Suite("Helm deployments against the testbed", .serialized, .tags(.integration))
+@Suite("Helm deployments against the testbed", .serialized, .tags(.integration), .skippedInFastRuns)
 struct HelmDeployerTests {
     @Test("installs, then deletes, each service", arguments: ["prometheus", "fluentbit", "nginx"] as [ServiceName])
     func installAndDelete(service: ServiceName) async throws {

@@ -7,7 +7,7 @@ import Testing
 /// helm runs in a process group of its own, so a signal to the provisioner's group never reaches
 /// it; yet it must not outlive a provisioner killed outright, or it would go on holding the
 /// release while another instance recovers it.
-@Suite("helm's lifetime", .serialized, .tags(.integration))
+@Suite("helm's lifetime", .serialized, .tags(.integration), .skippedInFastRuns)
 struct HelmLifetimeTests {
     @Test("helm dies with a SIGKILLed provisioner, and the next apply on another instance succeeds")
     func helmDiesWithProvisioner() async throws {

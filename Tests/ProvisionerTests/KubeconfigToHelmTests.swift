@@ -6,7 +6,7 @@ import Testing
 
 /// What helm is handed. The testbed's helm does not run exec plugins (a real one does), so a
 /// wrapper in front of it records every argv and a copy of every --kubeconfig file.
-@Suite("Kubeconfig as helm sees it", .tags(.integration))
+@Suite("Kubeconfig as helm sees it", .tags(.integration), .skippedInFastRuns)
 struct KubeconfigToHelmTests {
     /// A helm that logs its arguments and kubeconfig into `log`, then runs the testbed's helm.
     static func wrapper(in directory: String) throws -> (helm: String, log: String) {

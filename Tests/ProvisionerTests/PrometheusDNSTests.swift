@@ -7,7 +7,7 @@ import Testing
 
 /// Prometheus's private DNS name and kubeconfigs kept in AWS, through the real provisioner, with the
 /// testbed for Kubernetes and moto_server for AWS.
-@Suite("Prometheus DNS and kubeconfig sources", .serialized, .tags(.integration))
+@Suite("Prometheus DNS and kubeconfig sources", .serialized, .tags(.integration), .skippedInFastRuns)
 struct PrometheusDNSTests {
     static let awsEnvironment = ["AWS_ACCESS_KEY_ID": "AKIAFAKE", "AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_REGION": "us-east-1"]
 

@@ -97,7 +97,7 @@ struct ProvisionerBadInputTests {
         #expect(reply.error != nil)
     }
 
-    @Test("unknown IDs are 404, cancelling a finished deployment is 409, an unknown state filter is 400", .tags(.integration))
+    @Test("unknown IDs are 404, cancelling a finished deployment is 409, an unknown state filter is 400", .tags(.integration), .skippedInFastRuns)
     func idsAndStates() async throws {
         let harness = try DeployHarness()
         let server = try harness.startProvisioner()

@@ -5,7 +5,7 @@ import Testing
 @testable import provisioner
 
 /// The provisioner as a real process, driven over HTTP, deploying into the emulator with real Helm.
-@Suite("Provisioner server", .serialized, .tags(.integration))
+@Suite("Provisioner server", .serialized, .tags(.integration), .skippedInFastRuns)
 struct ProvisionerServerTests {
     @Test("queues each service and reports it succeeded", arguments: ["prometheus", "fluentbit", "nginx"] as [ServiceName])
     func deploysEachService(service: ServiceName) async throws {

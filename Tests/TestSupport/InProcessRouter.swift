@@ -18,9 +18,10 @@ where Context: InitializableFromSource<ApplicationRequestContextSource> {
     public func request(
         _ method: HTTPRequest.Method, _ path: String, body: Data? = nil, token: String? = nil
     ) async throws -> ServerProcess.Reply {
-        var headers = HTTPFields()
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        if body != nil { headers[.contentType] = "application/json" }
+        var fields = HTTPFields()
+        if let token { fields[.authorization] = "Bearer \(token)" }
+        if body != nil { fields[.contentType] = "application/json" }
+        let headers = fields
         let buffer = body.map { ByteBuffer(bytes: $0) }
         return try await application.test(.router) { client in
             let response = try await client.execute(uri: path, method: method, headers: headers, body: buffer)

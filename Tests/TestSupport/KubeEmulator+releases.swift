@@ -14,7 +14,7 @@ extension KubeEmulator {
     }
 
     /// Polls until the release's latest revision has `status` (e.g. pending-install).
-    public func waitFor(_ status: ReleaseStatus, of release: ReleaseRef, scratch: String, timeout: Duration = .seconds(30)) async throws {
+    public func waitFor(_ status: ReleaseStatus, of release: ReleaseRef, scratch: String, timeout: Duration = .seconds(90)) async throws {
         let deadline = ContinuousClock.now + timeout
         while try await history(release, scratch: scratch).last?.status != status {
             guard ContinuousClock.now < deadline else { throw ReleaseWaitTimeout(description: "\(release) never reached \(status)") }

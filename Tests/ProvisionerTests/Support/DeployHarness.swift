@@ -60,7 +60,7 @@ struct DeployHarness {
     }
 
     /// Polls until the release's latest revision has `status` (e.g. pending-install).
-    func waitFor(_ status: ReleaseStatus, of release: ReleaseRef, timeout: Duration = .seconds(30)) async throws {
+    func waitFor(_ status: ReleaseStatus, of release: ReleaseRef, timeout: Duration = .seconds(90)) async throws {
         try await emulator.waitFor(status, of: release, scratch: scratch, timeout: timeout)
     }
 
