@@ -63,7 +63,7 @@ struct ChaosTests {
 
         // 2. The same amount of work while one provisioner is SIGKILLed and another rolled (SIGTERM).
         ids = try await fleet.applyEverywhere(services: services, version: { _ in "1.0.0" }, values: round(2)).map(\.id)
-        try await Task.sleep(for: .seconds(3))
+        try await fleet.waitUntilRunning(ids, atLeast: 6)
         fleet.provisioners[0].signal(SIGKILL)
         fleet.provisioners[1].signal(SIGTERM)
         _ = try await fleet.provisioners[1].waitForExit()

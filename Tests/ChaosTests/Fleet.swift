@@ -78,6 +78,17 @@ final class Fleet: @unchecked Sendable {
         try await send("GET", "/api/deployment/\(id)").decode(Deployment.self)
     }
 
+    /// Waits until at least `count` of the deployments run on a provisioner (work in flight to disrupt).
+    func waitUntilRunning(_ ids: [String], atLeast count: Int, timeout: Duration = .seconds(120)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            var running = 0
+            for id in ids where try await deployment(id).state == .running { running += 1 }
+            if running >= count { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
     /// Waits until every deployment is final or the time is up; returns the last state of each.
     func settle(_ ids: [String], timeout: Duration = .seconds(600)) async throws -> [Deployment] {
         let deadline = ContinuousClock.now + timeout

@@ -64,8 +64,9 @@ struct ProcessRunnerTests {
 
     @Test("cancelling the task stops the process")
     func cancellation() async throws {
-        let task = Task { try await runner.run(shell("sleep 30")) }
-        try await Task.sleep(for: .milliseconds(200))
+        let (started, starting) = AsyncStream.makeStream(of: pid_t.self)
+        let task = Task { try await runner.run(shell("sleep 30"), deadline: .now + .seconds(60)) { starting.yield($0) } }
+        for await _ in started { break }
         task.cancel()
         let result = try await task.value
         #expect(result.terminatedBy == .cancelled)

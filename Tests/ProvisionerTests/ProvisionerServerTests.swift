@@ -96,7 +96,10 @@ struct ProvisionerServerTests {
         let accepted = try await server.post(harness.request("nginx")).decode(DeploymentStatus.self)
         #expect(accepted.state == .running)
         server.signal(SIGTERM)
-        try await Task.sleep(for: .milliseconds(300))
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try await server.request("GET", "/readyz").status != 503, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
 
         #expect(try await server.request("GET", "/readyz").status == 503)
         #expect(try await server.request("GET", "/healthz").status == 200)
