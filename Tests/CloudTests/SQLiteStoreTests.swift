@@ -32,16 +32,18 @@ struct SQLiteStoreTests {
     @Test("calls waiting for another process's write hold no thread of the cooperative pool")
     func waitsOffTheCooperativePool() async throws {
         let database = try await StoreDatabase.make(.sqlite)
-        let store = try await database.open()
-        let lock = try HeldWriteLock(path: database.location, patience: .seconds(5))
-        // More calls than the cooperative pool has threads: this test's task only runs again, to see
-        // them all started, if none of them sits on one while it waits.
+        // More servers on the file than the cooperative pool has threads, each with its own
+        // connection: this test's task only runs again, to see their calls all started, if none of
+        // them sits on a thread of the pool while it waits for the lock.
         let calls = max(ProcessInfo.processInfo.processorCount, ProcessInfo.processInfo.activeProcessorCount) + 1
+        var stores: [any Store] = []
+        for _ in 0..<calls { stores.append(try await database.open()) }
+        let lock = try HeldWriteLock(path: database.location, patience: .seconds(5))
         final class Counter: Sendable { let value = Atomic(0) }
         let started = Counter()
-        let writes = Task {
+        let writes = Task { [stores] in
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for index in 0..<calls {
+                for (index, store) in stores.enumerated() {
                     group.addTask {
                         started.value.add(1, ordering: .sequentiallyConsistent)
                         try await store.recordAudit(AuditEntry(
@@ -57,6 +59,6 @@ struct SQLiteStoreTests {
 
         let releasedByTest = lock.releasedByTest.load(ordering: .sequentiallyConsistent)
         #expect(releasedByTest, "the calls held the cooperative pool until the lock was let go")
-        #expect(try await store.auditEntries(AuditQuery(limit: 100)).count == calls)
+        #expect(try await stores[0].auditEntries(AuditQuery(limit: 100)).count == calls)
     }
 }
