@@ -66,15 +66,20 @@ extension StoreTests {
         let requested = deployment(inline, "nginx", at: 3)
         for (registered, kubeconfig) in [(inline, ClusterKubeconfig.inline("k")), (kept, .source(source))] {
             try await database.sql(
-                "INSERT INTO clusters (id, name, kubeconfig, kubeconfig_source, dns, labels, utilities, create_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                """
+                INSERT INTO clusters (id, name, kubeconfig, kubeconfig_source, dns, labels, utilities, create_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                """,
                 try records.clusterValues(registered, kubeconfig: kubeconfig))
         }
         try await database.sql(
             "INSERT INTO deployments (id, cluster_id, service, body, state, provisioner, create_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             try records.deploymentValues(requested))
         try await database.sql("UPDATE deployments SET lease_owner = 'gone', lease_expires = 10")
-        let earlier = AuditEntry(id: 0, time: 5, actor: "root", role: .admin, method: "POST", path: "/api/clusters", targets: [inline.id], status: 200)
-        try await database.sql("INSERT INTO audit (\(StoreRecords.auditInsertColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7)", try records.auditValues(earlier))
+        let earlier = AuditEntry(
+            id: 0, time: 5, actor: "root", role: .admin, method: "POST", path: "/api/clusters", targets: [inline.id], status: 200)
+        try await database.sql(
+            "INSERT INTO audit (\(StoreRecords.auditInsertColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7)", try records.auditValues(earlier))
 
         let store = try await database.open()
         #expect(try await store.clusters(label: nil, page: 0, perPage: 10) == [inline, kept])
