@@ -16,15 +16,15 @@ struct AccessTests {
     static let kubeconfig = KubeconfigSamples.make()
 
     let database: String
-    let store: SQLiteStore
+    let store: SQLStore
     let router: InProcessRouter<CloudRequestContext>
 
-    init() throws { try self.init(open: false) }
+    init() async throws { try await self.init(open: false) }
 
     /// A server with a viewer `ci-viewer`, an operator `deployer` and an admin `root`; or open, without tokens.
-    init(open: Bool) throws {
+    init(open: Bool) async throws {
         database = "\(try Testbed.makeScratchDirectory())/cloud.db"
-        store = try SQLiteStore(path: database)
+        store = try await SQLStore(sqlite: database)
         let pool = ProvisionerPool(urls: [])
         let supervisor = Supervisor(store: store, pool: pool, configuration: .init(), logger: Logger(label: "test"))
         let tokens = BearerTokens([
@@ -149,7 +149,7 @@ struct AccessTests {
 
     @Test("without tokens every caller is an anonymous admin, and changes are still audited")
     func openServerAudits() async throws {
-        let open = try AccessTests(open: true)
+        let open = try await AccessTests(open: true)
         #expect(try await open.register().status == 200)
         #expect(try await open.send(.get, "/api/audit", token: nil).status == 200)
         #expect(try await open.audit().map(\.actor) == ["anonymous"])

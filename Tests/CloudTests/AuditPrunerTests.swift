@@ -9,7 +9,7 @@ import Testing
 struct AuditPrunerTests {
     @Test("entries older than the retention go; younger ones stay")
     func prunesOld() async throws {
-        let store = try SQLiteStore(path: "\(try Testbed.makeScratchDirectory())/cloud.db")
+        let store = try await SQLStore(sqlite: "\(try Testbed.makeScratchDirectory())/cloud.db")
         let now = Date()
         for age in [7200, 600] as [Int64] {
             try await store.recordAudit(AuditEntry(

@@ -13,7 +13,7 @@ extension KubeconfigSamples.Forbidden: CustomTestStringConvertible {}
 struct CloudKubeconfigPolicyTests {
     struct Fixture {
         let scratch: String
-        let store: SQLiteStore
+        let store: SQLStore
         let supervisor: Supervisor
         let server: InProcessRouter<CloudRequestContext>
 
@@ -24,7 +24,7 @@ struct CloudKubeconfigPolicyTests {
 
     func start(_ policy: KubeconfigPolicy = .dataOnly) async throws -> Fixture {
         let scratch = try Testbed.makeScratchDirectory()
-        let store = try SQLiteStore(path: "\(scratch)/cloud.db")
+        let store = try await SQLStore(sqlite: "\(scratch)/cloud.db")
         let pool = ProvisionerPool(urls: [])
         let supervisor = Supervisor(
             store: store, pool: pool, configuration: .init(kubeconfigPolicy: policy), logger: Logger(label: "test"))

@@ -9,10 +9,10 @@ import Testing
 @Suite("Cloud server OpenAPI contract", .tags(.integration), .skippedInFastRuns)
 struct CloudOpenAPIContractTests {
     @Test("every route is in the OpenAPI document, with its method")
-    func everyRouteDescribed() throws {
+    func everyRouteDescribed() async throws {
         let scratch = try Testbed.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let store = try SQLiteStore(path: "\(scratch)/cloud.db")
+        let store = try await SQLStore(sqlite: "\(scratch)/cloud.db")
         let pool = ProvisionerPool(urls: [])
         let supervisor = Supervisor(store: store, pool: pool, configuration: .init(), logger: Logger(label: "test"))
         let router = CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: nil)

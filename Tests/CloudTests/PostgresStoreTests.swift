@@ -23,7 +23,7 @@ struct PostgresStoreTests {
 
     @Test("an unreachable server is one line that names where, without the password")
     func unreachable() async {
-        let message = await failure { _ = try await PostgresStore(url: "postgres://cloud:\(Self.password)@127.0.0.1:1/cloud") }
+        let message = await failure { _ = try await SQLStore(postgres: "postgres://cloud:\(Self.password)@127.0.0.1:1/cloud") }
         #expect(message.contains("cannot connect to PostgreSQL at 127.0.0.1:1/cloud"))
         #expect(!message.contains(Self.password))
         #expect(!message.contains("\n"))
@@ -35,7 +35,7 @@ struct PostgresStoreTests {
         "postgres://cloud@127.0.0.1:1/cloud?password=hunter2&sslmode=bogus",
     ])
     func malformed(_ url: String) async {
-        let message = await failure { _ = try await PostgresStore(url: url) }
+        let message = await failure { _ = try await SQLStore(postgres: url) }
         #expect(message != "no error")
         #expect(!message.contains("hunter2"), "\(message)")
         #expect(!message.contains("\n"))
@@ -57,7 +57,7 @@ struct PostgresStoreTests {
     @Test("a wrong password is refused in one line that does not contain it", .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled)))
     func wrongPassword() async throws {
         let server = try PostgresServer.shared.get()
-        let message = await failure { _ = try await PostgresStore(url: "postgres://postgres:\(Self.password)@127.0.0.1:\(server.port)/postgres") }
+        let message = await failure { _ = try await SQLStore(postgres: "postgres://postgres:\(Self.password)@127.0.0.1:\(server.port)/postgres") }
         #expect(message.contains("password authentication failed"), "\(message)")
         #expect(!message.contains(Self.password))
         #expect(!message.contains("\n"))
@@ -71,7 +71,7 @@ struct PostgresStoreTests {
             try await group.waitForAll()
         }
         let versions = try await database.sql("SELECT version FROM schema_migrations ORDER BY version").compactMap { $0.first?.int }
-        #expect(versions == (1...PostgresMigrations.latest).map(Int64.init))
+        #expect(versions == (1...Migrations.latest).map(Int64.init))
     }
 
     @Test("calls run side by side, each blocking a thread of its own rather than one of the cooperative pool",
@@ -80,7 +80,7 @@ struct PostgresStoreTests {
         let database = try await StoreDatabase.make(.postgres)
         // More calls than the cooperative pool has threads: they only all meet if none of them sits on one.
         let calls = max(4, ProcessInfo.processInfo.activeProcessorCount + 1)
-        let pool = PostgresPool(url: database.location, size: calls)
+        let pool = ConnectionPool.postgres(url: database.location, size: calls)
         final class Counter: Sendable { let value = Atomic(0) }
         let arrived = Counter()
         let met = try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -103,13 +103,13 @@ struct PostgresStoreTests {
     @Test("a connection the server closed is reopened on the next call", .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled)))
     func reconnects() async throws {
         let database = try await StoreDatabase.make(.postgres)
-        let store = try await PostgresStore(url: database.location, connections: 1)
+        let store = try await SQLStore(postgres: database.location, connections: 1)
         let registered = Cluster(id: ID.make(), name: "c", dns: nil, labels: [], utilities: UtilityMetadata(), createAt: 1)
         try await store.createCluster(registered, kubeconfig: .inline("k"))
 
         let name = try #require(database.location.split(separator: "/").last)
         let server = try PostgresServer.shared.get()
-        try await PostgresPool(url: server.adminURL, size: 1).withConnection { admin in
+        try await ConnectionPool.postgres(url: server.adminURL, size: 1).withConnection { admin in
             try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [.text(String(name))])
         }
         // The server's goodbye takes a moment to arrive.

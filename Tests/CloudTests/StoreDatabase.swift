@@ -36,39 +36,67 @@ struct StoreDatabase: Sendable {
     }
 
     /// Connections to the test server's maintenance database, for CREATE DATABASE.
-    private static let admin = PostgresPool(url: (try? PostgresServer.shared.get())?.adminURL ?? "", size: 2)
+    private static let admin = ConnectionPool.postgres(url: (try? PostgresServer.shared.get())?.adminURL ?? "", size: 2)
 
     /// The store on this database, as a cloud server opens it at start-up.
     func open(cipher: KubeconfigCipher? = nil) async throws -> any Store {
         switch backend {
-        case .sqlite: try SQLiteStore(path: location, cipher: cipher)
-        case .postgres: try await PostgresStore(url: location, cipher: cipher)
+        case .sqlite: try await SQLStore(sqlite: location, cipher: cipher)
+        case .postgres: try await SQLStore(postgres: location, cipher: cipher)
         }
     }
 
-    /// One statement without parameters, so the same SQL serves both dialects.
+    /// A connection of its own, around the store.
+    private func connection() -> ConnectionPool {
+        switch backend {
+        case .sqlite: .sqlite(path: location)
+        case .postgres: .postgres(url: location, size: 1)
+        }
+    }
+
+    /// One statement, in the SQL both databases read alike.
     @discardableResult
-    func sql(_ statement: String) async throws -> [[SQLValue]] {
-        switch backend {
-        case .sqlite: try SQLiteConnection(path: location).query(statement)
-        case .postgres: try await PostgresPool(url: location, size: 1).withConnection { try $0.query(statement) }
+    func sql(_ statement: String, _ parameters: [SQLValue] = []) async throws -> [[SQLValue]] {
+        try await connection().withConnection { try $0.query(statement, parameters) }
+    }
+
+    /// The schema as a cloud server of schema `version` left it before the store was written once.
+    func createPreviousSchema(version: Int) async throws {
+        let (versionTable, steps) = switch backend {
+        case .sqlite: (PreviousSchema.sqliteVersionTable, PreviousSchema.sqlite)
+        case .postgres: (PreviousSchema.postgresVersionTable, PreviousSchema.postgres)
+        }
+        try await connection().withConnection { db in
+            try db.execute(versionTable)
+            for step in steps where step.version <= version {
+                try db.execute(step.sql)
+                try db.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, 0)", [.integer(Int64(step.version))])
+            }
         }
     }
 
-    var latestVersion: Int {
-        switch backend {
-        case .sqlite: SQLiteMigrations.latest
-        case .postgres: PostgresMigrations.latest
+    /// The tables, columns, indexes and constraints as the database describes them, whitespace
+    /// aside: equal for two databases with the same schema.
+    func schema() async throws -> [String] {
+        let queries = switch backend {
+        case .sqlite: ["SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"]
+        case .postgres: [
+            """
+            SELECT table_name, column_name, ordinal_position, data_type, collation_name, is_nullable, column_default,
+                   is_identity, identity_generation
+            FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position
+            """,
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname",
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY conname",
+        ]
         }
-    }
-
-    /// The schema as a cloud server at `version` left it, without the later steps.
-    func createSchema(version: Int) async throws {
-        let steps = backend == .sqlite ? SQLiteMigrations.steps : PostgresMigrations.steps
-        try await sql("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)")
-        for step in steps where step.version <= version {
-            for statement in SQLiteMigrations.statements(of: step.sql) { try await sql(statement) }
-            try await sql("INSERT INTO schema_migrations (version, applied_at) VALUES (\(step.version), 0)")
+        var rows: [String] = []
+        for query in queries {
+            for row in try await sql(query) {
+                rows.append(row.map { "\($0.string ?? $0.int.map(String.init) ?? "NULL")" }.joined(separator: " | ")
+                    .split(whereSeparator: \.isWhitespace).joined(separator: " "))
+            }
         }
+        return rows
     }
 }

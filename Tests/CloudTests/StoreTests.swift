@@ -35,49 +35,6 @@ struct StoreTests {
         #expect(try await database.sql("SELECT 1").first?.first == .integer(1))
     }
 
-    // MARK: Schema
-
-    @Test("both dialects have the same numbered schema versions")
-    func sameVersions() {
-        #expect(PostgresMigrations.steps.map(\.version) == SQLiteMigrations.steps.map(\.version))
-    }
-
-    @Test("data survives closing and reopening the store", arguments: backends)
-    func survivesRestart(_ backend: StoreBackend) async throws {
-        let database = try await StoreDatabase.make(backend)
-        let registered = cluster()
-        do {
-            let store = try await database.open()
-            try await store.createCluster(registered, kubeconfig: .inline("secret"))
-            try await store.createDeployments([deployment(registered, "nginx", at: 5)], desiredVersions: nil)
-        }
-        let reopened = try await database.open()
-        #expect(try await reopened.cluster(registered.id) == registered)
-        #expect(try await reopened.kubeconfig(ofCluster: registered.id) == .inline("secret"))
-        #expect(try await reopened.deployments(DeploymentFilter(), page: 0, perPage: 10).count == 1)
-    }
-
-    @Test("a database from a newer cloud server is refused", arguments: backends)
-    func refusesNewerSchema(_ backend: StoreBackend) async throws {
-        let database = try await StoreDatabase.make(backend)
-        _ = try await database.open()
-        try await database.sql("INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)")
-        await #expect(throws: StoreError.schemaTooNew(found: 999, supported: database.latestVersion)) {
-            _ = try await database.open()
-        }
-    }
-
-    @Test("a database at an older schema version is migrated forward, keeping its data", arguments: backends)
-    func migratesForward(_ backend: StoreBackend) async throws {
-        let database = try await StoreDatabase.make(backend)
-        try await database.createSchema(version: 1)
-        try await database.sql("INSERT INTO clusters (id, name, kubeconfig, labels, utilities, create_at) VALUES ('c', 'old', 'k', '[]', '{}', 1)")
-
-        let store = try await database.open()
-        #expect(try await store.kubeconfig(ofCluster: "c") == .inline("k"))
-        #expect(try await database.sql("SELECT MAX(version) FROM schema_migrations").first?.first == .integer(Int64(database.latestVersion)))
-    }
-
     // MARK: Clusters
 
     @Test("cluster names are unique among registered clusters", arguments: backends)

@@ -8,9 +8,9 @@ import Testing
 /// Supervisor decisions that need no provisioner: dependencies between deployments.
 @Suite("Supervisor dependencies")
 struct SupervisorTests {
-    func fixture() throws -> (SQLiteStore, Supervisor, Cluster) {
+    func fixture() async throws -> (SQLStore, Supervisor, Cluster) {
         let directory = try Testbed.makeScratchDirectory()
-        let store = try SQLiteStore(path: "\(directory)/cloud.db")
+        let store = try await SQLStore(sqlite: "\(directory)/cloud.db")
         let supervisor = Supervisor(store: store, pool: ProvisionerPool(urls: []), configuration: .init(), logger: Logger(label: "test"))
         let cluster = Cluster(id: ID.make(), name: "c", dns: nil, labels: [], utilities: UtilityMetadata(), createAt: 1)
         return (store, supervisor, cluster)
@@ -26,7 +26,7 @@ struct SupervisorTests {
 
     @Test("a deployment whose prerequisite failed fails too, saying why")
     func failedPrerequisite() async throws {
-        let (store, supervisor, cluster) = try fixture()
+        let (store, supervisor, cluster) = try await fixture()
         try await store.createCluster(cluster, kubeconfig: .inline(KubeconfigSamples.make()))
         let nginx = deployment(cluster, "nginx", state: .failed)
         let prometheus = deployment(cluster, "prometheus", state: .requested, dependsOn: nginx.id)
@@ -41,7 +41,7 @@ struct SupervisorTests {
 
     @Test("a deployment waits while its prerequisite is still in flight")
     func waitsForPrerequisite() async throws {
-        let (store, supervisor, cluster) = try fixture()
+        let (store, supervisor, cluster) = try await fixture()
         try await store.createCluster(cluster, kubeconfig: .inline(KubeconfigSamples.make()))
         let nginx = deployment(cluster, "nginx", state: .running)
         let prometheus = deployment(cluster, "prometheus", state: .requested, dependsOn: nginx.id)

@@ -135,10 +135,10 @@ struct ServerCommand: AsyncParsableCommand {
         }
         do {
             if url.hasPrefix("sqlite://") {
-                return try SQLiteStore(path: String(url.dropFirst("sqlite://".count)), cipher: cipher)
+                return try await SQLStore(sqlite: String(url.dropFirst("sqlite://".count)), cipher: cipher)
             }
             if PostgresURL.schemes.contains(where: url.hasPrefix) {
-                return try await PostgresStore(url: url, cipher: cipher)
+                return try await SQLStore(postgres: url, cipher: cipher)
             }
         } catch {
             // PostgresError and the store's own errors never carry the URL's password.

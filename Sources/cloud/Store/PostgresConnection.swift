@@ -4,7 +4,7 @@ import Foundation
 /// A failure from libpq or the server: the SQLSTATE when the server sent one, and a one-line
 /// message from which the connection URL and its password have been removed, so it can be shown
 /// and logged as it is.
-struct PostgresError: Error, CustomStringConvertible {
+struct PostgresError: SQLError, CustomStringConvertible {
     var sqlState: String?
     var message: String
 
@@ -14,10 +14,10 @@ struct PostgresError: Error, CustomStringConvertible {
     var isUniqueViolation: Bool { sqlState == "23505" }
 }
 
-/// One libpq connection. libpq calls block, and a connection serves one caller at a time, so
-/// PostgresPool owns these and runs every call on the connection's own executor, off the Swift
+/// One libpq connection. libpq calls block, and a connection serves one caller at a time, so a
+/// `ConnectionPool` owns these and runs every call on the connection's own executor, off the Swift
 /// cooperative pool.
-final class PostgresConnection {
+final class PostgresConnection: SQLConnection {
     private let handle: OpaquePointer
     private let redactor: PostgresURL
 
@@ -46,8 +46,6 @@ final class PostgresConnection {
 
     deinit { PQfinish(handle) }
 
-    /// Makes the connection fit for the next caller: reconnects after the server went away, and
-    /// ends a transaction a failed caller left open.
     func prepareForUse() throws(PostgresError) {
         // An idle connection is sent nothing unless the server is ending it (a restart, a terminated
         // backend): reading what has arrived, without blocking, lets libpq see the end, so this
@@ -69,23 +67,8 @@ final class PostgresConnection {
         return poll(&socket, 1, 0) == 1
     }
 
-    /// Runs `body` in one transaction: all of it is written, or none of it. Reads that are then
-    /// written must lock their rows (SELECT ... FOR UPDATE): other servers write at the same time.
-    func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            _ = try? execute("ROLLBACK")
-            throw error
-        }
-    }
-
-    /// One statement with `$1`, `$2`, ... bound to `parameters`, sent apart from the SQL text.
     @discardableResult
-    func query(_ sql: String, _ parameters: [SQLValue] = []) throws(PostgresError) -> [[SQLValue]] {
+    func query(_ sql: String, _ parameters: [SQLValue]) throws(PostgresError) -> [[SQLValue]] {
         let texts: [String?] = parameters.map { value in
             switch value {
             case .null: nil
@@ -101,7 +84,6 @@ final class PostgresConnection {
         return rows(of: result!)
     }
 
-    /// Statements without parameters, several at once (the migrations' DDL).
     func execute(_ sql: String) throws(PostgresError) {
         let result = PQexec(handle, sql)
         defer { PQclear(result) }

@@ -1,29 +1,25 @@
 import CSQLite
-import Foundation
-import Synchronization
 
-struct SQLiteError: Error, CustomStringConvertible {
+struct SQLiteError: SQLError, CustomStringConvertible {
     var code: Int32
     var message: String
     var description: String { "sqlite error \(code): \(message)" }
 
-    /// SQLITE_CONSTRAINT and its extended codes.
-    var isConstraintViolation: Bool { code & 0xff == SQLITE_CONSTRAINT }
+    /// SQLITE_CONSTRAINT_PRIMARYKEY or SQLITE_CONSTRAINT_UNIQUE (extended codes Swift cannot import).
+    var isUniqueViolation: Bool { code == SQLITE_CONSTRAINT | 6 << 8 || code == SQLITE_CONSTRAINT | 8 << 8 }
 }
 
 /// One libsqlite3 connection: WAL journal, a busy timeout so concurrent writers wait instead of
-/// failing, foreign keys on, and a cache of prepared statements. Calls are serialized by a lock;
-/// SQLite work here is short, so holding it briefly is cheaper than a thread hop.
-final class SQLiteConnection: Sendable {
-    // The handle and statements are only touched while holding `lock`.
-    nonisolated(unsafe) private let handle: OpaquePointer
-    nonisolated(unsafe) private var statements: [String: OpaquePointer] = [:]
-    private let lock = Mutex(())
+/// failing, foreign keys on, and a cache of prepared statements. Used by one caller at a time (its
+/// `ConnectionPool` sees to that), from whichever thread the pool runs it on.
+final class SQLiteConnection: SQLConnection {
+    private let handle: OpaquePointer
+    private var statements: [String: OpaquePointer] = [:]
 
     /// SQLITE_TRANSIENT: SQLite copies bound text before the call returns.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    init(path: String) throws {
+    init(path: String) throws(SQLiteError) {
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &handle, flags, nil)
@@ -44,62 +40,37 @@ final class SQLiteConnection: Sendable {
         sqlite3_close(handle)
     }
 
-    /// Runs `body` in one IMMEDIATE transaction: all of it is written, or none of it.
-    func transaction<T>(_ body: () throws -> T) throws -> T {
-        try lock.withLock { _ in
-            _ = try run("BEGIN IMMEDIATE", [])
-            do {
-                let result = try body()
-                _ = try run("COMMIT", [])
-                return result
-            } catch {
-                _ = try? run("ROLLBACK", [])
-                throw error
-            }
-        }
+    /// Ends a transaction a failed caller left open; the file itself never goes away.
+    func prepareForUse() throws(SQLiteError) {
+        if sqlite3_get_autocommit(handle) == 0 { try execute("ROLLBACK") }
     }
 
-    /// Runs one statement on its own (an implicit transaction).
+    /// SQLite reads `$1` as a parameter named "$1", wherever it appears and however often, so
+    /// binding by name gives the statement PostgreSQL's meaning of `$n`: the n-th value.
     @discardableResult
-    func query(_ sql: String, _ parameters: [SQLValue] = []) throws -> [[SQLValue]] {
-        try lock.withLock { _ in try run(sql, parameters) }
-    }
-
-    /// For use inside `transaction` only: the lock is already held.
-    @discardableResult
-    func queryInTransaction(_ sql: String, _ parameters: [SQLValue] = []) throws -> [[SQLValue]] {
-        try run(sql, parameters)
-    }
-
-    func execute(_ sql: String) throws {
-        try lock.withLock { _ in
-            let code = sqlite3_exec(handle, sql, nil, nil, nil)
-            guard code == SQLITE_OK else { throw error(code) }
-        }
-    }
-
-    var changes: Int { Int(sqlite3_changes(handle)) }
-
-    private func run(_ sql: String, _ parameters: [SQLValue]) throws -> [[SQLValue]] {
+    func query(_ sql: String, _ parameters: [SQLValue]) throws(SQLiteError) -> [[SQLValue]] {
         let statement = try prepared(sql)
         defer {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
         }
-        for (index, value) in parameters.enumerated() {
-            let position = Int32(index + 1)
-            let code: Int32 = switch value {
-            case .null: sqlite3_bind_null(statement, position)
-            case .integer(let number): sqlite3_bind_int64(statement, position, number)
-            case .text(let text): sqlite3_bind_text(statement, position, text, -1, Self.transient)
+        for position in 0..<sqlite3_bind_parameter_count(statement) {
+            let name = sqlite3_bind_parameter_name(statement, position + 1).map { String(cString: $0) } ?? "?"
+            guard name.hasPrefix("$"), let number = Int(name.dropFirst()), parameters.indices.contains(number - 1) else {
+                throw SQLiteError(code: SQLITE_RANGE, message: "parameter \(name) has no value in \(sql)")
             }
-            guard code == SQLITE_OK else { throw error(code) }
+            let code: Int32 = switch parameters[number - 1] {
+            case .null: sqlite3_bind_null(statement, position + 1)
+            case .integer(let number): sqlite3_bind_int64(statement, position + 1, number)
+            case .text(let text): sqlite3_bind_text(statement, position + 1, text, -1, Self.transient)
+            }
+            guard code == SQLITE_OK else { throw error() }
         }
         var rows: [[SQLValue]] = []
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { return rows }
-            guard code == SQLITE_ROW else { throw error(code) }
+            guard code == SQLITE_ROW else { throw error() }
             rows.append((0..<sqlite3_column_count(statement)).map { column in
                 switch sqlite3_column_type(statement, column) {
                 case SQLITE_NULL: .null
@@ -110,16 +81,21 @@ final class SQLiteConnection: Sendable {
         }
     }
 
-    private func prepared(_ sql: String) throws -> OpaquePointer {
+    func execute(_ sql: String) throws(SQLiteError) {
+        guard sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else { throw error() }
+    }
+
+    private func prepared(_ sql: String) throws(SQLiteError) -> OpaquePointer {
         if let statement = statements[sql] { return statement }
         var statement: OpaquePointer?
         let code = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
-        guard code == SQLITE_OK, let statement else { throw error(code) }
+        guard code == SQLITE_OK, let statement else { throw error() }
         statements[sql] = statement
         return statement
     }
 
-    private func error(_ code: Int32) -> SQLiteError {
+    /// The connection's last error, with its extended code (SQLITE_CONSTRAINT_UNIQUE, ...).
+    private func error() -> SQLiteError {
         SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)))
     }
 }

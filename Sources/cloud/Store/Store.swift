@@ -1,7 +1,7 @@
 import Internal
 
-/// Where the cloud server keeps all of its state: SQLiteStore (one file), or PostgresStore for a
-/// database that several cloud servers share.
+/// Where the cloud server keeps all of its state: `SQLStore` on one SQLite file, or on a
+/// PostgreSQL database that several cloud servers share.
 ///
 /// Methods that change state take an optional audit entry, written in the same transaction as the
 /// change, so the log never shows a change that did not happen nor misses one that did.

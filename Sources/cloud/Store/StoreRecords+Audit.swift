@@ -1,7 +1,7 @@
 import Foundation
 import Internal
 
-/// How audit entries become rows and back, and the listing query, for both stores.
+/// How audit entries become rows and back, and the listing query.
 extension StoreRecords {
     static let auditInsertColumns = "time, actor, role, method, path, targets, status"
 
@@ -19,24 +19,19 @@ extension StoreRecords {
             status: Int(row[7].int ?? 0))
     }
 
-    /// The listing's SELECT; `placeholder(n)` is the dialect's n-th parameter (`?` or `$n`).
-    static func auditListing(_ query: AuditQuery, placeholder: (Int) -> String) -> (sql: String, parameters: [SQLValue]) {
+    /// The listing's SELECT.
+    static func auditListing(_ query: AuditQuery) -> (sql: String, parameters: [SQLValue]) {
         var conditions: [String] = []
         var parameters: [SQLValue] = []
         func bind(_ condition: String, _ value: SQLValue) {
             parameters.append(value)
-            conditions.append("\(condition) \(placeholder(parameters.count))")
+            conditions.append("\(condition) $\(parameters.count)")
         }
         if let since = query.since { bind("time >=", .integer(since)) }
         if let actor = query.actor { bind("actor =", .text(actor)) }
         if let before = query.before { bind("id <", .integer(before)) }
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         parameters.append(.integer(Int64(query.limit)))
-        return ("SELECT id, \(auditInsertColumns) FROM audit\(whereClause) ORDER BY id DESC LIMIT \(placeholder(parameters.count))", parameters)
-    }
-
-    /// The same statement for both databases (both have DELETE ... RETURNING).
-    static func auditPruning(placeholder: String) -> String {
-        "DELETE FROM audit WHERE time < \(placeholder) RETURNING id"
+        return ("SELECT id, \(auditInsertColumns) FROM audit\(whereClause) ORDER BY id DESC LIMIT $\(parameters.count)", parameters)
     }
 }

@@ -1,19 +1,9 @@
 import Foundation
 import Internal
 
-/// A value bound to or read from a statement, the same for both stores so rows map to models once.
-enum SQLValue: Sendable, Equatable {
-    case null
-    case integer(Int64)
-    case text(String)
-
-    var int: Int64? { if case .integer(let value) = self { value } else { nil } }
-    var string: String? { if case .text(let value) = self { value } else { nil } }
-}
-
 /// How clusters and deployments become rows and back, and how stored kubeconfigs meet the cipher.
-/// Shared by SQLiteStore and PostgresStore so both keep byte-identical documents: a database can
-/// be copied from one to the other, and an encrypted kubeconfig opens under either.
+/// The same on both databases, so both keep byte-identical documents: a database can be copied
+/// from one to the other, and an encrypted kubeconfig opens under either.
 struct StoreRecords: Sendable {
     /// Encrypts kubeconfigs at rest when a key is configured.
     let cipher: KubeconfigCipher?
@@ -29,7 +19,7 @@ struct StoreRecords: Sendable {
 
     static let clusterColumns = "id, name, dns, labels, utilities, create_at"
 
-    /// The states a provisioner holds, as an SQL list; both dialects read it the same way.
+    /// The states a provisioner holds, as an SQL list.
     static let activeStatesSQL = sqlList(CloudDeploymentState.allCases.filter(\.isActive))
     static let finalStatesSQL = sqlList(CloudDeploymentState.allCases.filter(\.isFinal))
     /// Listed rather than "NOT IN final", so the state index serves lease claims.
@@ -115,7 +105,7 @@ struct StoreRecords: Sendable {
         .text(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
-    // MARK: Rules both stores apply after reading
+    // MARK: Rules applied after reading
 
     /// Of the requested deployments (oldest first) with nothing active on their (cluster, service),
     /// only the oldest of each is dispatchable, and only once due: later ones wait their turn, even

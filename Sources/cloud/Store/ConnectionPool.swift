@@ -1,0 +1,82 @@
+import Synchronization
+
+/// A database's connections, each used by one caller at a time. libsqlite3 and libpq block (for a
+/// network round trip, a row lock held by another server, or SQLite's busy wait on another
+/// process's write), so every call runs on its connection's own serial executor instead of tying
+/// up a thread of the Swift cooperative pool, which has only as many threads as cores.
+final class ConnectionPool: Sendable {
+    let dialect: SQLDialect
+    private let open: @Sendable () throws -> any SQLConnection
+    private let state: Mutex<State>
+
+    private struct State {
+        var idle: [Slot]
+        var waiting: [CheckedContinuation<Slot, Never>] = []
+    }
+
+    /// A place for one connection, opened on first use and reopened after the server went away.
+    private final class Slot: @unchecked Sendable {
+        let executor: QueueExecutor
+        // Only touched by the task that has checked the slot out, on `executor`.
+        var connection: (any SQLConnection)?
+
+        init(_ index: Int) { executor = QueueExecutor(label: "cloud.database.\(index)") }
+    }
+
+    /// `size` connections that `open` makes when first needed.
+    init(dialect: SQLDialect, size: Int, open: @escaping @Sendable () throws -> any SQLConnection) {
+        self.dialect = dialect
+        self.open = open
+        state = Mutex(State(idle: (0..<max(1, size)).map(Slot.init)))
+    }
+
+    /// One connection to the SQLite file at `path`: SQLite writes one transaction at a time anyway.
+    static func sqlite(path: String) -> ConnectionPool {
+        ConnectionPool(dialect: .sqlite, size: 1) { try SQLiteConnection(path: path) }
+    }
+
+    /// Up to `size` connections to the PostgreSQL database at `url`.
+    static func postgres(url: String, size: Int) -> ConnectionPool {
+        ConnectionPool(dialect: .postgres, size: size) { try PostgresConnection(url: url) }
+    }
+
+    /// Runs `body` with a connection of its own, off the cooperative pool.
+    @discardableResult
+    func withConnection<T>(_ body: (any SQLConnection) throws -> T) async throws -> T {
+        let slot = await checkOut()
+        defer { checkIn(slot) }
+        return try await withTaskExecutorPreference(slot.executor) {
+            let connection: any SQLConnection
+            if let existing = slot.connection {
+                try existing.prepareForUse()
+                connection = existing
+            } else {
+                connection = try open()
+                slot.connection = connection
+            }
+            return try body(connection)
+        }
+    }
+
+    private func checkOut() async -> Slot {
+        await withCheckedContinuation { continuation in
+            state.withLock { state in
+                if let slot = state.idle.popLast() {
+                    continuation.resume(returning: slot)
+                } else {
+                    state.waiting.append(continuation)
+                }
+            }
+        }
+    }
+
+    private func checkIn(_ slot: Slot) {
+        state.withLock { state in
+            if state.waiting.isEmpty {
+                state.idle.append(slot)
+            } else {
+                state.waiting.removeFirst().resume(returning: slot)
+            }
+        }
+    }
+}

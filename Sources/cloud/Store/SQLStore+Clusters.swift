@@ -1,0 +1,64 @@
+import Internal
+
+extension SQLStore {
+    func createCluster(_ cluster: Cluster, kubeconfig: ClusterKubeconfig, audit: AuditEntry?) async throws {
+        let values = try records.clusterValues(cluster, kubeconfig: kubeconfig)
+        let auditValues = try audit.map(records.auditValues)
+        do {
+            try await transaction { db in
+                try db.query(
+                    "INSERT INTO clusters (id, name, kubeconfig, kubeconfig_source, dns, labels, utilities, create_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    values)
+                try Self.insertAudit(db, auditValues)
+            }
+        } catch let error as any SQLError where error.isUniqueViolation {
+            throw StoreRecords.nameTaken(cluster.name)
+        }
+    }
+
+    func cluster(_ id: String) async throws -> Cluster? {
+        try await query("SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE id = $1 AND delete_at = 0", [.text(id)])
+            .first.map(records.cluster)
+    }
+
+    func kubeconfig(ofCluster id: String) async throws -> ClusterKubeconfig? {
+        try await query("SELECT kubeconfig, kubeconfig_source FROM clusters WHERE id = $1 AND delete_at = 0", [.text(id)])
+            .first.map { try records.kubeconfig(text: $0[0], source: $0[1]) }
+    }
+
+    func clusters(label: String?, page: Int, perPage: Int) async throws -> [Cluster] {
+        let rows = try await query("SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE delete_at = 0 ORDER BY create_at, id")
+        return StoreRecords.page(try rows.map(records.cluster), label: label, page: page, perPage: perPage)
+    }
+
+    func deleteCluster(_ id: String, at time: Int64, audit: AuditEntry?) async throws {
+        let auditValues = try audit.map(records.auditValues)
+        try await transaction { [dialect] db in
+            // The row lock also holds back deployments being created for this cluster (their
+            // foreign key check waits for it), so none slips in between the count and the delete.
+            guard try !db.query("SELECT 1 FROM clusters WHERE id = $1 AND delete_at = 0\(dialect.forUpdate)", [.text(id)]).isEmpty else {
+                throw StoreError.notFound("cluster \(id)")
+            }
+            let busy = try db.query(
+                "SELECT COUNT(*) FROM deployments WHERE cluster_id = $1 AND state NOT IN \(StoreRecords.finalStatesSQL)",
+                [.text(id)]).first?.first?.int ?? 0
+            guard busy == 0 else { throw StoreRecords.busy(id, busy) }
+            try db.query("UPDATE clusters SET delete_at = $1 WHERE id = $2", [.integer(time), .text(id)])
+            try Self.insertAudit(db, auditValues)
+        }
+    }
+
+    func updateUtilities(ofCluster id: String, _ change: @Sendable (inout UtilityMetadata) -> Void) async throws {
+        try await transaction { db in try changeUtilities(db, id, change) }
+    }
+
+    /// Inside the caller's transaction; locks the cluster row.
+    func changeUtilities(_ db: any SQLConnection, _ id: String, _ change: (inout UtilityMetadata) -> Void) throws {
+        guard let text = try db.query("SELECT utilities FROM clusters WHERE id = $1\(dialect.forUpdate)", [.text(id)]).first?.first?.string else {
+            throw StoreError.notFound("cluster \(id)")
+        }
+        var utilities = try records.utilities(text)
+        change(&utilities)
+        try db.query("UPDATE clusters SET utilities = $1 WHERE id = $2", [try records.json(utilities), .text(id)])
+    }
+}

@@ -1,0 +1,101 @@
+import Internal
+
+extension SQLStore {
+    func createDeployments(
+        _ deployments: [Deployment], desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?, audit: AuditEntry?
+    ) async throws {
+        let rows = try deployments.map(records.deploymentValues)
+        let auditValues = try audit.map(records.auditValues)
+        try await transaction { db in
+            // The cluster row first: each insert's foreign key check share-locks it, and two
+            // PostgreSQL transactions upgrading a shared lock to FOR UPDATE would deadlock.
+            if let desiredVersions {
+                try changeUtilities(db, desiredVersions.cluster) { utilities in
+                    utilities.desiredVersions.merge(desiredVersions.versions) { $1 }
+                }
+            }
+            for row in rows {
+                try db.query(
+                    "INSERT INTO deployments (id, cluster_id, service, body, state, provisioner, create_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    row)
+            }
+            try Self.insertAudit(db, auditValues)
+        }
+    }
+
+    func deployment(_ id: String) async throws -> Deployment? {
+        try await query("SELECT body FROM deployments WHERE id = $1", [.text(id)]).first.map(records.deployment)
+    }
+
+    func deployments(_ filter: DeploymentFilter, page: Int, perPage: Int) async throws -> [Deployment] {
+        var conditions: [String] = []
+        var parameters: [SQLValue] = []
+        func bind(_ column: String, _ value: String?) {
+            guard let value else { return }
+            parameters.append(.text(value))
+            conditions.append("\(column) = $\(parameters.count)")
+        }
+        bind("cluster_id", filter.cluster)
+        bind("service", filter.service?.rawValue)
+        bind("state", filter.state?.rawValue)
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        parameters += [.integer(Int64(perPage)), .integer(Int64(page * perPage))]
+        let sql = "SELECT body FROM deployments \(whereClause) ORDER BY create_at, id LIMIT $\(parameters.count - 1) OFFSET $\(parameters.count)"
+        return try await query(sql, parameters).map(records.deployment)
+    }
+
+    @discardableResult
+    func updateDeployment(
+        _ id: String, audit: AuditEntry?, _ change: @Sendable (inout Deployment) throws -> Void
+    ) async throws -> Deployment {
+        let auditValues = try audit.map(records.auditValues)
+        return try await transaction { [dialect, records] db in
+            // A concurrent update (this server or another) waits until this one commits, then reads
+            // what it wrote: SQLite's BEGIN IMMEDIATE, PostgreSQL's row lock.
+            guard let row = try db.query("SELECT body FROM deployments WHERE id = $1\(dialect.forUpdate)", [.text(id)]).first else {
+                throw StoreError.notFound("deployment \(id)")
+            }
+            var deployment = try records.deployment(row)
+            try change(&deployment)
+            try db.query(
+                "UPDATE deployments SET body = $1, state = $2, provisioner = $3 WHERE id = $4",
+                try records.deploymentUpdate(deployment) + [.text(id)])
+            try Self.insertAudit(db, auditValues)
+            return deployment
+        }
+    }
+
+    func activeDeployments() async throws -> [Deployment] {
+        try await query("SELECT body FROM deployments WHERE state IN \(StoreRecords.activeStatesSQL) ORDER BY create_at, id")
+            .map(records.deployment)
+    }
+
+    func dispatchableDeployments(now: Int64) async throws -> [Deployment] {
+        let candidates = try await query("""
+            SELECT body FROM deployments AS d
+            WHERE state = 'requested'
+              AND NOT EXISTS (SELECT 1 FROM deployments AS a WHERE a.cluster_id = d.cluster_id AND a.service = d.service
+                              AND a.state IN \(StoreRecords.activeStatesSQL))
+            ORDER BY create_at, id
+            """).map(records.deployment)
+        return StoreRecords.dispatchable(candidates, now: now)
+    }
+
+    /// On PostgreSQL, rows another server is claiming or updating right now are left to it this
+    /// time instead of waited for (`dialect.skipLocked`).
+    func claimLeases(owner: String, now: Int64, until: Int64, renew: Bool) async throws -> Set<String> {
+        let rows = try await query("""
+            UPDATE deployments SET lease_owner = $1, lease_expires = $2
+            WHERE id IN (
+                SELECT id FROM deployments
+                WHERE state IN \(StoreRecords.unfinishedStatesSQL)
+                  AND (lease_owner IS NULL OR lease_expires < $3\(renew ? " OR lease_owner = $1" : ""))\(dialect.skipLocked))
+            RETURNING id
+            """, [.text(owner), .integer(until), .integer(now)])
+        return Set(rows.compactMap { $0.first?.string })
+    }
+
+    func releaseLeases(owner: String) async throws {
+        try await query("UPDATE deployments SET lease_owner = NULL, lease_expires = 0 WHERE lease_owner = $1", [.text(owner)])
+    }
+}

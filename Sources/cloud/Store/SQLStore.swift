@@ -1,0 +1,57 @@
+/// The store, written once for SQLite (one file, one cloud server) and PostgreSQL (a database
+/// several cloud servers share): the SQL is the same but for the `SQLDialect` fragments, and the
+/// two connections differ only behind `SQLConnection`.
+///
+/// SQLite writes one transaction at a time (BEGIN IMMEDIATE). On PostgreSQL other transactions run
+/// alongside, so every read that is then written locks its row (`dialect.forUpdate`), and
+/// transactions that lock a cluster row do so before anything else touches it, so two of them
+/// never wait on each other.
+final class SQLStore: Store {
+    let pool: ConnectionPool
+    let records: StoreRecords
+    var dialect: SQLDialect { pool.dialect }
+
+    /// Opens, migrates and seals kubeconfigs before returning, so a bad path or URL, an unreachable
+    /// server, a too-new schema or a missing key stops the server at start-up.
+    init(_ pool: ConnectionPool, cipher: KubeconfigCipher?) async throws {
+        self.pool = pool
+        records = StoreRecords(cipher: cipher)
+        try await pool.withConnection { [records] db in
+            try Migrations.apply(on: db, pool.dialect)
+            try Self.sealKubeconfigs(db, pool.dialect, records)
+        }
+    }
+
+    /// The SQLite file at `path`, created if missing.
+    convenience init(sqlite path: String, cipher: KubeconfigCipher? = nil) async throws {
+        try await self.init(.sqlite(path: path), cipher: cipher)
+    }
+
+    /// The PostgreSQL database at `url`, through up to `connections` connections.
+    convenience init(postgres url: String, cipher: KubeconfigCipher? = nil, connections: Int = 4) async throws {
+        try await self.init(.postgres(url: url, size: connections), cipher: cipher)
+    }
+
+    /// Brings every stored kubeconfig under the current key; see `StoreRecords.resealed`.
+    private static func sealKubeconfigs(_ db: any SQLConnection, _ dialect: SQLDialect, _ records: StoreRecords) throws {
+        try db.transaction(dialect) {
+            // In id order, so two servers rotating at once lock rows in the same order.
+            for row in try db.query("SELECT id, kubeconfig FROM clusters WHERE kubeconfig != '' ORDER BY id\(dialect.forUpdate)") {
+                guard let id = row[0].string, let stored = row[1].string, let sealed = try records.resealed(stored) else { continue }
+                try db.query("UPDATE clusters SET kubeconfig = $1 WHERE id = $2", [.text(sealed), .text(id)])
+            }
+        }
+    }
+
+    /// One statement on a connection of its own (an implicit transaction).
+    @discardableResult
+    func query(_ sql: String, _ parameters: [SQLValue] = []) async throws -> [[SQLValue]] {
+        try await pool.withConnection { db in try db.query(sql, parameters) }
+    }
+
+    /// Runs `body` in one transaction on a connection of its own: all of it is written, or none of it.
+    @discardableResult
+    func transaction<T>(_ body: (any SQLConnection) throws -> T) async throws -> T {
+        try await pool.withConnection { [dialect] db in try db.transaction(dialect) { try body(db) } }
+    }
+}
