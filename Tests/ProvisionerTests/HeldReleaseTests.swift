@@ -22,14 +22,16 @@ struct HeldReleaseTests {
 
     @Test("an apply waits while another helm holds the release, then applies over what it did")
     func applyWaitsForLiveOperation() async throws {
-        let harness = try DeployHarness(readyAfter: 4, configure: Self.quickPolls)
+        // Long enough for the apply to find the other install still pending, even on a loaded host.
+        let harness = try DeployHarness(readyAfter: 12, configure: Self.quickPolls)
         defer { harness.close() }
-        let release = harness.release(of: "nginx")
-        let other = try harness.startRawHelm("nginx", version: "1.0.0")
+        let release = harness.release(of: "prometheus")
+        let other = try harness.startRawHelm("prometheus", version: "1.0.0")
         try await harness.waitFor(.pendingInstall, of: release)
 
         let waiting = WaitingNotes()
-        let result = await harness.deploy(harness.request("nginx", values: ["controller": ["replicaCount": 2]]), events: waiting.events)
+        let result = await harness.deploy(
+            harness.request("prometheus", values: ["podAnnotations": ["after": "wait"]]), within: .seconds(90), events: waiting.events)
         other.waitUntilExit()
 
         #expect(result.outcome == .succeeded)
@@ -82,7 +84,7 @@ struct HeldReleaseTests {
 
     @Test("two provisioners: the second waits, visibly, until the first one's helm finishes, and touches nothing before")
     func secondProvisionerWaitsForFirst() async throws {
-        let harness = try DeployHarness(readyAfter: 6)
+        let harness = try DeployHarness(readyAfter: 15)
         let first = try harness.startProvisioner()
         let second = try harness.startProvisioner()
         defer { first.stop(); second.stop(); harness.close() }
@@ -92,7 +94,7 @@ struct HeldReleaseTests {
         try await harness.waitFor(.pendingInstall, of: release)
         let secondID = try await second.post(harness.request("nginx", values: ["controller": ["replicaCount": 2]]))
             .decode(DeploymentStatus.self).id
-        let waiting = try await Self.poll(until: .seconds(30)) {
+        let waiting = try await Self.poll(until: .seconds(60)) {
             let status = try await second.deployment(secondID)
             return status.waiting.map { ($0, status.state) }
         }

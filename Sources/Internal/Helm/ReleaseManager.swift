@@ -21,8 +21,9 @@ public struct ReleaseManager: Sendable {
     }
 
     /// `helm upgrade --install --wait` of `spec`, finishing by `deadline`. A release another
-    /// operation may still hold (`hold`) is waited for until `deadline`, never taken from it; the
-    /// operation then has its whole timeout again (see `ReleaseHold`).
+    /// operation may still hold (`hold`) is waited for until `deadline`, never taken from it; after
+    /// such a wait, or after clearing what an abandoned one left, the operation has its whole
+    /// timeout again (see `ReleaseHold`).
     /// - Parameter kubeconfig: helm is given its normalised form, never text from outside.
     public func apply(
         _ spec: ReleaseSpec, kubeconfig: Kubeconfig, deadline: ContinuousClock.Instant, hold: ReleaseHold,
@@ -57,6 +58,9 @@ public struct ReleaseManager: Sendable {
                         switch ReleasePlanner.recovery(for: history) {
                         case let action? where recovery == nil:
                             recovery = try await recover(spec.release, session, history: history, action: action)
+                            // Clearing what an earlier operation left runs on the clean-up budget,
+                            // not this one's: its own pending revision is written after it.
+                            deadline = max(deadline, .now + hold.operationTimeout)
                         case .some:
                             throw error  // recovered once already: helm and its history disagree
                         case nil where history.last?.status.isPending == false && error.kind == .operationInProgress && freedBy < 3:
