@@ -102,11 +102,13 @@ struct ClusterCommand: AsyncParsableCommand {
         @Option(help: "Chart version of Fluent Bit.") var fluentbitVersion: String?
         @Option(help: "Chart version of the NGINX ingress controller.") var nginxVersion: String?
         @Option(
-            name: .customLong("utility"), help: ArgumentHelp("Chart version of any service a provisioner offers; repeat for several.", valueName: "SERVICE=VERSION"),
+            name: .customLong("utility"),
+            help: ArgumentHelp("Chart version of any service a provisioner offers; repeat for several.", valueName: "SERVICE=VERSION"),
             transform: ServiceSetting.parser("utility", "VERSION"))
         var utilities: [ServiceSetting] = []
         @Option(
-            name: .customLong("values"), help: ArgumentHelp("A YAML or JSON file of values for that service's deployment; repeat for several.", valueName: "SERVICE=FILE"),
+            name: .customLong("values"),
+            help: ArgumentHelp("A YAML or JSON file of values for that service's deployment; repeat for several.", valueName: "SERVICE=FILE"),
             transform: ServiceSetting.parser("values", "FILE"))
         var values: [ServiceSetting] = []
         @Flag(help: "Print the request instead of sending it.") var dryRun = false
