@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 @testable import provisioner
 
-/// The services deployed with real Helm against the Kubernetes emulator.
+/// The three services deployed with real Helm against the Kubernetes emulator.
 @Suite("Helm deployments against the testbed", .serialized)
 struct HelmDeployerTests {
     /// Each service at a version its testbed chart has: the original three's stand-ins are 1.0.0,
