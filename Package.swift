@@ -2,13 +2,6 @@
 import Foundation
 import PackageDescription
 
-// Every service's shipped values, `Sources/provisioner/Services/values/NAME.yaml`, embedded by one rule
-// (as `PackageResources.NAME_yaml`), so adding a service edits no list here.
-let serviceValuesDirectory = "Services/values"
-let serviceValues: [Resource] = ((try? FileManager.default.contentsOfDirectory(
-    atPath: "\(Context.packageDirectory)/Sources/provisioner/\(serviceValuesDirectory)")) ?? [])
-    .filter { $0.hasSuffix(".yaml") }.sorted().map { .embedInCode("\(serviceValuesDirectory)/\($0)") }
-
 // Two executables over one shared library. The provisioner must never link libsqlite3 or libpq
 // (it is stateless by design), so CSQLite and CPostgres are dependencies of `cloud` only.
 let package = Package(
@@ -70,7 +63,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            resources: serviceValues + [.embedInCode("API/openapi.json")]
+            // Every service's shipped values, `Services/values/NAME.yaml`, by one rule: each file there
+            // becomes `PackageResources.NAME_yaml`, found at each build, so adding one edits nothing here.
+            resources: [.embedInCode("Services/values"), .embedInCode("API/openapi.json")]
         ),
         .executableTarget(
             name: "cloud",
