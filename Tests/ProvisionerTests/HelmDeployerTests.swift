@@ -8,13 +8,18 @@ import Testing
 /// The three services deployed with real Helm against the Kubernetes emulator.
 @Suite("Helm deployments against the testbed", .serialized, .tags(.integration), .skippedInFastRuns)
 struct HelmDeployerTests {
-    @Test("installs, then deletes, each service", arguments: ["prometheus", "fluentbit", "nginx"] as [ServiceName])
-    func installAndDelete(service: ServiceName) async throws {
+    /// Each service at a version its testbed chart has: the original three's stand-ins are 1.0.0,
+    /// the newer ones' carry the service's default version.
+    @Test("installs, then deletes, each service", arguments: [
+        ("prometheus", "1.0.0"), ("fluentbit", "1.0.0"), ("nginx", "1.0.0"), ("metrics-server", "3.12.1"),
+        ("node-problem-detector", "2.3.12"),
+    ] as [(ServiceName, String)])
+    func installAndDelete(service: ServiceName, version: String) async throws {
         let harness = try DeployHarness()
         defer { harness.close() }
         let release = harness.release(of: service)
 
-        let installed = await harness.deploy(harness.request(service))
+        let installed = await harness.deploy(harness.request(service, version: version))
         #expect(installed.outcome == .succeeded)
         #expect(installed.release?.revision == 1)
         #expect(installed.release?.status == .deployed)

@@ -203,14 +203,19 @@ struct ProvisionerServerTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: work).isEmpty)
     }
 
-    @Test("lists the services with their charts")
+    @Test("lists the services with their charts, values, dependencies and deploy order")
     func listsServices() async throws {
         let harness = try DeployHarness()
         let server = try harness.startProvisioner()
         defer { server.stop(); harness.close() }
 
-        let services = try JSONSerialization.jsonObject(with: try await server.request("GET", "/api/services").body) as? [[String: String]]
-        #expect(services?.map { $0["Name"] } == ["fluentbit", "nginx", "prometheus"])
-        #expect(services?.first { $0["Name"] == "prometheus" }?["DefaultVersion"] == "25.18.0")
+        let services = try JSONSerialization.jsonObject(with: try await server.request("GET", "/api/services").body) as? [[String: Any]]
+        #expect(services?.map { $0["Name"] as? String } == ["fluentbit", "metrics-server", "nginx", "node-problem-detector", "prometheus"])
+        let prometheus = services?.first { $0["Name"] as? String == "prometheus" }
+        #expect(prometheus?["DefaultVersion"] as? String == "25.18.0")
+        #expect(prometheus?["DependsOn"] as? [String] == ["nginx"])
+        let order = services?.reduce(into: [String: Int]()) { $0[$1["Name"] as? String ?? ""] = $1["Order"] as? Int }
+        #expect(order == ["fluentbit": 0, "metrics-server": 1, "nginx": 2, "node-problem-detector": 3, "prometheus": 4])
+        #expect((prometheus?["DefaultValues"] as? String)?.contains("scrapeInterval") == true)
     }
 }

@@ -44,7 +44,7 @@ WAITING = {"type": "string", "description": "While running: what the deployment 
 prov_schemas = dict(common_schemas)
 prov_schemas["DeploymentRequest"] = obj({
   "ID": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}, "ClusterID": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"},
-  "Service": {"type": "string", "enum": ["fluentbit", "nginx", "prometheus"]}, "Action": {"type": "string", "enum": ["apply", "delete"]}, "Chart": ref("Chart"),
+  "Service": {"type": "string", "description": "A service this provisioner deploys: a Name from GET /api/services."}, "Action": {"type": "string", "enum": ["apply", "delete"]}, "Chart": ref("Chart"),
   "Values": {"type": "object"}, "Kubeconfig": S, "KubeconfigSource": ref("KubeconfigSource"), "DNS": ref("DNS"),
   "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600},
   "PreviousAttemptsEnded": {"type": "boolean", "description": "The client knows every earlier attempt at this deployment has ended (e.g. the provisioner that ran it restarted): a release they left pending is recovered at once instead of waited for until it is provably stale."}},
@@ -55,7 +55,12 @@ prov_schemas["Deployment"] = obj({
   "CreateAt": I, "StartAt": I, "EndAt": I, "Error": S, "Recovery": ref("Remediation"), "Remediation": ref("Remediation"),
   "Release": ref("Release"), "Log": arr(S), "Waiting": WAITING}, ["ID", "ClusterID", "Service", "Action", "Chart", "State", "CreateAt", "StartAt", "EndAt", "Log"])
 prov_schemas["DeploymentChanges"] = obj({"Instance": S, "Sequence": I, "Deployments": arr(ref("Deployment"))}, ["Instance", "Sequence", "Deployments"])
-prov_schemas["Service"] = obj({"Name": S, "Chart": S, "Repository": S, "DefaultVersion": S, "Namespace": S, "Release": S})
+prov_schemas["Service"] = obj({"Name": S, "Chart": S, "Repository": S, "RepositoryName": S, "DefaultVersion": S, "Namespace": S, "Release": S,
+  "DefaultValues": {"type": "string", "description": "The shipped values, YAML."},
+  "HookWaits": {"type": "integer", "description": "Hook Jobs or Pods its chart runs on install and upgrade, each waited for within the deadline."},
+  "DependsOn": {**arr(S), "description": "Services to deploy before this one."},
+  "Order": {"type": "integer", "description": "Its place in the deploy order (0 first): after everything it depends on, ties by name."}},
+  ["Name", "Chart", "Repository", "RepositoryName", "DefaultVersion", "Namespace", "Release", "DefaultValues", "HookWaits", "DependsOn", "Order"])
 prov = {
   "openapi": "3.0.3",
   "info": {"title": "provisioner", "version": "0.1.0", "description": "Stateless third-party service deployment API."},
@@ -92,7 +97,9 @@ cs["UtilityMetadata"] = obj({"DesiredVersions": {"type": "object", "additionalPr
                              "ActualVersions": {"type": "object", "additionalProperties": {**ref("UtilityVersion")}}})
 cs["Cluster"] = obj({"ID": S, "Name": S, "DNS": ref("DNS"), "Labels": arr(S), "UtilityMetadata": ref("UtilityMetadata"), "CreateAt": I}, ["ID", "Name", "Labels", "UtilityMetadata", "CreateAt"])
 cs["RegisterCluster"] = obj({"Name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"}, "Kubeconfig": S, "KubeconfigSource": ref("KubeconfigSource"), "DNS": ref("DNS"), "Labels": arr(S)}, ["Name"])
-cs["Provision"] = obj({"utility-versions": {"type": "object", "additionalProperties": ref("UtilityVersion")}})
+cs["ProvisionUtility"] = obj({"Chart": S, "ValuesPath": S, "Values": {"type": "object", "description": "Values for the deployment, layered over the service's own; a utility given values is deployed even when its version is unchanged."}}, ["Chart"])
+cs["Provision"] = obj({"utility-versions": {"type": "object", "additionalProperties": ref("ProvisionUtility"),
+  "description": "Keyed by service name: any service the provisioners publish at their GET /api/services."}})
 cs["CreateDeployment"] = obj({"ClusterID": S, "Service": S, "Action": {"type": "string", "enum": ["apply", "delete"]}, "Chart": ref("Chart"), "Values": {"type": "object"}, "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600}}, ["ClusterID", "Service", "Action"])
 states = ["requested", "dispatched", "running", "succeeded", "failed", "cancel-requested", "cancelled"]
 cs["Deployment"] = obj({"ID": S, "ClusterID": S, "Service": S, "Action": S, "Chart": ref("Chart"), "Values": {"type": "object"}, "TimeoutSeconds": I,

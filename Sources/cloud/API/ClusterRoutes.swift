@@ -83,46 +83,57 @@ struct ClusterRoutes: Sendable {
     }
 
     struct ProvisionRequest: Decodable {
-        var utilityVersions: [String: UtilityVersion]?
+        var utilityVersions: [String: Utility]?
         enum CodingKeys: String, CodingKey { case utilityVersions = "utility-versions" }
+
+        /// The Go tool's HelmUtilityVersion, and the values to deploy it with.
+        struct Utility: Decodable {
+            var version: UtilityVersion
+            var values: JSONValue?
+
+            enum CodingKeys: String, CodingKey { case values = "Values" }
+
+            init(from decoder: any Decoder) throws {
+                version = try UtilityVersion(from: decoder)
+                values = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(JSONValue.self, forKey: .values)
+            }
+        }
     }
 
     /// Sets desired versions and creates one deployment per utility whose desired version differs
-    /// from the actual one, in dependency order.
+    /// from the actual one (or that comes with values), in dependency order: a utility waits for the
+    /// deployment of what it depends on when that is part of the same request.
     @Sendable func provision(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let cluster = try await cluster(context)
         let body = try await JSONRequest.decode(ProvisionRequest.self, from: request)
         let wanted = body.utilityVersions ?? [:]
-        for (name, version) in wanted {
-            try services.validate(ServiceName(name), field: "utility-versions.\(name)")
-            guard ChartVersion.isValid(version.chart) else {
-                throw APIError.badRequest("\"\(version.chart)\" is not a chart version", field: "utility-versions.\(name).Chart")
+        for (name, utility) in wanted {
+            try await services.validate(ServiceName(name), field: "utility-versions.\(name)")
+            guard ChartVersion.isValid(utility.version.chart) else {
+                throw APIError.badRequest("\"\(utility.version.chart)\" is not a chart version", field: "utility-versions.\(name).Chart")
+            }
+            if let values = utility.values, values.objectValue == nil {
+                throw APIError.badRequest("Values must be a JSON object", field: "utility-versions.\(name).Values")
             }
         }
         let now = Date().millisecondsSince1970
         var deployments: [Deployment] = []
-        for name in wanted.keys.sorted(by: Self.provisioningOrder) {
-            let version = wanted[name]!
-            if cluster.utilities.actualVersions[name] == .some(version) { continue }
-            let prerequisite = Self.prerequisites[name].flatMap { needed in deployments.first { $0.service.rawValue == needed } }
+        for (service, needs) in await services.plan(wanted.keys.map { ServiceName($0) }) {
+            let utility = wanted[service.rawValue]!
+            if utility.values == nil, cluster.utilities.actualVersions[service.rawValue] == .some(utility.version) { continue }
+            // The deployment records one prerequisite: the last of them in provisioning order.
+            let prerequisite = deployments.last { needs.contains($0.service) }
             deployments.append(Deployment.requested(
-                clusterID: cluster.id, service: ServiceName(name), action: .apply,
-                chart: ChartRequest(version: version.chart), values: nil, timeoutSeconds: nil, now: now,
+                clusterID: cluster.id, service: service, action: .apply,
+                chart: ChartRequest(version: utility.version.chart), values: utility.values, timeoutSeconds: nil, now: now,
                 dependsOn: prerequisite?.id))
         }
+        let desired = wanted.mapValues { Optional($0.version) }
         try await context.audit.recording(targets: [cluster.id] + deployments.map(\.id), status: .accepted) { entry in
-            try await store.createDeployments(deployments, desiredVersions: (cluster.id, wanted.mapValues { Optional($0) }), audit: entry)
+            try await store.createDeployments(deployments, desiredVersions: (cluster.id, desired), audit: entry)
         }
         supervisor.wake()
         return try JSONResponse.make(.accepted, deployments)
-    }
-
-    /// Prometheus's ingress and DNS name point at the NGINX controller, so it waits for nginx.
-    static let prerequisites = ["prometheus": "nginx"]
-
-    static func provisioningOrder(_ lhs: String, _ rhs: String) -> Bool {
-        let rank = ["nginx": 0, "fluentbit": 1, "prometheus": 2]
-        return (rank[lhs] ?? 1, lhs) < (rank[rhs] ?? 1, rhs)
     }
 
     private func cluster(_ context: CloudRequestContext) async throws -> Cluster {

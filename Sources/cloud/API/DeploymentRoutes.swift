@@ -35,7 +35,7 @@ struct DeploymentRoutes: Sendable {
         guard try await store.cluster(body.clusterID) != nil else {
             throw APIError.badRequest("cluster \(body.clusterID) not found", field: "ClusterID")
         }
-        try services.validate(body.service, field: "Service")
+        try await services.validate(body.service, field: "Service")
         try DeploymentFieldRules.validate(chart: body.chart, values: body.values, timeoutSeconds: body.timeoutSeconds)
         let deployment = Deployment.requested(
             clusterID: body.clusterID, service: body.service, action: body.action, chart: body.chart,
@@ -96,21 +96,5 @@ struct DeploymentRoutes: Sendable {
         let active = try await store.activeDeployments()
         let inFlight = Dictionary(grouping: active.compactMap(\.provisioner), by: { $0 }).mapValues(\.count)
         return try JSONResponse.make(.ok, supervisor.pool.instances(inFlight: inFlight))
-    }
-}
-
-/// Which service names exist: what the provisioners say they offer. Until one has answered, any
-/// well-formed name is accepted and the provisioner has the last word.
-struct ServiceNames: Sendable {
-    let pool: ProvisionerPool
-
-    func validate(_ name: ServiceName, field: String) throws {
-        guard name.rawValue.wholeMatch(of: /[a-z0-9][a-z0-9-]{0,62}/) != nil else {
-            throw APIError.badRequest("\"\(name)\" is not a service name", field: field)
-        }
-        if let known = pool.services, !known.contains(name) {
-            let list = known.map(\.rawValue).sorted().joined(separator: ", ")
-            throw APIError.badRequest("unknown service \"\(name)\"; known services: \(list)", field: field)
-        }
     }
 }

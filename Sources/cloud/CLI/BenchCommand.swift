@@ -65,9 +65,9 @@ struct BenchStoreCommand: AsyncParsableCommand {
 
     /// What most of a long-lived database holds: finished deployments with their helm log.
     private static func finishedDeployment(_ index: Int, of clusterIDs: [String], at now: Int64) -> Deployment {
-        let services: [ServiceName] = ["nginx", "fluentbit", "prometheus"]
+        // Three services, as a cluster holds; their names do not matter to the store.
         var deployment = Deployment.requested(
-            clusterID: clusterIDs[index % clusterIDs.count], service: services[index % services.count], action: .apply,
+            clusterID: clusterIDs[index % clusterIDs.count], service: ServiceName("service-\(index % 3)"), action: .apply,
             chart: ChartRequest(version: "1.0.\(index % 10)"), values: ["replicas": .number(2)], timeoutSeconds: 600,
             now: now + Int64(index))
         deployment.state = .succeeded

@@ -95,23 +95,77 @@ struct ClusterCommand: AsyncParsableCommand {
 
     struct Provision: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Set utility versions; one deployment per changed utility, nginx first.")
+            abstract: "Set utility versions; one deployment per changed utility, each after what it depends on.")
         @OptionGroup var options: ClientOptions
         @Option(help: "The cluster ID.") var cluster: String
         @Option(help: "Chart version of Prometheus.") var prometheusVersion: String?
         @Option(help: "Chart version of Fluent Bit.") var fluentbitVersion: String?
         @Option(help: "Chart version of the NGINX ingress controller.") var nginxVersion: String?
+        @Option(
+            name: .customLong("utility"),
+            help: ArgumentHelp("Chart version of any service a provisioner offers; repeat for several.", valueName: "SERVICE=VERSION"),
+            transform: ServiceSetting.parser("utility", "VERSION"))
+        var utilities: [ServiceSetting] = []
+        @Option(
+            name: .customLong("values"),
+            help: ArgumentHelp("A YAML or JSON file of values for that service's deployment; repeat for several.", valueName: "SERVICE=FILE"),
+            transform: ServiceSetting.parser("values", "FILE"))
+        var values: [ServiceSetting] = []
         @Flag(help: "Print the request instead of sending it.") var dryRun = false
 
         func run() async throws {
-            let versions = ["prometheus": prometheusVersion, "fluentbit": fluentbitVersion, "nginx": nginxVersion]
-                .compactMapValues { $0 }.mapValues { JSONValue.object(["Chart": .string($0)]) }
-            guard !versions.isEmpty else {
-                throw ValidationError("name at least one of --prometheus-version, --fluentbit-version, --nginx-version")
-            }
-            let body = JSONValue.object(["utility-versions": .object(versions)])
+            let body = JSONValue.object(["utility-versions": .object(try utilityVersions())])
             if dryRun { return try Printer.encodable(body) }
             Printer.json(try await options.client.call("POST", "/api/cluster/\(cluster)/provision", body: body))
         }
+
+        /// Per service, its version and values, from the Go-compatible flags and the generic ones.
+        func utilityVersions() throws -> [String: JSONValue] {
+            let named = [
+                ServiceSetting(service: "prometheus", value: prometheusVersion), ServiceSetting(service: "fluentbit", value: fluentbitVersion),
+                ServiceSetting(service: "nginx", value: nginxVersion),
+            ].compactMap { $0 }
+            var versions: [String: JSONValue] = [:]
+            for setting in named + utilities {
+                guard versions[setting.service.rawValue] == nil else { throw ValidationError("\(setting.service): version given twice") }
+                versions[setting.service.rawValue] = .object(["Chart": .string(setting.value)])
+            }
+            guard !versions.isEmpty else {
+                throw ValidationError("name at least one of --prometheus-version, --fluentbit-version, --nginx-version, --utility")
+            }
+            for setting in values {
+                let option = "--values \(setting.service)=\(setting.value)"
+                guard case .object(var utility)? = versions[setting.service.rawValue] else {
+                    throw ValidationError("\(option): give \(setting.service)'s version too (--utility \(setting.service)=VERSION)")
+                }
+                guard utility["Values"] == nil else { throw ValidationError("\(option): values given twice") }
+                utility["Values"] = try Self.readValues(setting.value, option: option)
+                versions[setting.service.rawValue] = .object(utility)
+            }
+            return versions
+        }
+
+        static func readValues(_ path: String, option: String) throws -> JSONValue {
+            guard let data = InputFile.read(path), let text = String(data: data, encoding: .utf8) else {
+                throw ValidationError("\(option): cannot read \(path)")
+            }
+            // As helm takes `-f empty.yaml`: no values.
+            if text.allSatisfy(\.isWhitespace) { return [:] }
+            let parsed: JSONValue
+            do {
+                parsed = try JSONValue(yaml: text)
+            } catch {
+                throw ValidationError("\(option): not YAML or JSON (\(String(describing: error).prefix { !$0.isNewline }))")
+            }
+            guard parsed.objectValue != nil else { throw ValidationError("\(option): the file must hold a mapping of values") }
+            return parsed
+        }
+    }
+}
+
+private extension ServiceSetting {
+    init?(service: ServiceName, value: String?) {
+        guard let value else { return nil }
+        self.init(service: service, value: value)
     }
 }

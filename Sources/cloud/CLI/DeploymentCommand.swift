@@ -11,7 +11,7 @@ struct DeploymentCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Deploy (or delete) one service on one cluster.")
         @OptionGroup var options: ClientOptions
         @Option(help: "The cluster ID.") var cluster: String
-        @Option(help: "prometheus, fluentbit or nginx.") var service: String
+        @Option(help: "A service the provisioners offer (their GET /api/services).") var service: String
         @Option(help: "apply or delete.") var action: DeploymentAction = .apply
         @Option(help: "Chart version; the service's default when left out.") var version: String?
         @Option(help: "Chart repository URL; the service's default when left out.") var repository: String?

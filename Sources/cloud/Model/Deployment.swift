@@ -42,7 +42,7 @@ struct Deployment: Codable, Sendable, Equatable {
     var nextAttemptAt: Int64
     /// Last time its provisioner answered about it.
     var lastSeenAt: Int64
-    /// Another deployment that must succeed first (nginx before prometheus when provisioning).
+    /// Another deployment that must succeed first (when provisioning, one for a service this one depends on).
     var dependsOn: String?
     /// While running: what it waits for on its provisioner, e.g. another operation on the release.
     var waiting: String?

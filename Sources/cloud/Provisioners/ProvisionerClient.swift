@@ -74,11 +74,10 @@ struct ProvisionerClient: Sendable {
         (try? await http.send("GET", "/readyz"))?.status == 200
     }
 
-    /// The service names the provisioner can deploy.
-    func services() async -> [ServiceName]? {
-        struct Service: Decodable { var name: ServiceName; enum CodingKeys: String, CodingKey { case name = "Name" } }
+    /// The services the provisioner can deploy, with what each needs first.
+    func services() async -> [PublishedService]? {
         guard let reply = try? await http.send("GET", "/api/services"), reply.status == 200 else { return nil }
-        return (try? reply.decode([Service].self))?.map(\.name)
+        return try? reply.decode([PublishedService].self)
     }
 
     private func call(_ method: String, _ path: String, body: Data? = nil) async throws(Failure) -> JSONHTTPClient.Reply {

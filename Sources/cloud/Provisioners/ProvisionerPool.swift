@@ -22,7 +22,11 @@ final class ProvisionerPool: Sendable {
         /// Per configured URL, its instances as last resolved.
         var resolved: [String: [ProvisionerResolver.Instance]] = [:]
         var health: [String: (healthy: Bool, at: Int64)] = [:]
-        var services: Set<ServiceName>?
+        /// Per instance, what it last published at `GET /api/services`.
+        var published: [String: [PublishedService]] = [:]
+        /// Their union, kept while no current instance has published (e.g. all are being replaced).
+        var services: PublishedServices?
+        var refreshed = false
     }
 
     private let urls: [String]
@@ -51,7 +55,7 @@ final class ProvisionerPool: Sendable {
                 continuation.resume()
             }
         }
-        await withTaskGroup(of: (String, Bool, [ServiceName]?).self) { group in
+        await withTaskGroup(of: (String, Bool, [PublishedService]?).self) { group in
             for (url, client) in clients {
                 group.addTask {
                     let ready = await client.isReady()
@@ -61,10 +65,23 @@ final class ProvisionerPool: Sendable {
             for await (url, ready, services) in group {
                 state.withLock { state in
                     state.health[url] = (ready, Date().millisecondsSince1970)
-                    if let services { state.services = Set(services) }
+                    if let services { state.published[url] = services }
                 }
             }
         }
+        state.withLock { state in
+            if !state.published.isEmpty { state.services = PublishedServices(union: state.published.values) }
+            state.refreshed = true
+        }
+    }
+
+    /// The services the provisioners offer. Before the first refresh it refreshes, so that a request
+    /// arriving at startup still learns the order and prerequisites; after that it never waits.
+    func publishedServices() async -> PublishedServices? {
+        let (services, refreshed) = state.withLock { ($0.services, $0.refreshed) }
+        if services != nil || refreshed { return services }
+        await refresh()
+        return self.services
     }
 
     /// A URL that does not resolve right now keeps its previous instances; new instances start
@@ -81,6 +98,7 @@ final class ProvisionerPool: Sendable {
             let keys = Set(instances.map(\.key))
             state.clients = state.clients.filter { keys.contains($0.key) }
             state.health = state.health.filter { keys.contains($0.key) }
+            state.published = state.published.filter { keys.contains($0.key) }
             for instance in instances where state.clients[instance.key] == nil {
                 state.clients[instance.key] = ProvisionerClient(instance, token: token, tls: tls)
                 state.health[instance.key] = (true, 0)
@@ -101,7 +119,7 @@ final class ProvisionerPool: Sendable {
     }
 
     /// Services the provisioners offer; nil until one has answered.
-    var services: Set<ServiceName>? { state.withLock { $0.services } }
+    var services: PublishedServices? { state.withLock { $0.services } }
 
     func instances(inFlight: [String: Int]) -> [Instance] {
         let (clients, health) = state.withLock { ($0.clients, $0.health) }

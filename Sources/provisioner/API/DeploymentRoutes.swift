@@ -82,7 +82,8 @@ struct DeploymentRoutes: Sendable {
     }
 
     @Sendable func services(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        try JSONResponse.make(.ok, catalog.all.map(ServiceDescription.init))
+        let order = catalog.order
+        return try JSONResponse.make(.ok, catalog.all.map { ServiceDescription($0, order: order.firstIndex(of: $0.name) ?? order.count) })
     }
 }
 
@@ -109,18 +110,31 @@ struct ServiceDescription: Codable, Sendable {
     var defaultVersion: String
     var namespace: String
     var release: String
+    var repositoryName: String
+    /// The shipped values, YAML.
+    var defaultValues: String
+    var hookWaits: Int
+    var dependsOn: [ServiceName]
+    /// Its place in the deploy order (0 first), derived from every service's `dependsOn`.
+    var order: Int
 
-    init(_ service: any ThirdPartyService) {
+    init(_ service: any ThirdPartyService, order: Int) {
         name = service.name
         chart = service.chart.name
         repository = service.chart.repositoryURL
+        repositoryName = service.chart.repositoryName
         defaultVersion = service.chart.defaultVersion
         namespace = service.release.namespace
         release = service.release.name
+        defaultValues = service.defaultValues
+        hookWaits = service.hookWaits
+        dependsOn = service.dependsOn
+        self.order = order
     }
 
     enum CodingKeys: String, CodingKey {
         case name = "Name", chart = "Chart", repository = "Repository", defaultVersion = "DefaultVersion"
-        case namespace = "Namespace", release = "Release"
+        case namespace = "Namespace", release = "Release", repositoryName = "RepositoryName", defaultValues = "DefaultValues"
+        case hookWaits = "HookWaits", dependsOn = "DependsOn", order = "Order"
     }
 }

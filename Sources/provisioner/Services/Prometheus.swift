@@ -9,6 +9,11 @@ struct Prometheus: ThirdPartyService {
         repositoryURL: "https://prometheus-community.github.io/helm-charts", defaultVersion: "25.18.0")
     let release = ReleaseRef(name: "prometheus", namespace: "prometheus")
     var defaultValues: String { String(decoding: PackageResources.prometheus_yaml, as: UTF8.self) }
+    /// Its ingress and DNS name point at the NGINX controller.
+    let dependsOn: [ServiceName] = ["nginx"]
+    /// The controller's LoadBalancer Service that DNS name points at: what the `nginx` release of
+    /// the ingress-nginx chart names it (a test holds this to the nginx declaration).
+    let ingressController = ServiceLocation(namespace: "nginx", name: "nginx-ingress-nginx-controller")
 
     func derivedValues(for request: DeploymentRequest) -> JSONValue {
         var values: JSONValue = .nested("server.externalLabels.clusterID", .string(request.clusterID))
@@ -28,9 +33,8 @@ struct Prometheus: ThirdPartyService {
     /// Points `<cluster-id>.prometheus.<private-domain>` at the NGINX controller's load balancer.
     func afterApply(_ context: DeploymentContext) async throws -> [String] {
         guard let record = try PrivateRecord(context.request) else { return ["DNS: the request has no DNS settings; no record registered"] }
-        let nginx = Nginx()
         let target = try await context.kube.waitForLoadBalancerAddress(
-            namespace: nginx.release.namespace, service: nginx.controllerService, timeout: context.deadline - .now)
+            namespace: ingressController.namespace, service: ingressController.name, timeout: context.deadline - .now)
         let zone = try await record.zoneID(using: context.route53)
         try await context.route53.upsertCNAME(zoneID: zone, name: record.name, target: target)
         return ["DNS: \(record.name) CNAME \(target) in zone \(zone)"]
@@ -41,6 +45,12 @@ struct Prometheus: ThirdPartyService {
         let zone = try await record.zoneID(using: context.route53)
         let deleted = try await context.route53.deleteCNAME(zoneID: zone, name: record.name)
         return ["DNS: \(record.name) \(deleted == nil ? "was not registered" : "removed") in zone \(zone)"]
+    }
+
+    /// A Kubernetes Service, by namespace and name.
+    struct ServiceLocation: Sendable, Equatable {
+        var namespace: String
+        var name: String
     }
 
     /// The Prometheus name in the cluster's private zone.

@@ -9,7 +9,7 @@ struct ServiceCatalog: Sendable {
     }
 
     static var standard: ServiceCatalog {
-        ServiceCatalog([Prometheus(), FluentBit(), Nginx()])
+        ServiceCatalog([Prometheus(), FluentBit(), Nginx(), MetricsServer(), NodeProblemDetector()])
     }
 
     subscript(name: ServiceName) -> (any ThirdPartyService)? { services[name] }
@@ -17,6 +17,11 @@ struct ServiceCatalog: Sendable {
     var names: [ServiceName] { services.keys.sorted() }
 
     var all: [any ThirdPartyService] { names.compactMap { services[$0] } }
+
+    /// The deploy order: each service after those it depends on, ties by name.
+    var order: [ServiceName] {
+        ServiceOrder.sorted(services.mapValues { Set($0.dependsOn) })
+    }
 
     /// The services' own chart repositories, exactly: what requests may name by default.
     var repositoryPatterns: [RepositoryPattern] {

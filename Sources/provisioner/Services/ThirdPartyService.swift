@@ -5,8 +5,8 @@ import Logging
 /// where it is released, its values and its hooks. A `Deployer` does the work, so services never
 /// run helm themselves and a manifest- or operator-based deployer can take over later.
 ///
-/// Adding a service: one file like `Prometheus.swift`, its shipped values in `values/NAME.yaml`
-/// (listed in Package.swift as embedded), and one entry in `ServiceCatalog.standard`.
+/// Adding a service: one file like `MetricsServer.swift`, its shipped values in `values/NAME.yaml`
+/// (Package.swift embeds every file there), and its entry in `ServiceCatalog.standard`.
 protocol ThirdPartyService: Sendable {
     var name: ServiceName { get }
     var chart: ChartSpec { get }
@@ -16,6 +16,9 @@ protocol ThirdPartyService: Sendable {
     /// Hook Jobs or Pods its chart runs on install and upgrade with the shipped values; helm waits
     /// for each up to its `--timeout`, so they share the deployment's deadline (`HelmTimeout`).
     var hookWaits: Int { get }
+    /// Services to deploy before this one (e.g. Prometheus's ingress needs the NGINX controller);
+    /// the deploy order and the cloud server's prerequisites follow from it.
+    var dependsOn: [ServiceName] { get }
     /// Values that depend on the request (cluster ID, DNS names), layered over the defaults and
     /// under the request's own values.
     func derivedValues(for request: DeploymentRequest) -> JSONValue
@@ -27,6 +30,7 @@ protocol ThirdPartyService: Sendable {
 
 extension ThirdPartyService {
     var hookWaits: Int { 0 }
+    var dependsOn: [ServiceName] { [] }
     func derivedValues(for request: DeploymentRequest) -> JSONValue { [:] }
     func afterApply(_ context: DeploymentContext) async throws -> [String] { [] }
     func beforeDelete(_ context: DeploymentContext) async throws -> [String] { [] }

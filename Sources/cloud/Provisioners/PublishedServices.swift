@@ -1,0 +1,48 @@
+import Internal
+
+/// What a provisioner's `GET /api/services` says about one service that the cloud server uses.
+struct PublishedService: Decodable, Sendable, Equatable {
+    var name: ServiceName
+    var dependsOn: [ServiceName]
+
+    init(name: ServiceName, dependsOn: [ServiceName] = []) {
+        self.name = name
+        self.dependsOn = dependsOn
+    }
+
+    enum CodingKeys: String, CodingKey { case name = "Name", dependsOn = "DependsOn" }
+
+    /// A provisioner from before `DependsOn` was published names no prerequisites.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(ServiceName.self, forKey: .name)
+        dependsOn = try container.decodeIfPresent([ServiceName].self, forKey: .dependsOn) ?? []
+    }
+}
+
+/// The services all the provisioners offer together, with what each needs first: where the cloud
+/// server learns which names exist, the order to provision in and each service's prerequisites.
+struct PublishedServices: Sendable, Equatable {
+    let dependsOn: [ServiceName: Set<ServiceName>]
+    /// Each service after those it depends on, ties by name.
+    let order: [ServiceName]
+
+    /// The union of what each provisioner publishes: a service one of them offers is offered, and
+    /// it waits for everything any of them says it needs.
+    init(union lists: some Sequence<[PublishedService]>) {
+        var dependsOn: [ServiceName: Set<ServiceName>] = [:]
+        for service in lists.joined() {
+            dependsOn[service.name, default: []].formUnion(service.dependsOn)
+        }
+        self.dependsOn = dependsOn
+        order = ServiceOrder.sorted(dependsOn)
+    }
+
+    func contains(_ name: ServiceName) -> Bool { dependsOn[name] != nil }
+
+    /// Names in provisioning order; a name no provisioner publishes goes last, by name.
+    func sorted(_ names: some Sequence<ServiceName>) -> [ServiceName] {
+        let rank = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        return names.sorted { (rank[$0] ?? order.count, $0) < (rank[$1] ?? order.count, $1) }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Internal
+import Testing
+@testable import cloud
+
+/// What the cloud server learns from the provisioners' `GET /api/services`.
+@Suite("Published services")
+struct PublishedServicesTests {
+    @Test("the union of what the provisioners publish: every service, with every prerequisite any of them names")
+    func union() {
+        let services = PublishedServices(union: [
+            [PublishedService(name: "a"), PublishedService(name: "c", dependsOn: ["b"])],
+            [PublishedService(name: "b"), PublishedService(name: "c", dependsOn: ["a"])],
+        ])
+        #expect(services.contains("a") && services.contains("b") && !services.contains("d"))
+        #expect(services.dependsOn["c"] == ["a", "b"])
+        #expect(services.order == ["a", "b", "c"])
+    }
+
+    @Test("names sort in provisioning order; a name no provisioner publishes goes last")
+    func sorting() {
+        let services = PublishedServices(union: [[
+            PublishedService(name: "prometheus", dependsOn: ["nginx"]), PublishedService(name: "nginx"), PublishedService(name: "fluentbit"),
+        ]])
+        #expect(services.sorted(["zz", "prometheus", "aa", "nginx"]) == ["nginx", "prometheus", "aa", "zz"])
+    }
+
+    @Test("a provisioner that publishes no DependsOn offers its services without prerequisites")
+    func olderProvisioner() throws {
+        let decoded = try JSONDecoder().decode([PublishedService].self, from: Data(#"[{"Name": "nginx", "Chart": "ingress-nginx"}]"#.utf8))
+        #expect(decoded == [PublishedService(name: "nginx")])
+    }
+}

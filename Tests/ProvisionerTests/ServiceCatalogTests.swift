@@ -1,0 +1,61 @@
+import Foundation
+import Internal
+import Testing
+@testable import provisioner
+
+/// Each service is one declaration; the catalog derives the rest from them.
+@Suite("Service catalog")
+struct ServiceCatalogTests {
+    let catalog = ServiceCatalog.standard
+
+    @Test("offers the three original services and the Go tool's metrics-server and node-problem-detector")
+    func names() {
+        #expect(catalog.names == ["fluentbit", "metrics-server", "nginx", "node-problem-detector", "prometheus"])
+    }
+
+    @Test("deploys each service after what it depends on, the rest by name")
+    func order() {
+        #expect(catalog.order == ["fluentbit", "metrics-server", "nginx", "node-problem-detector", "prometheus"])
+        #expect(catalog["prometheus"]?.dependsOn == ["nginx"])
+    }
+
+    @Test("every service depends only on services in the catalog")
+    func dependenciesExist() {
+        for service in catalog.all {
+            for needed in service.dependsOn { #expect(catalog[needed] != nil, "\(service.name) needs \(needed)") }
+        }
+    }
+
+    @Test("every service finds its shipped values, a YAML mapping, by its name")
+    func shippedValues() throws {
+        for service in catalog.all {
+            let values = try JSONValue(yaml: service.defaultValues).objectValue
+            #expect(values?.isEmpty == false, "values/\(service.name).yaml")
+        }
+    }
+
+    @Test("Prometheus points its DNS name at the load balancer of the nginx release's controller")
+    func ingressControllerIsNginxs() {
+        let nginx = Nginx()
+        #expect(Prometheus().ingressController == .init(namespace: nginx.release.namespace, name: nginx.controllerService))
+    }
+
+    @Test("the new services carry the Go tool's names, namespaces, charts and default versions")
+    func goCompatible() {
+        let metrics = MetricsServer(), detector = NodeProblemDetector()
+        #expect("\(metrics.chart.repositoryName)/\(metrics.chart.name)" == "metrics-server/metrics-server")
+        #expect(metrics.release == ReleaseRef(name: "metrics-server", namespace: "kube-system"))
+        #expect(metrics.chart.defaultVersion == "3.12.1")
+        #expect("\(detector.chart.repositoryName)/\(detector.chart.name)" == "deliveryhero/node-problem-detector")
+        #expect(detector.release == ReleaseRef(name: "node-problem-detector", namespace: "node-problem-detector"))
+        #expect(detector.chart.defaultVersion == "2.3.12")
+    }
+
+    @Test("metrics-server uses host networking on EKS clusters only, as the Go tool")
+    func metricsServerOnEKS() {
+        var request = DeploymentRequest(clusterID: "c1", service: "metrics-server", action: .apply, kubeconfig: "")
+        #expect(MetricsServer().derivedValues(for: request) == [:])
+        request.kubeconfigSource = KubeconfigSource(eks: .init(cluster: "c1", region: "us-east-1"))
+        #expect(MetricsServer().derivedValues(for: request) == ["hostNetwork": ["enabled": true]])
+    }
+}
