@@ -4,7 +4,7 @@ import Testing
 
 /// `cloud cluster provision --utility SERVICE=VERSION --values SERVICE=FILE`, checked with --dry-run:
 /// what is sent, and one error line for what cannot be.
-@Suite("CLI utility flags")
+@Suite("CLI utility flags", .tags(.integration), .skippedInFastRuns)
 struct CLIUtilityFlagsTests {
     func provision(_ arguments: [String]) throws -> CommandRun {
         try CommandRun.run(
