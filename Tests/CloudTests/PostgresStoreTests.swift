@@ -109,11 +109,17 @@ struct PostgresStoreTests {
 
         let name = try #require(database.location.split(separator: "/").last)
         let server = try PostgresServer.shared.get()
-        try await ConnectionPool.postgres(url: server.adminURL, size: 1).withConnection { admin in
+        let admin = ConnectionPool.postgres(url: server.adminURL, size: 1)
+        try await admin.withConnection { admin in
             try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [.text(String(name))])
         }
-        // The server's goodbye takes a moment to arrive.
-        try await Task.sleep(for: .milliseconds(200))
+        // Terminating is asynchronous: wait until the store's backend is gone.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, try await admin.withConnection({ admin in
+            try admin.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1", [.text(String(name))])
+        }).count > 0 {
+            await Task.yield()
+        }
         #expect(try await store.cluster(registered.id) == registered)
     }
 

@@ -46,15 +46,22 @@ final class ConnectionPool: Sendable {
         let slot = await checkOut()
         defer { checkIn(slot) }
         return try await withTaskExecutorPreference(slot.executor) {
-            let connection: any SQLConnection
-            if let existing = slot.connection {
-                try existing.prepareForUse()
-                connection = existing
-            } else {
-                connection = try open()
+            guard let existing = slot.connection else {
+                let connection = try open()
                 slot.connection = connection
+                return try body(connection)
             }
-            return try body(connection)
+            try existing.prepareForUse()
+            do {
+                return try body(existing)
+            } catch where existing.isLost {
+                // The server's goodbye can arrive after `prepareForUse` looked: the call then
+                // fails on a connection already gone. What it sent was never run, or was a
+                // transaction the server rolled back as it ended, so it runs once more on a new one.
+                let connection = try open()
+                slot.connection = connection
+                return try body(connection)
+            }
         }
     }
 

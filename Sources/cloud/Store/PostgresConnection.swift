@@ -62,6 +62,8 @@ final class PostgresConnection: SQLConnection {
         if PQtransactionStatus(handle) != PQTRANS_IDLE { try execute("ROLLBACK") }
     }
 
+    var isLost: Bool { PQstatus(handle) != CONNECTION_OK }
+
     private var hasInput: Bool {
         var socket = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
         return poll(&socket, 1, 0) == 1

@@ -10,6 +10,8 @@ protocol SQLConnection: AnyObject {
     /// Makes the connection fit for the next caller: reopens one the server closed, and ends a
     /// transaction a failed caller left open.
     func prepareForUse() throws
+    /// The server ended the connection (a restart, a terminated backend).
+    var isLost: Bool { get }
 }
 
 /// A failure of either database, as far as the store tells failures apart.

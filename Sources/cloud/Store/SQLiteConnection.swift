@@ -41,6 +41,9 @@ final class SQLiteConnection: SQLConnection {
     }
 
     /// Ends a transaction a failed caller left open; the file itself never goes away.
+    /// A file has no server to end it.
+    var isLost: Bool { false }
+
     func prepareForUse() throws(SQLiteError) {
         if sqlite3_get_autocommit(handle) == 0 { try execute("ROLLBACK") }
     }
