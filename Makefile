@@ -12,6 +12,16 @@ DOCKER ?= docker
 IMAGE_PREFIX ?= cloud-provisioner
 IMAGE_TAG ?= $(VERSION)
 
+# install_bins DIR, NAMES: copy each release binary to DIR under a temporary name, then rename it over
+# the old one. A rename replaces the directory entry, so a copy still running (`make run`) keeps its
+# file and the build does not fail with "Text file busy", as writing into that file would.
+define install_bins
+@mkdir -p $(1)
+@for b in $(2); do \
+	install -m 0755 "$(RELEASE_BIN)/$$b" "$(1)/.$$b.new" && mv -f "$(1)/.$$b.new" "$(1)/$$b" || exit 1; \
+done
+endef
+
 .PHONY: build cloud provisioner test e2e api-fuzz fuzz bench check-linkage check-deliverables run clean deps testbed dist docker
 FUZZ_SECONDS ?= 120
 
@@ -19,18 +29,18 @@ FUZZ_SECONDS ?= 120
 build: deps
 	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --product provisioner
 	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --product cloud
-	@mkdir -p bin && cp "$(RELEASE_BIN)/provisioner" "$(RELEASE_BIN)/cloud" bin/
+	$(call install_bins,bin,provisioner cloud)
 	@echo "built bin/provisioner and bin/cloud"
 
 ## cloud: only the cloud binary
 cloud: deps
 	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --product cloud
-	@mkdir -p bin && cp "$(RELEASE_BIN)/cloud" bin/
+	$(call install_bins,bin,cloud)
 
 ## provisioner: only the provisioner binary
 provisioner: deps
 	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --product provisioner
-	@mkdir -p bin && cp "$(RELEASE_BIN)/provisioner" bin/
+	$(call install_bins,bin,provisioner)
 
 ## test: every test, against the testbed (real Helm, emulated Kubernetes) and moto (AWS)
 test: deps testbed
