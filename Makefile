@@ -46,7 +46,7 @@ provisioner: deps
 test: deps testbed
 	$(SWIFT) build --build-tests
 	@$(MAKE) --no-print-directory check-linkage BIN=$$($(SWIFT) build --show-bin-path)
-	@$(MAKE) --no-print-directory check-deliverables
+	@$(MAKE) --no-print-directory check-deliverables BIN=$$($(SWIFT) build --show-bin-path)
 	./scripts/api-fuzz
 	$(SWIFT) test --skip-build
 
@@ -81,9 +81,10 @@ check-linkage:
 		echo "check-linkage: $(BIN)/provisioner links $$found" >&2; exit 1; \
 	else echo "check-linkage: provisioner links neither libsqlite3 nor libpq"; fi
 
-## check-deliverables: build/Dockerfile, `make dist` and deploy/kubernetes (against the testbed emulator), without Docker
+## check-deliverables: build/Dockerfile, `make dist` and deploy/kubernetes (against the testbed emulator, and the
+## flags against the binaries in BIN, default `swift build --show-bin-path`), without Docker
 check-deliverables:
-	@./scripts/check-deliverables
+	@./scripts/check-deliverables $(if $(BIN),--bin "$(BIN)")
 
 ## dist: dist/cloud-provisioner-VERSION-linux-ARCH.tar.gz with both release binaries (Swift runtime
 ## linked in), the shipped default values, README.md and go-compat-notes.md.
