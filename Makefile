@@ -87,7 +87,7 @@ check-deliverables:
 	@./scripts/check-deliverables $(if $(BIN),--bin "$(BIN)")
 
 ## dist: dist/cloud-provisioner-VERSION-linux-ARCH.tar.gz with both release binaries (Swift runtime
-## linked in), the shipped default values, README.md and go-compat-notes.md.
+## linked in), the shipped default values, README.md, docs/ and go-compat-notes.md.
 ## `make -o build dist` packs whatever is in bin/ without building.
 dist: SWIFT_BUILD_FLAGS += --static-swift-stdlib
 dist: build
@@ -103,6 +103,7 @@ dist: build
 	strip --strip-unneeded dist/$(DIST_NAME)/bin/provisioner dist/$(DIST_NAME)/bin/cloud
 	cp $(DIST_VALUES) dist/$(DIST_NAME)/values/
 	cp README.md go-compat-notes.md dist/$(DIST_NAME)/
+	cp -R docs dist/$(DIST_NAME)/
 	tar -C dist --sort=name --owner=0 --group=0 --numeric-owner -czf dist/$(DIST_NAME).tar.gz $(DIST_NAME)
 	rm -rf dist/$(DIST_NAME)
 	@echo "built dist/$(DIST_NAME).tar.gz"

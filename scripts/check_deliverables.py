@@ -34,7 +34,7 @@ import time
 DOCKERFILE = "build/Dockerfile"
 MANIFESTS = "deploy/kubernetes"
 # Where the image's Helm version is written down for users.
-HELM_DOCS = ("README.md", "go-compat-notes.md")
+HELM_DOCS = ("docs/deploying.md", "go-compat-notes.md")
 # Which command each Deployment's container runs: (binary, subcommand path).
 COMMANDS = {
     "provisioner": ("provisioner", []),
@@ -238,7 +238,7 @@ def check_dist(context):
         raise Failed(f"make -n dist failed: {last_line(listing.stdout + listing.stderr)}")
     commands = listing.stdout
     values = re.findall(r'\.embedInCode\("(Services/values/[^"]+)"\)', read("Package.swift"))
-    expected = ["bin/provisioner", "bin/cloud", "README.md", "go-compat-notes.md"]
+    expected = ["bin/provisioner", "bin/cloud", "README.md", "go-compat-notes.md", "docs"]
     expected += [f"Sources/provisioner/{v}" for v in values]
     problems = [f"make -n dist does not pack {f}" for f in expected
                 if not re.search(r"(^|\s)" + re.escape(f) + r"(\s|$)", commands, re.M)]
