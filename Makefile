@@ -84,6 +84,8 @@ check-linkage:
 ## check-deliverables: build/Dockerfile, `make dist` and deploy/kubernetes (against the testbed emulator, and the
 ## flags against the binaries in BIN, default `swift build --show-bin-path`), without Docker
 check-deliverables:
+	@if python3 -m pyflakes --version >/dev/null 2>&1; then python3 -m pyflakes scripts/check_deliverables.py scripts/deliverables; \
+	else python3 -m py_compile scripts/check_deliverables.py scripts/deliverables/*.py; fi
 	@./scripts/check-deliverables $(if $(BIN),--bin "$(BIN)")
 
 ## dist: dist/cloud-provisioner-VERSION-linux-ARCH.tar.gz with both release binaries (Swift runtime
