@@ -60,7 +60,7 @@ struct ProvisionerMetricsTests {
 }
 
 /// The running binary records per-route series into the registry it serves.
-@Suite("Provisioner metrics in the running server")
+@Suite("Provisioner metrics in the running server", .tags(.integration), .skippedInFastRuns)
 struct ProvisionerProcessMetricsTests {
     @Test("the provisioner process counts the requests it answered, by route")
     func processCountsRequests() async throws {
