@@ -1,4 +1,5 @@
 """`make dist`: the tarball's recipe, listed without building."""
+import glob
 import os
 import re
 import subprocess
@@ -14,9 +15,8 @@ def check_dist(context):
     if listing.returncode != 0:
         raise Failed(f"make -n dist failed: {last_line(listing.stdout + listing.stderr)}")
     commands = listing.stdout
-    values = re.findall(r'\.embedInCode\("(Services/values/[^"]+)"\)', read("Package.swift"))
-    expected = ["bin/provisioner", "bin/cloud", "README.md", "go-compat-notes.md", "docs"]
-    expected += [f"Sources/provisioner/{v}" for v in values]
+    values = shipped_values()
+    expected = ["bin/provisioner", "bin/cloud", "README.md", "go-compat-notes.md", "docs"] + values
     problems = [f"make -n dist does not pack {f}" for f in expected
                 if not re.search(r"(^|\s)" + re.escape(f) + r"(\s|$)", commands, re.M)]
     if not values:
@@ -25,3 +25,13 @@ def check_dist(context):
     if not tarball:
         problems.append("make -n dist writes no dist/cloud-provisioner-VERSION-linux-ARCH.tar.gz")
     return finish(problems, f"{tarball.group(1) if tarball else ''} with {len(expected)} files")
+
+
+def shipped_values():
+    """The values files the provisioner embeds: each one Package.swift names, or every YAML file in
+    a directory it names (Services/values, embedded by one rule)."""
+    values = []
+    for embedded in re.findall(r'\.embedInCode\("(Services/values(?:/[^"]+)?)"\)', read("Package.swift")):
+        path = f"Sources/provisioner/{embedded}"
+        values += sorted(glob.glob(f"{path}/*.yaml")) if os.path.isdir(path) else [path]
+    return values
