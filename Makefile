@@ -12,6 +12,16 @@ DOCKER ?= docker
 IMAGE_PREFIX ?= cloud-provisioner
 IMAGE_TAG ?= $(VERSION)
 
+# install_bins DIR, NAMES: copy each release binary to DIR under a temporary name, then rename it over
+# the old one. A rename replaces the directory entry, so a copy still running (`make run`) keeps its
+# file and the build does not fail with "Text file busy", as writing into that file would.
+define install_bins
+@mkdir -p $(1)
+@for b in $(2); do \
+	install -m 0755 "$(RELEASE_BIN)/$$b" "$(1)/.$$b.new" && mv -f "$(1)/.$$b.new" "$(1)/$$b" || exit 1; \
+done
+endef
+
 .PHONY: build cloud provisioner test e2e api-fuzz fuzz bench check-linkage check-deliverables run clean deps testbed dist docker
 FUZZ_SECONDS ?= 120
 
@@ -19,24 +29,24 @@ FUZZ_SECONDS ?= 120
 build: deps
 	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --product provisioner
 	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --product cloud
-	@mkdir -p bin && cp "$(RELEASE_BIN)/provisioner" "$(RELEASE_BIN)/cloud" bin/
+	$(call install_bins,bin,provisioner cloud)
 	@echo "built bin/provisioner and bin/cloud"
 
 ## cloud: only the cloud binary
 cloud: deps
 	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --product cloud
-	@mkdir -p bin && cp "$(RELEASE_BIN)/cloud" bin/
+	$(call install_bins,bin,cloud)
 
 ## provisioner: only the provisioner binary
 provisioner: deps
 	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --product provisioner
-	@mkdir -p bin && cp "$(RELEASE_BIN)/provisioner" bin/
+	$(call install_bins,bin,provisioner)
 
 ## test: every test, against the testbed (real Helm, emulated Kubernetes) and moto (AWS)
 test: deps testbed
 	$(SWIFT) build --build-tests
 	@$(MAKE) --no-print-directory check-linkage BIN=$$($(SWIFT) build --show-bin-path)
-	@$(MAKE) --no-print-directory check-deliverables
+	@$(MAKE) --no-print-directory check-deliverables BIN=$$($(SWIFT) build --show-bin-path)
 	./scripts/api-fuzz
 	$(SWIFT) test --skip-build
 
@@ -71,12 +81,15 @@ check-linkage:
 		echo "check-linkage: $(BIN)/provisioner links $$found" >&2; exit 1; \
 	else echo "check-linkage: provisioner links neither libsqlite3 nor libpq"; fi
 
-## check-deliverables: build/Dockerfile, `make dist` and deploy/kubernetes (against the testbed emulator), without Docker
+## check-deliverables: build/Dockerfile, `make dist` and deploy/kubernetes (against the testbed emulator, and the
+## flags against the binaries in BIN, default `swift build --show-bin-path`), without Docker
 check-deliverables:
-	@./scripts/check-deliverables
+	@if python3 -m pyflakes --version >/dev/null 2>&1; then python3 -m pyflakes scripts/check_deliverables.py scripts/deliverables; \
+	else python3 -m py_compile scripts/check_deliverables.py scripts/deliverables/*.py; fi
+	@./scripts/check-deliverables $(if $(BIN),--bin "$(BIN)")
 
 ## dist: dist/cloud-provisioner-VERSION-linux-ARCH.tar.gz with both release binaries (Swift runtime
-## linked in), the shipped default values, README.md and go-compat-notes.md.
+## linked in), the shipped default values, README.md, docs/ and go-compat-notes.md.
 ## `make -o build dist` packs whatever is in bin/ without building.
 dist: SWIFT_BUILD_FLAGS += --static-swift-stdlib
 dist: build
@@ -92,6 +105,7 @@ dist: build
 	strip --strip-unneeded dist/$(DIST_NAME)/bin/provisioner dist/$(DIST_NAME)/bin/cloud
 	cp $(DIST_VALUES) dist/$(DIST_NAME)/values/
 	cp README.md go-compat-notes.md dist/$(DIST_NAME)/
+	cp -R docs dist/$(DIST_NAME)/
 	tar -C dist --sort=name --owner=0 --group=0 --numeric-owner -czf dist/$(DIST_NAME).tar.gz $(DIST_NAME)
 	rm -rf dist/$(DIST_NAME)
 	@echo "built dist/$(DIST_NAME).tar.gz"

@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -51,6 +53,8 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
@@ -62,6 +66,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             // Every service's shipped values, `Services/values/NAME.yaml`, by one rule: each file there
             // becomes `PackageResources.NAME_yaml`, found at each build, so adding one edits nothing here.
@@ -78,6 +83,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             resources: [.embedInCode("API/openapi.json")]
         ),
@@ -91,15 +97,15 @@ let package = Package(
         ),
         .testTarget(
             name: "InternalTests",
-            dependencies: ["Internal", "TestSupport"]
+            dependencies: ["Internal", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")]
         ),
         .testTarget(
             name: "ProvisionerTests",
-            dependencies: ["provisioner", "Internal", "TestSupport"]
+            dependencies: ["provisioner", "Internal", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")]
         ),
         .testTarget(
             name: "CloudTests",
-            dependencies: ["cloud", "Internal", "TestSupport"]
+            dependencies: ["cloud", "Internal", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")]
         ),
         .testTarget(
             name: "ChaosTests",

@@ -21,9 +21,9 @@ struct ProvisionerOpenAPIContractTests {
             aws: AWSClient(logger: Testbed.logger), logger: Testbed.logger)
         let queue = JobQueue(
             configuration: .init(maxConcurrent: 1, retention: .seconds(60), retentionCount: 10), deployer: deployer,
-            catalog: .standard, metrics: ProvisionerMetrics(), logger: Testbed.logger)
+            catalog: .standard, metrics: ProvisionerMetrics(metrics: ServerMetrics()), logger: Testbed.logger)
         let router = ProvisionerServer.router(
-            queue: queue, catalog: .standard, configuration: configuration, lifecycle: Lifecycle(), metrics: MetricsRegistry())
+            queue: queue, catalog: .standard, configuration: configuration, lifecycle: Lifecycle(), metrics: ServerMetrics())
 
         let document = try OpenAPIDocument(PackageResources.openapi_json)
         let routes = router.routes.map { "\($0.method.rawValue.lowercased()) \($0.path)" }

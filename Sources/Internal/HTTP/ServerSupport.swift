@@ -10,6 +10,8 @@ public enum ServerSupport {
     /// - Parameter tokens: bearer tokens to require (all but the probes); none means open.
     public static func router(requiring tokens: [String] = [], routes: RouteTable = RouteTable()) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        // Outermost, so it counts every answer with its final status.
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: JSONErrorMiddleware(routes: routes))
         if !tokens.isEmpty { router.add(middleware: BearerAuthMiddleware(tokens: tokens)) }
         return router
@@ -19,7 +21,7 @@ public enum ServerSupport {
     /// and `/api/openapi.json` (the API's OpenAPI 3 document). Call it last: it also records the
     /// router's routes in `routes`, so a known path with an unknown method answers 405.
     public static func addOperationalRoutes<Context: RequestContext>(
-        to router: Router<Context>, routes: RouteTable = RouteTable(), metrics: MetricsRegistry, openAPI: [UInt8],
+        to router: Router<Context>, routes: RouteTable = RouteTable(), metrics: ServerMetrics, openAPI: [UInt8],
         isReady: @escaping @Sendable () -> Bool
     ) {
         defer { routes.record(router.routes.map { ($0.method.rawValue, $0.path.description) }) }
@@ -35,7 +37,7 @@ public enum ServerSupport {
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render())))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
         }
     }
 

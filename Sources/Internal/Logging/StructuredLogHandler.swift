@@ -48,7 +48,9 @@ public struct StructuredLogHandler: LogHandler {
             let pairs = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quoted("\($0.value)"))" }
             line = ([time, event.level.rawValue, "\(event.message)"] + pairs).joined(separator: " ")
         }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        // The throwing write: the other one stops the process when stderr's reader has gone (EPIPE),
+        // e.g. the log filter `make run` pipes into, which Ctrl-C stops before the servers finish draining.
+        try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8))
     }
 
     private static func quoted(_ value: String) -> String {

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Hummingbird
 import Internal
 import Logging
@@ -32,15 +33,14 @@ struct CloudServer {
     /// Every route the cloud server serves. Without `apiTokens` the API is open.
     static func router(
         store: any Store, supervisor: Supervisor, pool: ProvisionerPool, apiTokens: BearerTokens?,
-        kubeconfigPolicy: KubeconfigPolicy = .dataOnly
+        kubeconfigPolicy: KubeconfigPolicy = .dataOnly, metrics: ServerMetrics = ServerMetrics()
     ) -> Router<CloudRequestContext> {
         let services = ServiceNames(pool: pool)
-        let metrics = MetricsRegistry()
-        metrics.register("cloud_up", .gauge, help: "1 while the cloud server runs.")
-        metrics.set("cloud_up", to: 1)
+        Gauge(label: "cloud_up", factory: metrics.factory).record(1)
         let routes = RouteTable()
         let router = Router(context: CloudRequestContext.self)
-        // Outermost, so it sees every answer with its final status (see AccessMiddleware).
+        // Both outside the error middleware, so they see every answer with its final status (see AccessMiddleware).
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: AccessMiddleware(tokens: apiTokens, store: store))
         router.add(middleware: JSONErrorMiddleware(routes: routes))
         ClusterRoutes(store: store, supervisor: supervisor, services: services, kubeconfigPolicy: kubeconfigPolicy).add(to: router)
@@ -51,6 +51,10 @@ struct CloudServer {
     }
 
     func run() async throws {
+        let metrics = ServerMetrics()
+        // Once per process (the command runs one server): Hummingbird's MetricsMiddleware records
+        // through the global factory only. Everything else is given `metrics` explicitly.
+        MetricsSystem.bootstrap(metrics.factory)
         let pool = ProvisionerPool(
             urls: configuration.provisioners, token: configuration.provisionerToken, tls: configuration.provisionerTLS,
             resolver: configuration.resolver)
@@ -60,7 +64,7 @@ struct CloudServer {
 
         let router = Self.router(
             store: configuration.store, supervisor: supervisor, pool: pool, apiTokens: configuration.apiTokens,
-            kubeconfigPolicy: configuration.kubeconfigPolicy)
+            kubeconfigPolicy: configuration.kubeconfigPolicy, metrics: metrics)
 
         let app = try ServerSupport.application(
             router: router, name: "cloud server", address: configuration.address, tls: configuration.tls, logger: logger)

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Hummingbird
 import Internal
 import Logging
@@ -14,7 +15,7 @@ struct ProvisionerServer {
     /// Every route the provisioner serves.
     static func router(
         queue: JobQueue, catalog: ServiceCatalog, configuration: ProvisionerConfiguration, lifecycle: Lifecycle,
-        metrics: MetricsRegistry
+        metrics: ServerMetrics
     ) -> Router<BasicRequestContext> {
         let routes = RouteTable()
         let router = ServerSupport.router(requiring: configuration.authTokens, routes: routes)
@@ -33,7 +34,10 @@ struct ProvisionerServer {
     }
 
     func run() async throws {
-        let metrics = ProvisionerMetrics()
+        let metrics = ServerMetrics()
+        // Once per process (the command runs one server): Hummingbird's MetricsMiddleware records
+        // through the global factory only. Everything else is given `metrics` explicitly.
+        MetricsSystem.bootstrap(metrics.factory)
         let catalog = ServiceCatalog.standard
         let helm = HelmClient(
             configuration: HelmConfiguration(
@@ -47,11 +51,11 @@ struct ProvisionerServer {
             configuration: .init(
                 maxConcurrent: configuration.maxConcurrent, retention: configuration.retention,
                 retentionCount: configuration.retentionCount),
-            deployer: deployer, catalog: catalog, metrics: metrics, logger: logger)
+            deployer: deployer, catalog: catalog, metrics: ProvisionerMetrics(metrics: metrics), logger: logger)
         let lifecycle = Lifecycle()
 
         let router = Self.router(
-            queue: queue, catalog: catalog, configuration: configuration, lifecycle: lifecycle, metrics: metrics.registry)
+            queue: queue, catalog: catalog, configuration: configuration, lifecycle: lifecycle, metrics: metrics)
 
         let logger = self.logger
         let app = try ServerSupport.application(

@@ -1,40 +1,47 @@
-import Foundation
+import CoreMetrics
 import Internal
 
-/// The provisioner's Prometheus series.
+/// The provisioner's Prometheus series, recorded through swift-metrics into `ServerMetrics`.
+/// Dimensions are listed in name order: the exposition writes them as given, and scrapers and
+/// tests have always seen them sorted.
 struct ProvisionerMetrics: Sendable {
-    let registry: MetricsRegistry
+    private let factory: any MetricsFactory
+    private let waiting: Gauge
+    private let running: Gauge
 
-    init(registry: MetricsRegistry = MetricsRegistry()) {
-        self.registry = registry
-        registry.register("provisioner_deployments_queued_total", .counter, help: "Deployments accepted, by service and action.")
-        registry.register("provisioner_deployments_finished_total", .counter, help: "Deployments finished, by service, action and final state.")
-        registry.register(
-            "provisioner_deployment_duration_seconds", .histogram, help: "Time from start to end of finished deployments.",
-            buckets: [1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800])
-        registry.register("provisioner_queue_depth", .gauge, help: "Deployments waiting to start.")
-        registry.register("provisioner_deployments_in_flight", .gauge, help: "Deployments running now.")
-        registry.register("provisioner_helm_failures_total", .counter, help: "Deployments that failed in helm, by service.")
+    private static let duration = "provisioner_deployment_duration_seconds"
+
+    init(metrics: ServerMetrics) {
+        factory = metrics.factory(withBuckets: [1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800].map { .seconds($0) }, forTimer: Self.duration)
+        waiting = Gauge(label: "provisioner_queue_depth", factory: factory)
+        running = Gauge(label: "provisioner_deployments_in_flight", factory: factory)
         queueDepth(0, inFlight: 0)
     }
 
     func queued(_ status: DeploymentStatus) {
-        registry.increment("provisioner_deployments_queued_total", ["service": status.service.rawValue, "action": status.action.rawValue])
+        Counter(
+            label: "provisioner_deployments_queued_total",
+            dimensions: [("action", status.action.rawValue), ("service", status.service.rawValue)], factory: factory
+        ).increment()
     }
 
     func finished(_ status: DeploymentStatus) {
-        let labels = ["service": status.service.rawValue, "action": status.action.rawValue]
-        registry.increment("provisioner_deployments_finished_total", labels.merging(["state": status.state.rawValue]) { $1 })
+        let dimensions = [("action", status.action.rawValue), ("service", status.service.rawValue)]
+        Counter(
+            label: "provisioner_deployments_finished_total", dimensions: dimensions + [("state", status.state.rawValue)],
+            factory: factory
+        ).increment()
         if status.startAt > 0 {
-            registry.observe("provisioner_deployment_duration_seconds", Double(status.endAt - status.startAt) / 1000, labels)
+            Timer(label: Self.duration, dimensions: dimensions, factory: factory).recordMilliseconds(status.endAt - status.startAt)
         }
         if status.state == .failed {
-            registry.increment("provisioner_helm_failures_total", ["service": status.service.rawValue])
+            Counter(label: "provisioner_helm_failures_total", dimensions: [("service", status.service.rawValue)], factory: factory)
+                .increment()
         }
     }
 
     func queueDepth(_ waiting: Int, inFlight: Int) {
-        registry.set("provisioner_queue_depth", to: Double(waiting))
-        registry.set("provisioner_deployments_in_flight", to: Double(inFlight))
+        self.waiting.record(waiting)
+        running.record(inFlight)
     }
 }

@@ -8,6 +8,8 @@ import TestSupport
 struct InProcessProvisioner {
     let server: InProcessRouter<BasicRequestContext>
     let scratch: String
+    /// What `/metrics` renders.
+    let metrics: ServerMetrics
 
     /// - Parameters:
     ///   - helm: the helm executable (the testbed's by default, or a wrapper around it).
@@ -27,12 +29,13 @@ struct InProcessProvisioner {
             releases: ReleaseManager(helm: HelmClient(configuration: helmConfiguration, logger: Testbed.logger), logger: Testbed.logger),
             chartDirectory: configuration.chartDirectory, aws: AWSClient(logger: Testbed.logger),
             kubeconfigPolicy: configuration.kubeconfigPolicy, logger: Testbed.logger)
+        let metrics = ServerMetrics()
         let queue = JobQueue(
             configuration: .init(maxConcurrent: configuration.maxConcurrent, retention: configuration.retention, retentionCount: 100),
-            deployer: deployer, catalog: .standard, metrics: ProvisionerMetrics(), logger: Testbed.logger)
+            deployer: deployer, catalog: .standard, metrics: ProvisionerMetrics(metrics: metrics), logger: Testbed.logger)
         let router = ProvisionerServer.router(
-            queue: queue, catalog: .standard, configuration: configuration, lifecycle: Lifecycle(), metrics: MetricsRegistry())
-        return InProcessProvisioner(server: InProcessRouter(router), scratch: scratch)
+            queue: queue, catalog: .standard, configuration: configuration, lifecycle: Lifecycle(), metrics: metrics)
+        return InProcessProvisioner(server: InProcessRouter(router), scratch: scratch, metrics: metrics)
     }
 
     func post(_ request: DeploymentRequest) async throws -> ServerProcess.Reply {

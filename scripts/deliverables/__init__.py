@@ -1,0 +1,1 @@
+"""The checks behind scripts/check_deliverables.py, one module per kind of deliverable."""
