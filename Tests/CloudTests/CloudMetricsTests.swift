@@ -13,7 +13,7 @@ struct CloudMetricsTests {
     func requestsByRoute() async throws {
         let scratch = try Testbed.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let store = try SQLiteStore(path: "\(scratch)/cloud.db")
+        let store = try await SQLStore(sqlite: "\(scratch)/cloud.db")
         let pool = ProvisionerPool(urls: [])
         let supervisor = Supervisor(store: store, pool: pool, configuration: .init(), logger: Logger(label: "test"))
         let metrics = ServerMetrics()
