@@ -5,8 +5,9 @@ import Synchronization
 import ServiceLifecycle
 
 /// Drives deployments to the end: dispatches requested ones to a ready provisioner, follows them
-/// until they are final, and hands lost ones to another instance. Every transition is written to
-/// the store before it is acted on, so a restarted cloud server picks up where it left off.
+/// until they are final, and hands lost ones to another instance. `DeploymentLifecycle` decides
+/// every transition; this writes each to the store before carrying out its actions, so a
+/// restarted cloud server picks up where it left off.
 ///
 /// Work happens in ticks: on a timer (`poll`) and whenever something asks (`wake`), e.g. a new
 /// deployment or an outcome from a provisioner's change feed, so dispatch never waits for the
