@@ -66,7 +66,9 @@ struct DeploymentLifecycleTests {
         #expect(actions == [.forwardCancel])
     }
 
-    @Test("cancelling a finished deployment is refused with 409 and changes nothing", arguments: [CloudDeploymentState.succeeded, .failed, .cancelled])
+    @Test(
+        "cancelling a finished deployment is refused with 409 and changes nothing",
+        arguments: [CloudDeploymentState.succeeded, .failed, .cancelled])
     func cancelFinished(_ state: CloudDeploymentState) {
         var deployment = make(state)
         let before = deployment

@@ -11,9 +11,9 @@ import Testing
 struct SupervisorLifecycleTests {
     let clock = MockClock()
 
-    func fixture() async throws -> (SQLiteStore, Supervisor, Deployment) {
+    func fixture() async throws -> (SQLStore, Supervisor, Deployment) {
         let directory = try Testbed.makeScratchDirectory()
-        let store = try SQLiteStore(path: "\(directory)/cloud.db")
+        let store = try await SQLStore(sqlite: "\(directory)/cloud.db")
         let supervisor = Supervisor(
             store: store, pool: ProvisionerPool(urls: []), configuration: .init(), clock: clock.clock, logger: Logger(label: "test"))
         let cluster = Cluster(id: ID.make(), name: "c", dns: nil, labels: [], utilities: UtilityMetadata(), createAt: 1)
