@@ -100,6 +100,7 @@ struct CloudEndToEndTests {
         #expect(done.attempts == 2)
         #expect(!done.log.contains { $0.hasPrefix("waited ") })
         #expect(done.log.contains { $0.hasPrefix("helm uninstall") }, "the install left pending was recovered: \(done.log)")
+        #expect(done.recovery?.action == "uninstall", "the cloud server keeps what the provisioner recovered")
     }
 
     @Test("a cloud server killed mid-way picks up from its database after a restart")

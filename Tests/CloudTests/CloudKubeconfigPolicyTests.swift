@@ -106,6 +106,7 @@ struct CloudKubeconfigPolicyTests {
         let after = try #require(try await fixture.store.deployment(deployment.id))
         #expect(after.state == .failed)
         #expect(after.provisioner == nil)
+        #expect(after.endAt > 0)
         #expect(after.error?.contains("users[admin].user.tokenFile is refused") == true, "\(after.error ?? "")")
     }
 }

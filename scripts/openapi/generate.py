@@ -106,7 +106,8 @@ cs["Deployment"] = obj({"ID": S, "ClusterID": S, "Service": S, "Action": S, "Cha
   "State": {"type": "string", "enum": states}, "Attempts": I, "Provisioner": S, "ProvisionerDeploymentID": S, "Error": S,
   "Remediation": ref("Remediation"), "Release": ref("Release"), "Log": arr(S), "CreateAt": I, "UpdateAt": I, "EndAt": I,
   "NextAttemptAt": I, "LastSeenAt": I, "DependsOn": S, "Waiting": WAITING,
-  "PreviousAttemptsEnded": {"type": "boolean", "description": "Every attempt so far is known to have ended, so the next one may recover a release they left pending at once."}},
+  "PreviousAttemptsEnded": {"type": "boolean", "description": "Every attempt so far is known to have ended, so the next one may recover a release they left pending at once."},
+  "Recovery": ref("Remediation")},
   ["ID", "ClusterID", "Service", "Action", "State", "Attempts", "Log", "CreateAt"])
 cs["Provisioner"] = obj({"URL": S, "Healthy": B, "InFlight": I, "LastCheckAt": I})
 cid = {"name": "id", "in": "path", "required": True, "schema": S}

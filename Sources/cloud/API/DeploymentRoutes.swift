@@ -37,13 +37,13 @@ struct DeploymentRoutes: Sendable {
         }
         try await services.validate(body.service, field: "Service")
         try DeploymentFieldRules.validate(chart: body.chart, values: body.values, timeoutSeconds: body.timeoutSeconds)
-        let deployment = Deployment.requested(
+        let (deployment, actions) = supervisor.lifecycle.created(
             clusterID: body.clusterID, service: body.service, action: body.action, chart: body.chart,
-            values: body.values, timeoutSeconds: body.timeoutSeconds, now: Date().millisecondsSince1970)
+            values: body.values, timeoutSeconds: body.timeoutSeconds)
         try await context.audit.recording(targets: [deployment.id, deployment.clusterID], status: .accepted) { entry in
             try await store.createDeployments([deployment], desiredVersions: nil, audit: entry)
         }
-        supervisor.wake()
+        try await supervisor.perform(actions, for: deployment)
         return try JSONResponse.make(.accepted, deployment)
     }
 
@@ -67,28 +67,12 @@ struct DeploymentRoutes: Sendable {
     }
 
     /// Not yet dispatched: cancelled at once. Held by a provisioner: `cancel-requested`, and the
-    /// supervisor forwards it. Finished: 409.
+    /// supervisor forwards it. Finished: 409 (`DeploymentLifecycle` decides).
     @Sendable func cancel(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        let now = Date().millisecondsSince1970
-        let cancel: @Sendable (inout Deployment) throws -> Void = { deployment in
-            switch deployment.state {
-            case .requested:
-                deployment.state = .cancelled
-                deployment.endAt = now
-            case .dispatched, .running:
-                deployment.state = .cancelRequested
-            case .cancelRequested:
-                break
-            case .succeeded, .failed, .cancelled:
-                throw APIError.conflict("deployment \(id) already finished (\(deployment.state.rawValue))")
-            }
-            deployment.updateAt = now
-        }
         let deployment = try await context.audit.recording(targets: [id], status: .ok) { entry in
-            try await store.updateDeployment(id, audit: entry, cancel)
+            try await supervisor.apply(.cancelRequested, to: id, audit: entry)
         }
-        supervisor.wake()
         return try JSONResponse.make(.ok, deployment)
     }
 

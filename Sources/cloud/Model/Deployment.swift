@@ -1,7 +1,8 @@
 import Internal
 
 /// Where a deployment is in the cloud server's eyes.
-/// `requested` → `dispatched` → `running` → `succeeded` | `failed`, or `cancel-requested` → `cancelled`.
+/// `requested` → `dispatched` → `running` → `succeeded` | `failed`, or `cancel-requested` → `cancelled`;
+/// `DeploymentLifecycle` makes every transition.
 enum CloudDeploymentState: String, Codable, Sendable, CaseIterable {
     case requested
     case dispatched
@@ -49,6 +50,8 @@ struct Deployment: Codable, Sendable, Equatable {
     /// Every attempt so far is known to have ended (a provisioner restarted without it), so the
     /// next may recover a release they left pending at once; sent with that attempt.
     var previousAttemptsEnded: Bool?
+    /// What its provisioner did to a release an earlier, interrupted operation left pending.
+    var recovery: RemediationRecord?
 
     enum CodingKeys: String, CodingKey {
         case id = "ID", clusterID = "ClusterID", service = "Service", action = "Action", chart = "Chart"
@@ -57,5 +60,6 @@ struct Deployment: Codable, Sendable, Equatable {
         case remediation = "Remediation", release = "Release", log = "Log", createAt = "CreateAt"
         case updateAt = "UpdateAt", endAt = "EndAt", nextAttemptAt = "NextAttemptAt", lastSeenAt = "LastSeenAt"
         case dependsOn = "DependsOn", waiting = "Waiting", previousAttemptsEnded = "PreviousAttemptsEnded"
+        case recovery = "Recovery"
     }
 }

@@ -34,17 +34,21 @@ extension Supervisor {
                     cursor = (page.instance, 0)  // a new process: its numbers start again
                     continue
                 }
-                var finished = false
                 for status in page.deployments {
                     do {
-                        try await record(status, for: Self.deploymentID(fromProvisionerID: status.id))
+                        // An outcome asks for a dispatch pass itself: what waited on it goes now.
+                        try await apply(.reported(status), to: Self.deploymentID(fromProvisionerID: status.id))
                     } catch StoreError.notFound {
                         continue  // not one of ours (another cloud server's, or sent by hand)
+                    } catch {
+                        // The cursor stays before it, so the page comes again.
+                        logger.error("cannot record a status from a change feed", metadata: [
+                            "attempt": "\(status.id)", "provisioner": "\(client.url)", "error": "\(error)",
+                        ])
+                        throw error
                     }
-                    finished = finished || status.state.isFinal
                 }
                 cursor = (page.instance, page.sequence)
-                if finished { wake() }
                 // A feed that answers at once with nothing (a draining instance) must not spin.
                 if page.deployments.isEmpty, ContinuousClock.now - started < .seconds(1) {
                     try await Task.sleep(for: .seconds(1))
@@ -57,12 +61,5 @@ extension Supervisor {
         }
     }
 
-    /// Each attempt has its own ID on the provisioner, so a late report of an earlier attempt is
-    /// told apart from the current one's.
-    static func provisionerID(of deploymentID: String, attempt: Int) -> String { "\(deploymentID)-\(attempt)" }
-
-    static func deploymentID(fromProvisionerID id: String) -> String {
-        guard let dash = id.lastIndex(of: "-") else { return id }
-        return String(id[..<dash])
-    }
+    static func deploymentID(fromProvisionerID id: String) -> String { DeploymentLifecycle.deploymentID(ofAttempt: id) }
 }

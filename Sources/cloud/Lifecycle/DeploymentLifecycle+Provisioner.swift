@@ -1,0 +1,83 @@
+import Foundation
+import Internal
+
+/// What the provisioners report, and what happens when the one holding a deployment loses it.
+extension DeploymentLifecycle {
+    /// Takes in what a provisioner reported about an attempt. The feed reports every attempt;
+    /// only the current one's news counts.
+    func record(_ status: DeploymentStatus, _ deployment: inout Deployment, now: Int64) -> [Action] {
+        guard deployment.holds(status.id) else {
+            // A repeated report of the success: the version is written again (it is idempotent),
+            // so one that could not be written the first time is on the next report.
+            let repeatedSuccess = deployment.state == .succeeded && deployment.provisionerDeploymentID == status.id
+            return repeatedSuccess ? [.recordVersion] : []
+        }
+        deployment.lastSeenAt = now
+        deployment.updateAt = now
+        deployment.log = status.log
+        deployment.waiting = status.waiting
+        deployment.release = status.release ?? deployment.release
+        // Kept once done: a later attempt finds nothing left to recover.
+        deployment.recovery = status.recovery ?? deployment.recovery
+        switch status.state {
+        case .queued:
+            return []
+        case .running, .cancelling:
+            if deployment.state == .dispatched { deployment.state = .running }
+            return []
+        case .succeeded:
+            deployment.error = status.error
+            deployment.remediation = status.remediation
+            return end(&deployment, .succeeded, now: now) + [.recordVersion]
+        case .failed:
+            deployment.error = status.error
+            deployment.remediation = status.remediation
+            return end(&deployment, .failed, now: now)
+        case .cancelled where deployment.state == .cancelRequested:
+            deployment.remediation = status.remediation
+            return end(&deployment, .cancelled, now: now)
+        case .cancelled:
+            // The provisioner gave it up (it was draining): it goes to another.
+            return lose(&deployment, reason: "provisioner \(deployment.provisioner ?? "?") gave it up: \(status.error ?? "cancelled")", now: now)
+        }
+    }
+
+    /// The provisioner no longer holds the deployment: dispatch it again after a backoff, unless it
+    /// was being cancelled or has been tried too often. `attemptEnded`: nothing of the lost attempt
+    /// can still be running (an unreachable provisioner may well be, behind a partition).
+    func lose(_ deployment: inout Deployment, reason: String, attemptEnded: Bool = false, now: Int64) -> [Action] {
+        guard deployment.state.isActive else { return [] }
+        var actions: [Action]
+        if deployment.state == .cancelRequested {
+            actions = end(&deployment, .cancelled, now: now)
+        } else if deployment.attempts >= configuration.maxAttempts {
+            deployment.error = "gave up after \(deployment.attempts) attempts; last: \(reason)"
+            actions = end(&deployment, .failed, now: now)
+        } else {
+            deployment.state = .requested
+            deployment.waiting = nil
+            // Said only while it holds for every attempt so far: an attempt that ended may
+            // itself have been waiting on an earlier one that still holds the release.
+            let allEnded = attemptEnded && (deployment.attempts <= 1 || deployment.previousAttemptsEnded == true)
+            deployment.previousAttemptsEnded = allEnded ? true : nil
+            deployment.provisioner = nil
+            deployment.provisionerDeploymentID = nil
+            deployment.nextAttemptAt = now + backoff(attempt: deployment.attempts)
+            deployment.updateAt = now
+            actions = []
+        }
+        actions.append(.log(LogLine(
+            level: .warning, message: "deployment lost by its provisioner",
+            metadata: [
+                "deployment": deployment.id, "reason": reason, "state": deployment.state.rawValue, "attempts": "\(deployment.attempts)",
+            ])))
+        return actions
+    }
+
+    /// Milliseconds before the next attempt: the base doubled per attempt so far, at most a
+    /// minute, times the jitter.
+    func backoff(attempt: Int) -> Int64 {
+        let exponential = min(Double(configuration.backoff.milliseconds) * pow(2, Double(max(0, attempt - 1))), 60_000)
+        return Int64(exponential * jitter())
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Internal
+import Logging
+import Synchronization
+
+/// Carries out what `DeploymentLifecycle` decides: writes each transition, then does its actions.
+extension Supervisor {
+    /// Applies one event to a stored deployment in one transaction, then carries out its actions.
+    /// A transition that changes nothing is not written, unless it has an audit entry to go with it.
+    /// Returns the deployment as it stands after the event.
+    @discardableResult
+    func apply(_ event: DeploymentLifecycle.Event, to id: String, audit: AuditEntry? = nil) async throws -> Deployment {
+        let lifecycle = self.lifecycle
+        let decided = Decided()
+        let deployment: Deployment
+        do {
+            deployment = try await store.updateDeployment(id, audit: audit) { deployment in
+                let before = deployment
+                decided.actions = try lifecycle.apply(event, to: &deployment)
+                if audit == nil, deployment == before { throw Unchanged(deployment: deployment) }
+            }
+        } catch let unchanged as Unchanged {
+            deployment = unchanged.deployment
+        }
+        try await perform(decided.actions, for: deployment)
+        return deployment
+    }
+
+    /// For callers with nobody to answer to: a transition that cannot be written or carried out
+    /// is logged with its context, never dropped unseen.
+    func applyLogged(_ event: DeploymentLifecycle.Event, to id: String) async {
+        do {
+            try await apply(event, to: id)
+        } catch {
+            logger.error("cannot record a deployment's transition", metadata: [
+                "deployment": "\(id)", "event": "\(event.name)", "error": "\(error)",
+            ])
+        }
+    }
+
+    func perform(_ actions: [DeploymentLifecycle.Action], for deployment: Deployment) async throws {
+        for action in actions {
+            switch action {
+            case .submit(let request, let provisioner):
+                await submit(request, of: deployment, to: provisioner)
+            case .forwardCancel, .dispatchSoon:
+                wake()
+            case .markUnhealthy(let provisioner):
+                pool.markUnhealthy(provisioner)
+            case .recordVersion:
+                try await recordVersion(of: deployment)
+            case .log(let line):
+                logger.log(level: line.level, "\(line.message)", metadata: line.metadata.mapValues { .string($0) })
+            }
+        }
+    }
+
+    /// Sends an attempt just claimed; the answer is the next event.
+    private func submit(_ request: DeploymentRequest, of deployment: Deployment, to provisioner: String) async {
+        let attempt = request.id ?? ""
+        let event: DeploymentLifecycle.Event
+        if let client = pool.clients[provisioner] {
+            do {
+                event = .reported(try await client.submit(request))
+                logger.info("deployment dispatched", metadata: [
+                    "deployment": "\(deployment.id)", "provisioner": "\(provisioner)", "attempt": "\(deployment.attempts)",
+                    "cluster": "\(deployment.clusterID)", "service": "\(deployment.service)",
+                ])
+            } catch .rejected(let status, let message) {
+                event = .submitRejected(attempt: attempt, status: status, message: message)
+            } catch {
+                event = .submitUnreachable(attempt: attempt, provisioner: provisioner, error: "\(error)")
+            }
+        } else {
+            event = .submitUnreachable(attempt: attempt, provisioner: provisioner, error: "no longer configured or resolved")
+        }
+        await applyLogged(event, to: deployment.id)
+    }
+
+    /// A finished apply sets the cluster's actual version of the service; a finished delete clears it.
+    private func recordVersion(of deployment: Deployment) async throws {
+        let service = deployment.service.rawValue
+        let version = deployment.action == .apply ? deployment.chart?.version.map { UtilityVersion(chart: $0) } : nil
+        try await store.updateUtilities(ofCluster: deployment.clusterID) { utilities in
+            utilities.actualVersions[service] = .some(version)
+        }
+    }
+}
+
+/// Thrown out of the store's transaction so that a transition changing nothing is not written.
+private struct Unchanged: Error {
+    let deployment: Deployment
+}
+
+/// The actions the lifecycle decided inside the store's transaction, for after it.
+private final class Decided: Sendable {
+    private let state = Mutex<[DeploymentLifecycle.Action]>([])
+
+    var actions: [DeploymentLifecycle.Action] {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
+}
