@@ -47,7 +47,7 @@ struct ProvisionerServer {
             configuration: .init(
                 maxConcurrent: configuration.maxConcurrent, retention: configuration.retention,
                 retentionCount: configuration.retentionCount),
-            deployer: deployer, catalog: catalog, metrics: metrics, logger: logger)
+            deployers: [deployer], catalog: catalog, metrics: metrics, logger: logger)
         let lifecycle = Lifecycle()
 
         let router = Self.router(

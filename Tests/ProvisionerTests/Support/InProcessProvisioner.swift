@@ -29,7 +29,7 @@ struct InProcessProvisioner {
             kubeconfigPolicy: configuration.kubeconfigPolicy, logger: Testbed.logger)
         let queue = JobQueue(
             configuration: .init(maxConcurrent: configuration.maxConcurrent, retention: configuration.retention, retentionCount: 100),
-            deployer: deployer, catalog: .standard, metrics: ProvisionerMetrics(), logger: Testbed.logger)
+            deployers: [deployer], catalog: .standard, metrics: ProvisionerMetrics(), logger: Testbed.logger)
         let router = ProvisionerServer.router(
             queue: queue, catalog: .standard, configuration: configuration, lifecycle: Lifecycle(), metrics: MetricsRegistry())
         return InProcessProvisioner(server: InProcessRouter(router), scratch: scratch)
