@@ -78,7 +78,7 @@ struct DeploymentOutcomeTests {
         let status = Self.finished(DeploymentResult(outcome: .deadlineExceeded), timeout: .seconds(90))
 
         #expect(status.state == .failed)
-        #expect(status.error == "deadline of 1m30s exceeded; the deployment was stopped")
+        #expect(status.error == "deadline of 90s exceeded; the deployment was stopped")
     }
 
     @Test(
