@@ -109,6 +109,10 @@ struct DeploymentOutcomeTests {
         #expect(DeploymentResult(ReleaseResult(outcome: .cancelled)).outcome == .cancelled)
         #expect(DeploymentResult(ReleaseResult(outcome: .deadlineExceeded)).outcome == .deadlineExceeded)
         #expect(DeploymentResult(ReleaseResult(outcome: .succeeded)).outcome == .succeeded)
+        #expect(
+            DeploymentResult(ReleaseResult(outcome: .workspaceFailed("cannot write values-0-defaults.yaml: No space left on device"))).outcome
+                == .failed(DeploymentFailure(.failed, step: "workspace", message: "cannot write values-0-defaults.yaml: No space left on device")),
+            "not a helm command's failure")
     }
 
     @Test("the helm strategy locks one release on one cluster")

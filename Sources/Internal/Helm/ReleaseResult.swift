@@ -3,6 +3,9 @@ public struct ReleaseResult: Sendable {
     public enum Outcome: Sendable, Equatable {
         case succeeded
         case failed(HelmError)
+        /// Helm did not run to the end because its private workspace (kubeconfig, values files)
+        /// could not be set up; why.
+        case workspaceFailed(String)
         case cancelled
         case deadlineExceeded
     }

@@ -7,6 +7,7 @@ extension DeploymentResult {
             switch result.outcome {
             case .succeeded: .succeeded
             case .failed(let error): .failed(DeploymentFailure(error))
+            case .workspaceFailed(let message): .failed(DeploymentFailure(.failed, step: "workspace", message: message))
             case .cancelled: .cancelled
             case .deadlineExceeded: .deadlineExceeded
             }
