@@ -3,8 +3,9 @@ import Internal
 import Logging
 
 /// Holds this instance's deployments: FIFO, at most `maxConcurrent` running, and at most one
-/// operation per release at a time (a later request for a busy release waits, without holding up
-/// requests behind it for other releases). Finished deployments stay queryable for a while.
+/// operation per lock key at a time (for helm, one release on one cluster: a later request for a
+/// busy release waits, without holding up requests behind it for other releases). Finished
+/// deployments stay queryable for a while.
 ///
 /// Each running job is its own task so it can be cancelled on its own; `drain` waits for them all.
 actor JobQueue {
