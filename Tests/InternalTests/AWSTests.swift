@@ -58,10 +58,10 @@ struct AWSTests {
             .secretsManager, method: "POST", path: "/",
             headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "secretsmanager.CreateSecret")], body: secret)
 
-        let stores = KubeconfigStores(client: client)
-        #expect(try await stores.s3Object(bucket: "kubeconfigs", key: "clusters/c1.yaml") == "apiVersion: v1\n")
-        #expect(try await stores.secretString(id: "c1-kubeconfig") == "apiVersion: v1\nkind: Config\n")
-        await #expect(throws: AWSError.self) { try await stores.secretString(id: "missing") }
+        let fetcher = KubeconfigFetcher(client: client)
+        #expect(try await fetcher.s3Object(bucket: "kubeconfigs", key: "clusters/c1.yaml") == "apiVersion: v1\n")
+        #expect(try await fetcher.secretString(id: "c1-kubeconfig") == "apiVersion: v1\nkind: Config\n")
+        await #expect(throws: AWSError.self) { try await fetcher.secretString(id: "missing") }
     }
 
     @Test("web identity credentials come from STS AssumeRoleWithWebIdentity and sign later calls")

@@ -12,7 +12,7 @@ struct HeldReleaseTests {
     /// Notes the deployment reported while it ran (nil: it stopped waiting).
     final class WaitingNotes: Sendable {
         let notes = Mutex<[String?]>([])
-        var events: ReleaseEvents { ReleaseEvents(waiting: { note in self.notes.withLock { $0.append(note) } }) }
+        var events: DeploymentEvents { DeploymentEvents(waiting: { note in self.notes.withLock { $0.append(note) } }) }
         var all: [String?] { notes.withLock { $0 } }
     }
 
@@ -35,11 +35,11 @@ struct HeldReleaseTests {
         other.waitUntilExit()
 
         #expect(result.outcome == .succeeded)
-        #expect(result.recovery == nil)
+        #expect(result.details.recovery == nil)
         #expect(other.terminationStatus == 0, "the other helm finished its own install")
         #expect(waiting.all.first??.hasPrefix("waiting for another operation on this release: revision 1 of \(release) is pending-install") == true)
         #expect(waiting.all.last == .some(nil))
-        #expect(result.log.contains { $0.hasPrefix("waited ") && $0.hasSuffix("for the operation that wrote revision 1 (pending-install)") })
+        #expect(result.details.log.contains { $0.hasPrefix("waited ") && $0.hasSuffix("for the operation that wrote revision 1 (pending-install)") })
         #expect(try await harness.history(release).map(\.status) == [.superseded, .deployed])
     }
 
@@ -60,10 +60,10 @@ struct HeldReleaseTests {
         }
         #expect(error.kind == .releaseHeld)
         #expect(error.message.contains("gave up waiting for another operation on this release"))
-        #expect(result.recovery == nil && result.remediation == nil)
-        #expect(!result.log.contains { $0.hasPrefix("helm rollback") || $0.hasPrefix("helm uninstall") })
+        #expect(result.details.recovery == nil && result.details.remediation == nil)
+        #expect(!result.details.log.contains { $0.hasPrefix("helm rollback") || $0.hasPrefix("helm uninstall") })
         // An apply tries its upgrade first (one helm process in the common case); helm refuses it.
-        #expect(result.log.filter { $0.hasPrefix("helm upgrade") }.allSatisfy { $0.contains("another operation") })
+        #expect(result.details.log.filter { $0.hasPrefix("helm upgrade") }.allSatisfy { $0.contains("another operation") })
         #expect(try await harness.history(release).map(\.status) == [.pendingInstall])
         #expect(other.isRunning, "the other helm was left alone")
     }
@@ -75,7 +75,7 @@ struct HeldReleaseTests {
             createAt: 1)
         status.waiting = "waiting for another operation on this release"
         let error = HelmError(kind: .releaseHeld, command: "history", message: "gave up waiting for another operation on this release")
-        status.finish(with: ReleaseResult(outcome: .failed(error)), redactor: Redactor(secrets: []), timeout: .seconds(5), now: Date())
+        status.finish(with: DeploymentResult(ReleaseResult(outcome: .failed(error))), redactor: Redactor(secrets: []), timeout: .seconds(5), now: Date())
 
         #expect(status.state == .cancelled)
         #expect(status.error == "helm history: gave up waiting for another operation on this release")

@@ -21,8 +21,8 @@ struct HelmDeployerTests {
 
         let installed = await harness.deploy(harness.request(service, version: version))
         #expect(installed.outcome == .succeeded)
-        #expect(installed.release?.revision == 1)
-        #expect(installed.release?.status == .deployed)
+        #expect(installed.details.release?.revision == 1)
+        #expect(installed.details.release?.status == .deployed)
         #expect(try await harness.history(release).last?.status == .deployed)
 
         let deleted = await harness.deploy(harness.request(service, .delete))
@@ -39,8 +39,8 @@ struct HelmDeployerTests {
         let upgraded = await harness.deploy(harness.request("prometheus", version: "1.1.0"))
 
         #expect(upgraded.outcome == .succeeded)
-        #expect(upgraded.release?.revision == 2)
-        #expect(upgraded.release?.chart == "prometheus-1.1.0")
+        #expect(upgraded.details.release?.revision == 2)
+        #expect(upgraded.details.release?.chart == "prometheus-1.1.0")
     }
 
     @Test("layers the request's values over the shipped ones")
@@ -84,8 +84,8 @@ struct HelmDeployerTests {
             return
         }
         #expect(error.kind == .timedOut)
-        #expect(result.remediation == RemediationRecord(.rollback(toRevision: 1), error: nil))
-        #expect(result.release?.status == .deployed)
+        #expect(result.details.remediation == RemediationRecord(.rollback(toRevision: 1), error: nil))
+        #expect(result.details.release?.status == .deployed)
         #expect(try await harness.history(release).last?.status == .deployed)
         #expect(try await !harness.values(release).contains("fail-readiness"))
     }
@@ -98,8 +98,8 @@ struct HelmDeployerTests {
         let result = await harness.deploy(
             harness.request("fluentbit", values: ["image": ["tag": "fail-readiness"]]), within: .seconds(10))
 
-        #expect(result.remediation == RemediationRecord(.uninstall, error: nil))
-        #expect(result.release == nil)
+        #expect(result.details.remediation == RemediationRecord(.uninstall, error: nil))
+        #expect(result.details.release == nil)
         #expect(try await harness.history(harness.release(of: "fluentbit")).isEmpty)
     }
 
@@ -115,7 +115,7 @@ struct HelmDeployerTests {
         helm.waitUntilExit()
 
         let result = await harness.deploy(harness.request("nginx"))
-        #expect(result.recovery == RemediationRecord(.uninstall, error: nil))
+        #expect(result.details.recovery == RemediationRecord(.uninstall, error: nil))
         #expect(result.outcome == .succeeded)
         #expect(try await harness.history(release).last?.status == .deployed)
     }
@@ -128,9 +128,9 @@ struct HelmDeployerTests {
         var request = harness.request("prometheus", version: "1.1.0")
         request.previousAttemptsEnded = true
         let result = await harness.deploy(request)
-        #expect(result.recovery == RemediationRecord(.rollback(toRevision: 1), error: nil))
+        #expect(result.details.recovery == RemediationRecord(.rollback(toRevision: 1), error: nil))
         #expect(result.outcome == .succeeded)
-        #expect(result.release?.chart == "prometheus-1.1.0")
+        #expect(result.details.release?.chart == "prometheus-1.1.0")
     }
 
     @Test("deleting an upgrade left pending by a killed helm uninstalls it without rolling it back first")
@@ -141,8 +141,8 @@ struct HelmDeployerTests {
 
         let result = await harness.deploy(harness.request("prometheus", .delete))
         #expect(result.outcome == .succeeded)
-        #expect(result.recovery == nil)
-        #expect(!result.log.contains { $0.hasPrefix("helm rollback") })
+        #expect(result.details.recovery == nil)
+        #expect(!result.details.log.contains { $0.hasPrefix("helm rollback") })
         #expect(try await harness.history(release).isEmpty)
     }
 
@@ -170,7 +170,7 @@ struct HelmDeployerTests {
         let result = await deployment.value
 
         #expect(result.outcome == .cancelled)
-        #expect(result.remediation == RemediationRecord(.uninstall, error: nil))
+        #expect(result.details.remediation == RemediationRecord(.uninstall, error: nil))
         for pid in started.withLock({ $0 }) {
             #expect(kill(pid, 0) == -1 && errno == ESRCH, "helm process \(pid) still exists")
         }
@@ -200,7 +200,7 @@ struct HelmDeployerTests {
         let result = await harness.deploy(harness.request("prometheus", version: "1.1.0"))
 
         #expect(result.outcome == .succeeded)
-        #expect(result.release?.chart == "prometheus-1.1.0")
+        #expect(result.details.release?.chart == "prometheus-1.1.0")
     }
 
     @Test("a chart version published after the repository was added is found: the index is refreshed once")
@@ -216,8 +216,8 @@ struct HelmDeployerTests {
         try FileManager.default.copyItem(atPath: "\(Testbed.charts)/prometheus-1.1.0", toPath: "\(repository)/prometheus-1.1.0")
         let result = await harness.deploy(harness.request("prometheus", version: "1.1.0"))
 
-        #expect(result.outcome == .succeeded, "\(result.log)")
-        #expect(result.release?.chart == "prometheus-1.1.0")
+        #expect(result.outcome == .succeeded, "\(result.details.log)")
+        #expect(result.details.release?.chart == "prometheus-1.1.0")
     }
 
     @Test("a release too large for the output bound is still reported, from its history")
@@ -228,8 +228,8 @@ struct HelmDeployerTests {
         let result = await harness.deploy(harness.request("nginx"))
 
         #expect(result.outcome == .succeeded)
-        #expect(result.release?.status == .deployed)
-        #expect(result.release?.chart == "ingress-nginx-1.0.0")
+        #expect(result.details.release?.status == .deployed)
+        #expect(result.details.release?.chart == "ingress-nginx-1.0.0")
     }
 
     /// Prometheus deployed, then an upgrade to 1.1.0 killed while pending (SIGKILL: helm records nothing).

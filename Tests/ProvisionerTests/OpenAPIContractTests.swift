@@ -20,7 +20,7 @@ struct ProvisionerOpenAPIContractTests {
             releases: ReleaseManager(helm: helm, logger: Testbed.logger), chartDirectory: nil,
             aws: AWSClient(logger: Testbed.logger), logger: Testbed.logger)
         let queue = JobQueue(
-            configuration: .init(maxConcurrent: 1, retention: .seconds(60), retentionCount: 10), deployer: deployer,
+            configuration: .init(maxConcurrent: 1, retention: .seconds(60), retentionCount: 10), deployers: [deployer],
             catalog: .standard, metrics: ProvisionerMetrics(metrics: ServerMetrics()), logger: Testbed.logger)
         let router = ProvisionerServer.router(
             queue: queue, catalog: .standard, configuration: configuration, lifecycle: Lifecycle(), metrics: ServerMetrics())

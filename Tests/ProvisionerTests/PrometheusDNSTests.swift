@@ -65,7 +65,7 @@ struct PrometheusDNSTests {
         defer { harness.close() }
         let result = await harness.deploy(harness.request("prometheus"))
         #expect(result.outcome == .succeeded)
-        #expect(result.log.contains("DNS: the request has no DNS settings; no record registered"))
+        #expect(result.details.log.contains("DNS: the request has no DNS settings; no record registered"))
     }
 
     @Test("kubeconfigs are fetched from S3 or Secrets Manager; a missing one fails naming its source")

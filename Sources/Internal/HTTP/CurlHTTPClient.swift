@@ -2,62 +2,6 @@ import CCurl
 import Dispatch
 import Foundation
 
-/// An HTTP request for `CurlHTTPClient`.
-public struct HTTPClientRequest: Sendable {
-    public var method: String
-    public var url: String
-    public var headers: [(name: String, value: String)]
-    public var body: Data
-    public var timeout: Duration
-    /// Connect to this address instead of resolving the URL's host, which still names the server
-    /// for TLS and `Host:` (libcurl's CURLOPT_RESOLVE): one instance behind a DNS name.
-    public var address: String?
-
-    public init(
-        method: String, url: String, headers: [(name: String, value: String)] = [], body: Data = Data(),
-        timeout: Duration = .seconds(30), address: String? = nil
-    ) {
-        self.method = method
-        self.url = url
-        self.headers = headers
-        self.body = body
-        self.timeout = timeout
-        self.address = address
-    }
-}
-
-public struct HTTPClientResponse: Sendable {
-    public var status: Int
-    /// Header names lowercased; a repeated header keeps its last value.
-    public var headers: [String: String]
-    public var body: Data
-
-    public var text: String { String(decoding: body, as: UTF8.self) }
-}
-
-/// TLS settings beyond the system's trust store, e.g. a kubeconfig's CA and client certificate.
-public struct TLSOptions: Sendable {
-    public var certificateAuthority: Data?
-    public var clientCertificate: Data?
-    public var clientKey: Data?
-    public var insecureSkipVerify: Bool
-
-    public init(certificateAuthority: Data? = nil, clientCertificate: Data? = nil, clientKey: Data? = nil, insecureSkipVerify: Bool = false) {
-        self.certificateAuthority = certificateAuthority
-        self.clientCertificate = clientCertificate
-        self.clientKey = clientKey
-        self.insecureSkipVerify = insecureSkipVerify
-    }
-}
-
-/// The request never got an HTTP answer: DNS, connection, TLS or timeout.
-public struct HTTPTransportError: Error, CustomStringConvertible, Sendable {
-    public var url: String
-    public var reason: String
-    public var timedOut: Bool
-    public var description: String { "\(url): \(reason)" }
-}
-
 /// HTTP over libcurl: every call has a connect timeout and an overall timeout, runs off the
 /// cooperative thread pool (curl_easy_perform blocks), and follows no redirects.
 public struct CurlHTTPClient: Sendable {

@@ -41,10 +41,6 @@ public enum HelmArguments {
         ["repo", "update"] + names
     }
 
-    public static func version() -> [String] {
-        ["version", "--short"]
-    }
-
     /// Go's time.ParseDuration format, whole seconds rounded up (helm rejects bare numbers).
     public static func goDuration(_ duration: Duration) -> String {
         "\(max(1, Int(duration.seconds.rounded(.up))))s"

@@ -67,10 +67,6 @@ public struct HelmClient: Sendable {
         return result.stdout
     }
 
-    public func version() async throws(HelmError) -> String {
-        try await output(HelmArguments.version()).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     /// "upgrade", "repo add", "get values": the words before the first operand that is a name.
     static func commandName(_ arguments: [String]) -> String {
         let words = ["repo", "get"].contains(arguments.first) ? 2 : 1

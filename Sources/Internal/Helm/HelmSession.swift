@@ -107,29 +107,3 @@ final class HelmSession: Sendable {
         }
     }
 }
-
-/// What was done to a release to get it out of a failed or pending state.
-public struct RemediationRecord: Sendable, Hashable, Codable {
-    /// "rollback" or "uninstall".
-    public var action: String
-    /// The revision rolled back to.
-    public var revision: Int?
-    /// Why the step itself failed; nil when it worked.
-    public var error: String?
-
-    public init(_ action: RecoveryAction, error: String?) {
-        switch action {
-        case .rollback(let revision):
-            self.action = "rollback"
-            self.revision = revision
-        case .uninstall:
-            self.action = "uninstall"
-            self.revision = nil
-        }
-        self.error = error
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case action = "Action", revision = "Revision", error = "Error"
-    }
-}

@@ -139,11 +139,11 @@ public struct ReleaseManager: Sendable {
     private func cleanUp(
         _ release: ReleaseRef, _ session: HelmSession, after error: any Error, policy: RemediationPolicy?
     ) async -> ReleaseResult {
-        let helmError = error as? HelmError
-            ?? HelmError(kind: .failed, command: "prepare", message: "\(error)")
+        let stopped = (error as? HelmError).map(ReleaseResult.init(stoppedBy:))
+            ?? ReleaseResult(outcome: .workspaceFailed("\(error)"))
         let logger = self.logger
         return await Task {
-            var result = ReleaseResult(stoppedBy: helmError)
+            var result = stopped
             guard let history = try? await session.history(release) else { return result }
             if let policy, let action = ReleasePlanner.remediation(for: history, policy: policy) {
                 logger.notice("remediating release", metadata: ["release": "\(release)", "action": "\(action)"])
@@ -168,7 +168,7 @@ public struct ReleaseManager: Sendable {
                 return result
             }
         } catch {
-            return ReleaseResult(outcome: .failed(HelmError(kind: .failed, command: "prepare", message: "\(error)")))
+            return ReleaseResult(outcome: .workspaceFailed("\(error)"))
         }
     }
 

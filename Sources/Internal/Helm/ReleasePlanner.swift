@@ -1,20 +1,3 @@
-/// What to do when a release is not in a state an operation can start from.
-public enum RecoveryAction: Sendable, Hashable {
-    case rollback(toRevision: Int)
-    case uninstall
-}
-
-/// What to do with a release whose apply failed.
-public enum RemediationPolicy: String, Sendable, CaseIterable {
-    /// Roll back to the last revision that was deployed; a first install that failed is uninstalled.
-    case rollback
-    /// Uninstall the release on any failure.
-    case uninstall
-    /// Leave a failed release for inspection. Pending releases are still cleared: they would
-    /// block every later operation on the release.
-    case none
-}
-
 /// Pure decisions over a release's history, kept apart from running helm so each rule is testable.
 public enum ReleasePlanner {
     /// What must happen before a new operation can start, or nil when the release is usable.

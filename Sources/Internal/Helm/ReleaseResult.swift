@@ -3,6 +3,9 @@ public struct ReleaseResult: Sendable {
     public enum Outcome: Sendable, Equatable {
         case succeeded
         case failed(HelmError)
+        /// Helm did not run to the end because its private workspace (kubeconfig, values files)
+        /// could not be set up; why.
+        case workspaceFailed(String)
         case cancelled
         case deadlineExceeded
     }
@@ -34,38 +37,5 @@ public struct ReleaseResult: Sendable {
         case .deadlineExceeded: self.init(outcome: .deadlineExceeded)
         default: self.init(outcome: .failed(error))
         }
-    }
-}
-
-/// What `ReleaseManager.apply` installs: a chart reference helm understands and values files.
-public struct ReleaseSpec: Sendable {
-    public var release: ReleaseRef
-    /// A local chart path or `REPO/CHART`.
-    public var chart: String
-    /// Passed as --version; nil for a local chart, whose version is its own.
-    public var version: String?
-    /// Layered in order, later documents winning, as with repeated `helm --values`.
-    public var values: [ValuesDocument]
-    /// Hook Jobs or Pods the chart runs on install and upgrade: helm waits for each up to its
-    /// `--timeout`, so the deadline is shared among them and the wait for the release itself.
-    public var hookWaits: Int
-
-    public init(release: ReleaseRef, chart: String, version: String?, values: [ValuesDocument], hookWaits: Int = 0) {
-        self.release = release
-        self.chart = chart
-        self.version = version
-        self.values = values
-        self.hookWaits = hookWaits
-    }
-}
-
-/// A values file's contents (YAML, or JSON, which YAML reads too) and a name for its file.
-public struct ValuesDocument: Sendable {
-    public var name: String
-    public var contents: String
-
-    public init(name: String, contents: String) {
-        self.name = name
-        self.contents = contents
     }
 }

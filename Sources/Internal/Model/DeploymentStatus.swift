@@ -1,16 +1,3 @@
-/// Where a deployment is in its life on a provisioner.
-/// `queued` → `running` → `succeeded` | `failed`, or `cancelling` → `cancelled`.
-public enum DeploymentState: String, Codable, Sendable, CaseIterable {
-    case queued
-    case running
-    case succeeded
-    case failed
-    case cancelling
-    case cancelled
-
-    public var isFinal: Bool { self == .succeeded || self == .failed || self == .cancelled }
-}
-
 /// A deployment as the provisioner reports it. Never carries the kubeconfig.
 public struct DeploymentStatus: Codable, Sendable, Hashable {
     public var id: String

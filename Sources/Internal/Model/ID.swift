@@ -32,8 +32,3 @@ public enum ID {
         id.wholeMatch(of: /[A-Za-z0-9._-]{1,64}/) != nil
     }
 }
-
-extension Date {
-    /// Milliseconds since the epoch, the API's time format.
-    public var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
-}

@@ -49,7 +49,7 @@ struct DeploymentValidator: Sendable {
         return Job(
             request: request,
             status: DeploymentStatus(queued: request, id: id, chart: chart, now: now),
-            releaseKey: ReleaseKey(server: target.server, release: service.release),
+            lockKey: service.strategy.lockKey(server: target.server, service: service),
             timeout: request.timeoutSeconds.map { .seconds($0) } ?? defaultTimeout,
             redactor: Redactor(secrets: target.secrets))
     }

@@ -51,7 +51,7 @@ struct ProvisionerServer {
             configuration: .init(
                 maxConcurrent: configuration.maxConcurrent, retention: configuration.retention,
                 retentionCount: configuration.retentionCount),
-            deployer: deployer, catalog: catalog, metrics: ProvisionerMetrics(metrics: metrics), logger: logger)
+            deployers: [deployer], catalog: catalog, metrics: ProvisionerMetrics(metrics: metrics), logger: logger)
         let lifecycle = Lifecycle()
 
         let router = Self.router(

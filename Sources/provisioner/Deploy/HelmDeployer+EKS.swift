@@ -6,10 +6,10 @@ extension HelmDeployer {
     /// with the provisioner's own AWS credentials (no `exec` plugin). The token sits in a private
     /// file that helm and the hooks read and that is rewritten every three minutes until
     /// `operation` ends, as tokens live 15 minutes and an operation up to an hour.
-    func withEKSContext(
+    func withEKSContext<T: Sendable>(
         _ eks: KubeconfigSource.EKSCluster, request: DeploymentRequest, deadline: ContinuousClock.Instant,
-        _ operation: (DeploymentContext) async -> ReleaseResult
-    ) async throws -> ReleaseResult {
+        _ operation: (DeploymentContext) async -> T
+    ) async throws -> T {
         let api = EKS(client: aws)
         let cluster = try await api.describeCluster(eks.cluster, region: eks.region)
         let refresher = TokenFileRefresher(clock: ContinuousClock(), logger: logger)

@@ -5,6 +5,7 @@ import Logging
 /// Deploys a service's chart with helm: picks the chart (repository or local directory), layers
 /// the values (shipped defaults, then per-cluster, then the request's), and runs the service's hooks.
 struct HelmDeployer: Deployer {
+    let strategy = DeploymentStrategy.helm
     let releases: ReleaseManager
     let locator: ChartLocator
     let repositories: RepositoryCache
@@ -29,13 +30,11 @@ struct HelmDeployer: Deployer {
     }
 
     func run(
-        _ request: DeploymentRequest, service: any ThirdPartyService, timeout: Duration, events: ReleaseEvents
-    ) async -> ReleaseResult {
+        _ request: DeploymentRequest, service: any ThirdPartyService, timeout: Duration, events: DeploymentEvents
+    ) async -> DeploymentResult {
         let deadline = ContinuousClock.now + timeout
-        var events = events
-        events.helmStarted = events.helmStarted ?? onHelmStart
         let operation = Operation(
-            deadline: deadline, events: events,
+            deadline: deadline, events: ReleaseEvents(helmStarted: onHelmStart, waiting: events.waiting),
             hold: ReleaseHold(
                 operationTimeout: timeout, configuration: releases.helm.configuration,
                 holderEnded: request.previousAttemptsEnded == true))
@@ -45,14 +44,14 @@ struct HelmDeployer: Deployer {
                     await run(context, service: service, operation)
                 }
             } catch {
-                return ReleaseResult(outcome: .failed(HelmError(kind: .failed, command: "kubeconfig", message: "\(error)")))
+                return DeploymentResult(failure: DeploymentFailure(.failed, step: "kubeconfig", message: "\(error)"))
             }
         }
         let context: DeploymentContext
         do {
             context = try await self.context(for: request, deadline: deadline)
         } catch {
-            return ReleaseResult(outcome: .failed(HelmError(kind: .failed, command: "kubeconfig", message: "\(error)")))
+            return DeploymentResult(failure: error)
         }
         return await run(context, service: service, operation)
     }
@@ -64,7 +63,7 @@ struct HelmDeployer: Deployer {
         var hold: ReleaseHold
     }
 
-    private func run(_ context: DeploymentContext, service: any ThirdPartyService, _ operation: Operation) async -> ReleaseResult {
+    private func run(_ context: DeploymentContext, service: any ThirdPartyService, _ operation: Operation) async -> DeploymentResult {
         switch context.request.action {
         case .apply:
             return await apply(context.request, service: service, operation, context: context)
@@ -73,37 +72,42 @@ struct HelmDeployer: Deployer {
             do {
                 notes = try await service.beforeDelete(context)
             } catch {
-                return ReleaseResult(outcome: .failed(HelmError(kind: .failed, command: "beforeDelete hook", message: "\(error)")))
+                return DeploymentResult(failure: DeploymentFailure(.failed, step: "beforeDelete hook", message: "\(error)"))
             }
-            var result = await releases.delete(
-                service.release, kubeconfig: context.kube.kubeconfig, deadline: operation.deadline, hold: operation.hold,
-                events: operation.events)
-            result.log = notes + result.log
+            var result = DeploymentResult(
+                await releases.delete(
+                    service.release, kubeconfig: context.kube.kubeconfig, deadline: operation.deadline, hold: operation.hold,
+                    events: operation.events))
+            result.details.log = notes + result.details.log
             return result
         }
     }
 
     /// The request with its kubeconfig in hand (fetched from S3 or Secrets Manager when it names a
     /// source), and the clients hooks use.
-    private func context(for request: DeploymentRequest, deadline: ContinuousClock.Instant) async throws -> DeploymentContext {
+    private func context(
+        for request: DeploymentRequest, deadline: ContinuousClock.Instant
+    ) async throws(DeploymentFailure) -> DeploymentContext {
         var request = request
         if let source = request.kubeconfigSource {
-            let stores = KubeconfigStores(client: aws)
+            let fetcher = KubeconfigFetcher(client: aws)
             do {
                 if let s3 = source.s3 {
-                    request.kubeconfig = try await stores.s3Object(bucket: s3.bucket, key: s3.key)
+                    request.kubeconfig = try await fetcher.s3Object(bucket: s3.bucket, key: s3.key)
                 } else if let secret = source.secretsManager {
-                    request.kubeconfig = try await stores.secretString(id: secret.secretID)
+                    request.kubeconfig = try await fetcher.secretString(id: secret.secretID)
                 }
             } catch {
-                throw SourceFailure(message: "fetching the kubeconfig from \(source) failed: \(error)")
+                throw DeploymentFailure(.failed, step: "kubeconfig", message: "fetching the kubeconfig from \(source) failed: \(error)")
             }
         }
         let kubeconfig: Kubeconfig
         do {
             kubeconfig = try Kubeconfig(parsing: request.kubeconfig, policy: kubeconfigPolicy)
         } catch {
-            throw SourceFailure(message: "the kubeconfig from \(request.kubeconfigSource?.description ?? "the request") is invalid: \(error)")
+            throw DeploymentFailure(
+                .invalidInput, step: "kubeconfig",
+                message: "the kubeconfig from \(request.kubeconfigSource?.description ?? "the request") is invalid: \(error)")
         }
         // Nothing after this point sees the text received.
         request.kubeconfig = kubeconfig.normalized
@@ -112,26 +116,25 @@ struct HelmDeployer: Deployer {
             deadline: deadline, logger: logger)
     }
 
-    struct SourceFailure: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
-    }
-
     private func apply(
         _ request: DeploymentRequest, service: any ThirdPartyService, _ operation: Operation, context: DeploymentContext
-    ) async -> ReleaseResult {
+    ) async -> DeploymentResult {
         let chart = Self.chart(service.chart, requested: request.chart?.repository)
         let version = request.chart?.version ?? chart.defaultVersion
         let located: (reference: String, version: String?)
         do {
             located = try locator.locate(chart, version: version)
-            if locator.chartDirectory == nil {
-                try await repositories.ensure(name: chart.repositoryName, url: chart.repositoryURL)
-            }
         } catch {
-            let failure = error as? HelmError
-                ?? HelmError(kind: .chartNotFound, command: "locate chart", message: "\(error)")
-            return ReleaseResult(outcome: .failed(failure))
+            return DeploymentResult(failure: DeploymentFailure(.chartNotFound, step: "chart", message: "\(error)"))
+        }
+        if locator.chartDirectory == nil {
+            do {
+                try await repositories.ensure(name: chart.repositoryName, url: chart.repositoryURL)
+            } catch {
+                let failure = (error as? HelmError).map(DeploymentFailure.init)
+                    ?? DeploymentFailure(.chartNotFound, step: "chart repository", message: "\(error)")
+                return DeploymentResult(failure: failure)
+            }
         }
         let spec = ReleaseSpec(
             release: service.release, chart: located.reference, version: located.version,
@@ -140,22 +143,23 @@ struct HelmDeployer: Deployer {
             await releases.apply(
                 spec, kubeconfig: context.kube.kubeconfig, deadline: operation.deadline, hold: operation.hold, events: operation.events)
         }
-        var result = await apply()
-        if case .failed(let error) = result.outcome, error.kind == .chartNotFound, locator.chartDirectory == nil,
+        var released = await apply()
+        if case .failed(let error) = released.outcome, error.kind == .chartNotFound, locator.chartDirectory == nil,
             await repositories.refresh(name: chart.repositoryName)
         {
             // The version may have been published after helm last read the repository's index.
-            let earlier = result.log + ["helm repo update \(chart.repositoryName): the chart was not in the cached index"]
-            result = await apply()
-            result.log = earlier + result.log
+            let earlier = released.log + ["helm repo update \(chart.repositoryName): the chart was not in the cached index"]
+            released = await apply()
+            released.log = earlier + released.log
         }
+        var result = DeploymentResult(released)
         guard result.outcome == .succeeded else { return result }
         var hookContext = context
-        hookContext.release = result.release
+        hookContext.release = result.details.release
         do {
-            result.log += try await service.afterApply(hookContext)
+            result.details.log += try await service.afterApply(hookContext)
         } catch {
-            result.outcome = .failed(HelmError(kind: .failed, command: "afterApply hook", message: "\(error)"))
+            result.outcome = .failed(DeploymentFailure(.failed, step: "afterApply hook", message: "\(error)"))
         }
         return result
     }

@@ -3,8 +3,9 @@ import Internal
 import Logging
 
 /// Holds this instance's deployments: FIFO, at most `maxConcurrent` running, and at most one
-/// operation per release at a time (a later request for a busy release waits, without holding up
-/// requests behind it for other releases). Finished deployments stay queryable for a while.
+/// operation per lock key at a time (for helm, one release on one cluster: a later request for a
+/// busy release waits, without holding up requests behind it for other releases). Finished
+/// deployments stay queryable for a while.
 ///
 /// Each running job is its own task so it can be cancelled on its own; `drain` waits for them all.
 actor JobQueue {
@@ -24,14 +25,15 @@ actor JobQueue {
     }
 
     private let configuration: Configuration
-    private let deployer: any Deployer
+    /// One per strategy; a job is run by the one its service's strategy names.
+    private let deployers: [DeploymentStrategy: any Deployer]
     private let catalog: ServiceCatalog
     private let metrics: ProvisionerMetrics
     private let logger: Logger
 
     private var jobs: [String: Job] = [:]
     private var waiting: [String] = []
-    private var busyReleases: Set<ReleaseKey> = []
+    private var held: Set<LockKey> = []
     private var running: [String: Task<Void, Never>] = [:]
     private var finished: [(id: String, at: ContinuousClock.Instant)] = []
     private var draining = false
@@ -41,9 +43,11 @@ actor JobQueue {
     nonisolated let instance = ID.make()
     nonisolated let changes = ChangeSignal()
 
-    init(configuration: Configuration, deployer: any Deployer, catalog: ServiceCatalog, metrics: ProvisionerMetrics, logger: Logger) {
+    init(
+        configuration: Configuration, deployers: [any Deployer], catalog: ServiceCatalog, metrics: ProvisionerMetrics, logger: Logger
+    ) {
         self.configuration = configuration
-        self.deployer = deployer
+        self.deployers = Dictionary(deployers.map { ($0.strategy, $0) }, uniquingKeysWith: { first, _ in first })
         self.catalog = catalog
         self.metrics = metrics
         self.logger = logger
@@ -136,12 +140,12 @@ actor JobQueue {
         changes.advance(to: sequence)
     }
 
-    /// Starts waiting jobs, oldest first, while slots are free and their release is not busy.
+    /// Starts waiting jobs, oldest first, while slots are free and what they lock is not held.
     private func startEligible() {
         var index = 0
         while running.count < configuration.maxConcurrent, index < waiting.count {
             let id = waiting[index]
-            guard let job = jobs[id], !busyReleases.contains(job.releaseKey) else {
+            guard let job = jobs[id], !held.contains(job.lockKey) else {
                 index += 1
                 continue
             }
@@ -158,14 +162,17 @@ actor JobQueue {
         status.startAt = Date().millisecondsSince1970
         jobs[id]?.status = status
         changed(id)
-        busyReleases.insert(job.releaseKey)
+        held.insert(job.lockKey)
         log(status, "deployment running")
-        let deployer = self.deployer
         let service = catalog[job.request.service]!
+        let deployer = deployers[service.strategy]
         let timeout = job.timeout
-        let events = ReleaseEvents(waiting: { note in Task { await self.setWaiting(id, note) } })
+        let events = DeploymentEvents(waiting: { note in Task { await self.setWaiting(id, note) } })
         running[id] = Task {
-            let result = await deployer.run(job.request, service: service, timeout: timeout, events: events)
+            let result =
+                await deployer?.run(job.request, service: service, timeout: timeout, events: events)
+                ?? DeploymentResult(
+                    failure: DeploymentFailure(.failed, step: "deploy", message: "this provisioner has no \(service.strategy) deployer"))
             self.finish(id, with: result)
         }
     }
@@ -177,13 +184,13 @@ actor JobQueue {
         changed(id)
     }
 
-    private func finish(_ id: String, with result: ReleaseResult) {
+    private func finish(_ id: String, with result: DeploymentResult) {
         guard var job = jobs[id] else { return }
         job.status.finish(with: result, redactor: job.redactor, timeout: job.timeout, now: Date())
         jobs[id] = job
         changed(id)
         running[id] = nil
-        busyReleases.remove(job.releaseKey)
+        held.remove(job.lockKey)
         recordFinished(job.status)
         startEligible()
     }

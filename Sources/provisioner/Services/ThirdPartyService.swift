@@ -11,6 +11,8 @@ protocol ThirdPartyService: Sendable {
     var name: ServiceName { get }
     var chart: ChartSpec { get }
     var release: ReleaseRef { get }
+    /// Which deployer deploys it (and so what its operations lock); helm unless it says otherwise.
+    var strategy: DeploymentStrategy { get }
     /// The shipped default values, YAML.
     var defaultValues: String { get }
     /// Hook Jobs or Pods its chart runs on install and upgrade with the shipped values; helm waits
@@ -29,6 +31,7 @@ protocol ThirdPartyService: Sendable {
 }
 
 extension ThirdPartyService {
+    var strategy: DeploymentStrategy { .helm }
     var hookWaits: Int { 0 }
     var dependsOn: [ServiceName] { [] }
     func derivedValues(for request: DeploymentRequest) -> JSONValue { [:] }

@@ -39,8 +39,8 @@ struct DeployHarness {
     }
 
     func deploy(
-        _ request: DeploymentRequest, within timeout: Duration = .seconds(60), events: ReleaseEvents = ReleaseEvents()
-    ) async -> ReleaseResult {
+        _ request: DeploymentRequest, within timeout: Duration = .seconds(60), events: DeploymentEvents = DeploymentEvents()
+    ) async -> DeploymentResult {
         await deployer.run(request, service: catalog[request.service]!, timeout: timeout, events: events)
     }
 

@@ -32,7 +32,7 @@ struct InProcessProvisioner {
         let metrics = ServerMetrics()
         let queue = JobQueue(
             configuration: .init(maxConcurrent: configuration.maxConcurrent, retention: configuration.retention, retentionCount: 100),
-            deployer: deployer, catalog: .standard, metrics: ProvisionerMetrics(metrics: metrics), logger: Testbed.logger)
+            deployers: [deployer], catalog: .standard, metrics: ProvisionerMetrics(metrics: metrics), logger: Testbed.logger)
         let router = ProvisionerServer.router(
             queue: queue, catalog: .standard, configuration: configuration, lifecycle: Lifecycle(), metrics: metrics)
         return InProcessProvisioner(server: InProcessRouter(router), scratch: scratch, metrics: metrics)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Fetching a kubeconfig kept in S3 or Secrets Manager.
-public struct KubeconfigStores: Sendable {
+public struct KubeconfigFetcher: Sendable {
     let client: AWSClient
 
     public init(client: AWSClient) {

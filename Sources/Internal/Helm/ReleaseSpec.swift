@@ -1,0 +1,21 @@
+/// What `ReleaseManager.apply` installs: a chart reference helm understands and values files.
+public struct ReleaseSpec: Sendable {
+    public var release: ReleaseRef
+    /// A local chart path or `REPO/CHART`.
+    public var chart: String
+    /// Passed as --version; nil for a local chart, whose version is its own.
+    public var version: String?
+    /// Layered in order, later documents winning, as with repeated `helm --values`.
+    public var values: [ValuesDocument]
+    /// Hook Jobs or Pods the chart runs on install and upgrade: helm waits for each up to its
+    /// `--timeout`, so the deadline is shared among them and the wait for the release itself.
+    public var hookWaits: Int
+
+    public init(release: ReleaseRef, chart: String, version: String?, values: [ValuesDocument], hookWaits: Int = 0) {
+        self.release = release
+        self.chart = chart
+        self.version = version
+        self.values = values
+        self.hookWaits = hookWaits
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Internal
+
+extension DeploymentStatus {
+    /// A new, queued deployment for a validated request.
+    init(queued request: DeploymentRequest, id: String, chart: ChartRequest, now: Date) {
+        self.init(
+            id: id, clusterID: request.clusterID, service: request.service, action: request.action,
+            chart: chart, state: .queued, createAt: now.millisecondsSince1970)
+    }
+
+    /// Records how the deployer's work ended.
+    mutating func finish(with result: DeploymentResult, redactor: Redactor, timeout: Duration, now: Date) {
+        switch result.outcome {
+        case .succeeded:
+            state = .succeeded
+        case .failed(let failure) where failure.kind == .releaseHeld:
+            // Nothing was done: given up, like a deployment a draining provisioner never started,
+            // so a client that retries lost work (the cloud server) sends it again.
+            state = .cancelled
+            error = redactor.redact(failure.description)
+        case .failed(let failure):
+            state = .failed
+            error = redactor.redact(failure.description)
+        case .cancelled:
+            state = .cancelled
+            if error == nil { error = "cancelled" }
+        case .deadlineExceeded:
+            state = .failed
+            error = "deadline of \(GoDuration.format(timeout)) exceeded; the deployment was stopped"
+        }
+        waiting = nil
+        recovery = result.details.recovery
+        remediation = result.details.remediation
+        release = result.details.release
+        log = result.details.log.map(redactor.redact)
+        endAt = now.millisecondsSince1970
+    }
+}
