@@ -22,7 +22,7 @@ define install_bins
 done
 endef
 
-.PHONY: build cloud provisioner test e2e api-fuzz fuzz bench check-linkage check-deliverables run clean deps testbed dist docker
+.PHONY: format lint build cloud provisioner test e2e api-fuzz fuzz bench check-linkage check-deliverables run clean deps testbed dist docker
 FUZZ_SECONDS ?= 120
 
 ## build: both binaries, release mode, copied to ./bin/
@@ -44,11 +44,20 @@ provisioner: deps
 
 ## test: every test, against the testbed (real Helm, emulated Kubernetes) and moto (AWS)
 test: deps testbed
+	@$(MAKE) --no-print-directory lint
 	$(SWIFT) build --build-tests
 	@$(MAKE) --no-print-directory check-linkage BIN=$$($(SWIFT) build --show-bin-path)
 	@$(MAKE) --no-print-directory check-deliverables BIN=$$($(SWIFT) build --show-bin-path)
 	./scripts/api-fuzz
 	$(SWIFT) test --skip-build
+
+## format: swift-format over the sources and tests (.swift-format: Hummingbird's style, 150 columns)
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Fuzz
+
+## lint: fails when a file is not as `make format` leaves it; part of `make test`
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Fuzz
 
 ## api-fuzz: schemathesis against both running servers, from their OpenAPI documents
 api-fuzz: deps testbed

@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// Real processes on loopback: a cloud server on SQLite, three provisioners, twenty emulated
@@ -45,7 +46,8 @@ struct ChaosTests {
                 case .failed where expectFailure.contains(deployment.id): row.failedAsExpected += 1
                 case .cancelled where expectCancel.contains(deployment.id): row.failedAsExpected += 1
                 case let state where !state.isFinal: row.stuck += 1
-                default: Issue.record("\(name): \(deployment.service) on \(deployment.clusterID) ended \(deployment.state): \(deployment.error ?? "")")
+                default:
+                    Issue.record("\(name): \(deployment.service) on \(deployment.clusterID) ended \(deployment.state): \(deployment.error ?? "")")
                 }
             }
             return row
@@ -54,9 +56,13 @@ struct ChaosTests {
         // 1. Provision all three utilities on every cluster.
         var ids: [String] = []
         for cluster in fleet.clusters {
-            let created = try await fleet.send("POST", "/api/cluster/\(cluster.id)/provision", [
-                "utility-versions": ["nginx": ["Chart": "1.0.0"], "fluentbit": ["Chart": "1.0.0"], "prometheus": ["Chart": "1.0.0"]],
-            ]).decode([Deployment].self)
+            let created = try await fleet.send(
+                "POST",
+                "/api/cluster/\(cluster.id)/provision",
+                [
+                    "utility-versions": ["nginx": ["Chart": "1.0.0"], "fluentbit": ["Chart": "1.0.0"], "prometheus": ["Chart": "1.0.0"]]
+                ]
+            ).decode([Deployment].self)
             ids += created.map(\.id)
         }
         rows.append(try await tally("provision 3 utilities x \(Self.clusterCount)", ids))
@@ -100,10 +106,14 @@ struct ChaosTests {
         ids = []
         for (index, cluster) in fleet.clusters.enumerated() {
             let values: JSONValue = index < 5 ? ["image": ["tag": "fail-readiness"]] : ["podAnnotations": ["round": "5"]]
-            let created = try await fleet.send("POST", "/api/deployments", [
-                "ClusterID": .string(cluster.id), "Service": "prometheus", "Action": "apply", "Chart": ["Version": "1.1.0"],
-                "Values": values, "TimeoutSeconds": 20,
-            ]).decode(Deployment.self)
+            let created = try await fleet.send(
+                "POST",
+                "/api/deployments",
+                [
+                    "ClusterID": .string(cluster.id), "Service": "prometheus", "Action": "apply", "Chart": ["Version": "1.1.0"],
+                    "Values": values, "TimeoutSeconds": 20,
+                ]
+            ).decode(Deployment.self)
             ids.append(created.id)
             if index < 5 { failing.insert(created.id) }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Internal
 import TestSupport
+
 @testable import cloud
 
 /// A fleet on loopback for the chaos suite: one emulator per cluster (`--ready-after` keeps work in
@@ -31,7 +32,10 @@ final class Fleet: @unchecked Sendable {
     /// (one host) keep that wait to about a minute.
     static func provisioner(scratch: String, port: Int) throws -> ServerProcess {
         try ServerProcess.provisioner(
-            scratch: scratch, arguments: ["--drain-timeout", "2s", "--default-timeout", "60s", "--max-clock-skew", "0s"], port: port)
+            scratch: scratch,
+            arguments: ["--drain-timeout", "2s", "--default-timeout", "60s", "--max-clock-skew", "0s"],
+            port: port
+        )
     }
 
     func registerClusters() async throws {
@@ -60,7 +64,11 @@ final class Fleet: @unchecked Sendable {
     }
 
     /// One apply per (cluster, service) with `values`, all at once.
-    func applyEverywhere(services: [ServiceName], version: (ServiceName) -> String, values: (Int, ServiceName) -> JSONValue) async throws -> [Deployment] {
+    func applyEverywhere(
+        services: [ServiceName],
+        version: (ServiceName) -> String,
+        values: (Int, ServiceName) -> JSONValue
+    ) async throws -> [Deployment] {
         var created: [Deployment] = []
         for (index, cluster) in clusters.enumerated() {
             for service in services {
@@ -105,7 +113,10 @@ final class Fleet: @unchecked Sendable {
     func releaseStatuses() async throws -> [(cluster: Int, release: String, history: [ReleaseRevision])] {
         var results: [(Int, String, [ReleaseRevision])] = []
         for (index, emulator) in emulators.enumerated() {
-            for release in [ReleaseRef(name: "nginx", namespace: "nginx"), ReleaseRef(name: "fluent-bit", namespace: "fluent-bit"), ReleaseRef(name: "prometheus", namespace: "prometheus")] {
+            for release in [
+                ReleaseRef(name: "nginx", namespace: "nginx"), ReleaseRef(name: "fluent-bit", namespace: "fluent-bit"),
+                ReleaseRef(name: "prometheus", namespace: "prometheus"),
+            ] {
                 results.append((index, release.name, try await emulator.history(release, scratch: scratch)))
             }
         }
@@ -114,8 +125,8 @@ final class Fleet: @unchecked Sendable {
 
     func close() {
         server.stop()
-        provisioners.forEach { $0.stop() }
-        emulators.forEach { $0.stop() }
+        for server in provisioners { server.stop() }
+        for server in emulators { server.stop() }
         try? FileManager.default.removeItem(atPath: scratch)
     }
 }

@@ -7,6 +7,7 @@ import NIOCore
 import Synchronization
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// Roles per token and the audit log, through the cloud server's own router, in-process.
@@ -171,10 +172,13 @@ struct AccessTests {
         #expect(try await send(.get, "/api/audit?since=\(all[3].time)", token: Self.admin).decode([AuditEntry].self).count == 4)
     }
 
-    @Test("bad audit query values are 400s naming the field", arguments: [
-        ("limit=0", "limit"), ("limit=1001", "limit"), ("limit=x", "limit"), ("since=yesterday", "since"), ("since=-1", "since"),
-        ("before=0", "before"),
-    ])
+    @Test(
+        "bad audit query values are 400s naming the field",
+        arguments: [
+            ("limit=0", "limit"), ("limit=1001", "limit"), ("limit=x", "limit"), ("since=yesterday", "since"), ("since=-1", "since"),
+            ("before=0", "before"),
+        ]
+    )
     func badAuditQueries(_ query: String, _ field: String) async throws {
         let reply = try await send(.get, "/api/audit?\(query)", token: Self.admin)
         #expect(reply.status == 400)

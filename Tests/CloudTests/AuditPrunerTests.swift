@@ -3,6 +3,7 @@ import Internal
 import Logging
 import TestSupport
 import Testing
+
 @testable import cloud
 
 @Suite("Audit retention")
@@ -12,8 +13,15 @@ struct AuditPrunerTests {
         let store = try await SQLStore(sqlite: "\(try Testbed.makeScratchDirectory())/cloud.db")
         let now = Date()
         for age in [7200, 600] as [Int64] {
-            try await store.recordAudit(AuditEntry(
-                time: now.millisecondsSince1970 - age * 1000, method: "POST", path: "/api/x", targets: [], status: 401))
+            try await store.recordAudit(
+                AuditEntry(
+                    time: now.millisecondsSince1970 - age * 1000,
+                    method: "POST",
+                    path: "/api/x",
+                    targets: [],
+                    status: 401
+                )
+            )
         }
 
         await AuditPruner(store: store, retention: .seconds(3600), logger: Logger(label: "test")).prune(now: now)

@@ -8,7 +8,9 @@ import Testing
 struct CLIUtilityFlagsTests {
     func provision(_ arguments: [String]) throws -> CommandRun {
         try CommandRun.run(
-            ServerProcess.binary("cloud"), ["cluster", "provision", "--cluster", "c1", "--dry-run", "--server", "http://127.0.0.1:1"] + arguments)
+            ServerProcess.binary("cloud"),
+            ["cluster", "provision", "--cluster", "c1", "--dry-run", "--server", "http://127.0.0.1:1"] + arguments
+        )
     }
 
     func request(_ run: CommandRun) throws -> [String: Any]? {
@@ -44,15 +46,18 @@ struct CLIUtilityFlagsTests {
         #expect((utilities?["node-problem-detector"] as? [String: Any])?["Values"] as? [String: [Int]] == ["tolerations": []])
     }
 
-    @Test("a malformed or incomplete pair is one error line and exit code 1", arguments: [
-        (["--utility", "metrics-server"], "--utility takes SERVICE=VERSION; got \"metrics-server\""),
-        (["--utility", "=1.0.0"], "--utility takes SERVICE=VERSION; got \"=1.0.0\""),
-        (["--utility", "a=1", "--values", "a"], "--values takes SERVICE=FILE; got \"a\""),
-        (["--utility", "a=1", "--utility", "a=2"], "a: version given twice"),
-        (["--values", "a=/dev/null"], "name at least one of --prometheus-version, --fluentbit-version, --nginx-version, --utility"),
-        (["--utility", "a=1", "--values", "b=/dev/null"], "--values b=/dev/null: give b's version too (--utility b=VERSION)"),
-        (["--utility", "a=1", "--values", "a=/nonexistent.yaml"], "--values a=/nonexistent.yaml: cannot read /nonexistent.yaml"),
-    ])
+    @Test(
+        "a malformed or incomplete pair is one error line and exit code 1",
+        arguments: [
+            (["--utility", "metrics-server"], "--utility takes SERVICE=VERSION; got \"metrics-server\""),
+            (["--utility", "=1.0.0"], "--utility takes SERVICE=VERSION; got \"=1.0.0\""),
+            (["--utility", "a=1", "--values", "a"], "--values takes SERVICE=FILE; got \"a\""),
+            (["--utility", "a=1", "--utility", "a=2"], "a: version given twice"),
+            (["--values", "a=/dev/null"], "name at least one of --prometheus-version, --fluentbit-version, --nginx-version, --utility"),
+            (["--utility", "a=1", "--values", "b=/dev/null"], "--values b=/dev/null: give b's version too (--utility b=VERSION)"),
+            (["--utility", "a=1", "--values", "a=/nonexistent.yaml"], "--values a=/nonexistent.yaml: cannot read /nonexistent.yaml"),
+        ]
+    )
     func malformed(arguments: [String], message: String) throws {
         let run = try provision(arguments)
         #expect(run.status == 1)

@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// The cloud server learns outcomes from the provisioners' change feeds, not only by polling.
@@ -13,9 +14,13 @@ struct ChangeFeedFollowingTests {
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
 
-        let created = try await harness.send("POST", "/api/cluster/\(cluster.id)/provision", [
-            "utility-versions": ["prometheus": ["Chart": "1.0.0"], "nginx": ["Chart": "1.0.0"]],
-        ]).decode([Deployment].self)
+        let created = try await harness.send(
+            "POST",
+            "/api/cluster/\(cluster.id)/provision",
+            [
+                "utility-versions": ["prometheus": ["Chart": "1.0.0"], "nginx": ["Chart": "1.0.0"]]
+            ]
+        ).decode([Deployment].self)
 
         for deployment in created {
             let done = try await harness.waitFor(deployment.id, timeout: .seconds(60))

@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import cloud
 
 extension CloudEndToEndTests {
@@ -9,7 +10,8 @@ extension CloudEndToEndTests {
     func roleRefusalInCLI() async throws {
         let directory = try Testbed.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let admin = "admin-token-\(UUID())", viewer = "viewer-token-\(UUID())"
+        let admin = "admin-token-\(UUID())"
+        let viewer = "viewer-token-\(UUID())"
         try "\(admin)\n\(viewer) viewer ci\n".write(toFile: "\(directory)/users", atomically: true, encoding: .utf8)
         let harness = try CloudHarness(provisioners: 1, serverArguments: ["--api-token-file", "\(directory)/users"])
         defer { harness.close() }
@@ -19,7 +21,10 @@ extension CloudEndToEndTests {
         #expect(refused.stderr == "Error: this needs the operator role; token ci has viewer\n")
         #expect(try harness.cli(["cluster", "list"], environment: ["CLOUD_API_TOKEN": viewer]).status == 0)
 
-        let table = try harness.cli(["audit", "list", "--actor", "ci", "--since", "1h", "--output", "table"], environment: ["CLOUD_API_TOKEN": admin])
+        let table = try harness.cli(
+            ["audit", "list", "--actor", "ci", "--since", "1h", "--output", "table"],
+            environment: ["CLOUD_API_TOKEN": admin]
+        )
         #expect(table.status == 0, "\(table.stderr)")
         let lines = table.stdout.split(separator: "\n")
         #expect(lines.count == 2 && lines[0].hasPrefix("ID"), "\(table.stdout)")

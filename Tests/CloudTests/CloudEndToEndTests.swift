@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// Real cloud server + two provisioners + the testbed, over HTTP on loopback.
@@ -13,9 +14,13 @@ struct CloudEndToEndTests {
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
 
-        let reply = try await harness.send("POST", "/api/cluster/\(cluster.id)/provision", [
-            "utility-versions": ["prometheus": ["Chart": "1.0.0"], "fluentbit": ["Chart": "1.0.0"], "nginx": ["Chart": "1.0.0"]],
-        ])
+        let reply = try await harness.send(
+            "POST",
+            "/api/cluster/\(cluster.id)/provision",
+            [
+                "utility-versions": ["prometheus": ["Chart": "1.0.0"], "fluentbit": ["Chart": "1.0.0"], "nginx": ["Chart": "1.0.0"]]
+            ]
+        )
         #expect(reply.status == 202)
         let created = try reply.decode([Deployment].self)
         // The order the provisioners publish: each after what it depends on, the rest by name.
@@ -34,9 +39,13 @@ struct CloudEndToEndTests {
         #expect(instances?.count == 2)
         #expect(instances?.allSatisfy { $0["Healthy"] as? Bool == true && $0["InFlight"] as? Int == 0 } == true)
 
-        let again = try await harness.send("POST", "/api/cluster/\(cluster.id)/provision", [
-            "utility-versions": ["prometheus": ["Chart": "1.0.0"]],
-        ]).decode([Deployment].self)
+        let again = try await harness.send(
+            "POST",
+            "/api/cluster/\(cluster.id)/provision",
+            [
+                "utility-versions": ["prometheus": ["Chart": "1.0.0"]]
+            ]
+        ).decode([Deployment].self)
         #expect(again.isEmpty, "an unchanged version deploys nothing")
     }
 
@@ -108,9 +117,13 @@ struct CloudEndToEndTests {
         let harness = try CloudHarness(readyAfter: 3)
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
-        let created = try await harness.send("POST", "/api/cluster/\(cluster.id)/provision", [
-            "utility-versions": ["prometheus": ["Chart": "1.0.0"], "fluentbit": ["Chart": "1.0.0"], "nginx": ["Chart": "1.0.0"]],
-        ]).decode([Deployment].self)
+        let created = try await harness.send(
+            "POST",
+            "/api/cluster/\(cluster.id)/provision",
+            [
+                "utility-versions": ["prometheus": ["Chart": "1.0.0"], "fluentbit": ["Chart": "1.0.0"], "nginx": ["Chart": "1.0.0"]]
+            ]
+        ).decode([Deployment].self)
         _ = try await harness.waitFor(created[0].id) { $0.state == .running }
 
         try harness.restartServer()
@@ -132,7 +145,11 @@ struct CloudEndToEndTests {
         #expect(duplicate.status == 409)
         let unknownCluster = try await harness.send("POST", "/api/deployments", ["ClusterID": "nope", "Service": "nginx", "Action": "apply"])
         #expect(unknownCluster.status == 400 && unknownCluster.error?.field == "ClusterID")
-        let unknownService = try await harness.send("POST", "/api/deployments", ["ClusterID": .string(cluster.id), "Service": "redis", "Action": "apply"])
+        let unknownService = try await harness.send(
+            "POST",
+            "/api/deployments",
+            ["ClusterID": .string(cluster.id), "Service": "redis", "Action": "apply"]
+        )
         #expect(unknownService.status == 400 && unknownService.error?.field == "Service")
         let badVersion = try await harness.send("POST", "/api/cluster/\(cluster.id)/provision", ["utility-versions": ["nginx": ["Chart": "latest"]]])
         #expect(badVersion.status == 400 && badVersion.error?.field == "utility-versions.nginx.Chart")
@@ -208,12 +225,15 @@ struct CloudEndToEndTests {
     func authentication() async throws {
         let directory = try Testbed.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let provisionerToken = "provisioner-token-\(UUID())", userToken = "user-token-\(UUID())"
+        let provisionerToken = "provisioner-token-\(UUID())"
+        let userToken = "user-token-\(UUID())"
         try "# shared with the cloud server\n\(provisionerToken)\n".write(toFile: "\(directory)/provisioner", atomically: true, encoding: .utf8)
         try "\(userToken)\nsecond-user-token-0123456789\n".write(toFile: "\(directory)/users", atomically: true, encoding: .utf8)
         let harness = try CloudHarness(
-            provisioners: 1, provisionerArguments: ["--auth-token-file", "\(directory)/provisioner"],
-            serverArguments: ["--auth-token-file", "\(directory)/provisioner", "--api-token-file", "\(directory)/users"])
+            provisioners: 1,
+            provisionerArguments: ["--auth-token-file", "\(directory)/provisioner"],
+            serverArguments: ["--auth-token-file", "\(directory)/provisioner", "--api-token-file", "\(directory)/users"]
+        )
         defer { harness.close() }
 
         #expect(try await harness.send("GET", "/api/clusters").status == 401)

@@ -1,6 +1,7 @@
 import Foundation
 import Internal
 import TestSupport
+
 @testable import cloud
 
 /// A whole local stack: an emulated cluster, provisioners and a cloud server on SQLite, all real
@@ -16,8 +17,11 @@ final class CloudHarness: @unchecked Sendable {
 
     /// - Parameter environment: extra environment for the provisioners (e.g. AWS settings).
     init(
-        readyAfter: Int = 0, provisioners count: Int = 2, environment: [String: String] = [:],
-        provisionerArguments: [String] = [], serverArguments: [String] = []
+        readyAfter: Int = 0,
+        provisioners count: Int = 2,
+        environment: [String: String] = [:],
+        provisionerArguments: [String] = [],
+        serverArguments: [String] = []
     ) throws {
         scratch = try Testbed.makeScratchDirectory()
         self.provisionerArguments = provisionerArguments
@@ -28,7 +32,10 @@ final class CloudHarness: @unchecked Sendable {
             try ServerProcess.provisioner(scratch: scratch, arguments: provisionerArguments, environment: environment)
         }
         server = try ServerProcess.cloudServer(
-            database: "\(scratch)/cloud.db", provisioners: provisioners.map(\.baseURL), arguments: serverArguments)
+            database: "\(scratch)/cloud.db",
+            provisioners: provisioners.map(\.baseURL),
+            arguments: serverArguments
+        )
     }
 
     /// Kills the cloud server with SIGKILL and starts it again on the same database.
@@ -43,12 +50,16 @@ final class CloudHarness: @unchecked Sendable {
         let port = Int(provisioners[index].baseURL.split(separator: ":").last ?? "") ?? 0
         provisioners[index].stop()
         provisioners[index] = try ServerProcess.provisioner(
-            scratch: scratch, arguments: provisionerArguments, environment: provisionerEnvironment, port: port)
+            scratch: scratch,
+            arguments: provisionerArguments,
+            environment: provisionerEnvironment,
+            port: port
+        )
     }
 
     func close() {
         server.stop()
-        provisioners.forEach { $0.stop() }
+        for server in provisioners { server.stop() }
         emulator.stop()
         try? FileManager.default.removeItem(atPath: scratch)
     }
@@ -68,7 +79,11 @@ final class CloudHarness: @unchecked Sendable {
     }
 
     func createDeployment(
-        _ cluster: String, _ service: ServiceName, version: String = "1.0.0", values: JSONValue? = nil, timeoutSeconds: Int? = nil
+        _ cluster: String,
+        _ service: ServiceName,
+        version: String = "1.0.0",
+        values: JSONValue? = nil,
+        timeoutSeconds: Int? = nil
     ) async throws -> Deployment {
         var body: [String: JSONValue] = [
             "ClusterID": .string(cluster), "Service": .string(service.rawValue), "Action": "apply",
@@ -83,7 +98,8 @@ final class CloudHarness: @unchecked Sendable {
         try await send("GET", "/api/deployment/\(id)").decode(Deployment.self)
     }
 
-    func waitFor(_ id: String, timeout: Duration = .seconds(120), until done: (Deployment) -> Bool = { $0.state.isFinal }) async throws -> Deployment {
+    func waitFor(_ id: String, timeout: Duration = .seconds(120), until done: (Deployment) -> Bool = { $0.state.isFinal }) async throws -> Deployment
+    {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let current = try? await deployment(id), done(current) { return current }

@@ -3,6 +3,7 @@ import Internal
 import Logging
 import TestSupport
 import Testing
+
 @testable import cloud
 
 extension KubeconfigSamples.Forbidden: CustomTestStringConvertible {}
@@ -27,7 +28,11 @@ struct CloudKubeconfigPolicyTests {
         let store = try await SQLStore(sqlite: "\(scratch)/cloud.db")
         let pool = ProvisionerPool(urls: [])
         let supervisor = Supervisor(
-            store: store, pool: pool, configuration: .init(kubeconfigPolicy: policy), logger: Logger(label: "test"))
+            store: store,
+            pool: pool,
+            configuration: .init(kubeconfigPolicy: policy),
+            logger: Logger(label: "test")
+        )
         let router = CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: nil, kubeconfigPolicy: policy)
         return Fixture(scratch: scratch, store: store, supervisor: supervisor, server: InProcessRouter(router))
     }
@@ -38,7 +43,8 @@ struct CloudKubeconfigPolicyTests {
 
     @Test(
         "registering a cluster with a forbidden kubeconfig is refused with 400 naming Kubeconfig and the key",
-        arguments: KubeconfigSamples.forbidden)
+        arguments: KubeconfigSamples.forbidden
+    )
     func registerRefused(_ sample: KubeconfigSamples.Forbidden) async throws {
         let fixture = try await start()
         defer { fixture.stop() }
@@ -83,9 +89,12 @@ struct CloudKubeconfigPolicyTests {
         defer { fixture.stop() }
         let cluster = try await register(KubeconfigSamples.make(), on: fixture.server).decode(Cluster.self)
 
-        let reply = try await fixture.server.post("/api/deployments", json: [
-            "ClusterID": .string(cluster.id), "Service": "nginx", "Action": "apply", "Chart": ["Repository": "file:///etc"],
-        ] as JSONValue)
+        let reply = try await fixture.server.post(
+            "/api/deployments",
+            json: [
+                "ClusterID": .string(cluster.id), "Service": "nginx", "Action": "apply", "Chart": ["Repository": "file:///etc"],
+            ] as JSONValue
+        )
 
         #expect(reply.status == 400, "\(reply.text)")
         #expect(reply.error?.field == "Chart.Repository")
@@ -98,7 +107,14 @@ struct CloudKubeconfigPolicyTests {
         let cluster = Cluster(id: ID.make(), name: "old", dns: nil, labels: [], utilities: UtilityMetadata(), createAt: 1)
         try await fixture.store.createCluster(cluster, kubeconfig: .inline(KubeconfigSamples.make(user: ["tokenFile: /etc/hostname"])))
         let deployment = Deployment.requested(
-            clusterID: cluster.id, service: "nginx", action: .apply, chart: nil, values: nil, timeoutSeconds: nil, now: 1)
+            clusterID: cluster.id,
+            service: "nginx",
+            action: .apply,
+            chart: nil,
+            values: nil,
+            timeoutSeconds: nil,
+            now: 1
+        )
         try await fixture.store.createDeployments([deployment], desiredVersions: nil)
 
         await fixture.supervisor.tick()

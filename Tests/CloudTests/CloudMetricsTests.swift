@@ -4,6 +4,7 @@ import Internal
 import Logging
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// The cloud server's `/metrics`.
@@ -40,7 +41,8 @@ struct CloudMetricsTests {
 
         #expect(try await server.request("GET", "/healthz").status == 200)
         let text = try await server.metrics(
-            containing: #"http_server_requests_total{http_route="/healthz",http_request_method="GET",http_response_status_code="200"} 1"#)
+            containing: #"http_server_requests_total{http_route="/healthz",http_request_method="GET",http_response_status_code="200"} 1"#
+        )
         #expect(text.contains("cloud_up 1"))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// `--provisioner http://NAME:PORT` where NAME lists several instances, as a Kubernetes headless
@@ -49,7 +50,7 @@ struct DNSRoutingTests {
 
         func close() {
             server?.stop()
-            provisioners.values.forEach { $0.stop() }
+            for server in provisioners.values { server.stop() }
             emulator.stop()
             busy.stop()
             try? FileManager.default.removeItem(atPath: scratch)
@@ -87,8 +88,10 @@ struct DNSRoutingTests {
         try stack.startProvisioner(on: "127.0.0.3")
         try stack.publish(["127.0.0.2", "127.0.0.3"])
         stack.server = try ServerProcess.cloudServer(
-            database: "\(stack.scratch)/cloud.db", provisioners: ["http://provisioners.test:\(stack.port)"],
-            arguments: ["--provisioner-hosts-file", stack.hosts])
+            database: "\(stack.scratch)/cloud.db",
+            provisioners: ["http://provisioners.test:\(stack.port)"],
+            arguments: ["--provisioner-hosts-file", stack.hosts]
+        )
         #expect(try await stack.instances() == [stack.key("127.0.0.2"), stack.key("127.0.0.3")])
 
         let busy = try await register("busy", stack.busy, stack)

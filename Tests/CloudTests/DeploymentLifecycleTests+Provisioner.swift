@@ -1,13 +1,21 @@
 import Internal
 import Testing
+
 @testable import cloud
 
 /// What the provisioners report, and what happens when the one holding a deployment loses it.
 extension DeploymentLifecycleTests {
     func report(of deployment: Deployment, _ state: DeploymentState) throws -> DeploymentStatus {
         DeploymentStatus(
-            id: try #require(deployment.provisionerDeploymentID), clusterID: deployment.clusterID, service: deployment.service,
-            action: deployment.action, chart: ChartRequest(version: "1.0.0"), state: state, createAt: 1, log: ["helm upgrade"])
+            id: try #require(deployment.provisionerDeploymentID),
+            clusterID: deployment.clusterID,
+            service: deployment.service,
+            action: deployment.action,
+            chart: ChartRequest(version: "1.0.0"),
+            state: state,
+            createAt: 1,
+            log: ["helm upgrade"]
+        )
     }
 
     // MARK: Reports

@@ -1,5 +1,6 @@
 import Internal
 import Testing
+
 @testable import cloud
 
 /// Every transition of a cloud deployment, decided by the pure `DeploymentLifecycle` with a mock
@@ -17,8 +18,14 @@ struct DeploymentLifecycleTests {
 
     func make(_ state: CloudDeploymentState = .requested, attempts: Int = 0) -> Deployment {
         var deployment = Deployment.requested(
-            clusterID: "c1", service: "nginx", action: .apply, chart: ChartRequest(version: "1.0.0"), values: nil,
-            timeoutSeconds: nil, now: 1)
+            clusterID: "c1",
+            service: "nginx",
+            action: .apply,
+            chart: ChartRequest(version: "1.0.0"),
+            values: nil,
+            timeoutSeconds: nil,
+            now: 1
+        )
         deployment.state = state
         deployment.attempts = attempts
         if state.isActive, attempts > 0 {
@@ -38,7 +45,14 @@ struct DeploymentLifecycleTests {
     @Test("a new deployment is requested at the clock's time and asks for a dispatch pass")
     func created() {
         let (deployment, actions) = lifecycle.created(
-            clusterID: "c1", service: "nginx", action: .apply, chart: nil, values: nil, timeoutSeconds: 60, dependsOn: "d0")
+            clusterID: "c1",
+            service: "nginx",
+            action: .apply,
+            chart: nil,
+            values: nil,
+            timeoutSeconds: 60,
+            dependsOn: "d0"
+        )
         #expect(deployment.state == .requested)
         #expect(deployment.createAt == clock.now && deployment.updateAt == clock.now)
         #expect(deployment.attempts == 0 && deployment.endAt == 0)
@@ -68,7 +82,8 @@ struct DeploymentLifecycleTests {
 
     @Test(
         "cancelling a finished deployment is refused with 409 and changes nothing",
-        arguments: [CloudDeploymentState.succeeded, .failed, .cancelled])
+        arguments: [CloudDeploymentState.succeeded, .failed, .cancelled]
+    )
     func cancelFinished(_ state: CloudDeploymentState) {
         var deployment = make(state)
         let before = deployment

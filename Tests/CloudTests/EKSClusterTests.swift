@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// Clusters registered by EKS name and region: kept as a reference, checked on registration.
@@ -63,7 +64,9 @@ struct EKSClusterTests {
 
         func deploy(toEKSCluster name: String) async throws -> Deployment {
             let cluster = try await harness.send(
-                "POST", "/api/clusters", ["Name": .string(name), "KubeconfigSource": ["EKS": ["Cluster": .string(name), "Region": "us-east-1"]]]
+                "POST",
+                "/api/clusters",
+                ["Name": .string(name), "KubeconfigSource": ["EKS": ["Cluster": .string(name), "Region": "us-east-1"]]]
             ).decode(Cluster.self)
             return try await harness.waitFor(try await harness.createDeployment(cluster.id, "nginx").id)
         }

@@ -1,5 +1,6 @@
 import Internal
 import Synchronization
+
 @testable import cloud
 
 /// A wall clock that moves only when a test says so (as Hummingbird tests its state machines):

@@ -3,6 +3,7 @@ import Internal
 import Logging
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// The OpenAPI document served at /api/openapi.json describes every route the cloud server serves.

@@ -3,6 +3,7 @@ import Internal
 import Synchronization
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// What only the PostgreSQL store has: a URL with a password in it, a network between it and its
@@ -29,11 +30,14 @@ struct PostgresStoreTests {
         #expect(!message.contains("\n"))
     }
 
-    @Test("a malformed URL is refused without quoting its password", arguments: [
-        "postgres://cloud:hunter2%zz@127.0.0.1:1/cloud",  // libpq quotes the whole bad component
-        "postgresql://cloud:hunter2@x@127.0.0.1:1/cloud",  // an unencoded @ would put half the password in the host
-        "postgres://cloud@127.0.0.1:1/cloud?password=hunter2&sslmode=bogus",
-    ])
+    @Test(
+        "a malformed URL is refused without quoting its password",
+        arguments: [
+            "postgres://cloud:hunter2%zz@127.0.0.1:1/cloud",  // libpq quotes the whole bad component
+            "postgresql://cloud:hunter2@x@127.0.0.1:1/cloud",  // an unencoded @ would put half the password in the host
+            "postgres://cloud@127.0.0.1:1/cloud?password=hunter2&sslmode=bogus",
+        ]
+    )
     func malformed(_ url: String) async {
         let message = await failure { _ = try await SQLStore(postgres: url) }
         #expect(message != "no error")
@@ -45,7 +49,8 @@ struct PostgresStoreTests {
     func serverCommandError() throws {
         let run = try CommandRun.run(
             ServerProcess.binary("cloud"),
-            ["server", "--listen", "127.0.0.1:0", "--database", "postgres://cloud:\(Self.password)@127.0.0.1:1/cloud"])
+            ["server", "--listen", "127.0.0.1:0", "--database", "postgres://cloud:\(Self.password)@127.0.0.1:1/cloud"]
+        )
         let output = run.stderr
 
         #expect(run.status == 1)
@@ -54,7 +59,10 @@ struct PostgresStoreTests {
         #expect(!output.contains(Self.password))
     }
 
-    @Test("a wrong password is refused in one line that does not contain it", .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled)))
+    @Test(
+        "a wrong password is refused in one line that does not contain it",
+        .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled))
+    )
     func wrongPassword() async throws {
         let server = try PostgresServer.shared.get()
         let message = await failure { _ = try await SQLStore(postgres: "postgres://postgres:\(Self.password)@127.0.0.1:\(server.port)/postgres") }
@@ -63,7 +71,10 @@ struct PostgresStoreTests {
         #expect(!message.contains("\n"))
     }
 
-    @Test("servers starting together on a new database migrate it once", .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled)))
+    @Test(
+        "servers starting together on a new database migrate it once",
+        .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled))
+    )
     func concurrentStartMigratesOnce() async throws {
         let database = try await StoreDatabase.make(.postgres)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -74,8 +85,10 @@ struct PostgresStoreTests {
         #expect(versions == (1...Migrations.latest).map(Int64.init))
     }
 
-    @Test("calls run side by side, each blocking a thread of its own rather than one of the cooperative pool",
-          .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled)))
+    @Test(
+        "calls run side by side, each blocking a thread of its own rather than one of the cooperative pool",
+        .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled))
+    )
     func callsRunOffTheCooperativePool() async throws {
         let database = try await StoreDatabase.make(.postgres)
         // More calls than the cooperative pool has threads: they only all meet if none of them sits on one.
@@ -100,7 +113,10 @@ struct PostgresStoreTests {
         #expect(met)
     }
 
-    @Test("a connection the server closed is reopened on the next call", .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled)))
+    @Test(
+        "a connection the server closed is reopened on the next call",
+        .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled))
+    )
     func reconnects() async throws {
         let database = try await StoreDatabase.make(.postgres)
         let store = try await SQLStore(postgres: database.location, connections: 1)
@@ -115,22 +131,28 @@ struct PostgresStoreTests {
         }
         // Terminating is asynchronous: wait until the store's backend is gone.
         let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline, try await admin.withConnection({ admin in
-            try admin.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1", [.text(String(name))])
-        }).count > 0 {
+        while ContinuousClock.now < deadline,
+            try await admin.withConnection({ admin in
+                try admin.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1", [.text(String(name))])
+            }).count > 0
+        {
             await Task.yield()
         }
         #expect(try await store.cluster(registered.id) == registered)
     }
 
-    @Test("a cloud server on PostgreSQL keeps its clusters across a restart", .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled)))
+    @Test(
+        "a cloud server on PostgreSQL keeps its clusters across a restart",
+        .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled))
+    )
     func serverRestart() async throws {
         let database = try await StoreDatabase.make(.postgres)
         func start() throws -> ServerProcess {
             try ServerProcess.start(
                 ServerProcess.binary("cloud"),
                 ["server", "--listen", "127.0.0.1:0", "--log-format", "json", "--database", database.location, "--poll", "1s"],
-                environment: [:])
+                environment: [:]
+            )
         }
         let first = try start()
         let body = try JSONEncoder().encode(["Name": JSONValue.string("pg"), "KubeconfigSource": ["SecretsManager": ["SecretID": "k"]]])

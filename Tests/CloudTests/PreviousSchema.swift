@@ -7,7 +7,9 @@ enum PreviousSchema {
     static let postgresVersionTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"
 
     static let sqlite: [(version: Int, sql: String)] = [
-        (1, """
+        (
+            1,
+            """
             CREATE TABLE clusters (
                 id TEXT PRIMARY KEY,
                 name TEXT NOT NULL,
@@ -30,16 +32,22 @@ enum PreviousSchema {
             );
             CREATE INDEX deployments_by_cluster ON deployments(cluster_id, service, create_at);
             CREATE INDEX deployments_by_state ON deployments(state, create_at);
-            """),
+            """
+        ),
         // A cluster may name where its kubeconfig is kept (S3, Secrets Manager) instead of holding it.
         (2, "ALTER TABLE clusters ADD COLUMN kubeconfig_source TEXT"),
         // Leases: which cloud server works on an unfinished deployment, and until when.
-        (3, """
+        (
+            3,
+            """
             ALTER TABLE deployments ADD COLUMN lease_owner TEXT;
             ALTER TABLE deployments ADD COLUMN lease_expires INTEGER NOT NULL DEFAULT 0
-            """),
+            """
+        ),
         // The audit log: who did what through the API. AUTOINCREMENT so IDs are never reused.
-        (4, """
+        (
+            4,
+            """
             CREATE TABLE audit (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 time INTEGER NOT NULL,
@@ -51,13 +59,16 @@ enum PreviousSchema {
                 status INTEGER NOT NULL
             );
             CREATE INDEX audit_by_actor ON audit(actor, id)
-            """),
+            """
+        ),
     ]
 
     static let postgres: [(version: Int, sql: String)] = [
         // IDs and names compare bytewise (COLLATE "C"), as in SQLite, so listings page in the same
         // order whatever locale the database was created with.
-        (1, """
+        (
+            1,
+            """
             CREATE TABLE clusters (
                 id TEXT COLLATE "C" PRIMARY KEY,
                 name TEXT COLLATE "C" NOT NULL,
@@ -80,13 +91,16 @@ enum PreviousSchema {
             );
             CREATE INDEX deployments_by_cluster ON deployments(cluster_id, service, create_at);
             CREATE INDEX deployments_by_state ON deployments(state, create_at);
-            """),
+            """
+        ),
         // A cluster may name where its kubeconfig is kept (S3, Secrets Manager) instead of holding it.
         (2, "ALTER TABLE clusters ADD COLUMN kubeconfig_source TEXT"),
         // Leases: which cloud server works on an unfinished deployment, and until when.
         (3, "ALTER TABLE deployments ADD COLUMN lease_owner TEXT, ADD COLUMN lease_expires BIGINT NOT NULL DEFAULT 0"),
         // The audit log: who did what through the API.
-        (4, """
+        (
+            4,
+            """
             CREATE TABLE audit (
                 id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                 time BIGINT NOT NULL,
@@ -98,6 +112,7 @@ enum PreviousSchema {
                 status INTEGER NOT NULL
             );
             CREATE INDEX audit_by_actor ON audit(actor, id)
-            """),
+            """
+        ),
     ]
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Internal
 import Testing
+
 @testable import cloud
 
 /// What the cloud server learns from the provisioners' `GET /api/services`.
@@ -19,9 +20,11 @@ struct PublishedServicesTests {
 
     @Test("names sort in provisioning order; a name no provisioner publishes goes last")
     func sorting() {
-        let services = PublishedServices(union: [[
-            PublishedService(name: "prometheus", dependsOn: ["nginx"]), PublishedService(name: "nginx"), PublishedService(name: "fluentbit"),
-        ]])
+        let services = PublishedServices(union: [
+            [
+                PublishedService(name: "prometheus", dependsOn: ["nginx"]), PublishedService(name: "nginx"), PublishedService(name: "fluentbit"),
+            ]
+        ])
         #expect(services.sorted(["zz", "prometheus", "aa", "nginx"]) == ["nginx", "prometheus", "aa", "zz"])
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// What only the SQLite store has: a file that another process may be writing. The behaviours
@@ -46,8 +47,17 @@ struct SQLiteStoreTests {
                 for (index, store) in stores.enumerated() {
                     group.addTask {
                         started.value.add(1, ordering: .sequentiallyConsistent)
-                        try await store.recordAudit(AuditEntry(
-                            time: Int64(index), actor: nil, role: nil, method: "GET", path: "/", targets: [], status: 200))
+                        try await store.recordAudit(
+                            AuditEntry(
+                                time: Int64(index),
+                                actor: nil,
+                                role: nil,
+                                method: "GET",
+                                path: "/",
+                                targets: [],
+                                status: 200
+                            )
+                        )
                     }
                 }
                 try await group.waitForAll()

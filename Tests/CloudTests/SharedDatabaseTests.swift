@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// Several cloud servers on one PostgreSQL database, dividing the work with leases.
@@ -9,8 +10,10 @@ import Testing
 struct SharedDatabaseTests {
     static let clusters = 10
 
-    @Test("two servers, one SIGKILLed mid-way: all 30 deployments succeed, none runs twice at once, none is lost",
-          .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled)))
+    @Test(
+        "two servers, one SIGKILLed mid-way: all 30 deployments succeed, none runs twice at once, none is lost",
+        .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled))
+    )
     func twoServersOneKilled() async throws {
         let scratch = try Testbed.makeScratchDirectory()
         let emulators = try await blocking { try (0..<Self.clusters).map { _ in try KubeEmulator.start(readyAfter: 2, scratch: scratch) } }
@@ -19,18 +22,24 @@ struct SharedDatabaseTests {
         let first = try ServerProcess.cloudServer(database: database.location, provisioners: provisioners.map(\.baseURL))
         let second = try ServerProcess.cloudServer(database: database.location, provisioners: provisioners.map(\.baseURL))
         defer {
-            [first, second].forEach { $0.stop() }
-            provisioners.forEach { $0.stop() }
-            emulators.forEach { $0.stop() }
+            for server in [first, second] { server.stop() }
+            for server in provisioners { server.stop() }
+            for server in emulators { server.stop() }
             try? FileManager.default.removeItem(atPath: scratch)
         }
 
         var created: [Deployment] = []
         for (index, emulator) in emulators.enumerated() {
             let server = index.isMultiple(of: 2) ? first : second
-            let cluster = try await server.request("POST", "/api/clusters", body: try JSONEncoder().encode(
-                ["Name": "c\(index)", "Kubeconfig": emulator.kubeconfig])).decode(Cluster.self)
-            let versions: JSONValue = ["utility-versions": ["nginx": ["Chart": "1.0.0"], "fluentbit": ["Chart": "1.0.0"], "prometheus": ["Chart": "1.0.0"]]]
+            let cluster = try await server.request(
+                "POST",
+                "/api/clusters",
+                body: try JSONEncoder().encode(
+                    ["Name": "c\(index)", "Kubeconfig": emulator.kubeconfig])
+            ).decode(Cluster.self)
+            let versions: JSONValue = [
+                "utility-versions": ["nginx": ["Chart": "1.0.0"], "fluentbit": ["Chart": "1.0.0"], "prometheus": ["Chart": "1.0.0"]]
+            ]
             created += try await server.request("POST", "/api/cluster/\(cluster.id)/provision", body: try JSONEncoder().encode(versions))
                 .decode([Deployment].self)
         }

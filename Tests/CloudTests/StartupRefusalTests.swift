@@ -16,7 +16,10 @@ struct StartupRefusalTests {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let exit = try run("cloud", ["server", "--listen", "0.0.0.0:0", "--database", "sqlite://\(scratch)/cloud.db"])
         #expect(exit.status == 1)
-        #expect(exit.stderr.hasPrefix("Error: refusing to serve 0.0.0.0:0, which is not a loopback address, without --api-token-file"), "\(exit.stderr)")
+        #expect(
+            exit.stderr.hasPrefix("Error: refusing to serve 0.0.0.0:0, which is not a loopback address, without --api-token-file"),
+            "\(exit.stderr)"
+        )
         #expect(exit.stderr.split(separator: "\n").count == 1)
         #expect(!FileManager.default.fileExists(atPath: "\(scratch)/cloud.db"))
     }
@@ -37,7 +40,10 @@ struct StartupRefusalTests {
         try "admin-token-0123456789\n".write(toFile: "\(scratch)/tokens", atomically: true, encoding: .utf8)
         for extra in [["--insecure-no-auth"], ["--api-token-file", "\(scratch)/tokens"]] {
             let server = try ServerProcess.cloudServer(
-                database: "\(scratch)/cloud-\(extra.count).db", provisioners: [], arguments: ["--listen", "0.0.0.0:0"] + extra)
+                database: "\(scratch)/cloud-\(extra.count).db",
+                provisioners: [],
+                arguments: ["--listen", "0.0.0.0:0"] + extra
+            )
             defer { server.stop() }
             #expect(try await server.request("GET", "/healthz").status == 200)
         }
@@ -48,7 +54,10 @@ struct StartupRefusalTests {
         let exit = try run("provisioner", ["--listen", ":0", "--helm", Testbed.helm])
         #expect(exit.status == 1)
         #expect(exit.stderr.split(separator: "\n").count == 1)
-        #expect(exit.stderr.hasPrefix("Error: refusing to serve 0.0.0.0:0, which is not a loopback address, without --auth-token-file"), "\(exit.stderr)")
+        #expect(
+            exit.stderr.hasPrefix("Error: refusing to serve 0.0.0.0:0, which is not a loopback address, without --auth-token-file"),
+            "\(exit.stderr)"
+        )
 
         let scratch = try Testbed.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }

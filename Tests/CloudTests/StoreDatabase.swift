@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// The stores the store suite runs against.
@@ -62,10 +63,11 @@ struct StoreDatabase: Sendable {
 
     /// The schema as a cloud server of schema `version` left it before the store was written once.
     func createPreviousSchema(version: Int) async throws {
-        let (versionTable, steps) = switch backend {
-        case .sqlite: (PreviousSchema.sqliteVersionTable, PreviousSchema.sqlite)
-        case .postgres: (PreviousSchema.postgresVersionTable, PreviousSchema.postgres)
-        }
+        let (versionTable, steps) =
+            switch backend {
+            case .sqlite: (PreviousSchema.sqliteVersionTable, PreviousSchema.sqlite)
+            case .postgres: (PreviousSchema.postgresVersionTable, PreviousSchema.postgres)
+            }
         try await connection().withConnection { db in
             try db.execute(versionTable)
             for step in steps where step.version <= version {
@@ -78,23 +80,27 @@ struct StoreDatabase: Sendable {
     /// The tables, columns, indexes and constraints as the database describes them, whitespace
     /// aside: equal for two databases with the same schema.
     func schema() async throws -> [String] {
-        let queries = switch backend {
-        case .sqlite: ["SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"]
-        case .postgres: [
-            """
-            SELECT table_name, column_name, ordinal_position, data_type, collation_name, is_nullable, column_default,
-                   is_identity, identity_generation
-            FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position
-            """,
-            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname",
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY conname",
-        ]
-        }
+        let queries =
+            switch backend {
+            case .sqlite: ["SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"]
+            case .postgres:
+                [
+                    """
+                    SELECT table_name, column_name, ordinal_position, data_type, collation_name, is_nullable, column_default,
+                           is_identity, identity_generation
+                    FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position
+                    """,
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname",
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY conname",
+                ]
+            }
         var rows: [String] = []
         for query in queries {
             for row in try await sql(query) {
-                rows.append(row.map { "\($0.string ?? $0.int.map(String.init) ?? "NULL")" }.joined(separator: " | ")
-                    .split(whereSeparator: \.isWhitespace).joined(separator: " "))
+                rows.append(
+                    row.map { "\($0.string ?? $0.int.map(String.init) ?? "NULL")" }.joined(separator: " | ")
+                        .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                )
             }
         }
         return rows

@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// The audit log, on both backends: entries written with the change they record, or on their own.

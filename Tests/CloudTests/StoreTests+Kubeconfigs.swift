@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// Kubeconfigs at rest, on both backends: one StoreTests suite, in two files to keep each short.

@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// Leases, on both backends: how cloud servers sharing a database divide the work.

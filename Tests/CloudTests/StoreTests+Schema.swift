@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// The schema, on both backends: numbered migrations, and databases written by earlier cloud servers.
@@ -55,13 +56,16 @@ extension StoreTests {
         #expect(schema == (try await previous.schema()))
     }
 
-    @Test("a database written before the store was one implementation opens with its clusters, deployments, leases and audit log",
-          arguments: backends)
+    @Test(
+        "a database written before the store was one implementation opens with its clusters, deployments, leases and audit log",
+        arguments: backends
+    )
     func opensPreviousDatabase(_ backend: StoreBackend) async throws {
         let database = try await StoreDatabase.make(backend)
         try await database.createPreviousSchema(version: 4)
         let records = StoreRecords(cipher: nil)
-        let inline = cluster("inline", at: 1), kept = cluster("kept", at: 2)
+        let inline = cluster("inline", at: 1)
+        let kept = cluster("kept", at: 2)
         let source = KubeconfigSource(secretsManager: .init(secretID: "k"))
         let requested = deployment(inline, "nginx", at: 3)
         for (registered, kubeconfig) in [(inline, ClusterKubeconfig.inline("k")), (kept, .source(source))] {
@@ -70,16 +74,28 @@ extension StoreTests {
                 INSERT INTO clusters (id, name, kubeconfig, kubeconfig_source, dns, labels, utilities, create_at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 """,
-                try records.clusterValues(registered, kubeconfig: kubeconfig))
+                try records.clusterValues(registered, kubeconfig: kubeconfig)
+            )
         }
         try await database.sql(
             "INSERT INTO deployments (id, cluster_id, service, body, state, provisioner, create_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            try records.deploymentValues(requested))
+            try records.deploymentValues(requested)
+        )
         try await database.sql("UPDATE deployments SET lease_owner = 'gone', lease_expires = 10")
         let earlier = AuditEntry(
-            id: 0, time: 5, actor: "root", role: .admin, method: "POST", path: "/api/clusters", targets: [inline.id], status: 200)
+            id: 0,
+            time: 5,
+            actor: "root",
+            role: .admin,
+            method: "POST",
+            path: "/api/clusters",
+            targets: [inline.id],
+            status: 200
+        )
         try await database.sql(
-            "INSERT INTO audit (\(StoreRecords.auditInsertColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7)", try records.auditValues(earlier))
+            "INSERT INTO audit (\(StoreRecords.auditInsertColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            try records.auditValues(earlier)
+        )
 
         let store = try await database.open()
         #expect(try await store.clusters(label: nil, page: 0, perPage: 10) == [inline, kept])

@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// Every store behaviour, on SQLite files and on a real PostgreSQL (one database per test).
@@ -15,8 +16,14 @@ struct StoreTests {
 
     func deployment(_ cluster: Cluster, _ service: ServiceName, at time: Int64, state: CloudDeploymentState = .requested) -> Deployment {
         var deployment = Deployment.requested(
-            clusterID: cluster.id, service: service, action: .apply, chart: ChartRequest(version: "1.0.0"), values: nil,
-            timeoutSeconds: nil, now: time)
+            clusterID: cluster.id,
+            service: service,
+            action: .apply,
+            chart: ChartRequest(version: "1.0.0"),
+            values: nil,
+            timeoutSeconds: nil,
+            now: time
+        )
         deployment.state = state
         return deployment
     }
@@ -191,12 +198,14 @@ struct StoreTests {
     @Test("listing filters by cluster, service and state, and pages", arguments: backends)
     func filtersAndPages(_ backend: StoreBackend) async throws {
         let store = try await StoreDatabase.make(backend).open()
-        let a = cluster("a"), b = cluster("b")
+        let a = cluster("a")
+        let b = cluster("b")
         try await store.createCluster(a, kubeconfig: .inline("k"))
         try await store.createCluster(b, kubeconfig: .inline("k"))
         try await store.createDeployments(
             [deployment(a, "nginx", at: 1), deployment(a, "prometheus", at: 2, state: .failed), deployment(b, "nginx", at: 3)],
-            desiredVersions: nil)
+            desiredVersions: nil
+        )
 
         #expect(try await store.deployments(DeploymentFilter(cluster: a.id), page: 0, perPage: 10).count == 2)
         #expect(try await store.deployments(DeploymentFilter(service: "nginx"), page: 0, perPage: 10).count == 2)

@@ -3,6 +3,7 @@ import Internal
 import Logging
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// The supervisor writes what `DeploymentLifecycle` decides and carries out its actions: checked
@@ -15,12 +16,23 @@ struct SupervisorLifecycleTests {
         let directory = try Testbed.makeScratchDirectory()
         let store = try await SQLStore(sqlite: "\(directory)/cloud.db")
         let supervisor = Supervisor(
-            store: store, pool: ProvisionerPool(urls: []), configuration: .init(), clock: clock.clock, logger: Logger(label: "test"))
+            store: store,
+            pool: ProvisionerPool(urls: []),
+            configuration: .init(),
+            clock: clock.clock,
+            logger: Logger(label: "test")
+        )
         let cluster = Cluster(id: ID.make(), name: "c", dns: nil, labels: [], utilities: UtilityMetadata(), createAt: 1)
         try await store.createCluster(cluster, kubeconfig: .inline(KubeconfigSamples.make()))
         var deployment = Deployment.requested(
-            clusterID: cluster.id, service: "nginx", action: .apply, chart: ChartRequest(version: "1.2.3"), values: nil,
-            timeoutSeconds: nil, now: 1)
+            clusterID: cluster.id,
+            service: "nginx",
+            action: .apply,
+            chart: ChartRequest(version: "1.2.3"),
+            values: nil,
+            timeoutSeconds: nil,
+            now: 1
+        )
         deployment.state = .running
         deployment.attempts = 1
         deployment.provisioner = "http://p1"
@@ -31,8 +43,14 @@ struct SupervisorLifecycleTests {
 
     func report(_ state: DeploymentState, of deployment: Deployment) throws -> DeploymentStatus {
         DeploymentStatus(
-            id: try #require(deployment.provisionerDeploymentID), clusterID: deployment.clusterID, service: deployment.service,
-            action: deployment.action, chart: ChartRequest(version: "1.2.3"), state: state, createAt: 1)
+            id: try #require(deployment.provisionerDeploymentID),
+            clusterID: deployment.clusterID,
+            service: deployment.service,
+            action: deployment.action,
+            chart: ChartRequest(version: "1.2.3"),
+            state: state,
+            createAt: 1
+        )
     }
 
     @Test("a reported success is written at the clock's time and sets the cluster's actual version")

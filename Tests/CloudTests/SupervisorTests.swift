@@ -3,6 +3,7 @@ import Internal
 import Logging
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// Supervisor decisions that need no provisioner: dependencies between deployments.
@@ -12,15 +13,26 @@ struct SupervisorTests {
         let directory = try Testbed.makeScratchDirectory()
         let store = try await SQLStore(sqlite: "\(directory)/cloud.db")
         let supervisor = Supervisor(
-            store: store, pool: ProvisionerPool(urls: provisioners), configuration: .init(), logger: Logger(label: "test"))
+            store: store,
+            pool: ProvisionerPool(urls: provisioners),
+            configuration: .init(),
+            logger: Logger(label: "test")
+        )
         let cluster = Cluster(id: ID.make(), name: "c", dns: nil, labels: [], utilities: UtilityMetadata(), createAt: 1)
         return (store, supervisor, cluster)
     }
 
     func deployment(_ cluster: Cluster, _ service: ServiceName, state: CloudDeploymentState, dependsOn: String? = nil) -> Deployment {
         var deployment = Deployment.requested(
-            clusterID: cluster.id, service: service, action: .apply, chart: nil, values: nil, timeoutSeconds: nil, now: 1,
-            dependsOn: dependsOn)
+            clusterID: cluster.id,
+            service: service,
+            action: .apply,
+            chart: nil,
+            values: nil,
+            timeoutSeconds: nil,
+            now: 1,
+            dependsOn: dependsOn
+        )
         deployment.state = state
         return deployment
     }

@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import cloud
 
 /// HTTPS on both servers with a CA made for the test; clients verify with --ca.
@@ -15,19 +16,29 @@ struct TLSTests {
         let tlsFlags = ["--tls-cert", ca.serverCertificate, "--tls-key", ca.serverKey]
         let provisioner = try ServerProcess.provisioner(scratch: scratch, arguments: tlsFlags)
         let server = try ServerProcess.cloudServer(
-            database: "\(scratch)/cloud.db", provisioners: [provisioner.baseURL], arguments: tlsFlags + ["--ca", ca.caCertificate])
-        defer { server.stop(); provisioner.stop(); emulator.stop(); try? FileManager.default.removeItem(atPath: scratch) }
+            database: "\(scratch)/cloud.db",
+            provisioners: [provisioner.baseURL],
+            arguments: tlsFlags + ["--ca", ca.caCertificate]
+        )
+        defer {
+            server.stop()
+            provisioner.stop()
+            emulator.stop()
+            try? FileManager.default.removeItem(atPath: scratch)
+        }
         #expect(server.baseURL.hasPrefix("https://") && provisioner.baseURL.hasPrefix("https://"))
         try emulator.kubeconfig.write(toFile: "\(scratch)/kc", atomically: true, encoding: .utf8)
         func cli(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: ServerProcess.binary("cloud"))
             process.arguments = arguments + ["--server", server.baseURL]
-            let out = Pipe(), err = Pipe()
+            let out = Pipe()
+            let err = Pipe()
             process.standardOutput = out
             process.standardError = err
             try process.run()
-            let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+            let stdout = out.fileHandleForReading.readDataToEndOfFile()
+            let stderr = err.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
         }

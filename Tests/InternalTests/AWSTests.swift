@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import TestSupport
 import Testing
+
 @testable import Internal
 
 /// The AWS client against moto_server on loopback, with fake credentials and real SigV4.
@@ -12,7 +13,9 @@ struct AWSTests {
     func client(_ moto: LocalService, environment: [String: String] = fakeCredentials) -> AWSClient {
         AWSClient(
             configuration: AWSConfiguration(environment: environment.merging(["AWS_ENDPOINT_URL": moto.url]) { $1 }),
-            retry: .init(maxAttempts: 2, baseDelay: .milliseconds(10)), logger: Logger(label: "test"))
+            retry: .init(maxAttempts: 2, baseDelay: .milliseconds(10)),
+            logger: Logger(label: "test")
+        )
     }
 
     @Test("finds a private zone by domain, upserts a CNAME idempotently, waits for INSYNC, deletes it twice")
@@ -41,7 +44,9 @@ struct AWSTests {
     func missingZone() async throws {
         let moto = try LocalService.moto()
         defer { moto.stop() }
-        await #expect(throws: AWSError(service: "route53", status: 404, code: "NoSuchHostedZone", message: "no private hosted zone for nowhere.example")) {
+        await #expect(
+            throws: AWSError(service: "route53", status: 404, code: "NoSuchHostedZone", message: "no private hosted zone for nowhere.example")
+        ) {
             try await Route53(client: client(moto)).privateZoneID(forDomain: "nowhere.example")
         }
     }
@@ -55,8 +60,12 @@ struct AWSTests {
         _ = try await client.send(.s3, method: "PUT", path: "/kubeconfigs/clusters/c1.yaml", body: Data("apiVersion: v1\n".utf8))
         let secret = try JSONSerialization.data(withJSONObject: ["Name": "c1-kubeconfig", "SecretString": "apiVersion: v1\nkind: Config\n"])
         _ = try await client.send(
-            .secretsManager, method: "POST", path: "/",
-            headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "secretsmanager.CreateSecret")], body: secret)
+            .secretsManager,
+            method: "POST",
+            path: "/",
+            headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "secretsmanager.CreateSecret")],
+            body: secret
+        )
 
         let fetcher = KubeconfigFetcher(client: client)
         #expect(try await fetcher.s3Object(bucket: "kubeconfigs", key: "clusters/c1.yaml") == "apiVersion: v1\n")
@@ -71,10 +80,13 @@ struct AWSTests {
         let tokenFile = NSTemporaryDirectory() + "token-\(UUID())"
         try "eyJhbGciOiJSUzI1NiJ9.fake.token".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: tokenFile) }
-        let client = client(moto, environment: [
-            "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/provisioner", "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile,
-            "AWS_REGION": "us-east-1",
-        ])
+        let client = client(
+            moto,
+            environment: [
+                "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/provisioner", "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile,
+                "AWS_REGION": "us-east-1",
+            ]
+        )
 
         let credentials = try await client.credentials.current()
         #expect(credentials.sessionToken != nil)
@@ -125,7 +137,9 @@ struct AWSTests {
         defer { responder.stop() }
         let client = AWSClient(
             configuration: AWSConfiguration(environment: Self.fakeCredentials.merging(["AWS_ENDPOINT_URL": responder.url]) { $1 }),
-            retry: .init(maxAttempts: 4, baseDelay: .milliseconds(10)), logger: Logger(label: "test"))
+            retry: .init(maxAttempts: 4, baseDelay: .milliseconds(10)),
+            logger: Logger(label: "test")
+        )
 
         let response = try await client.send(.secretsManager, method: "POST", path: "/")
         #expect(response.status == 200)
@@ -138,7 +152,9 @@ struct AWSTests {
         defer { responder.stop() }
         let client = AWSClient(
             configuration: AWSConfiguration(environment: Self.fakeCredentials.merging(["AWS_ENDPOINT_URL": responder.url]) { $1 }),
-            retry: .init(maxAttempts: 3, baseDelay: .milliseconds(10)), logger: Logger(label: "test"))
+            retry: .init(maxAttempts: 3, baseDelay: .milliseconds(10)),
+            logger: Logger(label: "test")
+        )
 
         await #expect(throws: AWSError(service: "secretsmanager", status: 503, code: "InternalFailure", message: "scripted")) {
             _ = try await client.send(.secretsManager, method: "POST", path: "/")

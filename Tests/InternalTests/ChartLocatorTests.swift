@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Internal
 
 @Suite("Finding charts in a local chart directory")
@@ -7,8 +8,11 @@ struct ChartLocatorTests {
     static let charts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("testbed/charts").path
     let prometheus = ChartSpec(
-        name: "prometheus", repositoryName: "prometheus-community",
-        repositoryURL: "https://prometheus-community.github.io/helm-charts", defaultVersion: "25.18.0")
+        name: "prometheus",
+        repositoryName: "prometheus-community",
+        repositoryURL: "https://prometheus-community.github.io/helm-charts",
+        defaultVersion: "25.18.0"
+    )
 
     @Test("without a chart directory the chart comes from its repository, with --version")
     func repository() throws {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import TestSupport
 import Testing
+
 @testable import Internal
 
 /// EKS access without an exec plugin: DescribeCluster against moto, and tokens checked field by
@@ -19,7 +20,9 @@ struct EKSTests {
     func client(_ moto: LocalService) -> AWSClient {
         AWSClient(
             configuration: AWSConfiguration(environment: Self.environment.merging(["AWS_ENDPOINT_URL": moto.url]) { $1 }),
-            retry: .init(maxAttempts: 2, baseDelay: .milliseconds(10)), logger: Logger(label: "test"))
+            retry: .init(maxAttempts: 2, baseDelay: .milliseconds(10)),
+            logger: Logger(label: "test")
+        )
     }
 
     @Test("DescribeCluster gives the endpoint and CA of an ACTIVE cluster")
@@ -53,8 +56,12 @@ struct EKSTests {
     @Test("a token is k8s-aws-v1. and the unpadded base64url of a presigned STS GetCallerIdentity URL")
     func tokenFields() throws {
         let token = try EKSToken(
-            cluster: "prod-1", region: "eu-west-1", credentials: Self.credentials, configuration: AWSConfiguration(environment: [:]),
-            date: Self.signedAt)
+            cluster: "prod-1",
+            region: "eu-west-1",
+            credentials: Self.credentials,
+            configuration: AWSConfiguration(environment: [:]),
+            date: Self.signedAt
+        )
 
         #expect(token.value.hasPrefix("k8s-aws-v1."))
         #expect(!token.value.contains("=") && !token.value.contains("+") && !token.value.contains("/"))
@@ -77,7 +84,12 @@ struct EKSTests {
     func tokenWithoutSession() throws {
         let keys = AWSCredentials(accessKeyID: "AKIAFAKE", secretAccessKey: "fake-secret")
         let token = try EKSToken(
-            cluster: "prod-1", region: "us-east-1", credentials: keys, configuration: AWSConfiguration(environment: [:]), date: Self.signedAt)
+            cluster: "prod-1",
+            region: "us-east-1",
+            credentials: keys,
+            configuration: AWSConfiguration(environment: [:]),
+            date: Self.signedAt
+        )
         let names = try #require(token.components?.queryItems).map(\.name)
         #expect(!names.contains("X-Amz-Security-Token"))
         #expect(names.contains("X-Amz-Signature"))
@@ -93,8 +105,12 @@ struct EKSTests {
         let date = try #require(theirURL.queryItems?.first { $0.name == "X-Amz-Date" }?.value.flatMap(Self.amzDate))
 
         let ours = try EKSToken(
-            cluster: "prod-1", region: "eu-west-1", credentials: Self.credentials,
-            configuration: AWSConfiguration(environment: override), date: date)
+            cluster: "prod-1",
+            region: "eu-west-1",
+            credentials: Self.credentials,
+            configuration: AWSConfiguration(environment: override),
+            date: date
+        )
 
         let ourURL = try #require(ours.components)
         #expect(ourURL.scheme == theirURL.scheme && ourURL.host == theirURL.host && ourURL.port == theirURL.port && ourURL.path == theirURL.path)
@@ -125,7 +141,12 @@ struct EKSTests {
             var status: Status
         }
         var token = try EKSToken(
-            cluster: cluster, region: region, credentials: credentials, configuration: AWSConfiguration(environment: [:]), date: .distantPast)
+            cluster: cluster,
+            region: region,
+            credentials: credentials,
+            configuration: AWSConfiguration(environment: [:]),
+            date: .distantPast
+        )
         token.value = try JSONDecoder().decode(ExecCredential.self, from: data).status.token
         return token
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Internal
 
 @Suite("Classifying helm's errors")
@@ -33,10 +34,12 @@ struct HelmErrorTests {
 
     @Test("Helm 4's wait timeout, which continues on the next line")
     func helm4Timeout() {
-        let error = classify("""
+        let error = classify(
+            """
             Error: UPGRADE FAILED: resource Deployment/m/p-server not ready. status: InProgress, message: Available: 0/1
             context deadline exceeded
-            """)
+            """
+        )
         #expect(error.kind == .timedOut)
         #expect(error.message.hasSuffix("Available: 0/1: context deadline exceeded"))
     }
@@ -47,20 +50,26 @@ struct HelmErrorTests {
         #expect(classify(#"Error: INSTALLATION FAILED: chart "x" version "1" not found"#).kind == .chartNotFound)
     }
 
-    @Test("a chart missing from a repository's index, as real Helm words it", arguments: [
-        #"Error: chart "ingress-nginx" matching 9.9.9 not found in ingress-nginx index. (try 'helm repo update'): no chart version found for ingress-nginx-9.9.9"#,
-        "Error: no chart name found",
-        "Error: repo ingress-nginx not found",
-    ])
+    @Test(
+        "a chart missing from a repository's index, as real Helm words it",
+        arguments: [
+            #"Error: chart "ingress-nginx" matching 9.9.9 not found in ingress-nginx index. (try 'helm repo update'): no chart version found for ingress-nginx-9.9.9"#,
+            "Error: no chart name found",
+            "Error: repo ingress-nginx not found",
+        ]
+    )
     func chartNotInIndex(stderr: String) {
         #expect(classify(stderr).kind == .chartNotFound)
     }
 
-    @Test("an API server that cannot be reached is not a readiness timeout", arguments: [
-        #"Error: Kubernetes cluster unreachable: Get "https://10.0.0.1:6443/version": dial tcp 10.0.0.1:6443: i/o timeout"#,
-        #"Error: UPGRADE FAILED: Get "https://api.example:443/api/v1/namespaces/x/secrets": context deadline exceeded"#,
-        #"Error: UPGRADE FAILED: query: failed to query with labels: Get "https://k:6443/api": net/http: request canceled (Client.Timeout exceeded while awaiting headers)"#,
-    ])
+    @Test(
+        "an API server that cannot be reached is not a readiness timeout",
+        arguments: [
+            #"Error: Kubernetes cluster unreachable: Get "https://10.0.0.1:6443/version": dial tcp 10.0.0.1:6443: i/o timeout"#,
+            #"Error: UPGRADE FAILED: Get "https://api.example:443/api/v1/namespaces/x/secrets": context deadline exceeded"#,
+            #"Error: UPGRADE FAILED: query: failed to query with labels: Get "https://k:6443/api": net/http: request canceled (Client.Timeout exceeded while awaiting headers)"#,
+        ]
+    )
     func unreachable(stderr: String) {
         #expect(classify(stderr).kind == .clusterUnreachable)
     }

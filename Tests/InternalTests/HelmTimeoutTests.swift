@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Internal
 
 /// Helm's --timeout bounds each waiting phase (every hook Job, then the release's resources).

@@ -9,10 +9,12 @@ import Yams
 struct KubeconfigNormalizedTests {
     @Test("extra and dropped fields, other users and other clusters are left out")
     func onlyValidatedFields() throws {
-        let text = KubeconfigSamples.make(
-            user: ["token: s3cr3t-token", "extensions: [{name: audit, extension: {command: /bin/sh}}]"],
-            cluster: ["extensions: [{name: x, extension: {proxy-url: http://evil}}]"],
-            context: ["namespace: apps"])
+        let text =
+            KubeconfigSamples.make(
+                user: ["token: s3cr3t-token", "extensions: [{name: audit, extension: {command: /bin/sh}}]"],
+                cluster: ["extensions: [{name: x, extension: {proxy-url: http://evil}}]"],
+                context: ["namespace: apps"]
+            )
             + "\npreferences: {colors: true}\nextensions: []\n"
         let normalized = try Kubeconfig(parsing: text).normalized
 
@@ -31,17 +33,23 @@ struct KubeconfigNormalizedTests {
         }
     }
 
-    @Test("the normalised file reads back as the same kubeconfig", arguments: [
-        KubeconfigSamples.make(),
-        KubeconfigSamples.make(server: "http://127.0.0.1:8080", user: ["username: 'true'", "password: '0123'"]),
-        KubeconfigSamples.make(
-            user: ["client-certificate-data: \(Data("c".utf8).base64EncodedString())", "client-key-data: \(Data("k".utf8).base64EncodedString())"],
-            cluster: [
-                "certificate-authority-data: \(Data("ca".utf8).base64EncodedString())", "insecure-skip-tls-verify: true",
-                "tls-server-name: kubernetes", "disable-compression: true",
-            ],
-            context: ["namespace: '123'"]),
-    ])
+    @Test(
+        "the normalised file reads back as the same kubeconfig",
+        arguments: [
+            KubeconfigSamples.make(),
+            KubeconfigSamples.make(server: "http://127.0.0.1:8080", user: ["username: 'true'", "password: '0123'"]),
+            KubeconfigSamples.make(
+                user: [
+                    "client-certificate-data: \(Data("c".utf8).base64EncodedString())", "client-key-data: \(Data("k".utf8).base64EncodedString())",
+                ],
+                cluster: [
+                    "certificate-authority-data: \(Data("ca".utf8).base64EncodedString())", "insecure-skip-tls-verify: true",
+                    "tls-server-name: kubernetes", "disable-compression: true",
+                ],
+                context: ["namespace: '123'"]
+            ),
+        ]
+    )
     func roundTrip(_ text: String) throws {
         let kubeconfig = try Kubeconfig(parsing: text)
         #expect(try Kubeconfig(parsing: kubeconfig.normalized) == kubeconfig)
@@ -63,7 +71,8 @@ struct KubeconfigNormalizedTests {
     func builtInCode() throws {
         let built = Kubeconfig(
             server: "https://ABCD.gr7.us-east-1.eks.amazonaws.com",
-            credentials: .init(bearerToken: "k8s-aws-v1.abc", certificateAuthority: Data("ca".utf8)))
+            credentials: .init(bearerToken: "k8s-aws-v1.abc", certificateAuthority: Data("ca".utf8))
+        )
         #expect(try Kubeconfig(parsing: built.normalized) == built)
         #expect(built.secrets == ["k8s-aws-v1.abc"])
     }

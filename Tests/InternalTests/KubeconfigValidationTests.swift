@@ -19,9 +19,12 @@ struct KubeconfigValidationTests {
         }
     }
 
-    @Test("auth-provider and file references stay refused when exec plugins are allowed", arguments: KubeconfigSamples.forbidden.filter {
-        !$0.key.hasSuffix(".exec")
-    })
+    @Test(
+        "auth-provider and file references stay refused when exec plugins are allowed",
+        arguments: KubeconfigSamples.forbidden.filter {
+            !$0.key.hasSuffix(".exec")
+        }
+    )
     func refusedEvenWithExec(_ sample: KubeconfigSamples.Forbidden) {
         #expect(throws: Kubeconfig.Invalid.self) { try Kubeconfig(parsing: sample.text, policy: KubeconfigPolicy(allowExec: true)) }
     }
@@ -37,13 +40,16 @@ struct KubeconfigValidationTests {
     @Test("the data forms are accepted and carried")
     func dataFormsAccepted() throws {
         let data = Data("pem".utf8).base64EncodedString()
-        let kubeconfig = try Kubeconfig(parsing: KubeconfigSamples.make(
-            user: ["client-certificate-data: \(data)", "client-key-data: \(data)", "extensions: [{name: x, extension: {}}]"],
-            cluster: [
-                "certificate-authority-data: \(data)", "tls-server-name: api.internal", "insecure-skip-tls-verify: false",
-                "disable-compression: true", "extensions: []",
-            ],
-            context: ["namespace: apps", "extensions: []"]))
+        let kubeconfig = try Kubeconfig(
+            parsing: KubeconfigSamples.make(
+                user: ["client-certificate-data: \(data)", "client-key-data: \(data)", "extensions: [{name: x, extension: {}}]"],
+                cluster: [
+                    "certificate-authority-data: \(data)", "tls-server-name: api.internal", "insecure-skip-tls-verify: false",
+                    "disable-compression: true", "extensions: []",
+                ],
+                context: ["namespace: apps", "extensions: []"]
+            )
+        )
 
         #expect(kubeconfig.server == "https://203.0.113.10:6443")
         #expect(kubeconfig.namespace == "apps")
@@ -55,9 +61,12 @@ struct KubeconfigValidationTests {
         #expect(kubeconfig.credentials.exec == nil)
     }
 
-    @Test("basic auth is accepted over https, and over plain http to loopback", arguments: [
-        "https://203.0.113.10:6443", "http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080",
-    ])
+    @Test(
+        "basic auth is accepted over https, and over plain http to loopback",
+        arguments: [
+            "https://203.0.113.10:6443", "http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080",
+        ]
+    )
     func basicAuth(_ server: String) throws {
         let kubeconfig = try Kubeconfig(parsing: KubeconfigSamples.make(server: server, user: ["username: admin", "password: hunter22"]))
         #expect(kubeconfig.credentials.password == "hunter22")
@@ -67,10 +76,20 @@ struct KubeconfigValidationTests {
     @Test("an exec plugin is accepted when the policy allows it, field by field")
     func execAllowed() throws {
         let kubeconfig = try Kubeconfig(
-            parsing: KubeconfigSamples.make(user: [KubeconfigSamples.execPlugin]), policy: KubeconfigPolicy(allowExec: true))
-        #expect(kubeconfig.credentials.exec == Kubeconfig.ExecPlugin(
-            apiVersion: "client.authentication.k8s.io/v1beta1", command: "/bin/sh", args: ["-c", "id > /tmp/pwned"],
-            env: [.init(name: "AWS_PROFILE", value: "prod")], provideClusterInfo: true, interactiveMode: "Never"))
+            parsing: KubeconfigSamples.make(user: [KubeconfigSamples.execPlugin]),
+            policy: KubeconfigPolicy(allowExec: true)
+        )
+        #expect(
+            kubeconfig.credentials.exec
+                == Kubeconfig.ExecPlugin(
+                    apiVersion: "client.authentication.k8s.io/v1beta1",
+                    command: "/bin/sh",
+                    args: ["-c", "id > /tmp/pwned"],
+                    env: [.init(name: "AWS_PROFILE", value: "prod")],
+                    provideClusterInfo: true,
+                    interactiveMode: "Never"
+                )
+        )
     }
 
     @Test("an exec plugin with a field client-go does not define is refused even when exec is allowed")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Internal
 
 @Suite("Listen addresses without tokens")
@@ -10,7 +11,10 @@ struct ListenAddressExposureTests {
         #expect(address.refusalWithoutTokens(tokenFlag: "--api-token-file", insecureNoAuth: false) == nil)
     }
 
-    @Test("any other address is refused without tokens in one line naming the way out", arguments: [":8075", "0.0.0.0:8076", "[::]:1", "10.0.0.5:80", "example.com:80", "127.0.0.1.evil:80"])
+    @Test(
+        "any other address is refused without tokens in one line naming the way out",
+        arguments: [":8075", "0.0.0.0:8076", "[::]:1", "10.0.0.5:80", "example.com:80", "127.0.0.1.evil:80"]
+    )
     func othersRefused(_ text: String) throws {
         let address = try #require(ListenAddress(text))
         #expect(!address.isLoopback)

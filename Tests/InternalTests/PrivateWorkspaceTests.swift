@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Internal
 
 @Suite("Private workspaces for kubeconfigs and values")

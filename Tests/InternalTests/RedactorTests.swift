@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Internal
 
 @Suite("Redacting secrets from logs")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Internal
 
 @Suite("Recovery and remediation decisions")
@@ -43,8 +44,10 @@ struct ReleasePlannerTests {
 
     @Test("the rollback policy returns a failed upgrade to the previous deployed revision")
     func rollbackPolicy() {
-        #expect(ReleasePlanner.remediation(for: history(.superseded, .deployed, .failed), policy: .rollback)
-            == .rollback(toRevision: 2))
+        #expect(
+            ReleasePlanner.remediation(for: history(.superseded, .deployed, .failed), policy: .rollback)
+                == .rollback(toRevision: 2)
+        )
         #expect(ReleasePlanner.remediation(for: history(.failed), policy: .rollback) == .uninstall)
     }
 

@@ -21,7 +21,8 @@ struct ServerMetricsTests {
 
     @Test("each value keeps its own series: nothing recorded in one shows in another")
     func independent() {
-        let one = ServerMetrics(), other = ServerMetrics()
+        let one = ServerMetrics()
+        let other = ServerMetrics()
         Counter(label: "things_total", factory: one.factory).increment(by: 2)
 
         #expect(String(decoding: one.exposition(), as: UTF8.self).contains("things_total 2"))

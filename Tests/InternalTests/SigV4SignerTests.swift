@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Internal
 
 /// AWS's published Signature Version 4 test suite (aws-sig-v4-test-suite): service "service",
@@ -22,24 +23,32 @@ struct SigV4SignerTests {
 
     @Test("get-vanilla")
     func getVanilla() {
-        #expect(authorization("GET", "https://example.amazonaws.com/") == expected("5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"))
+        #expect(
+            authorization("GET", "https://example.amazonaws.com/") == expected("5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31")
+        )
     }
 
     @Test("get-vanilla-query-order-key-case")
     func queryOrder() {
-        #expect(authorization("GET", "https://example.amazonaws.com/?Param2=value2&Param1=value1")
-            == expected("b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"))
+        #expect(
+            authorization("GET", "https://example.amazonaws.com/?Param2=value2&Param1=value1")
+                == expected("b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500")
+        )
     }
 
     @Test("get-vanilla-empty-query-key")
     func emptyQueryKey() {
-        #expect(authorization("GET", "https://example.amazonaws.com/?Param1=value1")
-            == expected("a67d582fa61cc504c4bae71f336f98b97f1ea3c7a6bfe1b6e45aec72011b9aeb"))
+        #expect(
+            authorization("GET", "https://example.amazonaws.com/?Param1=value1")
+                == expected("a67d582fa61cc504c4bae71f336f98b97f1ea3c7a6bfe1b6e45aec72011b9aeb")
+        )
     }
 
     @Test("post-vanilla")
     func postVanilla() {
-        #expect(authorization("POST", "https://example.amazonaws.com/") == expected("5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"))
+        #expect(
+            authorization("POST", "https://example.amazonaws.com/") == expected("5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b")
+        )
     }
 
     @Test("the timestamp header is the vector's")

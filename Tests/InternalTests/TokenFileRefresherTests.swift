@@ -3,6 +3,7 @@ import Logging
 import Synchronization
 import TestSupport
 import Testing
+
 @testable import Internal
 
 /// The EKS token file is rewritten well before the token expires, for as long as the operation
@@ -151,7 +152,7 @@ final class ManualClock: Clock, Sendable {
             state.sleepers.removeAll { $0.deadline <= now }
             return due
         }
-        due.forEach { $0.continuation.resume() }
+        for waiter in due { waiter.continuation.resume() }
     }
 
     /// Waits (up to ten real seconds) until something sleeps until `offset` from the clock's start.

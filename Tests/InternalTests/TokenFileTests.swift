@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Internal
 
 @Suite("Bearer token files")
@@ -12,8 +13,10 @@ struct TokenFileTests {
 
     @Test("one token per line; comments and blank lines are skipped")
     func readsTokens() throws {
-        #expect(try TokenFile.read(file("# users\n\nalice-token-0123456789\n  bob-token-0123456789  \n"))
-            == ["alice-token-0123456789", "bob-token-0123456789"])
+        #expect(
+            try TokenFile.read(file("# users\n\nalice-token-0123456789\n  bob-token-0123456789  \n"))
+                == ["alice-token-0123456789", "bob-token-0123456789"]
+        )
     }
 
     @Test("short tokens, empty files and missing files are refused")
@@ -25,24 +28,31 @@ struct TokenFileTests {
 
     @Test("bare lines are admins named by line; role lines carry their role and name")
     func readsRoles() throws {
-        let entries = try TokenFile.entries(file("# users\nalice-token-0123456789\n\nci-token-0123456789 viewer ci-viewer\nbob-token-0123456789 operator bob\n"))
-        #expect(entries == [
-            .init(token: "alice-token-0123456789", role: .admin, name: "token-2"),
-            .init(token: "ci-token-0123456789", role: .viewer, name: "ci-viewer"),
-            .init(token: "bob-token-0123456789", role: .operator, name: "bob"),
-        ])
+        let entries = try TokenFile.entries(
+            file("# users\nalice-token-0123456789\n\nci-token-0123456789 viewer ci-viewer\nbob-token-0123456789 operator bob\n")
+        )
+        #expect(
+            entries == [
+                .init(token: "alice-token-0123456789", role: .admin, name: "token-2"),
+                .init(token: "ci-token-0123456789", role: .viewer, name: "ci-viewer"),
+                .init(token: "bob-token-0123456789", role: .operator, name: "bob"),
+            ]
+        )
     }
 
-    @Test("a bad line is refused naming the file and line, never the token", arguments: [
-        ("ok-token-0123456789\nsecret-token-0123456789 root ci\n", "line 2: unknown role"),
-        ("secret-token-0123456789 viewer\n", "line 1: expected TOKEN or TOKEN ROLE NAME"),
-        ("secret-token-0123456789 viewer ci extra\n", "line 1: expected TOKEN or TOKEN ROLE NAME"),
-        ("short viewer ci\n", "line 1: the token is shorter than 16 characters"),
-        ("secret-token-0123456789 viewer ci\nother-token-0123456789 admin ci\n", "line 2: the name ci is also used on line 1"),
-        ("secret-token-0123456789 viewer ci\nsecret-token-0123456789 admin root\n", "line 2: the same token as line 1"),
-        ("secret-token-0123456789 viewer c/i\n", "line 1: a name is"),
-        ("other-token-0123456789 viewer token-2\nsecret-token-0123456789\n", "line 2: the name token-2 is also used on line 1"),
-    ])
+    @Test(
+        "a bad line is refused naming the file and line, never the token",
+        arguments: [
+            ("ok-token-0123456789\nsecret-token-0123456789 root ci\n", "line 2: unknown role"),
+            ("secret-token-0123456789 viewer\n", "line 1: expected TOKEN or TOKEN ROLE NAME"),
+            ("secret-token-0123456789 viewer ci extra\n", "line 1: expected TOKEN or TOKEN ROLE NAME"),
+            ("short viewer ci\n", "line 1: the token is shorter than 16 characters"),
+            ("secret-token-0123456789 viewer ci\nother-token-0123456789 admin ci\n", "line 2: the name ci is also used on line 1"),
+            ("secret-token-0123456789 viewer ci\nsecret-token-0123456789 admin root\n", "line 2: the same token as line 1"),
+            ("secret-token-0123456789 viewer c/i\n", "line 1: a name is"),
+            ("other-token-0123456789 viewer token-2\nsecret-token-0123456789\n", "line 2: the name token-2 is also used on line 1"),
+        ]
+    )
     func refusesBadLines(_ text: String, _ expected: String) throws {
         let path = try file(text)
         do {

@@ -1,27 +1,31 @@
 import Foundation
 import Internal
 import Testing
+
 @testable import provisioner
 
 /// The semantics of `--allowed-repository` patterns and `--allowed-dns-zone` entries, and how the
 /// command line turns into them.
 @Suite("Allow-lists")
 struct AllowListTests {
-    @Test("repository patterns match whole URLs", arguments: [
-        ("https://charts.example.com", "https://charts.example.com/", true),
-        ("https://charts.example.com/", "https://Charts.Example.com", true),
-        ("https://charts.example.com", "https://charts.example.com/stable", false),
-        ("https://charts.example.com/*", "https://charts.example.com/stable", true),
-        ("https://charts.example.com/*", "https://charts.example.com/stable/extra", false),
-        ("https://charts.example.com/**", "https://charts.example.com/stable/extra", true),
-        ("https://charts.example.com/**", "https://charts.example.com.evil.io/x", false),
-        ("https://*.example.com/charts", "https://eu.example.com/charts", true),
-        ("https://*.example.com/charts", "https://evil.io/x.example.com/charts", false),
-        ("https://*.example.com/charts", "https://evil.io?.example.com/charts", false),
-        ("https://*.example.com/**", "https://user@evil.io#.example.com/x", false),
-        ("oci://registry.example.com/charts/*", "oci://registry.example.com/charts/nginx", true),
-        ("oci://registry.example.com/charts/*", "https://registry.example.com/charts/nginx", false),
-    ])
+    @Test(
+        "repository patterns match whole URLs",
+        arguments: [
+            ("https://charts.example.com", "https://charts.example.com/", true),
+            ("https://charts.example.com/", "https://Charts.Example.com", true),
+            ("https://charts.example.com", "https://charts.example.com/stable", false),
+            ("https://charts.example.com/*", "https://charts.example.com/stable", true),
+            ("https://charts.example.com/*", "https://charts.example.com/stable/extra", false),
+            ("https://charts.example.com/**", "https://charts.example.com/stable/extra", true),
+            ("https://charts.example.com/**", "https://charts.example.com.evil.io/x", false),
+            ("https://*.example.com/charts", "https://eu.example.com/charts", true),
+            ("https://*.example.com/charts", "https://evil.io/x.example.com/charts", false),
+            ("https://*.example.com/charts", "https://evil.io?.example.com/charts", false),
+            ("https://*.example.com/**", "https://user@evil.io#.example.com/x", false),
+            ("oci://registry.example.com/charts/*", "oci://registry.example.com/charts/nginx", true),
+            ("oci://registry.example.com/charts/*", "https://registry.example.com/charts/nginx", false),
+        ]
+    )
     func repositoryPatterns(_ pattern: String, _ url: String, _ matches: Bool) throws {
         #expect(try RepositoryPattern(pattern).matches(url) == matches)
     }

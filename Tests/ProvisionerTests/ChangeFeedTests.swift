@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import provisioner
 
 /// `GET /api/deployments/changes`: what the cloud server long-polls to learn outcomes at once.
@@ -11,7 +12,10 @@ struct ChangeFeedTests {
     func longPollWakesOnChange() async throws {
         let harness = try DeployHarness()
         let server = try harness.startProvisioner()
-        defer { server.stop(); harness.close() }
+        defer {
+            server.stop()
+            harness.close()
+        }
 
         let empty = try await server.request("GET", "/api/deployments/changes").decode(DeploymentChanges.self)
         #expect(empty.deployments.isEmpty)
@@ -39,7 +43,10 @@ struct ChangeFeedTests {
     func longPollTimesOut() async throws {
         let scratch = try Testbed.makeScratchDirectory()
         let server = try ServerProcess.provisioner(scratch: scratch)
-        defer { server.stop(); try? FileManager.default.removeItem(atPath: scratch) }
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(atPath: scratch)
+        }
 
         let asked = ContinuousClock.now
         let page = try await server.request("GET", "/api/deployments/changes?after=0&wait=1").decode(DeploymentChanges.self)
@@ -48,12 +55,17 @@ struct ChangeFeedTests {
         #expect(page.sequence == 0)
     }
 
-    @Test("after and wait must be whole numbers in range; the error names the field",
-          arguments: [("after=-1", "after"), ("after=x", "after"), ("wait=61", "wait"), ("wait=1.5", "wait")])
+    @Test(
+        "after and wait must be whole numbers in range; the error names the field",
+        arguments: [("after=-1", "after"), ("after=x", "after"), ("wait=61", "wait"), ("wait=1.5", "wait")]
+    )
     func badParameters(query: String, field: String) async throws {
         let scratch = try Testbed.makeScratchDirectory()
         let server = try ServerProcess.provisioner(scratch: scratch)
-        defer { server.stop(); try? FileManager.default.removeItem(atPath: scratch) }
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(atPath: scratch)
+        }
 
         let reply = try await server.request("GET", "/api/deployments/changes?\(query)")
         #expect(reply.status == 400)

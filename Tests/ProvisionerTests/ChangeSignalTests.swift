@@ -1,4 +1,5 @@
 import Testing
+
 @testable import provisioner
 
 /// Long-polling readers of the change feed sleep until something newer than they have seen exists.

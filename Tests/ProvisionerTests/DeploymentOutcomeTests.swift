@@ -1,6 +1,7 @@
 import Foundation
 import Internal
 import Testing
+
 @testable import provisioner
 
 /// How a deployer's neutral result becomes the status clients read, and how the helm strategy's
@@ -11,8 +12,14 @@ struct DeploymentOutcomeTests {
 
     static func running() -> DeploymentStatus {
         var status = DeploymentStatus(
-            id: "d1", clusterID: "c1", service: "nginx", action: .apply, chart: ChartRequest(version: "1.0.0"), state: .running,
-            createAt: 1)
+            id: "d1",
+            clusterID: "c1",
+            service: "nginx",
+            action: .apply,
+            chart: ChartRequest(version: "1.0.0"),
+            state: .running,
+            createAt: 1
+        )
         status.waiting = "waiting for another operation on this release"
         return status
     }
@@ -27,8 +34,11 @@ struct DeploymentOutcomeTests {
     func success() {
         let release = ReleaseInfo(name: "nginx", namespace: "nginx", revision: 2, status: .deployed, chart: "ingress-nginx-1.0.0")
         let details = DeploymentDetails(
-            recovery: RemediationRecord(.rollback(toRevision: 1), error: nil), remediation: nil, release: release,
-            log: ["helm upgrade nginx: ok", "token s3cr3t seen"])
+            recovery: RemediationRecord(.rollback(toRevision: 1), error: nil),
+            remediation: nil,
+            release: release,
+            log: ["helm upgrade nginx: ok", "token s3cr3t seen"]
+        )
 
         let status = Self.finished(DeploymentResult(outcome: .succeeded, details: details), secrets: ["s3cr3t"])
 
@@ -87,7 +97,8 @@ struct DeploymentOutcomeTests {
             (HelmError.Kind.releaseHeld, DeploymentFailure.Kind.releaseHeld), (.timedOut, .timedOut),
             (.clusterUnreachable, .clusterUnreachable), (.chartNotFound, .chartNotFound), (.operationInProgress, .failed),
             (.noDeployedReleases, .failed), (.notRunnable, .failed), (.failed, .failed),
-        ])
+        ]
+    )
     func helmFailure(helm: HelmError.Kind, neutral: DeploymentFailure.Kind) {
         let failure = DeploymentFailure(HelmError(kind: helm, command: "upgrade", message: "UPGRADE FAILED: it broke"))
 
@@ -100,7 +111,9 @@ struct DeploymentOutcomeTests {
         let record = RemediationRecord(.uninstall, error: nil)
         let released = ReleaseResult(
             outcome: .failed(HelmError(kind: .timedOut, command: "upgrade", message: "context deadline exceeded")),
-            remediation: record, log: ["helm upgrade nginx: failed"])
+            remediation: record,
+            log: ["helm upgrade nginx: failed"]
+        )
 
         let result = DeploymentResult(released)
 
@@ -112,7 +125,8 @@ struct DeploymentOutcomeTests {
         #expect(
             DeploymentResult(ReleaseResult(outcome: .workspaceFailed("cannot write values-0-defaults.yaml: No space left on device"))).outcome
                 == .failed(DeploymentFailure(.failed, step: "workspace", message: "cannot write values-0-defaults.yaml: No space left on device")),
-            "not a helm command's failure")
+            "not a helm command's failure"
+        )
     }
 
     @Test("the helm strategy locks one release on one cluster")

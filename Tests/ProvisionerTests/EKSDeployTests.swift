@@ -3,6 +3,7 @@ import Internal
 import Logging
 import TestSupport
 import Testing
+
 @testable import provisioner
 
 /// A deployment to an EKS cluster named by `KubeconfigSource.EKS`: the provisioner builds the
@@ -25,12 +26,17 @@ struct EKSDeployTests {
             scratch = try Testbed.makeScratchDirectory()
             aws = AWSClient(
                 configuration: AWSConfiguration(environment: EKSDeployTests.environment.merging(["AWS_ENDPOINT_URL": moto.url]) { $1 }),
-                retry: .init(maxAttempts: 2, baseDelay: .milliseconds(10)), logger: Testbed.logger)
+                retry: .init(maxAttempts: 2, baseDelay: .milliseconds(10)),
+                logger: Testbed.logger
+            )
             var configuration = Testbed.helmConfiguration(scratch: scratch)
             configuration.executable = helm
             deployer = HelmDeployer(
                 releases: ReleaseManager(helm: HelmClient(configuration: configuration, logger: Testbed.logger), logger: Testbed.logger),
-                chartDirectory: Testbed.charts, aws: aws, logger: Testbed.logger)
+                chartDirectory: Testbed.charts,
+                aws: aws,
+                logger: Testbed.logger
+            )
         }
 
         func close() {
@@ -40,8 +46,13 @@ struct EKSDeployTests {
 
         func request(cluster: String, region: String = "us-east-1") -> DeploymentRequest {
             DeploymentRequest(
-                clusterID: "c1", service: "nginx", action: .apply, chart: ChartRequest(version: "1.0.0"), kubeconfig: "",
-                kubeconfigSource: KubeconfigSource(eks: .init(cluster: cluster, region: region)))
+                clusterID: "c1",
+                service: "nginx",
+                action: .apply,
+                chart: ChartRequest(version: "1.0.0"),
+                kubeconfig: "",
+                kubeconfigSource: KubeconfigSource(eks: .init(cluster: cluster, region: region))
+            )
         }
     }
 
@@ -58,8 +69,14 @@ struct EKSDeployTests {
                 Issue.record("the hooks' client has no token file")
                 return ReleaseResult(outcome: .succeeded)
             }
-            #expect(context.request.kubeconfig == EKSKubeconfig.kubeconfig(
-                server: created.endpoint, certificateAuthorityData: created.certificateAuthorityData, tokenFile: tokenFile).normalized)
+            #expect(
+                context.request.kubeconfig
+                    == EKSKubeconfig.kubeconfig(
+                        server: created.endpoint,
+                        certificateAuthorityData: created.certificateAuthorityData,
+                        tokenFile: tokenFile
+                    ).normalized
+            )
             #expect(context.kube.kubeconfig.server == created.endpoint)
             #expect(context.kube.kubeconfig.credentials.certificateAuthority == Data(base64Encoded: created.certificateAuthorityData))
             #expect((try? FileManager.default.attributesOfItem(atPath: tokenFile)[.posixPermissions] as? Int) == 0o600)
@@ -80,18 +97,18 @@ struct EKSDeployTests {
         // Records what helm is given, then runs the real (testbed) helm.
         let wrapper = "\(capture)/helm"
         try """
-            #!/bin/sh
-            previous=""
-            for argument in "$@"; do
-              if [ "$previous" = "--kubeconfig" ]; then
-                cp "$argument" "\(capture)/kubeconfig"
-                token=$(sed -n 's/^ *tokenFile: "\\{0,1\\}\\([^"]*\\)"\\{0,1\\}$/\\1/p' "$argument")
-                [ -n "$token" ] && cp "$token" "\(capture)/token" && echo "$token" > "\(capture)/token-path"
-              fi
-              previous="$argument"
-            done
-            exec "\(Testbed.helm)" "$@"
-            """.write(toFile: wrapper, atomically: true, encoding: .utf8)
+        #!/bin/sh
+        previous=""
+        for argument in "$@"; do
+          if [ "$previous" = "--kubeconfig" ]; then
+            cp "$argument" "\(capture)/kubeconfig"
+            token=$(sed -n 's/^ *tokenFile: "\\{0,1\\}\\([^"]*\\)"\\{0,1\\}$/\\1/p' "$argument")
+            [ -n "$token" ] && cp "$token" "\(capture)/token" && echo "$token" > "\(capture)/token-path"
+          fi
+          previous="$argument"
+        done
+        exec "\(Testbed.helm)" "$@"
+        """.write(toFile: wrapper, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: wrapper)
         let setup = try Setup(helm: wrapper)
         defer { setup.close() }
@@ -102,8 +119,14 @@ struct EKSDeployTests {
         #expect(result.outcome != .succeeded, "moto's endpoint is made up")
         let kubeconfig = try String(contentsOfFile: "\(capture)/kubeconfig", encoding: .utf8)
         let tokenPath = try String(contentsOfFile: "\(capture)/token-path", encoding: .utf8).trimmingCharacters(in: .newlines)
-        #expect(kubeconfig == EKSKubeconfig.kubeconfig(
-            server: created.endpoint, certificateAuthorityData: created.certificateAuthorityData, tokenFile: tokenPath).normalized)
+        #expect(
+            kubeconfig
+                == EKSKubeconfig.kubeconfig(
+                    server: created.endpoint,
+                    certificateAuthorityData: created.certificateAuthorityData,
+                    tokenFile: tokenPath
+                ).normalized
+        )
         #expect(!kubeconfig.contains("exec") && !kubeconfig.contains("k8s-aws-v1."), "the token is only in its file")
         let token = EKSTokenText(try String(contentsOfFile: "\(capture)/token", encoding: .utf8))
         #expect(token.query["X-Amz-Credential"]?.hasPrefix("AKIAFAKE/") == true)

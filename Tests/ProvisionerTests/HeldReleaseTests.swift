@@ -3,6 +3,7 @@ import Internal
 import Synchronization
 import TestSupport
 import Testing
+
 @testable import provisioner
 
 /// A release another helm is working on is pending; that helm may be alive (on a partitioned or
@@ -31,7 +32,10 @@ struct HeldReleaseTests {
 
         let waiting = WaitingNotes()
         let result = await harness.deploy(
-            harness.request("prometheus", values: ["podAnnotations": ["after": "wait"]]), within: .seconds(90), events: waiting.events)
+            harness.request("prometheus", values: ["podAnnotations": ["after": "wait"]]),
+            within: .seconds(90),
+            events: waiting.events
+        )
         other.waitUntilExit()
 
         #expect(result.outcome == .succeeded)
@@ -49,7 +53,10 @@ struct HeldReleaseTests {
         defer { harness.close() }
         let release = harness.release(of: "nginx")
         let other = try harness.startRawHelm("nginx", version: "1.0.0")
-        defer { kill(other.processIdentifier, SIGKILL); other.waitUntilExit() }
+        defer {
+            kill(other.processIdentifier, SIGKILL)
+            other.waitUntilExit()
+        }
         try await harness.waitFor(.pendingInstall, of: release)
 
         let result = await harness.deploy(harness.request("nginx", action), within: .seconds(10))
@@ -71,11 +78,22 @@ struct HeldReleaseTests {
     @Test("a deployment given up on a held release is reported cancelled with why, so a client may send it again")
     func givenUpIsCancelled() {
         var status = DeploymentStatus(
-            id: "d1", clusterID: "c1", service: "nginx", action: .apply, chart: ChartRequest(version: "1.0.0"), state: .running,
-            createAt: 1)
+            id: "d1",
+            clusterID: "c1",
+            service: "nginx",
+            action: .apply,
+            chart: ChartRequest(version: "1.0.0"),
+            state: .running,
+            createAt: 1
+        )
         status.waiting = "waiting for another operation on this release"
         let error = HelmError(kind: .releaseHeld, command: "history", message: "gave up waiting for another operation on this release")
-        status.finish(with: DeploymentResult(ReleaseResult(outcome: .failed(error))), redactor: Redactor(secrets: []), timeout: .seconds(5), now: Date())
+        status.finish(
+            with: DeploymentResult(ReleaseResult(outcome: .failed(error))),
+            redactor: Redactor(secrets: []),
+            timeout: .seconds(5),
+            now: Date()
+        )
 
         #expect(status.state == .cancelled)
         #expect(status.error == "helm history: gave up waiting for another operation on this release")
@@ -87,7 +105,11 @@ struct HeldReleaseTests {
         let harness = try DeployHarness(readyAfter: 15)
         let first = try harness.startProvisioner()
         let second = try harness.startProvisioner()
-        defer { first.stop(); second.stop(); harness.close() }
+        defer {
+            first.stop()
+            second.stop()
+            harness.close()
+        }
         let release = harness.release(of: "nginx")
 
         let firstID = try await first.post(harness.request("nginx")).decode(DeploymentStatus.self).id

@@ -1,8 +1,9 @@
 import Foundation
 import Internal
-import TestSupport
 import Synchronization
+import TestSupport
 import Testing
+
 @testable import provisioner
 
 /// The three services deployed with real Helm against the Kubernetes emulator.
@@ -10,10 +11,13 @@ import Testing
 struct HelmDeployerTests {
     /// Each service at a version its testbed chart has: the original three's stand-ins are 1.0.0,
     /// the newer ones' carry the service's default version.
-    @Test("installs, then deletes, each service", arguments: [
-        ("prometheus", "1.0.0"), ("fluentbit", "1.0.0"), ("nginx", "1.0.0"), ("metrics-server", "3.12.1"),
-        ("node-problem-detector", "2.3.12"),
-    ] as [(ServiceName, String)])
+    @Test(
+        "installs, then deletes, each service",
+        arguments: [
+            ("prometheus", "1.0.0"), ("fluentbit", "1.0.0"), ("nginx", "1.0.0"), ("metrics-server", "3.12.1"),
+            ("node-problem-detector", "2.3.12"),
+        ] as [(ServiceName, String)]
+    )
     func installAndDelete(service: ServiceName, version: String) async throws {
         let harness = try DeployHarness()
         defer { harness.close() }
@@ -60,8 +64,13 @@ struct HelmDeployerTests {
     @Test("values are layered: shipped defaults, then per-cluster, then the request's")
     func valuesOrder() {
         let request = DeploymentRequest(
-            clusterID: "c1", service: "prometheus", action: .apply, values: ["server": ["retention": "30d"]],
-            kubeconfig: "", dns: DNSConfig(privateDomain: "internal.example"))
+            clusterID: "c1",
+            service: "prometheus",
+            action: .apply,
+            values: ["server": ["retention": "30d"]],
+            kubeconfig: "",
+            dns: DNSConfig(privateDomain: "internal.example")
+        )
         let documents = HelmDeployer.values(for: request, service: Prometheus())
 
         #expect(documents.map(\.name) == ["defaults.yaml", "cluster.json", "request.json"])
@@ -96,7 +105,9 @@ struct HelmDeployerTests {
         defer { harness.close() }
 
         let result = await harness.deploy(
-            harness.request("fluentbit", values: ["image": ["tag": "fail-readiness"]]), within: .seconds(10))
+            harness.request("fluentbit", values: ["image": ["tag": "fail-readiness"]]),
+            within: .seconds(10)
+        )
 
         #expect(result.details.remediation == RemediationRecord(.uninstall, error: nil))
         #expect(result.details.release == nil)

@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import provisioner
 
 /// helm runs in a process group of its own, so a signal to the provisioner's group never reaches
@@ -14,7 +15,11 @@ struct HelmLifetimeTests {
         let harness = try DeployHarness()
         let doomed = try harness.startProvisioner()
         let survivor = try harness.startProvisioner()
-        defer { doomed.stop(); survivor.stop(); harness.close() }
+        defer {
+            doomed.stop()
+            survivor.stop()
+            harness.close()
+        }
         let release = harness.release(of: "nginx")
 
         // Workloads that never become ready keep the first helm waiting until it is killed.

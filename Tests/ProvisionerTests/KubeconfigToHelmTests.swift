@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import provisioner
 
 /// What helm is handed. The testbed's helm does not run exec plugins (a real one does), so a
@@ -47,12 +48,18 @@ struct KubeconfigToHelmTests {
         let marker = "\(scratch)/exec-ran"
         func request(_ kubeconfig: String) -> DeploymentRequest {
             DeploymentRequest(
-                clusterID: "c1", service: "nginx", action: .apply, chart: ChartRequest(version: "1.0.0"), kubeconfig: kubeconfig)
+                clusterID: "c1",
+                service: "nginx",
+                action: .apply,
+                chart: ChartRequest(version: "1.0.0"),
+                kubeconfig: kubeconfig
+            )
         }
 
         let exec = emulator.kubeconfig.replacingOccurrences(
             of: "    token: testbed",
-            with: "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: /bin/sh\n      args: [-c, 'touch \(marker)']")
+            with: "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: /bin/sh\n      args: [-c, 'touch \(marker)']"
+        )
         let tokenFile = emulator.kubeconfig.replacingOccurrences(of: "    token: testbed", with: "    tokenFile: /etc/hostname")
         for refused in [exec, tokenFile] {
             let reply = try await provisioner.post(request(refused))
@@ -62,8 +69,11 @@ struct KubeconfigToHelmTests {
         #expect(try Self.calls(log, ending: ".argv").isEmpty, "helm ran for a refused kubeconfig")
 
         // Valid, with fields that have no place in the normalised file, and a user never selected.
-        let junk = emulator.kubeconfig.replacingOccurrences(
-            of: "    token: testbed", with: "    token: testbed\n    extensions:\n    - name: junk\n      extension: {command: /bin/sh}")
+        let junk =
+            emulator.kubeconfig.replacingOccurrences(
+                of: "    token: testbed",
+                with: "    token: testbed\n    extensions:\n    - name: junk\n      extension: {command: /bin/sh}"
+            )
             + "- name: unused\n  user:\n    tokenFile: /etc/hostname\n    exec: {command: /bin/sh}\npreferences: {colors: true}\n"
         let accepted = try await provisioner.post(request(junk))
         #expect(accepted.status == 202, "\(accepted.text)")

@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import provisioner
 
 /// The OpenAPI document served at /api/openapi.json describes every route the provisioner serves.
@@ -12,18 +13,42 @@ struct ProvisionerOpenAPIContractTests {
         let scratch = try Testbed.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let configuration = ProvisionerConfiguration(
-            address: ListenAddress("127.0.0.1:0")!, helm: "helm", chartDirectory: nil, maxConcurrent: 1,
-            defaultTimeout: .seconds(60), retention: .seconds(60), retentionCount: 10, drainTimeout: .seconds(1),
-            remediation: .rollback, helmGracePeriod: .seconds(1), authTokens: [], tls: nil, logFormat: .text, logLevel: .info)
+            address: ListenAddress("127.0.0.1:0")!,
+            helm: "helm",
+            chartDirectory: nil,
+            maxConcurrent: 1,
+            defaultTimeout: .seconds(60),
+            retention: .seconds(60),
+            retentionCount: 10,
+            drainTimeout: .seconds(1),
+            remediation: .rollback,
+            helmGracePeriod: .seconds(1),
+            authTokens: [],
+            tls: nil,
+            logFormat: .text,
+            logLevel: .info
+        )
         let helm = HelmClient(configuration: Testbed.helmConfiguration(scratch: scratch), logger: Testbed.logger)
         let deployer = HelmDeployer(
-            releases: ReleaseManager(helm: helm, logger: Testbed.logger), chartDirectory: nil,
-            aws: AWSClient(logger: Testbed.logger), logger: Testbed.logger)
+            releases: ReleaseManager(helm: helm, logger: Testbed.logger),
+            chartDirectory: nil,
+            aws: AWSClient(logger: Testbed.logger),
+            logger: Testbed.logger
+        )
         let queue = JobQueue(
-            configuration: .init(maxConcurrent: 1, retention: .seconds(60), retentionCount: 10), deployers: [deployer],
-            catalog: .standard, metrics: ProvisionerMetrics(metrics: ServerMetrics()), logger: Testbed.logger)
+            configuration: .init(maxConcurrent: 1, retention: .seconds(60), retentionCount: 10),
+            deployers: [deployer],
+            catalog: .standard,
+            metrics: ProvisionerMetrics(metrics: ServerMetrics()),
+            logger: Testbed.logger
+        )
         let router = ProvisionerServer.router(
-            queue: queue, catalog: .standard, configuration: configuration, lifecycle: Lifecycle(), metrics: ServerMetrics())
+            queue: queue,
+            catalog: .standard,
+            configuration: configuration,
+            lifecycle: Lifecycle(),
+            metrics: ServerMetrics()
+        )
 
         let document = try OpenAPIDocument(PackageResources.openapi_json)
         let routes = router.routes.map { "\($0.method.rawValue.lowercased()) \($0.path)" }

@@ -3,6 +3,7 @@ import Internal
 import Logging
 import TestSupport
 import Testing
+
 @testable import provisioner
 
 /// Prometheus's private DNS name and kubeconfigs kept in AWS, through the real provisioner, with the
@@ -14,7 +15,8 @@ struct PrometheusDNSTests {
     func aws(_ moto: LocalService) -> AWSClient {
         AWSClient(
             configuration: AWSConfiguration(environment: Self.awsEnvironment.merging(["AWS_ENDPOINT_URL": moto.url]) { $1 }),
-            logger: Logger(label: "test"))
+            logger: Logger(label: "test")
+        )
     }
 
     @Test("the NGINX controller's load balancer hostname is read from the cluster")
@@ -34,8 +36,14 @@ struct PrometheusDNSTests {
         let moto = try LocalService.moto()
         let harness = try DeployHarness()
         let server = try harness.startProvisioner(
-            ["--allowed-dns-zone", "internal.example.com"], environment: Self.awsEnvironment.merging(["AWS_ENDPOINT_URL": moto.url]) { $1 })
-        defer { server.stop(); harness.close(); moto.stop() }
+            ["--allowed-dns-zone", "internal.example.com"],
+            environment: Self.awsEnvironment.merging(["AWS_ENDPOINT_URL": moto.url]) { $1 }
+        )
+        defer {
+            server.stop()
+            harness.close()
+            moto.stop()
+        }
         let aws = aws(moto)
         let route53 = Route53(client: aws)
         let zone = try await AWSFixtures.createPrivateZone(aws, domain: "internal.example.com")
@@ -73,14 +81,21 @@ struct PrometheusDNSTests {
         let moto = try LocalService.moto()
         let harness = try DeployHarness()
         let server = try harness.startProvisioner(environment: Self.awsEnvironment.merging(["AWS_ENDPOINT_URL": moto.url]) { $1 })
-        defer { server.stop(); harness.close(); moto.stop() }
+        defer {
+            server.stop()
+            harness.close()
+            moto.stop()
+        }
         let aws = aws(moto)
         _ = try await aws.send(.s3, method: "PUT", path: "/kubeconfigs")
         _ = try await aws.send(.s3, method: "PUT", path: "/kubeconfigs/cluster1", body: Data(harness.emulator.kubeconfig.utf8))
         _ = try await aws.send(
-            .secretsManager, method: "POST", path: "/",
+            .secretsManager,
+            method: "POST",
+            path: "/",
             headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "secretsmanager.CreateSecret")],
-            body: try JSONSerialization.data(withJSONObject: ["Name": "cluster1-kubeconfig", "SecretString": harness.emulator.kubeconfig]))
+            body: try JSONSerialization.data(withJSONObject: ["Name": "cluster1-kubeconfig", "SecretString": harness.emulator.kubeconfig])
+        )
 
         func deploy(_ service: ServiceName, _ source: KubeconfigSource) async throws -> DeploymentStatus {
             var request = harness.request(service)
@@ -98,7 +113,9 @@ struct PrometheusDNSTests {
 
         // A stored kubeconfig is checked like one in a request: its exec plugin never reaches helm.
         let exec = harness.emulator.kubeconfig.replacingOccurrences(
-            of: "    token: testbed", with: "    exec: {apiVersion: client.authentication.k8s.io/v1, command: /bin/sh}")
+            of: "    token: testbed",
+            with: "    exec: {apiVersion: client.authentication.k8s.io/v1, command: /bin/sh}"
+        )
         _ = try await aws.send(.s3, method: "PUT", path: "/kubeconfigs/exec", body: Data(exec.utf8))
         let refused = try await deploy("prometheus", KubeconfigSource(s3: .init(bucket: "kubeconfigs", key: "exec")))
         #expect(refused.state == .failed)

@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import provisioner
 
 /// Every client mistake is a 4xx with a JSON body naming the field, never a crash or a 500.
@@ -62,14 +63,23 @@ struct ProvisionerBadInputTests {
         Case(name: "bad ID", body: body(["ID": "../../etc"]), status: 400, field: "ID"),
         Case(name: "null service", body: body(["Service": NSNull()]), status: 400, field: "Service"),
         Case(
-            name: "EKS cluster name with a slash", body: eks(["Cluster": "a/b", "Region": "us-east-1"]), status: 400,
-            field: "KubeconfigSource.EKS.Cluster"),
+            name: "EKS cluster name with a slash",
+            body: eks(["Cluster": "a/b", "Region": "us-east-1"]),
+            status: 400,
+            field: "KubeconfigSource.EKS.Cluster"
+        ),
         Case(
-            name: "EKS region not a region", body: eks(["Cluster": "prod", "Region": "evil.example/x"]), status: 400,
-            field: "KubeconfigSource.EKS.Region"),
+            name: "EKS region not a region",
+            body: eks(["Cluster": "prod", "Region": "evil.example/x"]),
+            status: 400,
+            field: "KubeconfigSource.EKS.Region"
+        ),
         Case(
-            name: "EKS and S3 at once", body: eks(["Cluster": "prod", "Region": "us-east-1"], ["S3": ["Bucket": "b", "Key": "k"]]),
-            status: 400, field: "KubeconfigSource"),
+            name: "EKS and S3 at once",
+            body: eks(["Cluster": "prod", "Region": "us-east-1"], ["S3": ["Bucket": "b", "Key": "k"]]),
+            status: 400,
+            field: "KubeconfigSource"
+        ),
     ]
 
     @Test("rejects with 400 and names the field", arguments: cases)
@@ -101,7 +111,10 @@ struct ProvisionerBadInputTests {
     func idsAndStates() async throws {
         let harness = try DeployHarness()
         let server = try harness.startProvisioner()
-        defer { server.stop(); harness.close() }
+        defer {
+            server.stop()
+            harness.close()
+        }
 
         #expect(try await server.request("GET", "/api/deployment/nope").status == 404)
         #expect(try await server.request("DELETE", "/api/deployment/nope").status == 404)

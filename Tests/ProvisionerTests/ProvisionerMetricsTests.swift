@@ -3,6 +3,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import provisioner
 
 /// The provisioner's series as a scraper reads them from `/metrics`.
@@ -10,8 +11,16 @@ import Testing
 struct ProvisionerMetricsTests {
     static func finished(_ state: DeploymentState, seconds: Int64) -> DeploymentStatus {
         DeploymentStatus(
-            id: "d1", clusterID: "c1", service: "nginx", action: .apply, chart: ChartRequest(version: "1.0.0"), state: state,
-            createAt: 1_000, startAt: 1_000, endAt: 1_000 + seconds * 1000)
+            id: "d1",
+            clusterID: "c1",
+            service: "nginx",
+            action: .apply,
+            chart: ChartRequest(version: "1.0.0"),
+            state: state,
+            createAt: 1_000,
+            startAt: 1_000,
+            endAt: 1_000 + seconds * 1000
+        )
     }
 
     @Test("a failed deployment counts as finished and as a helm failure, its duration in the deployment buckets")
@@ -71,7 +80,8 @@ struct ProvisionerProcessMetricsTests {
 
         #expect(try await server.request("GET", "/healthz").status == 200)
         let text = try await server.metrics(
-            containing: #"http_server_requests_total{http_route="/healthz",http_request_method="GET",http_response_status_code="200"} 1"#)
+            containing: #"http_server_requests_total{http_route="/healthz",http_request_method="GET",http_response_status_code="200"} 1"#
+        )
         #expect(text.contains("provisioner_deployments_in_flight 0"))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import provisioner
 
 extension KubeconfigSamples.Forbidden: CustomTestStringConvertible {}
@@ -11,16 +12,25 @@ extension KubeconfigSamples.Forbidden: CustomTestStringConvertible {}
 @Suite("Provisioner request policy")
 struct ProvisionerRequestPolicyTests {
     static func request(
-        kubeconfig: String = KubeconfigSamples.make(), repository: String? = nil, dns: DNSConfig? = nil
+        kubeconfig: String = KubeconfigSamples.make(),
+        repository: String? = nil,
+        dns: DNSConfig? = nil
     ) -> DeploymentRequest {
         DeploymentRequest(
-            clusterID: "c1", service: "nginx", action: .apply, chart: ChartRequest(version: "1.0.0", repository: repository),
-            kubeconfig: kubeconfig, dns: dns)
+            clusterID: "c1",
+            service: "nginx",
+            action: .apply,
+            chart: ChartRequest(version: "1.0.0", repository: repository),
+            kubeconfig: kubeconfig,
+            dns: dns
+        )
     }
 
     /// Posts each request and expects a 400 naming `field`, with the message containing `mentioning`.
     func expectRefused(
-        _ requests: [DeploymentRequest], field: String, mentioning: [String],
+        _ requests: [DeploymentRequest],
+        field: String,
+        mentioning: [String],
         configure: @escaping (inout ProvisionerConfiguration) -> Void = { _ in }
     ) async throws {
         let provisioner = try await InProcessProvisioner.start(configure: configure)
@@ -43,7 +53,10 @@ struct ProvisionerRequestPolicyTests {
     @Test("with --allow-kubeconfig-exec only exec is let through; auth-provider and file references stay refused")
     func execAllowed() throws {
         let validator = DeploymentValidator(
-            catalog: .standard, defaultTimeout: .seconds(60), kubeconfigPolicy: KubeconfigPolicy(allowExec: true))
+            catalog: .standard,
+            defaultTimeout: .seconds(60),
+            kubeconfigPolicy: KubeconfigPolicy(allowExec: true)
+        )
         _ = try validator.job(for: Self.request(kubeconfig: KubeconfigSamples.make(user: [KubeconfigSamples.execPlugin])))
         for sample in KubeconfigSamples.forbidden where !sample.key.hasSuffix(".exec") {
             #expect(throws: APIError.self, "\(sample.name)") { try validator.job(for: Self.request(kubeconfig: sample.text)) }
@@ -61,7 +74,8 @@ struct ProvisionerRequestPolicyTests {
             ],
             field: "Chart.Repository",
             mentioning: ["169.254.169.254", "http(s) or oci", "evil.io", "evil.io"],
-            configure: { $0.allowedRepositories = [try! RepositoryPattern("https://charts.example.com/**")] })
+            configure: { $0.allowedRepositories = [try! RepositoryPattern("https://charts.example.com/**")] }
+        )
     }
 
     @Test("by default a request may name only the services' own repositories")
@@ -76,28 +90,39 @@ struct ProvisionerRequestPolicyTests {
     @Test("DNS settings are refused until --allowed-dns-zone allows them")
     func dnsRefused() async throws {
         try await expectRefused(
-            [Self.request(dns: DNSConfig(privateDomain: "internal.example.com"))], field: "DNS.PrivateDomain",
-            mentioning: ["internal.example.com"])
+            [Self.request(dns: DNSConfig(privateDomain: "internal.example.com"))],
+            field: "DNS.PrivateDomain",
+            mentioning: ["internal.example.com"]
+        )
         try await expectRefused(
             [Self.request(dns: DNSConfig(privateDomain: "internal.example.com", privateHostedZoneID: "Z0ALLOWED"))],
-            field: "DNS.PrivateHostedZoneID", mentioning: ["Z0ALLOWED"])
+            field: "DNS.PrivateHostedZoneID",
+            mentioning: ["Z0ALLOWED"]
+        )
         try await expectRefused(
             [
                 Self.request(dns: DNSConfig(privateDomain: "xinternal.example.com")),
                 Self.request(dns: DNSConfig(privateDomain: "example.com")),
             ],
-            field: "DNS.PrivateDomain", mentioning: ["xinternal.example.com", "\"example.com\""],
-            configure: { $0.allowedDNS = try! DNSAllowList(["internal.example.com", "Z0ALLOWED"]) })
+            field: "DNS.PrivateDomain",
+            mentioning: ["xinternal.example.com", "\"example.com\""],
+            configure: { $0.allowedDNS = try! DNSAllowList(["internal.example.com", "Z0ALLOWED"]) }
+        )
         try await expectRefused(
             [Self.request(dns: DNSConfig(privateDomain: "internal.example.com", privateHostedZoneID: "Z0OTHER"))],
-            field: "DNS.PrivateHostedZoneID", mentioning: ["Z0OTHER"],
-            configure: { $0.allowedDNS = try! DNSAllowList(["internal.example.com", "Z0ALLOWED"]) })
+            field: "DNS.PrivateHostedZoneID",
+            mentioning: ["Z0OTHER"],
+            configure: { $0.allowedDNS = try! DNSAllowList(["internal.example.com", "Z0ALLOWED"]) }
+        )
     }
 
     @Test("an allowed domain admits itself and its subdomains; an allowed zone ID admits that zone")
     func dnsAllowed() throws {
         let validator = DeploymentValidator(
-            catalog: .standard, defaultTimeout: .seconds(60), allowedDNS: try DNSAllowList(["Internal.Example.com.", "/hostedzone/Z0ALLOWED"]))
+            catalog: .standard,
+            defaultTimeout: .seconds(60),
+            allowedDNS: try DNSAllowList(["Internal.Example.com.", "/hostedzone/Z0ALLOWED"])
+        )
         for dns in [
             DNSConfig(privateDomain: "internal.example.com"), DNSConfig(privateDomain: "eu.internal.example.com."),
             DNSConfig(privateDomain: "other.example", privateHostedZoneID: "Z0ALLOWED"),

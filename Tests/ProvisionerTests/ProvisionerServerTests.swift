@@ -2,6 +2,7 @@ import Foundation
 import Internal
 import TestSupport
 import Testing
+
 @testable import provisioner
 
 /// The provisioner as a real process, driven over HTTP, deploying into the emulator with real Helm.
@@ -11,7 +12,10 @@ struct ProvisionerServerTests {
     func deploysEachService(service: ServiceName) async throws {
         let harness = try DeployHarness()
         let server = try harness.startProvisioner()
-        defer { server.stop(); harness.close() }
+        defer {
+            server.stop()
+            harness.close()
+        }
 
         let reply = try await server.post(harness.request(service))
         #expect(reply.status == 202)
@@ -28,7 +32,10 @@ struct ProvisionerServerTests {
     func observesRunning() async throws {
         let harness = try DeployHarness(readyAfter: 4)
         let server = try harness.startProvisioner()
-        defer { server.stop(); harness.close() }
+        defer {
+            server.stop()
+            harness.close()
+        }
 
         let id = try await server.post(harness.request("nginx")).decode(DeploymentStatus.self).id
         let running = try await server.waitFor(id) { $0 == .running }
@@ -40,7 +47,10 @@ struct ProvisionerServerTests {
     func terminateRunning() async throws {
         let harness = try DeployHarness(readyAfter: 60)
         let server = try harness.startProvisioner()
-        defer { server.stop(); harness.close() }
+        defer {
+            server.stop()
+            harness.close()
+        }
         let release = harness.release(of: "prometheus")
 
         let id = try await server.post(harness.request("prometheus")).decode(DeploymentStatus.self).id
@@ -59,7 +69,10 @@ struct ProvisionerServerTests {
     func sameReleaseSerializes() async throws {
         let harness = try DeployHarness(readyAfter: 3)
         let server = try harness.startProvisioner()
-        defer { server.stop(); harness.close() }
+        defer {
+            server.stop()
+            harness.close()
+        }
 
         let first = try await server.post(harness.request("prometheus", version: "1.0.0")).decode(DeploymentStatus.self)
         let second = try await server.post(harness.request("prometheus", version: "1.1.0")).decode(DeploymentStatus.self)
@@ -75,7 +88,10 @@ struct ProvisionerServerTests {
     func deadlineExpiry() async throws {
         let harness = try DeployHarness(readyAfter: 60)
         let server = try harness.startProvisioner()
-        defer { server.stop(); harness.close() }
+        defer {
+            server.stop()
+            harness.close()
+        }
         var request = harness.request("fluentbit")
         request.timeoutSeconds = 4
 
@@ -91,7 +107,10 @@ struct ProvisionerServerTests {
     func drainFinishesWork() async throws {
         let harness = try DeployHarness(readyAfter: 8)
         let server = try harness.startProvisioner(["--drain-timeout", "60s"])
-        defer { server.stop(); harness.close() }
+        defer {
+            server.stop()
+            harness.close()
+        }
 
         let accepted = try await server.post(harness.request("nginx")).decode(DeploymentStatus.self)
         #expect(accepted.state == .running)
@@ -112,7 +131,10 @@ struct ProvisionerServerTests {
     func drainStopsWork() async throws {
         let harness = try DeployHarness(readyAfter: 60)
         let server = try harness.startProvisioner(["--drain-timeout", "1s"])
-        defer { server.stop(); harness.close() }
+        defer {
+            server.stop()
+            harness.close()
+        }
         let release = harness.release(of: "prometheus")
 
         _ = try await server.post(harness.request("prometheus"))
@@ -127,7 +149,10 @@ struct ProvisionerServerTests {
     func idempotentPost() async throws {
         let harness = try DeployHarness()
         let server = try harness.startProvisioner()
-        defer { server.stop(); harness.close() }
+        defer {
+            server.stop()
+            harness.close()
+        }
         var request = harness.request("nginx")
         request.id = "client-chosen-1"
 
@@ -146,7 +171,10 @@ struct ProvisionerServerTests {
     func metricsCount() async throws {
         let harness = try DeployHarness()
         let server = try harness.startProvisioner()
-        defer { server.stop(); harness.close() }
+        defer {
+            server.stop()
+            harness.close()
+        }
 
         let id = try await server.post(harness.request("nginx")).decode(DeploymentStatus.self).id
         _ = try await server.waitFor(id)
@@ -162,7 +190,10 @@ struct ProvisionerServerTests {
     func secretsStayHidden() async throws {
         let harness = try DeployHarness()
         let server = try harness.startProvisioner(["--log-level", "debug"])
-        defer { server.stop(); harness.close() }
+        defer {
+            server.stop()
+            harness.close()
+        }
         var request = harness.request("nginx")
         request.kubeconfig = request.kubeconfig.replacingOccurrences(of: "token: testbed", with: "token: s3cr3t-bearer-token")
 
@@ -184,7 +215,10 @@ struct ProvisionerServerTests {
         let work = "\(harness.scratch)/work"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         let server = try harness.startProvisioner(environment: ["TMPDIR": work])
-        defer { server.stop(); harness.close() }
+        defer {
+            server.stop()
+            harness.close()
+        }
         func mode(_ path: String) throws -> Int {
             (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
         }
@@ -207,7 +241,10 @@ struct ProvisionerServerTests {
     func listsServices() async throws {
         let harness = try DeployHarness()
         let server = try harness.startProvisioner()
-        defer { server.stop(); harness.close() }
+        defer {
+            server.stop()
+            harness.close()
+        }
 
         let services = try JSONSerialization.jsonObject(with: try await server.request("GET", "/api/services").body) as? [[String: Any]]
         #expect(services?.map { $0["Name"] as? String } == ["fluentbit", "metrics-server", "nginx", "node-problem-detector", "prometheus"])

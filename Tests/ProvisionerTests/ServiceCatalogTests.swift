@@ -1,6 +1,7 @@
 import Foundation
 import Internal
 import Testing
+
 @testable import provisioner
 
 /// Each service is one declaration; the catalog derives the rest from them.
@@ -42,7 +43,8 @@ struct ServiceCatalogTests {
 
     @Test("the new services carry the Go tool's names, namespaces, charts and default versions")
     func goCompatible() {
-        let metrics = MetricsServer(), detector = NodeProblemDetector()
+        let metrics = MetricsServer()
+        let detector = NodeProblemDetector()
         #expect("\(metrics.chart.repositoryName)/\(metrics.chart.name)" == "metrics-server/metrics-server")
         #expect(metrics.release == ReleaseRef(name: "metrics-server", namespace: "kube-system"))
         #expect(metrics.chart.defaultVersion == "3.12.1")

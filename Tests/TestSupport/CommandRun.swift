@@ -10,13 +10,16 @@ public struct CommandRun: Sendable {
 
     /// Runs `executable` with `arguments` (and `environment` over this process's) until it exits.
     public static func run(
-        _ executable: String, _ arguments: [String], environment: [String: String] = [:]
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String] = [:]
     ) throws -> CommandRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let stdout = Pipe(), stderr = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
@@ -31,7 +34,9 @@ public struct CommandRun: Sendable {
         group.wait()
         process.waitUntilExit()
         return CommandRun(
-            status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-            stderr: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
+            status: process.terminationStatus,
+            stdout: String(decoding: outputData, as: UTF8.self),
+            stderr: String(decoding: errorData.withLock { $0 }, as: UTF8.self)
+        )
     }
 }

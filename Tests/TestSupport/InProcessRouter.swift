@@ -16,7 +16,10 @@ where Context: InitializableFromSource<ApplicationRequestContextSource> {
     }
 
     public func request(
-        _ method: HTTPRequest.Method, _ path: String, body: Data? = nil, token: String? = nil
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        body: Data? = nil,
+        token: String? = nil
     ) async throws -> ServerProcess.Reply {
         var fields = HTTPFields()
         if let token { fields[.authorization] = "Bearer \(token)" }

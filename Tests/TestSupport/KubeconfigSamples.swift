@@ -4,7 +4,9 @@ public enum KubeconfigSamples {
     /// A kubeconfig whose selected context is `ctx`, cluster `prod`, user `admin`; each extra
     /// line is added (indented) to that part. Another user with an exec plugin is never selected.
     public static func make(
-        server: String = "https://203.0.113.10:6443", user: [String] = ["token: s3cr3t-token"], cluster: [String] = [],
+        server: String = "https://203.0.113.10:6443",
+        user: [String] = ["token: s3cr3t-token"],
+        cluster: [String] = [],
         context: [String] = []
     ) -> String {
         func lines(_ extra: [String], indent: String) -> String {
@@ -60,21 +62,28 @@ public enum KubeconfigSamples {
     public static let forbidden: [Forbidden] = [
         Forbidden(name: "exec plugin", text: make(user: [execPlugin]), key: "users[admin].user.exec"),
         Forbidden(
-            name: "auth-provider", text: make(user: ["auth-provider:\n  name: gcp\n  config:\n    cmd-path: /bin/sh"]),
-            key: "users[admin].user.auth-provider"),
+            name: "auth-provider",
+            text: make(user: ["auth-provider:\n  name: gcp\n  config:\n    cmd-path: /bin/sh"]),
+            key: "users[admin].user.auth-provider"
+        ),
         Forbidden(name: "tokenFile", text: make(user: ["tokenFile: /etc/hostname"]), key: "users[admin].user.tokenFile"),
         Forbidden(
-            name: "client-certificate file", text: make(user: ["client-certificate: /etc/ssl/cert.pem"]),
-            key: "users[admin].user.client-certificate"),
+            name: "client-certificate file",
+            text: make(user: ["client-certificate: /etc/ssl/cert.pem"]),
+            key: "users[admin].user.client-certificate"
+        ),
         Forbidden(name: "client-key file", text: make(user: ["client-key: /etc/ssl/key.pem"]), key: "users[admin].user.client-key"),
         Forbidden(
-            name: "certificate-authority file", text: make(cluster: ["certificate-authority: /etc/ssl/ca.pem"]),
-            key: "clusters[prod].cluster.certificate-authority"),
+            name: "certificate-authority file",
+            text: make(cluster: ["certificate-authority: /etc/ssl/ca.pem"]),
+            key: "clusters[prod].cluster.certificate-authority"
+        ),
         Forbidden(name: "proxy-url", text: make(cluster: ["proxy-url: http://169.254.169.254:80"]), key: "clusters[prod].cluster.proxy-url"),
         Forbidden(
             name: "basic auth over plain http to another host",
             text: make(server: "http://203.0.113.10:8080", user: ["username: admin", "password: hunter22"]),
-            key: "users[admin].user.username"),
+            key: "users[admin].user.username"
+        ),
         Forbidden(name: "server not http(s)", text: make(server: "file:///etc/passwd"), key: "clusters[prod].cluster.server"),
         Forbidden(name: "server unix socket", text: make(server: "unix:///var/run/docker.sock"), key: "clusters[prod].cluster.server"),
         Forbidden(name: "impersonation", text: make(user: ["as: system:admin"]), key: "users[admin].user.as"),

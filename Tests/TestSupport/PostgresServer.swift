@@ -61,16 +61,26 @@ public final class PostgresServer: Sendable {
             }
         }
         try watch(directory, bin: bin)
-        try run("\(bin)/initdb", ["-D", "\(directory)/data", "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
-                                  "--pwfile=\(directory)/pwfile", "--locale=C", "--encoding=UTF8", "--no-sync"], log: "\(directory)/initdb.log")
+        try run(
+            "\(bin)/initdb",
+            [
+                "-D", "\(directory)/data", "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
+                "--pwfile=\(directory)/pwfile", "--locale=C", "--encoding=UTF8", "--no-sync",
+            ],
+            log: "\(directory)/initdb.log"
+        )
         // The port is free when chosen but may be taken before the server binds it: try a few.
         var lastError: (any Error)?
         for _ in 0..<3 {
             let port = Testbed.freePort()
-            let options = "-k \(directory) -h 127.0.0.1 -p \(port) -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+            let options =
+                "-k \(directory) -h 127.0.0.1 -p \(port) -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
             do {
-                try run("\(bin)/pg_ctl", ["start", "-w", "-t", "60", "-D", "\(directory)/data", "-l", "\(directory)/server.log", "-o", options],
-                        log: "\(directory)/pg_ctl.log")
+                try run(
+                    "\(bin)/pg_ctl",
+                    ["start", "-w", "-t", "60", "-D", "\(directory)/data", "-l", "\(directory)/server.log", "-o", options],
+                    log: "\(directory)/pg_ctl.log"
+                )
                 return PostgresServer(port: port, password: password, directory: directory)
             } catch {
                 lastError = error
@@ -128,7 +138,7 @@ public final class PostgresServer: Sendable {
         }
 
         let cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
+        defer { for argument in cArguments { free(argument) } }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
         guard spawned == 0 else { throw Failure("cannot start \(argv[0]): \(String(cString: strerror(spawned)))") }

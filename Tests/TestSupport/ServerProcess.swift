@@ -1,9 +1,10 @@
 import Foundation
+import Internal
+import Synchronization
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Internal
-import Synchronization
 
 /// One of the real binaries (`provisioner`, `cloud server`) started on a free loopback port.
 public final class ServerProcess: Sendable {
@@ -26,22 +27,32 @@ public final class ServerProcess: Sendable {
 
     /// A provisioner using the testbed's helm and charts, with helm's state under `scratch`.
     public static func provisioner(
-        scratch: String, arguments: [String] = [], environment: [String: String] = [:], port: Int = 0
+        scratch: String,
+        arguments: [String] = [],
+        environment: [String: String] = [:],
+        port: Int = 0
     ) throws -> ServerProcess {
         try start(
             binary("provisioner"),
-            ["--listen", "127.0.0.1:\(port)", "--log-format", "json", "--helm", Testbed.helm, "--chart-dir", Testbed.charts,
-             "--helm-grace-period", "3s"] + arguments,
-            environment: Testbed.helmConfiguration(scratch: scratch).environment.merging(environment) { $1 })
+            [
+                "--listen", "127.0.0.1:\(port)", "--log-format", "json", "--helm", Testbed.helm, "--chart-dir", Testbed.charts,
+                "--helm-grace-period", "3s",
+            ] + arguments,
+            environment: Testbed.helmConfiguration(scratch: scratch).environment.merging(environment) { $1 }
+        )
     }
 
     /// A cloud server on `database` (a SQLite file, or any `--database` URL), driving `provisioners`.
     public static func cloudServer(database: String, provisioners: [String], arguments: [String] = [], port: Int = 0) throws -> ServerProcess {
         try start(
             binary("cloud"),
-            ["server", "--listen", "127.0.0.1:\(port)", "--log-format", "json", "--database", database.contains("://") ? database : "sqlite://\(database)",
-             "--poll", "1s", "--lost-after", "5s"] + provisioners.flatMap { ["--provisioner", $0] } + arguments,
-            environment: [:])
+            [
+                "server", "--listen", "127.0.0.1:\(port)", "--log-format", "json", "--database",
+                database.contains("://") ? database : "sqlite://\(database)",
+                "--poll", "1s", "--lost-after", "5s",
+            ] + provisioners.flatMap { ["--provisioner", $0] } + arguments,
+            environment: [:]
+        )
     }
 
     /// Starts `executable` and waits for its "... listening" log line, which names the address.
@@ -183,7 +194,9 @@ public final class ServerProcess: Sendable {
 
     /// Polls until the deployment's state satisfies `done`.
     public func waitFor(
-        _ id: String, timeout: Duration = .seconds(90), until done: (DeploymentState) -> Bool = { $0.isFinal }
+        _ id: String,
+        timeout: Duration = .seconds(90),
+        until done: (DeploymentState) -> Bool = { $0.isFinal }
     ) async throws -> DeploymentStatus {
         let deadline = ContinuousClock.now + timeout
         while true {

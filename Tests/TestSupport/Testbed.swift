@@ -39,7 +39,8 @@ public enum Testbed {
             ],
             gracePeriod: gracePeriod,
             cleanupTimeout: .seconds(60),
-            workDirectory: scratch)
+            workDirectory: scratch
+        )
     }
 
     public static func makeScratchDirectory() throws -> String {

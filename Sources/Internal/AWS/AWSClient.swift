@@ -30,8 +30,10 @@ public struct AWSClient: Sendable {
     let logger: Logger
 
     public init(
-        configuration: AWSConfiguration = AWSConfiguration(), retry: RetryPolicy = RetryPolicy(),
-        timeout: Duration = .seconds(20), logger: Logger
+        configuration: AWSConfiguration = AWSConfiguration(),
+        retry: RetryPolicy = RetryPolicy(),
+        timeout: Duration = .seconds(20),
+        logger: Logger
     ) {
         self.configuration = configuration
         self.http = CurlHTTPClient()
@@ -45,8 +47,13 @@ public struct AWSClient: Sendable {
     /// host; in `region` when given, e.g. the region of the EKS cluster a request names); `path`
     /// may carry a query string.
     public func send(
-        _ service: AWSService, method: String, path: String, headers: [(name: String, value: String)] = [],
-        body: Data = Data(), endpoint: String? = nil, region: String? = nil
+        _ service: AWSService,
+        method: String,
+        path: String,
+        headers: [(name: String, value: String)] = [],
+        body: Data = Data(),
+        endpoint: String? = nil,
+        region: String? = nil
     ) async throws(AWSError) -> HTTPClientResponse {
         let url = (endpoint ?? configuration.endpoint(for: service, region: region)) + path
         let signer = SigV4Signer(service: service.signingName, region: configuration.signingRegion(for: service, region: region))
@@ -67,10 +74,13 @@ public struct AWSClient: Sendable {
             let error = failure
             guard error.isRetryable, attempt < retry.maxAttempts else { throw error }
             let delay = retry.delay(afterAttempt: attempt)
-            logger.notice("retrying AWS call", metadata: [
-                "service": "\(service.signingName)", "code": "\(error.code)", "attempt": "\(attempt)",
-                "delay_ms": "\(delay.milliseconds)",
-            ])
+            logger.notice(
+                "retrying AWS call",
+                metadata: [
+                    "service": "\(service.signingName)", "code": "\(error.code)", "attempt": "\(attempt)",
+                    "delay_ms": "\(delay.milliseconds)",
+                ]
+            )
             try? await Task.sleep(for: delay)
         }
     }

@@ -29,7 +29,11 @@ public actor AWSCredentialsProvider {
     private func resolve() async throws(AWSError) -> AWSCredentials {
         let environment = configuration.environment
         if let key = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"], !key.isEmpty, !secret.isEmpty {
-            return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
+            return AWSCredentials(
+                accessKeyID: key,
+                secretAccessKey: secret,
+                sessionToken: environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            )
         }
         if let role = environment["AWS_ROLE_ARN"], let tokenFile = environment["AWS_WEB_IDENTITY_TOKEN_FILE"] {
             return try await assumeRoleWithWebIdentity(role: role, tokenFile: tokenFile, sessionName: environment["AWS_ROLE_SESSION_NAME"])
@@ -38,8 +42,12 @@ public actor AWSCredentialsProvider {
             return fromFiles
         }
         throw AWSError(
-            service: "credentials", status: 0, code: "Credentials",
-            message: "no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE, or a profile in ~/.aws/credentials")
+            service: "credentials",
+            status: 0,
+            code: "Credentials",
+            message:
+                "no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE, or a profile in ~/.aws/credentials"
+        )
     }
 
     /// STS AssumeRoleWithWebIdentity: an unsigned call whose proof is the token file's contents.
@@ -53,8 +61,12 @@ public actor AWSCredentialsProvider {
             ("WebIdentityToken", token.trimmingCharacters(in: .whitespacesAndNewlines)),
         ].map { "\($0.0)=\(SigV4Signer.encode($0.1))" }.joined(separator: "&")
         let request = HTTPClientRequest(
-            method: "POST", url: configuration.endpoint(for: .sts) + "/",
-            headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(form.utf8), timeout: .seconds(20))
+            method: "POST",
+            url: configuration.endpoint(for: .sts) + "/",
+            headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            body: Data(form.utf8),
+            timeout: .seconds(20)
+        )
         let response: HTTPClientResponse
         do {
             response = try await http.send(request)

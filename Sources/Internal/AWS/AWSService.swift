@@ -10,9 +10,13 @@ public struct AWSService: Sendable, Hashable {
     public static func == (lhs: AWSService, rhs: AWSService) -> Bool { lhs.signingName == rhs.signingName }
     public func hash(into hasher: inout Hasher) { hasher.combine(signingName) }
 
-    public static let route53 = AWSService(signingName: "route53", environmentKey: "ROUTE_53", globalRegion: "us-east-1") { _ in "route53.amazonaws.com" }
+    public static let route53 = AWSService(signingName: "route53", environmentKey: "ROUTE_53", globalRegion: "us-east-1") { _ in
+        "route53.amazonaws.com"
+    }
     public static let s3 = AWSService(signingName: "s3", environmentKey: "S3", globalRegion: nil) { "s3.\($0).amazonaws.com" }
-    public static let secretsManager = AWSService(signingName: "secretsmanager", environmentKey: "SECRETS_MANAGER", globalRegion: nil) { "secretsmanager.\($0).amazonaws.com" }
+    public static let secretsManager = AWSService(signingName: "secretsmanager", environmentKey: "SECRETS_MANAGER", globalRegion: nil) {
+        "secretsmanager.\($0).amazonaws.com"
+    }
     public static let eks = AWSService(signingName: "eks", environmentKey: "EKS", globalRegion: nil) { "eks.\($0).amazonaws.com" }
     public static let sts = AWSService(signingName: "sts", environmentKey: "STS", globalRegion: nil) { "sts.\($0).amazonaws.com" }
 }

@@ -23,8 +23,12 @@ public struct EKS: Sendable {
     /// A fresh token for `cluster` in `region`, signed with the client's current credentials.
     public func token(for cluster: String, region: String, date: Date = Date()) async throws(AWSError) -> EKSToken {
         try EKSToken(
-            cluster: cluster, region: region, credentials: try await client.credentials.current(),
-            configuration: client.configuration, date: date)
+            cluster: cluster,
+            region: region,
+            credentials: try await client.credentials.current(),
+            configuration: client.configuration,
+            date: date
+        )
     }
 
     /// The cluster `name` in `region`, which must be ACTIVE with an endpoint and a CA.
@@ -32,7 +36,7 @@ public struct EKS: Sendable {
         let response: HTTPClientResponse
         do {
             response = try await client.send(.eks, method: "GET", path: "/clusters/\(SigV4Signer.encode(name))", region: region)
-        } catch where error.code == "ResourceNotFoundException" {
+        } catch  where error.code == "ResourceNotFoundException" {
             throw AWSError(service: "eks", status: error.status, code: error.code, message: "no EKS cluster \"\(name)\" in \(region)")
         }
         struct Answer: Decodable {
@@ -46,23 +50,36 @@ public struct EKS: Sendable {
         }
         guard let described = (try? JSONDecoder().decode(Answer.self, from: response.body))?.cluster else {
             throw AWSError(
-                service: "eks", status: response.status, code: "UnreadableResponse", message: "DescribeCluster \(name) answered no cluster")
+                service: "eks",
+                status: response.status,
+                code: "UnreadableResponse",
+                message: "DescribeCluster \(name) answered no cluster"
+            )
         }
         let status = described.status ?? "UNKNOWN"
         guard status == "ACTIVE" else {
             throw AWSError(
-                service: "eks", status: response.status, code: "ClusterNotActive",
-                message: "EKS cluster \"\(name)\" in \(region) is \(status), not ACTIVE")
+                service: "eks",
+                status: response.status,
+                code: "ClusterNotActive",
+                message: "EKS cluster \"\(name)\" in \(region) is \(status), not ACTIVE"
+            )
         }
         guard let endpoint = described.endpoint, let url = URL(string: endpoint), url.scheme == "https", url.host != nil else {
             throw AWSError(
-                service: "eks", status: response.status, code: "NoEndpoint",
-                message: "EKS cluster \"\(name)\" in \(region) has no https endpoint")
+                service: "eks",
+                status: response.status,
+                code: "NoEndpoint",
+                message: "EKS cluster \"\(name)\" in \(region) has no https endpoint"
+            )
         }
         guard let authority = described.certificateAuthority?.data, Data(base64Encoded: authority) != nil else {
             throw AWSError(
-                service: "eks", status: response.status, code: "NoCertificateAuthority",
-                message: "EKS cluster \"\(name)\" in \(region) has no base64 certificate authority")
+                service: "eks",
+                status: response.status,
+                code: "NoCertificateAuthority",
+                message: "EKS cluster \"\(name)\" in \(region) has no base64 certificate authority"
+            )
         }
         return Cluster(name: name, region: region, status: status, endpoint: endpoint, certificateAuthorityData: authority)
     }

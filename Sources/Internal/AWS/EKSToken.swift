@@ -17,16 +17,28 @@ public struct EKSToken: Sendable, Equatable, CustomStringConvertible {
     /// Signs for `cluster` in `region` at `date`; STS is addressed at its regional endpoint, or the
     /// configured override (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`) as awscli does.
     public init(
-        cluster: String, region: String, credentials: AWSCredentials, configuration: AWSConfiguration, date: Date
+        cluster: String,
+        region: String,
+        credentials: AWSCredentials,
+        configuration: AWSConfiguration,
+        date: Date
     ) throws(AWSError) {
         let url = configuration.endpoint(for: .sts, region: region) + "/?Action=GetCallerIdentity&Version=2011-06-15"
         let signer = SigV4Signer(service: AWSService.sts.signingName, region: region)
-        guard let presigned = signer.presign(
-            url: url, headers: [("x-k8s-aws-id", cluster)], credentials: credentials, date: date, expires: Self.presignExpiry)
+        guard
+            let presigned = signer.presign(
+                url: url,
+                headers: [("x-k8s-aws-id", cluster)],
+                credentials: credentials,
+                date: date,
+                expires: Self.presignExpiry
+            )
         else {
             throw AWSError(service: "sts", status: 0, code: "InvalidEndpoint", message: "cannot presign a request to \(url)")
         }
-        value = Self.prefix + Data(presigned.utf8).base64EncodedString()
+        value =
+            Self.prefix
+            + Data(presigned.utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         expiresAt = date.addingTimeInterval(Self.lifetime)
     }

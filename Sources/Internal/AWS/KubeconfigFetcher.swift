@@ -22,13 +22,21 @@ public struct KubeconfigFetcher: Sendable {
     public func secretString(id: String) async throws(AWSError) -> String {
         let body = (try? JSONSerialization.data(withJSONObject: ["SecretId": id])) ?? Data()
         let response = try await client.send(
-            .secretsManager, method: "POST", path: "/",
+            .secretsManager,
+            method: "POST",
+            path: "/",
             headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "secretsmanager.GetSecretValue")],
-            body: body)
+            body: body
+        )
         guard let json = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
             let secret = json["SecretString"] as? String
         else {
-            throw AWSError(service: "secretsmanager", status: response.status, code: "UnreadableResponse", message: "secret \(id) has no SecretString")
+            throw AWSError(
+                service: "secretsmanager",
+                status: response.status,
+                code: "UnreadableResponse",
+                message: "secret \(id) has no SecretString"
+            )
         }
         return secret
     }

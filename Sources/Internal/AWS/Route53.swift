@@ -34,7 +34,7 @@ public struct Route53: Sendable {
         guard let (target, ttl) = try await cname(zoneID: zoneID, name: name) else { return nil }
         do {
             return try await change(zoneID: zoneID, action: "DELETE", name: name, target: target, ttl: ttl)
-        } catch where error.code == "InvalidChangeBatch" && error.message.contains("not found") {
+        } catch  where error.code == "InvalidChangeBatch" && error.message.contains("not found") {
             return nil
         }
     }
@@ -43,8 +43,10 @@ public struct Route53: Sendable {
     public func cname(zoneID: String, name: String) async throws(AWSError) -> (target: String, ttl: Int)? {
         let fqdn = name.hasSuffix(".") ? name : name + "."
         let response = try await client.send(
-            .route53, method: "GET",
-            path: "/2013-04-01/hostedzone/\(zoneID)/rrset?name=\(SigV4Signer.encode(fqdn))&type=CNAME&maxitems=1")
+            .route53,
+            method: "GET",
+            path: "/2013-04-01/hostedzone/\(zoneID)/rrset?name=\(SigV4Signer.encode(fqdn))&type=CNAME&maxitems=1"
+        )
         for set in XMLText.all("ResourceRecordSet", in: response.text)
         where XMLText.first("Name", in: set)?.lowercased() == fqdn.lowercased() && XMLText.first("Type", in: set) == "CNAME" {
             guard let value = XMLText.first("Value", in: set) else { continue }
@@ -76,8 +78,12 @@ public struct Route53: Sendable {
             </ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>
             """
         let response = try await client.send(
-            .route53, method: "POST", path: "/2013-04-01/hostedzone/\(zoneID)/rrset/",
-            headers: [("Content-Type", "application/xml")], body: Data(body.utf8))
+            .route53,
+            method: "POST",
+            path: "/2013-04-01/hostedzone/\(zoneID)/rrset/",
+            headers: [("Content-Type", "application/xml")],
+            body: Data(body.utf8)
+        )
         return XMLText.first("Id", in: response.text) ?? ""
     }
 }

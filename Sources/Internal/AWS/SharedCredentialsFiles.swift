@@ -34,7 +34,9 @@ struct SharedCredentialsFiles {
                 continue
             }
             guard current == name, let equals = line.firstIndex(of: "=") else { continue }
-            values?[line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()] = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            values?[line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()] = line[line.index(after: equals)...].trimmingCharacters(
+                in: .whitespaces
+            )
         }
         return values
     }

@@ -9,8 +9,12 @@ extension SigV4Signer {
     /// `headers` are signed, so whoever sends the URL must send them too (EKS tokens sign
     /// `x-k8s-aws-id` this way). The body is empty.
     public func presign(
-        method: String = "GET", url: String, headers: [(name: String, value: String)] = [], credentials: AWSCredentials,
-        date: Date, expires: Int
+        method: String = "GET",
+        url: String,
+        headers: [(name: String, value: String)] = [],
+        credentials: AWSCredentials,
+        date: Date,
+        expires: Int
     ) -> String? {
         guard let components = URLComponents(string: url), let host = components.host else { return nil }
         let hostHeader = components.port.map { "\(host):\($0)" } ?? host
@@ -28,8 +32,12 @@ extension SigV4Signer {
         unsigned.percentEncodedQuery = query.joined(separator: "&")
         guard let unsignedURL = unsigned.url else { return nil }
         let canonical = canonicalRequest(
-            method: method, url: unsignedURL, host: hostHeader, headers: headers,
-            payloadHash: Self.hex(SHA256.hash(data: Data())))
+            method: method,
+            url: unsignedURL,
+            host: hostHeader,
+            headers: headers,
+            payloadHash: Self.hex(SHA256.hash(data: Data()))
+        )
         let signature = signature(canonicalRequest: canonical.request, timestamp: timestamp, secret: credentials.secretAccessKey)
         return unsignedURL.absoluteString + "&X-Amz-Signature=\(signature)"
     }

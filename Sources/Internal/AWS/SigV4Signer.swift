@@ -20,17 +20,22 @@ public struct SigV4Signer: Sendable {
         let payloadHash = Self.hex(SHA256.hash(data: request.body))
         guard let url = URL(string: request.url), let host = url.host else { return }
         let hostHeader = url.port.map { "\(host):\($0)" } ?? host
-        request.headers.removeAll { ["host", "x-amz-date", "authorization", "x-amz-security-token", "x-amz-content-sha256"].contains($0.name.lowercased()) }
+        request.headers.removeAll {
+            ["host", "x-amz-date", "authorization", "x-amz-security-token", "x-amz-content-sha256"].contains($0.name.lowercased())
+        }
         request.headers.append(("X-Amz-Date", timestamp))
         if includeContentHash { request.headers.append(("X-Amz-Content-Sha256", payloadHash)) }
         if let token = credentials.sessionToken { request.headers.append(("X-Amz-Security-Token", token)) }
 
         let canonical = canonicalRequest(method: request.method, url: url, host: hostHeader, headers: request.headers, payloadHash: payloadHash)
         let signature = signature(canonicalRequest: canonical.request, timestamp: timestamp, secret: credentials.secretAccessKey)
-        request.headers.append((
-            "Authorization",
-            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope(day: day)), "
-                + "SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"))
+        request.headers.append(
+            (
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope(day: day)), "
+                    + "SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"
+            )
+        )
     }
 
     func scope(day: String) -> String { "\(day)/\(region)/\(service)/aws4_request" }
@@ -44,7 +49,11 @@ public struct SigV4Signer: Sendable {
     }
 
     func canonicalRequest(
-        method: String, url: URL, host: String, headers: [(name: String, value: String)], payloadHash: String
+        method: String,
+        url: URL,
+        host: String,
+        headers: [(name: String, value: String)],
+        payloadHash: String
     ) -> (request: String, signedHeaders: String) {
         var all = headers.map { (name: $0.name.lowercased(), value: Self.trim($0.value)) }
         all.append((name: "host", value: host))

@@ -12,7 +12,9 @@ public struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     public func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         if openPaths.contains(request.uri.path) { return try await next(request, context) }
         switch tokens.authenticate(request.headers[.authorization]) {

@@ -29,7 +29,10 @@ public enum TokenFile {
     public static func read(_ path: String) throws(Invalid) -> [String] {
         let entries = try entries(path)
         if let line = entries.firstIndex(where: { $0.role != .admin }) {
-            throw Invalid(description: "token file \(path): \(entries[line].name) has role \(entries[line].role.rawValue), but every token here has full access; give bare tokens")
+            throw Invalid(
+                description:
+                    "token file \(path): \(entries[line].name) has role \(entries[line].role.rawValue), but every token here has full access; give bare tokens"
+            )
         }
         return entries.map(\.token)
     }

@@ -37,7 +37,8 @@ public struct APIError: HTTPResponseError, Equatable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case error = "Error", field = "Field"
+            case error = "Error"
+            case field = "Field"
         }
     }
 }

@@ -26,7 +26,11 @@ public struct CurlHTTPClient: Sendable {
         var headers: [String: String] = [:]
     }
 
-    private static func perform(_ request: HTTPClientRequest, tls: TLSOptions, connectTimeout: Duration) -> Result<HTTPClientResponse, HTTPTransportError> {
+    private static func perform(
+        _ request: HTTPClientRequest,
+        tls: TLSOptions,
+        connectTimeout: Duration
+    ) -> Result<HTTPClientResponse, HTTPTransportError> {
         guard let handle = curl_easy_init() else {
             return .failure(HTTPTransportError(url: request.url, reason: "libcurl could not start", timedOut: false))
         }
@@ -58,38 +62,59 @@ public struct CurlHTTPClient: Sendable {
             ccurl_setopt_pointer(handle, CURLOPT_RESOLVE, resolveList)
         }
         if let ca = tls.certificateAuthority { _ = ca.withUnsafeBytes { ccurl_setopt_blob(handle, CURLOPT_CAINFO_BLOB, $0.baseAddress, $0.count) } }
-        if let certificate = tls.clientCertificate { _ = certificate.withUnsafeBytes { ccurl_setopt_blob(handle, CURLOPT_SSLCERT_BLOB, $0.baseAddress, $0.count) } }
+        if let certificate = tls.clientCertificate {
+            _ = certificate.withUnsafeBytes { ccurl_setopt_blob(handle, CURLOPT_SSLCERT_BLOB, $0.baseAddress, $0.count) }
+        }
         if let key = tls.clientKey { _ = key.withUnsafeBytes { ccurl_setopt_blob(handle, CURLOPT_SSLKEY_BLOB, $0.baseAddress, $0.count) } }
         if tls.insecureSkipVerify {
             ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
             ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
         }
-        ccurl_setopt_write_function(handle, { data, size, count, context in
-            let collector = Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue()
-            if let data { collector.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count) }
-            return size * count
-        }, context)
-        ccurl_setopt_header_function(handle, { data, size, count, context in
-            let collector = Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue()
-            if let data {
-                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
-                if let colon = line.firstIndex(of: ":") {
-                    collector.headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        ccurl_setopt_write_function(
+            handle,
+            { data, size, count, context in
+                let collector = Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue()
+                if let data { collector.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count) }
+                return size * count
+            },
+            context
+        )
+        ccurl_setopt_header_function(
+            handle,
+            { data, size, count, context in
+                let collector = Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue()
+                if let data {
+                    let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
+                    if let colon = line.firstIndex(of: ":") {
+                        collector.headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                            in: .whitespacesAndNewlines
+                        )
+                    }
                 }
-            }
-            return size * count
-        }, context)
+                return size * count
+            },
+            context
+        )
 
         let code: CURLcode = request.body.withUnsafeBytes { body in
             if !request.body.isEmpty || ["POST", "PUT", "PATCH"].contains(request.method) {
                 ccurl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
-                ccurl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+                ccurl_setopt_pointer(
+                    handle,
+                    CURLOPT_POSTFIELDS,
+                    UnsafeMutableRawPointer(mutating: body.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!)
+                )
             }
             return curl_easy_perform(handle)
         }
         guard code == CURLE_OK else {
-            return .failure(HTTPTransportError(
-                url: request.url, reason: String(cString: curl_easy_strerror(code)), timedOut: code == CURLE_OPERATION_TIMEDOUT))
+            return .failure(
+                HTTPTransportError(
+                    url: request.url,
+                    reason: String(cString: curl_easy_strerror(code)),
+                    timedOut: code == CURLE_OPERATION_TIMEDOUT
+                )
+            )
         }
         var status = 0
         ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)

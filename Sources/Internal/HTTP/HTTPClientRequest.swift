@@ -12,8 +12,12 @@ public struct HTTPClientRequest: Sendable {
     public var address: String?
 
     public init(
-        method: String, url: String, headers: [(name: String, value: String)] = [], body: Data = Data(),
-        timeout: Duration = .seconds(30), address: String? = nil
+        method: String,
+        url: String,
+        headers: [(name: String, value: String)] = [],
+        body: Data = Data(),
+        timeout: Duration = .seconds(30),
+        address: String? = nil
     ) {
         self.method = method
         self.url = url

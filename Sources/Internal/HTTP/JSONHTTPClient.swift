@@ -14,7 +14,10 @@ public struct JSONHTTPClient: Sendable {
     private let http = CurlHTTPClient()
 
     public init(
-        baseURL: String, timeout: TimeInterval = 10, bearerToken: String? = nil, tls: TLSOptions = TLSOptions(),
+        baseURL: String,
+        timeout: TimeInterval = 10,
+        bearerToken: String? = nil,
+        tls: TLSOptions = TLSOptions(),
         address: String? = nil
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -44,8 +47,13 @@ public struct JSONHTTPClient: Sendable {
         var headers: [(name: String, value: String)] = body == nil ? [] : [("Content-Type", "application/json")]
         if let bearerToken { headers.append(("Authorization", "Bearer \(bearerToken)")) }
         let request = HTTPClientRequest(
-            method: method, url: baseURL + path, headers: headers, body: body ?? Data(), timeout: .milliseconds(Int(timeout * 1000)),
-            address: address)
+            method: method,
+            url: baseURL + path,
+            headers: headers,
+            body: body ?? Data(),
+            timeout: .milliseconds(Int(timeout * 1000)),
+            address: address
+        )
         do {
             let response = try await http.send(request, tls: tls)
             return Reply(status: response.status, body: response.body)

@@ -16,7 +16,8 @@ extension KubeconfigSource {
         default:
             throw .badRequest(
                 "KubeconfigSource needs exactly one of S3 {Bucket, Key}, SecretsManager {SecretID} or EKS {Cluster, Region}",
-                field: "KubeconfigSource")
+                field: "KubeconfigSource"
+            )
         }
     }
 }
@@ -28,7 +29,8 @@ extension KubeconfigSource.EKSCluster {
         guard cluster.wholeMatch(of: /[0-9A-Za-z][A-Za-z0-9\-_]{0,99}/) != nil else {
             throw .badRequest(
                 "KubeconfigSource.EKS.Cluster must be 1 to 100 letters, digits, '-' or '_', starting with a letter or digit",
-                field: "KubeconfigSource.EKS.Cluster")
+                field: "KubeconfigSource.EKS.Cluster"
+            )
         }
         guard region.wholeMatch(of: /[a-z]{2}(-[a-z]+)+-[0-9]/) != nil else {
             throw .badRequest("KubeconfigSource.EKS.Region must be an AWS region such as us-east-1", field: "KubeconfigSource.EKS.Region")

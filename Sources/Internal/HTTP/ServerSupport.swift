@@ -21,7 +21,10 @@ public enum ServerSupport {
     /// and `/api/openapi.json` (the API's OpenAPI 3 document). Call it last: it also records the
     /// router's routes in `routes`, so a known path with an unknown method answers 405.
     public static func addOperationalRoutes<Context: RequestContext>(
-        to router: Router<Context>, routes: RouteTable = RouteTable(), metrics: ServerMetrics, openAPI: [UInt8],
+        to router: Router<Context>,
+        routes: RouteTable = RouteTable(),
+        metrics: ServerMetrics,
+        openAPI: [UInt8],
         isReady: @escaping @Sendable () -> Bool
     ) {
         defer { routes.record(router.routes.map { ($0.method.rawValue, $0.path.description) }) }
@@ -36,8 +39,10 @@ public enum ServerSupport {
         }
         router.get("/metrics") { _, _ in
             Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
+            )
         }
     }
 
@@ -59,7 +64,11 @@ public enum ServerSupport {
     /// Serves `router` on `address` (HTTPS when `tls` is given), logging "`name` listening" with the
     /// real address and URL once bound.
     public static func application<Context: RequestContext>(
-        router: Router<Context>, name: String, address: ListenAddress, tls: TLSFiles? = nil, logger: Logger
+        router: Router<Context>,
+        name: String,
+        address: ListenAddress,
+        tls: TLSFiles? = nil,
+        logger: Logger
     ) throws -> some ApplicationProtocol where Context.Source == ApplicationRequestContextSource {
         var server = HTTPServerBuilder.http1()
         if let tls {
@@ -71,8 +80,13 @@ public enum ServerSupport {
             } catch {
                 throw TLSSetupFailure(description: "cannot load --tls-cert \(tls.certificate) / --tls-key \(tls.key): \(error)")
             }
-            server = try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(
-                certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))
+            server = try .tls(
+                .http1(),
+                tlsConfiguration: .makeServerConfiguration(
+                    certificateChain: chain.map { .certificate($0) },
+                    privateKey: .privateKey(key)
+                )
+            )
         }
         let scheme = tls == nil ? "http" : "https"
         return Application(
@@ -81,10 +95,14 @@ public enum ServerSupport {
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: name),
             onServerRunning: { channel in
                 let bound = "\(address.host):\(channel.localAddress?.port ?? 0)"
-                logger.notice("\(name) listening", metadata: [
-                    "address": "\(bound)", "url": "\(scheme)://\(bound)", "version": "\(BuildInfo.version)",
-                ])
+                logger.notice(
+                    "\(name) listening",
+                    metadata: [
+                        "address": "\(bound)", "url": "\(scheme)://\(bound)", "version": "\(BuildInfo.version)",
+                    ]
+                )
             },
-            logger: logger)
+            logger: logger
+        )
     }
 }

@@ -2,8 +2,12 @@
 /// testbed's helm) share appear here; secrets never do, they travel in files.
 public enum HelmArguments {
     public static func upgradeInstall(
-        _ release: ReleaseRef, chart: String, version: String?, valuesFiles: [String],
-        timeout: Duration, historyMax: Int
+        _ release: ReleaseRef,
+        chart: String,
+        version: String?,
+        valuesFiles: [String],
+        timeout: Duration,
+        historyMax: Int
     ) -> [String] {
         var arguments = ["upgrade", "--install", release.name, chart] + scope(release)
         arguments += ["--create-namespace", "--wait", "--timeout", goDuration(timeout), "--history-max", "\(historyMax)"]

@@ -22,13 +22,16 @@ public struct HelmClient: Sendable {
     /// Runs helm with `arguments` (plus `--kubeconfig` when given). Throws only when helm could not
     /// run at all or the caller was cancelled before it started; judge the exit with `check`.
     public func run(
-        _ arguments: [String], kubeconfig: String? = nil, deadline: ContinuousClock.Instant,
+        _ arguments: [String],
+        kubeconfig: String? = nil,
+        deadline: ContinuousClock.Instant,
         onStart: (@Sendable (pid_t) -> Void)? = nil
     ) async throws(HelmError) -> ProcessResult {
         let spec = ProcessSpec(
             executable: configuration.executable,
             arguments: arguments + (kubeconfig.map { ["--kubeconfig", $0] } ?? []),
-            environment: environment)
+            environment: environment
+        )
         let command = Self.commandName(arguments)
         let result: ProcessResult
         do {
@@ -38,10 +41,13 @@ public struct HelmClient: Sendable {
         } catch {
             throw HelmError(kind: .cancelled, command: command, message: "cancelled before helm started")
         }
-        logger.debug("helm finished", metadata: [
-            "command": "\(command)", "status": "\(result.status)",
-            "duration_ms": "\(result.duration.milliseconds)",
-        ])
+        logger.debug(
+            "helm finished",
+            metadata: [
+                "command": "\(command)", "status": "\(result.status)",
+                "duration_ms": "\(result.duration.milliseconds)",
+            ]
+        )
         return result
     }
 

@@ -74,8 +74,10 @@ public struct HelmError: Error, Sendable, Equatable, CustomStringConvertible {
     /// deadline exceeded"; only the latter names the connection (client-go's transport errors:
     /// `Get "https://...": dial tcp ...`, `Kubernetes cluster unreachable`, `Client.Timeout`).
     static func isTransportFailure(_ lowered: String) -> Bool {
-        ["kubernetes cluster unreachable", "dial tcp", "client.timeout exceeded", "tls handshake timeout",
-         "i/o timeout", "connection refused", "no such host"].contains { lowered.contains($0) }
+        [
+            "kubernetes cluster unreachable", "dial tcp", "client.timeout exceeded", "tls handshake timeout",
+            "i/o timeout", "connection refused", "no such host",
+        ].contains { lowered.contains($0) }
             || lowered.wholeMatch(of: /.*\b(get|post|put|patch|delete) "https?:\/\/.*/) != nil
     }
 

@@ -21,7 +21,9 @@ final class HelmSession: Sendable {
     /// Runs a command against the cluster and returns its standard output, or throws a classified
     /// error. A failure of an `expected` kind is noted in the transcript in one line, not as an error.
     func run(
-        _ arguments: [String], deadline: ContinuousClock.Instant, expected: Set<HelmError.Kind> = []
+        _ arguments: [String],
+        deadline: ContinuousClock.Instant,
+        expected: Set<HelmError.Kind> = []
     ) async throws(HelmError) -> String {
         let result = try await client.run(arguments, kubeconfig: kubeconfig, deadline: deadline, onStart: onStart)
         do {
@@ -41,7 +43,7 @@ final class HelmSession: Sendable {
         let output: String
         do {
             output = try await run(arguments, deadline: .now + client.configuration.commandTimeout, expected: [.releaseNotFound])
-        } catch where error.kind == .releaseNotFound {
+        } catch  where error.kind == .releaseNotFound {
             return []
         }
         do {
@@ -62,7 +64,8 @@ final class HelmSession: Sendable {
             case .rollback(let revision):
                 _ = try await run(
                     HelmArguments.rollback(release, to: revision, timeout: timeout, historyMax: configuration.historyMax),
-                    deadline: deadline)
+                    deadline: deadline
+                )
             case .uninstall:
                 try await uninstall(release, timeout: timeout, deadline: deadline)
             }
@@ -79,9 +82,11 @@ final class HelmSession: Sendable {
     func uninstall(_ release: ReleaseRef, timeout: Duration, deadline: ContinuousClock.Instant) async throws(HelmError) {
         do {
             _ = try await run(
-                HelmArguments.uninstall(release, timeout: timeout), deadline: deadline,
-                expected: [.releaseNotFound, .uninstalledWithErrors])
-        } catch where error.kind == .releaseNotFound || error.kind == .uninstalledWithErrors {}
+                HelmArguments.uninstall(release, timeout: timeout),
+                deadline: deadline,
+                expected: [.releaseNotFound, .uninstalledWithErrors]
+            )
+        } catch  where error.kind == .releaseNotFound || error.kind == .uninstalledWithErrors {}
     }
 
     /// A line of the transcript that is not a helm command's.
@@ -92,13 +97,15 @@ final class HelmSession: Sendable {
     /// One summary line per command, then what helm printed on stderr when it matters: warnings
     /// of a command that worked, the tail of one that failed.
     private func record(_ arguments: [String], _ result: ProcessResult, error: HelmError?, expected: Bool) {
-        let name = "helm \(HelmClient.commandName(arguments)) \(arguments.dropFirst(HelmClient.commandName(arguments).split(separator: " ").count).first(where: { !$0.hasPrefix("-") }) ?? "")"
+        let name =
+            "helm \(HelmClient.commandName(arguments)) \(arguments.dropFirst(HelmClient.commandName(arguments).split(separator: " ").count).first(where: { !$0.hasPrefix("-") }) ?? "")"
         let took = String(format: "%.1fs", result.duration.seconds)
-        let outcome = switch (error, expected) {
-        case (nil, _): "ok in \(took)"
-        case (let error?, true): error.message
-        case (let error?, false): "failed after \(took): \(error.message)"
-        }
+        let outcome =
+            switch (error, expected) {
+            case (nil, _): "ok in \(took)"
+            case (let error?, true): error.message
+            case (let error?, false): "failed after \(took): \(error.message)"
+            }
         let stderr = expected ? [] : result.stderr.split(whereSeparator: \.isNewline).suffix(20).map(String.init)
         lines.withLock { lines in
             lines.append("\(name): \(outcome)")

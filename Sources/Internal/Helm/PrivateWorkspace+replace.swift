@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 extension PrivateWorkspace {
     /// Writes `contents` to `name` as a new 0600 file renamed over any old one, so a reader (helm

@@ -25,7 +25,8 @@ public struct PrivateWorkspace: Sendable {
 
     /// Creates the workspace, runs `body`, and removes the workspace whatever happens.
     public static func with<T: Sendable>(
-        in parent: String, _ body: (PrivateWorkspace) async throws -> T
+        in parent: String,
+        _ body: (PrivateWorkspace) async throws -> T
     ) async throws -> T {
         let workspace = try PrivateWorkspace(parent: parent)
         defer { workspace.remove() }

@@ -2,7 +2,10 @@
 struct ReleaseDocument: Decodable {
     struct Info: Decodable { var status: ReleaseStatus }
     struct Chart: Decodable {
-        struct Metadata: Decodable { var name: String; var version: String }
+        struct Metadata: Decodable {
+            var name: String
+            var version: String
+        }
         var metadata: Metadata
     }
     var name: String
@@ -12,7 +15,12 @@ struct ReleaseDocument: Decodable {
     var chart: Chart?
 
     var releaseInfo: ReleaseInfo {
-        ReleaseInfo(name: name, namespace: namespace, revision: version, status: info.status,
-                    chart: chart.map { "\($0.metadata.name)-\($0.metadata.version)" } ?? "")
+        ReleaseInfo(
+            name: name,
+            namespace: namespace,
+            revision: version,
+            status: info.status,
+            chart: chart.map { "\($0.metadata.name)-\($0.metadata.version)" } ?? ""
+        )
     }
 }

@@ -32,8 +32,11 @@ public struct ReleaseHold: Sendable, Hashable {
     /// Slack and rollback budget from the helm configuration every instance shares.
     public init(operationTimeout: Duration, configuration: HelmConfiguration, holderEnded: Bool = false) {
         self.init(
-            operationTimeout: operationTimeout, slack: configuration.gracePeriod + configuration.maxClockSkew,
-            rollbackTimeout: configuration.cleanupTimeout, holderEnded: holderEnded)
+            operationTimeout: operationTimeout,
+            slack: configuration.gracePeriod + configuration.maxClockSkew,
+            rollbackTimeout: configuration.cleanupTimeout,
+            holderEnded: holderEnded
+        )
     }
 
     /// Whether `revision` may still be held by a live operation at `now`.

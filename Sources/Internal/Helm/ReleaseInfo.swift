@@ -15,11 +15,20 @@ public struct ReleaseInfo: Sendable, Hashable, Codable {
     }
 
     init(_ release: ReleaseRef, latest: ReleaseRevision) {
-        self.init(name: release.name, namespace: release.namespace, revision: latest.revision,
-                  status: latest.status, chart: latest.chart)
+        self.init(
+            name: release.name,
+            namespace: release.namespace,
+            revision: latest.revision,
+            status: latest.status,
+            chart: latest.chart
+        )
     }
 
     enum CodingKeys: String, CodingKey {
-        case name = "Name", namespace = "Namespace", revision = "Revision", status = "Status", chart = "Chart"
+        case name = "Name"
+        case namespace = "Namespace"
+        case revision = "Revision"
+        case status = "Status"
+        case chart = "Chart"
     }
 }

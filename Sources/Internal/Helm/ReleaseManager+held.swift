@@ -6,7 +6,10 @@ extension ReleaseManager {
     /// at again every `heldReleasePoll`. Throws `releaseHeld` when the operation still holds it at
     /// `deadline`, having changed nothing, and `cancelled` when the caller gives up first.
     func awaitRelease(
-        _ release: ReleaseRef, _ session: HelmSession, hold: ReleaseHold, deadline: ContinuousClock.Instant,
+        _ release: ReleaseRef,
+        _ session: HelmSession,
+        hold: ReleaseHold,
+        deadline: ContinuousClock.Instant,
         events: ReleaseEvents
     ) async throws(HelmError) -> (history: [ReleaseRevision], waited: Bool) {
         var history = try await session.history(release)
@@ -16,10 +19,13 @@ extension ReleaseManager {
             let note = Self.waitingNote(latest, release: release, hold: hold)
             if waitingFor != latest {
                 waitingFor = latest
-                logger.notice("waiting for another operation on the release", metadata: [
-                    "release": "\(release)", "revision": "\(latest.revision)", "status": "\(latest.status)",
-                    "heldUntil": "\(hold.heldUntil(latest).map(RFC3339.string) ?? "unknown")",
-                ])
+                logger.notice(
+                    "waiting for another operation on the release",
+                    metadata: [
+                        "release": "\(release)", "revision": "\(latest.revision)", "status": "\(latest.status)",
+                        "heldUntil": "\(hold.heldUntil(latest).map(RFC3339.string) ?? "unknown")",
+                    ]
+                )
                 events.waiting?(note)
             }
             let left = deadline - .now

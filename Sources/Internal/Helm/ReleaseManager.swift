@@ -12,7 +12,10 @@ public struct ReleaseManager: Sendable {
     let now: @Sendable () -> Date
 
     public init(
-        helm: HelmClient, policy: RemediationPolicy = .rollback, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+        helm: HelmClient,
+        policy: RemediationPolicy = .rollback,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.helm = helm
         self.policy = policy
@@ -26,7 +29,10 @@ public struct ReleaseManager: Sendable {
     /// timeout again (see `ReleaseHold`).
     /// - Parameter kubeconfig: helm is given its normalised form, never text from outside.
     public func apply(
-        _ spec: ReleaseSpec, kubeconfig: Kubeconfig, deadline: ContinuousClock.Instant, hold: ReleaseHold,
+        _ spec: ReleaseSpec,
+        kubeconfig: Kubeconfig,
+        deadline: ContinuousClock.Instant,
+        hold: ReleaseHold,
         events: ReleaseEvents = ReleaseEvents()
     ) async -> ReleaseResult {
         var deadline = deadline
@@ -40,9 +46,13 @@ public struct ReleaseManager: Sendable {
                 }
                 let upgrade = {
                     HelmArguments.upgradeInstall(
-                        spec.release, chart: spec.chart, version: spec.version, valuesFiles: valuesFiles,
+                        spec.release,
+                        chart: spec.chart,
+                        version: spec.version,
+                        valuesFiles: valuesFiles,
                         timeout: HelmTimeout.forHelm(until: deadline, phases: spec.hookWaits + 1),
-                        historyMax: helm.configuration.historyMax)
+                        historyMax: helm.configuration.historyMax
+                    )
                 }
                 // Optimistic: one helm process in the common case. The history is read only when
                 // helm says the release is stuck, which is what a history read beforehand would find.
@@ -95,7 +105,10 @@ public struct ReleaseManager: Sendable {
     /// with --wait could spend the whole budget, or fail and block the uninstall for good. For the
     /// same reason helm would uninstall a release under a live operation: that is waited for first.
     public func delete(
-        _ release: ReleaseRef, kubeconfig: Kubeconfig, deadline: ContinuousClock.Instant, hold: ReleaseHold,
+        _ release: ReleaseRef,
+        kubeconfig: Kubeconfig,
+        deadline: ContinuousClock.Instant,
+        hold: ReleaseHold,
         events: ReleaseEvents = ReleaseEvents()
     ) async -> ReleaseResult {
         await withSession(kubeconfig: kubeconfig, events: events) { session, _ in
@@ -121,11 +134,17 @@ public struct ReleaseManager: Sendable {
 
     /// Clears a pending or never-deployed release no live operation holds.
     private func recover(
-        _ release: ReleaseRef, _ session: HelmSession, history: [ReleaseRevision], action: RecoveryAction
+        _ release: ReleaseRef,
+        _ session: HelmSession,
+        history: [ReleaseRevision],
+        action: RecoveryAction
     ) async throws(HelmError) -> RemediationRecord {
-        logger.notice("recovering release", metadata: [
-            "release": "\(release)", "status": "\(history.last?.status.rawValue ?? "")", "action": "\(action)",
-        ])
+        logger.notice(
+            "recovering release",
+            metadata: [
+                "release": "\(release)", "status": "\(history.last?.status.rawValue ?? "")", "action": "\(action)",
+            ]
+        )
         let record = await session.perform(action, on: release)
         if let error = record.error {
             throw HelmError(kind: .failed, command: record.action, message: "recovering \(release) failed: \(error)")
@@ -137,9 +156,13 @@ public struct ReleaseManager: Sendable {
     /// left; nil touches nothing), and report where the release stands. Runs in its own task so
     /// that the caller's cancellation, which may be why we are here, cannot stop it half-way.
     private func cleanUp(
-        _ release: ReleaseRef, _ session: HelmSession, after error: any Error, policy: RemediationPolicy?
+        _ release: ReleaseRef,
+        _ session: HelmSession,
+        after error: any Error,
+        policy: RemediationPolicy?
     ) async -> ReleaseResult {
-        let stopped = (error as? HelmError).map(ReleaseResult.init(stoppedBy:))
+        let stopped =
+            (error as? HelmError).map(ReleaseResult.init(stoppedBy:))
             ?? ReleaseResult(outcome: .workspaceFailed("\(error)"))
         let logger = self.logger
         return await Task {
@@ -156,13 +179,17 @@ public struct ReleaseManager: Sendable {
     }
 
     private func withSession(
-        kubeconfig: Kubeconfig, events: ReleaseEvents,
+        kubeconfig: Kubeconfig,
+        events: ReleaseEvents,
         _ body: (HelmSession, PrivateWorkspace) async -> ReleaseResult
     ) async -> ReleaseResult {
         do {
             return try await PrivateWorkspace.with(in: helm.configuration.workDirectory) { workspace in
                 let session = HelmSession(
-                    client: helm, kubeconfig: try workspace.write("kubeconfig", kubeconfig.normalized), onStart: events.helmStarted)
+                    client: helm,
+                    kubeconfig: try workspace.write("kubeconfig", kubeconfig.normalized),
+                    onStart: events.helmStarted
+                )
                 var result = await body(session, workspace)
                 result.log = session.transcript
                 return result

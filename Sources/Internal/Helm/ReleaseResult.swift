@@ -21,8 +21,11 @@ public struct ReleaseResult: Sendable {
     public var log: [String]
 
     public init(
-        outcome: Outcome, recovery: RemediationRecord? = nil, remediation: RemediationRecord? = nil,
-        release: ReleaseInfo? = nil, log: [String] = []
+        outcome: Outcome,
+        recovery: RemediationRecord? = nil,
+        remediation: RemediationRecord? = nil,
+        release: ReleaseInfo? = nil,
+        log: [String] = []
     ) {
         self.outcome = outcome
         self.recovery = recovery

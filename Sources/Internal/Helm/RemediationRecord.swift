@@ -20,6 +20,8 @@ public struct RemediationRecord: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case action = "Action", revision = "Revision", error = "Error"
+        case action = "Action"
+        case revision = "Revision"
+        case error = "Error"
     }
 }

@@ -7,6 +7,7 @@ public enum EKSKubeconfig {
     public static func kubeconfig(server: String, certificateAuthorityData: String, tokenFile: String) -> Kubeconfig {
         Kubeconfig(
             server: server,
-            credentials: .init(certificateAuthority: Data(base64Encoded: certificateAuthorityData), bearerTokenFile: tokenFile))
+            credentials: .init(certificateAuthority: Data(base64Encoded: certificateAuthorityData), bearerTokenFile: tokenFile)
+        )
     }
 }

@@ -36,8 +36,11 @@ public struct KubeClient: Sendable {
         let base = kubeconfig.server.hasSuffix("/") ? String(kubeconfig.server.dropLast()) : kubeconfig.server
         let request = HTTPClientRequest(method: "GET", url: base + path, headers: headers, timeout: timeout)
         let tls = TLSOptions(
-            certificateAuthority: credentials.certificateAuthority, clientCertificate: credentials.clientCertificate,
-            clientKey: credentials.clientKey, insecureSkipVerify: credentials.insecureSkipTLSVerify)
+            certificateAuthority: credentials.certificateAuthority,
+            clientCertificate: credentials.clientCertificate,
+            clientKey: credentials.clientKey,
+            insecureSkipVerify: credentials.insecureSkipTLSVerify
+        )
         let response: HTTPClientResponse
         do {
             response = try await http.send(request, tls: tls)
@@ -59,7 +62,10 @@ public struct KubeClient: Sendable {
         struct Service: Decodable {
             struct Status: Decodable {
                 struct LoadBalancer: Decodable {
-                    struct Ingress: Decodable { var hostname: String?; var ip: String? }
+                    struct Ingress: Decodable {
+                        var hostname: String?
+                        var ip: String?
+                    }
                     var ingress: [Ingress]?
                 }
                 var loadBalancer: LoadBalancer?

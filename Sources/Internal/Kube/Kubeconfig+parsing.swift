@@ -56,11 +56,17 @@ extension Kubeconfig {
             }
         }
         let credentials = Credentials(
-            bearerToken: try user?.string("token"), username: try user?.string("username"), password: try user?.string("password"),
+            bearerToken: try user?.string("token"),
+            username: try user?.string("username"),
+            password: try user?.string("password"),
             certificateAuthority: try cluster.base64("certificate-authority-data"),
-            clientCertificate: try user?.base64("client-certificate-data"), clientKey: try user?.base64("client-key-data"),
-            insecureSkipTLSVerify: try cluster.bool("insecure-skip-tls-verify"), tlsServerName: try cluster.string("tls-server-name"),
-            disableCompression: try cluster.bool("disable-compression"), exec: try user.flatMap { user throws(Invalid) in try Self.exec(of: user) })
+            clientCertificate: try user?.base64("client-certificate-data"),
+            clientKey: try user?.base64("client-key-data"),
+            insecureSkipTLSVerify: try cluster.bool("insecure-skip-tls-verify"),
+            tlsServerName: try cluster.string("tls-server-name"),
+            disableCompression: try cluster.bool("disable-compression"),
+            exec: try user.flatMap { user throws(Invalid) in try Self.exec(of: user) }
+        )
         self.init(server: server, namespace: try context.string("namespace"), credentials: credentials)
     }
 
@@ -115,8 +121,13 @@ extension Kubeconfig {
             }
         }
         return ExecPlugin(
-            apiVersion: try exec.string("apiVersion"), command: command, args: try exec.strings("args"), env: env,
-            installHint: try exec.string("installHint"), provideClusterInfo: try exec.bool("provideClusterInfo"),
-            interactiveMode: try exec.string("interactiveMode"))
+            apiVersion: try exec.string("apiVersion"),
+            command: command,
+            args: try exec.strings("args"),
+            env: env,
+            installHint: try exec.string("installHint"),
+            provideClusterInfo: try exec.bool("provideClusterInfo"),
+            interactiveMode: try exec.string("interactiveMode")
+        )
     }
 }

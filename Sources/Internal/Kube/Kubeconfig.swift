@@ -30,9 +30,16 @@ public struct Kubeconfig: Sendable, Hashable {
         public var bearerTokenFile: String?
 
         public init(
-            bearerToken: String? = nil, username: String? = nil, password: String? = nil, certificateAuthority: Data? = nil,
-            clientCertificate: Data? = nil, clientKey: Data? = nil, insecureSkipTLSVerify: Bool = false,
-            tlsServerName: String? = nil, disableCompression: Bool = false, exec: ExecPlugin? = nil,
+            bearerToken: String? = nil,
+            username: String? = nil,
+            password: String? = nil,
+            certificateAuthority: Data? = nil,
+            clientCertificate: Data? = nil,
+            clientKey: Data? = nil,
+            insecureSkipTLSVerify: Bool = false,
+            tlsServerName: String? = nil,
+            disableCompression: Bool = false,
+            exec: ExecPlugin? = nil,
             bearerTokenFile: String? = nil
         ) {
             self.bearerToken = bearerToken
@@ -70,8 +77,13 @@ public struct Kubeconfig: Sendable, Hashable {
         }
 
         public init(
-            apiVersion: String? = nil, command: String, args: [String] = [], env: [EnvVar] = [], installHint: String? = nil,
-            provideClusterInfo: Bool = false, interactiveMode: String? = nil
+            apiVersion: String? = nil,
+            command: String,
+            args: [String] = [],
+            env: [EnvVar] = [],
+            installHint: String? = nil,
+            provideClusterInfo: Bool = false,
+            interactiveMode: String? = nil
         ) {
             self.apiVersion = apiVersion
             self.command = command

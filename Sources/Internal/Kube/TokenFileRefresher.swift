@@ -23,7 +23,9 @@ public struct TokenFileRefresher<C: Clock>: Sendable where C.Duration == Duratio
     /// Writes a first token to `name` in `workspace` (its failure is the operation's), then runs
     /// `body` with the file's path while the file is rewritten with a new token every `interval`.
     public func run<T>(
-        in workspace: PrivateWorkspace, file name: String, token: @escaping @Sendable () async throws -> String,
+        in workspace: PrivateWorkspace,
+        file name: String,
+        token: @escaping @Sendable () async throws -> String,
         _ body: (String) async -> T
     ) async throws -> T {
         let path = try workspace.replace(name, try await token())
@@ -48,9 +50,12 @@ public struct TokenFileRefresher<C: Clock>: Sendable where C.Duration == Duratio
                 delay = interval
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("refreshing a token file failed; the current token stays until it expires", metadata: [
-                    "file": "\(name)", "error": "\(error)", "retry_in_ms": "\(retryInterval.milliseconds)",
-                ])
+                logger.warning(
+                    "refreshing a token file failed; the current token stays until it expires",
+                    metadata: [
+                        "file": "\(name)", "error": "\(error)", "retry_in_ms": "\(retryInterval.milliseconds)",
+                    ]
+                )
                 delay = retryInterval
             }
         }

@@ -15,6 +15,8 @@ public struct DeploymentChanges: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case instance = "Instance", sequence = "Sequence", deployments = "Deployments"
+        case instance = "Instance"
+        case sequence = "Sequence"
+        case deployments = "Deployments"
     }
 }

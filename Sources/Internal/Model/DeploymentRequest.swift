@@ -18,9 +18,16 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
     public var previousAttemptsEnded: Bool?
 
     public init(
-        id: String? = nil, clusterID: String, service: ServiceName, action: DeploymentAction,
-        chart: ChartRequest? = nil, values: JSONValue? = nil, kubeconfig: String,
-        kubeconfigSource: KubeconfigSource? = nil, dns: DNSConfig? = nil, timeoutSeconds: Int? = nil,
+        id: String? = nil,
+        clusterID: String,
+        service: ServiceName,
+        action: DeploymentAction,
+        chart: ChartRequest? = nil,
+        values: JSONValue? = nil,
+        kubeconfig: String,
+        kubeconfigSource: KubeconfigSource? = nil,
+        dns: DNSConfig? = nil,
+        timeoutSeconds: Int? = nil,
         previousAttemptsEnded: Bool? = nil
     ) {
         self.id = id
@@ -37,9 +44,17 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id = "ID", clusterID = "ClusterID", service = "Service", action = "Action", chart = "Chart"
-        case values = "Values", kubeconfig = "Kubeconfig", kubeconfigSource = "KubeconfigSource", dns = "DNS"
-        case timeoutSeconds = "TimeoutSeconds", previousAttemptsEnded = "PreviousAttemptsEnded"
+        case id = "ID"
+        case clusterID = "ClusterID"
+        case service = "Service"
+        case action = "Action"
+        case chart = "Chart"
+        case values = "Values"
+        case kubeconfig = "Kubeconfig"
+        case kubeconfigSource = "KubeconfigSource"
+        case dns = "DNS"
+        case timeoutSeconds = "TimeoutSeconds"
+        case previousAttemptsEnded = "PreviousAttemptsEnded"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -52,7 +67,8 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
         values = try container.decodeIfPresent(JSONValue.self, forKey: .values)
         kubeconfigSource = try container.decodeIfPresent(KubeconfigSource.self, forKey: .kubeconfigSource)
         // Either the kubeconfig itself or where to fetch it.
-        kubeconfig = kubeconfigSource == nil
+        kubeconfig =
+            kubeconfigSource == nil
             ? try container.decode(String.self, forKey: .kubeconfig)
             : try container.decodeIfPresent(String.self, forKey: .kubeconfig) ?? ""
         dns = try container.decodeIfPresent(DNSConfig.self, forKey: .dns)
@@ -71,7 +87,10 @@ public struct KubeconfigSource: Codable, Sendable, Hashable, CustomStringConvert
             self.bucket = bucket
             self.key = key
         }
-        enum CodingKeys: String, CodingKey { case bucket = "Bucket", key = "Key" }
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case key = "Key"
+        }
     }
 
     public struct Secret: Codable, Sendable, Hashable {
@@ -87,7 +106,10 @@ public struct KubeconfigSource: Codable, Sendable, Hashable, CustomStringConvert
             self.cluster = cluster
             self.region = region
         }
-        enum CodingKeys: String, CodingKey { case cluster = "Cluster", region = "Region" }
+        enum CodingKeys: String, CodingKey {
+            case cluster = "Cluster"
+            case region = "Region"
+        }
     }
 
     public var s3: S3Object?
@@ -100,7 +122,11 @@ public struct KubeconfigSource: Codable, Sendable, Hashable, CustomStringConvert
         self.eks = eks
     }
 
-    enum CodingKeys: String, CodingKey { case s3 = "S3", secretsManager = "SecretsManager", eks = "EKS" }
+    enum CodingKeys: String, CodingKey {
+        case s3 = "S3"
+        case secretsManager = "SecretsManager"
+        case eks = "EKS"
+    }
 
     public var description: String {
         if let s3 { return "s3://\(s3.bucket)/\(s3.key)" }
@@ -126,7 +152,8 @@ public struct ChartRequest: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version = "Version", repository = "Repository"
+        case version = "Version"
+        case repository = "Repository"
     }
 }
 
@@ -141,6 +168,7 @@ public struct DNSConfig: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case privateDomain = "PrivateDomain", privateHostedZoneID = "PrivateHostedZoneID"
+        case privateDomain = "PrivateDomain"
+        case privateHostedZoneID = "PrivateHostedZoneID"
     }
 }

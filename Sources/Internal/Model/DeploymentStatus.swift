@@ -23,9 +23,19 @@ public struct DeploymentStatus: Codable, Sendable, Hashable {
     public var waiting: String?
 
     public init(
-        id: String, clusterID: String, service: ServiceName, action: DeploymentAction, chart: ChartRequest,
-        state: DeploymentState, createAt: Int64, startAt: Int64 = 0, endAt: Int64 = 0, error: String? = nil,
-        recovery: RemediationRecord? = nil, remediation: RemediationRecord? = nil, release: ReleaseInfo? = nil,
+        id: String,
+        clusterID: String,
+        service: ServiceName,
+        action: DeploymentAction,
+        chart: ChartRequest,
+        state: DeploymentState,
+        createAt: Int64,
+        startAt: Int64 = 0,
+        endAt: Int64 = 0,
+        error: String? = nil,
+        recovery: RemediationRecord? = nil,
+        remediation: RemediationRecord? = nil,
+        release: ReleaseInfo? = nil,
         log: [String] = []
     ) {
         self.id = id
@@ -45,8 +55,20 @@ public struct DeploymentStatus: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id = "ID", clusterID = "ClusterID", service = "Service", action = "Action", chart = "Chart"
-        case state = "State", createAt = "CreateAt", startAt = "StartAt", endAt = "EndAt", error = "Error"
-        case recovery = "Recovery", remediation = "Remediation", release = "Release", log = "Log", waiting = "Waiting"
+        case id = "ID"
+        case clusterID = "ClusterID"
+        case service = "Service"
+        case action = "Action"
+        case chart = "Chart"
+        case state = "State"
+        case createAt = "CreateAt"
+        case startAt = "StartAt"
+        case endAt = "EndAt"
+        case error = "Error"
+        case recovery = "Recovery"
+        case remediation = "Remediation"
+        case release = "Release"
+        case log = "Log"
+        case waiting = "Waiting"
     }
 }

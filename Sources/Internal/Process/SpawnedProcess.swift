@@ -1,6 +1,7 @@
-import Dispatch
 import CProcessShims
+import Dispatch
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -36,7 +37,7 @@ final class SpawnedProcess: Sendable {
         }
         guard cshim_pipe_cloexec(&stderrPipe) == 0 else {
             let code = errno
-            stdoutPipe.forEach { close($0) }
+            for fd in stdoutPipe { close(fd) }
             throw ProcessError.launchFailed(executable: executable, errno: code)
         }
 
@@ -45,8 +46,8 @@ final class SpawnedProcess: Sendable {
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + spec.arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = spec.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for argument in argv { free(argument) }
+            for variable in envp { free(variable) }
         }
 
         var pid: pid_t = 0
@@ -97,8 +98,10 @@ final class SpawnedProcess: Sendable {
     /// Runs on a dispatch thread: reads both pipes to end-of-file, then reaps the child.
     private func collect(stdout: Int32, stderr: Int32, limit: Int) {
         var outputs = [TailBuffer(limit: limit), TailBuffer(limit: limit)]
-        var fds = [pollfd(fd: stdout, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: stderr, events: Int16(POLLIN), revents: 0)]
+        var fds = [
+            pollfd(fd: stdout, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: stderr, events: Int16(POLLIN), revents: 0),
+        ]
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var exitStatus: Int32?
         var strayKilled = false
@@ -148,9 +151,14 @@ final class SpawnedProcess: Sendable {
         let duration = ContinuousClock.now - started
         let waiters = state.withLock { state in
             let result = ProcessResult(
-                pid: pid, status: status, stdout: stdout.text, stderr: stderr.text,
+                pid: pid,
+                status: status,
+                stdout: stdout.text,
+                stderr: stderr.text,
                 outputTruncated: stdout.truncated || stderr.truncated,
-                terminatedBy: state.terminatedBy, duration: duration)
+                terminatedBy: state.terminatedBy,
+                duration: duration
+            )
             state.result = result
             defer { state.waiters = [] }
             return state.waiters.map { ($0, result) }

@@ -26,7 +26,11 @@ struct ClusterRoutes: Sendable {
         var labels: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case name = "Name", kubeconfig = "Kubeconfig", kubeconfigSource = "KubeconfigSource", dns = "DNS", labels = "Labels"
+            case name = "Name"
+            case kubeconfig = "Kubeconfig"
+            case kubeconfigSource = "KubeconfigSource"
+            case dns = "DNS"
+            case labels = "Labels"
         }
     }
 
@@ -51,8 +55,13 @@ struct ClusterRoutes: Sendable {
             throw APIError.badRequest("give either Kubeconfig or KubeconfigSource", field: "Kubeconfig")
         }
         let cluster = Cluster(
-            id: ID.make(), name: body.name, dns: body.dns, labels: body.labels ?? [], utilities: UtilityMetadata(),
-            createAt: Date().millisecondsSince1970)
+            id: ID.make(),
+            name: body.name,
+            dns: body.dns,
+            labels: body.labels ?? [],
+            utilities: UtilityMetadata(),
+            createAt: Date().millisecondsSince1970
+        )
         try await context.audit.recording(targets: [cluster.id], status: .ok) { entry in
             try await store.createCluster(cluster, kubeconfig: kubeconfig, audit: entry)
         }
@@ -62,7 +71,10 @@ struct ClusterRoutes: Sendable {
     @Sendable func list(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let paging = try Paging(request)
         let clusters = try await store.clusters(
-            label: request.uri.queryParameters.get("label"), page: paging.page, perPage: paging.perPage)
+            label: request.uri.queryParameters.get("label"),
+            page: paging.page,
+            perPage: paging.perPage
+        )
         return try JSONResponse.make(.ok, clusters)
     }
 
@@ -123,10 +135,18 @@ struct ClusterRoutes: Sendable {
             if utility.values == nil, cluster.utilities.actualVersions[service.rawValue] == .some(utility.version) { continue }
             // The deployment records one prerequisite: the last of them in provisioning order.
             let prerequisite = deployments.last { needs.contains($0.service) }
-            deployments.append(Deployment.requested(
-                clusterID: cluster.id, service: service, action: .apply,
-                chart: ChartRequest(version: utility.version.chart), values: utility.values, timeoutSeconds: nil, now: now,
-                dependsOn: prerequisite?.id))
+            deployments.append(
+                Deployment.requested(
+                    clusterID: cluster.id,
+                    service: service,
+                    action: .apply,
+                    chart: ChartRequest(version: utility.version.chart),
+                    values: utility.values,
+                    timeoutSeconds: nil,
+                    now: now,
+                    dependsOn: prerequisite?.id
+                )
+            )
         }
         let desired = wanted.mapValues { Optional($0.version) }
         try await context.audit.recording(targets: [cluster.id] + deployments.map(\.id), status: .accepted) { entry in
@@ -164,13 +184,37 @@ struct Paging {
 
 extension Deployment {
     static func requested(
-        clusterID: String, service: ServiceName, action: DeploymentAction, chart: ChartRequest?, values: JSONValue?,
-        timeoutSeconds: Int?, now: Int64, dependsOn: String? = nil
+        clusterID: String,
+        service: ServiceName,
+        action: DeploymentAction,
+        chart: ChartRequest?,
+        values: JSONValue?,
+        timeoutSeconds: Int?,
+        now: Int64,
+        dependsOn: String? = nil
     ) -> Deployment {
         Deployment(
-            id: ID.make(), clusterID: clusterID, service: service, action: action, chart: chart, values: values,
-            timeoutSeconds: timeoutSeconds, state: .requested, attempts: 0, provisioner: nil,
-            provisionerDeploymentID: nil, error: nil, remediation: nil, release: nil, log: [], createAt: now,
-            updateAt: now, endAt: 0, nextAttemptAt: 0, lastSeenAt: 0, dependsOn: dependsOn)
+            id: ID.make(),
+            clusterID: clusterID,
+            service: service,
+            action: action,
+            chart: chart,
+            values: values,
+            timeoutSeconds: timeoutSeconds,
+            state: .requested,
+            attempts: 0,
+            provisioner: nil,
+            provisionerDeploymentID: nil,
+            error: nil,
+            remediation: nil,
+            release: nil,
+            log: [],
+            createAt: now,
+            updateAt: now,
+            endAt: 0,
+            nextAttemptAt: 0,
+            lastSeenAt: 0,
+            dependsOn: dependsOn
+        )
     }
 }

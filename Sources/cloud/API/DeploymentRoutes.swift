@@ -25,7 +25,11 @@ struct DeploymentRoutes: Sendable {
         var timeoutSeconds: Int?
 
         enum CodingKeys: String, CodingKey {
-            case clusterID = "ClusterID", service = "Service", action = "Action", chart = "Chart", values = "Values"
+            case clusterID = "ClusterID"
+            case service = "Service"
+            case action = "Action"
+            case chart = "Chart"
+            case values = "Values"
             case timeoutSeconds = "TimeoutSeconds"
         }
     }
@@ -38,8 +42,13 @@ struct DeploymentRoutes: Sendable {
         try await services.validate(body.service, field: "Service")
         try DeploymentFieldRules.validate(chart: body.chart, values: body.values, timeoutSeconds: body.timeoutSeconds)
         let (deployment, actions) = supervisor.lifecycle.created(
-            clusterID: body.clusterID, service: body.service, action: body.action, chart: body.chart,
-            values: body.values, timeoutSeconds: body.timeoutSeconds)
+            clusterID: body.clusterID,
+            service: body.service,
+            action: body.action,
+            chart: body.chart,
+            values: body.values,
+            timeoutSeconds: body.timeoutSeconds
+        )
         try await context.audit.recording(targets: [deployment.id, deployment.clusterID], status: .accepted) { entry in
             try await store.createDeployments([deployment], desiredVersions: nil, audit: entry)
         }

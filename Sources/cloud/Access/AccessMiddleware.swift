@@ -21,13 +21,21 @@ struct AccessMiddleware: RouterMiddleware {
     let store: any Store
 
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         if BearerTokens.openPaths.contains(request.uri.path) { return try await next(request, context) }
         var context = context
         var draft = AuditEntry(
-            time: Date().millisecondsSince1970, actor: nil, role: nil, method: request.method.rawValue,
-            path: String(request.uri.path.prefix(Self.maxPathLength)), targets: [], status: 0)
+            time: Date().millisecondsSince1970,
+            actor: nil,
+            role: nil,
+            method: request.method.rawValue,
+            path: String(request.uri.path.prefix(Self.maxPathLength)),
+            targets: [],
+            status: 0
+        )
         let targets = context.parameters.get("id").map { [$0] } ?? []
 
         if let tokens {
@@ -41,7 +49,9 @@ struct AccessMiddleware: RouterMiddleware {
         let needed = AccessPolicy.requiredRole(request.method, path: request.uri.path)
         guard context.caller.role >= needed else {
             let error = APIError(
-                .forbidden, "this needs the \(needed.rawValue) role; token \(context.caller.name) has \(context.caller.role.rawValue)")
+                .forbidden,
+                "this needs the \(needed.rawValue) role; token \(context.caller.name) has \(context.caller.role.rawValue)"
+            )
             return try await refuse(error, draft: draft, targets: targets, request: request, context: context)
         }
 
@@ -68,9 +78,12 @@ struct AccessMiddleware: RouterMiddleware {
         do {
             try await store.recordAudit(entry)
         } catch {
-            context.logger.error("audit entry not written", metadata: [
-                "error": "\(error)", "method": "\(entry.method)", "path": "\(entry.path)", "status": "\(entry.status)",
-            ])
+            context.logger.error(
+                "audit entry not written",
+                metadata: [
+                    "error": "\(error)", "method": "\(entry.method)", "path": "\(entry.path)", "status": "\(entry.status)",
+                ]
+            )
         }
     }
 }

@@ -4,7 +4,10 @@ import Internal
 
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Read the audit log (admin tokens only).", subcommands: [List.self])
+        commandName: "audit",
+        abstract: "Read the audit log (admin tokens only).",
+        subcommands: [List.self]
+    )
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List audit entries, newest first.")
@@ -26,10 +29,15 @@ struct AuditCommand: AsyncParsableCommand {
             guard options.output == .table else { return Printer.json(data) }
             let entries = try JSONDecoder().decode([AuditEntry].self, from: data)
             let format = ISO8601DateFormatter()
-            Printer.table(["ID", "TIME", "ACTOR", "ROLE", "METHOD", "PATH", "STATUS", "TARGETS"], entries.map {
-                ["\($0.id)", format.string(from: Date(timeIntervalSince1970: Double($0.time) / 1000)), $0.actor ?? "-",
-                 $0.role?.rawValue ?? "-", $0.method, $0.path, "\($0.status)", $0.targets.joined(separator: ",")]
-            })
+            Printer.table(
+                ["ID", "TIME", "ACTOR", "ROLE", "METHOD", "PATH", "STATUS", "TARGETS"],
+                entries.map {
+                    [
+                        "\($0.id)", format.string(from: Date(timeIntervalSince1970: Double($0.time) / 1000)), $0.actor ?? "-",
+                        $0.role?.rawValue ?? "-", $0.method, $0.path, "\($0.status)", $0.targets.joined(separator: ","),
+                    ]
+                }
+            )
         }
 
         /// A time in milliseconds as it is, or a duration back from `now`.

@@ -12,7 +12,8 @@ struct BenchStoreCommand: AsyncParsableCommand {
             Prints one JSON object: insert_ms (all inserts), list_cluster_state_ms (median of one \
             cluster's deployments in one state), list_state_ms (every deployment in one state, in \
             pages of 1000). The data stays, so the database can then be served (memory benchmarks).
-            """)
+            """
+    )
 
     @Option(help: "The database to create, as for `cloud server --database`.")
     var database: String
@@ -48,9 +49,11 @@ struct BenchStoreCommand: AsyncParsableCommand {
         }
         var byClusterAndState: [Double] = []
         for clusterID in clusterIDs.prefix(100) {
-            byClusterAndState.append(try await Self.time {
-                _ = try await store.deployments(DeploymentFilter(cluster: clusterID, state: .succeeded), page: 0, perPage: 1000)
-            })
+            byClusterAndState.append(
+                try await Self.time {
+                    _ = try await store.deployments(DeploymentFilter(cluster: clusterID, state: .succeeded), page: 0, perPage: 1000)
+                }
+            )
         }
         let byState = try await Self.time {
             var page = 0
@@ -67,9 +70,14 @@ struct BenchStoreCommand: AsyncParsableCommand {
     private static func finishedDeployment(_ index: Int, of clusterIDs: [String], at now: Int64) -> Deployment {
         // Three services, as a cluster holds; their names do not matter to the store.
         var deployment = Deployment.requested(
-            clusterID: clusterIDs[index % clusterIDs.count], service: ServiceName("service-\(index % 3)"), action: .apply,
-            chart: ChartRequest(version: "1.0.\(index % 10)"), values: ["replicas": .number(2)], timeoutSeconds: 600,
-            now: now + Int64(index))
+            clusterID: clusterIDs[index % clusterIDs.count],
+            service: ServiceName("service-\(index % 3)"),
+            action: .apply,
+            chart: ChartRequest(version: "1.0.\(index % 10)"),
+            values: ["replicas": .number(2)],
+            timeoutSeconds: 600,
+            now: now + Int64(index)
+        )
         deployment.state = .succeeded
         deployment.attempts = 1
         deployment.endAt = deployment.createAt + 30_000
@@ -85,8 +93,8 @@ struct BenchStoreCommand: AsyncParsableCommand {
     }
 }
 
-private extension JSONEncoder {
-    static var sorted: JSONEncoder {
+extension JSONEncoder {
+    fileprivate static var sorted: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return encoder

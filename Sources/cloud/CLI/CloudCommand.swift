@@ -11,7 +11,8 @@ struct CloudCommand: AsyncParsableCommand {
         abstract: "Manage third-party services (Prometheus, Fluent Bit, NGINX) on a fleet of Kubernetes clusters.",
         discussion: "Run `cloud server` to start the server; the other commands talk to it (--server, or CLOUD_SERVER).",
         version: "\(BuildInfo.version) (sqlite \(String(cString: sqlite3_libversion())), libpq \(PQlibVersion() / 10000).\(PQlibVersion() % 10000))",
-        subcommands: [ServerCommand.self, ClusterCommand.self, DeploymentCommand.self, AuditCommand.self, BenchStoreCommand.self])
+        subcommands: [ServerCommand.self, ClusterCommand.self, DeploymentCommand.self, AuditCommand.self, BenchStoreCommand.self]
+    )
 
     static func main() async { await mainWithOneLineErrors() }
 }
@@ -35,7 +36,10 @@ struct ClientOptions: ParsableArguments {
                 tls.certificateAuthority = data
             }
             return CLIClient(
-                server: server, token: ProcessInfo.processInfo.environment["CLOUD_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }, tls: tls)
+                server: server,
+                token: ProcessInfo.processInfo.environment["CLOUD_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+                tls: tls
+            )
         }
     }
 }

@@ -4,8 +4,10 @@ import Internal
 
 struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cluster", abstract: "Register clusters and provision their utilities.",
-        subcommands: [Register.self, List.self, Get.self, Delete.self, Utilities.self, Provision.self])
+        commandName: "cluster",
+        abstract: "Register clusters and provision their utilities.",
+        subcommands: [Register.self, List.self, Get.self, Delete.self, Utilities.self, Provision.self]
+    )
 
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register an existing cluster by its kubeconfig.")
@@ -35,7 +37,9 @@ struct ClusterCommand: AsyncParsableCommand {
                 body["Kubeconfig"] = dryRun ? .string("(contents of \(path))") : .string(text)
             } else if let location = kubeconfigS3 {
                 guard let slash = location.firstIndex(of: "/") else { throw ValidationError("--kubeconfig-s3 takes BUCKET/KEY") }
-                body["KubeconfigSource"] = ["S3": ["Bucket": .string(String(location[..<slash])), "Key": .string(String(location[location.index(after: slash)...]))]]
+                body["KubeconfigSource"] = [
+                    "S3": ["Bucket": .string(String(location[..<slash])), "Key": .string(String(location[location.index(after: slash)...]))]
+                ]
             } else if let secret = kubeconfigSecret {
                 body["KubeconfigSource"] = ["SecretsManager": ["SecretID": .string(secret)]]
             } else if let eksCluster, let eksRegion {
@@ -65,10 +69,13 @@ struct ClusterCommand: AsyncParsableCommand {
             let data = try await options.client.call("GET", path)
             guard options.output == .table else { return Printer.json(data) }
             let clusters = try JSONDecoder().decode([Cluster].self, from: data)
-            Printer.table(["ID", "NAME", "LABELS", "UTILITIES"], clusters.map { cluster in
-                let actual = cluster.utilities.actualVersions.compactMap { name, version in version.map { "\(name)=\($0.chart)" } }
-                return [cluster.id, cluster.name, cluster.labels.joined(separator: ","), actual.sorted().joined(separator: " ")]
-            })
+            Printer.table(
+                ["ID", "NAME", "LABELS", "UTILITIES"],
+                clusters.map { cluster in
+                    let actual = cluster.utilities.actualVersions.compactMap { name, version in version.map { "\(name)=\($0.chart)" } }
+                    return [cluster.id, cluster.name, cluster.labels.joined(separator: ","), actual.sorted().joined(separator: " ")]
+                }
+            )
         }
     }
 
@@ -95,7 +102,8 @@ struct ClusterCommand: AsyncParsableCommand {
 
     struct Provision: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Set utility versions; one deployment per changed utility, each after what it depends on.")
+            abstract: "Set utility versions; one deployment per changed utility, each after what it depends on."
+        )
         @OptionGroup var options: ClientOptions
         @Option(help: "The cluster ID.") var cluster: String
         @Option(help: "Chart version of Prometheus.") var prometheusVersion: String?
@@ -104,12 +112,14 @@ struct ClusterCommand: AsyncParsableCommand {
         @Option(
             name: .customLong("utility"),
             help: ArgumentHelp("Chart version of any service a provisioner offers; repeat for several.", valueName: "SERVICE=VERSION"),
-            transform: ServiceSetting.parser("utility", "VERSION"))
+            transform: ServiceSetting.parser("utility", "VERSION")
+        )
         var utilities: [ServiceSetting] = []
         @Option(
             name: .customLong("values"),
             help: ArgumentHelp("A YAML or JSON file of values for that service's deployment; repeat for several.", valueName: "SERVICE=FILE"),
-            transform: ServiceSetting.parser("values", "FILE"))
+            transform: ServiceSetting.parser("values", "FILE")
+        )
         var values: [ServiceSetting] = []
         @Flag(help: "Print the request instead of sending it.") var dryRun = false
 
@@ -163,8 +173,8 @@ struct ClusterCommand: AsyncParsableCommand {
     }
 }
 
-private extension ServiceSetting {
-    init?(service: ServiceName, value: String?) {
+extension ServiceSetting {
+    fileprivate init?(service: ServiceName, value: String?) {
         guard let value else { return nil }
         self.init(service: service, value: value)
     }

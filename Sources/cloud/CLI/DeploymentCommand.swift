@@ -4,8 +4,10 @@ import Internal
 
 struct DeploymentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "deployment", abstract: "Create, follow and cancel deployments.",
-        subcommands: [Create.self, List.self, Get.self, Cancel.self, Wait.self])
+        commandName: "deployment",
+        abstract: "Create, follow and cancel deployments.",
+        subcommands: [Create.self, List.self, Get.self, Cancel.self, Wait.self]
+    )
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Deploy (or delete) one service on one cluster.")
@@ -53,10 +55,15 @@ struct DeploymentCommand: AsyncParsableCommand {
             let data = try await options.client.call("GET", "/api/deployments?" + query.joined(separator: "&"))
             guard options.output == .table else { return Printer.json(data) }
             let deployments = try JSONDecoder().decode([Deployment].self, from: data)
-            Printer.table(["ID", "CLUSTER", "SERVICE", "ACTION", "VERSION", "STATE", "ATTEMPTS", "ERROR"], deployments.map {
-                [$0.id, $0.clusterID, $0.service.rawValue, $0.action.rawValue, $0.chart?.version ?? "default",
-                 $0.state.rawValue, "\($0.attempts)", $0.error ?? ""]
-            })
+            Printer.table(
+                ["ID", "CLUSTER", "SERVICE", "ACTION", "VERSION", "STATE", "ATTEMPTS", "ERROR"],
+                deployments.map {
+                    [
+                        $0.id, $0.clusterID, $0.service.rawValue, $0.action.rawValue, $0.chart?.version ?? "default",
+                        $0.state.rawValue, "\($0.attempts)", $0.error ?? "",
+                    ]
+                }
+            )
         }
     }
 
@@ -76,7 +83,8 @@ struct DeploymentCommand: AsyncParsableCommand {
 
     struct Wait: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Wait until a deployment is final; exit 0 only if it succeeded.")
+            abstract: "Wait until a deployment is final; exit 0 only if it succeeded."
+        )
         @OptionGroup var options: ClientOptions
         @Option(help: "The deployment ID.") var deployment: String
         @Option(help: "Give up after this long, e.g. 10m.") var timeout = "10m"
@@ -91,7 +99,9 @@ struct DeploymentCommand: AsyncParsableCommand {
                 if current.state.isFinal {
                     Printer.json(data)
                     guard current.state == .succeeded else {
-                        throw CLIClient.Failure(description: "deployment \(deployment) ended \(current.state.rawValue)\(current.error.map { ": \($0)" } ?? "")")
+                        throw CLIClient.Failure(
+                            description: "deployment \(deployment) ended \(current.state.rawValue)\(current.error.map { ": \($0)" } ?? "")"
+                        )
                     }
                     return
                 }

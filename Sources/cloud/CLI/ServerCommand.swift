@@ -6,21 +6,28 @@ import Logging
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
-        abstract: "Run the cloud server: the API, the database and the supervisor that drives the provisioners.")
+        abstract: "Run the cloud server: the API, the database and the supervisor that drives the provisioners."
+    )
 
     @Option(help: "Address to listen on, HOST:PORT (':8075' is every interface: needs --api-token-file or --insecure-no-auth). (CLOUD_LISTEN)")
     var listen = ProcessInfo.processInfo.environment["CLOUD_LISTEN"] ?? ":8075"
 
-    @Option(help: ArgumentHelp(
-        "sqlite://PATH (the default), or postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=verify-full for PostgreSQL (also postgresql://). (CLOUD_DATABASE)",
-        discussion: "The PostgreSQL URL goes to libpq as it is: any libpq parameter may follow the ?. Without a password in it, libpq reads PGPASSWORD or ~/.pgpass."))
+    @Option(
+        help: ArgumentHelp(
+            "sqlite://PATH (the default), or postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=verify-full for PostgreSQL (also postgresql://). (CLOUD_DATABASE)",
+            discussion:
+                "The PostgreSQL URL goes to libpq as it is: any libpq parameter may follow the ?. Without a password in it, libpq reads PGPASSWORD or ~/.pgpass."
+        )
+    )
     var database = ProcessInfo.processInfo.environment["CLOUD_DATABASE"] ?? "sqlite://cloud.db"
 
     @Option(
         name: .customLong("provisioner"),
         help: ArgumentHelp(
             "A provisioner's URL; repeat for several. A host name stands for every address it resolves to (re-resolved every --poll).",
-            discussion: "Point it at a Kubernetes headless Service (clusterIP: None) to use each provisioner pod as an instance."))
+            discussion: "Point it at a Kubernetes headless Service (clusterIP: None) to use each provisioner pod as an instance."
+        )
+    )
     var provisioners: [String] = []
 
     @Option(help: "Resolve provisioner host names from this file (/etc/hosts format, re-read every --poll) before DNS.")
@@ -41,9 +48,13 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "File with the bearer token to send to provisioners (their --auth-token-file).")
     var authTokenFile: String?
 
-    @Option(help: ArgumentHelp(
-        "File with the bearer tokens users may send, one per line: TOKEN (an admin) or TOKEN ROLE NAME; the API then answers 401 without one.",
-        discussion: "ROLE is viewer (reads), operator (also deploys, cancels and provisions) or admin (everything); NAME is what the audit log shows."))
+    @Option(
+        help: ArgumentHelp(
+            "File with the bearer tokens users may send, one per line: TOKEN (an admin) or TOKEN ROLE NAME; the API then answers 401 without one.",
+            discussion:
+                "ROLE is viewer (reads), operator (also deploys, cancels and provisions) or admin (everything); NAME is what the audit log shows."
+        )
+    )
     var apiTokenFile: String?
 
     @Flag(help: "Serve the API without tokens on an address other than loopback (refused otherwise).")
@@ -61,9 +72,13 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "PEM CA certificate to verify https provisioners with, beyond the system's trust store.")
     var ca: String?
 
-    @Flag(help: ArgumentHelp(
-        "Accept kubeconfigs whose user has an exec credential plugin. (CLOUD_ALLOW_KUBECONFIG_EXEC=true)",
-        discussion: "The plugin runs as a command on the provisioners, which need their own --allow-kubeconfig-exec: only for sites where whoever may register a cluster may also run commands there."))
+    @Flag(
+        help: ArgumentHelp(
+            "Accept kubeconfigs whose user has an exec credential plugin. (CLOUD_ALLOW_KUBECONFIG_EXEC=true)",
+            discussion:
+                "The plugin runs as a command on the provisioners, which need their own --allow-kubeconfig-exec: only for sites where whoever may register a cluster may also run commands there."
+        )
+    )
     var allowKubeconfigExec = ProcessInfo.processInfo.environment["CLOUD_ALLOW_KUBECONFIG_EXEC"] == "true"
 
     @Option(help: "text or json, one event per line on stderr.")
@@ -85,8 +100,11 @@ struct ServerCommand: AsyncParsableCommand {
         let retention: Duration?
         do {
             supervisor = Supervisor.Configuration(
-                poll: try GoDuration.parse(poll), lostAfter: try GoDuration.parse(lostAfter), maxAttempts: maxAttempts,
-                kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec))
+                poll: try GoDuration.parse(poll),
+                lostAfter: try GoDuration.parse(lostAfter),
+                maxAttempts: maxAttempts,
+                kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec)
+            )
             retention = try auditRetention.map { try GoDuration.parse($0) }
         } catch {
             throw ValidationError("\(error)")
@@ -113,14 +131,21 @@ struct ServerCommand: AsyncParsableCommand {
         let logger = StructuredLogHandler.logger(label: "cloud", format: format, level: level)
         try await CloudServer(
             configuration: .init(
-                address: address, store: store, provisioners: provisioners,
-                resolver: ProvisionerResolver(hostsFile: provisionerHostsFile), provisionerToken: provisionerToken,
-                provisionerTLS: provisionerTLS, apiTokens: apiTokens,
-                tls: tlsCert.map { ServerSupport.TLSFiles(certificate: $0, key: tlsKey!) }, supervisor: supervisor,
+                address: address,
+                store: store,
+                provisioners: provisioners,
+                resolver: ProvisionerResolver(hostsFile: provisionerHostsFile),
+                provisionerToken: provisionerToken,
+                provisionerTLS: provisionerTLS,
+                apiTokens: apiTokens,
+                tls: tlsCert.map { ServerSupport.TLSFiles(certificate: $0, key: tlsKey!) },
+                supervisor: supervisor,
                 // A SQLite file has one server: a restart takes its predecessor's leases over at once
                 // instead of waiting for them to expire.
-                leaseOwner: database.hasPrefix("sqlite://") ? "sqlite" : ID.make(), auditRetention: retention,
-                kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec)),
+                leaseOwner: database.hasPrefix("sqlite://") ? "sqlite" : ID.make(),
+                auditRetention: retention,
+                kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec)
+            ),
             logger: logger
         ).run()
     }

@@ -19,7 +19,9 @@ struct ServiceSetting: Sendable, Equatable {
                 argument.index(after: equals) != argument.endIndex
             else { throw ValidationError("--\(option) takes SERVICE=\(shape); got \"\(argument)\"") }
             return ServiceSetting(
-                service: ServiceName(String(argument[..<equals])), value: String(argument[argument.index(after: equals)...]))
+                service: ServiceName(String(argument[..<equals])),
+                value: String(argument[argument.index(after: equals)...])
+            )
         }
     }
 }

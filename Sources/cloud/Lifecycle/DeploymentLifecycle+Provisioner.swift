@@ -66,11 +66,17 @@ extension DeploymentLifecycle {
             deployment.updateAt = now
             actions = []
         }
-        actions.append(.log(LogLine(
-            level: .warning, message: "deployment lost by its provisioner",
-            metadata: [
-                "deployment": deployment.id, "reason": reason, "state": deployment.state.rawValue, "attempts": "\(deployment.attempts)",
-            ])))
+        actions.append(
+            .log(
+                LogLine(
+                    level: .warning,
+                    message: "deployment lost by its provisioner",
+                    metadata: [
+                        "deployment": deployment.id, "reason": reason, "state": deployment.state.rawValue, "attempts": "\(deployment.attempts)",
+                    ]
+                )
+            )
+        )
         return actions
     }
 

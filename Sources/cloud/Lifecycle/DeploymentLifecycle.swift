@@ -113,12 +113,24 @@ struct DeploymentLifecycle: Sendable {
 
     /// A new deployment: requested now, and a dispatch pass may take it at once.
     func created(
-        clusterID: String, service: ServiceName, action: DeploymentAction, chart: ChartRequest?, values: JSONValue?,
-        timeoutSeconds: Int?, dependsOn: String? = nil
+        clusterID: String,
+        service: ServiceName,
+        action: DeploymentAction,
+        chart: ChartRequest?,
+        values: JSONValue?,
+        timeoutSeconds: Int?,
+        dependsOn: String? = nil
     ) -> (Deployment, [Action]) {
         let deployment = Deployment.requested(
-            clusterID: clusterID, service: service, action: action, chart: chart, values: values,
-            timeoutSeconds: timeoutSeconds, now: clock.now(), dependsOn: dependsOn)
+            clusterID: clusterID,
+            service: service,
+            action: action,
+            chart: chart,
+            values: values,
+            timeoutSeconds: timeoutSeconds,
+            now: clock.now(),
+            dependsOn: dependsOn
+        )
         return (deployment, [.dispatchSoon])
     }
 
@@ -132,7 +144,10 @@ struct DeploymentLifecycle: Sendable {
         case .dependencyEnded(let dependency):
             guard deployment.state == .requested, dependency.state == .failed || dependency.state == .cancelled else { return [] }
             return fail(
-                &deployment, "\(dependency.service) deployment \(dependency.id) it depends on ended \(dependency.state.rawValue)", now: now)
+                &deployment,
+                "\(dependency.service) deployment \(dependency.id) it depends on ended \(dependency.state.rawValue)",
+                now: now
+            )
         case .clusterGone:
             guard deployment.state == .requested else { return [] }
             return fail(&deployment, "cluster \(deployment.clusterID) no longer exists", now: now)
@@ -153,17 +168,26 @@ struct DeploymentLifecycle: Sendable {
             // Only a restart forgets a deployment still running, and helm dies with its
             // provisioner (PR_SET_PDEATHSIG): nothing of that attempt can hold the release.
             return lose(
-                &deployment, reason: "provisioner \(deployment.provisioner ?? "?") no longer knows it (restarted?)",
-                attemptEnded: true, now: now)
+                &deployment,
+                reason: "provisioner \(deployment.provisioner ?? "?") no longer knows it (restarted?)",
+                attemptEnded: true,
+                now: now
+            )
         case .provisionerGone(let attempt):
             guard deployment.holds(attempt) else { return [] }
             return lose(
-                &deployment, reason: "its provisioner \(deployment.provisioner ?? "?") is gone (no longer configured or resolved)", now: now)
+                &deployment,
+                reason: "its provisioner \(deployment.provisioner ?? "?") is gone (no longer configured or resolved)",
+                now: now
+            )
         case .unreachable(let attempt, let error):
             let silentFor = now - deployment.lastSeenAt
             guard deployment.holds(attempt), silentFor > configuration.lostAfter.milliseconds else { return [] }
             return lose(
-                &deployment, reason: "provisioner \(deployment.provisioner ?? "?") unreachable for \(silentFor / 1000)s: \(error)", now: now)
+                &deployment,
+                reason: "provisioner \(deployment.provisioner ?? "?") unreachable for \(silentFor / 1000)s: \(error)",
+                now: now
+            )
         }
     }
 
@@ -204,7 +228,11 @@ struct DeploymentLifecycle: Sendable {
     /// The provisioner did not take the attempt: the claim is given back (the attempt does not
     /// count) and another instance tried soon.
     private func giveBack(
-        _ deployment: inout Deployment, attempt: String, unreachable provisioner: String, error: String, now: Int64
+        _ deployment: inout Deployment,
+        attempt: String,
+        unreachable provisioner: String,
+        error: String,
+        now: Int64
     ) -> [Action] {
         var actions: [Action] = [.markUnhealthy(provisioner), .dispatchSoon]
         guard deployment.state == .dispatched, deployment.provisionerDeploymentID == attempt else { return actions }
@@ -213,9 +241,15 @@ struct DeploymentLifecycle: Sendable {
         deployment.provisioner = nil
         deployment.provisionerDeploymentID = nil
         deployment.updateAt = now
-        actions.append(.log(LogLine(
-            level: .warning, message: "provisioner did not take the deployment; it goes to another",
-            metadata: ["deployment": deployment.id, "provisioner": provisioner, "error": error])))
+        actions.append(
+            .log(
+                LogLine(
+                    level: .warning,
+                    message: "provisioner did not take the deployment; it goes to another",
+                    metadata: ["deployment": deployment.id, "provisioner": provisioner, "error": error]
+                )
+            )
+        )
         return actions
     }
 

@@ -18,8 +18,14 @@ struct AuditEntry: Codable, Sendable, Equatable {
     var status: Int
 
     enum CodingKeys: String, CodingKey {
-        case id = "ID", time = "Time", actor = "Actor", role = "Role", method = "Method", path = "Path"
-        case targets = "Targets", status = "Status"
+        case id = "ID"
+        case time = "Time"
+        case actor = "Actor"
+        case role = "Role"
+        case method = "Method"
+        case path = "Path"
+        case targets = "Targets"
+        case status = "Status"
     }
 }
 

@@ -11,7 +11,11 @@ struct Cluster: Codable, Sendable, Equatable {
     var createAt: Int64
 
     enum CodingKeys: String, CodingKey {
-        case id = "ID", name = "Name", dns = "DNS", labels = "Labels", utilities = "UtilityMetadata"
+        case id = "ID"
+        case name = "Name"
+        case dns = "DNS"
+        case labels = "Labels"
+        case utilities = "UtilityMetadata"
         case createAt = "CreateAt"
     }
 }
@@ -27,7 +31,8 @@ struct UtilityMetadata: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case desiredVersions = "DesiredVersions", actualVersions = "ActualVersions"
+        case desiredVersions = "DesiredVersions"
+        case actualVersions = "ActualVersions"
     }
 }
 
@@ -42,7 +47,8 @@ struct UtilityVersion: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case chart = "Chart", valuesPath = "ValuesPath"
+        case chart = "Chart"
+        case valuesPath = "ValuesPath"
     }
 
     init(from decoder: any Decoder) throws {

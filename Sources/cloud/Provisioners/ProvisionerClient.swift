@@ -14,7 +14,12 @@ struct ProvisionerClient: Sendable {
         self.url = instance.key
         self.http = JSONHTTPClient(baseURL: instance.url, timeout: timeout, bearerToken: token, tls: tls, address: instance.address)
         self.feed = JSONHTTPClient(
-            baseURL: instance.url, timeout: timeout + TimeInterval(Self.longPoll), bearerToken: token, tls: tls, address: instance.address)
+            baseURL: instance.url,
+            timeout: timeout + TimeInterval(Self.longPoll),
+            bearerToken: token,
+            tls: tls,
+            address: instance.address
+        )
     }
 
     enum Failure: Error, CustomStringConvertible {

@@ -13,7 +13,10 @@ final class ProvisionerPool: Sendable {
         var lastCheckAt: Int64
 
         enum CodingKeys: String, CodingKey {
-            case url = "URL", healthy = "Healthy", inFlight = "InFlight", lastCheckAt = "LastCheckAt"
+            case url = "URL"
+            case healthy = "Healthy"
+            case inFlight = "InFlight"
+            case lastCheckAt = "LastCheckAt"
         }
     }
 
@@ -92,7 +95,8 @@ final class ProvisionerPool: Sendable {
             if let instances = resolver.instances(of: url) { resolved[url] = instances }
         }
         let instances = Set(resolved.values.joined())
-        let token = self.token, tls = self.tls
+        let token = self.token
+        let tls = self.tls
         state.withLock { state in
             state.resolved = resolved
             let keys = Set(instances.map(\.key))
@@ -124,8 +128,12 @@ final class ProvisionerPool: Sendable {
     func instances(inFlight: [String: Int]) -> [Instance] {
         let (clients, health) = state.withLock { ($0.clients, $0.health) }
         return clients.keys.sorted().map { url in
-            Instance(url: url, healthy: health[url]?.healthy ?? false, inFlight: inFlight[url, default: 0],
-                     lastCheckAt: health[url]?.at ?? 0)
+            Instance(
+                url: url,
+                healthy: health[url]?.healthy ?? false,
+                inFlight: inFlight[url, default: 0],
+                lastCheckAt: health[url]?.at ?? 0
+            )
         }
     }
 }

@@ -10,7 +10,10 @@ struct PublishedService: Decodable, Sendable, Equatable {
         self.dependsOn = dependsOn
     }
 
-    enum CodingKeys: String, CodingKey { case name = "Name", dependsOn = "DependsOn" }
+    enum CodingKeys: String, CodingKey {
+        case name = "Name"
+        case dependsOn = "DependsOn"
+    }
 
     /// A provisioner from before `DependsOn` was published names no prerequisites.
     init(from decoder: any Decoder) throws {

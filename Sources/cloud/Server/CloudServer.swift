@@ -32,8 +32,12 @@ struct CloudServer {
 
     /// Every route the cloud server serves. Without `apiTokens` the API is open.
     static func router(
-        store: any Store, supervisor: Supervisor, pool: ProvisionerPool, apiTokens: BearerTokens?,
-        kubeconfigPolicy: KubeconfigPolicy = .dataOnly, metrics: ServerMetrics = ServerMetrics()
+        store: any Store,
+        supervisor: Supervisor,
+        pool: ProvisionerPool,
+        apiTokens: BearerTokens?,
+        kubeconfigPolicy: KubeconfigPolicy = .dataOnly,
+        metrics: ServerMetrics = ServerMetrics()
     ) -> Router<CloudRequestContext> {
         let services = ServiceNames(pool: pool)
         Gauge(label: "cloud_up", factory: metrics.factory).record(1)
@@ -56,25 +60,46 @@ struct CloudServer {
         // through the global factory only. Everything else is given `metrics` explicitly.
         MetricsSystem.bootstrap(metrics.factory)
         let pool = ProvisionerPool(
-            urls: configuration.provisioners, token: configuration.provisionerToken, tls: configuration.provisionerTLS,
-            resolver: configuration.resolver)
+            urls: configuration.provisioners,
+            token: configuration.provisionerToken,
+            tls: configuration.provisionerTLS,
+            resolver: configuration.resolver
+        )
         let supervisor = Supervisor(
-            store: configuration.store, pool: pool, configuration: configuration.supervisor, owner: configuration.leaseOwner,
-            logger: logger)
+            store: configuration.store,
+            pool: pool,
+            configuration: configuration.supervisor,
+            owner: configuration.leaseOwner,
+            logger: logger
+        )
 
         let router = Self.router(
-            store: configuration.store, supervisor: supervisor, pool: pool, apiTokens: configuration.apiTokens,
-            kubeconfigPolicy: configuration.kubeconfigPolicy, metrics: metrics)
+            store: configuration.store,
+            supervisor: supervisor,
+            pool: pool,
+            apiTokens: configuration.apiTokens,
+            kubeconfigPolicy: configuration.kubeconfigPolicy,
+            metrics: metrics
+        )
 
         let app = try ServerSupport.application(
-            router: router, name: "cloud server", address: configuration.address, tls: configuration.tls, logger: logger)
+            router: router,
+            name: "cloud server",
+            address: configuration.address,
+            tls: configuration.tls,
+            logger: logger
+        )
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: supervisor), .init(service: app)]
         if let retention = configuration.auditRetention {
             services.append(.init(service: AuditPruner(store: configuration.store, retention: retention, logger: logger)))
         }
-        let group = ServiceGroup(configuration: .init(
-            services: services,
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services,
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
         try await group.run()
     }
 }

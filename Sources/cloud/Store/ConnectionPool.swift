@@ -54,7 +54,7 @@ final class ConnectionPool: Sendable {
             try existing.prepareForUse()
             do {
                 return try body(existing)
-            } catch where existing.isLost {
+            } catch  where existing.isLost {
                 // The server's goodbye can arrive after `prepareForUse` looked: the call then
                 // fails on a connection already gone. What it sent was never run, or was a
                 // transaction the server rolled back as it ended, so it runs once more on a new one.

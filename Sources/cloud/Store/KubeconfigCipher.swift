@@ -32,7 +32,8 @@ struct KubeconfigCipher: Sendable {
             throw Failure(description: "cannot read the secret key file \(path)")
         }
         var keys: [[UInt8]] = []
-        for line in text.split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) }) where !line.isEmpty && !line.hasPrefix("#") {
+        for line in text.split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) })
+        where !line.isEmpty && !line.hasPrefix("#") {
             guard let data = Data(base64Encoded: line) else { throw Failure(description: "\(path): a line is not base64") }
             keys.append(Array(data))
         }

@@ -6,7 +6,9 @@ import Foundation
 enum Migrations {
     static func steps(_ d: SQLDialect) -> [(version: Int, sql: String)] {
         [
-            (1, """
+            (
+                1,
+                """
                 CREATE TABLE clusters (
                     id \(d.key) PRIMARY KEY,
                     name \(d.key) NOT NULL,
@@ -29,16 +31,22 @@ enum Migrations {
                 );
                 CREATE INDEX deployments_by_cluster ON deployments(cluster_id, service, create_at);
                 CREATE INDEX deployments_by_state ON deployments(state, create_at);
-                """),
+                """
+            ),
             // A cluster may name where its kubeconfig is kept (S3, Secrets Manager) instead of holding it.
             (2, "ALTER TABLE clusters ADD COLUMN kubeconfig_source TEXT"),
             // Leases: which cloud server works on an unfinished deployment, and until when.
-            (3, """
+            (
+                3,
+                """
                 ALTER TABLE deployments ADD COLUMN lease_owner TEXT;
                 ALTER TABLE deployments ADD COLUMN lease_expires \(d.bigint) NOT NULL DEFAULT 0
-                """),
+                """
+            ),
             // The audit log: who did what through the API. Its IDs are never reused.
-            (4, """
+            (
+                4,
+                """
                 CREATE TABLE audit (
                     id \(d.generatedID),
                     time \(d.bigint) NOT NULL,
@@ -50,7 +58,8 @@ enum Migrations {
                     status INTEGER NOT NULL
                 );
                 CREATE INDEX audit_by_actor ON audit(actor, id)
-                """),
+                """
+            ),
         ]
     }
 
@@ -71,7 +80,8 @@ enum Migrations {
                 try db.execute(step.sql)
                 try db.query(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
-                    [.integer(Int64(step.version)), .integer(Date().millisecondsSince1970)])
+                    [.integer(Int64(step.version)), .integer(Date().millisecondsSince1970)]
+                )
             }
         }
     }

@@ -56,7 +56,9 @@ final class PostgresConnection: SQLConnection {
         if PQstatus(handle) != CONNECTION_OK {
             PQreset(handle)
             guard PQstatus(handle) == CONNECTION_OK else {
-                throw PostgresError(message: "lost the connection to PostgreSQL at \(redactor.target): \(redactor.clean(String(cString: PQerrorMessage(handle))))")
+                throw PostgresError(
+                    message: "lost the connection to PostgreSQL at \(redactor.target): \(redactor.clean(String(cString: PQerrorMessage(handle))))"
+                )
             }
         }
         if PQtransactionStatus(handle) != PQTRANS_IDLE { try execute("ROLLBACK") }
@@ -124,7 +126,7 @@ final class PostgresConnection: SQLConnection {
     /// NUL-terminated copies of `strings` that live for the duration of `body`.
     private static func withCStrings<R>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
         let copies = strings.map { $0.map { UnsafePointer(strdup($0)!) } }
-        defer { copies.forEach { $0.map { free(UnsafeMutablePointer(mutating: $0)) } } }
+        defer { for case let copy? in copies { free(UnsafeMutablePointer(mutating: copy)) } }
         return copies.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }

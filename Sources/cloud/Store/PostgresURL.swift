@@ -41,7 +41,8 @@ struct PostgresURL: Sendable {
         self.secrets = Set(secrets.filter { !$0.isEmpty }).sorted { $0.count > $1.count }
         target = (host.isEmpty ? "the default host" : String(host)) + path
         // libpq ends the user name at the first "@", and would take the rest of the password for the host.
-        problem = authority.filter { $0 == "@" }.count > 1
+        problem =
+            authority.filter { $0 == "@" }.count > 1
             ? "the user name or password in the postgres:// URL contains an unencoded \"@\"; write it as %40" : nil
     }
 

@@ -25,14 +25,23 @@ struct SQLDialect: Sendable {
     let migrationLock: String?
 
     static let sqlite = SQLDialect(
-        begin: "BEGIN IMMEDIATE", bigint: "INTEGER", key: "TEXT",
-        generatedID: "INTEGER PRIMARY KEY AUTOINCREMENT", forUpdate: "", skipLocked: "",
-        migrationLock: nil)
+        begin: "BEGIN IMMEDIATE",
+        bigint: "INTEGER",
+        key: "TEXT",
+        generatedID: "INTEGER PRIMARY KEY AUTOINCREMENT",
+        forUpdate: "",
+        skipLocked: "",
+        migrationLock: nil
+    )
 
     static let postgres = SQLDialect(
-        begin: "BEGIN", bigint: "BIGINT", key: #"TEXT COLLATE "C""#,
-        generatedID: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", forUpdate: " FOR UPDATE",
+        begin: "BEGIN",
+        bigint: "BIGINT",
+        key: #"TEXT COLLATE "C""#,
+        generatedID: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        forUpdate: " FOR UPDATE",
         skipLocked: " FOR UPDATE SKIP LOCKED",
         // pg_advisory_xact_lock on any constant unique to this schema ("clouds").
-        migrationLock: "SELECT pg_advisory_xact_lock(\(0x636c_6f75_6473 as Int64))")
+        migrationLock: "SELECT pg_advisory_xact_lock(\(0x636c_6f75_6473 as Int64))"
+    )
 }

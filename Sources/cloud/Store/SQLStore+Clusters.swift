@@ -8,7 +8,8 @@ extension SQLStore {
             try await transaction { db in
                 try db.query(
                     "INSERT INTO clusters (id, name, kubeconfig, kubeconfig_source, dns, labels, utilities, create_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    values)
+                    values
+                )
                 try Self.insertAudit(db, auditValues)
             }
         } catch let error as any SQLError where error.isUniqueViolation {
@@ -39,9 +40,11 @@ extension SQLStore {
             guard try !db.query("SELECT 1 FROM clusters WHERE id = $1 AND delete_at = 0\(dialect.forUpdate)", [.text(id)]).isEmpty else {
                 throw StoreError.notFound("cluster \(id)")
             }
-            let busy = try db.query(
-                "SELECT COUNT(*) FROM deployments WHERE cluster_id = $1 AND state NOT IN \(StoreRecords.finalStatesSQL)",
-                [.text(id)]).first?.first?.int ?? 0
+            let busy =
+                try db.query(
+                    "SELECT COUNT(*) FROM deployments WHERE cluster_id = $1 AND state NOT IN \(StoreRecords.finalStatesSQL)",
+                    [.text(id)]
+                ).first?.first?.int ?? 0
             guard busy == 0 else { throw StoreRecords.busy(id, busy) }
             try db.query("UPDATE clusters SET delete_at = $1 WHERE id = $2", [.integer(time), .text(id)])
             try Self.insertAudit(db, auditValues)

@@ -2,7 +2,9 @@ import Internal
 
 extension SQLStore {
     func createDeployments(
-        _ deployments: [Deployment], desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?, audit: AuditEntry?
+        _ deployments: [Deployment],
+        desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?,
+        audit: AuditEntry?
     ) async throws {
         let rows = try deployments.map(records.deploymentValues)
         let auditValues = try audit.map(records.auditValues)
@@ -17,7 +19,8 @@ extension SQLStore {
             for row in rows {
                 try db.query(
                     "INSERT INTO deployments (id, cluster_id, service, body, state, provisioner, create_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    row)
+                    row
+                )
             }
             try Self.insertAudit(db, auditValues)
         }
@@ -46,7 +49,9 @@ extension SQLStore {
 
     @discardableResult
     func updateDeployment(
-        _ id: String, audit: AuditEntry?, _ change: @Sendable (inout Deployment) throws -> Void
+        _ id: String,
+        audit: AuditEntry?,
+        _ change: @Sendable (inout Deployment) throws -> Void
     ) async throws -> Deployment {
         let auditValues = try audit.map(records.auditValues)
         return try await transaction { [dialect, records] db in
@@ -59,7 +64,8 @@ extension SQLStore {
             try change(&deployment)
             try db.query(
                 "UPDATE deployments SET body = $1, state = $2, provisioner = $3 WHERE id = $4",
-                try records.deploymentUpdate(deployment) + [.text(id)])
+                try records.deploymentUpdate(deployment) + [.text(id)]
+            )
             try Self.insertAudit(db, auditValues)
             return deployment
         }
@@ -71,27 +77,32 @@ extension SQLStore {
     }
 
     func dispatchableDeployments(now: Int64) async throws -> [Deployment] {
-        let candidates = try await query("""
+        let candidates = try await query(
+            """
             SELECT body FROM deployments AS d
             WHERE state = 'requested'
               AND NOT EXISTS (SELECT 1 FROM deployments AS a WHERE a.cluster_id = d.cluster_id AND a.service = d.service
                               AND a.state IN \(StoreRecords.activeStatesSQL))
             ORDER BY create_at, id
-            """).map(records.deployment)
+            """
+        ).map(records.deployment)
         return StoreRecords.dispatchable(candidates, now: now)
     }
 
     /// On PostgreSQL, rows another server is claiming or updating right now are left to it this
     /// time instead of waited for (`dialect.skipLocked`).
     func claimLeases(owner: String, now: Int64, until: Int64, renew: Bool) async throws -> Set<String> {
-        let rows = try await query("""
+        let rows = try await query(
+            """
             UPDATE deployments SET lease_owner = $1, lease_expires = $2
             WHERE id IN (
                 SELECT id FROM deployments
                 WHERE state IN \(StoreRecords.unfinishedStatesSQL)
                   AND (lease_owner IS NULL OR lease_expires < $3\(renew ? " OR lease_owner = $1" : ""))\(dialect.skipLocked))
             RETURNING id
-            """, [.text(owner), .integer(until), .integer(now)])
+            """,
+            [.text(owner), .integer(until), .integer(now)]
+        )
         return Set(rows.compactMap { $0.first?.string })
     }
 

@@ -62,11 +62,12 @@ final class SQLiteConnection: SQLConnection {
             guard name.hasPrefix("$"), let number = Int(name.dropFirst()), parameters.indices.contains(number - 1) else {
                 throw SQLiteError(code: SQLITE_RANGE, message: "parameter \(name) has no value in \(sql)")
             }
-            let code: Int32 = switch parameters[number - 1] {
-            case .null: sqlite3_bind_null(statement, position + 1)
-            case .integer(let number): sqlite3_bind_int64(statement, position + 1, number)
-            case .text(let text): sqlite3_bind_text(statement, position + 1, text, -1, Self.transient)
-            }
+            let code: Int32 =
+                switch parameters[number - 1] {
+                case .null: sqlite3_bind_null(statement, position + 1)
+                case .integer(let number): sqlite3_bind_int64(statement, position + 1, number)
+                case .text(let text): sqlite3_bind_text(statement, position + 1, text, -1, Self.transient)
+                }
             guard code == SQLITE_OK else { throw error() }
         }
         var rows: [[SQLValue]] = []
@@ -74,13 +75,15 @@ final class SQLiteConnection: SQLConnection {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { return rows }
             guard code == SQLITE_ROW else { throw error() }
-            rows.append((0..<sqlite3_column_count(statement)).map { column in
-                switch sqlite3_column_type(statement, column) {
-                case SQLITE_NULL: .null
-                case SQLITE_INTEGER: .integer(sqlite3_column_int64(statement, column))
-                default: .text(String(cString: sqlite3_column_text(statement, column)))
+            rows.append(
+                (0..<sqlite3_column_count(statement)).map { column in
+                    switch sqlite3_column_type(statement, column) {
+                    case SQLITE_NULL: .null
+                    case SQLITE_INTEGER: .integer(sqlite3_column_int64(statement, column))
+                    default: .text(String(cString: sqlite3_column_text(statement, column)))
+                    }
                 }
-            })
+            )
         }
     }
 

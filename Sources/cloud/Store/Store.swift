@@ -18,7 +18,9 @@ protocol Store: Sendable {
 
     /// Writes deployments, and optionally a cluster's new desired versions, in one transaction.
     func createDeployments(
-        _ deployments: [Deployment], desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?, audit: AuditEntry?
+        _ deployments: [Deployment],
+        desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?,
+        audit: AuditEntry?
     ) async throws
     func deployment(_ id: String) async throws -> Deployment?
     func deployments(_ filter: DeploymentFilter, page: Int, perPage: Int) async throws -> [Deployment]
@@ -26,7 +28,9 @@ protocol Store: Sendable {
     /// never overwrite each other's changes. Returns the deployment as written.
     @discardableResult
     func updateDeployment(
-        _ id: String, audit: AuditEntry?, _ change: @Sendable (inout Deployment) throws -> Void
+        _ id: String,
+        audit: AuditEntry?,
+        _ change: @Sendable (inout Deployment) throws -> Void
     ) async throws -> Deployment
     /// Deployments a provisioner holds or is about to hold.
     func activeDeployments() async throws -> [Deployment]

@@ -6,17 +6,24 @@ extension StoreRecords {
     static let auditInsertColumns = "time, actor, role, method, path, targets, status"
 
     func auditValues(_ entry: AuditEntry) throws -> [SQLValue] {
-        [.integer(entry.time), entry.actor.map(SQLValue.text) ?? .null, entry.role.map { .text($0.rawValue) } ?? .null,
-         .text(entry.method), .text(entry.path), try json(entry.targets), .integer(Int64(entry.status))]
+        [
+            .integer(entry.time), entry.actor.map(SQLValue.text) ?? .null, entry.role.map { .text($0.rawValue) } ?? .null,
+            .text(entry.method), .text(entry.path), try json(entry.targets), .integer(Int64(entry.status)),
+        ]
     }
 
     /// A row of `SELECT id, \(auditInsertColumns)`.
     func auditEntry(_ row: [SQLValue]) throws -> AuditEntry {
         AuditEntry(
-            id: row[0].int ?? 0, time: row[1].int ?? 0, actor: row[2].string, role: row[3].string.flatMap(AccessRole.init),
-            method: row[4].string ?? "", path: row[5].string ?? "",
+            id: row[0].int ?? 0,
+            time: row[1].int ?? 0,
+            actor: row[2].string,
+            role: row[3].string.flatMap(AccessRole.init),
+            method: row[4].string ?? "",
+            path: row[5].string ?? "",
             targets: try JSONDecoder().decode([String].self, from: Data((row[6].string ?? "[]").utf8)),
-            status: Int(row[7].int ?? 0))
+            status: Int(row[7].int ?? 0)
+        )
     }
 
     /// The listing's SELECT.

@@ -68,18 +68,22 @@ struct StoreRecords: Sendable {
     func cluster(_ row: [SQLValue]) throws -> Cluster {
         let decoder = JSONDecoder()
         return Cluster(
-            id: row[0].string ?? "", name: row[1].string ?? "",
+            id: row[0].string ?? "",
+            name: row[1].string ?? "",
             dns: try row[2].string.map { try decoder.decode(DNSConfig?.self, from: Data($0.utf8)) } ?? nil,
             labels: try decoder.decode([String].self, from: Data((row[3].string ?? "[]").utf8)),
             utilities: try decoder.decode(UtilityMetadata.self, from: Data((row[4].string ?? "{}").utf8)),
-            createAt: row[5].int ?? 0)
+            createAt: row[5].int ?? 0
+        )
     }
 
     /// The values of `clusterColumns` after `id, name`, plus the kubeconfig pair, in insert order.
     func clusterValues(_ cluster: Cluster, kubeconfig: ClusterKubeconfig) throws -> [SQLValue] {
         let (text, source) = try kubeconfigColumns(kubeconfig)
-        return [.text(cluster.id), .text(cluster.name), text, source, try json(cluster.dns),
-                try json(cluster.labels), try json(cluster.utilities), .integer(cluster.createAt)]
+        return [
+            .text(cluster.id), .text(cluster.name), text, source, try json(cluster.dns),
+            try json(cluster.labels), try json(cluster.utilities), .integer(cluster.createAt),
+        ]
     }
 
     func deployment(_ row: [SQLValue]) throws -> Deployment {
@@ -88,8 +92,10 @@ struct StoreRecords: Sendable {
 
     /// `id, cluster_id, service, body, state, provisioner, create_at` of a new deployment.
     func deploymentValues(_ deployment: Deployment) throws -> [SQLValue] {
-        [.text(deployment.id), .text(deployment.clusterID), .text(deployment.service.rawValue), try json(deployment),
-         .text(deployment.state.rawValue), deployment.provisioner.map(SQLValue.text) ?? .null, .integer(deployment.createAt)]
+        [
+            .text(deployment.id), .text(deployment.clusterID), .text(deployment.service.rawValue), try json(deployment),
+            .text(deployment.state.rawValue), deployment.provisioner.map(SQLValue.text) ?? .null, .integer(deployment.createAt),
+        ]
     }
 
     /// `body, state, provisioner` of a changed deployment.

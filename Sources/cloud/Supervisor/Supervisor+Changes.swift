@@ -5,7 +5,7 @@ extension Supervisor {
     /// Keeps one feed watcher per provisioner instance as instances come and go.
     func watchFeeds() async {
         var watchers: [String: Task<Void, Never>] = [:]
-        defer { watchers.values.forEach { $0.cancel() } }
+        defer { for watcher in watchers.values { watcher.cancel() } }
         while !Task.isCancelled {
             let clients = pool.clients
             for (key, client) in clients where watchers[key] == nil {
@@ -42,9 +42,12 @@ extension Supervisor {
                         continue  // not one of ours (another cloud server's, or sent by hand)
                     } catch {
                         // The cursor stays before it, so the page comes again.
-                        logger.error("cannot record a status from a change feed", metadata: [
-                            "attempt": "\(status.id)", "provisioner": "\(client.url)", "error": "\(error)",
-                        ])
+                        logger.error(
+                            "cannot record a status from a change feed",
+                            metadata: [
+                                "attempt": "\(status.id)", "provisioner": "\(client.url)", "error": "\(error)",
+                            ]
+                        )
                         throw error
                     }
                 }

@@ -32,9 +32,16 @@ extension Supervisor {
             return nil
         }
         var request = DeploymentRequest(
-            clusterID: deployment.clusterID, service: deployment.service, action: deployment.action,
-            chart: deployment.chart, values: deployment.values, kubeconfig: "", dns: cluster.dns,
-            timeoutSeconds: deployment.timeoutSeconds, previousAttemptsEnded: deployment.previousAttemptsEnded)
+            clusterID: deployment.clusterID,
+            service: deployment.service,
+            action: deployment.action,
+            chart: deployment.chart,
+            values: deployment.values,
+            kubeconfig: "",
+            dns: cluster.dns,
+            timeoutSeconds: deployment.timeoutSeconds,
+            previousAttemptsEnded: deployment.previousAttemptsEnded
+        )
         switch kubeconfig {
         case .inline(let text):
             do {

@@ -32,9 +32,12 @@ extension Supervisor {
         do {
             try await apply(event, to: id)
         } catch {
-            logger.error("cannot record a deployment's transition", metadata: [
-                "deployment": "\(id)", "event": "\(event.name)", "error": "\(error)",
-            ])
+            logger.error(
+                "cannot record a deployment's transition",
+                metadata: [
+                    "deployment": "\(id)", "event": "\(event.name)", "error": "\(error)",
+                ]
+            )
         }
     }
 
@@ -62,10 +65,13 @@ extension Supervisor {
         if let client = pool.clients[provisioner] {
             do {
                 event = .reported(try await client.submit(request))
-                logger.info("deployment dispatched", metadata: [
-                    "deployment": "\(deployment.id)", "provisioner": "\(provisioner)", "attempt": "\(deployment.attempts)",
-                    "cluster": "\(deployment.clusterID)", "service": "\(deployment.service)",
-                ])
+                logger.info(
+                    "deployment dispatched",
+                    metadata: [
+                        "deployment": "\(deployment.id)", "provisioner": "\(provisioner)", "attempt": "\(deployment.attempts)",
+                        "cluster": "\(deployment.clusterID)", "service": "\(deployment.service)",
+                    ]
+                )
             } catch .rejected(let status, let message) {
                 event = .submitRejected(attempt: attempt, status: status, message: message)
             } catch {

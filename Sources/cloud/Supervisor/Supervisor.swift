@@ -1,8 +1,8 @@
 import Foundation
 import Internal
 import Logging
-import Synchronization
 import ServiceLifecycle
+import Synchronization
 
 /// Drives deployments to the end: dispatches requested ones to a ready provisioner, follows them
 /// until they are final, and hands lost ones to another instance. `DeploymentLifecycle` decides
@@ -43,8 +43,12 @@ final class Supervisor: Service, Sendable {
     private let held = Mutex<Set<String>>([])
 
     init(
-        store: any Store, pool: ProvisionerPool, configuration: Configuration, owner: String = ID.make(),
-        clock: DeploymentLifecycle.Clock = .system, logger: Logger
+        store: any Store,
+        pool: ProvisionerPool,
+        configuration: Configuration,
+        owner: String = ID.make(),
+        clock: DeploymentLifecycle.Clock = .system,
+        logger: Logger
     ) {
         self.store = store
         self.owner = owner
@@ -52,7 +56,8 @@ final class Supervisor: Service, Sendable {
         self.configuration = configuration
         lifecycle = DeploymentLifecycle(
             configuration: .init(lostAfter: configuration.lostAfter, maxAttempts: configuration.maxAttempts, backoff: configuration.backoff),
-            clock: clock)
+            clock: clock
+        )
         self.logger = logger
         (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -102,7 +107,11 @@ final class Supervisor: Service, Sendable {
     private func claimLeases(renewing: Bool) async throws {
         let now = lifecycle.clock.now()
         let claimed = try await store.claimLeases(
-            owner: owner, now: now, until: now + configuration.lease.milliseconds, renew: renewing)
+            owner: owner,
+            now: now,
+            until: now + configuration.lease.milliseconds,
+            renew: renewing
+        )
         held.withLock { held in
             if renewing { held = claimed } else { held.formUnion(claimed) }
         }
@@ -139,7 +148,8 @@ final class Supervisor: Service, Sendable {
         }
         let event: DeploymentLifecycle.Event
         do {
-            let status = deployment.state == .cancelRequested
+            let status =
+                deployment.state == .cancelRequested
                 ? try await client.cancel(attempt)
                 : try await client.status(attempt)
             event = status.map { .reported($0) } ?? .forgotten(attempt: attempt)

@@ -40,7 +40,8 @@ struct DNSAllowList: Sendable, Hashable {
             guard let id = Self.zoneID(zone), zoneIDs.contains(id) else {
                 throw .badRequest(
                     "DNS.PrivateHostedZoneID \"\(zone)\" is not a zone this provisioner may write to (its --allowed-dns-zone)",
-                    field: "DNS.PrivateHostedZoneID")
+                    field: "DNS.PrivateHostedZoneID"
+                )
             }
         }
         if let domain {
@@ -51,7 +52,8 @@ struct DNSAllowList: Sendable, Hashable {
             guard zone != nil || domains.contains(where: { name == $0 || name.hasSuffix(".\($0)") }) else {
                 throw .badRequest(
                     "DNS.PrivateDomain \"\(domain)\" is not within a domain this provisioner may write to (its --allowed-dns-zone)",
-                    field: "DNS.PrivateDomain")
+                    field: "DNS.PrivateDomain"
+                )
             }
         }
     }
@@ -70,10 +72,12 @@ struct DNSAllowList: Sendable, Hashable {
         var name = text.lowercased()
         if name.hasSuffix(".") { name.removeLast() }
         let labels = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard !name.isEmpty, name.count <= 253, labels.allSatisfy({ label in
-            (1...63).contains(label.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
-                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
-        }) else { return nil }
+        guard !name.isEmpty, name.count <= 253,
+            labels.allSatisfy({ label in
+                (1...63).contains(label.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
+                    && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+            })
+        else { return nil }
         return name
     }
 }

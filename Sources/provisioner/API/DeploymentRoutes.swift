@@ -133,8 +133,16 @@ struct ServiceDescription: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name = "Name", chart = "Chart", repository = "Repository", defaultVersion = "DefaultVersion"
-        case namespace = "Namespace", release = "Release", repositoryName = "RepositoryName", defaultValues = "DefaultValues"
-        case hookWaits = "HookWaits", dependsOn = "DependsOn", order = "Order"
+        case name = "Name"
+        case chart = "Chart"
+        case repository = "Repository"
+        case defaultVersion = "DefaultVersion"
+        case namespace = "Namespace"
+        case release = "Release"
+        case repositoryName = "RepositoryName"
+        case defaultValues = "DefaultValues"
+        case hookWaits = "HookWaits"
+        case dependsOn = "DependsOn"
+        case order = "Order"
     }
 }

@@ -26,7 +26,8 @@ struct DeploymentValidator: Sendable {
         if let repository = request.chart?.repository, !allowedRepositories.contains(where: { $0.matches(repository) }) {
             throw .badRequest(
                 "Chart.Repository \"\(repository)\" is not a repository this provisioner may fetch from (its --allowed-repository)",
-                field: "Chart.Repository")
+                field: "Chart.Repository"
+            )
         }
         try allowedDNS.check(request.dns)
         let target: (server: String, secrets: [String])
@@ -45,12 +46,14 @@ struct DeploymentValidator: Sendable {
         request.id = id
         let chart = ChartRequest(
             version: request.chart?.version ?? service.chart.defaultVersion,
-            repository: request.chart?.repository ?? service.chart.repositoryURL)
+            repository: request.chart?.repository ?? service.chart.repositoryURL
+        )
         return Job(
             request: request,
             status: DeploymentStatus(queued: request, id: id, chart: chart, now: now),
             lockKey: service.strategy.lockKey(server: target.server, service: service),
             timeout: request.timeoutSeconds.map { .seconds($0) } ?? defaultTimeout,
-            redactor: Redactor(secrets: target.secrets))
+            redactor: Redactor(secrets: target.secrets)
+        )
     }
 }

@@ -15,7 +15,8 @@ struct ProvisionerCommand: AsyncParsableCommand {
             SIGTERM drains: /readyz turns 503, new deployments are refused, running ones get \
             --drain-timeout to finish and are then stopped cleanly.
             """,
-        version: BuildInfo.version)
+        version: BuildInfo.version
+    )
 
     @Option(help: "Address to listen on, HOST:PORT; port 0 picks a free one. (PROVISIONER_LISTEN)")
     var listen = environment("PROVISIONER_LISTEN") ?? "127.0.0.1:8076"
@@ -47,12 +48,19 @@ struct ProvisionerCommand: AsyncParsableCommand {
     @Option(help: "Between SIGTERM and SIGKILL when a helm process is stopped. (PROVISIONER_HELM_GRACE_PERIOD)")
     var helmGracePeriod = environment("PROVISIONER_HELM_GRACE_PERIOD") ?? "10s"
 
-    @Option(help: ArgumentHelp(
-        "How far another host's clock may be from this one's. (PROVISIONER_MAX_CLOCK_SKEW)",
-        discussion: "A release left pending by another provisioner is taken over only once its pending revision is older than the deployment's timeout, --helm-grace-period and this together: until then its helm may still be running."))
+    @Option(
+        help: ArgumentHelp(
+            "How far another host's clock may be from this one's. (PROVISIONER_MAX_CLOCK_SKEW)",
+            discussion:
+                "A release left pending by another provisioner is taken over only once its pending revision is older than the deployment's timeout, --helm-grace-period and this together: until then its helm may still be running."
+        )
+    )
     var maxClockSkew = environment("PROVISIONER_MAX_CLOCK_SKEW") ?? "15s"
 
-    @Option(help: "File with the bearer token(s) clients must send; every endpoint but /healthz and /readyz then answers 401 without one. (PROVISIONER_AUTH_TOKEN_FILE)")
+    @Option(
+        help:
+            "File with the bearer token(s) clients must send; every endpoint but /healthz and /readyz then answers 401 without one. (PROVISIONER_AUTH_TOKEN_FILE)"
+    )
     var authTokenFile: String?
 
     @Flag(help: "Serve without tokens on an address other than loopback (refused otherwise).")
@@ -64,23 +72,32 @@ struct ProvisionerCommand: AsyncParsableCommand {
     @Option(help: "PEM private key of --tls-cert. (PROVISIONER_TLS_KEY)")
     var tlsKey: String?
 
-    @Flag(help: ArgumentHelp(
-        "Accept kubeconfigs whose user has an exec credential plugin. (PROVISIONER_ALLOW_KUBECONFIG_EXEC=true)",
-        discussion: "The plugin's command runs on this host for every helm call: only for sites where whoever may submit a kubeconfig may also run commands here."))
+    @Flag(
+        help: ArgumentHelp(
+            "Accept kubeconfigs whose user has an exec credential plugin. (PROVISIONER_ALLOW_KUBECONFIG_EXEC=true)",
+            discussion:
+                "The plugin's command runs on this host for every helm call: only for sites where whoever may submit a kubeconfig may also run commands here."
+        )
+    )
     var allowKubeconfigExec = environment("PROVISIONER_ALLOW_KUBECONFIG_EXEC") == "true"
 
     @Option(
         name: .customLong("allowed-repository"),
         help: ArgumentHelp(
             "A chart repository requests may name in Chart.Repository; repeatable. Default: the services' own repositories. (PROVISIONER_ALLOWED_REPOSITORIES, comma-separated)",
-            discussion: "An exact URL, or one with * (within a path segment) and ** (across segments), e.g. https://charts.example.com/**; matched on the whole URL, trailing slashes ignored."))
+            discussion:
+                "An exact URL, or one with * (within a path segment) and ** (across segments), e.g. https://charts.example.com/**; matched on the whole URL, trailing slashes ignored."
+        )
+    )
     var allowedRepositories: [String] = list(environment("PROVISIONER_ALLOWED_REPOSITORIES"))
 
     @Option(
         name: .customLong("allowed-dns-zone"),
         help: ArgumentHelp(
             "A Route53 hosted zone ID or a domain requests may have DNS records written to; repeatable. Default: none, so requests with DNS settings are refused. (PROVISIONER_ALLOWED_DNS_ZONES, comma-separated)",
-            discussion: "A zone ID (Z0123ABC) allows that DNS.PrivateHostedZoneID; a domain allows that DNS.PrivateDomain and its subdomains."))
+            discussion: "A zone ID (Z0123ABC) allows that DNS.PrivateHostedZoneID; a domain allows that DNS.PrivateDomain and its subdomains."
+        )
+    )
     var allowedDNSZones: [String] = list(environment("PROVISIONER_ALLOWED_DNS_ZONES"))
 
     @Option(help: "text or json, one event per line on stderr. (PROVISIONER_LOG_FORMAT)")
@@ -101,7 +118,8 @@ struct ProvisionerCommand: AsyncParsableCommand {
         // Optional options take their environment variable here: ArgumentParser deprecates defaults on them.
         let chartDir = self.chartDir ?? environment("PROVISIONER_CHART_DIR")
         let authTokenFile = self.authTokenFile ?? environment("PROVISIONER_AUTH_TOKEN_FILE")
-        let tlsCert = self.tlsCert ?? environment("PROVISIONER_TLS_CERT"), tlsKey = self.tlsKey ?? environment("PROVISIONER_TLS_KEY")
+        let tlsCert = self.tlsCert ?? environment("PROVISIONER_TLS_CERT")
+        let tlsKey = self.tlsKey ?? environment("PROVISIONER_TLS_KEY")
         func duration(_ text: String, _ option: String) throws -> Duration {
             do { return try GoDuration.parse(text) } catch { throw ValidationError("--\(option): \(error)") }
         }
@@ -136,23 +154,36 @@ struct ProvisionerCommand: AsyncParsableCommand {
         let repositories: [RepositoryPattern]?
         let dns: DNSAllowList
         do {
-            repositories = allowedRepositories.isEmpty ? nil : try allowedRepositories.map { pattern throws(RepositoryPattern.Invalid) in
-                try RepositoryPattern(pattern)
-            }
+            repositories =
+                allowedRepositories.isEmpty
+                ? nil
+                : try allowedRepositories.map { pattern throws(RepositoryPattern.Invalid) in
+                    try RepositoryPattern(pattern)
+                }
         } catch {
             throw ValidationError("--allowed-repository: \(error)")
         }
         do { dns = try DNSAllowList(allowedDNSZones) } catch { throw ValidationError("--allowed-dns-zone: \(error)") }
         return ProvisionerConfiguration(
-            address: address, helm: helm, chartDirectory: chartDir,
-            maxConcurrent: maxConcurrent, defaultTimeout: try duration(defaultTimeout, "default-timeout"),
-            retention: try duration(retention, "retention"), retentionCount: retentionCount,
-            drainTimeout: try duration(drainTimeout, "drain-timeout"), remediation: policy,
+            address: address,
+            helm: helm,
+            chartDirectory: chartDir,
+            maxConcurrent: maxConcurrent,
+            defaultTimeout: try duration(defaultTimeout, "default-timeout"),
+            retention: try duration(retention, "retention"),
+            retentionCount: retentionCount,
+            drainTimeout: try duration(drainTimeout, "drain-timeout"),
+            remediation: policy,
             helmGracePeriod: try duration(helmGracePeriod, "helm-grace-period"),
-            maxClockSkew: try duration(maxClockSkew, "max-clock-skew"), authTokens: authTokens,
+            maxClockSkew: try duration(maxClockSkew, "max-clock-skew"),
+            authTokens: authTokens,
             tls: tlsCert.map { ServerSupport.TLSFiles(certificate: $0, key: tlsKey!) },
-            logFormat: format, logLevel: level, kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec),
-            allowedRepositories: repositories, allowedDNS: dns)
+            logFormat: format,
+            logLevel: level,
+            kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec),
+            allowedRepositories: repositories,
+            allowedDNS: dns
+        )
     }
 }
 

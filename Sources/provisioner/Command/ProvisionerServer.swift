@@ -14,7 +14,10 @@ struct ProvisionerServer {
 
     /// Every route the provisioner serves.
     static func router(
-        queue: JobQueue, catalog: ServiceCatalog, configuration: ProvisionerConfiguration, lifecycle: Lifecycle,
+        queue: JobQueue,
+        catalog: ServiceCatalog,
+        configuration: ProvisionerConfiguration,
+        lifecycle: Lifecycle,
         metrics: ServerMetrics
     ) -> Router<BasicRequestContext> {
         let routes = RouteTable()
@@ -22,9 +25,12 @@ struct ProvisionerServer {
         DeploymentRoutes(
             queue: queue,
             validator: DeploymentValidator(
-                catalog: catalog, defaultTimeout: configuration.defaultTimeout, kubeconfigPolicy: configuration.kubeconfigPolicy,
+                catalog: catalog,
+                defaultTimeout: configuration.defaultTimeout,
+                kubeconfigPolicy: configuration.kubeconfigPolicy,
                 allowedRepositories: configuration.allowedRepositories ?? catalog.repositoryPatterns,
-                allowedDNS: configuration.allowedDNS),
+                allowedDNS: configuration.allowedDNS
+            ),
             catalog: catalog
         ).add(to: router)
         ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) {
@@ -41,25 +47,48 @@ struct ProvisionerServer {
         let catalog = ServiceCatalog.standard
         let helm = HelmClient(
             configuration: HelmConfiguration(
-                executable: configuration.helm, gracePeriod: configuration.helmGracePeriod, maxClockSkew: configuration.maxClockSkew),
-            logger: logger)
+                executable: configuration.helm,
+                gracePeriod: configuration.helmGracePeriod,
+                maxClockSkew: configuration.maxClockSkew
+            ),
+            logger: logger
+        )
         let deployer = HelmDeployer(
             releases: ReleaseManager(helm: helm, policy: configuration.remediation, logger: logger),
-            chartDirectory: configuration.chartDirectory, aws: AWSClient(logger: logger),
-            kubeconfigPolicy: configuration.kubeconfigPolicy, logger: logger)
+            chartDirectory: configuration.chartDirectory,
+            aws: AWSClient(logger: logger),
+            kubeconfigPolicy: configuration.kubeconfigPolicy,
+            logger: logger
+        )
         let queue = JobQueue(
             configuration: .init(
-                maxConcurrent: configuration.maxConcurrent, retention: configuration.retention,
-                retentionCount: configuration.retentionCount),
-            deployers: [deployer], catalog: catalog, metrics: ProvisionerMetrics(metrics: metrics), logger: logger)
+                maxConcurrent: configuration.maxConcurrent,
+                retention: configuration.retention,
+                retentionCount: configuration.retentionCount
+            ),
+            deployers: [deployer],
+            catalog: catalog,
+            metrics: ProvisionerMetrics(metrics: metrics),
+            logger: logger
+        )
         let lifecycle = Lifecycle()
 
         let router = Self.router(
-            queue: queue, catalog: catalog, configuration: configuration, lifecycle: lifecycle, metrics: metrics)
+            queue: queue,
+            catalog: catalog,
+            configuration: configuration,
+            lifecycle: lifecycle,
+            metrics: metrics
+        )
 
         let logger = self.logger
         let app = try ServerSupport.application(
-            router: router, name: "provisioner", address: configuration.address, tls: configuration.tls, logger: logger)
+            router: router,
+            name: "provisioner",
+            address: configuration.address,
+            tls: configuration.tls,
+            logger: logger
+        )
         let services = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: logger))
         let drainTimeout = configuration.drainTimeout
 

@@ -10,7 +10,10 @@ protocol Deployer: Sendable {
     ///   attempt at the same deployment may still hold the release.
     /// - Parameter events: told what the deployment waits for, as it waits.
     func run(
-        _ request: DeploymentRequest, service: any ThirdPartyService, timeout: Duration, events: DeploymentEvents
+        _ request: DeploymentRequest,
+        service: any ThirdPartyService,
+        timeout: Duration,
+        events: DeploymentEvents
     ) async -> DeploymentResult
 }
 

@@ -13,6 +13,7 @@ extension DeploymentResult {
             }
         self.init(
             outcome: outcome,
-            details: DeploymentDetails(recovery: result.recovery, remediation: result.remediation, release: result.release, log: result.log))
+            details: DeploymentDetails(recovery: result.recovery, remediation: result.remediation, release: result.release, log: result.log)
+        )
     }
 }

@@ -7,7 +7,9 @@ extension HelmDeployer {
     /// file that helm and the hooks read and that is rewritten every three minutes until
     /// `operation` ends, as tokens live 15 minutes and an operation up to an hour.
     func withEKSContext<T: Sendable>(
-        _ eks: KubeconfigSource.EKSCluster, request: DeploymentRequest, deadline: ContinuousClock.Instant,
+        _ eks: KubeconfigSource.EKSCluster,
+        request: DeploymentRequest,
+        deadline: ContinuousClock.Instant,
         _ operation: (DeploymentContext) async -> T
     ) async throws -> T {
         let api = EKS(client: aws)
@@ -17,12 +19,16 @@ extension HelmDeployer {
         return try await PrivateWorkspace.with(in: releases.helm.configuration.workDirectory) { workspace in
             try await refresher.run(in: workspace, file: "eks-token", token: token) { tokenFile in
                 let kubeconfig = EKSKubeconfig.kubeconfig(
-                    server: cluster.endpoint, certificateAuthorityData: cluster.certificateAuthorityData, tokenFile: tokenFile)
+                    server: cluster.endpoint,
+                    certificateAuthorityData: cluster.certificateAuthorityData,
+                    tokenFile: tokenFile
+                )
                 var request = request
                 request.kubeconfig = kubeconfig.normalized
                 let kube = KubeClient(kubeconfig: kubeconfig)
                 return await operation(
-                    DeploymentContext(request: request, release: nil, kube: kube, route53: Route53(client: aws), deadline: deadline, logger: logger))
+                    DeploymentContext(request: request, release: nil, kube: kube, route53: Route53(client: aws), deadline: deadline, logger: logger)
+                )
             }
         }
     }

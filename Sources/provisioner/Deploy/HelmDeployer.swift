@@ -18,7 +18,10 @@ struct HelmDeployer: Deployer {
     var onHelmStart: (@Sendable (pid_t) -> Void)?
 
     init(
-        releases: ReleaseManager, chartDirectory: String?, aws: AWSClient, kubeconfigPolicy: KubeconfigPolicy = .dataOnly,
+        releases: ReleaseManager,
+        chartDirectory: String?,
+        aws: AWSClient,
+        kubeconfigPolicy: KubeconfigPolicy = .dataOnly,
         logger: Logger
     ) {
         self.releases = releases
@@ -30,14 +33,21 @@ struct HelmDeployer: Deployer {
     }
 
     func run(
-        _ request: DeploymentRequest, service: any ThirdPartyService, timeout: Duration, events: DeploymentEvents
+        _ request: DeploymentRequest,
+        service: any ThirdPartyService,
+        timeout: Duration,
+        events: DeploymentEvents
     ) async -> DeploymentResult {
         let deadline = ContinuousClock.now + timeout
         let operation = Operation(
-            deadline: deadline, events: ReleaseEvents(helmStarted: onHelmStart, waiting: events.waiting),
+            deadline: deadline,
+            events: ReleaseEvents(helmStarted: onHelmStart, waiting: events.waiting),
             hold: ReleaseHold(
-                operationTimeout: timeout, configuration: releases.helm.configuration,
-                holderEnded: request.previousAttemptsEnded == true))
+                operationTimeout: timeout,
+                configuration: releases.helm.configuration,
+                holderEnded: request.previousAttemptsEnded == true
+            )
+        )
         if let eks = request.kubeconfigSource?.eks {
             do {
                 return try await withEKSContext(eks, request: request, deadline: deadline) { context in
@@ -76,8 +86,13 @@ struct HelmDeployer: Deployer {
             }
             var result = DeploymentResult(
                 await releases.delete(
-                    service.release, kubeconfig: context.kube.kubeconfig, deadline: operation.deadline, hold: operation.hold,
-                    events: operation.events))
+                    service.release,
+                    kubeconfig: context.kube.kubeconfig,
+                    deadline: operation.deadline,
+                    hold: operation.hold,
+                    events: operation.events
+                )
+            )
             result.details.log = notes + result.details.log
             return result
         }
@@ -86,7 +101,8 @@ struct HelmDeployer: Deployer {
     /// The request with its kubeconfig in hand (fetched from S3 or Secrets Manager when it names a
     /// source), and the clients hooks use.
     private func context(
-        for request: DeploymentRequest, deadline: ContinuousClock.Instant
+        for request: DeploymentRequest,
+        deadline: ContinuousClock.Instant
     ) async throws(DeploymentFailure) -> DeploymentContext {
         var request = request
         if let source = request.kubeconfigSource {
@@ -106,18 +122,28 @@ struct HelmDeployer: Deployer {
             kubeconfig = try Kubeconfig(parsing: request.kubeconfig, policy: kubeconfigPolicy)
         } catch {
             throw DeploymentFailure(
-                .invalidInput, step: "kubeconfig",
-                message: "the kubeconfig from \(request.kubeconfigSource?.description ?? "the request") is invalid: \(error)")
+                .invalidInput,
+                step: "kubeconfig",
+                message: "the kubeconfig from \(request.kubeconfigSource?.description ?? "the request") is invalid: \(error)"
+            )
         }
         // Nothing after this point sees the text received.
         request.kubeconfig = kubeconfig.normalized
         return DeploymentContext(
-            request: request, release: nil, kube: KubeClient(kubeconfig: kubeconfig), route53: Route53(client: aws),
-            deadline: deadline, logger: logger)
+            request: request,
+            release: nil,
+            kube: KubeClient(kubeconfig: kubeconfig),
+            route53: Route53(client: aws),
+            deadline: deadline,
+            logger: logger
+        )
     }
 
     private func apply(
-        _ request: DeploymentRequest, service: any ThirdPartyService, _ operation: Operation, context: DeploymentContext
+        _ request: DeploymentRequest,
+        service: any ThirdPartyService,
+        _ operation: Operation,
+        context: DeploymentContext
     ) async -> DeploymentResult {
         let chart = Self.chart(service.chart, requested: request.chart?.repository)
         let version = request.chart?.version ?? chart.defaultVersion
@@ -131,17 +157,27 @@ struct HelmDeployer: Deployer {
             do {
                 try await repositories.ensure(name: chart.repositoryName, url: chart.repositoryURL)
             } catch {
-                let failure = (error as? HelmError).map(DeploymentFailure.init)
+                let failure =
+                    (error as? HelmError).map(DeploymentFailure.init)
                     ?? DeploymentFailure(.chartNotFound, step: "chart repository", message: "\(error)")
                 return DeploymentResult(failure: failure)
             }
         }
         let spec = ReleaseSpec(
-            release: service.release, chart: located.reference, version: located.version,
-            values: Self.values(for: request, service: service), hookWaits: service.hookWaits)
+            release: service.release,
+            chart: located.reference,
+            version: located.version,
+            values: Self.values(for: request, service: service),
+            hookWaits: service.hookWaits
+        )
         let apply = {
             await releases.apply(
-                spec, kubeconfig: context.kube.kubeconfig, deadline: operation.deadline, hold: operation.hold, events: operation.events)
+                spec,
+                kubeconfig: context.kube.kubeconfig,
+                deadline: operation.deadline,
+                hold: operation.hold,
+                events: operation.events
+            )
         }
         var released = await apply()
         if case .failed(let error) = released.outcome, error.kind == .chartNotFound, locator.chartDirectory == nil,

@@ -5,8 +5,14 @@ extension DeploymentStatus {
     /// A new, queued deployment for a validated request.
     init(queued request: DeploymentRequest, id: String, chart: ChartRequest, now: Date) {
         self.init(
-            id: id, clusterID: request.clusterID, service: request.service, action: request.action,
-            chart: chart, state: .queued, createAt: now.millisecondsSince1970)
+            id: id,
+            clusterID: request.clusterID,
+            service: request.service,
+            action: request.action,
+            chart: chart,
+            state: .queued,
+            createAt: now.millisecondsSince1970
+        )
     }
 
     /// Records how the deployer's work ended.

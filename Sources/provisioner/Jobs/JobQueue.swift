@@ -44,7 +44,11 @@ actor JobQueue {
     nonisolated let changes = ChangeSignal()
 
     init(
-        configuration: Configuration, deployers: [any Deployer], catalog: ServiceCatalog, metrics: ProvisionerMetrics, logger: Logger
+        configuration: Configuration,
+        deployers: [any Deployer],
+        catalog: ServiceCatalog,
+        metrics: ProvisionerMetrics,
+        logger: Logger
     ) {
         self.configuration = configuration
         self.deployers = Dictionary(deployers.map { ($0.strategy, $0) }, uniquingKeysWith: { first, _ in first })
@@ -78,7 +82,9 @@ actor JobQueue {
     func list(state: DeploymentState?, cluster: String?, service: ServiceName?) -> [DeploymentStatus] {
         pruneFinished()
         return jobs.values.map(\.status)
-            .filter { (state == nil || $0.state == state) && (cluster == nil || $0.clusterID == cluster) && (service == nil || $0.service == service) }
+            .filter {
+                (state == nil || $0.state == state) && (cluster == nil || $0.clusterID == cluster) && (service == nil || $0.service == service)
+            }
             .sorted { ($0.createAt, $0.id) < ($1.createAt, $1.id) }
     }
 
@@ -172,7 +178,8 @@ actor JobQueue {
             let result =
                 await deployer?.run(job.request, service: service, timeout: timeout, events: events)
                 ?? DeploymentResult(
-                    failure: DeploymentFailure(.failed, step: "deploy", message: "this provisioner has no \(service.strategy) deployer"))
+                    failure: DeploymentFailure(.failed, step: "deploy", message: "this provisioner has no \(service.strategy) deployer")
+                )
             self.finish(id, with: result)
         }
     }

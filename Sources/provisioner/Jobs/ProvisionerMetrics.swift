@@ -21,14 +21,16 @@ struct ProvisionerMetrics: Sendable {
     func queued(_ status: DeploymentStatus) {
         Counter(
             label: "provisioner_deployments_queued_total",
-            dimensions: [("action", status.action.rawValue), ("service", status.service.rawValue)], factory: factory
+            dimensions: [("action", status.action.rawValue), ("service", status.service.rawValue)],
+            factory: factory
         ).increment()
     }
 
     func finished(_ status: DeploymentStatus) {
         let dimensions = [("action", status.action.rawValue), ("service", status.service.rawValue)]
         Counter(
-            label: "provisioner_deployments_finished_total", dimensions: dimensions + [("state", status.state.rawValue)],
+            label: "provisioner_deployments_finished_total",
+            dimensions: dimensions + [("state", status.state.rawValue)],
             factory: factory
         ).increment()
         if status.startAt > 0 {

@@ -4,8 +4,11 @@ import Internal
 struct FluentBit: ThirdPartyService {
     let name: ServiceName = "fluentbit"
     let chart = ChartSpec(
-        name: "fluent-bit", repositoryName: "fluent",
-        repositoryURL: "https://fluent.github.io/helm-charts", defaultVersion: "0.40.0")
+        name: "fluent-bit",
+        repositoryName: "fluent",
+        repositoryURL: "https://fluent.github.io/helm-charts",
+        defaultVersion: "0.40.0"
+    )
     let release = ReleaseRef(name: "fluent-bit", namespace: "fluent-bit")
     var defaultValues: String { String(decoding: PackageResources.fluentbit_yaml, as: UTF8.self) }
 

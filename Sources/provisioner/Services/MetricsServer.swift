@@ -5,8 +5,11 @@ import Internal
 struct MetricsServer: ThirdPartyService {
     let name: ServiceName = "metrics-server"
     let chart = ChartSpec(
-        name: "metrics-server", repositoryName: "metrics-server",
-        repositoryURL: "https://kubernetes-sigs.github.io/metrics-server/", defaultVersion: "3.12.1")
+        name: "metrics-server",
+        repositoryName: "metrics-server",
+        repositoryURL: "https://kubernetes-sigs.github.io/metrics-server/",
+        defaultVersion: "3.12.1"
+    )
     let release = ReleaseRef(name: "metrics-server", namespace: "kube-system")
     var defaultValues: String { String(decoding: PackageResources.metrics_server_yaml, as: UTF8.self) }
 

@@ -5,8 +5,11 @@ import Internal
 struct Nginx: ThirdPartyService {
     let name: ServiceName = "nginx"
     let chart = ChartSpec(
-        name: "ingress-nginx", repositoryName: "ingress-nginx",
-        repositoryURL: "https://kubernetes.github.io/ingress-nginx", defaultVersion: "4.15.1")
+        name: "ingress-nginx",
+        repositoryName: "ingress-nginx",
+        repositoryURL: "https://kubernetes.github.io/ingress-nginx",
+        defaultVersion: "4.15.1"
+    )
     let release = ReleaseRef(name: "nginx", namespace: "nginx")
     var defaultValues: String { String(decoding: PackageResources.nginx_yaml, as: UTF8.self) }
     /// The admission webhook's certificate Jobs: `admission-create` (pre-install, pre-upgrade)

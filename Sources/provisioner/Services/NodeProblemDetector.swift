@@ -5,8 +5,11 @@ import Internal
 struct NodeProblemDetector: ThirdPartyService {
     let name: ServiceName = "node-problem-detector"
     let chart = ChartSpec(
-        name: "node-problem-detector", repositoryName: "deliveryhero",
-        repositoryURL: "https://charts.deliveryhero.io/", defaultVersion: "2.3.12")
+        name: "node-problem-detector",
+        repositoryName: "deliveryhero",
+        repositoryURL: "https://charts.deliveryhero.io/",
+        defaultVersion: "2.3.12"
+    )
     let release = ReleaseRef(name: "node-problem-detector", namespace: "node-problem-detector")
     var defaultValues: String { String(decoding: PackageResources.node_problem_detector_yaml, as: UTF8.self) }
 }

@@ -5,8 +5,11 @@ import Internal
 struct Prometheus: ThirdPartyService {
     let name: ServiceName = "prometheus"
     let chart = ChartSpec(
-        name: "prometheus", repositoryName: "prometheus-community",
-        repositoryURL: "https://prometheus-community.github.io/helm-charts", defaultVersion: "25.18.0")
+        name: "prometheus",
+        repositoryName: "prometheus-community",
+        repositoryURL: "https://prometheus-community.github.io/helm-charts",
+        defaultVersion: "25.18.0"
+    )
     let release = ReleaseRef(name: "prometheus", namespace: "prometheus")
     var defaultValues: String { String(decoding: PackageResources.prometheus_yaml, as: UTF8.self) }
     /// Its ingress and DNS name point at the NGINX controller.
@@ -19,9 +22,14 @@ struct Prometheus: ThirdPartyService {
         var values: JSONValue = .nested("server.externalLabels.clusterID", .string(request.clusterID))
         if let domain = request.dns?.privateDomain {
             let host = Self.ingressHost(clusterID: request.clusterID, privateDomain: domain)
-            values = values.merging(.nested("server.ingress", [
-                "enabled": true, "ingressClassName": "nginx", "hosts": [.string(host)],
-            ]))
+            values = values.merging(
+                .nested(
+                    "server.ingress",
+                    [
+                        "enabled": true, "ingressClassName": "nginx", "hosts": [.string(host)],
+                    ]
+                )
+            )
         }
         return values
     }
@@ -34,7 +42,10 @@ struct Prometheus: ThirdPartyService {
     func afterApply(_ context: DeploymentContext) async throws -> [String] {
         guard let record = try PrivateRecord(context.request) else { return ["DNS: the request has no DNS settings; no record registered"] }
         let target = try await context.kube.waitForLoadBalancerAddress(
-            namespace: ingressController.namespace, service: ingressController.name, timeout: context.deadline - .now)
+            namespace: ingressController.namespace,
+            service: ingressController.name,
+            timeout: context.deadline - .now
+        )
         let zone = try await record.zoneID(using: context.route53)
         try await context.route53.upsertCNAME(zoneID: zone, name: record.name, target: target)
         return ["DNS: \(record.name) CNAME \(target) in zone \(zone)"]

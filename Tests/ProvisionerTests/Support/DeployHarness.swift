@@ -1,6 +1,7 @@
 import Foundation
 import Internal
 import TestSupport
+
 @testable import provisioner
 
 /// One emulator, one helm setup and a deployer over them, for deployment tests.
@@ -12,8 +13,11 @@ struct DeployHarness {
     let catalog = ServiceCatalog.standard
 
     init(
-        readyAfter: Int = 0, chartDirectory: String? = Testbed.charts, policy: RemediationPolicy = .rollback,
-        onHelmStart: (@Sendable (pid_t) -> Void)? = nil, configure: (inout HelmConfiguration) -> Void = { _ in },
+        readyAfter: Int = 0,
+        chartDirectory: String? = Testbed.charts,
+        policy: RemediationPolicy = .rollback,
+        onHelmStart: (@Sendable (pid_t) -> Void)? = nil,
+        configure: (inout HelmConfiguration) -> Void = { _ in },
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         scratch = try Testbed.makeScratchDirectory()
@@ -23,23 +27,36 @@ struct DeployHarness {
         helm = HelmClient(configuration: configuration, logger: Testbed.logger)
         var deployer = HelmDeployer(
             releases: ReleaseManager(helm: helm, policy: policy, logger: Testbed.logger, now: now),
-            chartDirectory: chartDirectory, aws: AWSClient(logger: Testbed.logger), logger: Testbed.logger)
+            chartDirectory: chartDirectory,
+            aws: AWSClient(logger: Testbed.logger),
+            logger: Testbed.logger
+        )
         deployer.onHelmStart = onHelmStart
         self.deployer = deployer
     }
 
     func request(
-        _ service: ServiceName, _ action: DeploymentAction = .apply, version: String? = "1.0.0",
-        values: JSONValue? = nil, dns: DNSConfig? = nil
+        _ service: ServiceName,
+        _ action: DeploymentAction = .apply,
+        version: String? = "1.0.0",
+        values: JSONValue? = nil,
+        dns: DNSConfig? = nil
     ) -> DeploymentRequest {
         DeploymentRequest(
-            clusterID: "cluster1", service: service, action: action,
-            chart: version.map { ChartRequest(version: $0) }, values: values,
-            kubeconfig: emulator.kubeconfig, dns: dns)
+            clusterID: "cluster1",
+            service: service,
+            action: action,
+            chart: version.map { ChartRequest(version: $0) },
+            values: values,
+            kubeconfig: emulator.kubeconfig,
+            dns: dns
+        )
     }
 
     func deploy(
-        _ request: DeploymentRequest, within timeout: Duration = .seconds(60), events: DeploymentEvents = DeploymentEvents()
+        _ request: DeploymentRequest,
+        within timeout: Duration = .seconds(60),
+        events: DeploymentEvents = DeploymentEvents()
     ) async -> DeploymentResult {
         await deployer.run(request, service: catalog[request.service]!, timeout: timeout, events: events)
     }
@@ -75,10 +92,11 @@ struct DeployHarness {
         let chart = try ChartLocator(chartDirectory: Testbed.charts).locate(catalog[service]!.chart, version: version)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Testbed.helm)
-        process.arguments = [
-            "upgrade", "--install", release.name, chart.reference, "--namespace", release.namespace,
-            "--create-namespace", "--wait", "--timeout", "120s", "--kubeconfig", emulator.kubeconfigPath,
-        ] + values.flatMap { ["--set", $0] }
+        process.arguments =
+            [
+                "upgrade", "--install", release.name, chart.reference, "--namespace", release.namespace,
+                "--create-namespace", "--wait", "--timeout", "120s", "--kubeconfig", emulator.kubeconfigPath,
+            ] + values.flatMap { ["--set", $0] }
         process.environment = ProcessInfo.processInfo.environment.merging(helm.configuration.environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Internal
 import TestSupport
+
 @testable import provisioner
 
 /// The provisioner's routes, queue and deployer served from this process, for route tests.
@@ -15,26 +16,51 @@ struct InProcessProvisioner {
     ///   - helm: the helm executable (the testbed's by default, or a wrapper around it).
     ///   - configure: changes to the configuration the command line would make.
     static func start(
-        helm: String = Testbed.helm, configure: (inout ProvisionerConfiguration) -> Void = { _ in }
+        helm: String = Testbed.helm,
+        configure: (inout ProvisionerConfiguration) -> Void = { _ in }
     ) async throws -> InProcessProvisioner {
         let scratch = try Testbed.makeScratchDirectory()
         var configuration = ProvisionerConfiguration(
-            address: ListenAddress("127.0.0.1:0")!, helm: helm, chartDirectory: Testbed.charts, maxConcurrent: 2,
-            defaultTimeout: .seconds(60), retention: .seconds(600), retentionCount: 100, drainTimeout: .seconds(1),
-            remediation: .rollback, helmGracePeriod: .seconds(3), authTokens: [], tls: nil, logFormat: .text, logLevel: .warning)
+            address: ListenAddress("127.0.0.1:0")!,
+            helm: helm,
+            chartDirectory: Testbed.charts,
+            maxConcurrent: 2,
+            defaultTimeout: .seconds(60),
+            retention: .seconds(600),
+            retentionCount: 100,
+            drainTimeout: .seconds(1),
+            remediation: .rollback,
+            helmGracePeriod: .seconds(3),
+            authTokens: [],
+            tls: nil,
+            logFormat: .text,
+            logLevel: .warning
+        )
         configure(&configuration)
         var helmConfiguration = Testbed.helmConfiguration(scratch: scratch)
         helmConfiguration.executable = configuration.helm
         let deployer = HelmDeployer(
             releases: ReleaseManager(helm: HelmClient(configuration: helmConfiguration, logger: Testbed.logger), logger: Testbed.logger),
-            chartDirectory: configuration.chartDirectory, aws: AWSClient(logger: Testbed.logger),
-            kubeconfigPolicy: configuration.kubeconfigPolicy, logger: Testbed.logger)
+            chartDirectory: configuration.chartDirectory,
+            aws: AWSClient(logger: Testbed.logger),
+            kubeconfigPolicy: configuration.kubeconfigPolicy,
+            logger: Testbed.logger
+        )
         let metrics = ServerMetrics()
         let queue = JobQueue(
             configuration: .init(maxConcurrent: configuration.maxConcurrent, retention: configuration.retention, retentionCount: 100),
-            deployers: [deployer], catalog: .standard, metrics: ProvisionerMetrics(metrics: metrics), logger: Testbed.logger)
+            deployers: [deployer],
+            catalog: .standard,
+            metrics: ProvisionerMetrics(metrics: metrics),
+            logger: Testbed.logger
+        )
         let router = ProvisionerServer.router(
-            queue: queue, catalog: .standard, configuration: configuration, lifecycle: Lifecycle(), metrics: metrics)
+            queue: queue,
+            catalog: .standard,
+            configuration: configuration,
+            lifecycle: Lifecycle(),
+            metrics: metrics
+        )
         return InProcessProvisioner(server: InProcessRouter(router), scratch: scratch, metrics: metrics)
     }
 
