@@ -251,6 +251,7 @@ struct ProvisionerServerTests {
         let prometheus = services?.first { $0["Name"] as? String == "prometheus" }
         #expect(prometheus?["DefaultVersion"] as? String == "25.18.0")
         #expect(prometheus?["DependsOn"] as? [String] == ["nginx"])
+        #expect(services?.allSatisfy { $0["Strategy"] as? String == "helm" } == true)
         let order = services?.reduce(into: [String: Int]()) { $0[$1["Name"] as? String ?? ""] = $1["Order"] as? Int }
         #expect(order == ["fluentbit": 0, "metrics-server": 1, "nginx": 2, "node-problem-detector": 3, "prometheus": 4])
         #expect((prometheus?["DefaultValues"] as? String)?.contains("scrapeInterval") == true)

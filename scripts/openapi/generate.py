@@ -59,8 +59,9 @@ prov_schemas["Service"] = obj({"Name": S, "Chart": S, "Repository": S, "Reposito
   "DefaultValues": {"type": "string", "description": "The shipped values, YAML."},
   "HookWaits": {"type": "integer", "description": "Hook Jobs or Pods its chart runs on install and upgrade, each waited for within the deadline."},
   "DependsOn": {**arr(S), "description": "Services to deploy before this one."},
+  "Strategy": {"type": "string", "enum": ["helm"], "description": "How the service is deployed."},
   "Order": {"type": "integer", "description": "Its place in the deploy order (0 first): after everything it depends on, ties by name."}},
-  ["Name", "Chart", "Repository", "RepositoryName", "DefaultVersion", "Namespace", "Release", "DefaultValues", "HookWaits", "DependsOn", "Order"])
+  ["Name", "Chart", "Repository", "RepositoryName", "DefaultVersion", "Namespace", "Release", "DefaultValues", "HookWaits", "DependsOn", "Strategy", "Order"])
 prov = {
   "openapi": "3.0.3",
   "info": {"title": "provisioner", "version": "0.1.0", "description": "Stateless third-party service deployment API."},

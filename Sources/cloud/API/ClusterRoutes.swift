@@ -128,31 +128,29 @@ struct ClusterRoutes: Sendable {
                 throw APIError.badRequest("Values must be a JSON object", field: "utility-versions.\(name).Values")
             }
         }
-        let now = Date().millisecondsSince1970
-        var deployments: [Deployment] = []
+        var created: [(deployment: Deployment, actions: [DeploymentLifecycle.Action])] = []
         for (service, needs) in await services.plan(wanted.keys.map { ServiceName($0) }) {
             let utility = wanted[service.rawValue]!
             if utility.values == nil, cluster.utilities.actualVersions[service.rawValue] == .some(utility.version) { continue }
             // The deployment records one prerequisite: the last of them in provisioning order.
-            let prerequisite = deployments.last { needs.contains($0.service) }
-            deployments.append(
-                Deployment.requested(
-                    clusterID: cluster.id,
-                    service: service,
-                    action: .apply,
-                    chart: ChartRequest(version: utility.version.chart),
-                    values: utility.values,
-                    timeoutSeconds: nil,
-                    now: now,
-                    dependsOn: prerequisite?.id
-                )
+            let prerequisite = created.last { needs.contains($0.deployment.service) }?.deployment
+            let new = supervisor.lifecycle.created(
+                clusterID: cluster.id,
+                service: service,
+                action: .apply,
+                chart: ChartRequest(version: utility.version.chart),
+                values: utility.values,
+                timeoutSeconds: nil,
+                dependsOn: prerequisite?.id
             )
+            created.append((new.0, new.1))
         }
+        let deployments = created.map(\.deployment)
         let desired = wanted.mapValues { Optional($0.version) }
         try await context.audit.recording(targets: [cluster.id] + deployments.map(\.id), status: .accepted) { entry in
             try await store.createDeployments(deployments, desiredVersions: (cluster.id, desired), audit: entry)
         }
-        supervisor.wake()
+        for (deployment, actions) in created { try await supervisor.perform(actions, for: deployment) }
         return try JSONResponse.make(.accepted, deployments)
     }
 
@@ -179,42 +177,5 @@ struct Paging {
         }
         self.page = page
         self.perPage = perPage
-    }
-}
-
-extension Deployment {
-    static func requested(
-        clusterID: String,
-        service: ServiceName,
-        action: DeploymentAction,
-        chart: ChartRequest?,
-        values: JSONValue?,
-        timeoutSeconds: Int?,
-        now: Int64,
-        dependsOn: String? = nil
-    ) -> Deployment {
-        Deployment(
-            id: ID.make(),
-            clusterID: clusterID,
-            service: service,
-            action: action,
-            chart: chart,
-            values: values,
-            timeoutSeconds: timeoutSeconds,
-            state: .requested,
-            attempts: 0,
-            provisioner: nil,
-            provisionerDeploymentID: nil,
-            error: nil,
-            remediation: nil,
-            release: nil,
-            log: [],
-            createAt: now,
-            updateAt: now,
-            endAt: 0,
-            nextAttemptAt: 0,
-            lastSeenAt: 0,
-            dependsOn: dependsOn
-        )
     }
 }

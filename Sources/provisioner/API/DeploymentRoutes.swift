@@ -115,6 +115,8 @@ struct ServiceDescription: Codable, Sendable {
     var defaultValues: String
     var hookWaits: Int
     var dependsOn: [ServiceName]
+    /// How it is deployed (`helm`).
+    var strategy: DeploymentStrategy
     /// Its place in the deploy order (0 first), derived from every service's `dependsOn`.
     var order: Int
 
@@ -129,6 +131,7 @@ struct ServiceDescription: Codable, Sendable {
         defaultValues = service.defaultValues
         hookWaits = service.hookWaits
         dependsOn = service.dependsOn
+        strategy = service.strategy
         self.order = order
     }
 
@@ -143,6 +146,7 @@ struct ServiceDescription: Codable, Sendable {
         case defaultValues = "DefaultValues"
         case hookWaits = "HookWaits"
         case dependsOn = "DependsOn"
+        case strategy = "Strategy"
         case order = "Order"
     }
 }
