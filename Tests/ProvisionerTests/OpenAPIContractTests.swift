@@ -32,7 +32,7 @@ struct ProvisionerOpenAPIContractTests {
         let deployer = HelmDeployer(
             releases: ReleaseManager(helm: helm, logger: Testbed.logger),
             chartDirectory: nil,
-            aws: AWSClient(logger: Testbed.logger),
+            aws: AWSClient(configuration: Testbed.aws, logger: Testbed.logger),
             logger: Testbed.logger
         )
         let queue = JobQueue(

@@ -27,16 +27,19 @@ public enum Testbed {
         return path.trimmingCharacters(in: .whitespacesAndNewlines)
     }()
 
+    /// AWS as the test process's environment sets it (moto's endpoint, when a test started it).
+    public static var aws: AWSConfiguration { AWSConfiguration(environment: ProcessInfo.processInfo.environment) }
+
     /// Helm configured for the testbed, with its own repository config and cache under `scratch`.
     public static func helmConfiguration(scratch: String, gracePeriod: Duration = .seconds(3)) -> HelmConfiguration {
         HelmConfiguration(
             executable: helm,
-            environment: [
+            environment: ProcessInfo.processInfo.environment.merging([
                 "TESTBED_HOME": home,
                 "HELM_CONFIG_HOME": "\(scratch)/helm-config",
                 "HELM_CACHE_HOME": "\(scratch)/helm-cache",
                 "HELM_DATA_HOME": "\(scratch)/helm-data",
-            ],
+            ]) { $1 },
             gracePeriod: gracePeriod,
             cleanupTimeout: .seconds(60),
             workDirectory: scratch

@@ -30,7 +30,7 @@ public struct AWSClient: Sendable {
     let logger: Logger
 
     public init(
-        configuration: AWSConfiguration = AWSConfiguration(),
+        configuration: AWSConfiguration,
         retry: RetryPolicy = RetryPolicy(),
         timeout: Duration = .seconds(20),
         logger: Logger

@@ -9,7 +9,8 @@ public struct AWSConfiguration: Sendable {
     public var serviceEndpoints: [String: String]
     public var environment: [String: String]
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// - Parameter environment: the process's, passed in by the executable (library code reads none).
+    public init(environment: [String: String]) {
         self.environment = environment
         region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
         endpoint = environment["AWS_ENDPOINT_URL"].flatMap { $0.isEmpty ? nil : $0 }

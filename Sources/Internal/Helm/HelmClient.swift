@@ -13,7 +13,7 @@ public struct HelmClient: Sendable {
         self.configuration = configuration
         self.logger = logger
         runner = ProcessRunner(gracePeriod: configuration.gracePeriod, outputLimit: configuration.outputLimit)
-        var environment = ProcessInfo.processInfo.environment.merging(configuration.environment) { $1 }
+        var environment = configuration.environment
         // Every command gets an explicit --kubeconfig; an inherited one must never be used by mistake.
         environment["KUBECONFIG"] = nil
         self.environment = environment

@@ -4,7 +4,8 @@ import Foundation
 public struct HelmConfiguration: Sendable {
     /// A path, or a name looked up on PATH.
     public var executable: String
-    /// Added to the process environment for every helm call (e.g. HELM_CACHE_HOME, TESTBED_HOME).
+    /// The environment every helm call runs with: the executable passes its own (PATH, HOME,
+    /// HELM_* settings); library code reads none. KUBECONFIG is always dropped.
     public var environment: [String: String]
     /// Between SIGTERM and SIGKILL when a helm process is stopped.
     public var gracePeriod: Duration
@@ -30,7 +31,7 @@ public struct HelmConfiguration: Sendable {
         commandTimeout: Duration = .seconds(60),
         cleanupTimeout: Duration = .seconds(300),
         historyMax: Int = 10,
-        workDirectory: String = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp",
+        workDirectory: String = "/tmp",
         outputLimit: Int = 4 << 20,
         maxClockSkew: Duration = .seconds(15),
         heldReleasePoll: Duration = .seconds(5)

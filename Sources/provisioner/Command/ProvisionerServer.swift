@@ -1,4 +1,5 @@
 import CoreMetrics
+import Foundation
 import Hummingbird
 import Internal
 import Logging
@@ -48,7 +49,9 @@ struct ProvisionerServer {
         let helm = HelmClient(
             configuration: HelmConfiguration(
                 executable: configuration.helm,
+                environment: ProcessInfo.processInfo.environment,
                 gracePeriod: configuration.helmGracePeriod,
+                workDirectory: ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp",
                 maxClockSkew: configuration.maxClockSkew
             ),
             logger: logger
@@ -56,7 +59,7 @@ struct ProvisionerServer {
         let deployer = HelmDeployer(
             releases: ReleaseManager(helm: helm, policy: configuration.remediation, logger: logger),
             chartDirectory: configuration.chartDirectory,
-            aws: AWSClient(logger: logger),
+            aws: AWSClient(configuration: AWSConfiguration(environment: ProcessInfo.processInfo.environment), logger: logger),
             kubeconfigPolicy: configuration.kubeconfigPolicy,
             logger: logger
         )

@@ -28,7 +28,7 @@ struct DeployHarness {
         var deployer = HelmDeployer(
             releases: ReleaseManager(helm: helm, policy: policy, logger: Testbed.logger, now: now),
             chartDirectory: chartDirectory,
-            aws: AWSClient(logger: Testbed.logger),
+            aws: AWSClient(configuration: Testbed.aws, logger: Testbed.logger),
             logger: Testbed.logger
         )
         deployer.onHelmStart = onHelmStart

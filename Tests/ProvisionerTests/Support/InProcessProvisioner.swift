@@ -42,7 +42,7 @@ struct InProcessProvisioner {
         let deployer = HelmDeployer(
             releases: ReleaseManager(helm: HelmClient(configuration: helmConfiguration, logger: Testbed.logger), logger: Testbed.logger),
             chartDirectory: configuration.chartDirectory,
-            aws: AWSClient(logger: Testbed.logger),
+            aws: AWSClient(configuration: Testbed.aws, logger: Testbed.logger),
             kubeconfigPolicy: configuration.kubeconfigPolicy,
             logger: Testbed.logger
         )
