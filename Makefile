@@ -53,11 +53,11 @@ test: deps testbed
 
 ## format: swift-format over the sources and tests (.swift-format: Hummingbird's style, 150 columns)
 format:
-	$(SWIFT) format --in-place --recursive Sources Tests Fuzz
+	$(SWIFT) format --in-place --recursive Sources Tests Fuzz Plugins
 
 ## lint: fails when a file is not as `make format` leaves it; part of `make test`
 lint:
-	$(SWIFT) format lint --strict --recursive Sources Tests Fuzz
+	$(SWIFT) format lint --strict --recursive Sources Tests Fuzz Plugins
 
 ## api-fuzz: schemathesis against both running servers, from their OpenAPI documents
 api-fuzz: deps testbed

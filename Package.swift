@@ -57,6 +57,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // Lists the services declared in Sources/provisioner/Services (ServiceCatalog.declared).
+        .executableTarget(name: "ServiceCatalogGenerator"),
+        .plugin(name: "ServiceCatalogPlugin", capability: .buildTool(), dependencies: ["ServiceCatalogGenerator"]),
         .executableTarget(
             name: "provisioner",
             dependencies: [
@@ -70,7 +73,8 @@ let package = Package(
             ],
             // Every service's shipped values, `Services/values/NAME.yaml`, by one rule: each file there
             // becomes `PackageResources.NAME_yaml`, found at each build, so adding one edits nothing here.
-            resources: [.embedInCode("Services/values"), .embedInCode("API/openapi.json")]
+            resources: [.embedInCode("Services/values"), .embedInCode("API/openapi.json")],
+            plugins: ["ServiceCatalogPlugin"]
         ),
         .executableTarget(
             name: "cloud",

@@ -75,31 +75,6 @@ struct HeldReleaseTests {
         #expect(other.isRunning, "the other helm was left alone")
     }
 
-    @Test("a deployment given up on a held release is reported cancelled with why, so a client may send it again")
-    func givenUpIsCancelled() {
-        var status = DeploymentStatus(
-            id: "d1",
-            clusterID: "c1",
-            service: "nginx",
-            action: .apply,
-            chart: ChartRequest(version: "1.0.0"),
-            state: .running,
-            createAt: 1
-        )
-        status.waiting = "waiting for another operation on this release"
-        let error = HelmError(kind: .releaseHeld, command: "history", message: "gave up waiting for another operation on this release")
-        status.finish(
-            with: DeploymentResult(ReleaseResult(outcome: .failed(error))),
-            redactor: Redactor(secrets: []),
-            timeout: .seconds(5),
-            now: Date()
-        )
-
-        #expect(status.state == .cancelled)
-        #expect(status.error == "helm history: gave up waiting for another operation on this release")
-        #expect(status.waiting == nil)
-    }
-
     @Test("two provisioners: the second waits, visibly, until the first one's helm finishes, and touches nothing before")
     func secondProvisionerWaitsForFirst() async throws {
         let harness = try DeployHarness(readyAfter: 15)

@@ -8,8 +8,10 @@ struct ServiceCatalog: Sendable {
         self.services = Dictionary(services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// Every service declared in this folder: `ServiceCatalog.declared` is generated at build time
+    /// (Plugins/ServiceCatalogPlugin), so a new service file is all it takes.
     static var standard: ServiceCatalog {
-        ServiceCatalog([Prometheus(), FluentBit(), Nginx(), MetricsServer(), NodeProblemDetector()])
+        ServiceCatalog(declared)
     }
 
     subscript(name: ServiceName) -> (any ThirdPartyService)? { services[name] }

@@ -6,7 +6,7 @@ import Logging
 /// run helm themselves and a manifest- or operator-based deployer can take over later.
 ///
 /// Adding a service: one file like `MetricsServer.swift`, its shipped values in `values/NAME.yaml`
-/// (Package.swift embeds every file there), and its entry in `ServiceCatalog.standard`.
+/// (Package.swift embeds every file there); `ServiceCatalog.standard` finds it by itself (a build plugin lists them).
 protocol ThirdPartyService: Sendable {
     var name: ServiceName { get }
     var chart: ChartSpec { get }
