@@ -28,7 +28,12 @@ struct DNSRoutingTests {
         }
 
         func startProvisioner(on address: String) throws {
-            provisioners[address] = try ServerProcess.provisioner(scratch: scratch, arguments: ["--listen", "\(address):\(port)"])
+            // A vanished instance is no proof its helm is gone: its releases are waited for until provably
+            // stale, which a short default timeout and no clock skew (one host) keep to about half a minute.
+            provisioners[address] = try ServerProcess.provisioner(
+                scratch: scratch,
+                arguments: ["--listen", "\(address):\(port)", "--default-timeout", "30s", "--max-clock-skew", "0s"]
+            )
         }
 
         /// What the name resolves to from now on.
@@ -113,7 +118,9 @@ struct DNSRoutingTests {
         try stack.publish(["127.0.0.2", "127.0.0.3"])
         let redone = try await waitFor(prometheus.id, stack)
         #expect(redone.state == .succeeded)
-        #expect(redone.attempts == 2)
+        // The next attempt waits for the release the vanished one may still hold; when it turns
+        // stale only after that attempt's deadline, a third attempt clears it.
+        #expect((2...3).contains(redone.attempts))
         #expect(redone.provisioner != stack.key("127.0.0.4"))
     }
 }

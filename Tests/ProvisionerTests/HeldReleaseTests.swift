@@ -23,17 +23,19 @@ struct HeldReleaseTests {
 
     @Test("an apply waits while another helm holds the release, then applies over what it did")
     func applyWaitsForLiveOperation() async throws {
-        // Long enough for the apply to find the other install still pending, even on a loaded host.
-        let harness = try DeployHarness(readyAfter: 12, configure: Self.quickPolls)
+        // Long enough for the apply to find the other install still pending, even on a loaded host
+        // (in CI the suites all start at once).
+        let harness = try DeployHarness(readyAfter: 30, configure: Self.quickPolls)
         defer { harness.close() }
         let release = harness.release(of: "prometheus")
         let other = try harness.startRawHelm("prometheus", version: "1.0.0")
         try await harness.waitFor(.pendingInstall, of: release)
+        try #require(other.isRunning, "the other helm ended before it could be waited for")
 
         let waiting = WaitingNotes()
         let result = await harness.deploy(
             harness.request("prometheus", values: ["podAnnotations": ["after": "wait"]]),
-            within: .seconds(90),
+            within: .seconds(120),
             events: waiting.events
         )
         other.waitUntilExit()
