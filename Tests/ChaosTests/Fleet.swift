@@ -29,11 +29,11 @@ final class Fleet: @unchecked Sendable {
 
     /// A killed provisioner's pending releases are waited for until provably stale when it is
     /// only unreachable (no proof its helm is gone): a short default timeout and no clock skew
-    /// (one host) keep that wait to about a minute.
+    /// (one host) keep that wait to about half a minute.
     static func provisioner(scratch: String, port: Int) throws -> ServerProcess {
         try ServerProcess.provisioner(
             scratch: scratch,
-            arguments: ["--drain-timeout", "2s", "--default-timeout", "60s", "--max-clock-skew", "0s"],
+            arguments: ["--drain-timeout", "2s", "--default-timeout", "30s", "--max-clock-skew", "0s"],
             port: port
         )
     }

@@ -62,9 +62,14 @@ struct DNSRoutingTests {
         }
     }
 
-    func deploy(_ service: ServiceName, on cluster: String, _ stack: Stack) async throws -> Deployment {
-        let body: JSONValue = ["ClusterID": .string(cluster), "Service": .string(service.rawValue), "Action": "apply", "Chart": ["Version": "1.0.0"]]
-        return try await stack.server.request("POST", "/api/deployments", body: try JSONEncoder().encode(body)).decode(Deployment.self)
+    /// - Parameter timeoutSeconds: nil for the provisioners' default (30 s here).
+    func deploy(_ service: ServiceName, on cluster: String, _ stack: Stack, timeoutSeconds: Int? = nil) async throws -> Deployment {
+        var body: [String: JSONValue] = [
+            "ClusterID": .string(cluster), "Service": .string(service.rawValue), "Action": "apply", "Chart": ["Version": "1.0.0"],
+        ]
+        body["TimeoutSeconds"] = timeoutSeconds.map { .number(Double($0)) }
+        return try await stack.server.request("POST", "/api/deployments", body: try JSONEncoder().encode(JSONValue.object(body)))
+            .decode(Deployment.self)
     }
 
     func register(_ name: String, _ emulator: KubeEmulator, _ stack: Stack) async throws -> Cluster {
@@ -101,8 +106,8 @@ struct DNSRoutingTests {
 
         let busy = try await register("busy", stack.busy, stack)
         let cluster = try await register("c", stack.emulator, stack)
-        let nginx = try await waitFor(try await deploy("nginx", on: busy.id, stack).id, stack) { $0.state == .running }
-        let fluentbit = try await waitFor(try await deploy("fluentbit", on: busy.id, stack).id, stack) { $0.state == .running }
+        let nginx = try await waitFor(try await deploy("nginx", on: busy.id, stack, timeoutSeconds: 600).id, stack) { $0.state == .running }
+        let fluentbit = try await waitFor(try await deploy("fluentbit", on: busy.id, stack, timeoutSeconds: 600).id, stack) { $0.state == .running }
         #expect(Set([nginx.provisioner, fluentbit.provisioner]) == [stack.key("127.0.0.2"), stack.key("127.0.0.3")])
 
         // Both stay busy, so the newcomer is the least loaded instance.
