@@ -1,14 +1,15 @@
 import Foundation
 
 // Usage: ServiceCatalogGenerator OUTPUT FILE...
-// Writes `ServiceCatalog.declared`: one instance of every `struct NAME: ThirdPartyService` that
+// Writes `ServiceCatalog.declared`: one instance of every struct conforming to ThirdPartyService that
 // the files declare, sorted by type name, for `ServiceCatalog.standard`.
 let arguments = CommandLine.arguments.dropFirst()
 guard let output = arguments.first else {
     FileHandle.standardError.write(Data("usage: ServiceCatalogGenerator OUTPUT FILE...\n".utf8))
     exit(2)
 }
-let declaration = /(?m)^struct\s+(\w+)\s*:\s*ThirdPartyService\b/
+// Any place in the inheritance clause: `struct X: Sendable, ThirdPartyService` counts too.
+let declaration = /(?m)^struct\s+(\w+)\s*:[^{]*\bThirdPartyService\b/
 var types: [String] = []
 for path in arguments.dropFirst() {
     let text = try String(contentsOfFile: path, encoding: .utf8)

@@ -39,6 +39,13 @@ public struct ReleaseHold: Sendable, Hashable {
         )
     }
 
+    /// The deadline of an operation that has just waited for the release or cleared what an
+    /// abandoned operation left: its whole timeout again, counted from now. Its own pending
+    /// revision is written after this, so every instance's bound still holds for it.
+    public func renewing(_ deadline: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        max(deadline, .now + operationTimeout)
+    }
+
     /// Whether `revision` may still be held by a live operation at `now`.
     public func isHeld(_ revision: ReleaseRevision, now: Date) -> Bool {
         guard revision.status.isPending, !holderEnded else { return false }

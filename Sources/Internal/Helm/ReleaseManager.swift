@@ -64,13 +64,12 @@ public struct ReleaseManager: Sendable {
                     } catch let error as HelmError where Self.stuckRelease.contains(error.kind) {
                         applying = false
                         let (history, waited) = try await awaitRelease(spec.release, session, hold: hold, deadline: deadline, events: events)
-                        if waited { deadline = max(deadline, .now + hold.operationTimeout) }
+                        if waited { deadline = hold.renewing(deadline) }
                         switch ReleasePlanner.recovery(for: history) {
                         case let action? where recovery == nil:
                             recovery = try await recover(spec.release, session, history: history, action: action)
-                            // Clearing what an earlier operation left runs on the clean-up budget,
-                            // not this one's: its own pending revision is written after it.
-                            deadline = max(deadline, .now + hold.operationTimeout)
+                            // Clearing what an earlier operation left runs on the clean-up budget, not this one's.
+                            deadline = hold.renewing(deadline)
                         case .some:
                             throw error  // recovered once already: helm and its history disagree
                         case nil where history.last?.status.isPending == false && error.kind == .operationInProgress && freedBy < 3:
@@ -115,7 +114,7 @@ public struct ReleaseManager: Sendable {
             var deadline = deadline
             do {
                 if try await awaitRelease(release, session, hold: hold, deadline: deadline, events: events).waited {
-                    deadline = max(deadline, .now + hold.operationTimeout)
+                    deadline = hold.renewing(deadline)
                 }
             } catch {
                 return await cleanUp(release, session, after: error, policy: nil)

@@ -58,11 +58,16 @@ final class ProvisionerPool: Sendable {
                 continuation.resume()
             }
         }
+        // What an instance offers changes only with its binary, and a replaced instance is seen not
+        // ready while it drains: the list is asked for when an instance becomes ready, not every pass.
+        let known = state.withLock { state in
+            Set(state.published.keys.filter { state.health[$0]?.healthy == true })
+        }
         await withTaskGroup(of: (String, Bool, [PublishedService]?).self) { group in
             for (url, client) in clients {
                 group.addTask {
                     let ready = await client.isReady()
-                    return (url, ready, ready ? await client.services() : nil)
+                    return (url, ready, ready && !known.contains(url) ? await client.services() : nil)
                 }
             }
             for await (url, ready, services) in group {

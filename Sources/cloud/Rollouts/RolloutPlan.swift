@@ -36,7 +36,8 @@ struct RolloutPlan: Sendable, Equatable {
             }
             canary = targets.filter(Set(ids).contains)
         }
-        let rest = targets.filter { !canary.contains($0) }
+        let isCanary = Set(canary)
+        let rest = targets.filter { !isCanary.contains($0) }
         let size = max(1, batchSize.count(of: rest.count, roundingUp: true))
         waves =
             (canary.isEmpty ? [] : [canary])

@@ -39,7 +39,7 @@ struct HelmDeployer: Deployer {
         events: DeploymentEvents
     ) async -> DeploymentResult {
         let deadline = ContinuousClock.now + timeout
-        let operation = Operation(
+        let bounds = RunBounds(
             deadline: deadline,
             events: ReleaseEvents(helmStarted: onHelmStart, waiting: events.waiting),
             hold: ReleaseHold(
@@ -51,7 +51,7 @@ struct HelmDeployer: Deployer {
         if let eks = request.kubeconfigSource?.eks {
             do {
                 return try await withEKSContext(eks, request: request, deadline: deadline) { context in
-                    await run(context, service: service, operation)
+                    await run(context, service: service, bounds)
                 }
             } catch {
                 return DeploymentResult(failure: DeploymentFailure(.failed, step: "kubeconfig", message: "\(error)"))
@@ -63,20 +63,20 @@ struct HelmDeployer: Deployer {
         } catch {
             return DeploymentResult(failure: error)
         }
-        return await run(context, service: service, operation)
+        return await run(context, service: service, bounds)
     }
 
     /// When one deployment must end, and what it may wait for on the way.
-    struct Operation {
+    struct RunBounds {
         var deadline: ContinuousClock.Instant
         var events: ReleaseEvents
         var hold: ReleaseHold
     }
 
-    private func run(_ context: DeploymentContext, service: any ThirdPartyService, _ operation: Operation) async -> DeploymentResult {
+    private func run(_ context: DeploymentContext, service: any ThirdPartyService, _ bounds: RunBounds) async -> DeploymentResult {
         switch context.request.action {
         case .apply:
-            return await apply(context.request, service: service, operation, context: context)
+            return await apply(context.request, service: service, bounds, context: context)
         case .delete:
             let notes: [String]
             do {
@@ -88,9 +88,9 @@ struct HelmDeployer: Deployer {
                 await releases.delete(
                     service.release,
                     kubeconfig: context.kube.kubeconfig,
-                    deadline: operation.deadline,
-                    hold: operation.hold,
-                    events: operation.events
+                    deadline: bounds.deadline,
+                    hold: bounds.hold,
+                    events: bounds.events
                 )
             )
             result.details.log = notes + result.details.log
@@ -142,7 +142,7 @@ struct HelmDeployer: Deployer {
     private func apply(
         _ request: DeploymentRequest,
         service: any ThirdPartyService,
-        _ operation: Operation,
+        _ bounds: RunBounds,
         context: DeploymentContext
     ) async -> DeploymentResult {
         let chart = Self.chart(service.chart, requested: request.chart?.repository)
@@ -174,9 +174,9 @@ struct HelmDeployer: Deployer {
             await releases.apply(
                 spec,
                 kubeconfig: context.kube.kubeconfig,
-                deadline: operation.deadline,
-                hold: operation.hold,
-                events: operation.events
+                deadline: bounds.deadline,
+                hold: bounds.hold,
+                events: bounds.events
             )
         }
         var released = await apply()
