@@ -101,8 +101,7 @@ struct ServerCommand: AsyncParsableCommand {
         do {
             supervisor = Supervisor.Configuration(
                 poll: try GoDuration.parse(poll),
-                lostAfter: try GoDuration.parse(lostAfter),
-                maxAttempts: maxAttempts,
+                lifecycle: .init(lostAfter: try GoDuration.parse(lostAfter), maxAttempts: maxAttempts),
                 kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec)
             )
             retention = try auditRetention.map { try GoDuration.parse($0) }

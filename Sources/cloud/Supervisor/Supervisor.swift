@@ -15,11 +15,8 @@ import Synchronization
 final class Supervisor: Service, Sendable {
     struct Configuration: Sendable {
         var poll: Duration = .seconds(5)
-        /// How long a provisioner may stay unreachable before its deployments are handed on.
-        var lostAfter: Duration = .seconds(30)
-        var maxAttempts = 5
-        /// First re-dispatch delay; doubles per attempt, with jitter, up to a minute.
-        var backoff: Duration = .seconds(1)
+        /// When lost work is handed on, how often, and how soon: the lifecycle's rules.
+        var lifecycle = DeploymentLifecycle.Configuration()
         /// How long a lease outlives its last renewal (every poll): long enough that a slow pass
         /// does not lose it, short enough that a killed server's work moves on soon.
         var lease: Duration { max(poll * 3, .seconds(10)) }
@@ -55,7 +52,7 @@ final class Supervisor: Service, Sendable {
         self.pool = pool
         self.configuration = configuration
         lifecycle = DeploymentLifecycle(
-            configuration: .init(lostAfter: configuration.lostAfter, maxAttempts: configuration.maxAttempts, backoff: configuration.backoff),
+            configuration: configuration.lifecycle,
             clock: clock
         )
         self.logger = logger
