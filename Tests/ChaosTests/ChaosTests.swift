@@ -19,6 +19,8 @@ struct ChaosTests {
         var failedAsExpected = 0
         var lost = 0
         var stuck = 0
+        /// Cancelled in the cloud server but already done on the provisioner.
+        var finishedBeforeCancel = 0
     }
 
     @Test("every scenario ends with nothing lost, nothing stuck and no release pending")
@@ -45,6 +47,9 @@ struct ChaosTests {
                 case .succeeded where !expectFailure.contains(deployment.id) && !expectCancel.contains(deployment.id): row.succeeded += 1
                 case .failed where expectFailure.contains(deployment.id): row.failedAsExpected += 1
                 case .cancelled where expectCancel.contains(deployment.id): row.failedAsExpected += 1
+                // helm may finish between the cloud server taking the cancel and the provisioner
+                // hearing it: the deployment then truthfully ended succeeded.
+                case .succeeded where expectCancel.contains(deployment.id): row.finishedBeforeCancel += 1
                 case let state where !state.isFinal: row.stuck += 1
                 default:
                     Issue.record("\(name): \(deployment.service) on \(deployment.clusterID) ended \(deployment.state): \(deployment.error ?? "")")
@@ -101,7 +106,9 @@ struct ChaosTests {
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(cancelled.count == 10)
-        rows.append(try await tally("cancel 10 in flight", ids, expectCancel: cancelled))
+        let cancelRow = try await tally("cancel 10 in flight", ids, expectCancel: cancelled)
+        #expect(cancelRow.failedAsExpected >= cancelled.count / 2, "most cancels reach their deployment in time")
+        rows.append(cancelRow)
 
         // 5. Failing upgrades (fail-readiness) on five clusters; the others upgrade normally.
         var failing: Set<String> = []
@@ -142,7 +149,7 @@ struct ChaosTests {
         for row in rows {
             #expect(row.lost == 0, "\(row.scenario): \(row.lost) lost")
             #expect(row.stuck == 0, "\(row.scenario): \(row.stuck) stuck")
-            #expect(row.succeeded + row.failedAsExpected == row.deployments, "\(row.scenario)")
+            #expect(row.succeeded + row.failedAsExpected + row.finishedBeforeCancel == row.deployments, "\(row.scenario)")
         }
     }
 
