@@ -7,12 +7,24 @@ public enum JSONRequest {
     public static let maxBodySize = 1 << 20
 
     public static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        let body: ByteBuffer
+        try decode(type, from: try await collect(request))
+    }
+
+    /// For requests whose body may be left out: nil when it is empty.
+    public static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T? {
+        let body = try await collect(request)
+        return body.readableBytes == 0 ? nil : try decode(type, from: body)
+    }
+
+    private static func collect(_ request: Request) async throws -> ByteBuffer {
         do {
-            body = try await request.body.collect(upTo: maxBodySize)
+            return try await request.body.collect(upTo: maxBodySize)
         } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, "request body is larger than 1 MiB")
         }
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: Data(buffer: body))
         } catch let error as DecodingError {

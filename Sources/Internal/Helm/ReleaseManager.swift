@@ -177,7 +177,7 @@ public struct ReleaseManager: Sendable {
         }.value
     }
 
-    private func withSession(
+    func withSession(
         kubeconfig: Kubeconfig,
         events: ReleaseEvents,
         _ body: (HelmSession, PrivateWorkspace) async -> ReleaseResult

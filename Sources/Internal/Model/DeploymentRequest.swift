@@ -139,6 +139,9 @@ public struct KubeconfigSource: Codable, Sendable, Hashable, CustomStringConvert
 public enum DeploymentAction: String, Codable, Sendable, CaseIterable {
     case apply
     case delete
+    /// Changes nothing: succeeds if the release is deployed (at the requested chart version, when
+    /// one is given) and its workloads are ready. A rollout's soak sends it.
+    case verify
 }
 
 /// A request's choice of chart; anything left out falls back to the service's defaults.

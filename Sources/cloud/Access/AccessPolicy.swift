@@ -10,6 +10,12 @@ enum AccessPolicy {
         (.post, "/api/deployments", .operator),
         (.delete, "/api/deployment/{id}", .operator),
         (.post, "/api/cluster/{id}/provision", .operator),
+        (.post, "/api/rollouts", .operator),
+        (.post, "/api/rollout/{id}/pause", .operator),
+        (.post, "/api/rollout/{id}/resume", .operator),
+        (.post, "/api/rollout/{id}/approve", .operator),
+        (.post, "/api/rollout/{id}/cancel", .operator),
+        (.post, "/api/rollout/{id}/undo", .operator),
     ]
 
     static func requiredRole(_ method: HTTPRequest.Method, path: String) -> AccessRole {

@@ -10,7 +10,7 @@ extension DeploymentLifecycle {
             // A repeated report of the success: the version is written again (it is idempotent),
             // so one that could not be written the first time is on the next report.
             let repeatedSuccess = deployment.state == .succeeded && deployment.provisionerDeploymentID == status.id
-            return repeatedSuccess ? [.recordVersion] : []
+            return repeatedSuccess && deployment.changesVersion ? [.recordVersion] : []
         }
         deployment.lastSeenAt = now
         deployment.updateAt = now
@@ -28,7 +28,7 @@ extension DeploymentLifecycle {
         case .succeeded:
             deployment.error = status.error
             deployment.remediation = status.remediation
-            return end(&deployment, .succeeded, now: now) + [.recordVersion]
+            return end(&deployment, .succeeded, now: now) + (deployment.changesVersion ? [.recordVersion] : [])
         case .failed:
             deployment.error = status.error
             deployment.remediation = status.remediation
@@ -86,4 +86,9 @@ extension DeploymentLifecycle {
         let exponential = min(Double(configuration.backoff.milliseconds) * pow(2, Double(max(0, attempt - 1))), 60_000)
         return Int64(exponential * jitter())
     }
+}
+
+extension Deployment {
+    /// A verify changes nothing, so its success says nothing new about the cluster's version.
+    var changesVersion: Bool { action != .verify }
 }

@@ -49,6 +49,7 @@ struct CloudServer {
         router.add(middleware: JSONErrorMiddleware(routes: routes))
         ClusterRoutes(store: store, supervisor: supervisor, services: services, kubeconfigPolicy: kubeconfigPolicy).add(to: router)
         DeploymentRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
+        RolloutRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
         AuditRoutes(store: store).add(to: router)
         ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) { true }
         return router

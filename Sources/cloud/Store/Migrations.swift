@@ -60,6 +60,29 @@ enum Migrations {
                 CREATE INDEX audit_by_actor ON audit(actor, id)
                 """
             ),
+            // Rollouts, and the (cluster, service) pairs of the active ones: the unique index
+            // refuses a second active rollout of a pair, even from another server at the same time.
+            (
+                5,
+                """
+                CREATE TABLE rollouts (
+                    id \(d.key) PRIMARY KEY,
+                    service TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    create_at \(d.bigint) NOT NULL
+                );
+                CREATE INDEX rollouts_by_state ON rollouts(state, create_at);
+                CREATE TABLE rollout_targets (
+                    rollout_id \(d.key) NOT NULL REFERENCES rollouts(id),
+                    cluster_id \(d.key) NOT NULL,
+                    service TEXT NOT NULL,
+                    active INTEGER NOT NULL,
+                    PRIMARY KEY (rollout_id, cluster_id)
+                );
+                CREATE UNIQUE INDEX rollout_targets_active ON rollout_targets(cluster_id, service) WHERE active = 1
+                """
+            ),
         ]
     }
 

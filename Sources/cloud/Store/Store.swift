@@ -44,6 +44,25 @@ protocol Store: Sendable {
     /// Lets go of `owner`'s leases, so on a graceful stop another server carries on at once.
     func releaseLeases(owner: String) async throws
 
+    /// Writes a new rollout; refused (`conflict`, naming it) when an active rollout already
+    /// targets one of its clusters for the same service.
+    func createRollout(_ rollout: Rollout, audit: AuditEntry?) async throws
+    func rollout(_ id: String) async throws -> Rollout?
+    /// Newest first.
+    func rollouts(state: RolloutState?, page: Int, perPage: Int) async throws -> [Rollout]
+    /// The IDs of the rollouts not yet final, oldest first.
+    func unfinishedRollouts() async throws -> [String]
+    /// Reads, changes and writes one rollout in one transaction, with what the change asks to
+    /// write alongside (its new deployments and the clusters' desired versions). With
+    /// `gatheringFacts`, the change gets the recorded facts `RolloutLifecycle` advances from.
+    @discardableResult
+    func updateRollout(
+        _ id: String,
+        gatheringFacts: Bool,
+        audit: AuditEntry?,
+        _ change: @Sendable (inout Rollout, RolloutLifecycle.Facts) throws -> RolloutLifecycle.Writes
+    ) async throws -> Rollout
+
     /// Writes an audit entry on its own: for requests that changed nothing (refusals, failures).
     func recordAudit(_ entry: AuditEntry) async throws
     /// Audit entries, newest first.

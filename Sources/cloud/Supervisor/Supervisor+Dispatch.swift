@@ -25,34 +25,53 @@ extension Supervisor {
     /// The provisioner request: the deployment plus the cluster's kubeconfig and DNS settings; nil
     /// when there is none to send, and the deployment failed for it.
     private func request(for deployment: Deployment) async throws -> DeploymentRequest? {
-        guard let cluster = try await store.cluster(deployment.clusterID),
-            let kubeconfig = try await store.kubeconfig(ofCluster: deployment.clusterID)
-        else {
-            try await apply(.clusterGone, to: deployment.id)
-            return nil
-        }
-        var request = DeploymentRequest(
-            clusterID: deployment.clusterID,
-            service: deployment.service,
-            action: deployment.action,
-            chart: deployment.chart,
-            values: deployment.values,
-            kubeconfig: "",
-            dns: cluster.dns,
-            timeoutSeconds: deployment.timeoutSeconds,
-            previousAttemptsEnded: deployment.previousAttemptsEnded
+        let outcome = try await request(
+            DeploymentRequest(
+                clusterID: deployment.clusterID,
+                service: deployment.service,
+                action: deployment.action,
+                chart: deployment.chart,
+                values: deployment.values,
+                kubeconfig: "",
+                timeoutSeconds: deployment.timeoutSeconds,
+                previousAttemptsEnded: deployment.previousAttemptsEnded
+            )
         )
+        switch outcome {
+        case .ready(let request):
+            return request
+        case .clusterGone:
+            try await apply(.clusterGone, to: deployment.id)
+        case .kubeconfigRefused(let reason):
+            try await apply(.kubeconfigRefused(reason: reason), to: deployment.id)
+        }
+        return nil
+    }
+
+    enum RequestOutcome {
+        case ready(DeploymentRequest)
+        case clusterGone
+        case kubeconfigRefused(reason: String)
+    }
+
+    /// `request` completed with its cluster's kubeconfig (or where it is kept) and DNS settings.
+    /// A stored kubeconfig is checked against the current policy before it goes out.
+    func request(_ request: DeploymentRequest) async throws -> RequestOutcome {
+        guard let cluster = try await store.cluster(request.clusterID),
+            let kubeconfig = try await store.kubeconfig(ofCluster: request.clusterID)
+        else { return .clusterGone }
+        var request = request
+        request.dns = cluster.dns
         switch kubeconfig {
         case .inline(let text):
             do {
                 _ = try Kubeconfig(parsing: text, policy: kubeconfigPolicy)
             } catch {
-                try await apply(.kubeconfigRefused(reason: error.reason), to: deployment.id)
-                return nil
+                return .kubeconfigRefused(reason: error.reason)
             }
             request.kubeconfig = text
         case .source(let source): request.kubeconfigSource = source
         }
-        return request
+        return .ready(request)
     }
 }

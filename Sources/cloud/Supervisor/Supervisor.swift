@@ -5,7 +5,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// Drives deployments to the end: dispatches requested ones to a ready provisioner, follows them
-/// until they are final, and hands lost ones to another instance. `DeploymentLifecycle` decides
+/// until they are final, and hands lost ones to another instance; and moves rollouts on from
+/// their deployments' recorded outcomes. `DeploymentLifecycle` decides
 /// every transition; this writes each to the store before carrying out its actions, so a
 /// restarted cloud server picks up where it left off.
 ///
@@ -17,6 +18,7 @@ final class Supervisor: Service, Sendable {
         var poll: Duration = .seconds(5)
         /// When lost work is handed on, how often, and how soon: the lifecycle's rules.
         var lifecycle = DeploymentLifecycle.Configuration()
+        var rollouts = RolloutLifecycle.Configuration()
         /// How long a lease outlives its last renewal (every poll): long enough that a slow pass
         /// does not lose it, short enough that a killed server's work moves on soon.
         var lease: Duration { max(poll * 3, .seconds(10)) }
@@ -30,6 +32,7 @@ final class Supervisor: Service, Sendable {
     private let configuration: Configuration
     /// Decides every transition; this type only writes them and carries out the actions.
     let lifecycle: DeploymentLifecycle
+    let rolloutLifecycle: RolloutLifecycle
     let logger: Logger
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
@@ -55,6 +58,7 @@ final class Supervisor: Service, Sendable {
             configuration: configuration.lifecycle,
             clock: clock
         )
+        rolloutLifecycle = RolloutLifecycle(configuration: configuration.rollouts, deployments: lifecycle)
         self.logger = logger
         (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -94,6 +98,7 @@ final class Supervisor: Service, Sendable {
         do {
             try await claimLeases(renewing: polling)
             try await follow(everything: polling)
+            try await advanceRollouts()
             try await dispatch()
         } catch {
             logger.error("supervisor pass failed", metadata: ["error": "\(error)"])

@@ -95,6 +95,8 @@ struct HelmDeployer: Deployer {
             )
             result.details.log = notes + result.details.log
             return result
+        case .verify:
+            return await verify(context, service: service, bounds)
         }
     }
 

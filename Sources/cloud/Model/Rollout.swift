@@ -1,0 +1,178 @@
+import Internal
+
+/// One change rolled across many clusters in waves: the canaries, then batches, each gated on the
+/// previous one's recorded outcome. A rollout only creates ordinary deployments; `RolloutLifecycle`
+/// decides every transition and the store keeps it all, so any cloud server can carry it on.
+struct Rollout: Codable, Sendable, Equatable {
+    var id: String
+    var service: ServiceName
+    /// What every cluster gets unless its own `Target` says otherwise (an undo's clusters do).
+    var target: RolloutTarget
+    var strategy: RolloutStrategy
+    /// How the clusters were chosen, as the user said it (the set itself is fixed in `clusters`).
+    var selection: String
+    var state: RolloutState
+    /// The state to go back to on `resume` while paused.
+    var resumeTo: RolloutState?
+    /// Cluster IDs wave by wave, fixed at creation.
+    var waves: [[String]]
+    /// The wave in flight, or the last one that ran; -1 before the first starts.
+    var wave: Int
+    /// The last wave whose soak and re-check are done, and the last a person approved to start.
+    var soaked: Int
+    var approved: Int
+    var clusters: [RolloutCluster]
+    /// While soaking: when the wave's soak ends and its releases are checked again.
+    var soakUntil: Int64
+    /// The rollout this one undoes.
+    var undoes: String?
+    var error: String?
+    var history: [RolloutHistoryEntry]
+    var createAt: Int64
+    var updateAt: Int64
+    var endAt: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case id = "ID"
+        case service = "Service"
+        case target = "Target"
+        case strategy = "Strategy"
+        case selection = "Selection"
+        case state = "State"
+        case resumeTo = "ResumeTo"
+        case waves = "Waves"
+        case wave = "Wave"
+        case soaked = "Soaked"
+        case approved = "Approved"
+        case clusters = "Clusters"
+        case soakUntil = "SoakUntil"
+        case undoes = "Undoes"
+        case error = "Error"
+        case history = "History"
+        case createAt = "CreateAt"
+        case updateAt = "UpdateAt"
+        case endAt = "EndAt"
+    }
+
+    func cluster(_ id: String) -> RolloutCluster? { clusters.first { $0.clusterID == id } }
+}
+
+enum RolloutState: String, Codable, Sendable, CaseIterable {
+    case waitingApproval = "waiting-approval"
+    case running
+    case soaking
+    case paused
+    /// More failures than the budget allows: no new wave starts; what is in flight finishes.
+    case halted
+    case succeeded
+    /// Halted, then cancelled.
+    case failed
+    case cancelled
+
+    var isFinal: Bool { self == .succeeded || self == .failed || self == .cancelled }
+}
+
+/// What a cluster gets: a chart version with values, or the service removed.
+struct RolloutTarget: Codable, Sendable, Equatable {
+    var action: DeploymentAction
+    var chart: ChartRequest?
+    var values: JSONValue?
+
+    enum CodingKeys: String, CodingKey {
+        case action = "Action"
+        case chart = "Chart"
+        case values = "Values"
+    }
+}
+
+/// How a rollout goes: its waves' sizes, its failure budget, the pauses between and the gates.
+struct RolloutStrategy: Codable, Sendable, Equatable {
+    var batchSize: RolloutShare
+    var maxFailures: RolloutShare
+    var soakSeconds: Int
+    /// Each cluster's deadline; a deployment still unfinished after it (and a grace) fails.
+    var timeoutSeconds: Int
+    var approval: RolloutApproval
+    /// How the canaries were asked for, kept so an undo can use the same strategy.
+    var canaries: Int
+    var canaryClusters: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case batchSize = "BatchSize"
+        case maxFailures = "MaxFailures"
+        case soakSeconds = "SoakSeconds"
+        case timeoutSeconds = "TimeoutSeconds"
+        case approval = "Approval"
+        case canaries = "Canary"
+        case canaryClusters = "CanaryClusters"
+    }
+}
+
+enum RolloutApproval: String, Codable, Sendable, CaseIterable {
+    case none
+    /// A person approves once the canary wave ended well (and soaked).
+    case afterCanary = "after-canary"
+    /// A person approves before every wave after the first.
+    case everyBatch = "every-batch"
+}
+
+/// One target cluster's part in a rollout.
+struct RolloutCluster: Codable, Sendable, Equatable {
+    var clusterID: String
+    var name: String
+    var wave: Int
+    var state: RolloutClusterState
+    /// Only for clusters whose target differs from the rollout's (an undo's).
+    var target: RolloutTarget?
+    var deploymentID: String?
+    /// Why it failed or was skipped.
+    var reason: String?
+    /// What the cluster had before this rollout changed it (nil: the service was not installed),
+    /// recorded when its deployment was created; an undo brings it back.
+    var previous: RolloutTarget?
+    var startAt: Int64
+    var endAt: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case clusterID = "ClusterID"
+        case name = "Name"
+        case wave = "Wave"
+        case state = "State"
+        case target = "Target"
+        case deploymentID = "DeploymentID"
+        case reason = "Reason"
+        case previous = "Previous"
+        case startAt = "StartAt"
+        case endAt = "EndAt"
+    }
+}
+
+enum RolloutClusterState: String, Codable, Sendable, CaseIterable {
+    /// Its wave has not started.
+    case waiting
+    case running
+    case succeeded
+    case failed
+    /// Nothing to do (already at the target, or the cluster is gone).
+    case skipped
+    /// The rollout ended before its wave started, or its deployment was cancelled with the rollout.
+    case cancelled
+
+    var isFinal: Bool { self != .waiting && self != .running }
+}
+
+/// One change of a rollout's or one of its clusters' state, with when it happened.
+struct RolloutHistoryEntry: Codable, Sendable, Equatable {
+    var time: Int64
+    /// The rollout's or the cluster's new state.
+    var state: String
+    var clusterID: String?
+    var detail: String?
+
+    enum CodingKeys: String, CodingKey {
+        case time = "Time"
+        case state = "State"
+        case clusterID = "ClusterID"
+        case detail = "Detail"
+    }
+}

@@ -1,0 +1,134 @@
+import Internal
+
+extension SQLStore {
+    func createRollout(_ rollout: Rollout, audit: AuditEntry?) async throws {
+        let body = try records.json(rollout)
+        let auditValues = try audit.map(records.auditValues)
+        do {
+            try await transaction { db in
+                if let holder = try Self.activeRollout(db, service: rollout.service, clusters: rollout.clusters.map(\.clusterID)) {
+                    throw Self.overlap(holder, rollout.service)
+                }
+                try db.query(
+                    "INSERT INTO rollouts (id, service, state, body, create_at) VALUES ($1, $2, $3, $4, $5)",
+                    [.text(rollout.id), .text(rollout.service.rawValue), .text(rollout.state.rawValue), body, .integer(rollout.createAt)]
+                )
+                for cluster in rollout.clusters {
+                    try db.query(
+                        "INSERT INTO rollout_targets (rollout_id, cluster_id, service, active) VALUES ($1, $2, $3, 1)",
+                        [.text(rollout.id), .text(cluster.clusterID), .text(rollout.service.rawValue)]
+                    )
+                }
+                try Self.insertAudit(db, auditValues)
+            }
+        } catch let error as any SQLError where error.isUniqueViolation {
+            // Another server's rollout of the same pairs committed between the check and the insert.
+            let holder = try await transaction { db in
+                try Self.activeRollout(db, service: rollout.service, clusters: rollout.clusters.map(\.clusterID))
+            }
+            throw Self.overlap(holder ?? "another rollout", rollout.service)
+        }
+    }
+
+    func rollout(_ id: String) async throws -> Rollout? {
+        try await query("SELECT body FROM rollouts WHERE id = $1", [.text(id)]).first.map(records.rollout)
+    }
+
+    func rollouts(state: RolloutState?, page: Int, perPage: Int) async throws -> [Rollout] {
+        var parameters: [SQLValue] = [.integer(Int64(perPage)), .integer(Int64(page * perPage))]
+        var condition = ""
+        if let state {
+            parameters.append(.text(state.rawValue))
+            condition = "WHERE state = $3"
+        }
+        return try await query("SELECT body FROM rollouts \(condition) ORDER BY create_at DESC, id LIMIT $1 OFFSET $2", parameters)
+            .map(records.rollout)
+    }
+
+    func unfinishedRollouts() async throws -> [String] {
+        try await query("SELECT id FROM rollouts WHERE state IN \(StoreRecords.unfinishedRolloutStatesSQL) ORDER BY create_at, id")
+            .compactMap { $0.first?.string }
+    }
+
+    @discardableResult
+    func updateRollout(
+        _ id: String,
+        gatheringFacts: Bool,
+        audit: AuditEntry?,
+        _ change: @Sendable (inout Rollout, RolloutLifecycle.Facts) throws -> RolloutLifecycle.Writes
+    ) async throws -> Rollout {
+        let auditValues = try audit.map(records.auditValues)
+        return try await transaction { [dialect, records] db in
+            // Servers advancing the same rollout take turns here; the second reads what the first wrote.
+            guard let row = try db.query("SELECT body FROM rollouts WHERE id = $1\(dialect.forUpdate)", [.text(id)]).first else {
+                throw StoreError.notFound("rollout \(id)")
+            }
+            var rollout = try records.rollout(row)
+            let facts = gatheringFacts ? try facts(db, for: rollout) : RolloutLifecycle.Facts()
+            let writes = try change(&rollout, facts)
+            // Cluster rows first, in ID order: the inserts' foreign key checks share-lock them, and
+            // a fixed order keeps two such transactions from waiting on each other.
+            for (cluster, version) in writes.desiredVersions.sorted(by: { $0.key < $1.key }) {
+                try changeUtilities(db, cluster) { $0.desiredVersions[rollout.service.rawValue] = .some(version) }
+            }
+            for deployment in writes.deployments {
+                try db.query(
+                    "INSERT INTO deployments (id, cluster_id, service, body, state, provisioner, create_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    try records.deploymentValues(deployment)
+                )
+            }
+            try db.query(
+                "UPDATE rollouts SET body = $1, state = $2 WHERE id = $3",
+                [try records.json(rollout), .text(rollout.state.rawValue), .text(id)]
+            )
+            if rollout.state.isFinal {
+                try db.query("UPDATE rollout_targets SET active = 0 WHERE rollout_id = $1", [.text(id)])
+            }
+            try Self.insertAudit(db, auditValues)
+            return rollout
+        }
+    }
+
+    /// What the lifecycle decides from: the deployments of running clusters, and for the clusters
+    /// of the current and next waves, whether they still exist and what they run.
+    private func facts(_ db: any SQLConnection, for rollout: Rollout) throws -> RolloutLifecycle.Facts {
+        var facts = RolloutLifecycle.Facts()
+        let running = rollout.clusters.compactMap { $0.state == .running ? $0.deploymentID : nil }
+        for deployment in try Self.rows(db, "SELECT body FROM deployments WHERE id IN", running).map(records.deployment) {
+            facts.deployments[deployment.id] = deployment
+        }
+        let upcoming = rollout.clusters.filter { $0.state == .waiting && $0.wave <= rollout.wave + 1 }.map(\.clusterID)
+        let live = try Self.rows(db, "SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE delete_at = 0 AND id IN", upcoming)
+        for cluster in try live.map(records.cluster) {
+            facts.clusters[cluster.id] = cluster
+            if let row = try db.query(
+                "SELECT body FROM deployments WHERE cluster_id = $1 AND service = $2 AND state = 'succeeded' ORDER BY create_at DESC, id DESC LIMIT 1",
+                [.text(cluster.id), .text(rollout.service.rawValue)]
+            ).first {
+                facts.lastApplied[cluster.id] = try records.deployment(row)
+            }
+        }
+        return facts
+    }
+
+    /// `prefix (...)` over `ids`, bound as parameters; no query when there are none.
+    private static func rows(_ db: any SQLConnection, _ prefix: String, _ ids: [String]) throws -> [[SQLValue]] {
+        guard !ids.isEmpty else { return [] }
+        let placeholders = ids.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+        return try db.query("\(prefix) (\(placeholders))", ids.map(SQLValue.text))
+    }
+
+    /// The active rollout that already targets one of these clusters for the service.
+    private static func activeRollout(_ db: any SQLConnection, service: ServiceName, clusters: [String]) throws -> String? {
+        guard !clusters.isEmpty else { return nil }
+        let placeholders = clusters.indices.map { "$\($0 + 2)" }.joined(separator: ", ")
+        return try db.query(
+            "SELECT rollout_id FROM rollout_targets WHERE active = 1 AND service = $1 AND cluster_id IN (\(placeholders)) LIMIT 1",
+            [.text(service.rawValue)] + clusters.map(SQLValue.text)
+        ).first?.first?.string
+    }
+
+    private static func overlap(_ holder: String, _ service: ServiceName) -> StoreError {
+        .conflict("rollout \(holder) is still active on some of these clusters for \(service); wait for it, or cancel it")
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Internal
+
+extension Supervisor {
+    /// The soak's re-check: asks a provisioner to verify each cluster's release (still deployed at
+    /// the rollout's version, workloads ready) and returns a problem per cluster that is not; nil
+    /// when some could not be verified (no provisioner answered), so the next pass asks again.
+    /// Verifications are not deployments: they change nothing and are not kept.
+    func recheck(_ clusters: [String], of rollout: Rollout) async -> [String: String]? {
+        var verdicts: [String: Verdict] = [:]
+        await withTaskGroup(of: (String, Verdict).self) { group in
+            for (index, id) in clusters.enumerated() {
+                if index >= Self.recheckConcurrency, let (cluster, verdict) = await group.next() { verdicts[cluster] = verdict }
+                let target = rollout.cluster(id)?.target ?? rollout.target
+                group.addTask { (id, await self.verify(id, service: rollout.service, chart: target.chart)) }
+            }
+            for await (cluster, verdict) in group { verdicts[cluster] = verdict }
+        }
+        var problems: [String: String] = [:]
+        for (cluster, verdict) in verdicts {
+            switch verdict {
+            case .healthy: continue
+            case .unhealthy(let problem): problems[cluster] = problem
+            case .unknown: return nil
+            }
+        }
+        return problems
+    }
+
+    enum Verdict: Sendable {
+        case healthy
+        case unhealthy(String)
+        /// Not verified: no provisioner took or finished the check.
+        case unknown
+    }
+
+    private static let recheckConcurrency = 16
+
+    /// One verification, followed to its end. One that cannot be run (no provisioner, none
+    /// answers) is not a problem of the cluster's: it is logged and asked again later.
+    private func verify(_ clusterID: String, service: ServiceName, chart: ChartRequest?) async -> Verdict {
+        do {
+            let verification = DeploymentRequest(
+                id: "verify-\(ID.make())",
+                clusterID: clusterID,
+                service: service,
+                action: .verify,
+                chart: chart,
+                kubeconfig: "",
+                timeoutSeconds: Self.verifyTimeoutSeconds
+            )
+            let request: DeploymentRequest
+            switch try await self.request(verification) {
+            case .ready(let ready): request = ready
+            case .clusterGone: return .healthy  // deleted meanwhile: nothing left to check
+            case .kubeconfigRefused(let reason): return .unhealthy("the cluster's kubeconfig is refused: \(reason)")
+            }
+            guard let client = pool.pick(inFlight: [:]) else { throw VerifyUnavailable(reason: "no ready provisioner") }
+            var status = try await client.submit(request)
+            let deadline = ContinuousClock.now + .seconds(Self.verifyTimeoutSeconds + 30)
+            while !status.state.isFinal {
+                guard ContinuousClock.now < deadline else { throw VerifyUnavailable(reason: "no answer in time") }
+                try await Task.sleep(for: .milliseconds(250))
+                guard let next = try await client.status(status.id) else { throw VerifyUnavailable(reason: "the provisioner forgot it") }
+                status = next
+            }
+            return status.state == .succeeded ? .healthy : .unhealthy(status.error ?? "verification \(status.state.rawValue)")
+        } catch {
+            logger.warning(
+                "cannot verify a release after the soak; it is asked again",
+                metadata: ["cluster": "\(clusterID)", "service": "\(service)", "error": "\(error)"]
+            )
+            return .unknown
+        }
+    }
+
+    private static let verifyTimeoutSeconds = 60
+}
+
+private struct VerifyUnavailable: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
+}

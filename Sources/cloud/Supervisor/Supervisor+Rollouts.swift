@@ -1,0 +1,74 @@
+import Internal
+import Synchronization
+
+/// Carries out what `RolloutLifecycle` decides, as `Supervisor+Lifecycle` does for deployments.
+/// Every server advances every unfinished rollout on each pass: the store's row lock makes them
+/// take turns, and a pass that changes nothing writes nothing.
+extension Supervisor {
+    func advanceRollouts() async throws {
+        for id in try await store.unfinishedRollouts() {
+            do {
+                _ = try await updateRollout(id, gatheringFacts: true, audit: nil) { .advance($0) }
+            } catch {
+                logger.error("cannot advance a rollout", metadata: ["rollout": "\(id)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// An event from the API (pause, resume, approve, cancel) or a re-check's answer.
+    @discardableResult
+    func apply(_ event: RolloutLifecycle.Event, toRollout id: String, audit: AuditEntry? = nil) async throws -> Rollout {
+        try await updateRollout(id, gatheringFacts: false, audit: audit) { _ in event }
+    }
+
+    private func updateRollout(
+        _ id: String,
+        gatheringFacts: Bool,
+        audit: AuditEntry?,
+        _ event: @escaping @Sendable (RolloutLifecycle.Facts) -> RolloutLifecycle.Event
+    ) async throws -> Rollout {
+        let lifecycle = rolloutLifecycle
+        let decided = Mutex<[RolloutLifecycle.Action]>([])
+        let rollout: Rollout
+        do {
+            rollout = try await store.updateRollout(id, gatheringFacts: gatheringFacts, audit: audit) { rollout, facts in
+                let before = rollout
+                let decision = try lifecycle.apply(event(facts), to: &rollout)
+                decided.withLock { $0 = decision.actions }
+                if audit == nil, rollout == before { throw UnchangedRollout(rollout: rollout) }
+                return decision.writes
+            }
+        } catch let unchanged as UnchangedRollout {
+            rollout = unchanged.rollout
+        }
+        try await perform(decided.withLock { $0 }, for: rollout)
+        return rollout
+    }
+
+    private func perform(_ actions: [RolloutLifecycle.Action], for rollout: Rollout) async throws {
+        for action in actions {
+            switch action {
+            case .dispatchSoon:
+                wake()
+            case .cancelDeployments(let ids):
+                for id in ids {
+                    do {
+                        try await apply(.cancelRequested, to: id)
+                    } catch is DeploymentLifecycle.Refusal {
+                        continue  // it ended meanwhile
+                    }
+                }
+            case .recheck(let clusters):
+                guard let problems = await recheck(clusters, of: rollout) else { continue }
+                try await apply(.rechecked(problems: problems), toRollout: rollout.id)
+            case .log(let line):
+                logger.log(level: line.level, "\(line.message)", metadata: line.metadata.mapValues { .string($0) })
+            }
+        }
+    }
+}
+
+/// Thrown out of the store's transaction so that an advance changing nothing is not written.
+private struct UnchangedRollout: Error {
+    let rollout: Rollout
+}
