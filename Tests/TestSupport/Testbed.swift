@@ -73,12 +73,14 @@ public final class KubeEmulator: Sendable {
         self.kubeconfig = try String(contentsOfFile: kubeconfigPath, encoding: .utf8)
     }
 
-    /// - Parameter readyAfter: seconds before workloads report ready, so in-flight states last.
-    public static func start(readyAfter: Int = 0, scratch: String) throws -> KubeEmulator {
+    /// - Parameters:
+    ///   - readyAfter: seconds before workloads report ready, so in-flight states last.
+    ///   - arguments: more of the emulator's flags, e.g. `--no-auto-ready` (workloads never ready).
+    public static func start(readyAfter: Int = 0, scratch: String, arguments: [String] = []) throws -> KubeEmulator {
         let kubeconfigPath = "\(scratch)/kubeconfig-\(UUID().uuidString.prefix(6))"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(Testbed.root)/kube-emulator")
-        process.arguments = ["--port", "0", "--kubeconfig", kubeconfigPath, "--ready-after", "\(readyAfter)"]
+        process.arguments = ["--port", "0", "--kubeconfig", kubeconfigPath, "--ready-after", "\(readyAfter)"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["TESTBED_HOME"] = Testbed.home
         process.environment = environment

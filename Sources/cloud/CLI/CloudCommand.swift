@@ -11,7 +11,9 @@ struct CloudCommand: AsyncParsableCommand {
         abstract: "Manage third-party services (Prometheus, Fluent Bit, NGINX) on a fleet of Kubernetes clusters.",
         discussion: "Run `cloud server` to start the server; the other commands talk to it (--server, or CLOUD_SERVER).",
         version: "\(BuildInfo.version) (sqlite \(String(cString: sqlite3_libversion())), libpq \(PQlibVersion() / 10000).\(PQlibVersion() % 10000))",
-        subcommands: [ServerCommand.self, ClusterCommand.self, DeploymentCommand.self, AuditCommand.self, BenchStoreCommand.self]
+        subcommands: [
+            ServerCommand.self, ClusterCommand.self, DeploymentCommand.self, RolloutCommand.self, AuditCommand.self, BenchStoreCommand.self,
+        ]
     )
 
     static func main() async { await mainWithOneLineErrors() }

@@ -1,0 +1,98 @@
+import Foundation
+import Internal
+
+/// How the CLI shows rollouts: the server's JSON as it is, or tables and one-line progress for people.
+enum RolloutPrinter {
+    /// A rollout as `GET /api/rollout/{id}` answers it.
+    struct View: Decodable {
+        var rollout: Rollout
+        var counts: RolloutReport.Counts
+        var currentWave: Int
+        var waveCount: Int
+        var etaSeconds: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case counts = "Counts"
+            case currentWave = "CurrentWave"
+            case waveCount = "WaveCount"
+            case etaSeconds = "ETASeconds"
+        }
+
+        init(from decoder: any Decoder) throws {
+            rollout = try Rollout(from: decoder)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            counts = try container.decode(RolloutReport.Counts.self, forKey: .counts)
+            currentWave = try container.decode(Int.self, forKey: .currentWave)
+            waveCount = try container.decode(Int.self, forKey: .waveCount)
+            etaSeconds = try container.decodeIfPresent(Int64.self, forKey: .etaSeconds)
+        }
+    }
+
+    static func print(_ data: Data, output: OutputFormat) throws {
+        guard output == .table else { return Printer.json(data) }
+        let view = try JSONDecoder().decode(View.self, from: data)
+        let rollout = view.rollout
+        Swift.print("Rollout \(rollout.id): \(rollout.service) \(describe(rollout.target)) on \(rollout.selection)")
+        Swift.print(progress(view))
+        if let error = rollout.error { Swift.print("Error: \(error)") }
+        Swift.print("")
+        Printer.table(
+            ["CLUSTER", "NAME", "WAVE", "STATE", "DEPLOYMENT", "REASON"],
+            rollout.clusters.map {
+                [$0.clusterID, $0.name, "\($0.wave + 1)", $0.state.rawValue, $0.deploymentID ?? "", $0.reason ?? ""]
+            }
+        )
+        Swift.print("")
+        Printer.table(
+            ["TIME", "STATE", "CLUSTER", "DETAIL"],
+            rollout.history.map { [time($0.time), $0.state, $0.clusterID ?? "", $0.detail ?? ""] }
+        )
+    }
+
+    static func list(_ views: [View]) {
+        Printer.table(
+            ["ID", "SERVICE", "TARGET", "STATE", "WAVE", "SUCCEEDED", "FAILED", "RUNNING", "WAITING", "SKIPPED", "CREATED"],
+            views.map { view in
+                let rollout = view.rollout
+                return [
+                    rollout.id, rollout.service.rawValue, describe(rollout.target), rollout.state.rawValue,
+                    "\(view.currentWave)/\(view.waveCount)", "\(view.counts.succeeded)", "\(view.counts.failed)",
+                    "\(view.counts.running)", "\(view.counts.waiting)", "\(view.counts.skipped)", time(rollout.createAt),
+                ]
+            }
+        )
+    }
+
+    /// One line: state, wave, counts and the time left.
+    static func progress(_ view: View) -> String {
+        let counts = view.counts
+        var line =
+            "\(view.rollout.state.rawValue): wave \(view.currentWave)/\(view.waveCount), "
+            + "\(counts.succeeded) succeeded, \(counts.failed) failed, \(counts.running) running, "
+            + "\(counts.waiting) waiting, \(counts.skipped) skipped"
+        if counts.cancelled > 0 { line += ", \(counts.cancelled) cancelled" }
+        if let eta = view.etaSeconds { line += ", about \(GoDuration.format(.seconds(eta))) left" }
+        return line
+    }
+
+    /// A bar of `width` cells for the clusters that are done.
+    static func bar(_ view: View, width: Int = 30) -> String {
+        let total = max(view.rollout.clusters.count, 1)
+        let done = view.rollout.clusters.count { $0.state.isFinal }
+        let filled = done * width / total
+        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] \(done)/\(total)"
+    }
+
+    static func describe(_ target: RolloutTarget) -> String {
+        target.action == .apply ? "to \(target.chart?.version ?? "its default")" : target.action.rawValue
+    }
+
+    /// An ID as a path segment: whatever the user typed cannot change the path.
+    static func escaped(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_."))) ?? id
+    }
+
+    private static func time(_ milliseconds: Int64) -> String {
+        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    }
+}
