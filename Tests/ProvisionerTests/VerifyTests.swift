@@ -1,0 +1,57 @@
+import Foundation
+import Internal
+import TestSupport
+import Testing
+
+@testable import provisioner
+
+/// The verify action a rollout's soak sends: it changes nothing and says whether the release is
+/// deployed at the version and its workloads ready.
+extension DeploymentOutcome {
+    fileprivate var failure: DeploymentFailure? {
+        if case .failed(let failure) = self { failure } else { nil }
+    }
+}
+
+@Suite("Verify a release", .serialized, .tags(.integration), .skippedInFastRuns)
+struct VerifyTests {
+    @Test("a release that is not installed fails verification, saying so")
+    func notInstalled() async throws {
+        let harness = try DeployHarness()
+        defer { harness.close() }
+        let result = await harness.deploy(harness.request("prometheus", .verify))
+        #expect(result.outcome == .failed(DeploymentFailure(.failed, step: "verify", message: "release prometheus/prometheus is not installed")))
+    }
+
+    @Test("a deployed, ready release verifies at its version and fails at another, changing nothing")
+    func version() async throws {
+        let harness = try DeployHarness()
+        defer { harness.close() }
+        #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
+        let verified = await harness.deploy(harness.request("prometheus", .verify, version: "1.0.0"))
+        #expect(verified.outcome == .succeeded)
+        #expect(verified.details.log.last == "verified: revision 1 deployed, workloads ready")
+        let other = await harness.deploy(harness.request("prometheus", .verify, version: "1.1.0"))
+        #expect(other.outcome.failure?.message.contains("runs chart prometheus-1.0.0, not version 1.1.0") == true)
+        #expect(try await harness.history(harness.release(of: "prometheus")).count == 1)
+    }
+
+    @Test("a deployed release whose Deployment is not ready fails verification, naming it")
+    func unreadyWorkload() async throws {
+        let harness = try DeployHarness()
+        defer { harness.close() }
+        // Installed without --wait, as someone might by hand: deployed, but its pods never ready.
+        let release = harness.release(of: "prometheus")
+        let chart = try ChartLocator(chartDirectory: Testbed.charts).locate(ServiceCatalog.standard["prometheus"]!.chart, version: "1.0.0")
+        let arguments = [
+            "upgrade", "--install", release.name, chart.reference, "--namespace", release.namespace, "--create-namespace",
+            "--set", "image.tag=fail-readiness",
+        ]
+        let installed = try await harness.helm.run(arguments, kubeconfig: harness.emulator.kubeconfigPath, deadline: .now + .seconds(60))
+        try harness.helm.check(installed, arguments: arguments)
+        let result = await harness.deploy(harness.request("prometheus", .verify, version: nil))
+        let message = try #require(result.outcome.failure?.message)
+        #expect(message.hasPrefix("not ready: Deployment/"), "\(message)")
+        #expect(message.hasSuffix("0 of 1 pods ready"), "\(message)")
+    }
+}
