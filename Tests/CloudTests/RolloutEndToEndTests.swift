@@ -13,7 +13,8 @@ struct RolloutEndToEndTests {
         let fleet = try await RolloutFleet(clusters: 12) { ["env=prod", $0 < 6 ? "region=eu" : "region=us"] }
         defer { fleet.close() }
         let rollout = try await fleet.startRollout(
-            "1.0.0", ["All": .null, "Selector": ["env": "prod"], "Canary": 1, "BatchSize": "25%", "SoakSeconds": 2]
+            "1.0.0",
+            ["All": .null, "Selector": ["env": "prod"], "Canary": 1, "BatchSize": "25%", "SoakSeconds": 2]
         )
         #expect(rollout.waves.map(\.count) == [1, 3, 3, 3, 2])
 
@@ -96,7 +97,8 @@ struct RolloutEndToEndTests {
         #expect(try await fleet.deployments(of: 1).isEmpty)
 
         let overlap = try await fleet.send(
-            "POST", "/api/rollouts",
+            "POST",
+            "/api/rollouts",
             ["Service": "prometheus", "Chart": ["Version": "1.1.0"], "Clusters": [.string(fleet.clusters[3].id)]]
         )
         #expect(overlap.status == 409 && overlap.error?.error.contains(rollout.id) == true)
@@ -119,7 +121,8 @@ struct RolloutEndToEndTests {
         #expect(untouched.desiredVersions["prometheus"] == nil)
 
         let again = try await fleet.startRollout(
-            "1.0.0", ["All": .null, "Clusters": [.string(fleet.clusters[0].id), .string(fleet.clusters[1].id)], "BatchSize": "100%"]
+            "1.0.0",
+            ["All": .null, "Clusters": [.string(fleet.clusters[0].id), .string(fleet.clusters[1].id)], "BatchSize": "100%"]
         )
         let skipped = try await fleet.waitFor(again.id)
         #expect(skipped.state == .succeeded && skipped.clusters.allSatisfy { $0.state == .skipped })
@@ -128,7 +131,10 @@ struct RolloutEndToEndTests {
         // The CLI: a refusal is one line and exit 1; wait --watch prints plain progress off a terminal.
         let cloud = ServerProcess.binary("cloud")
         let server = ["--server", fleet.servers[0].baseURL]
-        let refused = try CommandRun.run(cloud, ["rollout", "create", "--service", "prometheus", "--chart-version", "1.0.0", "--all", "--batch-size", "0"] + server)
+        let refused = try CommandRun.run(
+            cloud,
+            ["rollout", "create", "--service", "prometheus", "--chart-version", "1.0.0", "--all", "--batch-size", "0"] + server
+        )
         #expect(refused.status == 1 && refused.stderr.split(separator: "\n").count == 1 && refused.stderr.contains("BatchSize"))
         let waited = try CommandRun.run(cloud, ["rollout", "wait", "--rollout", again.id, "--watch"] + server)
         #expect(waited.status == 0 && waited.stderr.contains("succeeded: wave 1/1, 0 succeeded, 0 failed, 0 running, 0 waiting, 2 skipped"))

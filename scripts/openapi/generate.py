@@ -3,6 +3,7 @@
 # Run from the repository root after changing an API: python3 scripts/openapi/generate.py
 # The contract tests fail when a route is missing from a document or a document names a route that does not exist.
 import json
+from rollouts import add_rollouts
 def ref(n): return {"$ref": f"#/components/schemas/{n}"}
 def arr(x): return {"type": "array", "items": x}
 S = {"type": "string"}; I = {"type": "integer", "format": "int64"}; B = {"type": "boolean"}
@@ -38,19 +39,20 @@ probes = {
 def openapi_path(title):
   return {"get": {"summary": f"This document ({title})", "responses": {"200": resp("OpenAPI 3 document", {"type": "object"}), "401": err("unauthorized")}}}
 
+ACTION = {"type": "string", "enum": ["apply", "delete", "verify"], "description": "verify changes nothing: it succeeds if the release is deployed (at Chart.Version, if given) and its workloads are ready."}
 WAITING = {"type": "string", "description": "While running: what the deployment waits for, e.g. another operation on the same release."}
 
 # provisioner
 prov_schemas = dict(common_schemas)
 prov_schemas["DeploymentRequest"] = obj({
   "ID": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}, "ClusterID": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"},
-  "Service": {"type": "string", "description": "A service this provisioner deploys: a Name from GET /api/services."}, "Action": {"type": "string", "enum": ["apply", "delete"]}, "Chart": ref("Chart"),
+  "Service": {"type": "string", "description": "A service this provisioner deploys: a Name from GET /api/services."}, "Action": ACTION, "Chart": ref("Chart"),
   "Values": {"type": "object"}, "Kubeconfig": S, "KubeconfigSource": ref("KubeconfigSource"), "DNS": ref("DNS"),
   "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600},
   "PreviousAttemptsEnded": {"type": "boolean", "description": "The client knows every earlier attempt at this deployment has ended (e.g. the provisioner that ran it restarted): a release they left pending is recovered at once instead of waited for until it is provably stale."}},
   ["ClusterID", "Service", "Action"])
 prov_schemas["Deployment"] = obj({
-  "ID": S, "ClusterID": S, "Service": S, "Action": {"type": "string", "enum": ["apply", "delete"]}, "Chart": ref("Chart"),
+  "ID": S, "ClusterID": S, "Service": S, "Action": ACTION, "Chart": ref("Chart"),
   "State": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelling", "cancelled"]},
   "CreateAt": I, "StartAt": I, "EndAt": I, "Error": S, "Recovery": ref("Remediation"), "Remediation": ref("Remediation"),
   "Release": ref("Release"), "Log": arr(S), "Waiting": WAITING}, ["ID", "ClusterID", "Service", "Action", "Chart", "State", "CreateAt", "StartAt", "EndAt", "Log"])
@@ -101,7 +103,7 @@ cs["RegisterCluster"] = obj({"Name": {"type": "string", "pattern": "^[A-Za-z0-9]
 cs["ProvisionUtility"] = obj({"Chart": S, "ValuesPath": S, "Values": {"type": "object", "description": "Values for the deployment, layered over the service's own; a utility given values is deployed even when its version is unchanged."}}, ["Chart"])
 cs["Provision"] = obj({"utility-versions": {"type": "object", "additionalProperties": ref("ProvisionUtility"),
   "description": "Keyed by service name: any service the provisioners publish at their GET /api/services."}})
-cs["CreateDeployment"] = obj({"ClusterID": S, "Service": S, "Action": {"type": "string", "enum": ["apply", "delete"]}, "Chart": ref("Chart"), "Values": {"type": "object"}, "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600}}, ["ClusterID", "Service", "Action"])
+cs["CreateDeployment"] = obj({"ClusterID": S, "Service": S, "Action": ACTION, "Chart": ref("Chart"), "Values": {"type": "object"}, "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600}}, ["ClusterID", "Service", "Action"])
 states = ["requested", "dispatched", "running", "succeeded", "failed", "cancel-requested", "cancelled"]
 cs["Deployment"] = obj({"ID": S, "ClusterID": S, "Service": S, "Action": S, "Chart": ref("Chart"), "Values": {"type": "object"}, "TimeoutSeconds": I,
   "State": {"type": "string", "enum": states}, "Attempts": I, "Provisioner": S, "ProvisionerDeploymentID": S, "Error": S,
@@ -155,6 +157,7 @@ cloud["paths"]["/api/audit"] = {"get": {
                  q("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100})],
   "responses": {"200": resp("entries", arr(ref("AuditEntry"))), "400": err("invalid filter"), "401": err("unauthorized")}}}
 operator_ops = {("post", "/api/deployments"), ("delete", "/api/deployment/{id}"), ("post", "/api/cluster/{id}/provision")}
+operator_ops |= add_rollouts(cloud, cs, ref, arr, obj, resp, err, S, I, B, q, paging, cid)
 for path, item in cloud["paths"].items():
   for method, op in item.items():
     if method == "parameters" or "401" not in op["responses"]: continue
