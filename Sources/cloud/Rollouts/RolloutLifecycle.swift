@@ -156,7 +156,11 @@ struct RolloutLifecycle: Sendable {
                 end(&rollout, cluster: index, .failed, reason: "unhealthy after the soak: \(problem)")
             }
             rollout.soaked = rollout.wave
-            if !haltIfOverBudget(&rollout) { set(&rollout, .running) }
+            if !haltIfOverBudget(&rollout) {
+                // Not written to the history: what follows (a gate, or the next wave) is.
+                rollout.state = .running
+                rollout.updateAt = now
+            }
             progress(&rollout, nil, &decision)
         case .pause:
             guard [.running, .soaking, .waitingApproval].contains(rollout.state) else {

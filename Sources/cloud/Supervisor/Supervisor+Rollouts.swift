@@ -42,7 +42,23 @@ extension Supervisor {
             rollout = unchanged.rollout
         }
         try await perform(decided.withLock { $0 }, for: rollout)
+        if rollout.state == .soaking { scheduleWake(at: rollout.soakUntil, for: rollout.id) }
         return rollout
+    }
+
+    /// A pass right when a soak ends, rather than at the next poll. One timer per rollout and soak;
+    /// a stopped supervisor's timers only yield to a stream nobody reads.
+    private func scheduleWake(at time: Int64, for rollout: String) {
+        let key = "\(rollout)@\(time)"
+        let left = time - lifecycle.clock.now()
+        // Past it, the poll asks again (a re-check that could not run must not spin).
+        guard left > 0, soakTimers.withLock({ $0.insert(key).inserted }) else { return }
+        let delay = Duration.milliseconds(left)
+        Task {
+            try? await Task.sleep(for: delay)
+            self.soakTimers.withLock { _ = $0.remove(key) }
+            self.wake()
+        }
     }
 
     private func perform(_ actions: [RolloutLifecycle.Action], for rollout: Rollout) async throws {
@@ -61,6 +77,7 @@ extension Supervisor {
             case .recheck(let clusters):
                 guard let problems = await recheck(clusters, of: rollout) else { continue }
                 try await apply(.rechecked(problems: problems), toRollout: rollout.id)
+                wake()  // the next wave starts from a pass that reads the facts
             case .log(let line):
                 logger.log(level: line.level, "\(line.message)", metadata: line.metadata.mapValues { .string($0) })
             }
