@@ -67,8 +67,9 @@ struct RolloutLifecycleTests {
     }
 
     /// Advances with the fleet and the recorded deployments; keeps what the rollout wrote.
-    mutating func advance(_ rollout: inout Rollout, clusters: [String: Cluster]? = nil) throws -> RolloutLifecycle.Decision {
-        let facts = RolloutLifecycle.Facts(deployments: deployments, clusters: clusters ?? fleet)
+    /// - Parameter read: whether the store read the clusters (it does only when no deployment of the rollout is in flight).
+    mutating func advance(_ rollout: inout Rollout, clusters: [String: Cluster]? = nil, read: Bool = true) throws -> RolloutLifecycle.Decision {
+        let facts = RolloutLifecycle.Facts(deployments: deployments, clusters: read ? clusters ?? fleet : nil)
         let decision = try lifecycle.apply(.advance(facts), to: &rollout)
         for deployment in decision.writes.deployments { deployments[deployment.id] = deployment }
         return decision
@@ -202,6 +203,16 @@ struct RolloutLifecycleTests {
         #expect(rollout.clusters[0].reason?.contains("did not end within 120s") == true)
         #expect(decision.actions.first == .cancelDeployments([id]))
         #expect(rollout.wave == 1)  // one offline cluster does not stall the fleet
+    }
+
+    @Test("a wave given up at a deadline starts the next only from an advance that read the clusters, never skipping them unseen")
+    mutating func nextWaveNeedsClusters() throws {
+        var rollout = try make(maxFailures: .clusters(1))
+        _ = try advance(&rollout)
+        clock.advance(by: .seconds(121))
+        #expect(try advance(&rollout, read: false).writes.deployments.isEmpty)
+        #expect(rollout.clusters[0].state == .failed && rollout.clusters[1].state == .waiting)
+        #expect(try advance(&rollout).writes.deployments.map(\.clusterID) == ["c2", "c3"])
     }
 
     // MARK: Soak and gates

@@ -30,8 +30,9 @@ struct RolloutLifecycle: Sendable {
     struct Facts: Sendable {
         /// The rollout's deployments, by ID.
         var deployments: [String: Deployment] = [:]
-        /// Its clusters that still exist, by ID.
-        var clusters: [String: Cluster] = [:]
+        /// The clusters of the waves that may start, those that still exist, by ID; nil when they
+        /// were not read (a wave is in flight), and no wave may start from this advance.
+        var clusters: [String: Cluster]?
         /// Per cluster, the last deployment that applied the rollout's service successfully: what
         /// values the cluster runs with.
         var lastApplied: [String: Deployment] = [:]
@@ -262,8 +263,8 @@ extension RolloutLifecycle {
                 set(&rollout, .waitingApproval, detail: "wave \(next + 1) of \(rollout.waves.count) waits for approval")
                 return
             }
-            guard let facts else { return }
-            start(next, of: &rollout, facts, &decision)
+            guard let facts, let clusters = facts.clusters else { return }
+            start(next, of: &rollout, clusters: clusters, lastApplied: facts.lastApplied, &decision)
         }
     }
 
@@ -276,16 +277,22 @@ extension RolloutLifecycle {
     }
 
     /// Creates a deployment for each of the wave's clusters that needs one; the rest are skipped.
-    private func start(_ wave: Int, of rollout: inout Rollout, _ facts: Facts, _ decision: inout Decision) {
+    private func start(
+        _ wave: Int,
+        of rollout: inout Rollout,
+        clusters: [String: Cluster],
+        lastApplied: [String: Deployment],
+        _ decision: inout Decision
+    ) {
         rollout.wave = wave
         rollout.history.append(RolloutHistoryEntry(time: now, state: "wave-started", detail: "wave \(wave + 1) of \(rollout.waves.count)"))
         for (index, cluster) in rollout.clusters.enumerated() where cluster.wave == wave && cluster.state == .waiting {
-            guard let live = facts.clusters[cluster.clusterID] else {
+            guard let live = clusters[cluster.clusterID] else {
                 end(&rollout, cluster: index, .skipped, reason: "the cluster was deleted")
                 continue
             }
             let target = cluster.target ?? rollout.target
-            let current = Self.current(of: rollout.service, on: live, lastApplied: facts.lastApplied[cluster.clusterID])
+            let current = Self.current(of: rollout.service, on: live, lastApplied: lastApplied[cluster.clusterID])
             if current == target {
                 let what = target.action == .delete ? "not installed" : "already at \(target.chart?.version ?? "?") with these values"
                 end(&rollout, cluster: index, .skipped, reason: what)

@@ -89,42 +89,56 @@ extension SQLStore {
         }
     }
 
-    /// What the lifecycle decides from: the deployments of running clusters, and for the clusters
-    /// of the current and next waves, whether they still exist and what they run.
+    /// What the lifecycle decides from: the deployments of running clusters and, when the next
+    /// wave may start (the rollout runs and none of its deployments is unfinished), whether the
+    /// clusters of the current and next waves still exist, what they run and with which values.
     private func facts(_ db: any SQLConnection, for rollout: Rollout) throws -> RolloutLifecycle.Facts {
         var facts = RolloutLifecycle.Facts()
         let running = rollout.clusters.compactMap { $0.state == .running ? $0.deploymentID : nil }
         for deployment in try Self.rows(db, "SELECT body FROM deployments WHERE id IN", running).map(records.deployment) {
             facts.deployments[deployment.id] = deployment
         }
+        guard rollout.state == .running, facts.deployments.values.allSatisfy(\.state.isFinal) else { return facts }
         let upcoming = rollout.clusters.filter { $0.state == .waiting && $0.wave <= rollout.wave + 1 }.map(\.clusterID)
         let live = try Self.rows(db, "SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE delete_at = 0 AND id IN", upcoming)
-        for cluster in try live.map(records.cluster) {
-            facts.clusters[cluster.id] = cluster
-            if let row = try db.query(
-                "SELECT body FROM deployments WHERE cluster_id = $1 AND service = $2 AND state = 'succeeded' ORDER BY create_at DESC, id DESC LIMIT 1",
-                [.text(cluster.id), .text(rollout.service.rawValue)]
-            ).first {
-                facts.lastApplied[cluster.id] = try records.deployment(row)
-            }
+        let clusters = Dictionary(uniqueKeysWithValues: try live.map(records.cluster).map { ($0.id, $0) })
+        facts.clusters = clusters
+        // Newest first, so the first seen per cluster is its last successful one.
+        let applied = try Self.rows(
+            db,
+            "SELECT body FROM deployments WHERE state = 'succeeded' AND service = $1 AND cluster_id IN",
+            Array(clusters.keys),
+            after: [.text(rollout.service.rawValue)],
+            orderBy: "create_at DESC, id DESC"
+        )
+        for deployment in try applied.map(records.deployment) where facts.lastApplied[deployment.clusterID] == nil {
+            facts.lastApplied[deployment.clusterID] = deployment
         }
         return facts
     }
 
-    /// `prefix (...)` over `ids`, bound as parameters; no query when there are none.
-    private static func rows(_ db: any SQLConnection, _ prefix: String, _ ids: [String]) throws -> [[SQLValue]] {
+    /// `prefix (...)` over `ids`, bound as parameters after those `prefix` uses (`after`); no
+    /// query when there are no IDs.
+    private static func rows(
+        _ db: any SQLConnection,
+        _ prefix: String,
+        _ ids: [String],
+        after leading: [SQLValue] = [],
+        orderBy: String? = nil
+    ) throws -> [[SQLValue]] {
         guard !ids.isEmpty else { return [] }
-        let placeholders = ids.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
-        return try db.query("\(prefix) (\(placeholders))", ids.map(SQLValue.text))
+        let placeholders = ids.indices.map { "$\($0 + leading.count + 1)" }.joined(separator: ", ")
+        let order = orderBy.map { " ORDER BY \($0)" } ?? ""
+        return try db.query("\(prefix) (\(placeholders))\(order)", leading + ids.map(SQLValue.text))
     }
 
     /// The active rollout that already targets one of these clusters for the service.
     private static func activeRollout(_ db: any SQLConnection, service: ServiceName, clusters: [String]) throws -> String? {
-        guard !clusters.isEmpty else { return nil }
-        let placeholders = clusters.indices.map { "$\($0 + 2)" }.joined(separator: ", ")
-        return try db.query(
-            "SELECT rollout_id FROM rollout_targets WHERE active = 1 AND service = $1 AND cluster_id IN (\(placeholders)) LIMIT 1",
-            [.text(service.rawValue)] + clusters.map(SQLValue.text)
+        try rows(
+            db,
+            "SELECT rollout_id FROM rollout_targets WHERE active = 1 AND service = $1 AND cluster_id IN",
+            clusters,
+            after: [.text(service.rawValue)]
         ).first?.first?.string
     }
 
