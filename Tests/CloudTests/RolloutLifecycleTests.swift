@@ -233,6 +233,19 @@ struct RolloutLifecycleTests {
         #expect(try advance(&rollout).writes.deployments.map(\.clusterID) == ["c2", "c3"])
     }
 
+    @Test("a removal soaks too, but leaves nothing to verify")
+    mutating func removalSoak() throws {
+        var rollout = try make(soak: 5)
+        rollout.target = RolloutTarget(action: .delete)
+        let decision = try advance(&rollout)
+        #expect(decision.writes.deployments.first?.action == .delete)
+        #expect(decision.writes.desiredVersions == ["c1": .none])
+        endWave(rollout)
+        _ = try advance(&rollout)
+        clock.advance(by: .seconds(5))
+        #expect(try advance(&rollout).actions == [.recheck(clusters: [])])
+    }
+
     @Test("a release found unhealthy after the soak fails its cluster and can halt the rollout")
     mutating func unhealthyAfterSoak() throws {
         var rollout = try make(soak: 5)

@@ -243,7 +243,10 @@ extension RolloutLifecycle {
         while rollout.state == .running || rollout.state == .soaking {
             if rollout.state == .soaking {
                 if now >= rollout.soakUntil {
-                    let healthy = rollout.clusters.filter { $0.wave == rollout.wave && $0.state == .succeeded }.map(\.clusterID)
+                    // A removal has nothing left to verify.
+                    let healthy = rollout.clusters.filter {
+                        $0.wave == rollout.wave && $0.state == .succeeded && ($0.target ?? rollout.target).action == .apply
+                    }.map(\.clusterID)
                     decision.actions.append(.recheck(clusters: healthy))
                 }
                 return
@@ -307,7 +310,8 @@ extension RolloutLifecycle {
                 timeoutSeconds: rollout.strategy.timeoutSeconds
             )
             decision.writes.deployments.append(deployment)
-            decision.writes.desiredVersions[cluster.clusterID] = target.chart?.version.map { UtilityVersion(chart: $0) }
+            // updateValue: a removal's desired version is none, which `[key] = nil` would drop.
+            decision.writes.desiredVersions.updateValue(target.chart?.version.map { UtilityVersion(chart: $0) }, forKey: cluster.clusterID)
             rollout.clusters[index].deploymentID = deployment.id
             rollout.clusters[index].previous = current
             rollout.clusters[index].startAt = now

@@ -46,6 +46,23 @@ extension Supervisor {
         return rollout
     }
 
+    /// Verifies the soaked wave off the supervisor's pass, which must not wait on slow clusters;
+    /// one re-check per rollout at a time. The answer is applied as an event, then a pass starts
+    /// what may follow.
+    private func startRecheck(_ clusters: [String], of rollout: Rollout) {
+        guard rechecks.withLock({ $0.insert(rollout.id).inserted }) else { return }
+        Task {
+            defer { self.rechecks.withLock { _ = $0.remove(rollout.id) } }
+            guard let problems = await self.recheck(clusters, of: rollout) else { return }
+            do {
+                try await self.apply(.rechecked(problems: problems), toRollout: rollout.id)
+            } catch {
+                self.logger.error("cannot record a rollout's re-check", metadata: ["rollout": "\(rollout.id)", "error": "\(error)"])
+            }
+            self.wake()
+        }
+    }
+
     /// A pass right when a soak ends, rather than at the next poll. One timer per rollout and soak;
     /// a stopped supervisor's timers only yield to a stream nobody reads.
     private func scheduleWake(at time: Int64, for rollout: String) {
@@ -75,9 +92,7 @@ extension Supervisor {
                     }
                 }
             case .recheck(let clusters):
-                guard let problems = await recheck(clusters, of: rollout) else { continue }
-                try await apply(.rechecked(problems: problems), toRollout: rollout.id)
-                wake()  // the next wave starts from a pass that reads the facts
+                startRecheck(clusters, of: rollout)
             case .log(let line):
                 logger.log(level: line.level, "\(line.message)", metadata: line.metadata.mapValues { .string($0) })
             }

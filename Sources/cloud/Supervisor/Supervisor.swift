@@ -41,8 +41,10 @@ final class Supervisor: Service, Sendable {
     let owner: String
     /// The unfinished deployments this server holds a lease on: the only ones it dispatches and polls.
     private let held = Mutex<Set<String>>([])
-    /// Soak ends a pass is scheduled for (see `Supervisor+Rollouts`).
+    /// Soak ends a pass is scheduled for, and rollouts whose soaked wave is being verified (see
+    /// `Supervisor+Rollouts`).
     let soakTimers = Mutex<Set<String>>([])
+    let rechecks = Mutex<Set<String>>([])
 
     init(
         store: any Store,
