@@ -82,6 +82,7 @@ struct RolloutRoutesTests {
             (["Canary": 2], "Canary"),
             (["CanaryClusters": ["elsewhere"]], "CanaryClusters"),
             (["Values": "not an object"], "Values"),
+            (["Action": "verify"], "Action"),
         ] as [([String: JSONValue], String)]
     )
     func badInput(_ changes: [String: JSONValue], field: String) async throws {

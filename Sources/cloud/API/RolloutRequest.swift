@@ -44,6 +44,7 @@ struct RolloutRequest: Decodable {
     /// The target and strategy, checked field by field.
     func validated() throws(APIError) -> (target: RolloutTarget, strategy: RolloutStrategy) {
         let action = action ?? .apply
+        guard action != .verify else { throw .badRequest("a rollout applies or deletes; Action must be apply or delete", field: "Action") }
         try DeploymentFieldRules.validate(chart: chart, values: values, timeoutSeconds: timeoutSeconds)
         if action == .apply, chart?.version == nil {
             throw .badRequest("a rollout applies one chart version to every cluster: give Chart.Version", field: "Chart.Version")

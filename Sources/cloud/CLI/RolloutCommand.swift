@@ -21,7 +21,7 @@ struct RolloutCommand: AsyncParsableCommand {
         @Option(help: "A service the provisioners offer (their GET /api/services).") var service: String
         @Option(help: "The chart version every cluster gets.") var chartVersion: String?
         @Option(help: "A YAML or JSON file of values layered over the service's defaults.") var values: String?
-        @Option(help: "apply, or delete to remove the service.") var action: DeploymentAction = .apply
+        @Option(help: "apply, or delete to remove the service.") var action: Action = .apply
         @Option(name: .customLong("selector"), help: ArgumentHelp("Clusters with this label; repeat to AND several.", valueName: "KEY=VALUE"))
         var selectors: [String] = []
         @Option(name: .customLong("cluster"), help: "A cluster ID; repeat for several.") var clusters: [String] = []
@@ -68,6 +68,10 @@ struct RolloutCommand: AsyncParsableCommand {
             if let canary { body["Canary"] = .number(Double(canary)) }
             if !canaryClusters.isEmpty { body["CanaryClusters"] = .array(canaryClusters.map(JSONValue.string)) }
             return body
+        }
+
+        enum Action: String, ExpressibleByArgument, CaseIterable {
+            case apply, delete
         }
 
         static func seconds(_ text: String, option: String) throws -> Int {
