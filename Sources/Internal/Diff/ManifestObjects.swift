@@ -1,0 +1,92 @@
+import Crypto
+import Foundation
+
+/// The Kubernetes objects of a Helm manifest (what `helm get manifest` prints, or a dry run's
+/// manifest), each keyed by kind, namespace and name, as one canonical text: keys sorted, one
+/// scalar per line, so two renderings of the same object read alike and a diff shows only what
+/// changed. Secret values are replaced by a digest: a diff says that a value changed, never what
+/// it is.
+public struct ManifestObjects: Sendable, Equatable {
+    public struct Key: Sendable, Hashable, Comparable, CustomStringConvertible {
+        public var kind: String
+        public var namespace: String
+        public var name: String
+
+        public var description: String { namespace.isEmpty ? "\(kind)/\(name)" : "\(kind)/\(namespace)/\(name)" }
+
+        public static func < (a: Key, b: Key) -> Bool { (a.kind, a.namespace, a.name) < (b.kind, b.namespace, b.name) }
+    }
+
+    public private(set) var objects: [Key: String] = [:]
+
+    /// - Parameter namespace: where objects that name none go (the release's namespace).
+    public init(manifest: String, namespace: String) throws {
+        for document in Self.documents(manifest) {
+            guard case .object(let object) = try JSONValue(yaml: document) else { continue }
+            let metadata = object["metadata"]?.objectValue ?? [:]
+            guard case .string(let kind)? = object["kind"], case .string(let name)? = metadata["name"] else { continue }
+            let objectNamespace: String
+            if case .string(let given)? = metadata["namespace"] { objectNamespace = given } else { objectNamespace = namespace }
+            let key = Key(kind: kind, namespace: Self.clusterScoped.contains(kind) ? "" : objectNamespace, name: name)
+            objects[key] = Self.canonical(kind == "Secret" ? Self.redacted(object) : .object(object))
+        }
+    }
+
+    /// Kinds that live outside namespaces, so a key does not depend on the release's namespace.
+    static let clusterScoped: Set<String> = [
+        "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume", "StorageClass",
+        "PriorityClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService", "IngressClass",
+    ]
+
+    /// The YAML documents of a multi-document stream, empty ones and comments aside.
+    static func documents(_ manifest: String) -> [String] {
+        var documents: [String] = []
+        var current: [Substring] = []
+        for line in manifest.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("---") {
+                documents.append(current.joined(separator: "\n"))
+                current = []
+            } else {
+                current.append(line)
+            }
+        }
+        documents.append(current.joined(separator: "\n"))
+        return documents.filter { document in
+            document.split(separator: "\n").contains { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") && !$0.allSatisfy(\.isWhitespace) }
+        }
+    }
+
+    /// A Secret with each `data` and `stringData` value replaced by the first 12 hex digits of its SHA-256.
+    static func redacted(_ secret: [String: JSONValue]) -> JSONValue {
+        var secret = secret
+        for field in ["data", "stringData"] {
+            guard case .object(let values)? = secret[field] else { continue }
+            secret[field] = .object(
+                values.mapValues { value in
+                    let text: String
+                    if case .string(let string) = value { text = string } else { text = String(decoding: value.encoded(), as: UTF8.self) }
+                    let digest = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+                    return .string("(redacted, sha256 \(digest.prefix(12)))")
+                }
+            )
+        }
+        return .object(secret)
+    }
+
+    /// One line per scalar, as `path: value`, in key order.
+    static func canonical(_ value: JSONValue) -> String {
+        var lines: [String] = []
+        func walk(_ value: JSONValue, _ path: String) {
+            switch value {
+            case .object(let object) where !object.isEmpty:
+                for key in object.keys.sorted() { walk(object[key]!, path.isEmpty ? key : "\(path).\(key)") }
+            case .array(let array) where !array.isEmpty:
+                for (index, element) in array.enumerated() { walk(element, "\(path)[\(index)]") }
+            default:
+                lines.append("\(path): \(String(decoding: value.encoded(), as: UTF8.self))")
+            }
+        }
+        walk(value, "")
+        return lines.joined(separator: "\n")
+    }
+}
