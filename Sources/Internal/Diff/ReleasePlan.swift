@@ -1,7 +1,7 @@
 /// What applying a chart and values would change in a release: counts, whether the chart and the
 /// values differ from what is deployed, and a unified diff per object (Secret values as digests).
 /// A provisioner's `plan` action answers it; nothing on the cluster changes to make it.
-public struct ReleasePlan: Codable, Sendable, Equatable {
+public struct ReleasePlan: Codable, Sendable, Hashable {
     public var added: Int
     public var changed: Int
     public var removed: Int
@@ -14,7 +14,7 @@ public struct ReleasePlan: Codable, Sendable, Equatable {
 
     public var hasChanges: Bool { added + changed + removed > 0 || chartChanged || valuesChanged }
 
-    public struct ObjectChange: Codable, Sendable, Equatable {
+    public struct ObjectChange: Codable, Sendable, Hashable {
         public enum Change: String, Codable, Sendable { case added, changed, removed }
         /// `Kind/namespace/name` (`Kind/name` when cluster-scoped).
         public var object: String

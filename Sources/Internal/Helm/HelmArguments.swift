@@ -16,6 +16,27 @@ public enum HelmArguments {
         return arguments + ["--output", "json"]
     }
 
+    /// What `upgradeInstall` would write, rendered against the cluster and sent with `dryRun=All`
+    /// (validated by the API server, stored nowhere): `--dry-run=server`, helm 3.13+ and 4.
+    public static func upgradeInstallDryRun(
+        _ release: ReleaseRef,
+        chart: String,
+        version: String?,
+        valuesFiles: [String],
+        timeout: Duration
+    ) -> [String] {
+        var arguments = ["upgrade", "--install", release.name, chart] + scope(release)
+        arguments += ["--dry-run=server", "--timeout", goDuration(timeout)]
+        if let version { arguments += ["--version", version] }
+        for file in valuesFiles { arguments += ["--values", file] }
+        return arguments + ["--output", "json"]
+    }
+
+    /// The deployed revision's manifest, as stored (hooks not included).
+    public static func getManifest(_ release: ReleaseRef) -> [String] {
+        ["get", "manifest", release.name] + scope(release)
+    }
+
     public static func uninstall(_ release: ReleaseRef, timeout: Duration) -> [String] {
         ["uninstall", release.name] + scope(release) + ["--wait", "--timeout", goDuration(timeout)]
     }

@@ -19,6 +19,8 @@ public struct ReleaseResult: Sendable {
     public var release: ReleaseInfo?
     /// The helm commands that ran and the tail of what they printed.
     public var log: [String]
+    /// For a plan: what applying would change.
+    public var plan: ReleasePlan?
 
     public init(
         outcome: Outcome,

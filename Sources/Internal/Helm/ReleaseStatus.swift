@@ -7,6 +7,8 @@ public struct ReleaseStatus: RawRepresentable, Sendable, Hashable, Codable, Cust
     public static let superseded = ReleaseStatus(rawValue: "superseded")
     public static let failed = ReleaseStatus(rawValue: "failed")
     public static let uninstalling = ReleaseStatus(rawValue: "uninstalling")
+    /// Uninstalled with --keep-history: the record stays, nothing is deployed.
+    public static let uninstalled = ReleaseStatus(rawValue: "uninstalled")
     public static let pendingInstall = ReleaseStatus(rawValue: "pending-install")
     public static let pendingUpgrade = ReleaseStatus(rawValue: "pending-upgrade")
     public static let pendingRollback = ReleaseStatus(rawValue: "pending-rollback")

@@ -142,6 +142,8 @@ public enum DeploymentAction: String, Codable, Sendable, CaseIterable {
     /// Changes nothing: succeeds if the release is deployed (at the requested chart version, when
     /// one is given) and its workloads are ready. A rollout's soak sends it.
     case verify
+    /// Changes nothing: what an apply of this chart and values would change (`Plan` in the status).
+    case plan
 }
 
 /// A request's choice of chart; anything left out falls back to the service's defaults.

@@ -21,6 +21,8 @@ public struct DeploymentStatus: Codable, Sendable, Hashable {
     public var log: [String]
     /// While running: what the deployment waits for, e.g. another operation on the release.
     public var waiting: String?
+    /// A finished plan: what applying would change.
+    public var plan: ReleasePlan?
 
     public init(
         id: String,
@@ -70,5 +72,6 @@ public struct DeploymentStatus: Codable, Sendable, Hashable {
         case release = "Release"
         case log = "Log"
         case waiting = "Waiting"
+        case plan = "Plan"
     }
 }

@@ -89,6 +89,6 @@ extension DeploymentLifecycle {
 }
 
 extension Deployment {
-    /// A verify changes nothing, so its success says nothing new about the cluster's version.
-    var changesVersion: Bool { action != .verify }
+    /// A verify or a plan changes nothing, so its success says nothing new about the cluster's version.
+    var changesVersion: Bool { action == .apply || action == .delete }
 }

@@ -11,6 +11,8 @@ struct DeploymentDetails: Sendable, Equatable {
     var release: ReleaseInfo?
     /// The commands that ran and the tail of what they printed.
     var log: [String]
+    /// A plan's answer: what applying would change.
+    var plan: ReleasePlan?
 
     init(recovery: RemediationRecord? = nil, remediation: RemediationRecord? = nil, release: ReleaseInfo? = nil, log: [String] = []) {
         self.recovery = recovery

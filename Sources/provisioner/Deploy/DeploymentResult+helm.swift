@@ -15,5 +15,6 @@ extension DeploymentResult {
             outcome: outcome,
             details: DeploymentDetails(recovery: result.recovery, remediation: result.remediation, release: result.release, log: result.log)
         )
+        details.plan = result.plan
     }
 }

@@ -97,6 +97,8 @@ struct HelmDeployer: Deployer {
             return result
         case .verify:
             return await verify(context, service: service, bounds)
+        case .plan:
+            return await plan(context.request, service: service, bounds, context: context)
         }
     }
 
@@ -148,30 +150,12 @@ struct HelmDeployer: Deployer {
         context: DeploymentContext
     ) async -> DeploymentResult {
         let chart = Self.chart(service.chart, requested: request.chart?.repository)
-        let version = request.chart?.version ?? chart.defaultVersion
-        let located: (reference: String, version: String?)
+        let spec: ReleaseSpec
         do {
-            located = try locator.locate(chart, version: version)
+            spec = try await releaseSpec(request, service: service, chart: chart)
         } catch {
-            return DeploymentResult(failure: DeploymentFailure(.chartNotFound, step: "chart", message: "\(error)"))
+            return DeploymentResult(failure: error)
         }
-        if locator.chartDirectory == nil {
-            do {
-                try await repositories.ensure(name: chart.repositoryName, url: chart.repositoryURL)
-            } catch {
-                let failure =
-                    (error as? HelmError).map(DeploymentFailure.init)
-                    ?? DeploymentFailure(.chartNotFound, step: "chart repository", message: "\(error)")
-                return DeploymentResult(failure: failure)
-            }
-        }
-        let spec = ReleaseSpec(
-            release: service.release,
-            chart: located.reference,
-            version: located.version,
-            values: Self.values(for: request, service: service),
-            hookWaits: service.hookWaits
-        )
         let apply = {
             await releases.apply(
                 spec,
@@ -200,6 +184,32 @@ struct HelmDeployer: Deployer {
             result.outcome = .failed(DeploymentFailure(.failed, step: "afterApply hook", message: "\(error)"))
         }
         return result
+    }
+
+    /// The chart located (its repository added first when charts come from one) and the values
+    /// layered, as `helm upgrade --install` is given them.
+    func releaseSpec(_ request: DeploymentRequest, service: any ThirdPartyService, chart: ChartSpec) async throws(DeploymentFailure) -> ReleaseSpec {
+        let located: (reference: String, version: String?)
+        do {
+            located = try locator.locate(chart, version: request.chart?.version ?? chart.defaultVersion)
+        } catch {
+            throw DeploymentFailure(.chartNotFound, step: "chart", message: "\(error)")
+        }
+        if locator.chartDirectory == nil {
+            do {
+                try await repositories.ensure(name: chart.repositoryName, url: chart.repositoryURL)
+            } catch {
+                throw (error as? HelmError).map(DeploymentFailure.init)
+                    ?? DeploymentFailure(.chartNotFound, step: "chart repository", message: "\(error)")
+            }
+        }
+        return ReleaseSpec(
+            release: service.release,
+            chart: located.reference,
+            version: located.version,
+            values: Self.values(for: request, service: service),
+            hookWaits: service.hookWaits
+        )
     }
 
     /// Shipped defaults, then values derived from the request, then the request's own values.

@@ -40,6 +40,11 @@ extension DeploymentStatus {
         remediation = result.details.remediation
         release = result.details.release
         log = result.details.log.map(redactor.redact)
+        plan = result.details.plan.map { plan in
+            var plan = plan
+            for index in plan.objects.indices { plan.objects[index].diff = redactor.redact(plan.objects[index].diff) }
+            return plan
+        }
         endAt = now.millisecondsSince1970
     }
 }

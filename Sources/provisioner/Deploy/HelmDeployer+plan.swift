@@ -1,0 +1,22 @@
+import Internal
+
+extension HelmDeployer {
+    /// What an apply of the request would change on the cluster, changing nothing: the same chart
+    /// and values an apply would use, through a server-side dry run (see `ReleaseManager.plan`).
+    func plan(
+        _ request: DeploymentRequest,
+        service: any ThirdPartyService,
+        _ bounds: RunBounds,
+        context: DeploymentContext
+    ) async -> DeploymentResult {
+        let spec: ReleaseSpec
+        do {
+            spec = try await releaseSpec(request, service: service, chart: Self.chart(service.chart, requested: request.chart?.repository))
+        } catch {
+            return DeploymentResult(failure: error)
+        }
+        return DeploymentResult(
+            await releases.plan(spec, kubeconfig: context.kube.kubeconfig, deadline: bounds.deadline, events: bounds.events)
+        )
+    }
+}
