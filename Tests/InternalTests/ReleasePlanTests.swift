@@ -85,7 +85,9 @@ struct ReleasePlanTests {
         let plan = ReleasePlan(
             current: try ManifestObjects(manifest: secret("hunter2"), namespace: "ns"),
             planned: try ManifestObjects(manifest: secret("correct-horse"), namespace: "ns"),
-            currentChart: "c-1", plannedChart: "c-1", valuesChanged: true
+            currentChart: "c-1",
+            plannedChart: "c-1",
+            valuesChanged: true
         )
         let diff = try #require(plan.objects.first?.diff)
         #expect(plan.changed == 1)
@@ -98,23 +100,25 @@ struct ReleasePlanTests {
         let old = (1...20).map { "line \($0)" }.joined(separator: "\n")
         let new = old.replacingOccurrences(of: "line 2\n", with: "line two\n").replacingOccurrences(of: "line 18\n", with: "")
         let diff = LineDiff.unified(old, new)
-        #expect(diff == """
-            @@ -1,5 +1,5 @@
-             line 1
-            -line 2
-            +line two
-             line 3
-             line 4
-             line 5
-            @@ -15,6 +15,5 @@
-             line 15
-             line 16
-             line 17
-            -line 18
-             line 19
-             line 20
+        #expect(
+            diff == """
+                @@ -1,5 +1,5 @@
+                 line 1
+                -line 2
+                +line two
+                 line 3
+                 line 4
+                 line 5
+                @@ -15,6 +15,5 @@
+                 line 15
+                 line 16
+                 line 17
+                -line 18
+                 line 19
+                 line 20
 
-            """)
+                """
+        )
         #expect(LineDiff.unified(old, old).isEmpty)
     }
 }

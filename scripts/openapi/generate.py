@@ -28,6 +28,12 @@ common_schemas = {
     "EKS": obj({"Cluster": {"type": "string", "pattern": "^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"},
                 "Region": {"type": "string", "pattern": "^[a-z]{2}(-[a-z]+)+-[0-9]$"}}, ["Cluster", "Region"])}),
   "Remediation": obj({"Action": {"type": "string", "enum": ["rollback", "uninstall"]}, "Revision": I, "Error": S}, ["Action"]),
+  "Plan": obj({"Added": I, "Changed": I, "Removed": I, "CurrentChart": S, "PlannedChart": S, "ChartChanged": B, "ValuesChanged": B,
+    "Objects": arr(obj({"Object": {"type": "string", "description": "Kind/namespace/name (Kind/name when cluster-scoped)"},
+                        "Change": {"type": "string", "enum": ["added", "changed", "removed"]},
+                        "Diff": {"type": "string", "description": "Unified diff of the object's fields, one per line; Secret values as digests."}},
+                       ["Object", "Change", "Diff"]))},
+    ["Added", "Changed", "Removed", "PlannedChart", "ChartChanged", "ValuesChanged", "Objects"]),
   "Release": obj({"Name": S, "Namespace": S, "Revision": I, "Status": S, "Chart": S}),
 }
 ops = lambda d: {"description": d, "content": {"application/json": {"schema": obj({"Status": S})}}}
@@ -39,7 +45,7 @@ probes = {
 def openapi_path(title):
   return {"get": {"summary": f"This document ({title})", "responses": {"200": resp("OpenAPI 3 document", {"type": "object"}), "401": err("unauthorized")}}}
 
-ACTION = {"type": "string", "enum": ["apply", "delete", "verify"], "description": "verify changes nothing: it succeeds if the release is deployed (at Chart.Version, if given) and its workloads are ready."}
+ACTION = {"type": "string", "enum": ["apply", "delete", "verify", "plan"], "description": "verify and plan change nothing. verify succeeds if the release is deployed (at Chart.Version, if given) and its workloads are ready; plan answers Plan: what an apply of Chart and Values would change (helm upgrade --dry-run=server against the stored manifest)."}
 WAITING = {"type": "string", "description": "While running: what the deployment waits for, e.g. another operation on the same release."}
 
 # provisioner
@@ -55,7 +61,7 @@ prov_schemas["Deployment"] = obj({
   "ID": S, "ClusterID": S, "Service": S, "Action": ACTION, "Chart": ref("Chart"),
   "State": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelling", "cancelled"]},
   "CreateAt": I, "StartAt": I, "EndAt": I, "Error": S, "Recovery": ref("Remediation"), "Remediation": ref("Remediation"),
-  "Release": ref("Release"), "Log": arr(S), "Waiting": WAITING}, ["ID", "ClusterID", "Service", "Action", "Chart", "State", "CreateAt", "StartAt", "EndAt", "Log"])
+  "Release": ref("Release"), "Log": arr(S), "Waiting": WAITING, "Plan": ref("Plan")}, ["ID", "ClusterID", "Service", "Action", "Chart", "State", "CreateAt", "StartAt", "EndAt", "Log"])
 prov_schemas["DeploymentChanges"] = obj({"Instance": S, "Sequence": I, "Deployments": arr(ref("Deployment"))}, ["Instance", "Sequence", "Deployments"])
 prov_schemas["Service"] = obj({"Name": S, "Chart": S, "Repository": S, "RepositoryName": S, "DefaultVersion": S, "Namespace": S, "Release": S,
   "DefaultValues": {"type": "string", "description": "The shipped values, YAML."},
@@ -110,7 +116,7 @@ cs["Deployment"] = obj({"ID": S, "ClusterID": S, "Service": S, "Action": S, "Cha
   "Remediation": ref("Remediation"), "Release": ref("Release"), "Log": arr(S), "CreateAt": I, "UpdateAt": I, "EndAt": I,
   "NextAttemptAt": I, "LastSeenAt": I, "DependsOn": S, "Waiting": WAITING,
   "PreviousAttemptsEnded": {"type": "boolean", "description": "Every attempt so far is known to have ended, so the next one may recover a release they left pending at once."},
-  "Recovery": ref("Remediation")},
+  "Recovery": ref("Remediation"), "Plan": ref("Plan")},
   ["ID", "ClusterID", "Service", "Action", "State", "Attempts", "Log", "CreateAt"])
 cs["Provisioner"] = obj({"URL": S, "Healthy": B, "InFlight": I, "LastCheckAt": I})
 cid = {"name": "id", "in": "path", "required": True, "schema": S}

@@ -13,6 +13,9 @@ extension AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let code as ExitCode {
+            // A status the command chose (e.g. `diff`'s 2 for "there are changes"): no message.
+            Foundation.exit(code.rawValue)
         } catch {
             if exitCode(for: error) == .success {
                 print(fullMessage(for: error))

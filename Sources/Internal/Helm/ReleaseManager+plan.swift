@@ -25,7 +25,10 @@ extension ReleaseManager {
                     currentValues = Self.values(values)
                 }
                 let arguments = HelmArguments.upgradeInstallDryRun(
-                    spec.release, chart: spec.chart, version: spec.version, valuesFiles: valuesFiles,
+                    spec.release,
+                    chart: spec.chart,
+                    version: spec.version,
+                    valuesFiles: valuesFiles,
                     timeout: HelmTimeout.forHelm(until: deadline)
                 )
                 let output = try await session.run(arguments, deadline: deadline)

@@ -19,6 +19,7 @@ extension DeploymentLifecycle {
         deployment.release = status.release ?? deployment.release
         // Kept once done: a later attempt finds nothing left to recover.
         deployment.recovery = status.recovery ?? deployment.recovery
+        deployment.plan = status.plan ?? deployment.plan
         switch status.state {
         case .queued:
             return []

@@ -52,6 +52,8 @@ struct Deployment: Codable, Sendable, Equatable {
     var previousAttemptsEnded: Bool?
     /// What its provisioner did to a release an earlier, interrupted operation left pending.
     var recovery: RemediationRecord?
+    /// A finished plan: what applying its chart and values would change.
+    var plan: ReleasePlan?
 
     enum CodingKeys: String, CodingKey {
         case id = "ID"
@@ -78,5 +80,6 @@ struct Deployment: Codable, Sendable, Equatable {
         case waiting = "Waiting"
         case previousAttemptsEnded = "PreviousAttemptsEnded"
         case recovery = "Recovery"
+        case plan = "Plan"
     }
 }

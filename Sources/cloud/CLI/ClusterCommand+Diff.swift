@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Internal
+
+extension ClusterCommand {
+    struct Diff: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what a utility version (and values) would change on a cluster, changing nothing.",
+            discussion: """
+                A provisioner renders the chart against the cluster (helm upgrade --dry-run=server) and \
+                compares it with the release's stored manifest. Exit status as diff's: 0 no changes, \
+                2 changes, 1 an error. Secret values show as digests.
+                """
+        )
+        @OptionGroup var options: ClientOptions
+        @Option(help: "The cluster ID.") var cluster: String
+        @Option(
+            name: .customLong("utility"),
+            help: ArgumentHelp("The service and the chart version to compare with what runs.", valueName: "SERVICE=VERSION"),
+            transform: ServiceSetting.parser("utility", "VERSION")
+        )
+        var utility: ServiceSetting
+        @Option(help: "A YAML or JSON file of values for it.") var values: String?
+        @Option(help: "Give up after this long, e.g. 5m.") var timeout = "5m"
+
+        func run() async throws {
+            let limit: Duration
+            do { limit = try GoDuration.parse(timeout) } catch { throw ValidationError("--timeout: \(error)") }
+            var body: [String: JSONValue] = [
+                "ClusterID": .string(cluster), "Service": .string(utility.service.rawValue), "Action": "plan",
+                "Chart": ["Version": .string(utility.value)],
+            ]
+            if let values { body["Values"] = try Provision.readValues(values, option: "--values") }
+            let client = try options.client
+            let created = try JSONDecoder().decode(
+                Deployment.self,
+                from: try await client.call("POST", "/api/deployments", body: JSONValue.object(body))
+            )
+            let deadline = ContinuousClock.now + limit
+            var current = created
+            while !current.state.isFinal {
+                guard ContinuousClock.now < deadline else {
+                    throw CLIClient.Failure(description: "the plan \(created.id) is still \(current.state.rawValue) after \(timeout)")
+                }
+                try await Task.sleep(for: .milliseconds(500))
+                current = try await client.get("/api/deployment/\(created.id)", as: Deployment.self)
+            }
+            guard current.state == .succeeded, let plan = current.plan else {
+                throw CLIClient.Failure(description: "the plan \(created.id) \(current.state.rawValue): \(current.error ?? "no plan came back")")
+            }
+            if options.output == .json {
+                try Printer.encodable(plan)
+            } else {
+                Self.print(plan, service: utility.service)
+            }
+            if plan.hasChanges { throw ExitCode(2) }
+        }
+
+        static func print(_ plan: ReleasePlan, service: ServiceName) {
+            var changes: [String] = []
+            if plan.chartChanged { changes.append("chart \(plan.currentChart ?? "(not installed)") -> \(plan.plannedChart)") }
+            if plan.valuesChanged { changes.append("values changed") }
+            Swift.print("\(service): " + (changes.isEmpty ? "chart \(plan.plannedChart), values unchanged" : changes.joined(separator: ", ")))
+            for object in plan.objects {
+                let mark =
+                    switch object.change {
+                    case .added: "+"
+                    case .changed: "~"
+                    case .removed: "-"
+                    }
+                Swift.print("  \(mark) \(object.object)")
+            }
+            Swift.print("\(plan.added) to add, \(plan.changed) to change, \(plan.removed) to remove")
+            for object in plan.objects where object.change == .changed {
+                Swift.print("\n--- \(object.object)\n+++ \(object.object) (planned)")
+                Swift.print(object.diff, terminator: "")
+            }
+        }
+    }
+}
