@@ -144,6 +144,31 @@ struct RolloutEndToEndTests {
         #expect(table.status == 0 && table.stdout.contains("cancelled: wave 3/4") && table.stdout.contains("waiting-approval"))
     }
 
+    @Test("rollout create --plan shows each cluster's change before anything is applied, and starts nothing")
+    func planBeforeRollout() async throws {
+        let fleet = try await RolloutFleet(clusters: 3)
+        defer { fleet.close() }
+        let first = try await fleet.startRollout("1.0.0", ["All": .null, "Clusters": [.string(fleet.clusters[0].id)], "BatchSize": "100%"])
+        #expect(try await fleet.waitFor(first.id).state == .succeeded)
+
+        let cloud = ServerProcess.binary("cloud")
+        let server = ["--server", fleet.servers[0].baseURL]
+        let arguments = ["rollout", "create", "--service", "prometheus", "--chart-version", "1.0.0", "--all", "--canary", "1", "--plan"]
+        let table = try CommandRun.run(cloud, arguments + ["--output", "table"] + server)
+        #expect(table.status == 2, "\(table.stdout)\(table.stderr)")
+        let lines = table.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(lines.first?.prefix(4) == ["WAVE", "CLUSTER", "NAME", "ADD"])
+        #expect(lines.dropFirst().map { $0[2] } == ["c0", "c1", "c2"])
+        #expect(lines[1][0] == "1" && lines[1][3...5] == ["0", "0", "0"], "the canary already runs 1.0.0")
+        #expect(lines[2][0] == "2" && Int(lines[2][3])! > 0, "c1 would get every object")
+        #expect(try await fleet.send("GET", "/api/rollouts").decode([RolloutPrinter.View].self).count == 1, "a plan starts no rollout")
+        #expect(try await fleet.history(1).isEmpty, "a plan installs nothing")
+
+        let json = try CommandRun.run(cloud, arguments + server)
+        let rows = try JSONDecoder().decode([RolloutPlanning.Row].self, from: Data(json.stdout.utf8))
+        #expect(rows.map { $0.deployment.plan?.hasChanges } == [false, true, true])
+    }
+
     @Test("the cloud server SIGKILLed mid-rollout and restarted finishes it with no wave run twice")
     func serverKilledMidRollout() async throws {
         let fleet = try await RolloutFleet(clusters: 6, readyAfter: 2)

@@ -107,6 +107,19 @@ struct RolloutRoutesTests {
         #expect(try await create(body([:])).status == 201, "once the first is over, the clusters are free")
     }
 
+    @Test("a plan of a delete is refused naming Action; a plan of an apply makes one plan deployment per cluster, wave by wave")
+    func planRequests() async throws {
+        let clusters = try await register(3)
+        let delete = try await router.post("/api/rollouts/plan", json: body(["Action": "delete", "Chart": .null]))
+        #expect(delete.status == 400 && delete.error?.field == "Action")
+        let reply = try await router.post("/api/rollouts/plan", json: body(["Canary": 1]))
+        #expect(reply.status == 202)
+        let entries = try reply.decode([RolloutPlanEntry].self)
+        #expect(entries.map(\.clusterID) == clusters.map(\.id) && entries.map(\.wave) == [0, 1, 2])
+        for entry in entries { #expect(try await store.deployment(entry.deploymentID)?.action == .plan) }
+        #expect(try await store.unfinishedRollouts().isEmpty)
+    }
+
     @Test("controls that do not apply now are refused with 409; unknown rollouts are 404")
     func controlsRefused() async throws {
         _ = try await register(2)

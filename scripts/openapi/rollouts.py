@@ -38,6 +38,12 @@ def add_rollouts(cloud, cs, ref, arr, obj, resp, err, S, I, B, q, paging, cid):
                            "409": err("an active rollout already targets one of the clusters for this service"), "413": err("too large")}},
     "get": {"summary": "List rollouts, newest first", "parameters": paging + [q("state", {"type": "string", "enum": states})],
             "responses": {"200": resp("rollouts", arr(ref("Rollout"))), "400": err("invalid filter"), "401": err("unauthorized")}}}
+  cs["RolloutPlanEntry"] = obj({"ClusterID": S, "Name": S, "Wave": I, "DeploymentID": {**S, "description": "A plan deployment: its Plan says what the rollout would change on this cluster."}},
+                               ["ClusterID", "Name", "Wave", "DeploymentID"])
+  cloud["paths"]["/api/rollouts/plan"] = {"post": {"summary": "Plan a rollout: one plan deployment per target cluster, wave by wave; nothing is applied",
+    "requestBody": {"required": True, "content": {"application/json": {"schema": ref("CreateRollout")}}},
+    "responses": {"202": resp("plan deployments created", arr(ref("RolloutPlanEntry"))), "400": err("invalid, or a delete"),
+                  "401": err("unauthorized"), "413": err("too large")}}}
   cloud["paths"]["/api/rollout/{id}"] = {"parameters": [cid], "get": {"summary": "One rollout",
     "responses": {"200": resp("rollout", ref("Rollout")), "401": err("unauthorized"), "404": err("unknown")}}}
   cloud["paths"]["/api/rollout/{id}/pause"] = one("Start no new wave until resumed")
@@ -48,4 +54,4 @@ def add_rollouts(cloud, cs, ref, arr, obj, resp, err, S, I, B, q, paging, cid):
   undo["post"]["responses"] = {"201": resp("the new rollout", ref("Rollout")), "401": err("unauthorized"), "404": err("unknown"),
                                "409": err("not finished, or nothing to undo")}
   cloud["paths"]["/api/rollout/{id}/undo"] = undo
-  return {("post", "/api/rollouts")} | {("post", f"/api/rollout/{{id}}/{verb}") for verb in ["pause", "resume", "approve", "cancel", "undo"]}
+  return {("post", "/api/rollouts"), ("post", "/api/rollouts/plan")} | {("post", f"/api/rollout/{{id}}/{verb}") for verb in ["pause", "resume", "approve", "cancel", "undo"]}

@@ -10,6 +10,7 @@ struct RolloutRoutes: Sendable {
 
     func add(to router: Router<CloudRequestContext>) {
         router.post("/api/rollouts", use: create)
+        router.post("/api/rollouts/plan", use: plan)
         router.get("/api/rollouts", use: list)
         router.get("/api/rollout/:id", use: get)
         router.post("/api/rollout/:id/pause", use: pause)
@@ -36,6 +37,42 @@ struct RolloutRoutes: Sendable {
             names: names
         )
         return try await write(rollout, context: context)
+    }
+
+    /// What a rollout with this body would change on each of its clusters, before anything is
+    /// applied: one `plan` deployment per target cluster, in wave order. Nothing is changed.
+    @Sendable func plan(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        let body = try await JSONRequest.decode(RolloutRequest.self, from: request)
+        try await services.validate(body.service, field: "Service")
+        let (target, strategy) = try body.validated()
+        guard target.action == .apply else {
+            throw APIError.badRequest("a plan shows what an apply would change; a delete removes the whole release", field: "Action")
+        }
+        let clusters = try await store.clusters(label: nil, page: 0, perPage: Int.max)
+        let waves = try Self.plan(try body.targets(among: clusters).ids, strategy).waves
+        let names = Dictionary(uniqueKeysWithValues: clusters.map { ($0.id, $0.name) })
+        var planned: [RolloutPlanEntry] = []
+        var created: [(Deployment, [DeploymentLifecycle.Action])] = []
+        for (wave, ids) in waves.enumerated() {
+            for id in ids {
+                let (deployment, actions) = supervisor.lifecycle.created(
+                    clusterID: id,
+                    service: body.service,
+                    action: .plan,
+                    chart: target.chart,
+                    values: target.values,
+                    timeoutSeconds: strategy.timeoutSeconds
+                )
+                created.append((deployment, actions))
+                planned.append(RolloutPlanEntry(clusterID: id, name: names[id] ?? id, wave: wave, deploymentID: deployment.id))
+            }
+        }
+        let deployments = created.map(\.0)
+        try await context.audit.recording(targets: deployments.map(\.id), status: .accepted) { entry in
+            try await store.createDeployments(deployments, desiredVersions: nil, audit: entry)
+        }
+        for (deployment, actions) in created { try await supervisor.perform(actions, for: deployment) }
+        return try JSONResponse.make(.accepted, planned)
     }
 
     @Sendable func list(_ request: Request, context: CloudRequestContext) async throws -> Response {
@@ -126,7 +163,7 @@ struct RolloutRoutes: Sendable {
         return try report(.ok, rollout)
     }
 
-    private static func plan(_ ids: [String], _ strategy: RolloutStrategy) throws(APIError) -> RolloutPlan {
+    static func plan(_ ids: [String], _ strategy: RolloutStrategy) throws(APIError) -> RolloutPlan {
         let canaries: RolloutPlan.Canaries =
             !strategy.canaryClusters.isEmpty ? .clusters(strategy.canaryClusters) : strategy.canaries > 0 ? .first(strategy.canaries) : .none
         do {
@@ -144,5 +181,20 @@ struct RolloutRoutes: Sendable {
 
     private func report(_ status: HTTPResponse.Status, _ rollout: Rollout) throws -> Response {
         try JSONResponse.make(status, RolloutReport(rollout: rollout, now: supervisor.lifecycle.clock.now()))
+    }
+}
+
+/// One target cluster of a planned rollout and the plan deployment that answers for it.
+struct RolloutPlanEntry: Codable, Sendable {
+    var clusterID: String
+    var name: String
+    var wave: Int
+    var deploymentID: String
+
+    enum CodingKeys: String, CodingKey {
+        case clusterID = "ClusterID"
+        case name = "Name"
+        case wave = "Wave"
+        case deploymentID = "DeploymentID"
     }
 }

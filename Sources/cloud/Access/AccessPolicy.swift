@@ -11,6 +11,7 @@ enum AccessPolicy {
         (.delete, "/api/deployment/{id}", .operator),
         (.post, "/api/cluster/{id}/provision", .operator),
         (.post, "/api/rollouts", .operator),
+        (.post, "/api/rollouts/plan", .operator),
         (.post, "/api/rollout/{id}/pause", .operator),
         (.post, "/api/rollout/{id}/resume", .operator),
         (.post, "/api/rollout/{id}/approve", .operator),

@@ -34,10 +34,13 @@ struct RolloutCommand: AsyncParsableCommand {
         @Option(help: "Each cluster's deadline, e.g. 10m.") var timeout = "10m"
         @Option(help: "none, after-canary or every-batch: waits for `cloud rollout approve`.") var approval = "none"
         @Flag(help: "Print the request instead of sending it.") var dryRun = false
+        @Flag(help: "Show what the rollout would change on each cluster (exit 0 nothing, 2 changes) and start nothing.")
+        var plan = false
 
         func run() async throws {
             let body = JSONValue.object(try request())
             if dryRun { return try Printer.encodable(body) }
+            if plan { return try await RolloutPlanning(client: try options.client, output: options.output).run(body) }
             try RolloutPrinter.print(try await options.client.call("POST", "/api/rollouts", body: body), output: options.output)
         }
 
