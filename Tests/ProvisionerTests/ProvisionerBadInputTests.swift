@@ -52,6 +52,8 @@ struct ProvisionerBadInputTests {
         Case(name: "kubeconfig without a server", body: body(["Kubeconfig": "apiVersion: v1\nclusters: []\n"]), status: 400, field: "Kubeconfig"),
         Case(name: "kubeconfig not a string", body: body(["Kubeconfig": ["a": 1]]), status: 400, field: "Kubeconfig"),
         Case(name: "bad chart version", body: body(["Chart": ["Version": "latest; rm -rf /"]]), status: 400, field: "Chart.Version"),
+        Case(name: "tests with a delete", body: body(["Action": "delete", "Test": true]), status: 400, field: "Test"),
+        Case(name: "unknown action", body: body(["Action": "destroy"]), status: 400, field: "Action"),
         Case(name: "chart version not a string", body: body(["Chart": ["Version": 1]]), status: 400, field: "Chart.Version"),
         Case(name: "chart repository not a URL", body: body(["Chart": ["Repository": "not a url"]]), status: 400, field: "Chart.Repository"),
         Case(name: "timeout too small", body: body(["TimeoutSeconds": 0]), status: 400, field: "TimeoutSeconds"),

@@ -46,6 +46,7 @@ def openapi_path(title):
   return {"get": {"summary": f"This document ({title})", "responses": {"200": resp("OpenAPI 3 document", {"type": "object"}), "401": err("unauthorized")}}}
 
 ACTION = {"type": "string", "enum": ["apply", "delete", "verify", "plan"], "description": "verify and plan change nothing. verify succeeds if the release is deployed (at Chart.Version, if given) and its workloads are ready; plan answers Plan: what an apply of Chart and Values would change (helm upgrade --dry-run=server against the stored manifest)."}
+TEST = {"type": "boolean", "description": "After a successful apply, run the chart's tests (helm test --logs); a failed test fails the deployment, which is then remediated. Only with Action apply."}
 WAITING = {"type": "string", "description": "While running: what the deployment waits for, e.g. another operation on the same release."}
 
 # provisioner
@@ -55,7 +56,8 @@ prov_schemas["DeploymentRequest"] = obj({
   "Service": {"type": "string", "description": "A service this provisioner deploys: a Name from GET /api/services."}, "Action": ACTION, "Chart": ref("Chart"),
   "Values": {"type": "object"}, "Kubeconfig": S, "KubeconfigSource": ref("KubeconfigSource"), "DNS": ref("DNS"),
   "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600},
-  "PreviousAttemptsEnded": {"type": "boolean", "description": "The client knows every earlier attempt at this deployment has ended (e.g. the provisioner that ran it restarted): a release they left pending is recovered at once instead of waited for until it is provably stale."}},
+  "PreviousAttemptsEnded": {"type": "boolean", "description": "The client knows every earlier attempt at this deployment has ended (e.g. the provisioner that ran it restarted): a release they left pending is recovered at once instead of waited for until it is provably stale."},
+  "Test": TEST},
   ["ClusterID", "Service", "Action"])
 prov_schemas["Deployment"] = obj({
   "ID": S, "ClusterID": S, "Service": S, "Action": ACTION, "Chart": ref("Chart"),
@@ -109,14 +111,14 @@ cs["RegisterCluster"] = obj({"Name": {"type": "string", "pattern": "^[A-Za-z0-9]
 cs["ProvisionUtility"] = obj({"Chart": S, "ValuesPath": S, "Values": {"type": "object", "description": "Values for the deployment, layered over the service's own; a utility given values is deployed even when its version is unchanged."}}, ["Chart"])
 cs["Provision"] = obj({"utility-versions": {"type": "object", "additionalProperties": ref("ProvisionUtility"),
   "description": "Keyed by service name: any service the provisioners publish at their GET /api/services."}})
-cs["CreateDeployment"] = obj({"ClusterID": S, "Service": S, "Action": ACTION, "Chart": ref("Chart"), "Values": {"type": "object"}, "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600}}, ["ClusterID", "Service", "Action"])
+cs["CreateDeployment"] = obj({"ClusterID": S, "Service": S, "Action": ACTION, "Chart": ref("Chart"), "Values": {"type": "object"}, "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600}, "Test": TEST}, ["ClusterID", "Service", "Action"])
 states = ["requested", "dispatched", "running", "succeeded", "failed", "cancel-requested", "cancelled"]
 cs["Deployment"] = obj({"ID": S, "ClusterID": S, "Service": S, "Action": S, "Chart": ref("Chart"), "Values": {"type": "object"}, "TimeoutSeconds": I,
   "State": {"type": "string", "enum": states}, "Attempts": I, "Provisioner": S, "ProvisionerDeploymentID": S, "Error": S,
   "Remediation": ref("Remediation"), "Release": ref("Release"), "Log": arr(S), "CreateAt": I, "UpdateAt": I, "EndAt": I,
   "NextAttemptAt": I, "LastSeenAt": I, "DependsOn": S, "Waiting": WAITING,
   "PreviousAttemptsEnded": {"type": "boolean", "description": "Every attempt so far is known to have ended, so the next one may recover a release they left pending at once."},
-  "Recovery": ref("Remediation"), "Plan": ref("Plan")},
+  "Recovery": ref("Remediation"), "Plan": ref("Plan"), "Test": TEST},
   ["ID", "ClusterID", "Service", "Action", "State", "Attempts", "Log", "CreateAt"])
 cs["Provisioner"] = obj({"URL": S, "Healthy": B, "InFlight": I, "LastCheckAt": I})
 cid = {"name": "id", "in": "path", "required": True, "schema": S}

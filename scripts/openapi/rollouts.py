@@ -3,7 +3,8 @@ def add_rollouts(cloud, cs, ref, arr, obj, resp, err, S, I, B, q, paging, cid):
   share = {"type": "string", "pattern": "^[0-9]+%?$", "description": "N clusters, or P% of them."}
   cluster_states = ["waiting", "running", "succeeded", "failed", "skipped", "cancelled"]
   states = ["waiting-approval", "running", "soaking", "paused", "halted", "succeeded", "failed", "cancelled"]
-  cs["RolloutTarget"] = obj({"Action": {"type": "string", "enum": ["apply", "delete"]}, "Chart": ref("Chart"), "Values": {"type": "object"}}, ["Action"])
+  test = {"type": "boolean", "description": "Run the chart's tests after each cluster's apply; a failed test fails that cluster."}
+  cs["RolloutTarget"] = obj({"Action": {"type": "string", "enum": ["apply", "delete"]}, "Chart": ref("Chart"), "Values": {"type": "object"}, "Test": test}, ["Action"])
   cs["CreateRollout"] = obj({
     "Service": S, "Action": {"type": "string", "enum": ["apply", "delete"]}, "Chart": ref("Chart"), "Values": {"type": "object"},
     "Selector": {"type": "object", "additionalProperties": S, "description": "Clusters with every one of these KEY=VALUE labels."},
@@ -12,7 +13,7 @@ def add_rollouts(cloud, cs, ref, arr, obj, resp, err, S, I, B, q, paging, cid):
     "CanaryClusters": arr(S), "BatchSize": {**share, "default": "25%"}, "MaxFailures": {**share, "default": "0"},
     "SoakSeconds": {"type": "integer", "minimum": 0, "maximum": 86400, "description": "After each wave: wait, then verify its releases."},
     "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600, "default": 600},
-    "Approval": {"type": "string", "enum": ["none", "after-canary", "every-batch"]}},
+    "Approval": {"type": "string", "enum": ["none", "after-canary", "every-batch"]}, "Test": test},
     ["Service"])
   cs["RolloutCluster"] = obj({"ClusterID": S, "Name": S, "Wave": I, "State": {"type": "string", "enum": cluster_states},
     "Target": ref("RolloutTarget"), "DeploymentID": S, "Reason": S,

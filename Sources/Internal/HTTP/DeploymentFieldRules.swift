@@ -25,4 +25,11 @@ public enum DeploymentFieldRules {
             throw .badRequest("TimeoutSeconds must be between 1 and 3600", field: "TimeoutSeconds")
         }
     }
+
+    /// `Test` runs the chart's tests after an apply; nothing else has tests to run.
+    public static func validate(test: Bool?, action: DeploymentAction) throws(APIError) {
+        if test == true, action != .apply {
+            throw .badRequest("Test runs the chart's tests after an apply; a \(action.rawValue) has none to run", field: "Test")
+        }
+    }
 }

@@ -32,6 +32,11 @@ public enum HelmArguments {
         return arguments + ["--output", "json"]
     }
 
+    /// Runs the release's `helm.sh/hook: test` pods and prints their logs.
+    public static func test(_ release: ReleaseRef, timeout: Duration) -> [String] {
+        ["test", release.name] + scope(release) + ["--timeout", goDuration(timeout), "--logs"]
+    }
+
     /// The deployed revision's manifest, as stored (hooks not included).
     public static func getManifest(_ release: ReleaseRef) -> [String] {
         ["get", "manifest", release.name] + scope(release)

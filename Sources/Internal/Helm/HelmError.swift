@@ -27,6 +27,8 @@ public struct HelmError: Error, Sendable, Equatable, CustomStringConvertible {
         case notRunnable
         /// Helm's output was not what this version of the code understands.
         case unreadableOutput
+        /// `helm test` failed after the release deployed: the revision counts as failed.
+        case testFailed
         case failed
     }
 

@@ -20,18 +20,21 @@ final class HelmSession: Sendable {
 
     /// Runs a command against the cluster and returns its standard output, or throws a classified
     /// error. A failure of an `expected` kind is noted in the transcript in one line, not as an error.
+    /// - Parameter echo: how many of the last lines of standard output go into the transcript
+    ///   too (`helm test --logs`: the test pods' output); the caller redacts the transcript.
     func run(
         _ arguments: [String],
         deadline: ContinuousClock.Instant,
-        expected: Set<HelmError.Kind> = []
+        expected: Set<HelmError.Kind> = [],
+        echo: Int = 0
     ) async throws(HelmError) -> String {
         let result = try await client.run(arguments, kubeconfig: kubeconfig, deadline: deadline, onStart: onStart)
         do {
             try client.check(result, arguments: arguments)
-            record(arguments, result, error: nil, expected: false)
+            record(arguments, result, error: nil, expected: false, echo: echo)
             return result.stdout
         } catch {
-            record(arguments, result, error: error, expected: expected.contains(error.kind))
+            record(arguments, result, error: error, expected: expected.contains(error.kind), echo: echo)
             throw error
         }
     }
@@ -96,7 +99,7 @@ final class HelmSession: Sendable {
 
     /// One summary line per command, then what helm printed on stderr when it matters: warnings
     /// of a command that worked, the tail of one that failed.
-    private func record(_ arguments: [String], _ result: ProcessResult, error: HelmError?, expected: Bool) {
+    private func record(_ arguments: [String], _ result: ProcessResult, error: HelmError?, expected: Bool, echo: Int = 0) {
         let name =
             "helm \(HelmClient.commandName(arguments)) \(arguments.dropFirst(HelmClient.commandName(arguments).split(separator: " ").count).first(where: { !$0.hasPrefix("-") }) ?? "")"
         let took = String(format: "%.1fs", result.duration.seconds)
@@ -109,6 +112,7 @@ final class HelmSession: Sendable {
         let stderr = expected ? [] : result.stderr.split(whereSeparator: \.isNewline).suffix(20).map(String.init)
         lines.withLock { lines in
             lines.append("\(name): \(outcome)")
+            lines.append(contentsOf: result.stdout.split(whereSeparator: \.isNewline).suffix(echo).map { "  \($0)" })
             lines.append(contentsOf: stderr.filter { !$0.hasPrefix("Error: ") })
             if lines.count > Self.transcriptLimit { lines.removeFirst(lines.count - Self.transcriptLimit) }
         }

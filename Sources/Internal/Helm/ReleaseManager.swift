@@ -87,6 +87,8 @@ public struct ReleaseManager: Sendable {
                 if release == nil {
                     release = (try? await session.history(spec.release, max: 1))?.last.map { ReleaseInfo(spec.release, latest: $0) }
                 }
+                // A failed test fails the apply, so the catch below remediates it like any other.
+                if spec.runTests { try await test(spec.release, session, deadline: deadline) }
                 return ReleaseResult(outcome: .succeeded, recovery: recovery, release: release)
             } catch {
                 // Only a release this operation changed is remediated: one that another operation
@@ -167,7 +169,9 @@ public struct ReleaseManager: Sendable {
         return await Task {
             var result = stopped
             guard let history = try? await session.history(release) else { return result }
-            if let policy, let action = ReleasePlanner.remediation(for: history, policy: policy) {
+            // A revision whose tests failed deployed all the same: it is the one to undo.
+            let failedRevision = (error as? HelmError)?.kind == .testFailed ? history.last?.revision : nil
+            if let policy, let action = ReleasePlanner.remediation(for: history, policy: policy, failedRevision: failedRevision) {
                 logger.notice("remediating release", metadata: ["release": "\(release)", "action": "\(action)"])
                 result.remediation = await session.perform(action, on: release)
             }

@@ -21,10 +21,12 @@ public enum ReleasePlanner {
     }
 
     /// What the policy does after a failed apply, judged on the history read after the failure.
-    public static func remediation(for history: [ReleaseRevision], policy: RemediationPolicy) -> RecoveryAction? {
+    /// - Parameter failedRevision: a revision that deployed but failed afterwards (its tests), to
+    ///   remediate as if helm had marked it failed.
+    public static func remediation(for history: [ReleaseRevision], policy: RemediationPolicy, failedRevision: Int? = nil) -> RecoveryAction? {
         guard let latest = history.max(by: { $0.revision < $1.revision }) else { return nil }
         if latest.status.isPending { return recovery(for: history) }
-        guard latest.status == .failed else { return nil }
+        guard latest.status == .failed || latest.revision == failedRevision else { return nil }
         switch policy {
         case .rollback:
             return lastDeployed(in: history, before: latest.revision).map { .rollback(toRevision: $0.revision) }

@@ -10,12 +10,15 @@ public struct ReleaseSpec: Sendable {
     /// Hook Jobs or Pods the chart runs on install and upgrade: helm waits for each up to its
     /// `--timeout`, so the deadline is shared among them and the wait for the release itself.
     public var hookWaits: Int
+    /// Run the chart's tests (`helm test`) after a successful apply; a failed test fails the apply.
+    public var runTests: Bool
 
-    public init(release: ReleaseRef, chart: String, version: String?, values: [ValuesDocument], hookWaits: Int = 0) {
+    public init(release: ReleaseRef, chart: String, version: String?, values: [ValuesDocument], hookWaits: Int = 0, runTests: Bool = false) {
         self.release = release
         self.chart = chart
         self.version = version
         self.values = values
         self.hookWaits = hookWaits
+        self.runTests = runTests
     }
 }

@@ -16,6 +16,8 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
     /// provisioner that ran it restarted), so a release they left pending is recovered at once
     /// instead of waited for until provably stale.
     public var previousAttemptsEnded: Bool?
+    /// After a successful apply, run the chart's tests; a failed test fails (and remediates) it.
+    public var test: Bool?
 
     public init(
         id: String? = nil,
@@ -28,7 +30,8 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
         kubeconfigSource: KubeconfigSource? = nil,
         dns: DNSConfig? = nil,
         timeoutSeconds: Int? = nil,
-        previousAttemptsEnded: Bool? = nil
+        previousAttemptsEnded: Bool? = nil,
+        test: Bool? = nil
     ) {
         self.id = id
         self.clusterID = clusterID
@@ -41,6 +44,7 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
         self.dns = dns
         self.timeoutSeconds = timeoutSeconds
         self.previousAttemptsEnded = previousAttemptsEnded
+        self.test = test
     }
 
     enum CodingKeys: String, CodingKey {
@@ -55,6 +59,7 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
         case dns = "DNS"
         case timeoutSeconds = "TimeoutSeconds"
         case previousAttemptsEnded = "PreviousAttemptsEnded"
+        case test = "Test"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -74,6 +79,7 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
         dns = try container.decodeIfPresent(DNSConfig.self, forKey: .dns)
         timeoutSeconds = try container.decodeIfPresent(Int.self, forKey: .timeoutSeconds)
         previousAttemptsEnded = try container.decodeIfPresent(Bool.self, forKey: .previousAttemptsEnded)
+        test = try container.decodeIfPresent(Bool.self, forKey: .test)
     }
 }
 

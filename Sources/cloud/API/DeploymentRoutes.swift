@@ -23,6 +23,7 @@ struct DeploymentRoutes: Sendable {
         var chart: ChartRequest?
         var values: JSONValue?
         var timeoutSeconds: Int?
+        var test: Bool?
 
         enum CodingKeys: String, CodingKey {
             case clusterID = "ClusterID"
@@ -31,6 +32,7 @@ struct DeploymentRoutes: Sendable {
             case chart = "Chart"
             case values = "Values"
             case timeoutSeconds = "TimeoutSeconds"
+            case test = "Test"
         }
     }
 
@@ -41,7 +43,8 @@ struct DeploymentRoutes: Sendable {
         }
         try await services.validate(body.service, field: "Service")
         try DeploymentFieldRules.validate(chart: body.chart, values: body.values, timeoutSeconds: body.timeoutSeconds)
-        let (deployment, actions) = supervisor.lifecycle.created(
+        try DeploymentFieldRules.validate(test: body.test, action: body.action)
+        var (deployment, actions) = supervisor.lifecycle.created(
             clusterID: body.clusterID,
             service: body.service,
             action: body.action,
@@ -49,6 +52,7 @@ struct DeploymentRoutes: Sendable {
             values: body.values,
             timeoutSeconds: body.timeoutSeconds
         )
+        deployment.test = body.test
         try await context.audit.recording(targets: [deployment.id, deployment.clusterID], status: .accepted) { entry in
             try await store.createDeployments([deployment], desiredVersions: nil, audit: entry)
         }

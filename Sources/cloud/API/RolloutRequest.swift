@@ -18,6 +18,7 @@ struct RolloutRequest: Decodable {
     var soakSeconds: Int?
     var timeoutSeconds: Int?
     var approval: String?
+    var test: Bool?
 
     enum CodingKeys: String, CodingKey {
         case service = "Service"
@@ -34,6 +35,7 @@ struct RolloutRequest: Decodable {
         case soakSeconds = "SoakSeconds"
         case timeoutSeconds = "TimeoutSeconds"
         case approval = "Approval"
+        case test = "Test"
     }
 
     static let defaultTimeoutSeconds = 600
@@ -78,7 +80,8 @@ struct RolloutRequest: Decodable {
         if approval == .afterCanary, !strategy.hasCanaryWave {
             throw .badRequest("after-canary approval needs canaries (Canary or CanaryClusters)", field: "Approval")
         }
-        return (RolloutTarget(action: action, chart: chart, values: values), strategy)
+        try DeploymentFieldRules.validate(test: test, action: action)
+        return (RolloutTarget(action: action, chart: chart, values: values, test: test), strategy)
     }
 
     /// The clusters chosen, in selection order: the IDs as given, or the matching clusters in the

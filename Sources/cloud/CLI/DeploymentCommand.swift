@@ -19,10 +19,12 @@ struct DeploymentCommand: AsyncParsableCommand {
         @Option(help: "Chart repository URL; the service's default when left out.") var repository: String?
         @Option(help: "A JSON file of values layered over the service's defaults.") var values: String?
         @Option(help: "Deadline in seconds (1-3600).") var timeout: Int?
+        @Flag(help: "After the apply, run the chart's tests (helm test); a failed test fails and remediates it.") var test = false
         @Flag(help: "Print the request instead of sending it.") var dryRun = false
 
         func run() async throws {
             var body: [String: JSONValue] = ["ClusterID": .string(cluster), "Service": .string(service), "Action": .string(action.rawValue)]
+            if test { body["Test"] = true }
             if version != nil || repository != nil {
                 body["Chart"] = .object(["Version": version.map(JSONValue.string) ?? .null, "Repository": repository.map(JSONValue.string) ?? .null])
             }

@@ -54,6 +54,8 @@ struct Deployment: Codable, Sendable, Equatable {
     var recovery: RemediationRecord?
     /// A finished plan: what applying its chart and values would change.
     var plan: ReleasePlan?
+    /// Run the chart's tests after the apply; a failed test fails the deployment.
+    var test: Bool?
 
     enum CodingKeys: String, CodingKey {
         case id = "ID"
@@ -81,5 +83,6 @@ struct Deployment: Codable, Sendable, Equatable {
         case previousAttemptsEnded = "PreviousAttemptsEnded"
         case recovery = "Recovery"
         case plan = "Plan"
+        case test = "Test"
     }
 }

@@ -77,11 +77,14 @@ struct RolloutTarget: Codable, Sendable, Equatable {
     var action: DeploymentAction
     var chart: ChartRequest?
     var values: JSONValue?
+    /// Run the chart's tests after each cluster's apply.
+    var test: Bool?
 
     enum CodingKeys: String, CodingKey {
         case action = "Action"
         case chart = "Chart"
         case values = "Values"
+        case test = "Test"
     }
 }
 

@@ -296,12 +296,12 @@ extension RolloutLifecycle {
             }
             let target = cluster.target ?? rollout.target
             let current = Self.current(of: rollout.service, on: live, lastApplied: lastApplied[cluster.clusterID])
-            if current == target {
+            if current == RolloutTarget(action: target.action, chart: target.chart, values: target.values) {
                 let what = target.action == .delete ? "not installed" : "already at \(target.chart?.version ?? "?") with these values"
                 end(&rollout, cluster: index, .skipped, reason: what)
                 continue
             }
-            let (deployment, _) = deployments.created(
+            var (deployment, _) = deployments.created(
                 clusterID: cluster.clusterID,
                 service: rollout.service,
                 action: target.action,
@@ -309,6 +309,7 @@ extension RolloutLifecycle {
                 values: target.values,
                 timeoutSeconds: rollout.strategy.timeoutSeconds
             )
+            deployment.test = target.test
             decision.writes.deployments.append(deployment)
             // updateValue: a removal's desired version is none, which `[key] = nil` would drop.
             decision.writes.desiredVersions.updateValue(target.chart?.version.map { UtilityVersion(chart: $0) }, forKey: cluster.clusterID)

@@ -34,7 +34,8 @@ extension Supervisor {
                 values: deployment.values,
                 kubeconfig: "",
                 timeoutSeconds: deployment.timeoutSeconds,
-                previousAttemptsEnded: deployment.previousAttemptsEnded
+                previousAttemptsEnded: deployment.previousAttemptsEnded,
+                test: deployment.test
             )
         )
         switch outcome {

@@ -23,6 +23,7 @@ struct DeploymentValidator: Sendable {
             throw .badRequest("unknown service \"\(request.service)\"; known services: \(known)", field: "Service")
         }
         try DeploymentFieldRules.validate(chart: request.chart, values: request.values, timeoutSeconds: request.timeoutSeconds)
+        try DeploymentFieldRules.validate(test: request.test, action: request.action)
         if let repository = request.chart?.repository, !allowedRepositories.contains(where: { $0.matches(repository) }) {
             throw .badRequest(
                 "Chart.Repository \"\(repository)\" is not a repository this provisioner may fetch from (its --allowed-repository)",

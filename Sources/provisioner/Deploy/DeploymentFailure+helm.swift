@@ -10,7 +10,7 @@ extension DeploymentFailure {
             case .clusterUnreachable: .clusterUnreachable
             case .chartNotFound: .chartNotFound
             case .releaseNotFound, .uninstalledWithErrors, .operationInProgress, .noDeployedReleases, .deadlineExceeded,
-                .cancelled, .notRunnable, .unreadableOutput, .failed:
+                .cancelled, .notRunnable, .unreadableOutput, .testFailed, .failed:
                 .failed
             }
         self.init(kind, step: "helm \(error.command)", message: error.message)

@@ -208,7 +208,8 @@ struct HelmDeployer: Deployer {
             chart: located.reference,
             version: located.version,
             values: Self.values(for: request, service: service),
-            hookWaits: service.hookWaits
+            hookWaits: service.hookWaits,
+            runTests: request.action == .apply && request.test == true
         )
     }
 
