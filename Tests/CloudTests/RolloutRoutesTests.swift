@@ -83,6 +83,9 @@ struct RolloutRoutesTests {
             (["CanaryClusters": ["elsewhere"]], "CanaryClusters"),
             (["Values": "not an object"], "Values"),
             (["Action": "verify"], "Action"),
+            (["Retries": -1], "Retries"),
+            (["Retries": 2, "RetryBackoffSeconds": 0], "RetryBackoffSeconds"),
+            (["Action": "delete", "Chart": .null, "Test": true], "Test"),
         ] as [([String: JSONValue], String)]
     )
     func badInput(_ changes: [String: JSONValue], field: String) async throws {

@@ -47,6 +47,8 @@ def openapi_path(title):
 
 ACTION = {"type": "string", "enum": ["apply", "delete", "verify", "plan"], "description": "verify and plan change nothing. verify succeeds if the release is deployed (at Chart.Version, if given) and its workloads are ready; plan answers Plan: what an apply of Chart and Values would change (helm upgrade --dry-run=server against the stored manifest)."}
 TEST = {"type": "boolean", "description": "After a successful apply, run the chart's tests (helm test --logs); a failed test fails the deployment, which is then remediated. Only with Action apply."}
+RETRIES = {"Retries": {"type": "integer", "minimum": 0, "maximum": 10, "description": "Run a failed apply again (after its remediation) up to this many times."},
+           "RetryBackoffSeconds": {"type": "integer", "minimum": 1, "maximum": 3600, "default": 10, "description": "The wait before the first retry, doubled each time."}}
 WAITING = {"type": "string", "description": "While running: what the deployment waits for, e.g. another operation on the same release."}
 
 # provisioner
@@ -111,14 +113,16 @@ cs["RegisterCluster"] = obj({"Name": {"type": "string", "pattern": "^[A-Za-z0-9]
 cs["ProvisionUtility"] = obj({"Chart": S, "ValuesPath": S, "Values": {"type": "object", "description": "Values for the deployment, layered over the service's own; a utility given values is deployed even when its version is unchanged."}}, ["Chart"])
 cs["Provision"] = obj({"utility-versions": {"type": "object", "additionalProperties": ref("ProvisionUtility"),
   "description": "Keyed by service name: any service the provisioners publish at their GET /api/services."}})
-cs["CreateDeployment"] = obj({"ClusterID": S, "Service": S, "Action": ACTION, "Chart": ref("Chart"), "Values": {"type": "object"}, "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600}, "Test": TEST}, ["ClusterID", "Service", "Action"])
+cs["CreateDeployment"] = obj({"ClusterID": S, "Service": S, "Action": ACTION, "Chart": ref("Chart"), "Values": {"type": "object"}, "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600}, "Test": TEST, **RETRIES}, ["ClusterID", "Service", "Action"])
 states = ["requested", "dispatched", "running", "succeeded", "failed", "cancel-requested", "cancelled"]
 cs["Deployment"] = obj({"ID": S, "ClusterID": S, "Service": S, "Action": S, "Chart": ref("Chart"), "Values": {"type": "object"}, "TimeoutSeconds": I,
   "State": {"type": "string", "enum": states}, "Attempts": I, "Provisioner": S, "ProvisionerDeploymentID": S, "Error": S,
   "Remediation": ref("Remediation"), "Release": ref("Release"), "Log": arr(S), "CreateAt": I, "UpdateAt": I, "EndAt": I,
   "NextAttemptAt": I, "LastSeenAt": I, "DependsOn": S, "Waiting": WAITING,
   "PreviousAttemptsEnded": {"type": "boolean", "description": "Every attempt so far is known to have ended, so the next one may recover a release they left pending at once."},
-  "Recovery": ref("Remediation"), "Plan": ref("Plan"), "Test": TEST},
+  "Recovery": ref("Remediation"), "Plan": ref("Plan"), "Test": TEST,
+  "Retry": obj({"Retries": I, "BackoffSeconds": I}), "Failures": {**arr(S), "description": "The errors of the attempts that failed and were retried, oldest first."},
+  "RetryOf": {**S, "description": "The failed or cancelled deployment this one retries."}},
   ["ID", "ClusterID", "Service", "Action", "State", "Attempts", "Log", "CreateAt"])
 cs["Provisioner"] = obj({"URL": S, "Healthy": B, "InFlight": I, "LastCheckAt": I})
 cid = {"name": "id", "in": "path", "required": True, "schema": S}
@@ -149,6 +153,9 @@ cloud = {
       "parameters": [cid],
       "get": {"summary": "One deployment", "responses": {"200": resp("deployment", ref("Deployment")), "401": err("unauthorized"), "404": err("unknown")}},
       "delete": {"summary": "Cancel a deployment", "responses": {"200": resp("cancelled or cancel-requested", ref("Deployment")), "401": err("unauthorized"), "404": err("unknown"), "409": err("already finished")}}},
+    "/api/deployment/{id}/retry": {"parameters": [cid], "post": {"summary": "Run a failed or cancelled deployment again, as a new one linked to it (RetryOf)",
+      "responses": {"202": resp("the new deployment", ref("Deployment")), "401": err("unauthorized"), "404": err("unknown"),
+                    "409": err("not failed or cancelled, or its cluster is gone")}}},
     "/api/provisioners": {"get": {"summary": "Provisioner instances", "responses": {"200": resp("instances", arr(ref("Provisioner"))), "401": err("unauthorized")}}},
     "/api/openapi.json": openapi_path("cloud server"),
     **probes,
@@ -164,7 +171,7 @@ cloud["paths"]["/api/audit"] = {"get": {
   "parameters": [q("since", {"type": "integer", "format": "int64", "minimum": 0}), q("actor"), q("before", {"type": "integer", "format": "int64", "minimum": 1}),
                  q("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100})],
   "responses": {"200": resp("entries", arr(ref("AuditEntry"))), "400": err("invalid filter"), "401": err("unauthorized")}}}
-operator_ops = {("post", "/api/deployments"), ("delete", "/api/deployment/{id}"), ("post", "/api/cluster/{id}/provision")}
+operator_ops = {("post", "/api/deployments"), ("delete", "/api/deployment/{id}"), ("post", "/api/cluster/{id}/provision"), ("post", "/api/deployment/{id}/retry")}
 operator_ops |= add_rollouts(cloud, cs, ref, arr, obj, resp, err, S, I, B, q, paging, cid)
 for path, item in cloud["paths"].items():
   for method, op in item.items():

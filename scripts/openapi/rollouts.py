@@ -13,7 +13,8 @@ def add_rollouts(cloud, cs, ref, arr, obj, resp, err, S, I, B, q, paging, cid):
     "CanaryClusters": arr(S), "BatchSize": {**share, "default": "25%"}, "MaxFailures": {**share, "default": "0"},
     "SoakSeconds": {"type": "integer", "minimum": 0, "maximum": 86400, "description": "After each wave: wait, then verify its releases."},
     "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600, "default": 600},
-    "Approval": {"type": "string", "enum": ["none", "after-canary", "every-batch"]}, "Test": test},
+    "Approval": {"type": "string", "enum": ["none", "after-canary", "every-batch"]}, "Test": test,
+    "Retries": {"type": "integer", "minimum": 0, "maximum": 10}, "RetryBackoffSeconds": {"type": "integer", "minimum": 1, "maximum": 3600}},
     ["Service"])
   cs["RolloutCluster"] = obj({"ClusterID": S, "Name": S, "Wave": I, "State": {"type": "string", "enum": cluster_states},
     "Target": ref("RolloutTarget"), "DeploymentID": S, "Reason": S,
@@ -23,7 +24,7 @@ def add_rollouts(cloud, cs, ref, arr, obj, resp, err, S, I, B, q, paging, cid):
   cs["RolloutCounts"] = obj({k: I for k in ["Succeeded", "Failed", "Running", "Waiting", "Skipped", "Cancelled"]})
   cs["Rollout"] = obj({
     "ID": S, "Service": S, "Target": ref("RolloutTarget"), "Selection": S, "State": {"type": "string", "enum": states}, "ResumeTo": S,
-    "Strategy": obj({"BatchSize": share, "MaxFailures": share, "SoakSeconds": I, "TimeoutSeconds": I, "Approval": S, "Canary": I, "CanaryClusters": arr(S)}),
+    "Strategy": obj({"BatchSize": share, "MaxFailures": share, "SoakSeconds": I, "TimeoutSeconds": I, "Approval": S, "Canary": I, "CanaryClusters": arr(S), "Retry": obj({"Retries": I, "BackoffSeconds": I})}),
     "Waves": arr(arr(S)), "Wave": I, "Soaked": I, "Approved": I, "Clusters": arr(ref("RolloutCluster")), "SoakUntil": I, "Undoes": S, "Error": S,
     "History": arr(ref("RolloutHistoryEntry")), "CreateAt": I, "UpdateAt": I, "EndAt": I,
     "Counts": ref("RolloutCounts"), "CurrentWave": {**I, "description": "1-based; 0 before the first wave starts."}, "WaveCount": I,

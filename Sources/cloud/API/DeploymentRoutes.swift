@@ -13,6 +13,7 @@ struct DeploymentRoutes: Sendable {
         router.get("/api/deployments", use: list)
         router.get("/api/deployment/:id", use: get)
         router.delete("/api/deployment/:id", use: cancel)
+        router.post("/api/deployment/:id/retry", use: retry)
         router.get("/api/provisioners", use: provisioners)
     }
 
@@ -24,6 +25,8 @@ struct DeploymentRoutes: Sendable {
         var values: JSONValue?
         var timeoutSeconds: Int?
         var test: Bool?
+        var retries: Int?
+        var retryBackoffSeconds: Int?
 
         enum CodingKeys: String, CodingKey {
             case clusterID = "ClusterID"
@@ -33,6 +36,8 @@ struct DeploymentRoutes: Sendable {
             case values = "Values"
             case timeoutSeconds = "TimeoutSeconds"
             case test = "Test"
+            case retries = "Retries"
+            case retryBackoffSeconds = "RetryBackoffSeconds"
         }
     }
 
@@ -44,6 +49,7 @@ struct DeploymentRoutes: Sendable {
         try await services.validate(body.service, field: "Service")
         try DeploymentFieldRules.validate(chart: body.chart, values: body.values, timeoutSeconds: body.timeoutSeconds)
         try DeploymentFieldRules.validate(test: body.test, action: body.action)
+        let retry = try RetryPolicy.validated(retries: body.retries, backoffSeconds: body.retryBackoffSeconds)
         var (deployment, actions) = supervisor.lifecycle.created(
             clusterID: body.clusterID,
             service: body.service,
@@ -53,6 +59,7 @@ struct DeploymentRoutes: Sendable {
             timeoutSeconds: body.timeoutSeconds
         )
         deployment.test = body.test
+        deployment.retry = retry
         try await context.audit.recording(targets: [deployment.id, deployment.clusterID], status: .accepted) { entry in
             try await store.createDeployments([deployment], desiredVersions: nil, audit: entry)
         }
@@ -87,6 +94,34 @@ struct DeploymentRoutes: Sendable {
             try await supervisor.apply(.cancelRequested, to: id, audit: entry)
         }
         return try JSONResponse.make(.ok, deployment)
+    }
+
+    /// A new deployment with the same request as a failed or cancelled one, linked to it (`RetryOf`).
+    @Sendable func retry(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let original = try await store.deployment(id) else { throw APIError.notFound("deployment \(id) not found") }
+        guard original.state == .failed || original.state == .cancelled else {
+            throw APIError.conflict("deployment \(id) is \(original.state.rawValue); only a failed or cancelled one is retried")
+        }
+        guard try await store.cluster(original.clusterID) != nil else {
+            throw APIError.conflict("cluster \(original.clusterID) of deployment \(id) no longer exists")
+        }
+        var (deployment, actions) = supervisor.lifecycle.created(
+            clusterID: original.clusterID,
+            service: original.service,
+            action: original.action,
+            chart: original.chart,
+            values: original.values,
+            timeoutSeconds: original.timeoutSeconds
+        )
+        deployment.test = original.test
+        deployment.retry = original.retry
+        deployment.retryOf = original.id
+        try await context.audit.recording(targets: [deployment.id, original.id, deployment.clusterID], status: .accepted) { entry in
+            try await store.createDeployments([deployment], desiredVersions: nil, audit: entry)
+        }
+        try await supervisor.perform(actions, for: deployment)
+        return try JSONResponse.make(.accepted, deployment)
     }
 
     @Sendable func provisioners(_ request: Request, context: CloudRequestContext) async throws -> Response {

@@ -19,6 +19,8 @@ struct RolloutRequest: Decodable {
     var timeoutSeconds: Int?
     var approval: String?
     var test: Bool?
+    var retries: Int?
+    var retryBackoffSeconds: Int?
 
     enum CodingKeys: String, CodingKey {
         case service = "Service"
@@ -36,6 +38,8 @@ struct RolloutRequest: Decodable {
         case timeoutSeconds = "TimeoutSeconds"
         case approval = "Approval"
         case test = "Test"
+        case retries = "Retries"
+        case retryBackoffSeconds = "RetryBackoffSeconds"
     }
 
     static let defaultTimeoutSeconds = 600
@@ -68,7 +72,7 @@ struct RolloutRequest: Decodable {
         if canary ?? 0 > 0, canaryClusters?.isEmpty == false {
             throw .badRequest("give Canary (a number) or CanaryClusters (IDs), not both", field: "CanaryClusters")
         }
-        let strategy = RolloutStrategy(
+        var strategy = RolloutStrategy(
             batchSize: batchSize,
             maxFailures: maxFailures,
             soakSeconds: soak,
@@ -77,6 +81,7 @@ struct RolloutRequest: Decodable {
             canaries: canary ?? 0,
             canaryClusters: canaryClusters ?? []
         )
+        strategy.retry = try RetryPolicy.validated(retries: retries, backoffSeconds: retryBackoffSeconds)
         if approval == .afterCanary, !strategy.hasCanaryWave {
             throw .badRequest("after-canary approval needs canaries (Canary or CanaryClusters)", field: "Approval")
         }

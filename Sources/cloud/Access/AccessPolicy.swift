@@ -9,6 +9,7 @@ enum AccessPolicy {
         (.get, "/api/audit", .admin),
         (.post, "/api/deployments", .operator),
         (.delete, "/api/deployment/{id}", .operator),
+        (.post, "/api/deployment/{id}/retry", .operator),
         (.post, "/api/cluster/{id}/provision", .operator),
         (.post, "/api/rollouts", .operator),
         (.post, "/api/rollouts/plan", .operator),

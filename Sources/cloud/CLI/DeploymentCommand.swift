@@ -6,7 +6,7 @@ struct DeploymentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deployment",
         abstract: "Create, follow and cancel deployments.",
-        subcommands: [Create.self, List.self, Get.self, Cancel.self, Wait.self]
+        subcommands: [Create.self, List.self, Get.self, Cancel.self, Wait.self, Retry.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -20,11 +20,13 @@ struct DeploymentCommand: AsyncParsableCommand {
         @Option(help: "A JSON file of values layered over the service's defaults.") var values: String?
         @Option(help: "Deadline in seconds (1-3600).") var timeout: Int?
         @Flag(help: "After the apply, run the chart's tests (helm test); a failed test fails and remediates it.") var test = false
+        @OptionGroup var retry: RetryOptions
         @Flag(help: "Print the request instead of sending it.") var dryRun = false
 
         func run() async throws {
             var body: [String: JSONValue] = ["ClusterID": .string(cluster), "Service": .string(service), "Action": .string(action.rawValue)]
             if test { body["Test"] = true }
+            try retry.add(to: &body)
             if version != nil || repository != nil {
                 body["Chart"] = .object(["Version": version.map(JSONValue.string) ?? .null, "Repository": repository.map(JSONValue.string) ?? .null])
             }
@@ -83,6 +85,13 @@ struct DeploymentCommand: AsyncParsableCommand {
         func run() async throws { Printer.json(try await options.client.call("DELETE", "/api/deployment/\(deployment)")) }
     }
 
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run a failed or cancelled deployment again, as a new one linked to it.")
+        @OptionGroup var options: ClientOptions
+        @Option(help: "The deployment ID.") var deployment: String
+        func run() async throws { Printer.json(try await options.client.call("POST", "/api/deployment/\(deployment)/retry")) }
+    }
+
     struct Wait: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Wait until a deployment is final; exit 0 only if it succeeded."
@@ -117,3 +126,17 @@ struct DeploymentCommand: AsyncParsableCommand {
 }
 
 extension DeploymentAction: ExpressibleByArgument {}
+
+/// `--retries N --retry-backoff D`: re-runs of a failed apply, for deployments and rollouts.
+struct RetryOptions: ParsableArguments {
+    @Option(help: "Run a failed apply again (after its remediation) up to this many times (0-10).") var retries: Int?
+    @Option(help: "The wait before the first retry, doubled each time, e.g. 30s.") var retryBackoff: String?
+
+    func add(to body: inout [String: JSONValue]) throws {
+        if let retries { body["Retries"] = .number(Double(retries)) }
+        if let retryBackoff {
+            guard retries != nil else { throw ValidationError("--retry-backoff goes with --retries") }
+            body["RetryBackoffSeconds"] = .number(Double(try RolloutCommand.Create.seconds(retryBackoff, option: "retry-backoff")))
+        }
+    }
+}

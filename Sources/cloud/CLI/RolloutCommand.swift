@@ -35,6 +35,7 @@ struct RolloutCommand: AsyncParsableCommand {
         @Option(help: "none, after-canary or every-batch: waits for `cloud rollout approve`.") var approval = "none"
         @Flag(help: "After each cluster's apply, run the chart's tests (helm test); a failed test fails that cluster.")
         var test = false
+        @OptionGroup var retry: RetryOptions
         @Flag(help: "Print the request instead of sending it.") var dryRun = false
         @Flag(help: "Show what the rollout would change on each cluster (exit 0 nothing, 2 changes) and start nothing.")
         var plan = false
@@ -55,6 +56,7 @@ struct RolloutCommand: AsyncParsableCommand {
             ]
             if let chartVersion { body["Chart"] = ["Version": .string(chartVersion)] }
             if test { body["Test"] = true }
+            try retry.add(to: &body)
             if let values { body["Values"] = try ClusterCommand.Provision.readValues(values, option: "--values") }
             guard [!selectors.isEmpty, !clusters.isEmpty, all].count(where: { $0 }) == 1 else {
                 throw ValidationError("choose the clusters with one of --selector, --cluster or --all")

@@ -33,6 +33,9 @@ extension DeploymentLifecycle {
         case .failed:
             deployment.error = status.error
             deployment.remediation = status.remediation
+            if let retry = deployment.retry, deployment.action == .apply, (deployment.failures?.count ?? 0) < retry.retries {
+                return retryAfterFailure(&deployment, retry, now: now)
+            }
             return end(&deployment, .failed, now: now)
         case .cancelled where deployment.state == .cancelRequested:
             deployment.remediation = status.remediation
@@ -43,6 +46,32 @@ extension DeploymentLifecycle {
         }
     }
 
+    /// A failed apply with retries left: requested again after the backoff (doubled per retry),
+    /// its error kept and added to `failures`, so each attempt stays visible.
+    private func retryAfterFailure(_ deployment: inout Deployment, _ retry: RetryPolicy, now: Int64) -> [Action] {
+        let failures = (deployment.failures ?? []) + ["attempt \(deployment.attempts): \(deployment.error ?? "failed")"]
+        deployment.failures = Array(failures.suffix(10))
+        let wait = Int64(retry.backoffSeconds) * 1000 << Int64(min(failures.count - 1, 10))
+        deployment.state = .requested
+        deployment.waiting = nil
+        deployment.provisioner = nil
+        deployment.provisionerDeploymentID = nil
+        deployment.nextAttemptAt = now + wait
+        deployment.updateAt = now
+        return [
+            .log(
+                LogLine(
+                    level: .notice,
+                    message: "deployment failed; retrying",
+                    metadata: [
+                        "deployment": deployment.id, "retry": "\(failures.count) of \(retry.retries)", "in": "\(wait / 1000)s",
+                        "error": deployment.error ?? "",
+                    ]
+                )
+            )
+        ]
+    }
+
     /// The provisioner no longer holds the deployment: dispatch it again after a backoff, unless it
     /// was being cancelled or has been tried too often. `attemptEnded`: nothing of the lost attempt
     /// can still be running (an unreachable provisioner may well be, behind a partition).
@@ -51,7 +80,7 @@ extension DeploymentLifecycle {
         var actions: [Action]
         if deployment.state == .cancelRequested {
             actions = end(&deployment, .cancelled, now: now)
-        } else if deployment.attempts >= configuration.maxAttempts {
+        } else if deployment.attempts - (deployment.failures?.count ?? 0) >= configuration.maxAttempts {
             deployment.error = "gave up after \(deployment.attempts) attempts; last: \(reason)"
             actions = end(&deployment, .failed, now: now)
         } else {

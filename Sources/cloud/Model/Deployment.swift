@@ -56,6 +56,13 @@ struct Deployment: Codable, Sendable, Equatable {
     var plan: ReleasePlan?
     /// Run the chart's tests after the apply; a failed test fails the deployment.
     var test: Bool?
+    /// How often a failed apply is run again (after its remediation), and the first wait before
+    /// that, doubled each time.
+    var retry: RetryPolicy?
+    /// The errors of the attempts that failed and were retried, oldest first (at most 10).
+    var failures: [String]?
+    /// The deployment this one retries (`POST /api/deployment/{id}/retry`).
+    var retryOf: String?
 
     enum CodingKeys: String, CodingKey {
         case id = "ID"
@@ -84,5 +91,34 @@ struct Deployment: Codable, Sendable, Equatable {
         case recovery = "Recovery"
         case plan = "Plan"
         case test = "Test"
+        case retry = "Retry"
+        case failures = "Failures"
+        case retryOf = "RetryOf"
+    }
+}
+
+/// `Retries` and `RetryBackoffSeconds` of a request: re-runs of a failed apply.
+struct RetryPolicy: Codable, Sendable, Equatable {
+    var retries: Int
+    var backoffSeconds: Int
+
+    static let retriesRange = 0...10
+    static let backoffRange = 1...3600
+
+    enum CodingKeys: String, CodingKey {
+        case retries = "Retries"
+        case backoffSeconds = "BackoffSeconds"
+    }
+
+    /// Checked field by field; nil when no retries are asked for.
+    static func validated(retries: Int?, backoffSeconds: Int?) throws(APIError) -> RetryPolicy? {
+        if let retries, !retriesRange.contains(retries) {
+            throw .badRequest("Retries must be between 0 and 10", field: "Retries")
+        }
+        if let backoffSeconds, !backoffRange.contains(backoffSeconds) {
+            throw .badRequest("RetryBackoffSeconds must be between 1 and 3600", field: "RetryBackoffSeconds")
+        }
+        guard let retries, retries > 0 else { return nil }
+        return RetryPolicy(retries: retries, backoffSeconds: backoffSeconds ?? 10)
     }
 }

@@ -99,6 +99,8 @@ struct RolloutStrategy: Codable, Sendable, Equatable {
     /// How the canaries were asked for, kept so an undo can use the same strategy.
     var canaries: Int
     var canaryClusters: [String]
+    /// Re-runs of each cluster's failed apply.
+    var retry: RetryPolicy?
 
     enum CodingKeys: String, CodingKey {
         case batchSize = "BatchSize"
@@ -108,6 +110,7 @@ struct RolloutStrategy: Codable, Sendable, Equatable {
         case approval = "Approval"
         case canaries = "Canary"
         case canaryClusters = "CanaryClusters"
+        case retry = "Retry"
     }
 }
 

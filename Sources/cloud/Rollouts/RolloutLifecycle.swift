@@ -207,7 +207,11 @@ struct RolloutLifecycle: Sendable {
 extension RolloutLifecycle {
     /// Each running cluster whose deployment ended takes its outcome; one past its deadline fails.
     private func recordEnded(_ rollout: inout Rollout, _ facts: Facts, _ decision: inout Decision) {
-        let deadline = Int64(rollout.strategy.timeoutSeconds) * 1000 + configuration.deadlineGrace.milliseconds
+        // Every retry gets the whole timeout again, after its backoff (doubled each time).
+        let retries = rollout.strategy.retry?.retries ?? 0
+        let backoffs = (0..<retries).reduce(Int64(0)) { $0 + Int64(rollout.strategy.retry?.backoffSeconds ?? 0) * 1000 << Int64($1) }
+        let deadline =
+            (Int64(rollout.strategy.timeoutSeconds) * 1000 + configuration.deadlineGrace.milliseconds) * Int64(retries + 1) + backoffs
         var overdue: [String] = []
         for (index, cluster) in rollout.clusters.enumerated() where cluster.state == .running {
             guard let id = cluster.deploymentID, let deployment = facts.deployments[id] else {
@@ -310,6 +314,7 @@ extension RolloutLifecycle {
                 timeoutSeconds: rollout.strategy.timeoutSeconds
             )
             deployment.test = target.test
+            deployment.retry = rollout.strategy.retry
             decision.writes.deployments.append(deployment)
             // updateValue: a removal's desired version is none, which `[key] = nil` would drop.
             decision.writes.desiredVersions.updateValue(target.chart?.version.map { UtilityVersion(chart: $0) }, forKey: cluster.clusterID)

@@ -1,0 +1,51 @@
+import Foundation
+import HTTPTypes
+import Internal
+import TestSupport
+import Testing
+
+@testable import cloud
+
+/// The deployment API through the cloud server's own router, in-process (the same setup as the
+/// rollout API's tests): retries of failed deployments.
+@Suite("Deployment API")
+struct DeploymentRoutesTests {
+    let api: RolloutRoutesTests
+
+    init() async throws {
+        api = try await RolloutRoutesTests()
+    }
+
+    @Test("a failed or cancelled deployment is retried as a new one linked to it; others are refused")
+    func retryEndpoint() async throws {
+        let cluster = try await api.register(1)[0]
+        var failed = Deployment.requested(
+            clusterID: cluster.id,
+            service: "prometheus",
+            action: .apply,
+            chart: ChartRequest(version: "1.1.0"),
+            values: ["a": 1],
+            timeoutSeconds: 30,
+            now: 1
+        )
+        failed.state = .failed
+        failed.test = true
+        var running = failed
+        running.id = ID.make()
+        running.state = .running
+        try await api.store.createDeployments([failed, running], desiredVersions: nil)
+
+        let reply = try await api.router.request(.post, "/api/deployment/\(failed.id)/retry")
+        #expect(reply.status == 202)
+        let retried = try reply.decode(Deployment.self)
+        #expect(retried.retryOf == failed.id && retried.state == .requested && retried.id != failed.id)
+        #expect(retried.chart == failed.chart && retried.values == failed.values && retried.test == true && retried.timeoutSeconds == 30)
+        #expect(try await api.router.request(.post, "/api/deployment/\(running.id)/retry").status == 409)
+        #expect(try await api.router.request(.post, "/api/deployment/nope/retry").status == 404)
+        let badRetries = try await api.router.post(
+            "/api/deployments",
+            json: ["ClusterID": .string(cluster.id), "Service": "prometheus", "Action": "apply", "Retries": 11] as JSONValue
+        )
+        #expect(badRetries.status == 400 && badRetries.error?.field == "Retries")
+    }
+}
