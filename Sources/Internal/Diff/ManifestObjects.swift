@@ -39,7 +39,7 @@ public struct ManifestObjects: Sendable, Equatable {
     ]
 
     /// The YAML documents of a multi-document stream, empty ones and comments aside.
-    static func documents(_ manifest: String) -> [String] {
+    public static func documents(_ manifest: String) -> [String] {
         var documents: [String] = []
         var current: [Substring] = []
         for line in manifest.split(separator: "\n", omittingEmptySubsequences: false) {

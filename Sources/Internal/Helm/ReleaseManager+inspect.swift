@@ -15,3 +15,33 @@ extension ReleaseManager {
         }
     }
 }
+
+extension ReleaseManager {
+    /// The latest revision and its stored manifest (empty when the release is gone or was
+    /// uninstalled); changes nothing.
+    public func manifest(
+        _ release: ReleaseRef,
+        kubeconfig: Kubeconfig,
+        events: ReleaseEvents = ReleaseEvents()
+    ) async -> (result: ReleaseResult, manifest: String) {
+        let manifest = ManifestBox()
+        let result = await withSession(kubeconfig: kubeconfig, events: events) { session, _ in
+            do throws(HelmError) {
+                let latest = try await session.history(release, max: 1).last
+                if let latest, latest.status != .uninstalled {
+                    let deadline = ContinuousClock.now + session.client.configuration.commandTimeout
+                    manifest.text = try await session.run(HelmArguments.getManifest(release), deadline: deadline)
+                }
+                return ReleaseResult(outcome: .succeeded, release: latest.map { ReleaseInfo(release, latest: $0) })
+            } catch {
+                return ReleaseResult(stoppedBy: error)
+            }
+        }
+        return (result, manifest.text)
+    }
+}
+
+/// Carries the manifest out of the session's closure, which returns the result.
+private final class ManifestBox: @unchecked Sendable {
+    var text = ""
+}

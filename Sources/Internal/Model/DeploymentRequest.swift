@@ -18,6 +18,8 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
     public var previousAttemptsEnded: Bool?
     /// After a successful apply, run the chart's tests; a failed test fails (and remediates) it.
     public var test: Bool?
+    /// For a check: the release revision the last apply made; another means someone else changed it.
+    public var expectedRevision: Int?
 
     public init(
         id: String? = nil,
@@ -60,6 +62,7 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
         case timeoutSeconds = "TimeoutSeconds"
         case previousAttemptsEnded = "PreviousAttemptsEnded"
         case test = "Test"
+        case expectedRevision = "ExpectedRevision"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -80,6 +83,7 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
         timeoutSeconds = try container.decodeIfPresent(Int.self, forKey: .timeoutSeconds)
         previousAttemptsEnded = try container.decodeIfPresent(Bool.self, forKey: .previousAttemptsEnded)
         test = try container.decodeIfPresent(Bool.self, forKey: .test)
+        expectedRevision = try container.decodeIfPresent(Int.self, forKey: .expectedRevision)
     }
 }
 
@@ -150,6 +154,8 @@ public enum DeploymentAction: String, Codable, Sendable, CaseIterable {
     case verify
     /// Changes nothing: what an apply of this chart and values would change (`Plan` in the status).
     case plan
+    /// Changes nothing: whether the release is still what was last applied (`Drift` in the status).
+    case check
 }
 
 /// A request's choice of chart; anything left out falls back to the service's defaults.

@@ -23,6 +23,8 @@ public struct DeploymentStatus: Codable, Sendable, Hashable {
     public var waiting: String?
     /// A finished plan: what applying would change.
     public var plan: ReleasePlan?
+    /// A finished check: whether the release is still what was last applied.
+    public var drift: DriftReport?
 
     public init(
         id: String,
@@ -73,5 +75,6 @@ public struct DeploymentStatus: Codable, Sendable, Hashable {
         case log = "Log"
         case waiting = "Waiting"
         case plan = "Plan"
+        case drift = "Drift"
     }
 }

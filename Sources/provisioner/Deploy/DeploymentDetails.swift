@@ -13,6 +13,8 @@ struct DeploymentDetails: Sendable, Equatable {
     var log: [String]
     /// A plan's answer: what applying would change.
     var plan: ReleasePlan?
+    /// A check's answer.
+    var drift: DriftReport?
 
     init(recovery: RemediationRecord? = nil, remediation: RemediationRecord? = nil, release: ReleaseInfo? = nil, log: [String] = []) {
         self.recovery = recovery

@@ -99,6 +99,8 @@ struct HelmDeployer: Deployer {
             return await verify(context, service: service, bounds)
         case .plan:
             return await plan(context.request, service: service, bounds, context: context)
+        case .check:
+            return await check(context, service: service, bounds)
         }
     }
 

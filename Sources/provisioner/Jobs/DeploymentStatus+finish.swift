@@ -40,6 +40,7 @@ extension DeploymentStatus {
         remediation = result.details.remediation
         release = result.details.release
         log = result.details.log.map(redactor.redact)
+        drift = result.details.drift.map { DriftReport(reasons: $0.reasons.map(redactor.redact)) }
         plan = result.details.plan.map { plan in
             var plan = plan
             for index in plan.objects.indices { plan.objects[index].diff = redactor.redact(plan.objects[index].diff) }

@@ -1,0 +1,83 @@
+import Foundation
+
+extension KubeClient {
+    /// Each object of `manifest` compared with the live one: deleted, or a field the manifest sets
+    /// with another value live. Fields the manifest does not set (status, managed fields, what
+    /// the API server defaults) are not compared, so only changes to what the chart asks for count.
+    public func drift(ofManifest manifest: String, namespace: String) async throws -> [String] {
+        var reasons: [String] = []
+        var resources = ResourceIndex()
+        for document in ManifestObjects.documents(manifest) {
+            guard case .object(let object) = try JSONValue(yaml: document),
+                case .string(let apiVersion)? = object["apiVersion"], case .string(let kind)? = object["kind"],
+                case .string(let name)? = object["metadata"]?.objectValue?["name"]
+            else { continue }
+            guard let resource = try await resources.resource(apiVersion: apiVersion, kind: kind, client: self) else {
+                reasons.append("\(kind)/\(name): the cluster serves no \(apiVersion) \(kind)")
+                continue
+            }
+            var objectNamespace = namespace
+            if case .string(let given)? = object["metadata"]?.objectValue?["namespace"] { objectNamespace = given }
+            let label = resource.namespaced ? "\(kind)/\(objectNamespace)/\(name)" : "\(kind)/\(name)"
+            let base = apiVersion.contains("/") ? "/apis/\(apiVersion)" : "/api/\(apiVersion)"
+            let path = base + (resource.namespaced ? "/namespaces/\(objectNamespace)" : "") + "/\(resource.plural)/\(name)"
+            guard let body = try await get(path) else {
+                reasons.append("\(label) was deleted")
+                continue
+            }
+            let live = Self.fields(try JSONDecoder().decode(JSONValue.self, from: body))
+            // A Secret's stringData is stored as data: compare what the API keeps.
+            let wanted = Self.fields(.object(object)).filter { !(kind == "Secret" && $0.key.hasPrefix("stringData")) }
+            let changed = wanted.keys.sorted().filter { live[$0] != wanted[$0] }
+            if !changed.isEmpty {
+                let shown = changed.prefix(3).map { "\($0) is \(live[$0] ?? "unset"), not \(wanted[$0]!)" }
+                reasons.append("\(label) changed: " + shown.joined(separator: "; ") + (changed.count > 3 ? "; and \(changed.count - 3) more" : ""))
+            }
+        }
+        return reasons
+    }
+
+    /// `path: value` of every scalar, as `ManifestObjects` renders objects.
+    static func fields(_ value: JSONValue) -> [String: String] {
+        var fields: [String: String] = [:]
+        for line in ManifestObjects.canonical(value).split(separator: "\n") {
+            guard let colon = line.range(of: ": ") else { continue }
+            fields[String(line[..<colon.lowerBound])] = String(line[colon.upperBound...])
+        }
+        return fields
+    }
+}
+
+/// The API's resources by group-version and kind, from discovery, read once per group-version.
+private struct ResourceIndex {
+    struct Resource {
+        var plural: String
+        var namespaced: Bool
+    }
+
+    private var groups: [String: [String: Resource]] = [:]
+
+    mutating func resource(apiVersion: String, kind: String, client: KubeClient) async throws -> Resource? {
+        if groups[apiVersion] == nil {
+            let path = apiVersion.contains("/") ? "/apis/\(apiVersion)" : "/api/\(apiVersion)"
+            var byKind: [String: Resource] = [:]
+            if let body = try await client.get(path) {
+                let list = try JSONDecoder().decode(ResourceList.self, from: body)
+                for resource in list.resources where !resource.name.contains("/") {
+                    byKind[resource.kind] = Resource(plural: resource.name, namespaced: resource.namespaced)
+                }
+            }
+            groups[apiVersion] = byKind
+        }
+        return groups[apiVersion]?[kind]
+    }
+
+    private struct ResourceList: Decodable {
+        var resources: [Item]
+        struct Item: Decodable {
+            var name: String
+            var kind: String
+            var namespaced: Bool
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Internal
+import TestSupport
+import Testing
+
+@testable import provisioner
+
+/// The check action against changes made by hand, out of band, with kubectl and helm: each is
+/// reported as its own reason, and an untouched release is in sync.
+@Suite("Check a release for drift", .serialized, .tags(.integration), .skippedInFastRuns)
+struct CheckTests {
+    /// A harness with prometheus 1.0.0 applied (revision 1).
+    func installed() async throws -> DeployHarness {
+        let harness = try DeployHarness()
+        #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
+        return harness
+    }
+
+    func check(_ harness: DeployHarness, revision: Int? = 1) async throws -> DriftReport {
+        var request = harness.request("prometheus", .check, version: "1.0.0")
+        request.expectedRevision = revision
+        let result = await harness.deploy(request)
+        #expect(result.outcome == .succeeded, "\(result.outcome)")
+        return try #require(result.details.drift)
+    }
+
+    func kubectl(_ harness: DeployHarness, _ arguments: String...) throws {
+        let run = try CommandRun.run("/usr/bin/kubectl", ["--kubeconfig", harness.emulator.kubeconfigPath, "-n", "prometheus"] + arguments)
+        try #require(run.status == 0, "kubectl \(arguments): \(run.stderr)")
+    }
+
+    func helm(_ harness: DeployHarness, _ arguments: String...) async throws {
+        let result = try await harness.helm.run(arguments + ["-n", "prometheus"], kubeconfig: harness.emulator.kubeconfigPath, deadline: .now + .seconds(60))
+        try harness.helm.check(result, arguments: arguments)
+    }
+
+    @Test("an untouched release is in sync")
+    func inSync() async throws {
+        let harness = try await installed()
+        defer { harness.close() }
+        #expect(try await check(harness) == DriftReport(reasons: []))
+    }
+
+    @Test("a Deployment scaled by hand is drift naming the field")
+    func scaled() async throws {
+        let harness = try await installed()
+        defer { harness.close() }
+        try kubectl(harness, "scale", "deployment/prometheus-server", "--replicas=3")
+        let report = try await check(harness)
+        #expect(report.state == .drifted)
+        #expect(report.reasons == ["Deployment/prometheus/prometheus-server changed: spec.replicas is 3, not 1"])
+    }
+
+    @Test("a ConfigMap edited by hand and a Service deleted by hand are each a reason")
+    func editedAndDeleted() async throws {
+        let harness = try await installed()
+        defer { harness.close() }
+        try kubectl(harness, "patch", "configmap/prometheus-server", "--type=merge", "-p", #"{"data":{"prometheus.yml":"edited"}}"#)
+        try kubectl(harness, "delete", "service/prometheus-server")
+        let reasons = try await check(harness).reasons
+        #expect(reasons.contains { $0.hasPrefix("ConfigMap/prometheus/prometheus-server changed: data.prometheus.yml is \"edited\"") })
+        #expect(reasons.contains("Service/prometheus/prometheus-server was deleted"))
+    }
+
+    @Test("a helm rollback by hand is a revision someone else made")
+    func rolledBackByHand() async throws {
+        let harness = try await installed()
+        defer { harness.close() }
+        #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0", values: ["replicaCount": 2])).outcome == .succeeded)
+        try await helm(harness, "rollback", "prometheus", "1", "--wait")
+        let reasons = try await check(harness, revision: 2).reasons
+        #expect(reasons.contains { $0.hasPrefix("release prometheus/prometheus is at revision 3, not 2") })
+    }
+
+    @Test("a helm uninstall by hand leaves the release missing")
+    func uninstalledByHand() async throws {
+        let harness = try await installed()
+        defer { harness.close() }
+        try await helm(harness, "uninstall", "prometheus", "--wait")
+        #expect(try await check(harness).reasons == ["release prometheus/prometheus is not installed"])
+    }
+}
