@@ -30,7 +30,11 @@ struct CheckTests {
     }
 
     func helm(_ harness: DeployHarness, _ arguments: String...) async throws {
-        let result = try await harness.helm.run(arguments + ["-n", "prometheus"], kubeconfig: harness.emulator.kubeconfigPath, deadline: .now + .seconds(60))
+        let result = try await harness.helm.run(
+            arguments + ["-n", "prometheus"],
+            kubeconfig: harness.emulator.kubeconfigPath,
+            deadline: .now + .seconds(60)
+        )
         try harness.helm.check(result, arguments: arguments)
     }
 

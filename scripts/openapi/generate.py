@@ -45,7 +45,8 @@ probes = {
 def openapi_path(title):
   return {"get": {"summary": f"This document ({title})", "responses": {"200": resp("OpenAPI 3 document", {"type": "object"}), "401": err("unauthorized")}}}
 
-ACTION = {"type": "string", "enum": ["apply", "delete", "verify", "plan"], "description": "verify and plan change nothing. verify succeeds if the release is deployed (at Chart.Version, if given) and its workloads are ready; plan answers Plan: what an apply of Chart and Values would change (helm upgrade --dry-run=server against the stored manifest)."}
+ACTION = {"type": "string", "enum": ["apply", "delete", "verify", "plan", "check"], "description": "verify, plan and check change nothing. verify succeeds if the release is deployed (at Chart.Version, if given) and its workloads are ready; plan answers Plan: what an apply of Chart and Values would change (helm upgrade --dry-run=server against the stored manifest); check answers Drift: whether the release is still what was last applied (Chart.Version, ExpectedRevision) and its objects still what its manifest says."}
+DRIFT = {"State": {"type": "string", "enum": ["InSync", "Drifted"]}, "Reasons": arr(S)}
 TEST = {"type": "boolean", "description": "After a successful apply, run the chart's tests (helm test --logs); a failed test fails the deployment, which is then remediated. Only with Action apply."}
 RETRIES = {"Retries": {"type": "integer", "minimum": 0, "maximum": 10, "description": "Run a failed apply again (after its remediation) up to this many times."},
            "RetryBackoffSeconds": {"type": "integer", "minimum": 1, "maximum": 3600, "default": 10, "description": "The wait before the first retry, doubled each time."}}
@@ -59,13 +60,14 @@ prov_schemas["DeploymentRequest"] = obj({
   "Values": {"type": "object"}, "Kubeconfig": S, "KubeconfigSource": ref("KubeconfigSource"), "DNS": ref("DNS"),
   "TimeoutSeconds": {"type": "integer", "minimum": 1, "maximum": 3600},
   "PreviousAttemptsEnded": {"type": "boolean", "description": "The client knows every earlier attempt at this deployment has ended (e.g. the provisioner that ran it restarted): a release they left pending is recovered at once instead of waited for until it is provably stale."},
-  "Test": TEST},
+  "Test": TEST,
+  "ExpectedRevision": {"type": "integer", "description": "For a check: the revision the last apply made; another is drift."}},
   ["ClusterID", "Service", "Action"])
 prov_schemas["Deployment"] = obj({
   "ID": S, "ClusterID": S, "Service": S, "Action": ACTION, "Chart": ref("Chart"),
   "State": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelling", "cancelled"]},
   "CreateAt": I, "StartAt": I, "EndAt": I, "Error": S, "Recovery": ref("Remediation"), "Remediation": ref("Remediation"),
-  "Release": ref("Release"), "Log": arr(S), "Waiting": WAITING, "Plan": ref("Plan")}, ["ID", "ClusterID", "Service", "Action", "Chart", "State", "CreateAt", "StartAt", "EndAt", "Log"])
+  "Release": ref("Release"), "Log": arr(S), "Waiting": WAITING, "Plan": ref("Plan"), "Drift": obj(DRIFT, ["State", "Reasons"])}, ["ID", "ClusterID", "Service", "Action", "Chart", "State", "CreateAt", "StartAt", "EndAt", "Log"])
 prov_schemas["DeploymentChanges"] = obj({"Instance": S, "Sequence": I, "Deployments": arr(ref("Deployment"))}, ["Instance", "Sequence", "Deployments"])
 prov_schemas["Service"] = obj({"Name": S, "Chart": S, "Repository": S, "RepositoryName": S, "DefaultVersion": S, "Namespace": S, "Release": S,
   "DefaultValues": {"type": "string", "description": "The shipped values, YAML."},
@@ -106,8 +108,11 @@ json.dump(prov, open("Sources/provisioner/API/openapi.json", "w"), indent=1, sor
 cs = dict(common_schemas)
 uv = obj({"Chart": S, "ValuesPath": S}, ["Chart"])
 cs["UtilityVersion"] = uv
+cs["DriftStatus"] = obj({**DRIFT, "CheckedAt": I}, ["State", "Reasons", "CheckedAt"])
 cs["UtilityMetadata"] = obj({"DesiredVersions": {"type": "object", "additionalProperties": {**ref("UtilityVersion")}},
-                             "ActualVersions": {"type": "object", "additionalProperties": {**ref("UtilityVersion")}}})
+                             "ActualVersions": {"type": "object", "additionalProperties": {**ref("UtilityVersion")}},
+                             "Drift": {"type": "object", "additionalProperties": ref("DriftStatus"), "description": "Each utility's last drift check."}})
+cs["FleetDrift"] = obj({"ClusterID": S, "Name": S, "Service": S, "Drift": ref("DriftStatus")}, ["ClusterID", "Name", "Service", "Drift"])
 cs["Cluster"] = obj({"ID": S, "Name": S, "DNS": ref("DNS"), "Labels": arr(S), "UtilityMetadata": ref("UtilityMetadata"), "CreateAt": I}, ["ID", "Name", "Labels", "UtilityMetadata", "CreateAt"])
 cs["RegisterCluster"] = obj({"Name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"}, "Kubeconfig": S, "KubeconfigSource": ref("KubeconfigSource"), "DNS": ref("DNS"), "Labels": arr(S)}, ["Name"])
 cs["ProvisionUtility"] = obj({"Chart": S, "ValuesPath": S, "Values": {"type": "object", "description": "Values for the deployment, layered over the service's own; a utility given values is deployed even when its version is unchanged."}}, ["Chart"])
@@ -156,6 +161,11 @@ cloud = {
     "/api/deployment/{id}/retry": {"parameters": [cid], "post": {"summary": "Run a failed or cancelled deployment again, as a new one linked to it (RetryOf)",
       "responses": {"202": resp("the new deployment", ref("Deployment")), "401": err("unauthorized"), "404": err("unknown"),
                     "409": err("not failed or cancelled, or its cluster is gone")}}},
+    "/api/cluster/{id}/drift": {"parameters": [cid], "post": {"summary": "Check the cluster's utilities for drift now; the results are stored and answered",
+      "responses": {"200": resp("each utility's check", {"type": "object", "additionalProperties": ref("DriftStatus")}), "401": err("unauthorized"), "404": err("unknown")}}},
+    "/api/drift": {"get": {"summary": "The fleet's checked utilities, or only those in one state",
+      "parameters": [q("state", {"type": "string", "enum": ["drifted", "in-sync"]})],
+      "responses": {"200": resp("utilities", arr(ref("FleetDrift"))), "400": err("invalid state"), "401": err("unauthorized")}}},
     "/api/provisioners": {"get": {"summary": "Provisioner instances", "responses": {"200": resp("instances", arr(ref("Provisioner"))), "401": err("unauthorized")}}},
     "/api/openapi.json": openapi_path("cloud server"),
     **probes,
@@ -171,7 +181,7 @@ cloud["paths"]["/api/audit"] = {"get": {
   "parameters": [q("since", {"type": "integer", "format": "int64", "minimum": 0}), q("actor"), q("before", {"type": "integer", "format": "int64", "minimum": 1}),
                  q("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100})],
   "responses": {"200": resp("entries", arr(ref("AuditEntry"))), "400": err("invalid filter"), "401": err("unauthorized")}}}
-operator_ops = {("post", "/api/deployments"), ("delete", "/api/deployment/{id}"), ("post", "/api/cluster/{id}/provision"), ("post", "/api/deployment/{id}/retry")}
+operator_ops = {("post", "/api/deployments"), ("delete", "/api/deployment/{id}"), ("post", "/api/cluster/{id}/provision"), ("post", "/api/deployment/{id}/retry"), ("post", "/api/cluster/{id}/drift")}
 operator_ops |= add_rollouts(cloud, cs, ref, arr, obj, resp, err, S, I, B, q, paging, cid)
 for path, item in cloud["paths"].items():
   for method, op in item.items():

@@ -11,6 +11,7 @@ enum AccessPolicy {
         (.delete, "/api/deployment/{id}", .operator),
         (.post, "/api/deployment/{id}/retry", .operator),
         (.post, "/api/cluster/{id}/provision", .operator),
+        (.post, "/api/cluster/{id}/drift", .operator),
         (.post, "/api/rollouts", .operator),
         (.post, "/api/rollouts/plan", .operator),
         (.post, "/api/rollout/{id}/pause", .operator),

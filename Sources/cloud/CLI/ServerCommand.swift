@@ -45,6 +45,14 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "How long audit entries are kept, e.g. 2160h for 90 days; pruned hourly. Default: for good.")
     var auditRetention: String?
 
+    @Option(help: "Check every utility of every cluster for drift once per this long, spread over it; 0 turns checks off.")
+    var driftInterval = "10m"
+
+    @Option(
+        help: "warn (log and record drift) or correct (also apply the desired version again); a cluster's label drift-correction=... overrides it."
+    )
+    var driftCorrection: DriftMonitor.Policy = .warn
+
     @Option(help: "File with the bearer token to send to provisioners (their --auth-token-file).")
     var authTokenFile: String?
 
@@ -98,7 +106,9 @@ struct ServerCommand: AsyncParsableCommand {
         }
         let supervisor: Supervisor.Configuration
         let retention: Duration?
+        let drift: Duration
         do {
+            drift = driftInterval == "0" ? .zero : try GoDuration.parse(driftInterval)
             supervisor = Supervisor.Configuration(
                 poll: try GoDuration.parse(poll),
                 lifecycle: .init(lostAfter: try GoDuration.parse(lostAfter), maxAttempts: maxAttempts),
@@ -143,7 +153,9 @@ struct ServerCommand: AsyncParsableCommand {
                 // instead of waiting for them to expire.
                 leaseOwner: database.hasPrefix("sqlite://") ? "sqlite" : ID.make(),
                 auditRetention: retention,
-                kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec)
+                kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec),
+                driftInterval: drift > .zero ? drift : nil,
+                driftCorrection: driftCorrection
             ),
             logger: logger
         ).run()
@@ -171,3 +183,5 @@ struct ServerCommand: AsyncParsableCommand {
         throw ValidationError("--database: expected sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE")
     }
 }
+
+extension DriftMonitor.Policy: ExpressibleByArgument {}

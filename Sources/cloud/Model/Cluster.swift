@@ -18,12 +18,22 @@ struct Cluster: Codable, Sendable, Equatable {
         case utilities = "UtilityMetadata"
         case createAt = "CreateAt"
     }
+
+    /// This cluster's drift policy over the server's `--drift-correction`: the label
+    /// `drift-correction=warn` or `drift-correction=correct`, given at `cluster register`.
+    var driftCorrection: DriftMonitor.Policy? {
+        labels.lazy.compactMap { label in
+            label.hasPrefix("drift-correction=") ? DriftMonitor.Policy(rawValue: String(label.dropFirst("drift-correction=".count))) : nil
+        }.first
+    }
 }
 
 /// Desired and actual utility versions keyed by service, like the Go tool's UtilityMetadata.
 struct UtilityMetadata: Codable, Sendable, Equatable {
     var desiredVersions: [String: UtilityVersion?]
     var actualVersions: [String: UtilityVersion?]
+    /// The last drift check of each utility.
+    var drift: [String: DriftStatus]?
 
     init(desiredVersions: [String: UtilityVersion?] = [:], actualVersions: [String: UtilityVersion?] = [:]) {
         self.desiredVersions = desiredVersions
@@ -33,6 +43,20 @@ struct UtilityMetadata: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case desiredVersions = "DesiredVersions"
         case actualVersions = "ActualVersions"
+        case drift = "Drift"
+    }
+}
+
+/// A utility's last drift check: in sync or drifted (with a reason per finding), and when.
+struct DriftStatus: Codable, Sendable, Equatable {
+    var state: DriftReport.State
+    var reasons: [String]
+    var checkedAt: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case state = "State"
+        case reasons = "Reasons"
+        case checkedAt = "CheckedAt"
     }
 }
 

@@ -25,6 +25,9 @@ struct CloudServer {
         /// How long audit entries are kept; nil keeps them for good.
         var auditRetention: Duration?
         var kubeconfigPolicy = KubeconfigPolicy.dataOnly
+        /// How often every utility is checked for drift (nil: never), and what is done about it.
+        var driftInterval: Duration?
+        var driftCorrection = DriftMonitor.Policy.warn
     }
 
     let configuration: Configuration
@@ -50,6 +53,7 @@ struct CloudServer {
         ClusterRoutes(store: store, supervisor: supervisor, services: services, kubeconfigPolicy: kubeconfigPolicy).add(to: router)
         DeploymentRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
         RolloutRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
+        DriftRoutes(store: store, supervisor: supervisor).add(to: router)
         AuditRoutes(store: store).add(to: router)
         ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) { true }
         return router
@@ -91,6 +95,11 @@ struct CloudServer {
             logger: logger
         )
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: supervisor), .init(service: app)]
+        if let interval = configuration.driftInterval {
+            services.append(
+                .init(service: DriftMonitor(supervisor: supervisor, interval: interval, policy: configuration.driftCorrection, logger: logger))
+            )
+        }
         if let retention = configuration.auditRetention {
             services.append(.init(service: AuditPruner(store: configuration.store, retention: retention, logger: logger)))
         }

@@ -71,6 +71,28 @@ extension SQLStore {
         }
     }
 
+    func latestDeployment(cluster: String, service: ServiceName, state: CloudDeploymentState, action: DeploymentAction) async throws -> Deployment? {
+        // Newest first through the (cluster_id, service, create_at) index; the action is in the body.
+        let rows = try await query(
+            "SELECT body FROM deployments WHERE cluster_id = $1 AND service = $2 AND state = $3 ORDER BY create_at DESC, id DESC LIMIT 20",
+            [.text(cluster), .text(service.rawValue), .text(state.rawValue)]
+        )
+        return try rows.map(records.deployment).first { $0.action == action }
+    }
+
+    func utilityBusy(cluster: String, service: ServiceName) async throws -> Bool {
+        let rows = try await query(
+            """
+            SELECT 1 FROM deployments WHERE cluster_id = $1 AND service = $2 AND state IN \(StoreRecords.unfinishedStatesSQL)
+            UNION ALL
+            SELECT 1 FROM rollout_targets WHERE cluster_id = $1 AND service = $2 AND active = 1
+            LIMIT 1
+            """,
+            [.text(cluster), .text(service.rawValue)]
+        )
+        return !rows.isEmpty
+    }
+
     func activeDeployments() async throws -> [Deployment] {
         try await query("SELECT body FROM deployments WHERE state IN \(StoreRecords.activeStatesSQL) ORDER BY create_at, id")
             .map(records.deployment)

@@ -32,6 +32,10 @@ protocol Store: Sendable {
         audit: AuditEntry?,
         _ change: @Sendable (inout Deployment) throws -> Void
     ) async throws -> Deployment
+    /// The newest deployment of (cluster, service) in `state`, e.g. its last successful apply.
+    func latestDeployment(cluster: String, service: ServiceName, state: CloudDeploymentState, action: DeploymentAction) async throws -> Deployment?
+    /// Work is in flight for (cluster, service): an unfinished deployment, or an active rollout.
+    func utilityBusy(cluster: String, service: ServiceName) async throws -> Bool
     /// Deployments a provisioner holds or is about to hold.
     func activeDeployments() async throws -> [Deployment]
     /// The oldest requested deployment of each (cluster, service) that has no active one, due by `now`.

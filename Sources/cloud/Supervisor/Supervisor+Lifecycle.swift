@@ -89,6 +89,8 @@ extension Supervisor {
         let version = deployment.action == .apply ? deployment.chart?.version.map { UtilityVersion(chart: $0) } : nil
         try await store.updateUtilities(ofCluster: deployment.clusterID) { utilities in
             utilities.actualVersions[service] = .some(version)
+            // What the last check found is about the release before this change.
+            utilities.drift?[service] = nil
         }
     }
 }

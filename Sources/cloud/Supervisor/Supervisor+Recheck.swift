@@ -40,31 +40,15 @@ extension Supervisor {
     /// answers) is not a problem of the cluster's: it is logged and asked again later.
     private func verify(_ clusterID: String, service: ServiceName, chart: ChartRequest?) async -> Verdict {
         do {
-            let verification = DeploymentRequest(
-                id: "verify-\(ID.make())",
-                clusterID: clusterID,
-                service: service,
-                action: .verify,
-                chart: chart,
-                kubeconfig: "",
-                timeoutSeconds: Self.verifyTimeoutSeconds
-            )
-            let request: DeploymentRequest
-            switch try await self.request(verification) {
-            case .ready(let ready): request = ready
-            case .clusterGone: return .healthy  // deleted meanwhile: nothing left to check
-            case .kubeconfigRefused(let reason): return .unhealthy("the cluster's kubeconfig is refused: \(reason)")
+            let question = DeploymentRequest(clusterID: clusterID, service: service, action: .verify, chart: chart, kubeconfig: "")
+            switch try await ask(question, timeoutSeconds: Self.verifyTimeoutSeconds) {
+            case .answered(let status):
+                return status.state == .succeeded ? .healthy : .unhealthy(status.error ?? "verification \(status.state.rawValue)")
+            case .clusterGone:
+                return .healthy  // deleted meanwhile: nothing left to check
+            case .kubeconfigRefused(let reason):
+                return .unhealthy("the cluster's kubeconfig is refused: \(reason)")
             }
-            guard let client = pool.pick(inFlight: [:]) else { throw VerifyUnavailable(reason: "no ready provisioner") }
-            var status = try await client.submit(request)
-            let deadline = ContinuousClock.now + .seconds(Self.verifyTimeoutSeconds + 30)
-            while !status.state.isFinal {
-                guard ContinuousClock.now < deadline else { throw VerifyUnavailable(reason: "no answer in time") }
-                try await Task.sleep(for: .milliseconds(250))
-                guard let next = try await client.status(status.id) else { throw VerifyUnavailable(reason: "the provisioner forgot it") }
-                status = next
-            }
-            return status.state == .succeeded ? .healthy : .unhealthy(status.error ?? "verification \(status.state.rawValue)")
         } catch {
             logger.warning(
                 "cannot verify a release after the soak; it is asked again",
@@ -75,9 +59,4 @@ extension Supervisor {
     }
 
     private static let verifyTimeoutSeconds = 60
-}
-
-private struct VerifyUnavailable: Error, CustomStringConvertible {
-    var reason: String
-    var description: String { reason }
 }

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import Internal
+
+extension ClusterCommand {
+    struct Drift: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a cluster's utilities for drift now: changed by hand since they were applied?",
+            discussion: "Exit 0 when every utility is in sync, 2 when one has drifted, 1 on an error."
+        )
+        @OptionGroup var options: ClientOptions
+        @Option(help: "The cluster ID.") var cluster: String
+
+        func run() async throws {
+            let data = try await options.client.call("POST", "/api/cluster/\(cluster)/drift")
+            let results = try JSONDecoder().decode([String: DriftStatus].self, from: data)
+            if options.output == .table {
+                Printer.table(
+                    ["SERVICE", "STATE", "REASONS"],
+                    results.sorted { $0.key < $1.key }.map { [$0.key, $0.value.state.rawValue, $0.value.reasons.joined(separator: "; ")] }
+                )
+            } else {
+                Printer.json(data)
+            }
+            if results.values.contains(where: { $0.state == .drifted }) { throw ExitCode(2) }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Internal
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Checks every utility of every cluster for drift once per `interval`, one at a time spread over
+/// the interval (so a large fleet never bursts), skipping utilities with work in flight. With the
+/// `correct` policy (the server's, or a cluster's own), a drifted utility is applied again at its
+/// desired version as an ordinary deployment: at most once per interval, never while a deployment
+/// or a rollout for it is in flight.
+final class DriftMonitor: Service, Sendable {
+    enum Policy: String, Codable, Sendable, CaseIterable {
+        case warn, correct
+    }
+
+    let supervisor: Supervisor
+    let interval: Duration
+    let policy: Policy
+    let logger: Logger
+    /// When each (cluster, service) was last corrected; in memory, so a restart may correct once more.
+    private let corrected = Mutex<[String: ContinuousClock.Instant]>([:])
+
+    init(supervisor: Supervisor, interval: Duration, policy: Policy, logger: Logger) {
+        self.supervisor = supervisor
+        self.interval = interval
+        self.policy = policy
+        self.logger = logger
+    }
+
+    var store: any Store { supervisor.store }
+
+    func run() async throws {
+        // Each pass takes the fleet as it is then, one utility per `interval / count`; the
+        // first check comes one step after start, not in a burst with everything else starting.
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            let utilities = (try? await managedUtilities()) ?? []
+            guard !utilities.isEmpty else {
+                _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+                continue
+            }
+            let gap = interval / utilities.count
+            for (cluster, service) in utilities {
+                _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: gap) }
+                guard !Task.isCancelled, !Task.isShuttingDownGracefully else { return }
+                await checkAndCorrect(cluster: cluster, service: service)
+            }
+        }
+    }
+
+    /// Every (cluster, service) with an actual version recorded.
+    private func managedUtilities() async throws -> [(Cluster, ServiceName)] {
+        try await store.clusters(label: nil, page: 0, perPage: Int.max).flatMap { cluster in
+            cluster.utilities.actualVersions.compactMap { $0.value == nil ? nil : (cluster, ServiceName($0.key)) }.sorted { $0.1 < $1.1 }
+        }
+    }
+
+    func checkAndCorrect(cluster: Cluster, service: ServiceName) async {
+        do {
+            guard try await !store.utilityBusy(cluster: cluster.id, service: service) else { return }
+            let results = try await supervisor.checkDrift(of: cluster.id, only: service)
+            guard let drift = results[service.rawValue], drift.state == .drifted else { return }
+            logger.warning(
+                "utility drifted",
+                metadata: ["cluster": "\(cluster.id)", "service": "\(service)", "reasons": "\(drift.reasons.joined(separator: "; "))"]
+            )
+            guard (cluster.driftCorrection ?? policy) == .correct else { return }
+            try await correct(cluster: cluster, service: service)
+        } catch {
+            logger.error("drift check failed", metadata: ["cluster": "\(cluster.id)", "service": "\(service)", "error": "\(error)"])
+        }
+    }
+
+    /// Applies the desired version (and the values last applied with it) again.
+    private func correct(cluster: Cluster, service: ServiceName) async throws {
+        let key = "\(cluster.id)/\(service)"
+        let now = ContinuousClock.now
+        let due = corrected.withLock { last in
+            guard last[key].map({ now - $0 >= interval }) ?? true else { return false }
+            last[key] = now
+            return true
+        }
+        guard due, try await !store.utilityBusy(cluster: cluster.id, service: service) else { return }
+        let fresh = try await store.cluster(cluster.id)
+        guard case .some(.some(let version)) = fresh?.utilities.desiredVersions[service.rawValue] ?? fresh?.utilities.actualVersions[service.rawValue]
+        else { return }
+        let applied = try await store.latestDeployment(cluster: cluster.id, service: service, state: .succeeded, action: .apply)
+        let (deployment, actions) = supervisor.lifecycle.created(
+            clusterID: cluster.id,
+            service: service,
+            action: .apply,
+            chart: ChartRequest(version: version.chart, repository: applied?.chart?.repository),
+            values: applied?.chart?.version == version.chart ? applied?.values : nil,
+            timeoutSeconds: applied?.timeoutSeconds
+        )
+        try await store.createDeployments([deployment], desiredVersions: nil)
+        try await supervisor.perform(actions, for: deployment)
+        logger.notice(
+            "drift corrected by a deployment",
+            metadata: ["cluster": "\(cluster.id)", "service": "\(service)", "deployment": "\(deployment.id)"]
+        )
+    }
+}
