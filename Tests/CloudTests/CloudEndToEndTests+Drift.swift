@@ -34,34 +34,49 @@ extension CloudEndToEndTests {
         #expect(try await harness.send("GET", "/api/deployments?cluster=\(cluster.id)").decode([Deployment].self).count == 1, "warn corrects nothing")
     }
 
-    @Test("with drift correction on, a Deployment scaled by hand is applied again as an ordinary deployment")
+    @Test("with drift correction on, hand-made changes (scale, ConfigMap edit, Service deleted, helm uninstall) are put back by ordinary deployments")
     func driftCorrected() async throws {
         let harness = try CloudHarness(provisioners: 1, serverArguments: ["--drift-interval", "1s", "--drift-correction", "correct"])
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
         let deployment = try await harness.createDeployment(cluster.id, "prometheus", version: "1.0.0")
         #expect(try await harness.waitFor(deployment.id).state == .succeeded)
-        let kubectl = try CommandRun.run(
-            "/usr/bin/kubectl",
-            ["--kubeconfig", harness.emulator.kubeconfigPath, "-n", "prometheus", "scale", "deployment/prometheus-server", "--replicas=3"]
-        )
-        try #require(kubectl.status == 0, "\(kubectl.stderr)")
-
-        let deadline = ContinuousClock.now + .seconds(60)
-        var correction: Deployment?
-        while correction?.state != .succeeded {
-            try #require(ContinuousClock.now < deadline, "no correcting deployment succeeded")
-            try await Task.sleep(for: .milliseconds(300))
-            correction = try await harness.send("GET", "/api/deployments?cluster=\(cluster.id)").decode([Deployment].self).dropFirst().first
+        let kubectl = { (arguments: [String]) in
+            try CommandRun.run("/usr/bin/kubectl", ["--kubeconfig", harness.emulator.kubeconfigPath, "-n", "prometheus"] + arguments)
         }
-        #expect(correction?.chart?.version == "1.0.0" && correction?.action == .apply)
-        let replicas = try CommandRun.run(
-            "/usr/bin/kubectl",
-            [
-                "--kubeconfig", harness.emulator.kubeconfigPath, "-n", "prometheus", "get", "deployment/prometheus-server", "-o",
-                "jsonpath={.spec.replicas}",
-            ]
+        try #require(try kubectl(["scale", "deployment/prometheus-server", "--replicas=3"]).status == 0)
+        try #require(
+            try kubectl(["patch", "configmap/prometheus-server", "--type=merge", "-p", #"{"data":{"prometheus.yml":"edited"}}"#]).status == 0
         )
-        #expect(replicas.stdout == "1")
+        try #require(try kubectl(["delete", "service/prometheus-server"]).status == 0)
+
+        try await waitForCorrections(harness, cluster: cluster.id, count: 1)
+        #expect(try kubectl(["get", "deployment/prometheus-server", "-o", "jsonpath={.spec.replicas}"]).stdout == "1")
+        #expect(try kubectl(["get", "configmap/prometheus-server", "-o", "jsonpath={.data.prometheus\\.yml}"]).stdout.hasPrefix("global:"))
+        #expect(try kubectl(["get", "service/prometheus-server"]).status == 0)
+
+        let helm = HelmClient(configuration: Testbed.helmConfiguration(scratch: harness.scratch), logger: Testbed.logger)
+        let uninstall = ["uninstall", "prometheus", "-n", "prometheus", "--wait"]
+        try helm.check(
+            try await helm.run(uninstall, kubeconfig: harness.emulator.kubeconfigPath, deadline: .now + .seconds(60)),
+            arguments: uninstall
+        )
+        try await waitForCorrections(harness, cluster: cluster.id, count: 2)
+        let history = try await harness.emulator.history(ReleaseRef(name: "prometheus", namespace: "prometheus"), scratch: harness.scratch)
+        #expect(history.last?.status == .deployed && history.last?.chart == "prometheus-1.0.0")
+    }
+
+    /// Waits until `count` correcting deployments (after the first apply) have succeeded.
+    private func waitForCorrections(_ harness: CloudHarness, cluster: String, count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(90)
+        while true {
+            let corrections = try await harness.send("GET", "/api/deployments?cluster=\(cluster)").decode([Deployment].self).dropFirst()
+            if corrections.count >= count, corrections.allSatisfy({ $0.state == .succeeded }) {
+                #expect(corrections.allSatisfy { $0.action == .apply && $0.chart?.version == "1.0.0" })
+                return
+            }
+            try #require(ContinuousClock.now < deadline, "\(corrections.count) of \(count) corrections: \(corrections.map(\.state))")
+            try await Task.sleep(for: .milliseconds(300))
+        }
     }
 }
