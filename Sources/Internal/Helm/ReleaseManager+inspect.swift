@@ -1,3 +1,5 @@
+import Synchronization
+
 extension ReleaseManager {
     /// Reads the release's latest revision and changes nothing: `release` is nil when none exists.
     public func inspect(
@@ -24,24 +26,20 @@ extension ReleaseManager {
         kubeconfig: Kubeconfig,
         events: ReleaseEvents = ReleaseEvents()
     ) async -> (result: ReleaseResult, manifest: String) {
-        let manifest = ManifestBox()
+        let manifest = Mutex("")
         let result = await withSession(kubeconfig: kubeconfig, events: events) { session, _ in
             do throws(HelmError) {
                 let latest = try await session.history(release, max: 1).last
                 if let latest, latest.status != .uninstalled {
                     let deadline = ContinuousClock.now + session.client.configuration.commandTimeout
-                    manifest.text = try await session.run(HelmArguments.getManifest(release), deadline: deadline)
+                    let text = try await session.run(HelmArguments.getManifest(release), deadline: deadline)
+                    manifest.withLock { $0 = text }
                 }
                 return ReleaseResult(outcome: .succeeded, release: latest.map { ReleaseInfo(release, latest: $0) })
             } catch {
                 return ReleaseResult(stoppedBy: error)
             }
         }
-        return (result, manifest.text)
+        return (result, manifest.withLock { $0 })
     }
-}
-
-/// Carries the manifest out of the session's closure, which returns the result.
-private final class ManifestBox: @unchecked Sendable {
-    var text = ""
 }

@@ -26,7 +26,7 @@ struct RolloutRoutes: Sendable {
         let (target, strategy) = try body.validated()
         let clusters = try await store.clusters(label: nil, page: 0, perPage: Int.max)
         let (ids, selection) = try body.targets(among: clusters)
-        let plan = try Self.plan(ids, strategy)
+        let plan = try Self.waves(ids, strategy)
         let names = Dictionary(uniqueKeysWithValues: clusters.map { ($0.id, $0.name) })
         let rollout = supervisor.rolloutLifecycle.created(
             service: body.service,
@@ -49,7 +49,7 @@ struct RolloutRoutes: Sendable {
             throw APIError.badRequest("a plan shows what an apply would change; a delete removes the whole release", field: "Action")
         }
         let clusters = try await store.clusters(label: nil, page: 0, perPage: Int.max)
-        let waves = try Self.plan(try body.targets(among: clusters).ids, strategy).waves
+        let waves = try Self.waves(try body.targets(among: clusters).ids, strategy).waves
         let names = Dictionary(uniqueKeysWithValues: clusters.map { ($0.id, $0.name) })
         var planned: [RolloutPlanEntry] = []
         var created: [(Deployment, [DeploymentLifecycle.Action])] = []
@@ -138,7 +138,7 @@ struct RolloutRoutes: Sendable {
             target: targets[first]!,
             strategy: strategy,
             selection: "undo of \(original.id)",
-            plan: try Self.plan(ids, strategy),
+            plan: try Self.waves(ids, strategy),
             names: Dictionary(uniqueKeysWithValues: original.clusters.map { ($0.clusterID, $0.name) }),
             targets: targets,
             undoes: original.id
@@ -163,7 +163,8 @@ struct RolloutRoutes: Sendable {
         return try report(.ok, rollout)
     }
 
-    static func plan(_ ids: [String], _ strategy: RolloutStrategy) throws(APIError) -> RolloutPlan {
+    /// The waves `ids` go in with `strategy`; a plan that cannot be made is a 400 naming the field.
+    static func waves(_ ids: [String], _ strategy: RolloutStrategy) throws(APIError) -> RolloutPlan {
         let canaries: RolloutPlan.Canaries =
             !strategy.canaryClusters.isEmpty ? .clusters(strategy.canaryClusters) : strategy.canaries > 0 ? .first(strategy.canaries) : .none
         do {
