@@ -30,6 +30,9 @@ final class DriftMonitor: Service, Sendable {
 
     var store: any Store { supervisor.store }
 
+    /// The audit log's actor for corrections.
+    static let auditActor = "drift-correction"
+
     func run() async throws {
         // Each pass takes the fleet as it is then, one utility per `interval / count`; the
         // first check comes one step after start, not in a burst with everything else starting.
@@ -93,7 +96,17 @@ final class DriftMonitor: Service, Sendable {
             values: applied?.chart?.version == version.chart ? applied?.values : nil,
             timeoutSeconds: applied?.timeoutSeconds
         )
-        try await store.createDeployments([deployment], desiredVersions: nil)
+        // Audited as the server's own act: the log says who changed the cluster back, and why.
+        let entry = AuditEntry(
+            time: deployment.createAt,
+            actor: Self.auditActor,
+            role: nil,
+            method: "POST",
+            path: "/api/deployments",
+            targets: [deployment.id, cluster.id],
+            status: 202
+        )
+        try await store.createDeployments([deployment], desiredVersions: nil, audit: entry)
         try await supervisor.perform(actions, for: deployment)
         logger.notice(
             "drift corrected by a deployment",
