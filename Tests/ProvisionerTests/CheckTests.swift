@@ -76,6 +76,40 @@ struct CheckTests {
         #expect(reasons.contains { $0.hasPrefix("release prometheus/prometheus is at revision 3, not 2") })
     }
 
+    @Test("a Secret edited by hand is drift naming the field, never its values; a name that is no object name is refused")
+    func secretsStaySecret() async throws {
+        let harness = try DeployHarness()
+        defer { harness.close() }
+        let create = try CommandRun.run(
+            "/usr/bin/kubectl",
+            ["--kubeconfig", harness.emulator.kubeconfigPath, "create", "namespace", "prometheus"]
+        )
+        try #require(create.status == 0, "\(create.stderr)")
+        try kubectl(harness, "create", "secret", "generic", "creds", "--from-literal=password=hunter2-by-hand")
+        let kube = KubeClient(kubeconfig: try Kubeconfig(parsing: harness.emulator.kubeconfig, policy: .dataOnly))
+        let manifest = """
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: creds
+            data:
+              password: \(Data("from-the-chart".utf8).base64EncodedString())
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: ../../secrets/creds
+            """
+        let reasons = try await kube.drift(ofManifest: manifest, namespace: "prometheus")
+        #expect(
+            reasons == [
+                "Secret/prometheus/creds changed: data.password differs", "ConfigMap/../../secrets/creds: not a valid object name or namespace",
+            ]
+        )
+        let secretValues = [Data("hunter2-by-hand".utf8).base64EncodedString(), Data("from-the-chart".utf8).base64EncodedString()]
+        #expect(!reasons.joined().contains(secretValues[0]) && !reasons.joined().contains(secretValues[1]))
+    }
+
     @Test("a helm uninstall by hand leaves the release missing")
     func uninstalledByHand() async throws {
         let harness = try await installed()

@@ -25,12 +25,12 @@ struct HeldReleaseTests {
     func applyWaitsForLiveOperation() async throws {
         // Long enough for the apply to find the other install still pending, even on a loaded host
         // (in CI the suites all start at once).
-        let harness = try DeployHarness(readyAfter: 30, configure: Self.quickPolls)
+        let harness = try DeployHarness(readyAfter: 60, configure: Self.quickPolls)
         defer { harness.close() }
         let release = harness.release(of: "prometheus")
         let other = try harness.startRawHelm("prometheus", version: "1.0.0")
         try await harness.waitFor(.pendingInstall, of: release)
-        try #require(other.isRunning, "the other helm ended before it could be waited for")
+        try #require(other.isRunning, "the other helm ended before it could be waited for: \(harness.rawHelmLog)")
 
         let waiting = WaitingNotes()
         let result = await harness.deploy(

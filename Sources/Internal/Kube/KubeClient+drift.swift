@@ -18,6 +18,11 @@ extension KubeClient {
             }
             var objectNamespace = namespace
             if case .string(let given)? = object["metadata"]?.objectValue?["namespace"] { objectNamespace = given }
+            // Names go into the request path: a chart must not point the check anywhere else.
+            guard [name, objectNamespace, resource.plural].allSatisfy(Self.isPathSegment) else {
+                reasons.append("\(kind)/\(name): not a valid object name or namespace")
+                continue
+            }
             let label = resource.namespaced ? "\(kind)/\(objectNamespace)/\(name)" : "\(kind)/\(name)"
             let base = apiVersion.contains("/") ? "/apis/\(apiVersion)" : "/api/\(apiVersion)"
             let path = base + (resource.namespaced ? "/namespaces/\(objectNamespace)" : "") + "/\(resource.plural)/\(name)"
@@ -30,11 +35,24 @@ extension KubeClient {
             let wanted = Self.fields(.object(object)).filter { !(kind == "Secret" && $0.key.hasPrefix("stringData")) }
             let changed = wanted.keys.sorted().filter { live[$0] != wanted[$0] }
             if !changed.isEmpty {
-                let shown = changed.prefix(3).map { "\($0) is \(live[$0] ?? "unset"), not \(wanted[$0]!)" }
+                // A Secret's values are never shown, only which field differs; others are cut short.
+                let shown = changed.prefix(3).map { field in
+                    kind == "Secret"
+                        ? "\(field) differs"
+                        : "\(field) is \(Self.short(live[field] ?? "unset")), not \(Self.short(wanted[field]!))"
+                }
                 reasons.append("\(label) changed: " + shown.joined(separator: "; ") + (changed.count > 3 ? "; and \(changed.count - 3) more" : ""))
             }
         }
         return reasons
+    }
+
+    static func isPathSegment(_ text: String) -> Bool {
+        text.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._:-]{0,252}/) != nil
+    }
+
+    static func short(_ value: String) -> String {
+        value.count <= 80 ? value : String(value.prefix(77)) + "..."
     }
 
     /// `path: value` of every scalar, as `ManifestObjects` renders objects.

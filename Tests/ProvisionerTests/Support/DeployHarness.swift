@@ -99,10 +99,17 @@ struct DeployHarness {
             ] + values.flatMap { ["--set", $0] }
         process.environment = ProcessInfo.processInfo.environment.merging(helm.configuration.environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        // Kept for the failure message of a test whose raw helm did not do what it expected.
+        _ = FileManager.default.createFile(atPath: rawHelmLogPath, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: rawHelmLogPath) ?? FileHandle.nullDevice
         try process.run()
         return process
     }
+
+    var rawHelmLogPath: String { "\(scratch)/raw-helm.log" }
+
+    /// What the last raw helm printed on stderr.
+    var rawHelmLog: String { (try? String(contentsOfFile: rawHelmLogPath, encoding: .utf8)) ?? "" }
 
     /// A real provisioner process using this harness's helm setup.
     func startProvisioner(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> ServerProcess {
