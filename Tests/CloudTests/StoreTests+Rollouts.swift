@@ -79,4 +79,21 @@ extension StoreTests {
         try await store.createRollout(try rollout(over: [registered]), audit: nil)
         #expect(try await store.rollouts(state: .cancelled, page: 0, perPage: 10).map(\.id) == [first.id])
     }
+
+    @Test("the last apply is the newest succeeded apply: later plans, checks and verifications do not count", arguments: backends)
+    func lastApplyIgnoresReadOnlyActions(_ backend: StoreBackend) async throws {
+        let (store, registered) = try await storeWithCluster(backend)
+        var applied = deployment(registered, "nginx", at: 1, state: .succeeded)
+        applied.values = ["replicas": 2]
+        var later: [Deployment] = []
+        for (index, action) in [DeploymentAction.plan, .check, .verify].enumerated() {
+            var readOnly = deployment(registered, "nginx", at: Int64(2 + index), state: .succeeded)
+            readOnly.action = action
+            readOnly.values = ["replicas": 9]
+            later.append(readOnly)
+        }
+        try await store.createDeployments([applied] + later, desiredVersions: nil)
+        #expect(try await store.lastApplied(cluster: registered.id, service: "nginx")?.id == applied.id)
+        #expect(try await store.lastApplied(cluster: registered.id, service: "prometheus") == nil)
+    }
 }

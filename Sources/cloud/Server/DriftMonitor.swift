@@ -87,7 +87,7 @@ final class DriftMonitor: Service, Sendable {
         let fresh = try await store.cluster(cluster.id)
         guard case .some(.some(let version)) = fresh?.utilities.desiredVersions[service.rawValue] ?? fresh?.utilities.actualVersions[service.rawValue]
         else { return }
-        let applied = try await store.latestDeployment(cluster: cluster.id, service: service, state: .succeeded, action: .apply)
+        let applied = try await store.lastApplied(cluster: cluster.id, service: service)
         let (deployment, actions) = supervisor.lifecycle.created(
             clusterID: cluster.id,
             service: service,

@@ -71,13 +71,33 @@ extension SQLStore {
         }
     }
 
-    func latestDeployment(cluster: String, service: ServiceName, state: CloudDeploymentState, action: DeploymentAction) async throws -> Deployment? {
-        // Newest first through the (cluster_id, service, create_at) index; the action is in the body.
-        let rows = try await query(
-            "SELECT body FROM deployments WHERE cluster_id = $1 AND service = $2 AND state = $3 ORDER BY create_at DESC, id DESC LIMIT 20",
-            [.text(cluster), .text(service.rawValue), .text(state.rawValue)]
-        )
-        return try rows.map(records.deployment).first { $0.action == action }
+    func lastApplied(cluster: String, service: ServiceName) async throws -> Deployment? {
+        try await transaction { db in try Self.lastApplied(db, records, clusters: [cluster], service: service)[cluster] }
+    }
+
+    /// Per cluster, its last successful apply of `service`, inside the caller's transaction. The
+    /// action is in the body, so the newest succeeded rows are read until an apply is found.
+    static func lastApplied(
+        _ db: any SQLConnection,
+        _ records: StoreRecords,
+        clusters: [String],
+        service: ServiceName
+    ) throws -> [String: Deployment] {
+        var found: [String: Deployment] = [:]
+        for cluster in clusters {
+            let rows = try db.query(
+                "SELECT body FROM deployments WHERE cluster_id = $1 AND service = $2 AND state = 'succeeded' ORDER BY create_at DESC, id DESC",
+                [.text(cluster), .text(service.rawValue)]
+            )
+            for row in rows {
+                let deployment = try records.deployment(row)
+                if deployment.action == .apply {
+                    found[cluster] = deployment
+                    break
+                }
+            }
+        }
+        return found
     }
 
     func utilityBusy(cluster: String, service: ServiceName) async throws -> Bool {

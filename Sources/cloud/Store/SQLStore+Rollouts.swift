@@ -103,17 +103,7 @@ extension SQLStore {
         let live = try Self.rows(db, "SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE delete_at = 0 AND id IN", upcoming)
         let clusters = Dictionary(uniqueKeysWithValues: try live.map(records.cluster).map { ($0.id, $0) })
         facts.clusters = clusters
-        // Newest first, so the first seen per cluster is its last successful one.
-        let applied = try Self.rows(
-            db,
-            "SELECT body FROM deployments WHERE state = 'succeeded' AND service = $1 AND cluster_id IN",
-            Array(clusters.keys),
-            after: [.text(rollout.service.rawValue)],
-            orderBy: "create_at DESC, id DESC"
-        )
-        for deployment in try applied.map(records.deployment) where facts.lastApplied[deployment.clusterID] == nil {
-            facts.lastApplied[deployment.clusterID] = deployment
-        }
+        facts.lastApplied = try Self.lastApplied(db, records, clusters: Array(clusters.keys), service: rollout.service)
         return facts
     }
 
@@ -123,13 +113,11 @@ extension SQLStore {
         _ db: any SQLConnection,
         _ prefix: String,
         _ ids: [String],
-        after leading: [SQLValue] = [],
-        orderBy: String? = nil
+        after leading: [SQLValue] = []
     ) throws -> [[SQLValue]] {
         guard !ids.isEmpty else { return [] }
         let placeholders = ids.indices.map { "$\($0 + leading.count + 1)" }.joined(separator: ", ")
-        let order = orderBy.map { " ORDER BY \($0)" } ?? ""
-        return try db.query("\(prefix) (\(placeholders))\(order)", leading + ids.map(SQLValue.text))
+        return try db.query("\(prefix) (\(placeholders))", leading + ids.map(SQLValue.text))
     }
 
     /// The active rollout that already targets one of these clusters for the service.

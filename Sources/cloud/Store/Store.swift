@@ -32,8 +32,9 @@ protocol Store: Sendable {
         audit: AuditEntry?,
         _ change: @Sendable (inout Deployment) throws -> Void
     ) async throws -> Deployment
-    /// The newest deployment of (cluster, service) in `state`, e.g. its last successful apply.
-    func latestDeployment(cluster: String, service: ServiceName, state: CloudDeploymentState, action: DeploymentAction) async throws -> Deployment?
+    /// The last apply of the service that succeeded on the cluster: what it runs, with which values
+    /// and at which revision. Plans, checks and verifications change nothing and never count.
+    func lastApplied(cluster: String, service: ServiceName) async throws -> Deployment?
     /// Work is in flight for (cluster, service): an unfinished deployment, or an active rollout.
     func utilityBusy(cluster: String, service: ServiceName) async throws -> Bool
     /// Deployments a provisioner holds or is about to hold.

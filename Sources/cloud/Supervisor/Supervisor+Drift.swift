@@ -23,7 +23,7 @@ extension Supervisor {
     }
 
     private func checkDrift(cluster: String, service: ServiceName, chart: String) async throws -> DriftStatus? {
-        let applied = try await store.latestDeployment(cluster: cluster, service: service, state: .succeeded, action: .apply)
+        let applied = try await store.lastApplied(cluster: cluster, service: service)
         var question = DeploymentRequest(clusterID: cluster, service: service, action: .check, chart: ChartRequest(version: chart), kubeconfig: "")
         question.expectedRevision = applied?.release?.revision
         let now = lifecycle.clock.now()
