@@ -21,51 +21,46 @@ struct RolloutRoutes: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        try await write(try await proposed(request), context: context)
+    }
+
+    /// The rollout a request describes, its clusters and waves fixed, not yet written.
+    private func proposed(_ request: Request) async throws -> Rollout {
         let body = try await JSONRequest.decode(RolloutRequest.self, from: request)
         try await services.validate(body.service, field: "Service")
         let (target, strategy) = try body.validated()
         let clusters = try await store.clusters(label: nil, page: 0, perPage: Int.max)
         let (ids, selection) = try body.targets(among: clusters)
-        let plan = try Self.waves(ids, strategy)
-        let names = Dictionary(uniqueKeysWithValues: clusters.map { ($0.id, $0.name) })
-        let rollout = supervisor.rolloutLifecycle.created(
+        return supervisor.rolloutLifecycle.created(
             service: body.service,
             target: target,
             strategy: strategy,
             selection: selection,
-            plan: plan,
-            names: names
+            plan: try Self.waves(ids, strategy),
+            names: Dictionary(uniqueKeysWithValues: clusters.map { ($0.id, $0.name) })
         )
-        return try await write(rollout, context: context)
     }
 
     /// What a rollout with this body would change on each of its clusters, before anything is
     /// applied: one `plan` deployment per target cluster, in wave order. Nothing is changed.
     @Sendable func plan(_ request: Request, context: CloudRequestContext) async throws -> Response {
-        let body = try await JSONRequest.decode(RolloutRequest.self, from: request)
-        try await services.validate(body.service, field: "Service")
-        let (target, strategy) = try body.validated()
-        guard target.action == .apply else {
+        let rollout = try await proposed(request)
+        guard rollout.target.action == .apply else {
             throw APIError.badRequest("a plan shows what an apply would change; a delete removes the whole release", field: "Action")
         }
-        let clusters = try await store.clusters(label: nil, page: 0, perPage: Int.max)
-        let waves = try Self.waves(try body.targets(among: clusters).ids, strategy).waves
-        let names = Dictionary(uniqueKeysWithValues: clusters.map { ($0.id, $0.name) })
         var planned: [RolloutPlanEntry] = []
         var created: [(Deployment, [DeploymentLifecycle.Action])] = []
-        for (wave, ids) in waves.enumerated() {
-            for id in ids {
-                let (deployment, actions) = supervisor.lifecycle.created(
-                    clusterID: id,
-                    service: body.service,
-                    action: .plan,
-                    chart: target.chart,
-                    values: target.values,
-                    timeoutSeconds: strategy.timeoutSeconds
-                )
-                created.append((deployment, actions))
-                planned.append(RolloutPlanEntry(clusterID: id, name: names[id] ?? id, wave: wave, deploymentID: deployment.id))
-            }
+        for cluster in rollout.clusters {
+            let (deployment, actions) = supervisor.lifecycle.created(
+                clusterID: cluster.clusterID,
+                service: rollout.service,
+                action: .plan,
+                chart: rollout.target.chart,
+                values: rollout.target.values,
+                timeoutSeconds: rollout.strategy.timeoutSeconds
+            )
+            created.append((deployment, actions))
+            planned.append(RolloutPlanEntry(clusterID: cluster.clusterID, name: cluster.name, wave: cluster.wave, deploymentID: deployment.id))
         }
         let deployments = created.map(\.0)
         try await context.audit.recording(targets: deployments.map(\.id), status: .accepted) { entry in

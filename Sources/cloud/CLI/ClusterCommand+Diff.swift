@@ -36,15 +36,12 @@ extension ClusterCommand {
                 Deployment.self,
                 from: try await client.call("POST", "/api/deployments", body: JSONValue.object(body))
             )
-            let deadline = ContinuousClock.now + limit
-            var current = created
-            while !current.state.isFinal {
-                guard ContinuousClock.now < deadline else {
-                    throw CLIClient.Failure(description: "the plan \(created.id) is still \(current.state.rawValue) after \(timeout)")
-                }
-                try await Task.sleep(for: .milliseconds(500))
-                current = try await client.get("/api/deployment/\(created.id)", as: Deployment.self)
-            }
+            let (current, _) = try await client.finalDeployment(
+                created.id,
+                by: .now + limit,
+                waited: timeout,
+                what: "the plan \(created.id) is"
+            )
             guard current.state == .succeeded, let plan = current.plan else {
                 throw CLIClient.Failure(description: "the plan \(created.id) \(current.state.rawValue): \(current.error ?? "no plan came back")")
             }

@@ -103,23 +103,17 @@ struct DeploymentCommand: AsyncParsableCommand {
         func run() async throws {
             let limit: Duration
             do { limit = try GoDuration.parse(timeout) } catch { throw ValidationError("--timeout: \(error)") }
-            let deadline = ContinuousClock.now + limit
-            while true {
-                let data = try await options.client.call("GET", "/api/deployment/\(deployment)")
-                let current = try JSONDecoder().decode(Deployment.self, from: data)
-                if current.state.isFinal {
-                    Printer.json(data)
-                    guard current.state == .succeeded else {
-                        throw CLIClient.Failure(
-                            description: "deployment \(deployment) ended \(current.state.rawValue)\(current.error.map { ": \($0)" } ?? "")"
-                        )
-                    }
-                    return
-                }
-                guard ContinuousClock.now < deadline else {
-                    throw CLIClient.Failure(description: "deployment \(deployment) still \(current.state.rawValue) after \(timeout)")
-                }
-                try await Task.sleep(for: .seconds(1))
+            let (current, data) = try await options.client.finalDeployment(
+                deployment,
+                by: .now + limit,
+                waited: timeout,
+                what: "deployment \(deployment)"
+            )
+            Printer.json(data)
+            guard current.state == .succeeded else {
+                throw CLIClient.Failure(
+                    description: "deployment \(deployment) ended \(current.state.rawValue)\(current.error.map { ": \($0)" } ?? "")"
+                )
             }
         }
     }

@@ -24,16 +24,12 @@ struct RolloutPlanning {
         let deadline = ContinuousClock.now + timeout
         var rows: [Row] = []
         for entry in entries {
-            var deployment = try await client.get("/api/deployment/\(entry.deploymentID)", as: Deployment.self)
-            while !deployment.state.isFinal {
-                guard ContinuousClock.now < deadline else {
-                    throw CLIClient.Failure(
-                        description: "the plan for \(entry.name) is still \(deployment.state.rawValue) after \(GoDuration.format(timeout))"
-                    )
-                }
-                try await Task.sleep(for: .milliseconds(500))
-                deployment = try await client.get("/api/deployment/\(entry.deploymentID)", as: Deployment.self)
-            }
+            let (deployment, _) = try await client.finalDeployment(
+                entry.deploymentID,
+                by: deadline,
+                waited: GoDuration.format(timeout),
+                what: "the plan for \(entry.name) is"
+            )
             rows.append(Row(entry: entry, deployment: deployment))
         }
         if output == .json {
