@@ -19,9 +19,10 @@ where Context: InitializableFromSource<ApplicationRequestContextSource> {
         _ method: HTTPRequest.Method,
         _ path: String,
         body: Data? = nil,
-        token: String? = nil
+        token: String? = nil,
+        headers extra: HTTPFields = [:]
     ) async throws -> ServerProcess.Reply {
-        var fields = HTTPFields()
+        var fields = extra
         if let token { fields[.authorization] = "Bearer \(token)" }
         if body != nil { fields[.contentType] = "application/json" }
         let headers = fields

@@ -50,7 +50,10 @@ final class ProvisionerPool: Sendable {
     var clients: [String: ProvisionerClient] { state.withLock { $0.clients } }
 
     /// Re-resolves every configured URL, then asks every instance whether it is ready, all at once.
-    func refresh() async {
+    /// Returns the instances whose readiness changed (a new instance counts as ready until asked).
+    @discardableResult
+    func refresh() async -> [(url: String, healthy: Bool)] {
+        var changes: [(url: String, healthy: Bool)] = []
         // getaddrinfo blocks, for seconds when DNS is slow: not on the cooperative pool.
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
@@ -71,16 +74,20 @@ final class ProvisionerPool: Sendable {
                 }
             }
             for await (url, ready, services) in group {
-                state.withLock { state in
+                let was = state.withLock { state in
+                    let was = state.health[url]?.healthy
                     state.health[url] = (ready, Date().millisecondsSince1970)
                     if let services { state.published[url] = services }
+                    return was
                 }
+                if was != ready { changes.append((url, ready)) }
             }
         }
         state.withLock { state in
             if !state.published.isEmpty { state.services = PublishedServices(union: state.published.values) }
             state.refreshed = true
         }
+        return changes
     }
 
     /// The services the provisioners offer. Before the first refresh it refreshes, so that a request

@@ -55,6 +55,7 @@ struct CloudServer {
         RolloutRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
         DriftRoutes(store: store, supervisor: supervisor).add(to: router)
         AuditRoutes(store: store).add(to: router)
+        EventRoutes(store: store).add(to: router)
         ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) { true }
         return router
     }
@@ -100,9 +101,7 @@ struct CloudServer {
                 .init(service: DriftMonitor(supervisor: supervisor, interval: interval, policy: configuration.driftCorrection, logger: logger))
             )
         }
-        if let retention = configuration.auditRetention {
-            services.append(.init(service: AuditPruner(store: configuration.store, retention: retention, logger: logger)))
-        }
+        services.append(.init(service: Pruner(store: configuration.store, auditRetention: configuration.auditRetention, logger: logger)))
         let group = ServiceGroup(
             configuration: .init(
                 services: services,

@@ -83,6 +83,49 @@ enum Migrations {
                 CREATE UNIQUE INDEX rollout_targets_active ON rollout_targets(cluster_id, service) WHERE active = 1
                 """
             ),
+            // The event log the stream and webhooks read, the webhooks, and their outbox: a
+            // delivery per (webhook, event), tried until it is taken or a day has passed.
+            (
+                6,
+                """
+                CREATE TABLE events (
+                    id \(d.generatedID),
+                    time \(d.bigint) NOT NULL,
+                    type TEXT NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX events_by_time ON events(time);
+                CREATE TABLE webhooks (
+                    id \(d.key) PRIMARY KEY,
+                    url TEXT NOT NULL,
+                    secret TEXT,
+                    format TEXT NOT NULL,
+                    events TEXT NOT NULL,
+                    origin TEXT NOT NULL,
+                    event_cursor \(d.bigint) NOT NULL,
+                    last_error TEXT,
+                    last_error_at \(d.bigint) NOT NULL DEFAULT 0,
+                    last_delivered_at \(d.bigint) NOT NULL DEFAULT 0,
+                    create_at \(d.bigint) NOT NULL
+                );
+                CREATE TABLE webhook_deliveries (
+                    id \(d.generatedID),
+                    webhook_id \(d.key) NOT NULL,
+                    event_id \(d.bigint) NOT NULL,
+                    object_key TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_at \(d.bigint) NOT NULL,
+                    lease_owner TEXT,
+                    lease_expires \(d.bigint) NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    create_at \(d.bigint) NOT NULL
+                );
+                CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_at);
+                CREATE INDEX webhook_deliveries_by_object ON webhook_deliveries(webhook_id, object_key, id)
+                """
+            ),
         ]
     }
 

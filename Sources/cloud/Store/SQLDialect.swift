@@ -23,6 +23,10 @@ struct SQLDialect: Sendable {
     let skipLocked: String
     /// Run first in the migration transaction so servers starting together migrate once.
     let migrationLock: String?
+    /// Taken just before a transaction writes events, held to its commit: events then commit in
+    /// the order of their IDs, so a reader resuming after ID N never misses a smaller one that
+    /// committed later. SQLite's transactions are in order already.
+    let eventOrderLock: String?
 
     static let sqlite = SQLDialect(
         begin: "BEGIN IMMEDIATE",
@@ -31,7 +35,8 @@ struct SQLDialect: Sendable {
         generatedID: "INTEGER PRIMARY KEY AUTOINCREMENT",
         forUpdate: "",
         skipLocked: "",
-        migrationLock: nil
+        migrationLock: nil,
+        eventOrderLock: nil
     )
 
     static let postgres = SQLDialect(
@@ -42,6 +47,8 @@ struct SQLDialect: Sendable {
         forUpdate: " FOR UPDATE",
         skipLocked: " FOR UPDATE SKIP LOCKED",
         // pg_advisory_xact_lock on any constant unique to this schema ("clouds").
-        migrationLock: "SELECT pg_advisory_xact_lock(\(0x636c_6f75_6473 as Int64))"
+        migrationLock: "SELECT pg_advisory_xact_lock(\(0x636c_6f75_6473 as Int64))",
+        // Another constant ("events").
+        eventOrderLock: "SELECT pg_advisory_xact_lock(\(0x6576_656e_7473 as Int64))"
     )
 }

@@ -5,12 +5,13 @@ extension SQLStore {
         let values = try records.clusterValues(cluster, kubeconfig: kubeconfig)
         let auditValues = try audit.map(records.auditValues)
         do {
-            try await transaction { db in
+            try await transaction { [dialect, records] db in
                 try db.query(
                     "INSERT INTO clusters (id, name, kubeconfig, kubeconfig_source, dns, labels, utilities, create_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     values
                 )
                 try Self.insertAudit(db, auditValues)
+                try Self.insertEvents(db, dialect, records, [.clusterCreated(cluster)])
             }
         } catch let error as any SQLError where error.isUniqueViolation {
             throw StoreRecords.nameTaken(cluster.name)
@@ -34,7 +35,7 @@ extension SQLStore {
 
     func deleteCluster(_ id: String, at time: Int64, audit: AuditEntry?) async throws {
         let auditValues = try audit.map(records.auditValues)
-        try await transaction { [dialect] db in
+        try await transaction { [dialect, records] db in
             // The row lock also holds back deployments being created for this cluster (their
             // foreign key check waits for it), so none slips in between the count and the delete.
             guard try !db.query("SELECT 1 FROM clusters WHERE id = $1 AND delete_at = 0\(dialect.forUpdate)", [.text(id)]).isEmpty else {
@@ -48,20 +49,28 @@ extension SQLStore {
             guard busy == 0 else { throw StoreRecords.busy(id, busy) }
             try db.query("UPDATE clusters SET delete_at = $1 WHERE id = $2", [.integer(time), .text(id)])
             try Self.insertAudit(db, auditValues)
+            try Self.insertEvents(db, dialect, records, [.clusterDeleted(id)])
         }
     }
 
     func updateUtilities(ofCluster id: String, _ change: @Sendable (inout UtilityMetadata) -> Void) async throws {
-        try await transaction { db in try changeUtilities(db, id, change) }
+        try await transaction { [dialect, records] db in
+            let events = try changeUtilities(db, id, change)
+            try Self.insertEvents(db, dialect, records, events)
+        }
     }
 
-    /// Inside the caller's transaction; locks the cluster row.
-    func changeUtilities(_ db: any SQLConnection, _ id: String, _ change: (inout UtilityMetadata) -> Void) throws {
+    /// Inside the caller's transaction; locks the cluster row. Returns the events of the change,
+    /// for the caller to write last.
+    func changeUtilities(_ db: any SQLConnection, _ id: String, _ change: (inout UtilityMetadata) -> Void) throws -> [FleetEvent] {
         guard let text = try db.query("SELECT utilities FROM clusters WHERE id = $1\(dialect.forUpdate)", [.text(id)]).first?.first?.string else {
             throw StoreError.notFound("cluster \(id)")
         }
-        var utilities = try records.utilities(text)
+        let before = try records.utilities(text)
+        var utilities = before
         change(&utilities)
+        guard utilities != before else { return [] }
         try db.query("UPDATE clusters SET utilities = $1 WHERE id = $2", [try records.json(utilities), .text(id)])
+        return FleetEvent.utilitiesChanged(cluster: id, from: before, to: utilities)
     }
 }

@@ -8,11 +8,12 @@ extension SQLStore {
     ) async throws {
         let rows = try deployments.map(records.deploymentValues)
         let auditValues = try audit.map(records.auditValues)
-        try await transaction { db in
+        try await transaction { [dialect, records] db in
             // The cluster row first: each insert's foreign key check share-locks it, and two
             // PostgreSQL transactions upgrading a shared lock to FOR UPDATE would deadlock.
+            var events: [FleetEvent] = []
             if let desiredVersions {
-                try changeUtilities(db, desiredVersions.cluster) { utilities in
+                events += try changeUtilities(db, desiredVersions.cluster) { utilities in
                     utilities.desiredVersions.merge(desiredVersions.versions) { $1 }
                 }
             }
@@ -23,6 +24,7 @@ extension SQLStore {
                 )
             }
             try Self.insertAudit(db, auditValues)
+            try Self.insertEvents(db, dialect, records, deployments.map(FleetEvent.deploymentCreated) + events)
         }
     }
 
@@ -60,13 +62,15 @@ extension SQLStore {
             guard let row = try db.query("SELECT body FROM deployments WHERE id = $1\(dialect.forUpdate)", [.text(id)]).first else {
                 throw StoreError.notFound("deployment \(id)")
             }
-            var deployment = try records.deployment(row)
+            let before = try records.deployment(row)
+            var deployment = before
             try change(&deployment)
             try db.query(
                 "UPDATE deployments SET body = $1, state = $2, provisioner = $3 WHERE id = $4",
                 try records.deploymentUpdate(deployment) + [.text(id)]
             )
             try Self.insertAudit(db, auditValues)
+            try Self.insertEvents(db, dialect, records, FleetEvent.deploymentChanged(from: before, to: deployment).map { [$0] } ?? [])
             return deployment
         }
     }

@@ -5,7 +5,7 @@ extension SQLStore {
         let body = try records.json(rollout)
         let auditValues = try audit.map(records.auditValues)
         do {
-            try await transaction { db in
+            try await transaction { [dialect, records] db in
                 if let holder = try Self.activeRollout(db, service: rollout.service, clusters: rollout.clusters.map(\.clusterID)) {
                     throw Self.overlap(holder, rollout.service)
                 }
@@ -20,6 +20,7 @@ extension SQLStore {
                     )
                 }
                 try Self.insertAudit(db, auditValues)
+                try Self.insertEvents(db, dialect, records, [.rolloutCreated(rollout)])
             }
         } catch let error as any SQLError where error.isUniqueViolation {
             // Another server's rollout of the same pairs committed between the check and the insert.
@@ -63,13 +64,15 @@ extension SQLStore {
             guard let row = try db.query("SELECT body FROM rollouts WHERE id = $1\(dialect.forUpdate)", [.text(id)]).first else {
                 throw StoreError.notFound("rollout \(id)")
             }
-            var rollout = try records.rollout(row)
+            let before = try records.rollout(row)
+            var rollout = before
             let facts = gatheringFacts ? try facts(db, for: rollout) : RolloutLifecycle.Facts()
             let writes = try change(&rollout, facts)
             // Cluster rows first, in ID order: the inserts' foreign key checks share-lock them, and
             // a fixed order keeps two such transactions from waiting on each other.
+            var events: [FleetEvent] = []
             for (cluster, version) in writes.desiredVersions.sorted(by: { $0.key < $1.key }) {
-                try changeUtilities(db, cluster) { $0.desiredVersions[rollout.service.rawValue] = .some(version) }
+                events += try changeUtilities(db, cluster) { $0.desiredVersions[rollout.service.rawValue] = .some(version) }
             }
             for deployment in writes.deployments {
                 try db.query(
@@ -85,6 +88,8 @@ extension SQLStore {
                 try db.query("UPDATE rollout_targets SET active = 0 WHERE rollout_id = $1", [.text(id)])
             }
             try Self.insertAudit(db, auditValues)
+            let changed = FleetEvent.rolloutChanged(from: before, to: rollout).map { [$0] } ?? []
+            try Self.insertEvents(db, dialect, records, writes.deployments.map(FleetEvent.deploymentCreated) + events + changed)
             return rollout
         }
     }

@@ -68,6 +68,15 @@ protocol Store: Sendable {
         _ change: @Sendable (inout Rollout, RolloutLifecycle.Facts) throws -> RolloutLifecycle.Writes
     ) async throws -> Rollout
 
+    /// Writes events that no other change carries (a provisioner's health as this server sees it).
+    func recordEvents(_ events: [FleetEvent]) async throws
+    /// The events after `id`, oldest first. IDs increase in commit order, so reading on from the
+    /// last ID seen misses none.
+    func events(after id: Int64, limit: Int) async throws -> [FleetEvent]
+    func latestEventID() async throws -> Int64
+    /// Deletes events written before `time` beyond the newest `keep`; returns how many went.
+    func pruneEvents(before time: Int64, keep: Int) async throws -> Int
+
     /// Writes an audit entry on its own: for requests that changed nothing (refusals, failures).
     func recordAudit(_ entry: AuditEntry) async throws
     /// Audit entries, newest first.

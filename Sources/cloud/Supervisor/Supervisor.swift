@@ -98,7 +98,13 @@ final class Supervisor: Service, Sendable {
     /// send pending cancels and dispatch what is waiting.
     func tick() async {
         let polling = pollDue.exchange(false, ordering: .relaxed)
-        if polling { await pool.refresh() }
+        if polling {
+            let changes = await pool.refresh()
+            // As this server sees them: each server sharing a database says what it sees.
+            if !changes.isEmpty {
+                try? await store.recordEvents(changes.map { FleetEvent.provisionerHealth($0.url, healthy: $0.healthy) })
+            }
+        }
         do {
             try await claimLeases(renewing: polling)
             try await follow(everything: polling)

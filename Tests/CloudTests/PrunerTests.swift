@@ -7,7 +7,7 @@ import Testing
 @testable import cloud
 
 @Suite("Audit retention")
-struct AuditPrunerTests {
+struct PrunerTests {
     @Test("entries older than the retention go; younger ones stay")
     func prunesOld() async throws {
         let store = try await SQLStore(sqlite: "\(try Testbed.makeScratchDirectory())/cloud.db")
@@ -24,7 +24,7 @@ struct AuditPrunerTests {
             )
         }
 
-        await AuditPruner(store: store, retention: .seconds(3600), logger: Logger(label: "test")).prune(now: now)
+        await Pruner(store: store, auditRetention: .seconds(3600), logger: Logger(label: "test")).prune(now: now)
 
         let left = try await store.auditEntries(AuditQuery())
         #expect(left.map(\.time) == [now.millisecondsSince1970 - 600_000])

@@ -1,0 +1,101 @@
+import Foundation
+import Internal
+import Synchronization
+import TestSupport
+import Testing
+
+@testable import cloud
+
+/// The Server-Sent Events stream of a real cloud server, read by curl as a browser's EventSource
+/// reads it: resuming after `Last-Event-ID`, live events, and a graceful stop with streams open.
+@Suite("Event stream", .tags(.integration))
+struct EventStreamTests {
+    /// curl following the stream until `seconds` pass or the server closes it.
+    final class Follower: Sendable {
+        let process: Process
+        private let received = Mutex("")
+
+        init(_ url: String, lastEventID: Int64?, seconds: Int? = nil) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            process.arguments =
+                ["-sN", "-H", "Accept: text/event-stream"] + (lastEventID.map { ["-H", "Last-Event-ID: \($0)"] } ?? [])
+                + (seconds.map { ["--max-time", "\($0)"] } ?? []) + ["\(url)/api/events"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            self.process = process
+            output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let data = handle.availableData
+                self?.received.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            }
+            try process.run()
+        }
+
+        var text: String { received.withLock { $0 } }
+
+        /// Until what it printed contains `part` (the stream has reached that point).
+        func waitFor(_ part: String) async throws {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !text.contains(part) {
+                guard ContinuousClock.now < deadline else { throw StreamEnded(text: text) }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+
+        func stop() {
+            if process.isRunning { process.terminate() }
+        }
+
+        struct StreamEnded: Error { var text: String }
+
+        /// The events in what it printed.
+        var events: [FleetEvent] {
+            get throws {
+                try text.components(separatedBy: "\n").filter { $0.hasPrefix("data: ") }.map {
+                    try JSONDecoder().decode(FleetEvent.self, from: Data($0.dropFirst("data: ".count).utf8))
+                }
+            }
+        }
+    }
+
+    func register(_ server: ServerProcess, _ name: String) async throws -> Cluster {
+        try await server.request("POST", "/api/clusters", body: try JSONEncoder().encode(["Name": name, "Kubeconfig": KubeconfigSamples.make()]))
+            .decode(Cluster.self)
+    }
+
+    @Test("a stream resumed after Last-Event-ID sends the events it missed, then new ones as they happen, each with its ID")
+    func resumesThenFollows() async throws {
+        let scratch = try Testbed.makeScratchDirectory()
+        let server = try ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: [])
+        defer { server.stop() }
+        let before = try await register(server, "before")
+
+        let follower = try Follower(server.baseURL, lastEventID: 0)
+        defer { follower.stop() }
+        try await follower.waitFor(before.id)
+        let after = try await register(server, "after")
+        try await follower.waitFor(after.id)
+
+        let events = try follower.events.filter { $0.type == "cluster.created" }
+        #expect(events.map(\.objectID) == [before.id, after.id], "\(follower.text)")
+        #expect(follower.text.contains("id: \(events[0].id)\ndata: "), "each event carries its ID for the next Last-Event-ID")
+        #expect(follower.text.hasPrefix("retry: "))
+    }
+
+    @Test("a graceful stop ends open streams instead of waiting for them")
+    func stopEndsStreams() async throws {
+        let scratch = try Testbed.makeScratchDirectory()
+        let server = try ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: [])
+        defer { server.stop() }
+        let follower = try Follower(server.baseURL, lastEventID: nil)
+        defer { follower.stop() }
+        try await follower.waitFor("retry: ")
+
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit(timeout: .seconds(20)) == 0)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while follower.process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!follower.process.isRunning && follower.process.terminationStatus == 0, "curl saw the stream end cleanly")
+    }
+}
