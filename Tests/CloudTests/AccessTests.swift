@@ -78,6 +78,16 @@ struct AccessTests {
         #expect(try await send(.get, "/api/audit", token: Self.operatorToken).status == 403)
     }
 
+    @Test("webhooks are an admin's: an operator can neither add nor list them; a viewer follows the event stream")
+    func webhooksNeedAdmin() async throws {
+        let body = #"{"URL": "https://chat.example.com/hooks/abc"}"#
+        #expect(try await send(.post, "/api/webhooks", token: Self.operatorToken, body: body).status == 403)
+        #expect(try await send(.get, "/api/webhooks", token: Self.operatorToken).status == 403)
+        #expect(try await send(.post, "/api/webhooks", token: Self.admin, body: body).status == 201)
+        #expect(try await send(.get, "/api/webhooks", token: Self.admin).status == 200)
+        #expect(try await send(.get, "/api/events", token: Self.viewer).status == 200)
+    }
+
     @Test("an admin registers and deletes clusters and reads the audit log")
     func adminDoesEverything() async throws {
         let cluster = try await register().decode(Cluster.self)

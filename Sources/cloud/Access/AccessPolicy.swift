@@ -7,6 +7,7 @@ import Internal
 enum AccessPolicy {
     static let rules: [(method: HTTPRequest.Method, path: String, role: AccessRole)] = [
         (.get, "/api/audit", .admin),
+        (.get, "/api/webhooks", .admin),
         (.post, "/api/deployments", .operator),
         (.delete, "/api/deployment/{id}", .operator),
         (.post, "/api/deployment/{id}/retry", .operator),

@@ -12,7 +12,8 @@ struct CloudCommand: AsyncParsableCommand {
         discussion: "Run `cloud server` to start the server; the other commands talk to it (--server, or CLOUD_SERVER).",
         version: "\(BuildInfo.version) (sqlite \(String(cString: sqlite3_libversion())), libpq \(PQlibVersion() / 10000).\(PQlibVersion() % 10000))",
         subcommands: [
-            ServerCommand.self, ClusterCommand.self, DeploymentCommand.self, RolloutCommand.self, AuditCommand.self, BenchStoreCommand.self,
+            ServerCommand.self, ClusterCommand.self, DeploymentCommand.self, RolloutCommand.self, WebhookCommand.self, AuditCommand.self,
+            BenchStoreCommand.self,
         ]
     )
 

@@ -53,6 +53,27 @@ struct ServerCommand: AsyncParsableCommand {
     )
     var driftCorrection: DriftMonitor.Policy = .warn
 
+    @Option(
+        name: .customLong("webhook"),
+        help: ArgumentHelp(
+            "POST each event (see --webhook-events) to this URL; repeat for several. More can be added with `cloud webhook add`.",
+            discussion: "Deliveries are kept in the database and retried for up to 24 h; `cloud webhook list` shows how each endpoint is doing."
+        )
+    )
+    var webhooks: [String] = []
+
+    @Option(help: "json (the event, signed with --webhook-secret-file), or mattermost or slack (a line of text and a link).")
+    var webhookFormat = "json"
+
+    @Option(help: "Which events the --webhook hooks get, e.g. rollout.halted,deployment.failed,drift.* (default: all).")
+    var webhookEvents: String?
+
+    @Option(help: "File with the secret that signs --webhook bodies (X-Signature-256: sha256=HMAC).")
+    var webhookSecretFile: String?
+
+    @Option(help: "The dashboard's address as people open it, for the links in webhook messages (default: this server's address).")
+    var dashboardURL: String?
+
     @Option(help: "File with the bearer token to send to provisioners (their --auth-token-file).")
     var authTokenFile: String?
 
@@ -136,6 +157,25 @@ struct ServerCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: ca) else { throw ValidationError("--ca: cannot read \(ca)") }
             provisionerTLS.certificateAuthority = data
         }
+        let webhooks: [Webhook]
+        do {
+            let secret = try webhookSecretFile.map { try TokenFile.read($0)[0] }
+            webhooks = try self.webhooks.map { url throws(APIError) in
+                try WebhookRoutes.webhook(
+                    url: url,
+                    format: webhookFormat,
+                    events: webhookEvents,
+                    secret: secret,
+                    origin: .flag,
+                    fields: (url: "--webhook", format: "--webhook-format", events: "--webhook-events", secret: "--webhook-secret-file")
+                )
+            }
+            if let dashboardURL { _ = try Webhook.validatedURL(dashboardURL, field: "--dashboard-url") }
+        } catch let error as APIError {
+            throw ValidationError(error.message)
+        } catch {
+            throw ValidationError("--webhook-secret-file: \(error)")
+        }
         let store = try await Self.openStore(database, secretKeyFile: secretKeyFile ?? ProcessInfo.processInfo.environment["CLOUD_SECRET_KEY_FILE"])
         let logger = StructuredLogHandler.logger(label: "cloud", format: format, level: level)
         try await CloudServer(
@@ -155,7 +195,9 @@ struct ServerCommand: AsyncParsableCommand {
                 auditRetention: retention,
                 kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec),
                 driftInterval: drift > .zero ? drift : nil,
-                driftCorrection: driftCorrection
+                driftCorrection: driftCorrection,
+                webhooks: webhooks,
+                dashboardURL: dashboardURL
             ),
             logger: logger
         ).run()

@@ -28,6 +28,17 @@ struct CloudServer {
         /// How often every utility is checked for drift (nil: never), and what is done about it.
         var driftInterval: Duration?
         var driftCorrection = DriftMonitor.Policy.warn
+        /// The `--webhook` hooks; those added through the API are in the store.
+        var webhooks: [Webhook] = []
+        /// Where people open the dashboard, for links in webhook messages; nil: this server's address.
+        var dashboardURL: String?
+
+        /// `dashboardURL`, or this server's own address as a client on this host reaches it.
+        var dashboard: String {
+            if let dashboardURL { return dashboardURL }
+            let host = address.host.isEmpty || address.host == "0.0.0.0" ? "127.0.0.1" : address.host
+            return "\(tls == nil ? "http" : "https")://\(host.contains(":") ? "[\(host)]" : host):\(address.port)"
+        }
     }
 
     let configuration: Configuration
@@ -56,6 +67,7 @@ struct CloudServer {
         DriftRoutes(store: store, supervisor: supervisor).add(to: router)
         AuditRoutes(store: store).add(to: router)
         EventRoutes(store: store).add(to: router)
+        WebhookRoutes(store: store).add(to: router)
         ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) { true }
         return router
     }
@@ -101,6 +113,17 @@ struct CloudServer {
                 .init(service: DriftMonitor(supervisor: supervisor, interval: interval, policy: configuration.driftCorrection, logger: logger))
             )
         }
+        try await configuration.store.configureWebhooks(configuration.webhooks)
+        services.append(
+            .init(
+                service: WebhookSender(
+                    store: configuration.store,
+                    owner: configuration.leaseOwner,
+                    configuration: .init(dashboard: configuration.dashboard),
+                    logger: logger
+                )
+            )
+        )
         services.append(.init(service: Pruner(store: configuration.store, auditRetention: configuration.auditRetention, logger: logger)))
         let group = ServiceGroup(
             configuration: .init(

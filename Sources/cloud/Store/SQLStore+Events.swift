@@ -26,9 +26,11 @@ extension SQLStore {
         try await query("SELECT COALESCE(MAX(id), 0) FROM events").first?.first?.int ?? 0
     }
 
-    /// Keeps every event written at or after `time`, and the newest `keep` whatever their age.
+    /// Keeps every event written at or after `time`, and the newest `keep` whatever their age;
+    /// webhook deliveries given up before `time` go too.
     func pruneEvents(before time: Int64, keep: Int) async throws -> Int {
-        try await query(
+        try await query("DELETE FROM webhook_deliveries WHERE state = 'dead' AND create_at < $1", [.integer(time)])
+        return try await query(
             "DELETE FROM events WHERE time < $1 AND id <= (SELECT COALESCE(MAX(id), 0) FROM events) - $2 RETURNING id",
             [.integer(time), .integer(Int64(keep))]
         ).count

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Internal
+
+struct WebhookCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "webhook",
+        abstract: "Send events to chat channels and other endpoints (admin tokens only).",
+        subcommands: [Add.self, List.self, Delete.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "POST matching events to a URL: JSON, or a line of text for a Mattermost or Slack incoming webhook.",
+            discussion:
+                "Example: cloud webhook add --url https://chat.example.com/hooks/xyz --format mattermost --events rollout.halted,deployment.failed,drift.detected"
+        )
+        @OptionGroup var options: ClientOptions
+        @Option(help: "Where to POST; kept secret (lists show only its host).") var url: String
+        @Option(help: "json, mattermost or slack.") var format = "json"
+        @Option(help: "Comma-separated event types or kinds (rollout.halted, drift.*); default: all.") var events: String?
+        @Option(help: "File with a secret to sign json bodies with (X-Signature-256: sha256=HMAC-SHA256).") var secretFile: String?
+
+        func run() async throws {
+            let secret = try secretFile.map { path in
+                do { return try TokenFile.read(path)[0] } catch { throw ValidationError("--secret-file: \(error)") }
+            }
+            var body = ["URL": url, "Format": format]
+            body["Events"] = events
+            body["Secret"] = secret
+            let data = try await options.client.call("POST", "/api/webhooks", body: body)
+            guard options.output == .table else { return Printer.json(data) }
+            WebhookCommand.table(try [JSONDecoder().decode(WebhookView.self, from: data)])
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List webhooks with their pending deliveries and last error.")
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            let data = try await options.client.call("GET", "/api/webhooks")
+            guard options.output == .table else { return Printer.json(data) }
+            WebhookCommand.table(try JSONDecoder().decode([WebhookView].self, from: data))
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop sending to a webhook; its pending deliveries are dropped.")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "The webhook's ID.") var id: String
+
+        func run() async throws {
+            guard id.wholeMatch(of: /[A-Za-z0-9-]{1,64}/) != nil else { throw ValidationError("not a webhook ID: \(id.prefix(64))") }
+            _ = try await options.client.call("DELETE", "/api/webhook/\(id)")
+        }
+    }
+
+    static func table(_ hooks: [WebhookView]) {
+        let format = ISO8601DateFormatter()
+        func time(_ milliseconds: Int64) -> String {
+            milliseconds == 0 ? "-" : format.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        }
+        Printer.table(
+            ["ID", "TARGET", "FORMAT", "EVENTS", "PENDING", "LAST DELIVERED", "LAST ERROR"],
+            hooks.map { hook in
+                [
+                    hook.id, hook.target, hook.format.rawValue, hook.events.isEmpty ? "all" : hook.events.joined(separator: ","),
+                    "\(hook.health.pending)", time(hook.health.lastDeliveredAt),
+                    hook.health.lastError.map { "\(time(hook.health.lastErrorAt)) \($0)" } ?? "-",
+                ]
+            }
+        )
+    }
+}
