@@ -18,7 +18,7 @@ struct CloudMetricsTests {
         let pool = ProvisionerPool(urls: [])
         let supervisor = Supervisor(store: store, pool: pool, configuration: .init(), logger: Logger(label: "test"))
         let metrics = ServerMetrics()
-        let router = CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: nil, metrics: metrics)
+        let router = try CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: nil, metrics: metrics)
         let server = InProcessRouter(router)
 
         // The server bootstraps MetricsSystem with its factory; a test scopes it to this task instead.

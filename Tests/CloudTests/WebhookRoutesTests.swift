@@ -17,7 +17,7 @@ struct WebhookRoutesTests {
         store = try await SQLStore(sqlite: "\(try Testbed.makeScratchDirectory())/cloud.db")
         let pool = ProvisionerPool(urls: [])
         let supervisor = Supervisor(store: store, pool: pool, configuration: .init(), logger: Logger(label: "test"))
-        router = InProcessRouter(CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: nil))
+        router = try InProcessRouter(CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: nil))
     }
 
     @Test(

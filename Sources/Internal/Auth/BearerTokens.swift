@@ -37,5 +37,21 @@ public struct BearerTokens: Sendable {
         return .success(matched)
     }
 
+    /// The holder with this name and role, if a token still names them: a session (the
+    /// dashboard's cookie) lasts only while its token is in the file.
+    public func holder(named name: String, role: AccessRole) -> Holder? {
+        entries.first { $0.holder.name == name && $0.holder.role == role }?.holder
+    }
+
+    /// A key to sign what stands for a checked token (the dashboard's session cookie), derived from
+    /// every accepted token: servers with the same token file agree on it without sharing
+    /// anything else, and a change to the file ends every session.
+    public var sessionKey: SymmetricKey {
+        var hash = SHA256()
+        hash.update(data: Data("cloud dashboard session v1".utf8))
+        for entry in entries { hash.update(data: entry.digest) }
+        return SymmetricKey(data: Data(hash.finalize()))
+    }
+
     private static func digest(_ token: String) -> [UInt8] { Array(SHA256.hash(data: Data(token.utf8))) }
 }

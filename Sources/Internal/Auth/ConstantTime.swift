@@ -1,7 +1,7 @@
 /// Comparisons whose time does not depend on where the inputs differ.
-enum ConstantTime {
+public enum ConstantTime {
     /// Equal-length byte strings compared without an early exit.
-    static func equal(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+    public static func equal(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
         guard lhs.count == rhs.count else { return false }
         var difference: UInt8 = 0
         for (left, right) in zip(lhs, rhs) { difference |= left ^ right }

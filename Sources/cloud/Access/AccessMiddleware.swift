@@ -19,13 +19,23 @@ struct AccessMiddleware: RouterMiddleware {
     /// nil: the API is open and every caller is an anonymous admin.
     let tokens: BearerTokens?
     let store: any Store
+    /// Checks the dashboard's session cookie, a browser's stand-in for a token.
+    let sessions: SessionCookie?
+
+    init(tokens: BearerTokens?, store: any Store, secureCookies: Bool = false) {
+        self.tokens = tokens
+        self.store = store
+        sessions = tokens.map { SessionCookie(tokens: $0, secure: secureCookies) }
+    }
 
     func handle(
         _ request: Request,
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if BearerTokens.openPaths.contains(request.uri.path) { return try await next(request, context) }
+        if BearerTokens.openPaths.contains(request.uri.path) || DashboardPaths.isOpen(request.uri.path) {
+            return try await next(request, context)
+        }
         var context = context
         var draft = AuditEntry(
             time: Date().millisecondsSince1970,
@@ -39,9 +49,25 @@ struct AccessMiddleware: RouterMiddleware {
         let targets = context.parameters.get("id").map { [$0] } ?? []
 
         if let tokens {
-            switch tokens.authenticate(request.headers[.authorization]) {
-            case .success(let holder): context.caller = holder
-            case .failure(let error): return try await refuse(error, draft: draft, targets: targets, request: request, context: context)
+            let header = request.headers[.authorization]
+            if header == nil, let session = sessions?.session(fromCookieHeader: request.headers[.cookie], now: Date()) {
+                context.caller = BearerTokens.Holder(role: session.role, name: session.name)
+                context.session = session
+                // A page's script sends the session's CSRF token with each change; another site cannot read it.
+                if !AccessPolicy.isReadOnly(request.method), request.headers[DashboardPaths.csrfHeader] != session.csrf {
+                    draft.actor = session.name
+                    draft.role = session.role
+                    let error = APIError(.forbidden, "this change needs the page's X-CSRF-Token; reload the page")
+                    return try await refuse(error, draft: draft, targets: targets, request: request, context: context)
+                }
+            } else {
+                switch tokens.authenticate(header) {
+                case .success(let holder): context.caller = holder
+                case .failure(let error):
+                    // A person opening a page without a session is sent to sign in, not shown JSON.
+                    if DashboardPaths.isPage(request.uri.path) { return DashboardPaths.redirect(to: "/login") }
+                    return try await refuse(error, draft: draft, targets: targets, request: request, context: context)
+                }
             }
         }
         draft.actor = context.caller.name

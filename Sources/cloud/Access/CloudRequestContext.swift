@@ -7,6 +7,8 @@ struct CloudRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// The token's holder; an admin named `anonymous` when the server runs without tokens.
     var caller = BearerTokens.Holder(role: .admin, name: AccessMiddleware.anonymous)
+    /// The dashboard session the caller came with (a cookie instead of a bearer token).
+    var session: SessionCookie.Session?
     /// Where a route records its effect's audit entry; see `AuditTrail`.
     var audit = AuditTrail(draft: AuditEntry(time: 0, method: "", path: "", targets: [], status: 0))
 

@@ -51,15 +51,17 @@ struct CloudServer {
         pool: ProvisionerPool,
         apiTokens: BearerTokens?,
         kubeconfigPolicy: KubeconfigPolicy = .dataOnly,
-        metrics: ServerMetrics = ServerMetrics()
-    ) -> Router<CloudRequestContext> {
+        metrics: ServerMetrics = ServerMetrics(),
+        secureCookies: Bool = false
+    ) throws -> Router<CloudRequestContext> {
         let services = ServiceNames(pool: pool)
         Gauge(label: "cloud_up", factory: metrics.factory).record(1)
         let routes = RouteTable()
         let router = Router(context: CloudRequestContext.self)
         // Both outside the error middleware, so they see every answer with its final status (see AccessMiddleware).
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: AccessMiddleware(tokens: apiTokens, store: store))
+        let access = AccessMiddleware(tokens: apiTokens, store: store, secureCookies: secureCookies)
+        router.add(middleware: access)
         router.add(middleware: JSONErrorMiddleware(routes: routes))
         ClusterRoutes(store: store, supervisor: supervisor, services: services, kubeconfigPolicy: kubeconfigPolicy).add(to: router)
         DeploymentRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
@@ -68,6 +70,7 @@ struct CloudServer {
         AuditRoutes(store: store).add(to: router)
         EventRoutes(store: store).add(to: router)
         WebhookRoutes(store: store).add(to: router)
+        DashboardRoutes(store: store, supervisor: supervisor, templates: try DashboardTemplates(), sessions: access.sessions).add(to: router)
         ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) { true }
         return router
     }
@@ -91,13 +94,14 @@ struct CloudServer {
             logger: logger
         )
 
-        let router = Self.router(
+        let router = try Self.router(
             store: configuration.store,
             supervisor: supervisor,
             pool: pool,
             apiTokens: configuration.apiTokens,
             kubeconfigPolicy: configuration.kubeconfigPolicy,
-            metrics: metrics
+            metrics: metrics,
+            secureCookies: configuration.tls != nil
         )
 
         let app = try ServerSupport.application(

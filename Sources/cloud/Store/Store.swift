@@ -37,6 +37,12 @@ protocol Store: Sendable {
     func lastApplied(cluster: String, service: ServiceName) async throws -> Deployment?
     /// Work is in flight for (cluster, service): an unfinished deployment, or an active rollout.
     func utilityBusy(cluster: String, service: ServiceName) async throws -> Bool
+    /// The newest deployment of each (cluster, service) of these clusters.
+    func latestDeployments(clusters: [String]) async throws -> [Deployment]
+    /// A cluster's newest deployments, newest first.
+    func recentDeployments(cluster: String, limit: Int) async throws -> [Deployment]
+    /// Deployments not yet final, and those created since `time` that failed.
+    func deploymentCounts(failedSince time: Int64) async throws -> (inFlight: Int, failed: Int)
     /// Deployments a provisioner holds or is about to hold.
     func activeDeployments() async throws -> [Deployment]
     /// The oldest requested deployment of each (cluster, service) that has no active one, due by `now`.

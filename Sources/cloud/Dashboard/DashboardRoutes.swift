@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import Internal
+
+/// The dashboard: server-rendered pages of the fleet, kept live by `app.js` from the event
+/// stream. Every page needs the viewer role (a session or a bearer token, see
+/// `AccessMiddleware`); its buttons call the API with the caller's role and CSRF token.
+struct DashboardRoutes: Sendable {
+    let store: any Store
+    let supervisor: Supervisor
+    let templates: DashboardTemplates
+    /// With tokens configured, `/login` starts sessions; without, the dashboard is as open as the API.
+    let sessions: SessionCookie?
+
+    func add(to router: Router<CloudRequestContext>) {
+        router.get("/", use: fleet)
+        router.get("/ui/cluster/:id", use: cluster)
+        router.get("/ui/deployment/:id", use: deployment)
+        router.get("/ui/rollouts", use: rollouts)
+        router.get("/ui/rollout/:id", use: rollout)
+        router.get("/ui/provisioners", use: provisioners)
+        router.get("/ui/static/app.css") { _, _ in DashboardTemplates.asset(PackageResources.app_css, type: "text/css; charset=utf-8") }
+        router.get("/ui/static/app.js") { _, _ in DashboardTemplates.asset(PackageResources.app_js, type: "text/javascript; charset=utf-8") }
+        LoginRoutes(templates: templates, sessions: sessions).add(to: router)
+    }
+
+    @Sendable func fleet(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        var page = PageContext("Fleet", watch: "deployment cluster drift", context: context)
+        page.onFleet = true
+        let filter = FleetGrid.Filter(Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }) { first, _ in first })
+        let services = supervisor.pool.services?.order ?? []
+        return templates.page("grid", try await FleetGrid.make(store: store, services: services, filter: filter, page: page, now: Date()))
+    }
+
+    @Sendable func cluster(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let cluster = try await store.cluster(id) else { return notFound("cluster", context: context) }
+        let deployments = try await store.recentDeployments(cluster: id, limit: 20)
+        let page = PageContext("Cluster \(cluster.name)", watch: "id:\(cluster.id)", context: context)
+        return templates.page("cluster", ClusterPage(cluster, deployments: deployments, page: page))
+    }
+
+    @Sendable func deployment(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let deployment = try await store.deployment(id) else { return notFound("deployment", context: context) }
+        let page = PageContext("Deployment \(deployment.id)", watch: "id:\(deployment.id)", context: context)
+        return templates.page("deployment", DeploymentPage(deployment, page: page))
+    }
+
+    @Sendable func rollouts(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        var page = PageContext("Rollouts", watch: "rollout", context: context)
+        page.onRollouts = true
+        let now = Date().millisecondsSince1970
+        let rollouts = try await store.rollouts(state: nil, page: 0, perPage: 50).map { RolloutSummary($0, now: now) }
+        return templates.page("rollouts", RolloutsPage(page: page, rollouts: rollouts))
+    }
+
+    @Sendable func rollout(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let rollout = try await store.rollout(id) else { return notFound("rollout", context: context) }
+        var page = PageContext("Rollout \(rollout.id)", watch: "id:\(rollout.id)", context: context)
+        page.onRollouts = true
+        return templates.page("rollout", RolloutPage(rollout, now: Date().millisecondsSince1970, page: page))
+    }
+
+    @Sendable func provisioners(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        var page = PageContext("Provisioners", watch: "provisioner deployment", context: context)
+        page.onProvisioners = true
+        let active = try await store.activeDeployments()
+        let inFlight = Dictionary(grouping: active.compactMap(\.provisioner), by: { $0 }).mapValues(\.count)
+        return templates.page("provisioners", ProvisionersPage(supervisor.pool.instances(inFlight: inFlight), page: page))
+    }
+
+    private func notFound(_ what: String, context: CloudRequestContext) -> Response {
+        let page = PageContext("Not found", watch: "", context: context)
+        return templates.page("rollouts", RolloutsPage(page: page, rollouts: []), status: .notFound)
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+import Internal
+
+/// `/login` turns an API token into a session cookie (the token itself is never stored in the
+/// browser); `/logout` clears it. Without tokens configured there is nothing to sign in to.
+struct LoginRoutes: Sendable {
+    let templates: DashboardTemplates
+    let sessions: SessionCookie?
+
+    struct LoginPage: Sendable {
+        var failed: Bool
+    }
+
+    func add(to router: Router<CloudRequestContext>) {
+        router.get("/login") { _, _ in
+            sessions == nil ? DashboardPaths.redirect(to: "/") : templates.page("login", LoginPage(failed: false))
+        }
+        router.post("/login", use: login)
+        router.post("/logout") { _, _ in
+            DashboardPaths.redirect(to: sessions == nil ? "/" : "/login", setCookie: sessions?.header(nil))
+        }
+    }
+
+    @Sendable func login(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        guard let sessions else { return DashboardPaths.redirect(to: "/") }
+        let body = try await request.body.collect(upTo: 16 * 1024)
+        let token = Self.formValue("token", in: String(buffer: body))
+        guard let token, case .success(let holder) = sessions.tokens.authenticate("Bearer \(token)") else {
+            context.logger.notice("dashboard sign-in refused")
+            return templates.page("login", LoginPage(failed: true), status: .unauthorized)
+        }
+        let (value, _) = try sessions.issue(for: holder, now: Date())
+        context.logger.info("dashboard sign-in", metadata: ["actor": "\(holder.name)", "role": "\(holder.role.rawValue)"])
+        return DashboardPaths.redirect(to: "/", setCookie: sessions.header(value))
+    }
+
+    /// A field of an `application/x-www-form-urlencoded` body.
+    static func formValue(_ name: String, in body: String) -> String? {
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0] == name else { continue }
+            return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
+        return nil
+    }
+}
