@@ -29,7 +29,9 @@ where Context: InitializableFromSource<ApplicationRequestContextSource> {
         let buffer = body.map { ByteBuffer(bytes: $0) }
         return try await application.test(.router) { client in
             let response = try await client.execute(uri: path, method: method, headers: headers, body: buffer)
-            return ServerProcess.Reply(status: response.status.code, body: Data(response.body.readableBytesView))
+            var reply = ServerProcess.Reply(status: response.status.code, body: Data(response.body.readableBytesView))
+            for field in response.headers { reply.headers[field.name.canonicalName.lowercased()] = field.value }
+            return reply
         }
     }
 

@@ -162,6 +162,8 @@ public final class ServerProcess: Sendable {
     public struct Reply: Sendable {
         public var status: Int
         public var body: Data
+        /// Names lowercased; only in-process replies carry them.
+        public var headers: [String: String] = [:]
         public var text: String { String(decoding: body, as: UTF8.self) }
 
         public func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(type, from: body) }
