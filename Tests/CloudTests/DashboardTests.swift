@@ -26,7 +26,9 @@ struct DashboardTests {
     }
 
     func register(_ name: String, labels: [String] = [], kubeconfig: String = KubeconfigSamples.make()) async throws -> Cluster {
-        let body = try JSONEncoder().encode(["Name": JSONValue.string(name), "Kubeconfig": .string(kubeconfig), "Labels": .array(labels.map(JSONValue.string))])
+        let body = try JSONEncoder().encode([
+            "Name": JSONValue.string(name), "Kubeconfig": .string(kubeconfig), "Labels": .array(labels.map(JSONValue.string)),
+        ])
         return try await router.request(.post, "/api/clusters", body: body, token: Self.admin).decode(Cluster.self)
     }
 

@@ -4,6 +4,7 @@
 # The contract tests fail when a route is missing from a document or a document names a route that does not exist.
 import json
 from rollouts import add_rollouts
+from fleet_events import add_fleet_events
 def ref(n): return {"$ref": f"#/components/schemas/{n}"}
 def arr(x): return {"type": "array", "items": x}
 S = {"type": "string"}; I = {"type": "integer", "format": "int64"}; B = {"type": "boolean"}
@@ -183,10 +184,12 @@ cloud["paths"]["/api/audit"] = {"get": {
   "responses": {"200": resp("entries", arr(ref("AuditEntry"))), "400": err("invalid filter"), "401": err("unauthorized")}}}
 operator_ops = {("post", "/api/deployments"), ("delete", "/api/deployment/{id}"), ("post", "/api/cluster/{id}/provision"), ("post", "/api/deployment/{id}/retry"), ("post", "/api/cluster/{id}/drift")}
 operator_ops |= add_rollouts(cloud, cs, ref, arr, obj, resp, err, S, I, B, q, paging, cid)
+add_fleet_events(cloud, cs, ref, arr, obj, resp, err, S, I, q, cid)
+admin_reads = {"/api/audit", "/api/webhooks"}
 for path, item in cloud["paths"].items():
   for method, op in item.items():
     if method == "parameters" or "401" not in op["responses"]: continue
-    role = "operator" if (method, path) in operator_ops else "viewer" if method == "get" and path != "/api/audit" else "admin"
+    role = "operator" if (method, path) in operator_ops else "viewer" if method == "get" and path not in admin_reads else "admin"
     op["description"] = f"Needs the {role} role."
     if role != "viewer": op["responses"]["403"] = err(f"the token's role is below {role}")
 json.dump(cloud, open("Sources/cloud/API/openapi.json", "w"), indent=1, sort_keys=True)

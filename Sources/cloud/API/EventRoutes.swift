@@ -64,13 +64,17 @@ struct EventRoutes: Sendable {
 
     /// `Last-Event-ID` (as EventSource sends it on a reconnect) or `?after=`; nil for "from now".
     static func resumeID(_ request: Request) throws -> Int64? {
+        var after: Int64?
+        if let text = request.uri.queryParameters.get("after") {
+            guard let id = Int64(text), id >= 0 else { throw APIError.badRequest("after must be an event ID", field: "after") }
+            after = id
+        }
+        // A reconnecting EventSource sends the header; it wins over the URL it was first opened with.
         if let header = request.headers[HTTPField.Name("Last-Event-ID")!] {
             guard let id = Int64(header), id >= 0 else { throw APIError.badRequest("Last-Event-ID must be an event ID", field: "Last-Event-ID") }
             return id
         }
-        guard let text = request.uri.queryParameters.get("after") else { return nil }
-        guard let id = Int64(text), id >= 0 else { throw APIError.badRequest("after must be an event ID", field: "after") }
-        return id
+        return after
     }
 
     private func stream(from start: Int64, filter: EventFilter) -> Response {

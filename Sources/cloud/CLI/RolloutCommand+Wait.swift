@@ -6,7 +6,8 @@ extension RolloutCommand {
     struct Wait: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Wait until a rollout is over; exit 0 only if it succeeded.",
-            discussion: "With --watch, progress goes to stderr: a bar on a terminal, a line per change otherwise."
+            discussion:
+                "It follows the server's event stream, so each change shows at once. With --watch, progress goes to stderr: a bar on a terminal, a line per change otherwise."
         )
         @OptionGroup var options: ClientOptions
         @Option(help: "The rollout ID.") var rollout: String
@@ -20,6 +21,8 @@ extension RolloutCommand {
             let client = try options.client
             let terminal = isatty(FileHandle.standardError.fileDescriptor) == 1
             var last = ""
+            // Taken before the first read, so no change between the two is missed.
+            var cursor = await client.eventCursor()
             while true {
                 let data = try await client.call("GET", "/api/rollout/\(RolloutPrinter.escaped(rollout))")
                 let view = try JSONDecoder().decode(RolloutPrinter.View.self, from: data)
@@ -47,7 +50,7 @@ extension RolloutCommand {
                 guard ContinuousClock.now < deadline else {
                     throw CLIClient.Failure(description: "rollout \(rollout) still \(state.rawValue) after \(timeout)")
                 }
-                try await Task.sleep(for: .seconds(1))
+                cursor = try await client.change(of: rollout, after: cursor, by: deadline)
             }
         }
     }
