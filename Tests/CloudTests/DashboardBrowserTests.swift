@@ -10,7 +10,7 @@ import Testing
 /// provisioner and a cloud server with an admin and a viewer token. It signs in, watches a
 /// deployment finish on the grid without a reload, pauses and resumes a rollout with the buttons,
 /// and checks that a viewer gets no buttons. Screenshots of each page go to `.build/ui-screenshots/`.
-@Suite("Dashboard in a browser", .tags(.integration))
+@Suite("Dashboard in a browser", .tags(.integration), .skippedInFastRuns)
 struct DashboardBrowserTests {
     static let browserInstalled =
         FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")

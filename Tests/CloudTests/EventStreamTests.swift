@@ -8,7 +8,7 @@ import Testing
 
 /// The Server-Sent Events stream of a real cloud server, read by curl as a browser's EventSource
 /// reads it: resuming after `Last-Event-ID`, live events, and a graceful stop with streams open.
-@Suite("Event stream", .tags(.integration))
+@Suite("Event stream", .tags(.integration), .skippedInFastRuns)
 struct EventStreamTests {
     /// curl following the stream until `seconds` pass or the server closes it.
     final class Follower: Sendable {

@@ -8,10 +8,20 @@ import Testing
 
 /// `--webhook` on a real cloud server: a delivery the endpoint refused survives the server being
 /// killed, and the restarted server delivers it once the endpoint is back.
-@Suite("Webhooks end to end", .tags(.integration))
+@Suite("Webhooks end to end", .tags(.integration), .skippedInFastRuns)
 struct WebhookEndToEndTests {
     final class Switch: Sendable {
         let on = Mutex(false)
+    }
+
+    /// `body`, with the server's log recorded when it fails.
+    func withLog<T>(_ server: ServerProcess, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            Issue.record("\(error)\ncloud server log:\n\(server.log.suffix(4000))")
+            throw error
+        }
     }
 
     @Test("a delivery refused before a SIGKILL is delivered by the restarted server, and the CLI shows the endpoint's last error")
@@ -26,7 +36,7 @@ struct WebhookEndToEndTests {
 
         let body = try JSONEncoder().encode(["Name": "edge-1", "Kubeconfig": KubeconfigSamples.make()])
         let cluster = try await server.request("POST", "/api/clusters", body: body).decode(Cluster.self)
-        _ = try await receiver.waitFor("a refused attempt") { !$0.isEmpty }
+        _ = try await withLog(server) { try await receiver.waitFor("a refused attempt") { !$0.isEmpty } }
         let listed = try CommandRun.run(ServerProcess.binary("cloud"), ["webhook", "list", "--output", "table", "--server", server.baseURL])
         #expect(listed.status == 0 && listed.stdout.contains("the endpoint answered 500"), "\(listed.stdout)\(listed.stderr)")
         #expect(listed.stdout.contains("http://127.0.0.1:") && !listed.stdout.contains("/hook"), "the URL's path is not shown")
@@ -36,7 +46,8 @@ struct WebhookEndToEndTests {
         endpointUp.on.withLock { $0 = true }
         server = try ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: [], arguments: arguments)
 
-        let taken = try await receiver.waitFor("the delivery after the restart") { $0.contains { $0.status == 200 } }
+        let restarted = server
+        let taken = try await withLog(restarted) { try await receiver.waitFor("the delivery after the restart") { $0.contains { $0.status == 200 } } }
         let text = try JSONDecoder().decode([String: String].self, from: taken.first { $0.status == 200 }!.body)["text"] ?? ""
         #expect(text.contains("cluster edge-1 (\(cluster.id)) registered") && text.contains("/ui/cluster/\(cluster.id))"), "\(text)")
         #expect(Set(taken.map { $0.headers["x-cloud-delivery"] ?? "" }).count == 1, "the same delivery, not a new event")

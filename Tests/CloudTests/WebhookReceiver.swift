@@ -52,8 +52,12 @@ final class WebhookReceiver: Sendable {
             logger: Logger(label: "webhook-receiver", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         task = Task { try await app.run() }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while log.state.withLock({ $0.port }) == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        // A loaded test host can take seconds to schedule the server's start.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while log.state.withLock({ $0.port }) == 0 {
+            guard ContinuousClock.now < deadline else { throw Timeout(what: "the receiver to listen", received: 0) }
+            try await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     var url: String { "http://127.0.0.1:\(log.state.withLock { $0.port })/hook" }
@@ -61,9 +65,9 @@ final class WebhookReceiver: Sendable {
     /// What it took (answered 2xx).
     var taken: [Received] { received.filter { (200..<300).contains($0.status) } }
 
-    /// Until `condition` holds for what has arrived, or 30 s.
+    /// Until `condition` holds for what has arrived, or 90 s.
     func waitFor(_ what: String, _ condition: ([Received]) -> Bool) async throws -> [Received] {
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(90)
         while !condition(received) {
             guard ContinuousClock.now < deadline else { throw Timeout(what: what, received: received.count) }
             try await Task.sleep(for: .milliseconds(20))
