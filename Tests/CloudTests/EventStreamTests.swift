@@ -83,6 +83,37 @@ struct EventStreamTests {
         #expect(follower.text.hasPrefix("retry: "))
     }
 
+    @Test(
+        "two cloud servers on one PostgreSQL database: a change made through one is streamed by the other",
+        .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled))
+    )
+    func sharedDatabase() async throws {
+        let database = try await StoreDatabase.make(.postgres)
+        let first = try ServerProcess.cloudServer(database: database.location, provisioners: [])
+        defer { first.stop() }
+        let second = try ServerProcess.cloudServer(database: database.location, provisioners: [])
+        defer { second.stop() }
+        let follower = try Follower(second.baseURL, lastEventID: 0)
+        defer { follower.stop() }
+        try await follower.waitFor("retry: ")
+
+        let cluster = try await register(first, "through-the-first")
+        try await follower.waitFor(cluster.id)
+        #expect(try follower.events.contains { $0.type == "cluster.created" && $0.objectID == cluster.id })
+    }
+
+    @Test("a provisioner that does not answer is a provisioner.unhealthy event")
+    func provisionerHealth() async throws {
+        let scratch = try Testbed.makeScratchDirectory()
+        let server = try ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: ["http://127.0.0.1:9"])
+        defer { server.stop() }
+        let follower = try Follower(server.baseURL, lastEventID: 0)
+        defer { follower.stop() }
+        try await follower.waitFor("provisioner.unhealthy")
+        let health = try follower.events.filter { $0.type.hasPrefix("provisioner.") }
+        #expect(health.first?.objectID == "http://127.0.0.1:9" && health.first?.state == "unhealthy")
+    }
+
     @Test("a graceful stop ends open streams instead of waiting for them")
     func stopEndsStreams() async throws {
         let scratch = try Testbed.makeScratchDirectory()
