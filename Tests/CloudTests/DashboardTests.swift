@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Internal
-import Logging
 import TestSupport
 import Testing
 
@@ -19,10 +18,8 @@ struct DashboardTests {
     let router: InProcessRouter<CloudRequestContext>
 
     init() async throws {
-        store = try await SQLStore(sqlite: "\(try Testbed.makeScratchDirectory())/cloud.db")
-        let pool = ProvisionerPool(urls: [])
-        let supervisor = Supervisor(store: store, pool: pool, configuration: .init(), logger: Logger(label: "test"))
-        router = try InProcessRouter(CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: Self.tokens))
+        let cloud = try await InProcessCloud(apiTokens: Self.tokens)
+        (store, router) = (cloud.store, cloud.router)
     }
 
     func register(_ name: String, labels: [String] = [], kubeconfig: String = KubeconfigSamples.make()) async throws -> Cluster {

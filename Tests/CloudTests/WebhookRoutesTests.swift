@@ -1,6 +1,5 @@
 import Foundation
 import Internal
-import Logging
 import TestSupport
 import Testing
 
@@ -14,10 +13,8 @@ struct WebhookRoutesTests {
     let router: InProcessRouter<CloudRequestContext>
 
     init() async throws {
-        store = try await SQLStore(sqlite: "\(try Testbed.makeScratchDirectory())/cloud.db")
-        let pool = ProvisionerPool(urls: [])
-        let supervisor = Supervisor(store: store, pool: pool, configuration: .init(), logger: Logger(label: "test"))
-        router = try InProcessRouter(CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: nil))
+        let cloud = try await InProcessCloud(apiTokens: nil)
+        (store, router) = (cloud.store, cloud.router)
     }
 
     @Test(

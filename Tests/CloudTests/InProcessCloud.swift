@@ -1,0 +1,21 @@
+import Foundation
+import Internal
+import Logging
+import TestSupport
+
+@testable import cloud
+
+/// The cloud server's routes in-process, on a fresh SQLite store, with no provisioner and the
+/// supervisor not running: what the API answers and writes, nothing more.
+struct InProcessCloud {
+    let store: SQLStore
+    let supervisor: Supervisor
+    let router: InProcessRouter<CloudRequestContext>
+
+    init(apiTokens: BearerTokens? = nil) async throws {
+        store = try await SQLStore(sqlite: "\(try Testbed.makeScratchDirectory())/cloud.db")
+        let pool = ProvisionerPool(urls: [])
+        supervisor = Supervisor(store: store, pool: pool, configuration: .init(), logger: Logger(label: "test"))
+        router = try InProcessRouter(CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: apiTokens))
+    }
+}
