@@ -35,6 +35,37 @@ def fleet(server, kubeconfigs):
     return {"seconds": round(time.monotonic() - start, 3), "deployments": total, "failed": failed}
 
 
+def register(server, kubeconfig, count):
+    """Registers `count` clusters, one kubeconfig for all."""
+    api = API(server)
+    text = open(kubeconfig).read()
+    start = time.monotonic()
+    for i in range(count):
+        api.call("POST", "/api/clusters", {"Name": f"sim-{i}", "Kubeconfig": text})
+    return {"registered": count, "seconds": round(time.monotonic() - start, 3)}
+
+
+def rollout(server, service, version, batch):
+    """Rolls `service` out to every registered cluster in batches of `batch`, and follows the
+    rollout to its end through the event log: the rollout itself (a large document at this size)
+    is read once, at the end, so the driver adds next to nothing to what it measures."""
+    api = API(server)
+    start = time.monotonic()
+    created = api.call("POST", "/api/rollouts", {"Service": service, "Chart": {"Version": version}, "All": True, "BatchSize": batch})
+    ends = "rollout.succeeded,rollout.failed,rollout.cancelled,rollout.halted"
+    after = 0
+    while True:
+        batch_ = api.call("GET", f"/api/events?types={ends}&object={created['ID']}&wait=25&after={after}")
+        after = batch_["LastEventID"]
+        if batch_["Events"]:
+            break
+    seconds = time.monotonic() - start
+    view = api.call("GET", f"/api/rollout/{created['ID']}")
+    counts = view["Counts"]
+    return {"seconds": round(seconds, 3), "state": view["State"], "deployments": len(view["Clusters"]),
+            "succeeded": counts["Succeeded"], "failed": counts["Failed"]}
+
+
 def dispatch_latency(server, kubeconfig, helm_log, samples):
     """POSTs deployments one at a time; latency = the wrapper's helm start time - the POST time."""
     api = API(server)
@@ -76,6 +107,10 @@ if __name__ == "__main__":
     command, *args = sys.argv[1:]
     if command == "fleet":
         result = fleet(args[0], args[1:])
+    elif command == "register":
+        result = register(args[0], args[1], int(args[2]))
+    elif command == "rollout":
+        result = rollout(args[0], args[1], args[2], args[3])
     elif command == "dispatch-latency":
         result = dispatch_latency(args[0], args[1], args[2], int(args[3]))
     elif command == "submit":

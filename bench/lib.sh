@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 export TESTBED_HOME="${TESTBED_HOME:-$PWD/.testbed}"
 BIN="${BIN:-$PWD/bin}"
 RUNS="${RUNS:-3}"
+# QUICK=1: every benchmark at a tenth of its size, for development.
+scaled() { if [ "${QUICK:-0}" = 1 ]; then echo $(( $1 / 10 )); else echo "$1"; fi; }
 run="$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX")"
 export HELM_CONFIG_HOME="$run/helm" HELM_CACHE_HOME="$run/helm-cache" HELM_DATA_HOME="$run/helm-data"
 pids=()
@@ -68,3 +70,20 @@ peak_rss_mib() { # PID: the process's peak resident set so far, MiB
 rss_mib() { # PID: the process's resident set now, MiB
   awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"
 }
+
+start_postgres() { # a throwaway PostgreSQL server (initdb/pg_ctl from /usr/local/bin or PATH); sets $postgres_url
+  local dir bin port as=()
+  bin=$(dirname "$(command -v initdb 2>/dev/null || echo /usr/local/bin/initdb)")
+  [ -x "$bin/initdb" ] && [ -x "$bin/pg_ctl" ] || { echo "bench: no initdb/pg_ctl" >&2; return 1; }
+  # Outside $run (0700, root's): as root the server runs as the postgres account, which must reach it.
+  dir=$(mktemp -d /tmp/bench-pg.XXXXXX)
+  if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir" 2>/dev/null || chown nobody "$dir"; as=(runuser -u "$(stat -c %U "$dir")" -- env -C /tmp); fi
+  "${as[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --locale=C --encoding=UTF8 --no-sync >"$run/initdb.log" 2>&1 || return 1
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "${as[@]}" "$bin/pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/server.log" \
+    -o "-k $dir -h 127.0.0.1 -p $port -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >"$run/pg_ctl.log" 2>&1 || return 1
+  pg_stop+=("${as[*]} $bin/pg_ctl stop -m immediate -D $dir/data" "rm -rf $dir")
+  postgres_url="postgres://postgres@127.0.0.1:$port/postgres"
+}
+pg_stop=()
+trap 'for stop in "${pg_stop[@]}"; do $stop >/dev/null 2>&1 || true; done; cleanup' EXIT

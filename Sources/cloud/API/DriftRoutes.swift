@@ -30,7 +30,8 @@ struct DriftRoutes: Sendable {
             }
         }
         var entries: [FleetDrift] = []
-        for cluster in try await store.clusters(label: nil, page: 0, perPage: Int.max) {
+        let clusters = try await state == .drifted ? store.driftedClusters() : store.clusters(label: nil, page: 0, perPage: Int.max)
+        for cluster in clusters {
             for (service, drift) in (cluster.utilities.drift ?? [:]).sorted(by: { $0.key < $1.key }) where state == nil || drift.state == state {
                 entries.append(FleetDrift(clusterID: cluster.id, name: cluster.name, service: service, drift: drift))
             }

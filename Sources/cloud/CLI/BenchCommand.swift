@@ -9,9 +9,11 @@ struct BenchStoreCommand: AsyncParsableCommand {
         commandName: "bench-store",
         abstract: "Time the store on a new, empty database: inserts finished deployments one transaction each, then lists them by cluster and state.",
         discussion: """
-            Prints one JSON object: insert_ms (all inserts), list_cluster_state_ms (median of one \
-            cluster's deployments in one state), list_state_ms (every deployment in one state, in \
-            pages of 1000). The data stays, so the database can then be served (memory benchmarks).
+            Prints one JSON object: insert_ms (all inserts), list_cluster_ms (median of listing one \
+            cluster's deployments), list_cluster_state_ms (the same in one state), drifted_ms (median of \
+            listing the fleet's drifted utilities, with --drifted of the clusters drifted), list_state_ms \
+            (every deployment in one state, in pages of 1000). The data stays, so the database can then \
+            be served (memory benchmarks).
             """
     )
 
@@ -24,10 +26,14 @@ struct BenchStoreCommand: AsyncParsableCommand {
     @Option(help: "Clusters they are spread over.")
     var clusters = 100
 
+    @Option(help: "Percent of the clusters with a drifted utility.")
+    var drifted = 1
+
     func validate() throws {
         guard deployments >= 1, clusters >= 1, clusters <= deployments else {
             throw ValidationError("--deployments and --clusters must be at least 1, with no more clusters than deployments")
         }
+        guard (0...100).contains(drifted) else { throw ValidationError("--drifted is a percentage, 0 to 100") }
     }
 
     func run() async throws {
@@ -47,11 +53,31 @@ struct BenchStoreCommand: AsyncParsableCommand {
                 try await store.createDeployments([Self.finishedDeployment(index, of: clusterIDs, at: now)], desiredVersions: nil)
             }
         }
+        for clusterID in clusterIDs.prefix(clusters * drifted / 100) {
+            try await store.updateUtilities(ofCluster: clusterID) {
+                $0.drift = ["service-0": DriftStatus(state: .drifted, reasons: ["Deployment/service-0 deleted"], checkedAt: now)]
+            }
+        }
+        var byCluster: [Double] = []
         var byClusterAndState: [Double] = []
+        var driftedListing: [Double] = []
         for clusterID in clusterIDs.prefix(100) {
+            byCluster.append(
+                try await Self.time {
+                    _ = try await store.deployments(DeploymentFilter(cluster: clusterID), page: 0, perPage: 1000)
+                }
+            )
             byClusterAndState.append(
                 try await Self.time {
                     _ = try await store.deployments(DeploymentFilter(cluster: clusterID, state: .succeeded), page: 0, perPage: 1000)
+                }
+            )
+        }
+        for _ in 0..<21 {
+            driftedListing.append(
+                try await Self.time {
+                    _ = try await store.driftedClusters().flatMap { cluster in (cluster.utilities.drift ?? [:]).filter { $0.value.state == .drifted }
+                    }
                 }
             )
         }
@@ -61,7 +87,8 @@ struct BenchStoreCommand: AsyncParsableCommand {
         }
         let report: [String: Double] = [
             "deployments": Double(deployments), "clusters": Double(clusters), "insert_ms": insert,
-            "list_cluster_state_ms": byClusterAndState.sorted()[byClusterAndState.count / 2], "list_state_ms": byState,
+            "list_cluster_ms": Self.median(byCluster), "list_cluster_state_ms": Self.median(byClusterAndState),
+            "drifted_ms": Self.median(driftedListing), "list_state_ms": byState,
         ]
         print(String(decoding: try JSONEncoder.sorted.encode(report), as: UTF8.self))
     }
@@ -84,6 +111,8 @@ struct BenchStoreCommand: AsyncParsableCommand {
         deployment.log = ["helm upgrade \(deployment.service): ok in 4.2s"]
         return deployment
     }
+
+    private static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
     /// Milliseconds `body` took.
     private static func time(_ body: () async throws -> Void) async throws -> Double {

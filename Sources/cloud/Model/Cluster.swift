@@ -40,6 +40,9 @@ struct UtilityMetadata: Codable, Sendable, Equatable {
         self.actualVersions = actualVersions
     }
 
+    /// How many utilities the last checks found drifted; the store keeps it in a column of its own.
+    var driftedCount: Int { (drift ?? [:]).values.filter { $0.state == .drifted }.count }
+
     enum CodingKeys: String, CodingKey {
         case desiredVersions = "DesiredVersions"
         case actualVersions = "ActualVersions"

@@ -126,6 +126,17 @@ enum Migrations {
                 CREATE INDEX webhook_deliveries_by_object ON webhook_deliveries(webhook_id, object_key, id)
                 """
             ),
+            // How many of a cluster's utilities drifted, kept with its utilities, so the fleet's
+            // drifted ones are found by an index instead of by reading every cluster; and one
+            // cluster's deployments in one state without reading every deployment in that state.
+            (
+                7,
+                """
+                ALTER TABLE clusters ADD COLUMN drifted INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX clusters_drifted ON clusters(drifted) WHERE drifted > 0;
+                CREATE INDEX deployments_by_cluster_state ON deployments(cluster_id, state, create_at)
+                """
+            ),
         ]
     }
 

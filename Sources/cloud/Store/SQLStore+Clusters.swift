@@ -33,6 +33,11 @@ extension SQLStore {
         return StoreRecords.page(try rows.map(records.cluster), label: label, page: page, perPage: perPage)
     }
 
+    func driftedClusters() async throws -> [Cluster] {
+        try await query("SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE drifted > 0 AND delete_at = 0 ORDER BY create_at, id")
+            .map(records.cluster)
+    }
+
     func deleteCluster(_ id: String, at time: Int64, audit: AuditEntry?) async throws {
         let auditValues = try audit.map(records.auditValues)
         try await transaction { [dialect, records] db in
@@ -70,7 +75,10 @@ extension SQLStore {
         var utilities = before
         change(&utilities)
         guard utilities != before else { return [] }
-        try db.query("UPDATE clusters SET utilities = $1 WHERE id = $2", [try records.json(utilities), .text(id)])
+        try db.query(
+            "UPDATE clusters SET utilities = $1, drifted = $2 WHERE id = $3",
+            [try records.json(utilities), .integer(Int64(utilities.driftedCount)), .text(id)]
+        )
         return FleetEvent.utilitiesChanged(cluster: id, from: before, to: utilities)
     }
 }

@@ -19,6 +19,7 @@ final class SQLStore: Store {
         try await pool.withConnection { [records] db in
             try Migrations.apply(on: db, pool.dialect)
             try Self.sealKubeconfigs(db, pool.dialect, records)
+            try Self.countDrift(db, pool.dialect, records)
         }
     }
 
@@ -39,6 +40,21 @@ final class SQLStore: Store {
             for row in try db.query("SELECT id, kubeconfig FROM clusters WHERE kubeconfig != '' ORDER BY id\(dialect.forUpdate)") {
                 guard let id = row[0].string, let stored = row[1].string, let sealed = try records.resealed(stored) else { continue }
                 try db.query("UPDATE clusters SET kubeconfig = $1 WHERE id = $2", [.text(sealed), .text(id)])
+            }
+        }
+    }
+
+    /// Fills the `drifted` column (migration 7) for clusters whose drift was recorded before it
+    /// existed; afterwards every utilities change keeps it, so this finds nothing to do.
+    private static func countDrift(_ db: any SQLConnection, _ dialect: SQLDialect, _ records: StoreRecords) throws {
+        try db.transaction(dialect) {
+            let rows = try db.query(
+                "SELECT id, utilities FROM clusters WHERE drifted = 0 AND utilities LIKE '%\"Drifted\"%' ORDER BY id\(dialect.forUpdate)"
+            )
+            for row in rows {
+                guard let id = row[0].string, let text = row[1].string else { continue }
+                let count = try records.utilities(text).driftedCount
+                if count > 0 { try db.query("UPDATE clusters SET drifted = $1 WHERE id = $2", [.integer(Int64(count)), .text(id)]) }
             }
         }
     }

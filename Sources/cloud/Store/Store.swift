@@ -11,6 +11,8 @@ protocol Store: Sendable {
     /// The kubeconfig (or where it is kept) the provisioners get; never returned by the API.
     func kubeconfig(ofCluster id: String) async throws -> ClusterKubeconfig?
     func clusters(label: String?, page: Int, perPage: Int) async throws -> [Cluster]
+    /// The clusters with at least one drifted utility, by an index however large the fleet.
+    func driftedClusters() async throws -> [Cluster]
     /// Marks the cluster deleted; refused while any of its deployments is not final.
     func deleteCluster(_ id: String, at time: Int64, audit: AuditEntry?) async throws
     /// Changes a cluster's utility metadata in one transaction.
