@@ -40,11 +40,13 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
         .target(name: "CProcessShims"),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "Internal",
             dependencies: [
                 "CCurl",
                 "CProcessShims",
+                "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

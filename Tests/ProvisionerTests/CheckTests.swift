@@ -38,6 +38,22 @@ struct CheckTests {
         try harness.helm.check(result, arguments: arguments)
     }
 
+    @Test("a check starts no helm process: it reads Helm's storage Secret and the live objects")
+    func noHelmProcess() async throws {
+        let scratch = try Testbed.makeScratchDirectory()
+        let calls = "\(scratch)/helm-calls"
+        try "#!/bin/sh\necho \"$1\" >> \(calls)\nexec \(Testbed.helm) \"$@\"\n".write(toFile: "\(scratch)/helm", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(scratch)/helm")
+        let harness = try DeployHarness(configure: { $0.executable = "\(scratch)/helm" })
+        defer { harness.close() }
+        #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
+        let applied = try String(contentsOfFile: calls, encoding: .utf8).split(separator: "\n").count
+        #expect(applied >= 1, "the apply ran helm through the wrapper")
+
+        #expect(try await check(harness) == DriftReport(reasons: []))
+        #expect(try String(contentsOfFile: calls, encoding: .utf8).split(separator: "\n").count == applied)
+    }
+
     @Test("an untouched release is in sync")
     func inSync() async throws {
         let harness = try await installed()

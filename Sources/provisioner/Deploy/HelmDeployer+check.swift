@@ -4,11 +4,19 @@ extension HelmDeployer {
     /// Whether the release is still what the client last applied (`Chart.Version`, and
     /// `ExpectedRevision` when given), and its live objects still what its manifest says. Drift is
     /// a finding, not a failure: the check succeeds with `Drift` saying what it found.
+    ///
+    /// It starts no helm process: the release is read from Helm's storage Secret and the objects
+    /// from the API, so a fleet's periodic checks cost requests, not processes.
     func check(_ context: DeploymentContext, service: any ThirdPartyService, _ bounds: RunBounds) async -> DeploymentResult {
-        let (released, manifest) = await releases.manifest(service.release, kubeconfig: context.kube.kubeconfig, events: bounds.events)
-        var result = DeploymentResult(released)
-        guard result.outcome == .succeeded else { return result }
         let release = service.release
+        let stored: StoredRelease?
+        do {
+            stored = try await context.kube.helmRelease(release)
+        } catch {
+            return DeploymentResult(failure: DeploymentFailure(.clusterUnreachable, step: "check", message: "\(error)"))
+        }
+        let manifest = stored?.manifest ?? ""
+        var result = DeploymentResult(ReleaseResult(outcome: .succeeded, release: stored?.info))
         var reasons: [String] = []
         if let latest = result.details.release, latest.status != .uninstalled {
             if latest.status != .deployed {

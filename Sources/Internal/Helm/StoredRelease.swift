@@ -1,0 +1,48 @@
+import Foundation
+
+/// A release as Helm's storage keeps it in the cluster: the Secret `sh.helm.release.v1.NAME.vN`
+/// of type `helm.sh/release.v1` per revision, labelled `owner=helm`, `name`, `version`, `status`
+/// (pkg/storage/driver/secrets.go), whose `release` value is the release JSON gzipped and base64
+/// encoded (pkg/storage/driver/util.go, encodeRelease). Reading it needs no helm process.
+public struct StoredRelease: Sendable, Equatable {
+    public var info: ReleaseInfo
+    public var manifest: String
+
+    struct Document: Decodable {
+        struct Info: Decodable { var status: ReleaseStatus }
+        struct Chart: Decodable {
+            struct Metadata: Decodable {
+                var name: String
+                var version: String
+            }
+            var metadata: Metadata
+        }
+        var name: String
+        var namespace: String
+        var version: Int
+        var info: Info
+        var chart: Chart?
+        var manifest: String?
+    }
+
+    /// From a Secret's `release` value as the API answers it (base64 of Helm's base64 text).
+    static func decode(secretValue: String) throws -> StoredRelease {
+        guard let helmText = Data(base64Encoded: secretValue), let compressed = Data(base64Encoded: helmText) else {
+            throw Gunzip.Failure(description: "a Helm release Secret holds no base64 release")
+        }
+        // Helm wrote gzip since v3.0; older, plain JSON is read as it is (decodeRelease does the same).
+        let json = compressed.starts(with: [0x1f, 0x8b]) ? try Gunzip.decompress(compressed) : compressed
+        let document = try JSONDecoder().decode(Document.self, from: json)
+        let chart = document.chart.map { "\($0.metadata.name)-\($0.metadata.version)" } ?? ""
+        return StoredRelease(
+            info: ReleaseInfo(
+                name: document.name,
+                namespace: document.namespace,
+                revision: document.version,
+                status: document.info.status,
+                chart: chart
+            ),
+            manifest: document.manifest ?? ""
+        )
+    }
+}
