@@ -45,6 +45,33 @@ def register(server, kubeconfig, count):
     return {"registered": count, "seconds": round(time.monotonic() - start, 3)}
 
 
+def register_files(server, listing):
+    """Registers a cluster per kubeconfig path in `listing` (one per line)."""
+    api = API(server)
+    paths = [line.strip() for line in open(listing) if line.strip()]
+    for i, path in enumerate(paths):
+        api.call("POST", "/api/clusters", {"Name": f"c{i}", "Kubeconfig": open(path).read()})
+    return {"registered": len(paths)}
+
+
+def drift_checks(server):
+    """Checks every registered cluster for drift, one after another; how many were in sync."""
+    api = API(server)
+    clusters, page = [], 0
+    while True:
+        listed = api.call("GET", f"/api/clusters?per_page=1000&page={page}")
+        clusters += listed
+        if len(listed) < 1000:
+            break
+        page += 1
+    start, in_sync, drifted = time.monotonic(), 0, 0
+    for cluster in clusters:
+        for status in api.call("POST", f"/api/cluster/{cluster['ID']}/drift").values():
+            in_sync += status["State"] == "InSync"
+            drifted += status["State"] == "Drifted"
+    return {"seconds": round(time.monotonic() - start, 3), "in_sync": in_sync, "drifted": drifted}
+
+
 def rollout(server, service, version, batch):
     """Rolls `service` out to every registered cluster in batches of `batch`, and follows the
     rollout to its end through the event log: the rollout itself (a large document at this size)
@@ -109,6 +136,10 @@ if __name__ == "__main__":
         result = fleet(args[0], args[1:])
     elif command == "register":
         result = register(args[0], args[1], int(args[2]))
+    elif command == "register-files":
+        result = register_files(args[0], args[1])
+    elif command == "drift-checks":
+        result = drift_checks(args[0])
     elif command == "rollout":
         result = rollout(args[0], args[1], args[2], args[3])
     elif command == "dispatch-latency":

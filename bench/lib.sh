@@ -42,6 +42,21 @@ start_emulators() { # DIR COUNT [emulator flags...]: COUNT fresh emulators, kube
   done
 }
 
+start_fleet() { # DIR COUNT [emulator flags...]: COUNT clusters in at most 4 emulator processes; kubeconfigs listed in DIR/kubeconfigs
+  local dir=$1 count=$2; shift 2
+  local processes=$(( count < 4 ? count : 4 )) p size first=0
+  mkdir -p "$dir"
+  for p in $(seq 1 "$processes"); do
+    size=$(( count / processes + (p <= count % processes ? 1 : 0) ))
+    testbed/kube-emulator --clusters "$size" --kubeconfig-dir "$dir/e$p" "$@" >"$dir/out-$p" 2>/dev/null &
+    pids+=($!)
+  done
+  for p in $(seq 1 "$processes"); do
+    until grep -q '^READY' "$dir/out-$p" 2>/dev/null; do sleep 0.2; done
+  done
+  cat "$dir"/e*/clusters | awk '{print $3}' >"$dir/kubeconfigs"
+}
+
 stop_all() { # stops everything started so far (between phases, to free memory)
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   pids=()
