@@ -16,6 +16,9 @@ router.get("/api/deployment/:id") { _, _ in
 let app = Application(
     router: router,
     configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-    onServerRunning: { channel in print("listening http://127.0.0.1:\(channel.localAddress?.port ?? 0)", terminator: "\n"); fflush(stdout) }
+    onServerRunning: { channel in
+        // One write, unbuffered: the benchmark reads this line while the server runs.
+        FileHandle.standardOutput.write(Data("listening http://127.0.0.1:\(channel.localAddress?.port ?? 0)\n".utf8))
+    }
 )
 try await app.runService()
