@@ -1,4 +1,5 @@
-/// The subset of the release document `helm upgrade|status -o json` prints that we read.
+/// The subset of the release document that we read: what `helm upgrade|status -o json` prints,
+/// and what Helm's storage keeps (`StoredRelease`), which is the same JSON with the manifest.
 struct ReleaseDocument: Decodable {
     struct Info: Decodable { var status: ReleaseStatus }
     struct Chart: Decodable {
@@ -13,6 +14,7 @@ struct ReleaseDocument: Decodable {
     var version: Int
     var info: Info
     var chart: Chart?
+    var manifest: String?
 
     var releaseInfo: ReleaseInfo {
         ReleaseInfo(

@@ -8,23 +8,6 @@ public struct StoredRelease: Sendable, Equatable {
     public var info: ReleaseInfo
     public var manifest: String
 
-    struct Document: Decodable {
-        struct Info: Decodable { var status: ReleaseStatus }
-        struct Chart: Decodable {
-            struct Metadata: Decodable {
-                var name: String
-                var version: String
-            }
-            var metadata: Metadata
-        }
-        var name: String
-        var namespace: String
-        var version: Int
-        var info: Info
-        var chart: Chart?
-        var manifest: String?
-    }
-
     /// From a Secret's `release` value as the API answers it (base64 of Helm's base64 text).
     static func decode(secretValue: String) throws -> StoredRelease {
         guard let helmText = Data(base64Encoded: secretValue), let compressed = Data(base64Encoded: helmText) else {
@@ -32,17 +15,7 @@ public struct StoredRelease: Sendable, Equatable {
         }
         // Helm wrote gzip since v3.0; older, plain JSON is read as it is (decodeRelease does the same).
         let json = compressed.starts(with: [0x1f, 0x8b]) ? try Gunzip.decompress(compressed) : compressed
-        let document = try JSONDecoder().decode(Document.self, from: json)
-        let chart = document.chart.map { "\($0.metadata.name)-\($0.metadata.version)" } ?? ""
-        return StoredRelease(
-            info: ReleaseInfo(
-                name: document.name,
-                namespace: document.namespace,
-                revision: document.version,
-                status: document.info.status,
-                chart: chart
-            ),
-            manifest: document.manifest ?? ""
-        )
+        let document = try JSONDecoder().decode(ReleaseDocument.self, from: json)
+        return StoredRelease(info: document.releaseInfo, manifest: document.manifest ?? "")
     }
 }
