@@ -66,7 +66,7 @@ extension Supervisor {
         switch kubeconfig {
         case .inline(let text):
             do {
-                _ = try Kubeconfig(parsing: text, policy: kubeconfigPolicy)
+                try kubeconfigChecks.check(text)
             } catch {
                 return .kubeconfigRefused(reason: error.reason)
             }

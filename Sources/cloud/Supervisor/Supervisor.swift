@@ -45,6 +45,8 @@ final class Supervisor: Service, Sendable {
     /// `Supervisor+Rollouts`).
     let soakTimers = Mutex<Set<String>>([])
     let rechecks = Mutex<Set<String>>([])
+    /// Stored kubeconfigs already checked against the policy.
+    let kubeconfigChecks: KubeconfigChecks
 
     init(
         store: any Store,
@@ -63,6 +65,7 @@ final class Supervisor: Service, Sendable {
             clock: clock
         )
         rolloutLifecycle = RolloutLifecycle(configuration: configuration.rollouts, deployments: lifecycle)
+        kubeconfigChecks = KubeconfigChecks(policy: configuration.kubeconfigPolicy)
         self.logger = logger
         (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
