@@ -78,6 +78,15 @@ start_cloud_server() { # NAME DATABASE-FILE [flags...]
   pids+=("$last_pid")
 }
 
+CLK_TCK=$(getconf CLK_TCK)
+cpu_seconds() { # PID: user + system CPU seconds the process has used so far
+  awk -v hz="$CLK_TCK" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"
+}
+
+sum_cpu() { # PID...: their CPU seconds together
+  local pid; for pid in "$@"; do cpu_seconds "$pid"; echo; done | awk '{total += $1} END {printf "%.2f", total}'
+}
+
 peak_rss_mib() { # PID: the process's peak resident set so far, MiB
   awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"
 }

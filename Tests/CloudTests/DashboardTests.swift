@@ -86,7 +86,7 @@ struct DashboardTests {
         #expect(sessions.session(fromCookieHeader: "cloud_session=\(value)x", now: now) == nil)
         var forged = session
         forged.role = .admin
-        let payload = SessionCookie.base64URL(try JSONEncoder().encode(forged))
+        let payload = try JSONEncoder().encode(forged).base64URLEncodedString()
         let signature = value.split(separator: ".")[1]
         #expect(sessions.session(fromCookieHeader: "cloud_session=\(payload).\(signature)", now: now) == nil)
         #expect(sessions.session(fromCookieHeader: "cloud_session=\(value)", now: now.addingTimeInterval(13 * 3600)) == nil)

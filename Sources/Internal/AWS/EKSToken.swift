@@ -36,18 +36,13 @@ public struct EKSToken: Sendable, Equatable, CustomStringConvertible {
         else {
             throw AWSError(service: "sts", status: 0, code: "InvalidEndpoint", message: "cannot presign a request to \(url)")
         }
-        value =
-            Self.prefix
-            + Data(presigned.utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        value = Self.prefix + Data(presigned.utf8).base64URLEncodedString()
         expiresAt = date.addingTimeInterval(Self.lifetime)
     }
 
     /// The presigned URL inside the token.
     public var presignedURL: String? {
-        var payload = value.dropFirst(Self.prefix.count).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        payload += String(repeating: "=", count: (4 - payload.count % 4) % 4)
-        return Data(base64Encoded: payload).map { String(decoding: $0, as: UTF8.self) }
+        Data(base64URLEncoded: value.dropFirst(Self.prefix.count)).map { String(decoding: $0, as: UTF8.self) }
     }
 
     public var description: String { "EKSToken(expires: \(expiresAt), value: [REDACTED])" }

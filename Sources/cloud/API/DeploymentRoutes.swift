@@ -125,8 +125,6 @@ struct DeploymentRoutes: Sendable {
     }
 
     @Sendable func provisioners(_ request: Request, context: CloudRequestContext) async throws -> Response {
-        let active = try await store.activeDeployments()
-        let inFlight = Dictionary(grouping: active.compactMap(\.provisioner), by: { $0 }).mapValues(\.count)
-        return try JSONResponse.make(.ok, supervisor.pool.instances(inFlight: inFlight))
+        try JSONResponse.make(.ok, try await supervisor.provisionerInstances())
     }
 }

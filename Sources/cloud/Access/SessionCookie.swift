@@ -36,7 +36,7 @@ struct SessionCookie: Sendable {
             expires: now.millisecondsSince1970 + Self.lifetime.milliseconds,
             csrf: Self.randomToken()
         )
-        let payload = Self.base64URL(try JSONEncoder().encode(session))
+        let payload = try JSONEncoder().encode(session).base64URLEncodedString()
         return ("\(payload).\(signature(payload))", session)
     }
 
@@ -56,7 +56,7 @@ struct SessionCookie: Sendable {
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count < 1024,
             ConstantTime.equal(Array(signature(String(parts[0])).utf8), Array(parts[1].utf8)),
-            let data = Self.data(base64URL: String(parts[0])),
+            let data = Data(base64URLEncoded: parts[0]),
             let session = try? JSONDecoder().decode(Session.self, from: data),
             session.expires > now.millisecondsSince1970,
             tokens.holder(named: session.name, role: session.role) != nil
@@ -65,21 +65,10 @@ struct SessionCookie: Sendable {
     }
 
     private func signature(_ payload: String) -> String {
-        Self.base64URL(Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: tokens.sessionKey)))
+        Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: tokens.sessionKey)).base64URLEncodedString()
     }
 
     static func randomToken() -> String {
-        base64URL(Data((0..<24).map { _ in UInt8.random(in: 0...255) }))
-    }
-
-    static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func data(base64URL text: String) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return Data(base64Encoded: base64)
+        Data((0..<24).map { _ in UInt8.random(in: 0...255) }).base64URLEncodedString()
     }
 }

@@ -66,9 +66,7 @@ struct DashboardRoutes: Sendable {
     @Sendable func provisioners(_ request: Request, context: CloudRequestContext) async throws -> Response {
         var page = PageContext("Provisioners", watch: "provisioner deployment", context: context)
         page.onProvisioners = true
-        let active = try await store.activeDeployments()
-        let inFlight = Dictionary(grouping: active.compactMap(\.provisioner), by: { $0 }).mapValues(\.count)
-        return templates.page("provisioners", ProvisionersPage(supervisor.pool.instances(inFlight: inFlight), page: page))
+        return templates.page("provisioners", ProvisionersPage(try await supervisor.provisionerInstances(), page: page))
     }
 
     private func notFound(_ what: String, context: CloudRequestContext) -> Response {

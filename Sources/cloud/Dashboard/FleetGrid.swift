@@ -96,7 +96,7 @@ struct FleetGrid: Sendable {
         services += others.sorted()
 
         let (inFlight, failed) = try await store.deploymentCounts(failedSince: now.millisecondsSince1970 - 24 * 3600 * 1000)
-        let drifted = all.reduce(0) { $0 + ($1.utilities.drift ?? [:]).values.filter { $0.state == .drifted }.count }
+        let drifted = all.reduce(0) { $0 + $1.utilities.driftedCount }
         let rows = shown.map { cluster in
             Row(
                 id: cluster.id,

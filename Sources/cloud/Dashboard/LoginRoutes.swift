@@ -24,8 +24,9 @@ struct LoginRoutes: Sendable {
 
     @Sendable func login(_ request: Request, context: CloudRequestContext) async throws -> Response {
         guard let sessions else { return DashboardPaths.redirect(to: "/") }
+        struct Form: Decodable { var token: String }
         let body = try await request.body.collect(upTo: 16 * 1024)
-        let token = Self.formValue("token", in: String(buffer: body))
+        let token = try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body)).token
         guard let token, case .success(let holder) = sessions.tokens.authenticate("Bearer \(token)") else {
             context.logger.notice("dashboard sign-in refused")
             return templates.page("login", LoginPage(failed: true), status: .unauthorized)
@@ -33,15 +34,5 @@ struct LoginRoutes: Sendable {
         let (value, _) = try sessions.issue(for: holder, now: Date())
         context.logger.info("dashboard sign-in", metadata: ["actor": "\(holder.name)", "role": "\(holder.role.rawValue)"])
         return DashboardPaths.redirect(to: "/", setCookie: sessions.header(value))
-    }
-
-    /// A field of an `application/x-www-form-urlencoded` body.
-    static func formValue(_ name: String, in body: String) -> String? {
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, parts[0] == name else { continue }
-            return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-        }
-        return nil
     }
 }

@@ -3,7 +3,7 @@ import Internal
 
 /// Which events someone wants: types by name (`rollout.halted`) or by kind (`rollout.*`), and
 /// optionally one object's. Empty types take every event.
-struct EventFilter: Sendable, Equatable, Codable {
+struct EventFilter: Sendable, Equatable {
     var types: [String]
     var objectID: String?
 

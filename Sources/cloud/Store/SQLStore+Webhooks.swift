@@ -177,8 +177,8 @@ extension StoreRecords {
 
     /// From `id, webhook_id, body, attempts, create_at`.
     func delivery(_ row: [SQLValue]) throws -> WebhookDelivery {
-        var event = try JSONDecoder().decode(FleetEvent.self, from: Data((row[2].string ?? "").utf8))
-        if event.id == 0 { event.id = row[0].int ?? 0 }
+        // Queued from `StoreRecords.event`, so the body carries the event's own ID.
+        let event = try JSONDecoder().decode(FleetEvent.self, from: Data((row[2].string ?? "").utf8))
         return WebhookDelivery(
             id: row[0].int ?? 0,
             webhookID: row[1].string ?? "",

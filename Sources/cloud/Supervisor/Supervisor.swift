@@ -70,6 +70,12 @@ final class Supervisor: Service, Sendable {
         (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
+    /// The provisioner instances with their health and the deployments each holds now.
+    func provisionerInstances() async throws -> [ProvisionerPool.Instance] {
+        let active = try await store.activeDeployments()
+        return pool.instances(inFlight: Dictionary(grouping: active.compactMap(\.provisioner), by: { $0 }).mapValues(\.count))
+    }
+
     /// Asks for a tick soon; many calls before it runs make one tick.
     func wake() { wakeup.yield() }
 

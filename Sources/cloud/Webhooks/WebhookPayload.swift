@@ -3,13 +3,9 @@ import Foundation
 import Internal
 
 /// What a delivery sends: the body in the webhook's format and the headers that go with it.
-struct WebhookPayload: Sendable, Equatable {
+struct WebhookPayload: Sendable {
     var body: Data
     var headers: [(name: String, value: String)]
-
-    static func == (lhs: WebhookPayload, rhs: WebhookPayload) -> Bool {
-        lhs.body == rhs.body && lhs.headers.map { "\($0.name): \($0.value)" } == rhs.headers.map { "\($0.name): \($0.value)" }
-    }
 
     /// - Parameter dashboard: the dashboard's base URL, for the link in chat formats.
     static func make(_ delivery: WebhookDelivery, for webhook: Webhook, dashboard: String) throws -> WebhookPayload {
