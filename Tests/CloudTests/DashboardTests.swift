@@ -139,7 +139,9 @@ struct DashboardTests {
     @Test("an unknown cluster, deployment or rollout is a 404 page")
     func unknownObjects() async throws {
         for path in ["/ui/cluster/none", "/ui/deployment/none", "/ui/rollout/none"] {
-            #expect(try await page(path).status == 404, "\(path)")
+            let reply = try await page(path)
+            #expect(reply.status == 404, "\(path)")
+            #expect(reply.text.contains("Not found") && reply.text.contains("none"), "\(path) names what is missing")
         }
     }
 }

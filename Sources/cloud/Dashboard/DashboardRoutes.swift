@@ -34,7 +34,7 @@ struct DashboardRoutes: Sendable {
 
     @Sendable func cluster(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let cluster = try await store.cluster(id) else { return notFound("cluster", context: context) }
+        guard let cluster = try await store.cluster(id) else { return notFound("cluster", id, context: context) }
         let deployments = try await store.recentDeployments(cluster: id, limit: 20)
         let page = PageContext("Cluster \(cluster.name)", watch: "id:\(cluster.id)", context: context)
         return templates.page("cluster", ClusterPage(cluster, deployments: deployments, page: page))
@@ -42,7 +42,7 @@ struct DashboardRoutes: Sendable {
 
     @Sendable func deployment(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let deployment = try await store.deployment(id) else { return notFound("deployment", context: context) }
+        guard let deployment = try await store.deployment(id) else { return notFound("deployment", id, context: context) }
         let page = PageContext("Deployment \(deployment.id)", watch: "id:\(deployment.id)", context: context)
         return templates.page("deployment", DeploymentPage(deployment, page: page))
     }
@@ -57,7 +57,7 @@ struct DashboardRoutes: Sendable {
 
     @Sendable func rollout(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let rollout = try await store.rollout(id) else { return notFound("rollout", context: context) }
+        guard let rollout = try await store.rollout(id) else { return notFound("rollout", id, context: context) }
         var page = PageContext("Rollout \(rollout.id)", watch: "id:\(rollout.id)", context: context)
         page.onRollouts = true
         return templates.page("rollout", RolloutPage(rollout, now: Date().millisecondsSince1970, page: page))
@@ -69,8 +69,14 @@ struct DashboardRoutes: Sendable {
         return templates.page("provisioners", ProvisionersPage(try await supervisor.provisionerInstances(), page: page))
     }
 
-    private func notFound(_ what: String, context: CloudRequestContext) -> Response {
+    struct NotFoundPage: Sendable {
+        var page: PageContext
+        var what: String
+        var id: String
+    }
+
+    private func notFound(_ what: String, _ id: String, context: CloudRequestContext) -> Response {
         let page = PageContext("Not found", watch: "", context: context)
-        return templates.page("rollouts", RolloutsPage(page: page, rollouts: []), status: .notFound)
+        return templates.page("notfound", NotFoundPage(page: page, what: what, id: id), status: .notFound)
     }
 }
