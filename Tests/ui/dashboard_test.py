@@ -70,6 +70,15 @@ def sign_in(driver, token):
     wait_until("the fleet page after signing in", lambda: driver.current_url.rstrip("/") == BASE and driver.find_element(By.TAG_NAME, "h1").text == "Fleet")
 
 
+def click(driver, xpath):
+    """Clicks the element, found again if a live update replaced <main> in between (the page
+    re-renders itself on events, so a found element can go stale before the click lands)."""
+    def attempt():
+        driver.find_element(By.XPATH, xpath).click()
+        return True
+    wait_until("a click on " + xpath, attempt, 30)
+
+
 def cell_text(driver, cluster, service):
     return driver.find_element(By.CSS_SELECTOR, f'tr[data-cluster="{cluster}"] td[data-service="{service}"]').text
 
@@ -122,10 +131,10 @@ def main():
         driver.get(f"{BASE}/ui/rollout/{ROLLOUT}")
         driver.execute_script("window.notReloaded = true")
         state = lambda: driver.find_element(By.ID, "state").text
-        driver.find_element(By.XPATH, "//button[text()='Pause']").click()
+        click(driver, "//button[text()='Pause']")
         wait_until("paused", lambda: state() == "paused")
         shoot(driver, "rollout-paused")
-        driver.find_element(By.XPATH, "//button[text()='Resume']").click()
+        click(driver, "//button[text()='Resume']")
         wait_until("resumed", lambda: state() in ("running", "soaking"))
         assert driver.execute_script("return window.notReloaded === true"), "the page was reloaded"
         assert api("GET", f"/api/rollout/{ROLLOUT}")[1]["State"] in ("running", "soaking")
@@ -142,7 +151,7 @@ def main():
 
         step("signing out ends the session")
         driver.get(BASE + "/")
-        driver.find_element(By.XPATH, "//button[text()='Sign out']").click()
+        click(driver, "//button[text()='Sign out']")
         wait_until("the login page", lambda: driver.current_url.endswith("/login"))
         driver.get(BASE + "/")
         wait_until("the login page again", lambda: driver.current_url.endswith("/login"))
