@@ -1,4 +1,3 @@
-import CoreMetrics
 import Foundation
 import Internal
 import TestSupport
@@ -52,12 +51,9 @@ struct ProvisionerMetricsTests {
         let provisioner = try await InProcessProvisioner.start()
         defer { provisioner.stop() }
 
-        // The servers bootstrap MetricsSystem with their factory; a test scopes it to this task instead.
-        try await withMetricsFactory(provisioner.metrics.factory) {
-            _ = try await provisioner.server.request(.get, "/api/deployment/unknown-1")
-            _ = try await provisioner.server.request(.get, "/api/deployment/unknown-2")
-            _ = try await provisioner.server.request(.get, "/healthz")
-        }
+        _ = try await provisioner.server.request(.get, "/api/deployment/unknown-1")
+        _ = try await provisioner.server.request(.get, "/api/deployment/unknown-2")
+        _ = try await provisioner.server.request(.get, "/healthz")
         let text = try await provisioner.server.request(.get, "/metrics").text
 
         let unknownDeployment = #"{http_route="/api/deployment/{id}",http_request_method="GET",http_response_status_code="404"}"#

@@ -8,10 +8,14 @@ import NIOSSL
 /// application that logs its bound address (tests and `make run` read it to find a port-0 server).
 public enum ServerSupport {
     /// - Parameter tokens: bearer tokens to require (all but the probes); none means open.
-    public static func router(requiring tokens: [String] = [], routes: RouteTable = RouteTable()) -> Router<BasicRequestContext> {
+    public static func router(
+        requiring tokens: [String] = [],
+        routes: RouteTable = RouteTable(),
+        metrics: ServerMetrics
+    ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         // Outermost, so it counts every answer with its final status.
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: JSONErrorMiddleware(routes: routes))
         if !tokens.isEmpty { router.add(middleware: BearerAuthMiddleware(tokens: tokens)) }
         return router

@@ -2,9 +2,8 @@ import CoreMetrics
 import Prometheus
 
 /// Where a server's metrics go: a Prometheus registry, rendered at `/metrics`, and the swift-metrics
-/// factory that records into it. A value, so each server (and each test) has its own; the executables
-/// also bootstrap `MetricsSystem` with `factory` once, because Hummingbird's `MetricsMiddleware` only
-/// records through the global factory.
+/// factory that records into it. A value, so each server (and each test) has its own; nothing is
+/// recorded through swift-metrics' global factory.
 public struct ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let factory: PrometheusMetricsFactory
@@ -31,7 +30,7 @@ public struct ServerMetrics: Sendable {
         registry.emitToBuffer()
     }
 
-    /// Hummingbird's `MetricsMiddleware` names its series in OpenTelemetry style; Prometheus wants
+    /// The request series keep Hummingbird's OpenTelemetry-style names (see `RequestMetricsMiddleware`); Prometheus wants
     /// counters to end in `_total` and durations to carry their unit.
     private static let prometheusNames = [
         "hb.requests": "http_server_requests_total",

@@ -59,7 +59,7 @@ struct CloudServer {
         let routes = RouteTable()
         let router = Router(context: CloudRequestContext.self)
         // Both outside the error middleware, so they see every answer with its final status (see AccessMiddleware).
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         let access = AccessMiddleware(tokens: apiTokens, store: store, secureCookies: secureCookies)
         router.add(middleware: access)
         router.add(middleware: JSONErrorMiddleware(routes: routes))
@@ -77,9 +77,6 @@ struct CloudServer {
 
     func run() async throws {
         let metrics = ServerMetrics()
-        // Once per process (the command runs one server): Hummingbird's MetricsMiddleware records
-        // through the global factory only. Everything else is given `metrics` explicitly.
-        MetricsSystem.bootstrap(metrics.factory)
         let pool = ProvisionerPool(
             urls: configuration.provisioners,
             token: configuration.provisionerToken,

@@ -30,8 +30,11 @@ struct DeploymentRoutes: Sendable {
 
     @Sendable func get(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let status = await queue.status(of: id) else { throw APIError.notFound("deployment \(id) not found") }
-        return try JSONResponse.make(.ok, status)
+        switch queue.board.answer(for: id) {
+        case .json(let json): return JSONResponse.make(.ok, json: json)
+        case .status(let status): return try JSONResponse.make(.ok, status)
+        case nil: throw APIError.notFound("deployment \(id) not found")
+        }
     }
 
     @Sendable func list(_ request: Request, context: BasicRequestContext) async throws -> Response {

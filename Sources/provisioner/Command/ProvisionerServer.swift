@@ -22,7 +22,7 @@ struct ProvisionerServer {
         metrics: ServerMetrics
     ) -> Router<BasicRequestContext> {
         let routes = RouteTable()
-        let router = ServerSupport.router(requiring: configuration.authTokens, routes: routes)
+        let router = ServerSupport.router(requiring: configuration.authTokens, routes: routes, metrics: metrics)
         DeploymentRoutes(
             queue: queue,
             validator: DeploymentValidator(
@@ -42,9 +42,6 @@ struct ProvisionerServer {
 
     func run() async throws {
         let metrics = ServerMetrics()
-        // Once per process (the command runs one server): Hummingbird's MetricsMiddleware records
-        // through the global factory only. Everything else is given `metrics` explicitly.
-        MetricsSystem.bootstrap(metrics.factory)
         let catalog = ServiceCatalog.standard
         let helm = HelmClient(
             configuration: HelmConfiguration(

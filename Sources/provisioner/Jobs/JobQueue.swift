@@ -42,6 +42,8 @@ actor JobQueue {
     /// Tells apart this process's sequence numbers from a previous one's.
     nonisolated let instance = ID.make()
     nonisolated let changes = ChangeSignal()
+    /// Every retained deployment's latest status, readable without a hop onto this actor.
+    nonisolated let board: StatusBoard
 
     init(
         configuration: Configuration,
@@ -51,6 +53,7 @@ actor JobQueue {
         logger: Logger
     ) {
         self.configuration = configuration
+        self.board = StatusBoard(retention: configuration.retention)
         self.deployers = Dictionary(deployers.map { ($0.strategy, $0) }, uniquingKeysWith: { first, _ in first })
         self.catalog = catalog
         self.metrics = metrics
@@ -72,11 +75,6 @@ actor JobQueue {
         log(job.status, "deployment queued")
         startEligible()
         return (jobs[job.status.id]!.status, true)
-    }
-
-    func status(of id: String) -> DeploymentStatus? {
-        pruneFinished()
-        return jobs[id]?.status
     }
 
     func list(state: DeploymentState?, cluster: String?, service: ServiceName?) -> [DeploymentStatus] {
@@ -143,6 +141,7 @@ actor JobQueue {
     private func changed(_ id: String) {
         sequence += 1
         jobs[id]?.sequence = sequence
+        if let status = jobs[id]?.status { board.publish(status) }
         changes.advance(to: sequence)
     }
 
@@ -214,6 +213,7 @@ actor JobQueue {
         var drop = max(0, finished.count - configuration.retentionCount)
         while drop < finished.count, finished[drop].at < cutoff { drop += 1 }
         for entry in finished.prefix(drop) { jobs[entry.id] = nil }
+        board.remove(finished.prefix(drop).map(\.id))
         finished.removeFirst(drop)
     }
 
