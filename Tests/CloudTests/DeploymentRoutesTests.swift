@@ -7,7 +7,7 @@ import Testing
 @testable import cloud
 
 /// The deployment API through the cloud server's own router, in-process (the same setup as the
-/// rollout API's tests): retries of failed deployments.
+/// rollout API's tests): reading deployments and retrying failed ones.
 @Suite("Deployment API")
 struct DeploymentRoutesTests {
     let api: RolloutRoutesTests
@@ -47,5 +47,36 @@ struct DeploymentRoutesTests {
             json: ["ClusterID": .string(cluster.id), "Service": "prometheus", "Action": "apply", "Retries": 11] as JSONValue
         )
         #expect(badRetries.status == 400 && badRetries.error?.field == "Retries")
+    }
+
+    @Test("a deployment is answered as stored; once finished and read, it is answered from memory")
+    func readsFinishedOnce() async throws {
+        let cluster = try await api.register(1)[0]
+        let deployment = Deployment.requested(
+            clusterID: cluster.id,
+            service: "prometheus",
+            action: .apply,
+            chart: ChartRequest(version: "1.1.0", repository: "https://prometheus-community.github.io/helm-charts"),
+            values: ["a": 1],
+            timeoutSeconds: 30,
+            now: 1
+        )
+        try await api.store.createDeployments([deployment], desiredVersions: nil)
+        let stored = try #require(try await api.store.deploymentDocument(deployment.id))
+        let first = try await api.router.request(.get, "/api/deployment/\(deployment.id)")
+        #expect(first.text == stored.json && !first.text.contains(#"\/"#))
+        #expect(try first.decode(Deployment.self) == deployment)
+
+        // Unfinished: each read goes to the store and sees its changes.
+        try await api.store.updateDeployment(deployment.id, audit: nil) { $0.state = .running }
+        #expect(try await api.router.request(.get, "/api/deployment/\(deployment.id)").decode(Deployment.self).state == .running)
+        try await api.store.updateDeployment(deployment.id, audit: nil) { $0.state = .succeeded }
+        #expect(try await api.router.request(.get, "/api/deployment/\(deployment.id)").decode(Deployment.self).state == .succeeded)
+
+        // Finished: the lifecycle never changes it again, so a write behind its back (which only a
+        // test makes) is not seen.
+        try await api.store.updateDeployment(deployment.id, audit: nil) { $0.error = "written behind the lifecycle's back" }
+        #expect(try await api.router.request(.get, "/api/deployment/\(deployment.id)").decode(Deployment.self).error == nil)
+        #expect(try await api.router.request(.get, "/api/deployment/nope").status == 404)
     }
 }

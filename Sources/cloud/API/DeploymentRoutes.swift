@@ -7,6 +7,7 @@ struct DeploymentRoutes: Sendable {
     let store: any Store
     let supervisor: Supervisor
     let services: ServiceNames
+    let finished: FinishedDeployments
 
     func add(to router: Router<CloudRequestContext>) {
         router.post("/api/deployments", use: create)
@@ -82,8 +83,12 @@ struct DeploymentRoutes: Sendable {
 
     @Sendable func get(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let deployment = try await store.deployment(id) else { throw APIError.notFound("deployment \(id) not found") }
-        return try JSONResponse.make(.ok, deployment)
+        if let json = finished.json(of: id) { return JSONResponse.make(.ok, json: json) }
+        guard let document = try await store.deploymentDocument(id) else { throw APIError.notFound("deployment \(id) not found") }
+        // Stored as the API encodes it, so it is answered as it is, unparsed.
+        let json = ByteBuffer(string: document.json)
+        if document.state.isFinal { finished.remember(json, of: id) }
+        return JSONResponse.make(.ok, json: json)
     }
 
     /// Not yet dispatched: cancelled at once. Held by a provisioner: `cancel-requested`, and the

@@ -64,7 +64,7 @@ struct CloudServer {
         router.add(middleware: access)
         router.add(middleware: JSONErrorMiddleware(routes: routes))
         ClusterRoutes(store: store, supervisor: supervisor, services: services, kubeconfigPolicy: kubeconfigPolicy).add(to: router)
-        DeploymentRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
+        DeploymentRoutes(store: store, supervisor: supervisor, services: services, finished: FinishedDeployments()).add(to: router)
         RolloutRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
         DriftRoutes(store: store, supervisor: supervisor).add(to: router)
         AuditRoutes(store: store).add(to: router)

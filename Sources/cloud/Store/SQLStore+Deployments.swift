@@ -32,6 +32,10 @@ extension SQLStore {
         try await query("SELECT body FROM deployments WHERE id = $1", [.text(id)]).first.map(records.deployment)
     }
 
+    func deploymentDocument(_ id: String) async throws -> DeploymentDocument? {
+        try await query("SELECT body, state FROM deployments WHERE id = $1", [.text(id)]).first.map(records.deploymentDocument)
+    }
+
     func deployments(_ filter: DeploymentFilter, page: Int, perPage: Int) async throws -> [Deployment] {
         var conditions: [String] = []
         var parameters: [SQLValue] = []

@@ -25,6 +25,8 @@ protocol Store: Sendable {
         audit: AuditEntry?
     ) async throws
     func deployment(_ id: String) async throws -> Deployment?
+    /// The deployment's stored JSON, unparsed, with its state: what `GET /api/deployment/{id}` answers.
+    func deploymentDocument(_ id: String) async throws -> DeploymentDocument?
     func deployments(_ filter: DeploymentFilter, page: Int, perPage: Int) async throws -> [Deployment]
     /// Reads, changes and writes one deployment in one transaction, so the API and the supervisor
     /// never overwrite each other's changes. Returns the deployment as written.
@@ -130,6 +132,12 @@ extension Store {
 enum ClusterKubeconfig: Sendable, Equatable {
     case inline(String)
     case source(KubeconfigSource)
+}
+
+/// A deployment's stored JSON and its state, for answering without parsing it.
+struct DeploymentDocument: Sendable {
+    var json: String
+    var state: CloudDeploymentState
 }
 
 struct DeploymentFilter: Sendable {

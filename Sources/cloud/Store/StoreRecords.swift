@@ -7,9 +7,10 @@ import Internal
 struct StoreRecords: Sendable {
     /// Encrypts kubeconfigs at rest when a key is configured.
     let cipher: KubeconfigCipher?
+    /// As the API encodes (`JSONResponse`), so a stored deployment is the API's answer byte for byte.
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
 
@@ -88,6 +89,14 @@ struct StoreRecords: Sendable {
 
     func deployment(_ row: [SQLValue]) throws -> Deployment {
         try JSONDecoder().decode(Deployment.self, from: Data((row[0].string ?? "{}").utf8))
+    }
+
+    /// `body, state` of a deployment.
+    func deploymentDocument(_ row: [SQLValue]) throws -> DeploymentDocument {
+        guard let json = row[0].string, let state = row[1].string.flatMap(CloudDeploymentState.init(rawValue:)) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "a deployment row without body or state"))
+        }
+        return DeploymentDocument(json: json, state: state)
     }
 
     /// `id, cluster_id, service, body, state, provisioner, create_at` of a new deployment.
