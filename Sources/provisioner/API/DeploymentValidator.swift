@@ -32,13 +32,15 @@ struct DeploymentValidator: Sendable {
         }
         try allowedDNS.check(request.dns)
         let target: (server: String, secrets: [String])
+        var kubeconfig: Kubeconfig?
         if let source = request.kubeconfigSource {
             target = (source.description, [])
             try source.validate()
         } else {
             do {
-                let kubeconfig = try Kubeconfig(parsing: request.kubeconfig, policy: kubeconfigPolicy)
-                target = (kubeconfig.server, kubeconfig.secrets)
+                let parsed = try Kubeconfig(parsing: request.kubeconfig, policy: kubeconfigPolicy)
+                target = (parsed.server, parsed.secrets)
+                kubeconfig = parsed
             } catch {
                 throw .badRequest(error.reason, field: "Kubeconfig")
             }
@@ -54,7 +56,8 @@ struct DeploymentValidator: Sendable {
             status: DeploymentStatus(queued: request, id: id, chart: chart, now: now),
             lockKey: service.strategy.lockKey(server: target.server, service: service),
             timeout: request.timeoutSeconds.map { .seconds($0) } ?? defaultTimeout,
-            redactor: Redactor(secrets: target.secrets)
+            redactor: Redactor(secrets: target.secrets),
+            kubeconfig: kubeconfig
         )
     }
 }

@@ -9,16 +9,25 @@ protocol Deployer: Sendable {
     /// - Parameter timeout: the deadline is this long from now; it also bounds how long an earlier
     ///   attempt at the same deployment may still hold the release.
     /// - Parameter events: told what the deployment waits for, as it waits.
+    /// - Parameter kubeconfig: the request's own kubeconfig as the API's validation parsed and
+    ///   checked it, so it is not parsed twice; nil when it comes from elsewhere (S3, Secrets
+    ///   Manager, EKS) and is first seen by the deployer.
     func run(
         _ request: DeploymentRequest,
         service: any ThirdPartyService,
         timeout: Duration,
-        events: DeploymentEvents
+        events: DeploymentEvents,
+        kubeconfig: Kubeconfig?
     ) async -> DeploymentResult
 }
 
 extension Deployer {
-    func run(_ request: DeploymentRequest, service: any ThirdPartyService, timeout: Duration) async -> DeploymentResult {
-        await run(request, service: service, timeout: timeout, events: DeploymentEvents())
+    func run(
+        _ request: DeploymentRequest,
+        service: any ThirdPartyService,
+        timeout: Duration,
+        events: DeploymentEvents = DeploymentEvents()
+    ) async -> DeploymentResult {
+        await run(request, service: service, timeout: timeout, events: events, kubeconfig: nil)
     }
 }

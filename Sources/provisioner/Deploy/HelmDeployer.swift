@@ -36,7 +36,8 @@ struct HelmDeployer: Deployer {
         _ request: DeploymentRequest,
         service: any ThirdPartyService,
         timeout: Duration,
-        events: DeploymentEvents
+        events: DeploymentEvents,
+        kubeconfig: Kubeconfig?
     ) async -> DeploymentResult {
         let deadline = ContinuousClock.now + timeout
         let bounds = RunBounds(
@@ -59,7 +60,7 @@ struct HelmDeployer: Deployer {
         }
         let context: DeploymentContext
         do {
-            context = try await self.context(for: request, deadline: deadline)
+            context = try await self.context(for: request, parsed: kubeconfig, deadline: deadline)
         } catch {
             return DeploymentResult(failure: error)
         }
@@ -106,32 +107,39 @@ struct HelmDeployer: Deployer {
 
     /// The request with its kubeconfig in hand (fetched from S3 or Secrets Manager when it names a
     /// source), and the clients hooks use.
+    /// - Parameter parsed: the request's inline kubeconfig as validation parsed it; nil when it is
+    ///   fetched here (S3, Secrets Manager), so it is parsed and checked here.
     private func context(
         for request: DeploymentRequest,
+        parsed: Kubeconfig?,
         deadline: ContinuousClock.Instant
     ) async throws(DeploymentFailure) -> DeploymentContext {
         var request = request
-        if let source = request.kubeconfigSource {
-            let fetcher = KubeconfigFetcher(client: aws)
-            do {
-                if let s3 = source.s3 {
-                    request.kubeconfig = try await fetcher.s3Object(bucket: s3.bucket, key: s3.key)
-                } else if let secret = source.secretsManager {
-                    request.kubeconfig = try await fetcher.secretString(id: secret.secretID)
-                }
-            } catch {
-                throw DeploymentFailure(.failed, step: "kubeconfig", message: "fetching the kubeconfig from \(source) failed: \(error)")
-            }
-        }
         let kubeconfig: Kubeconfig
-        do {
-            kubeconfig = try Kubeconfig(parsing: request.kubeconfig, policy: kubeconfigPolicy)
-        } catch {
-            throw DeploymentFailure(
-                .invalidInput,
-                step: "kubeconfig",
-                message: "the kubeconfig from \(request.kubeconfigSource?.description ?? "the request") is invalid: \(error)"
-            )
+        if let parsed, request.kubeconfigSource == nil {
+            kubeconfig = parsed
+        } else {
+            if let source = request.kubeconfigSource {
+                let fetcher = KubeconfigFetcher(client: aws)
+                do {
+                    if let s3 = source.s3 {
+                        request.kubeconfig = try await fetcher.s3Object(bucket: s3.bucket, key: s3.key)
+                    } else if let secret = source.secretsManager {
+                        request.kubeconfig = try await fetcher.secretString(id: secret.secretID)
+                    }
+                } catch {
+                    throw DeploymentFailure(.failed, step: "kubeconfig", message: "fetching the kubeconfig from \(source) failed: \(error)")
+                }
+            }
+            do {
+                kubeconfig = try Kubeconfig(parsing: request.kubeconfig, policy: kubeconfigPolicy)
+            } catch {
+                throw DeploymentFailure(
+                    .invalidInput,
+                    step: "kubeconfig",
+                    message: "the kubeconfig from \(request.kubeconfigSource?.description ?? "the request") is invalid: \(error)"
+                )
+            }
         }
         // Nothing after this point sees the text received.
         request.kubeconfig = kubeconfig.normalized

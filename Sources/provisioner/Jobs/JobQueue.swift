@@ -172,10 +172,11 @@ actor JobQueue {
         let service = catalog[job.request.service]!
         let deployer = deployers[service.strategy]
         let timeout = job.timeout
+        let kubeconfig = job.kubeconfig
         let events = DeploymentEvents(waiting: { note in Task { await self.setWaiting(id, note) } })
         running[id] = Task {
             let result =
-                await deployer?.run(job.request, service: service, timeout: timeout, events: events)
+                await deployer?.run(job.request, service: service, timeout: timeout, events: events, kubeconfig: kubeconfig)
                 ?? DeploymentResult(
                     failure: DeploymentFailure(.failed, step: "deploy", message: "this provisioner has no \(service.strategy) deployer")
                 )
