@@ -102,7 +102,7 @@ struct EKSDeployTests {
         for argument in "$@"; do
           if [ "$previous" = "--kubeconfig" ]; then
             cp "$argument" "\(capture)/kubeconfig"
-            token=$(sed -n 's/^ *tokenFile: "\\{0,1\\}\\([^"]*\\)"\\{0,1\\}$/\\1/p' "$argument")
+            token=$(sed -n 's/.*"tokenFile":"\\([^"]*\\)".*/\\1/p' "$argument")
             [ -n "$token" ] && cp "$token" "\(capture)/token" && echo "$token" > "\(capture)/token-path"
           fi
           previous="$argument"

@@ -1,69 +1,65 @@
 import Foundation
-import Yams
 
 extension Kubeconfig {
     /// The kubeconfig file helm is given: one cluster, one context and one user holding only the
     /// fields this value carries, so nothing of the text received reaches client-go unchecked.
+    ///
+    /// Written as JSON, which is YAML too: client-go reads a kubeconfig with sigs.k8s.io/yaml,
+    /// which takes JSON as it is (tools/clientcmd/loader.go, Load), and a JSON encoder costs a
+    /// fraction of a YAML emitter on a path every deployment takes.
     public var normalized: String {
-        var cluster: [(String, Node)] = [("server", Self.text(server))]
+        var cluster: [String: JSONValue] = ["server": .string(server)]
         if let authority = credentials.certificateAuthority {
-            cluster.append(("certificate-authority-data", Self.text(authority.base64EncodedString())))
+            cluster["certificate-authority-data"] = .string(authority.base64EncodedString())
         }
-        if let name = credentials.tlsServerName { cluster.append(("tls-server-name", Self.text(name))) }
-        if credentials.insecureSkipTLSVerify { cluster.append(("insecure-skip-tls-verify", Self.flag(true))) }
-        if credentials.disableCompression { cluster.append(("disable-compression", Self.flag(true))) }
+        if let name = credentials.tlsServerName { cluster["tls-server-name"] = .string(name) }
+        if credentials.insecureSkipTLSVerify { cluster["insecure-skip-tls-verify"] = .bool(true) }
+        if credentials.disableCompression { cluster["disable-compression"] = .bool(true) }
 
-        var user: [(String, Node)] = []
-        if let token = credentials.bearerToken { user.append(("token", Self.text(token))) }
+        var user: [String: JSONValue] = [:]
+        if let token = credentials.bearerToken { user["token"] = .string(token) }
         // client-go reads a tokenFile again once its cached token is a minute old
         // (transport/token_source.go, NewCachedFileTokenSource), so a refreshed token reaches helm.
-        if let file = credentials.bearerTokenFile { user.append(("tokenFile", Self.text(file))) }
-        if let username = credentials.username { user.append(("username", Self.text(username))) }
-        if let password = credentials.password { user.append(("password", Self.text(password))) }
+        if let file = credentials.bearerTokenFile { user["tokenFile"] = .string(file) }
+        if let username = credentials.username { user["username"] = .string(username) }
+        if let password = credentials.password { user["password"] = .string(password) }
         if let certificate = credentials.clientCertificate {
-            user.append(("client-certificate-data", Self.text(certificate.base64EncodedString())))
+            user["client-certificate-data"] = .string(certificate.base64EncodedString())
         }
-        if let key = credentials.clientKey { user.append(("client-key-data", Self.text(key.base64EncodedString()))) }
-        if let exec = credentials.exec { user.append(("exec", Self.node(exec))) }
+        if let key = credentials.clientKey { user["client-key-data"] = .string(key.base64EncodedString()) }
+        if let exec = credentials.exec { user["exec"] = Self.value(exec) }
 
-        var context: [(String, Node)] = [("cluster", Self.text(Self.entryName)), ("user", Self.text(Self.entryName))]
-        if let namespace { context.append(("namespace", Self.text(namespace))) }
+        var context: [String: JSONValue] = ["cluster": .string(Self.entryName), "user": .string(Self.entryName)]
+        if let namespace { context["namespace"] = .string(namespace) }
 
-        let document = Self.mapping([
-            ("apiVersion", Self.text("v1")),
-            ("kind", Self.text("Config")),
-            ("clusters", .sequence(.init([Self.mapping([("name", Self.text(Self.entryName)), ("cluster", Self.mapping(cluster))])]))),
-            ("users", .sequence(.init([Self.mapping([("name", Self.text(Self.entryName)), ("user", Self.mapping(user))])]))),
-            ("contexts", .sequence(.init([Self.mapping([("name", Self.text(Self.entryName)), ("context", Self.mapping(context))])]))),
-            ("current-context", Self.text(Self.entryName)),
+        let name = JSONValue.string(Self.entryName)
+        let document: JSONValue = .object([
+            "apiVersion": "v1",
+            "kind": "Config",
+            "clusters": .array([.object(["name": name, "cluster": .object(cluster)])]),
+            "users": .array([.object(["name": name, "user": .object(user)])]),
+            "contexts": .array([.object(["name": name, "context": .object(context)])]),
+            "current-context": name,
         ])
-        // Serialising nodes we built from strings, booleans and lists cannot fail.
-        return (try? Yams.serialize(node: document)) ?? ""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding strings, booleans, arrays and objects cannot fail.
+        return (try? encoder.encode(document)).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 
     /// The name of the one cluster, user and context.
     static let entryName = "target"
 
-    private static func node(_ exec: ExecPlugin) -> Node {
-        var fields: [(String, Node)] = []
-        if let apiVersion = exec.apiVersion { fields.append(("apiVersion", text(apiVersion))) }
-        fields.append(("command", text(exec.command)))
-        if !exec.args.isEmpty { fields.append(("args", .sequence(.init(exec.args.map(text))))) }
+    private static func value(_ exec: ExecPlugin) -> JSONValue {
+        var fields: [String: JSONValue] = ["command": .string(exec.command)]
+        if let apiVersion = exec.apiVersion { fields["apiVersion"] = .string(apiVersion) }
+        if !exec.args.isEmpty { fields["args"] = .array(exec.args.map(JSONValue.string)) }
         if !exec.env.isEmpty {
-            fields.append(("env", .sequence(.init(exec.env.map { mapping([("name", text($0.name)), ("value", text($0.value))]) }))))
+            fields["env"] = .array(exec.env.map { .object(["name": .string($0.name), "value": .string($0.value)]) })
         }
-        if let hint = exec.installHint { fields.append(("installHint", text(hint))) }
-        if exec.provideClusterInfo { fields.append(("provideClusterInfo", flag(true))) }
-        if let mode = exec.interactiveMode { fields.append(("interactiveMode", text(mode))) }
-        return mapping(fields)
-    }
-
-    /// A string scalar, quoted where YAML would otherwise read it as another type ("true", "1").
-    private static func text(_ value: String) -> Node { .scalar(value.represented()) }
-
-    private static func flag(_ value: Bool) -> Node { .scalar(value.represented()) }
-
-    private static func mapping(_ pairs: [(String, Node)]) -> Node {
-        .mapping(.init(pairs.map { (text($0.0), $0.1) }))
+        if let hint = exec.installHint { fields["installHint"] = .string(hint) }
+        if exec.provideClusterInfo { fields["provideClusterInfo"] = .bool(true) }
+        if let mode = exec.interactiveMode { fields["interactiveMode"] = .string(mode) }
+        return .object(fields)
     }
 }
