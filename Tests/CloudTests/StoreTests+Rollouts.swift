@@ -96,4 +96,29 @@ extension StoreTests {
         #expect(try await store.lastApplied(cluster: registered.id, service: "nginx")?.id == applied.id)
         #expect(try await store.lastApplied(cluster: registered.id, service: "prometheus") == nil)
     }
+
+    @Test("a rollout another server changed is read as that server wrote it, not as this one last saw it", arguments: backends)
+    func changesFromAnotherServerAreRead(_ backend: StoreBackend) async throws {
+        let database = try await StoreDatabase.make(backend)
+        let (first, second) = (try await database.open(), try await database.open())
+        let registered = cluster("a")
+        try await first.createCluster(registered, kubeconfig: .inline("k"))
+        let created = try rollout(over: [registered])
+        try await first.createRollout(created, audit: nil)
+        _ = try await first.updateRollout(created.id, gatheringFacts: false, audit: nil) { rollout, _ in
+            rollout.error = "seen by the first"
+            return RolloutLifecycle.Writes()
+        }
+
+        _ = try await second.updateRollout(created.id, gatheringFacts: false, audit: nil) { rollout, _ in
+            #expect(rollout.error == "seen by the first")
+            rollout.error = "written by the second"
+            return RolloutLifecycle.Writes()
+        }
+
+        _ = try await first.updateRollout(created.id, gatheringFacts: false, audit: nil) { rollout, _ in
+            #expect(rollout.error == "written by the second")
+            return RolloutLifecycle.Writes()
+        }
+    }
 }

@@ -59,12 +59,12 @@ extension SQLStore {
         _ change: @Sendable (inout Rollout, RolloutLifecycle.Facts) throws -> RolloutLifecycle.Writes
     ) async throws -> Rollout {
         let auditValues = try audit.map(records.auditValues)
-        return try await transaction { [dialect, records] db in
+        return try await transaction { [dialect, records, rollouts] db in
             // Servers advancing the same rollout take turns here; the second reads what the first wrote.
-            guard let row = try db.query("SELECT body FROM rollouts WHERE id = $1\(dialect.forUpdate)", [.text(id)]).first else {
+            guard let json = try db.query("SELECT body FROM rollouts WHERE id = $1\(dialect.forUpdate)", [.text(id)]).first?[0].string else {
                 throw StoreError.notFound("rollout \(id)")
             }
-            let before = try records.rollout(row)
+            let before = try rollouts.rollout(id, json: json, decode: records.rollout(json:))
             var rollout = before
             let facts = gatheringFacts ? try facts(db, for: rollout) : RolloutLifecycle.Facts()
             let writes = try change(&rollout, facts)
@@ -80,10 +80,9 @@ extension SQLStore {
                     try records.deploymentValues(deployment)
                 )
             }
-            try db.query(
-                "UPDATE rollouts SET body = $1, state = $2 WHERE id = $3",
-                [try records.json(rollout), .text(rollout.state.rawValue), .text(id)]
-            )
+            let written = try records.json(rollout)
+            try db.query("UPDATE rollouts SET body = $1, state = $2 WHERE id = $3", [written, .text(rollout.state.rawValue), .text(id)])
+            if let text = written.string { rollouts.remember(id, json: text, rollout) }
             if rollout.state.isFinal {
                 try db.query("UPDATE rollout_targets SET active = 0 WHERE rollout_id = $1", [.text(id)])
             }

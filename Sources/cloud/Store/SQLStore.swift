@@ -9,6 +9,7 @@
 final class SQLStore: Store {
     let pool: ConnectionPool
     let records: StoreRecords
+    let rollouts = RolloutDocuments()
     var dialect: SQLDialect { pool.dialect }
 
     /// Opens, migrates and seals kubeconfigs before returning, so a bad path or URL, an unreachable

@@ -6,6 +6,10 @@ extension StoreRecords {
         "(" + RolloutState.allCases.filter { !$0.isFinal }.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
 
     func rollout(_ row: [SQLValue]) throws -> Rollout {
-        try JSONDecoder().decode(Rollout.self, from: Data((row[0].string ?? "{}").utf8))
+        try rollout(json: row[0].string ?? "{}")
+    }
+
+    func rollout(json: String) throws -> Rollout {
+        try JSONDecoder().decode(Rollout.self, from: Data(json.utf8))
     }
 }

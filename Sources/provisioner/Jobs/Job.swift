@@ -10,7 +10,8 @@ struct Job: Sendable {
     var lockKey: LockKey
     var timeout: Duration
     var redactor: Redactor
-    /// The request's inline kubeconfig as validation parsed it (nil when it is fetched at deploy time).
+    /// The request's inline kubeconfig as validation parsed it, until the job starts (nil when it
+    /// is fetched at deploy time).
     var kubeconfig: Kubeconfig?
     /// The queue's sequence number at this job's last status change.
     var sequence: UInt64 = 0

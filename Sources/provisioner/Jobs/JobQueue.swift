@@ -166,6 +166,8 @@ actor JobQueue {
         status.state = .running
         status.startAt = Date().millisecondsSince1970
         jobs[id]?.status = status
+        // The deployer has it now; a retained job would otherwise hold it until pruned.
+        jobs[id]?.kubeconfig = nil
         changed(id)
         held.insert(job.lockKey)
         log(status, "deployment running")
