@@ -31,6 +31,7 @@ public enum ID {
     /// Checked byte by byte: this runs for every request, and a Swift regex costs microseconds.
     public static func isValid(_ id: String) -> Bool {
         let bytes = id.utf8
-        return (1...64).contains(bytes.count) && bytes.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+        return (1...64).contains(bytes.count)
+            && bytes.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
     }
 }

@@ -15,7 +15,8 @@ extension String.UTF8View {
         var index = startIndex
         while index != endIndex {
             if fold(self[index]) == fold(first) {
-                var probe = index, matched = true
+                var probe = index
+                var matched = true
                 for byte in needle {
                     guard probe != endIndex, fold(self[probe]) == fold(byte) else {
                         matched = false
