@@ -19,4 +19,9 @@ final class RolloutDocuments: Sendable {
     func remember(_ id: String, json: String, _ rollout: Rollout) {
         documents.withLock { $0[id] = rollout.state.isFinal ? nil : (json, rollout) }
     }
+
+    /// Forgets all but `unfinished`: a rollout another server finished is never read here again.
+    func keep(only unfinished: Set<String>) {
+        documents.withLock { $0 = $0.filter { unfinished.contains($0.key) } }
+    }
 }

@@ -47,8 +47,10 @@ extension SQLStore {
     }
 
     func unfinishedRollouts() async throws -> [String] {
-        try await query("SELECT id FROM rollouts WHERE state IN \(StoreRecords.unfinishedRolloutStatesSQL) ORDER BY create_at, id")
+        let ids = try await query("SELECT id FROM rollouts WHERE state IN \(StoreRecords.unfinishedRolloutStatesSQL) ORDER BY create_at, id")
             .compactMap { $0.first?.string }
+        rollouts.keep(only: Set(ids))
+        return ids
     }
 
     @discardableResult
