@@ -16,18 +16,23 @@ struct DeploymentRoutesTests {
         api = try await RolloutRoutesTests()
     }
 
-    @Test("a failed or cancelled deployment is retried as a new one linked to it; others are refused")
-    func retryEndpoint() async throws {
-        let cluster = try await api.register(1)[0]
-        var failed = Deployment.requested(
+    /// An apply of prometheus with values and a timeout, as the API creates it.
+    private static func prometheus(on cluster: Cluster, chart: ChartRequest) -> Deployment {
+        Deployment.requested(
             clusterID: cluster.id,
             service: "prometheus",
             action: .apply,
-            chart: ChartRequest(version: "1.1.0"),
+            chart: chart,
             values: ["a": 1],
             timeoutSeconds: 30,
             now: 1
         )
+    }
+
+    @Test("a failed or cancelled deployment is retried as a new one linked to it; others are refused")
+    func retryEndpoint() async throws {
+        let cluster = try await api.register(1)[0]
+        var failed = Self.prometheus(on: cluster, chart: ChartRequest(version: "1.1.0"))
         failed.state = .failed
         failed.test = true
         var running = failed
@@ -52,14 +57,9 @@ struct DeploymentRoutesTests {
     @Test("a deployment is answered as stored; once finished and read, it is answered from memory")
     func readsFinishedOnce() async throws {
         let cluster = try await api.register(1)[0]
-        let deployment = Deployment.requested(
-            clusterID: cluster.id,
-            service: "prometheus",
-            action: .apply,
-            chart: ChartRequest(version: "1.1.0", repository: "https://prometheus-community.github.io/helm-charts"),
-            values: ["a": 1],
-            timeoutSeconds: 30,
-            now: 1
+        let deployment = Self.prometheus(
+            on: cluster,
+            chart: ChartRequest(version: "1.1.0", repository: "https://prometheus-community.github.io/helm-charts")
         )
         try await api.store.createDeployments([deployment], desiredVersions: nil)
         let stored = try #require(try await api.store.deploymentDocument(deployment.id))
