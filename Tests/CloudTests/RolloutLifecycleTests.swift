@@ -69,7 +69,10 @@ struct RolloutLifecycleTests {
     /// Advances with the fleet and the recorded deployments; keeps what the rollout wrote.
     /// - Parameter read: whether the store read the clusters (it does only when no deployment of the rollout is in flight).
     mutating func advance(_ rollout: inout Rollout, clusters: [String: Cluster]? = nil, read: Bool = true) throws -> RolloutLifecycle.Decision {
-        let facts = RolloutLifecycle.Facts(deployments: deployments, clusters: read ? clusters ?? fleet : nil)
+        let facts = RolloutLifecycle.Facts(
+            deployments: deployments.mapValues { .init(state: $0.state, error: $0.error) },
+            clusters: read ? clusters ?? fleet : nil
+        )
         let decision = try lifecycle.apply(.advance(facts), to: &rollout)
         for deployment in decision.writes.deployments { deployments[deployment.id] = deployment }
         return decision

@@ -61,6 +61,20 @@ struct StoreDatabase: Sendable {
         try await connection().withConnection { try $0.query(statement, parameters) }
     }
 
+    /// The schema as the current migrations make it, up to `version`: a database a cloud server of
+    /// that schema left behind.
+    func createSchema(upTo version: Int) async throws {
+        let dialect: SQLDialect = backend == .sqlite ? .sqlite : .postgres
+        let versionTable = backend == .sqlite ? PreviousSchema.sqliteVersionTable : PreviousSchema.postgresVersionTable
+        try await connection().withConnection { db in
+            try db.execute(versionTable)
+            for step in Migrations.steps(dialect) where step.version <= version {
+                try db.execute(step.sql)
+                try db.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, 0)", [.integer(Int64(step.version))])
+            }
+        }
+    }
+
     /// The schema as a cloud server of schema `version` left it before the store was written once.
     func createPreviousSchema(version: Int) async throws {
         let (versionTable, steps) =

@@ -137,6 +137,29 @@ enum Migrations {
                 CREATE INDEX deployments_by_cluster_state ON deployments(cluster_id, state, create_at)
                 """
             ),
+            // A rollout's clusters and history in rows of their own, its waves written once, so a
+            // step of one cluster rewrites that cluster's row instead of the whole rollout; the
+            // revision names the last write, so a server knows when its copy is still current.
+            // Rollouts written before keep their document until `SQLStore.moveRolloutDocuments`.
+            (
+                8,
+                """
+                ALTER TABLE rollouts ADD COLUMN waves TEXT;
+                ALTER TABLE rollouts ADD COLUMN revision TEXT;
+                CREATE TABLE rollout_clusters (
+                    rollout_id \(d.key) NOT NULL REFERENCES rollouts(id),
+                    ordinal INTEGER NOT NULL,
+                    body TEXT NOT NULL,
+                    PRIMARY KEY (rollout_id, ordinal)
+                );
+                CREATE TABLE rollout_history (
+                    rollout_id \(d.key) NOT NULL REFERENCES rollouts(id),
+                    ordinal INTEGER NOT NULL,
+                    body TEXT NOT NULL,
+                    PRIMARY KEY (rollout_id, ordinal)
+                )
+                """
+            ),
         ]
     }
 

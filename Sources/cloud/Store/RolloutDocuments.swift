@@ -1,23 +1,21 @@
 import Synchronization
 
-/// The unfinished rollouts as last read or written, each with the JSON it came from. Every
-/// supervisor pass reads each unfinished rollout, one document holding the state of every one of
-/// its clusters; decoding it again when its JSON had not changed took a quarter of the cloud
-/// server's CPU in a 1,000-cluster rollout (bench/where-the-time-goes.md). Keyed by the text
-/// itself, so a document another server wrote, or a write that was rolled back, is decoded afresh.
+/// The unfinished rollouts as last read or written, each with the revision of that write. Every
+/// supervisor pass reads each unfinished rollout, and reading a 1,000-cluster rollout's rows again
+/// when nothing changed would cost as much as the pass itself (bench/where-the-time-goes.md).
+/// A revision is new with every write (`SQLStore+RolloutRows`), so a rollout another server
+/// wrote is read afresh, and a copy remembered by a write that was rolled back is never matched.
 final class RolloutDocuments: Sendable {
-    private let documents = Mutex<[String: (json: String, rollout: Rollout)]>([:])
+    private let documents = Mutex<[String: (revision: String, rollout: Rollout)]>([:])
 
-    func rollout(_ id: String, json: String, decode: (String) throws -> Rollout) throws -> Rollout {
-        if let known = documents.withLock({ $0[id] }), known.json == json { return known.rollout }
-        let rollout = try decode(json)
-        remember(id, json: json, rollout)
-        return rollout
+    /// The copy of the rollout at `revision`, if this is the revision last seen.
+    func rollout(_ id: String, revision: String) -> Rollout? {
+        documents.withLock { known in known[id].flatMap { $0.revision == revision ? $0.rollout : nil } }
     }
 
     /// A finished rollout is read no more by the passes, so it is forgotten.
-    func remember(_ id: String, json: String, _ rollout: Rollout) {
-        documents.withLock { $0[id] = rollout.state.isFinal ? nil : (json, rollout) }
+    func remember(_ id: String, revision: String, _ rollout: Rollout) {
+        documents.withLock { $0[id] = rollout.state.isFinal ? nil : (revision, rollout) }
     }
 
     /// Forgets all but `unfinished`: a rollout another server finished is never read here again.

@@ -2,17 +2,13 @@ import Internal
 
 extension SQLStore {
     func createRollout(_ rollout: Rollout, audit: AuditEntry?) async throws {
-        let body = try records.json(rollout)
         let auditValues = try audit.map(records.auditValues)
         do {
-            try await transaction { [dialect, records] db in
+            try await transaction { [dialect, records, rollouts] db in
                 if let holder = try Self.activeRollout(db, service: rollout.service, clusters: rollout.clusters.map(\.clusterID)) {
                     throw Self.overlap(holder, rollout.service)
                 }
-                try db.query(
-                    "INSERT INTO rollouts (id, service, state, body, create_at) VALUES ($1, $2, $3, $4, $5)",
-                    [.text(rollout.id), .text(rollout.service.rawValue), .text(rollout.state.rawValue), body, .integer(rollout.createAt)]
-                )
+                try Self.insertRollout(db, records, rollouts, rollout)
                 for cluster in rollout.clusters {
                     try db.query(
                         "INSERT INTO rollout_targets (rollout_id, cluster_id, service, active) VALUES ($1, $2, $3, 1)",
@@ -32,7 +28,11 @@ extension SQLStore {
     }
 
     func rollout(_ id: String) async throws -> Rollout? {
-        try await query("SELECT body FROM rollouts WHERE id = $1", [.text(id)]).first.map(records.rollout)
+        try await pool.withConnection { [records, rollouts] db in
+            try db.query("SELECT \(Self.rolloutColumns) FROM rollouts WHERE id = $1", [.text(id)]).first.map {
+                try Self.rollout(db, records, rollouts, row: $0)
+            }
+        }
     }
 
     func rollouts(state: RolloutState?, page: Int, perPage: Int) async throws -> [Rollout] {
@@ -42,8 +42,10 @@ extension SQLStore {
             parameters.append(.text(state.rawValue))
             condition = "WHERE state = $3"
         }
-        return try await query("SELECT body FROM rollouts \(condition) ORDER BY create_at DESC, id LIMIT $1 OFFSET $2", parameters)
-            .map(records.rollout)
+        return try await pool.withConnection { [records, rollouts] db in
+            try db.query("SELECT \(Self.rolloutColumns) FROM rollouts \(condition) ORDER BY create_at DESC, id LIMIT $1 OFFSET $2", parameters)
+                .map { try Self.rollout(db, records, rollouts, row: $0) }
+        }
     }
 
     func unfinishedRollouts() async throws -> [String] {
@@ -63,10 +65,10 @@ extension SQLStore {
         let auditValues = try audit.map(records.auditValues)
         return try await transaction { [dialect, records, rollouts] db in
             // Servers advancing the same rollout take turns here; the second reads what the first wrote.
-            guard let json = try db.query("SELECT body FROM rollouts WHERE id = $1\(dialect.forUpdate)", [.text(id)]).first?[0].string else {
+            guard let row = try db.query("SELECT \(Self.rolloutColumns) FROM rollouts WHERE id = $1\(dialect.forUpdate)", [.text(id)]).first else {
                 throw StoreError.notFound("rollout \(id)")
             }
-            let before = try rollouts.rollout(id, json: json, decode: records.rollout(json:))
+            let before = try Self.rollout(db, records, rollouts, row: row)
             var rollout = before
             let facts = gatheringFacts ? try facts(db, for: rollout) : RolloutLifecycle.Facts()
             let writes = try change(&rollout, facts)
@@ -82,9 +84,7 @@ extension SQLStore {
                     try records.deploymentValues(deployment)
                 )
             }
-            let written = try records.json(rollout)
-            try db.query("UPDATE rollouts SET body = $1, state = $2 WHERE id = $3", [written, .text(rollout.state.rawValue), .text(id)])
-            if let text = written.string { rollouts.remember(id, json: text, rollout) }
+            try Self.writeRollout(db, records, rollouts, from: before, to: rollout)
             if rollout.state.isFinal {
                 try db.query("UPDATE rollout_targets SET active = 0 WHERE rollout_id = $1", [.text(id)])
             }
@@ -101,8 +101,12 @@ extension SQLStore {
     private func facts(_ db: any SQLConnection, for rollout: Rollout) throws -> RolloutLifecycle.Facts {
         var facts = RolloutLifecycle.Facts()
         let running = rollout.clusters.compactMap { $0.state == .running ? $0.deploymentID : nil }
-        for deployment in try Self.rows(db, "SELECT body FROM deployments WHERE id IN", running).map(records.deployment) {
-            facts.deployments[deployment.id] = deployment
+        // Only a failed deployment's document is read, for its error.
+        let outcomes = "SELECT id, state, CASE WHEN state = '\(CloudDeploymentState.failed.rawValue)' THEN body END FROM deployments WHERE id IN"
+        for row in try Self.rows(db, outcomes, running) {
+            guard let id = row[0].string, let state = row[1].string.flatMap(CloudDeploymentState.init(rawValue:)) else { continue }
+            let error = try row[2].string.map { try records.decode(Deployment.self, json: $0).error } ?? nil
+            facts.deployments[id] = RolloutLifecycle.Outcome(state: state, error: error)
         }
         guard rollout.state == .running, facts.deployments.values.allSatisfy(\.state.isFinal) else { return facts }
         let upcoming = rollout.clusters.filter { $0.state == .waiting && $0.wave <= rollout.wave + 1 }.map(\.clusterID)

@@ -19,6 +19,7 @@ final class SQLStore: Store {
         records = StoreRecords(cipher: cipher)
         try await pool.withConnection { [records] db in
             try Migrations.apply(on: db, pool.dialect)
+            try Self.moveRolloutDocuments(db, pool.dialect, records)
             try Self.sealKubeconfigs(db, pool.dialect, records)
             try Self.countDrift(db, pool.dialect, records)
         }

@@ -5,11 +5,12 @@ extension StoreRecords {
     static let unfinishedRolloutStatesSQL =
         "(" + RolloutState.allCases.filter { !$0.isFinal }.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
 
-    func rollout(_ row: [SQLValue]) throws -> Rollout {
-        try rollout(json: row[0].string ?? "{}")
+    func rollout(json: String) throws -> Rollout {
+        try decode(Rollout.self, json: json)
     }
 
-    func rollout(json: String) throws -> Rollout {
-        try JSONDecoder().decode(Rollout.self, from: Data(json.utf8))
+    /// A stored JSON column; a missing one (NULL) is not JSON and throws as such.
+    func decode<T: Decodable>(_ type: T.Type, json: String?) throws -> T {
+        try JSONDecoder().decode(type, from: Data((json ?? "").utf8))
     }
 }
