@@ -78,6 +78,10 @@ start_cloud_server() { # NAME DATABASE-FILE [flags...]
   pids+=("$last_pid")
 }
 
+compile_stub_helm() { # PATH: bench/stub-helm.c compiled there (a helm that answers at once)
+  cc -O2 -o "$1" bench/stub-helm.c || { echo "bench: cannot compile bench/stub-helm.c (needs cc)" >&2; exit 1; }
+}
+
 CLK_TCK=$(getconf CLK_TCK)
 cpu_seconds() { # PID: user + system CPU seconds the process has used so far
   awk -v hz="$CLK_TCK" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"

@@ -1,5 +1,7 @@
-/* A `helm` for bench/simulation only, compiled by it: records its call in $STUB_HELM_LOG (one
- * line, appended in one write) and answers at once, as helm answers
+/* A `helm` for the benchmarks that measure our machinery alone (bench/simulation,
+ * bench/dispatch-latency), compiled by them: records its call in $STUB_HELM_LOG (one line,
+ * appended in one write; with STUB_HELM_TIMES set, led by the wall-clock time it started, in
+ * seconds) and answers at once, as helm answers
  * `upgrade --install RELEASE CHART ... --output json` for a release it deployed. Nothing else in
  * the project runs it. In C rather than shell so that it costs what helm costs here, nothing:
  * a bash stub took a fifth of the machine's CPU in the simulation. */
@@ -7,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 int main(int argc, char **argv) {
@@ -14,6 +17,11 @@ int main(int argc, char **argv) {
     if (log && *log) {
         char line[8192];
         size_t used = 0;
+        if (getenv("STUB_HELM_TIMES")) {
+            struct timespec now;
+            clock_gettime(CLOCK_REALTIME, &now);
+            used = (size_t)snprintf(line, sizeof line, "%lld.%09ld ", (long long)now.tv_sec, now.tv_nsec);
+        }
         for (int i = 1; i < argc && used < sizeof line - 2; i++) {
             int n = snprintf(line + used, sizeof line - 1 - used, i > 1 ? " %s" : "%s", argv[i]);
             if (n < 0) break;
