@@ -21,10 +21,11 @@ extension SQLStore {
             if let rollout = known.rollout(id, revision: revision) { return rollout }
             var rollout = try records.rollout(json: body)
             rollout.waves = try records.decode([[String]].self, json: row[2].string)
-            rollout.clusters = try db.query("SELECT body FROM rollout_clusters WHERE rollout_id = $1 ORDER BY ordinal", [.text(id)])
-                .map { try records.decode(RolloutCluster.self, json: $0[0].string) }
-            rollout.history = try db.query("SELECT body FROM rollout_history WHERE rollout_id = $1 ORDER BY ordinal", [.text(id)])
-                .map { try records.decode(RolloutHistoryEntry.self, json: $0[0].string) }
+            // Decoded as one array, as the single document was, rather than one decoder set up per row.
+            let clusters = try db.query("SELECT body FROM rollout_clusters WHERE rollout_id = $1 ORDER BY ordinal", [.text(id)])
+            rollout.clusters = try records.decode([RolloutCluster].self, json: Self.array(clusters))
+            let history = try db.query("SELECT body FROM rollout_history WHERE rollout_id = $1 ORDER BY ordinal", [.text(id)])
+            rollout.history = try records.decode([RolloutHistoryEntry].self, json: Self.array(history))
             guard let now = try db.query("SELECT \(rolloutColumns) FROM rollouts WHERE id = $1", [.text(id)]).first else {
                 throw StoreError.notFound("rollout \(id)")
             }
@@ -34,6 +35,11 @@ extension SQLStore {
             }
             row = now
         }
+    }
+
+    /// The rows' JSON documents (first column) as one JSON array.
+    private static func array(_ rows: [[SQLValue]]) -> String {
+        "[" + rows.map { $0[0].string ?? "null" }.joined(separator: ",") + "]"
     }
 
     /// A new rollout, all its rows.
