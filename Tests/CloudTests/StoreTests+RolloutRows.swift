@@ -7,17 +7,10 @@ import Testing
 
 /// A rollout kept as rows (its clusters and history apart from its document), on both databases.
 extension StoreTests {
-    private var lifecycle: RolloutLifecycle { RolloutLifecycle(deployments: DeploymentLifecycle(configuration: .init())) }
-
     @Test("a rollout one server advanced is read whole by another that never saw it", arguments: backends)
     func advancedRolloutReadElsewhere(_ backend: StoreBackend) async throws {
-        let database = try await StoreDatabase.make(backend)
-        let (first, second) = (try await database.open(), try await database.open())
-        let clusters = [cluster("a"), cluster("b")]
-        for registered in clusters { try await first.createCluster(registered, kubeconfig: .inline("k")) }
-        let created = try rollout(over: clusters)
-        try await first.createRollout(created, audit: nil)
-        let lifecycle = self.lifecycle
+        let (first, second, created) = try await twoServersWithRollout(backend, over: ["a", "b"])
+        let lifecycle = rolloutLifecycle
 
         let advanced = try await first.updateRollout(created.id, gatheringFacts: true, audit: nil) { rollout, facts in
             try lifecycle.apply(.advance(facts), to: &rollout).writes
@@ -34,7 +27,7 @@ extension StoreTests {
         let (store, registered) = try await storeWithCluster(backend)
         let created = try rollout(over: [registered])
         try await store.createRollout(created, audit: nil)
-        let lifecycle = self.lifecycle
+        let lifecycle = rolloutLifecycle
         let started = try await store.updateRollout(created.id, gatheringFacts: true, audit: nil) { rollout, facts in
             try lifecycle.apply(.advance(facts), to: &rollout).writes
         }
@@ -68,7 +61,7 @@ extension StoreTests {
         let store = try await database.open()
         #expect(try await store.rollout(written.id) == written)
         try await store.createCluster(registered, kubeconfig: .inline("k"))
-        let lifecycle = self.lifecycle
+        let lifecycle = rolloutLifecycle
         let advanced = try await store.updateRollout(written.id, gatheringFacts: true, audit: nil) { rollout, facts in
             try lifecycle.apply(.advance(facts), to: &rollout).writes
         }

@@ -7,9 +7,25 @@ import Testing
 
 /// Rollouts in the store, on both databases.
 extension StoreTests {
+    /// The lifecycle the store tests advance rollouts with.
+    var rolloutLifecycle: RolloutLifecycle { RolloutLifecycle(deployments: DeploymentLifecycle(configuration: .init())) }
+
+    /// Two stores on one new database, as two cloud servers sharing it; the first has registered
+    /// `names` as clusters and created a rollout over them.
+    func twoServersWithRollout(_ backend: StoreBackend, over names: [String]) async throws -> (first: any Store, second: any Store, rollout: Rollout)
+    {
+        let database = try await StoreDatabase.make(backend)
+        let (first, second) = (try await database.open(), try await database.open())
+        let clusters = names.map { cluster($0) }
+        for registered in clusters { try await first.createCluster(registered, kubeconfig: .inline("k")) }
+        let created = try rollout(over: clusters)
+        try await first.createRollout(created, audit: nil)
+        return (first, second, created)
+    }
+
     /// A rollout of nginx 2.0.0 over `clusters`, one wave each, as the lifecycle creates it.
     func rollout(over clusters: [Cluster]) throws -> Rollout {
-        let lifecycle = RolloutLifecycle(deployments: DeploymentLifecycle(configuration: .init()))
+        let lifecycle = rolloutLifecycle
         let strategy = RolloutStrategy(
             batchSize: .clusters(1),
             maxFailures: .clusters(0),
@@ -53,7 +69,7 @@ extension StoreTests {
         try await store.createCluster(other, kubeconfig: .inline("k"))
         let created = try rollout(over: [registered, other])
         try await store.createRollout(created, audit: nil)
-        let lifecycle = RolloutLifecycle(deployments: DeploymentLifecycle(configuration: .init()))
+        let lifecycle = rolloutLifecycle
 
         let advanced = try await store.updateRollout(created.id, gatheringFacts: true, audit: nil) { rollout, facts in
             #expect(facts.clusters?.keys.sorted() == [registered.id], "only the next wave's clusters are read")
@@ -72,7 +88,7 @@ extension StoreTests {
         let first = try rollout(over: [registered])
         try await store.createRollout(first, audit: nil)
         await #expect(throws: StoreError.self) { try await store.createRollout(try rollout(over: [registered]), audit: nil) }
-        let lifecycle = RolloutLifecycle(deployments: DeploymentLifecycle(configuration: .init()))
+        let lifecycle = rolloutLifecycle
         try await store.updateRollout(first.id, gatheringFacts: false, audit: nil) { rollout, _ in
             try lifecycle.apply(.cancel, to: &rollout).writes
         }
@@ -99,12 +115,7 @@ extension StoreTests {
 
     @Test("a rollout another server changed is read as that server wrote it, not as this one last saw it", arguments: backends)
     func changesFromAnotherServerAreRead(_ backend: StoreBackend) async throws {
-        let database = try await StoreDatabase.make(backend)
-        let (first, second) = (try await database.open(), try await database.open())
-        let registered = cluster("a")
-        try await first.createCluster(registered, kubeconfig: .inline("k"))
-        let created = try rollout(over: [registered])
-        try await first.createRollout(created, audit: nil)
+        let (first, second, created) = try await twoServersWithRollout(backend, over: ["a"])
         _ = try await first.updateRollout(created.id, gatheringFacts: false, audit: nil) { rollout, _ in
             rollout.error = "seen by the first"
             return RolloutLifecycle.Writes()
