@@ -18,20 +18,18 @@ final class Fleet: @unchecked Sendable {
     init(clusters count: Int, readyAfter: Int) async throws {
         let scratch = try Testbed.makeScratchDirectory()
         self.scratch = scratch
-        emulators = try await blocking { try (0..<count).map { _ in try KubeEmulator.start(readyAfter: readyAfter, scratch: scratch) } }
+        emulators = try await (0..<count).asyncMap { _ in try await KubeEmulator.start(readyAfter: readyAfter, scratch: scratch) }
         let ports = (0..<3).map { _ in Testbed.freePort() }
         self.ports = ports
-        provisioners = try await blocking { try ports.map { try Self.provisioner(scratch: scratch, port: $0) } }
-        server = try await blocking {
-            try ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: ports.map { "http://127.0.0.1:\($0)" })
-        }
+        provisioners = try await ports.asyncMap { try await Self.provisioner(scratch: scratch, port: $0) }
+        server = try await ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: ports.map { "http://127.0.0.1:\($0)" })
     }
 
     /// A killed provisioner's pending releases are waited for until provably stale when it is
     /// only unreachable (no proof its helm is gone): a short default timeout and no clock skew
     /// (one host) keep that wait to about half a minute.
-    static func provisioner(scratch: String, port: Int) throws -> ServerProcess {
-        try ServerProcess.provisioner(
+    static func provisioner(scratch: String, port: Int) async throws -> ServerProcess {
+        try await ServerProcess.provisioner(
             scratch: scratch,
             arguments: ["--drain-timeout", "2s", "--default-timeout", "30s", "--max-clock-skew", "0s"],
             port: port
@@ -49,14 +47,14 @@ final class Fleet: @unchecked Sendable {
     func restartProvisioner(_ index: Int) async throws {
         provisioners[index].stop()
         let (scratch, port) = (scratch, ports[index])
-        provisioners[index] = try await blocking { try Self.provisioner(scratch: scratch, port: port) }
+        provisioners[index] = try await Self.provisioner(scratch: scratch, port: port)
     }
 
     func restartServer() async throws {
         server.signal(SIGKILL)
         server.stop()
         let (database, ports) = (database, ports)
-        server = try await blocking { try ServerProcess.cloudServer(database: database, provisioners: ports.map { "http://127.0.0.1:\($0)" }) }
+        server = try await ServerProcess.cloudServer(database: database, provisioners: ports.map { "http://127.0.0.1:\($0)" })
     }
 
     func send(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> ServerProcess.Reply {

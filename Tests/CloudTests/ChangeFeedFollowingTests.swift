@@ -10,7 +10,7 @@ import Testing
 struct ChangeFeedFollowingTests {
     @Test("with a ten-minute poll, outcomes still arrive at once and dependent deployments follow")
     func outcomesArriveWithoutPolling() async throws {
-        let harness = try CloudHarness(provisioners: 1, serverArguments: ["--poll", "10m"])
+        let harness = try await CloudHarness(provisioners: 1, serverArguments: ["--poll", "10m"])
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
 

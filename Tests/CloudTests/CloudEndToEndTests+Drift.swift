@@ -8,21 +8,21 @@ import Testing
 extension CloudEndToEndTests {
     @Test("a utility changed by hand is reported drifted (cloud cluster drift, GET /api/drift), and correct puts it back")
     func driftDetectedAndCorrected() async throws {
-        let harness = try CloudHarness(provisioners: 1, serverArguments: ["--drift-interval", "1s", "--drift-correction", "warn"])
+        let harness = try await CloudHarness(provisioners: 1, serverArguments: ["--drift-interval", "1s", "--drift-correction", "warn"])
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
         let deployment = try await harness.createDeployment(cluster.id, "prometheus", version: "1.0.0")
         #expect(try await harness.waitFor(deployment.id).state == .succeeded)
 
-        let inSync = try harness.cli(["cluster", "drift", "--cluster", cluster.id])
+        let inSync = try await harness.cli(["cluster", "drift", "--cluster", cluster.id])
         #expect(inSync.status == 0, "\(inSync.stdout)\(inSync.stderr)")
 
-        let kubectl = try CommandRun.run(
+        let kubectl = try await CommandRun.run(
             "/usr/bin/kubectl",
             ["--kubeconfig", harness.emulator.kubeconfigPath, "-n", "prometheus", "scale", "deployment/prometheus-server", "--replicas=3"]
         )
         try #require(kubectl.status == 0, "\(kubectl.stderr)")
-        let drifted = try harness.cli(["cluster", "drift", "--cluster", cluster.id, "--output", "table"])
+        let drifted = try await harness.cli(["cluster", "drift", "--cluster", cluster.id, "--output", "table"])
         #expect(drifted.status == 2)
         #expect(drifted.stdout.contains("Drifted") && drifted.stdout.contains("spec.replicas is 3, not 1"))
 
@@ -36,24 +36,24 @@ extension CloudEndToEndTests {
 
     @Test("with drift correction on, hand-made changes (scale, ConfigMap edit, Service deleted, helm uninstall) are put back by ordinary deployments")
     func driftCorrected() async throws {
-        let harness = try CloudHarness(provisioners: 1, serverArguments: ["--drift-interval", "1s", "--drift-correction", "correct"])
+        let harness = try await CloudHarness(provisioners: 1, serverArguments: ["--drift-interval", "1s", "--drift-correction", "correct"])
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
         let deployment = try await harness.createDeployment(cluster.id, "prometheus", version: "1.0.0")
         #expect(try await harness.waitFor(deployment.id).state == .succeeded)
         let kubectl = { (arguments: [String]) in
-            try CommandRun.run("/usr/bin/kubectl", ["--kubeconfig", harness.emulator.kubeconfigPath, "-n", "prometheus"] + arguments)
+            try await CommandRun.run("/usr/bin/kubectl", ["--kubeconfig", harness.emulator.kubeconfigPath, "-n", "prometheus"] + arguments)
         }
-        try #require(try kubectl(["scale", "deployment/prometheus-server", "--replicas=3"]).status == 0)
+        try #require(try await kubectl(["scale", "deployment/prometheus-server", "--replicas=3"]).status == 0)
         try #require(
-            try kubectl(["patch", "configmap/prometheus-server", "--type=merge", "-p", #"{"data":{"prometheus.yml":"edited"}}"#]).status == 0
+            try await kubectl(["patch", "configmap/prometheus-server", "--type=merge", "-p", #"{"data":{"prometheus.yml":"edited"}}"#]).status == 0
         )
-        try #require(try kubectl(["delete", "service/prometheus-server"]).status == 0)
+        try #require(try await kubectl(["delete", "service/prometheus-server"]).status == 0)
 
         try await waitForCorrections(harness, cluster: cluster.id, count: 1)
-        #expect(try kubectl(["get", "deployment/prometheus-server", "-o", "jsonpath={.spec.replicas}"]).stdout == "1")
-        #expect(try kubectl(["get", "configmap/prometheus-server", "-o", "jsonpath={.data.prometheus\\.yml}"]).stdout.hasPrefix("global:"))
-        #expect(try kubectl(["get", "service/prometheus-server"]).status == 0)
+        #expect(try await kubectl(["get", "deployment/prometheus-server", "-o", "jsonpath={.spec.replicas}"]).stdout == "1")
+        #expect(try await kubectl(["get", "configmap/prometheus-server", "-o", "jsonpath={.data.prometheus\\.yml}"]).stdout.hasPrefix("global:"))
+        #expect(try await kubectl(["get", "service/prometheus-server"]).status == 0)
 
         let helm = HelmClient(configuration: Testbed.helmConfiguration(scratch: harness.scratch), logger: Testbed.logger)
         let uninstall = ["uninstall", "prometheus", "-n", "prometheus", "--wait"]

@@ -8,13 +8,13 @@ import Testing
 extension CloudEndToEndTests {
     @Test("a deployment with Test runs the chart's tests: a failing one fails it, rolled back, its output in the log")
     func chartTestsGate() async throws {
-        let harness = try CloudHarness(provisioners: 1)
+        let harness = try await CloudHarness(provisioners: 1)
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
         let installed = try await harness.createDeployment(cluster.id, "prometheus", version: "1.0.0")
         #expect(try await harness.waitFor(installed.id).state == .succeeded)
 
-        let run = try harness.cli([
+        let run = try await harness.cli([
             "deployment", "create", "--cluster", cluster.id, "--service", "prometheus", "--version", "1.1.0", "--test",
         ])
         #expect(run.status == 0, "\(run.stderr)")

@@ -13,15 +13,15 @@ extension CloudEndToEndTests {
         let admin = "admin-token-\(UUID())"
         let viewer = "viewer-token-\(UUID())"
         try "\(admin)\n\(viewer) viewer ci\n".write(toFile: "\(directory)/users", atomically: true, encoding: .utf8)
-        let harness = try CloudHarness(provisioners: 1, serverArguments: ["--api-token-file", "\(directory)/users"])
+        let harness = try await CloudHarness(provisioners: 1, serverArguments: ["--api-token-file", "\(directory)/users"])
         defer { harness.close() }
 
-        let refused = try harness.cli(["deployment", "cancel", "--deployment", "d1"], environment: ["CLOUD_API_TOKEN": viewer])
+        let refused = try await harness.cli(["deployment", "cancel", "--deployment", "d1"], environment: ["CLOUD_API_TOKEN": viewer])
         #expect(refused.status == 1)
         #expect(refused.stderr == "Error: this needs the operator role; token ci has viewer\n")
-        #expect(try harness.cli(["cluster", "list"], environment: ["CLOUD_API_TOKEN": viewer]).status == 0)
+        #expect(try await harness.cli(["cluster", "list"], environment: ["CLOUD_API_TOKEN": viewer]).status == 0)
 
-        let table = try harness.cli(
+        let table = try await harness.cli(
             ["audit", "list", "--actor", "ci", "--since", "1h", "--output", "table"],
             environment: ["CLOUD_API_TOKEN": admin]
         )
@@ -31,7 +31,7 @@ extension CloudEndToEndTests {
         #expect(lines.last?.contains("DELETE") == true && lines.last?.contains("/api/deployment/d1") == true && lines.last?.contains("403") == true)
         #expect(!table.stdout.contains(viewer))
 
-        let denied = try harness.cli(["audit", "list"], environment: ["CLOUD_API_TOKEN": viewer])
+        let denied = try await harness.cli(["audit", "list"], environment: ["CLOUD_API_TOKEN": viewer])
         #expect(denied.status == 1 && denied.stderr == "Error: this needs the admin role; token ci has viewer\n")
     }
 }

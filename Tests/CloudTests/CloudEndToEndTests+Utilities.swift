@@ -8,13 +8,13 @@ import Testing
 extension CloudEndToEndTests {
     @Test("the CLI provisions any service a provisioner offers, with its values, after what it depends on")
     func provisionsOfferedServices() async throws {
-        let harness = try CloudHarness(provisioners: 1)
+        let harness = try await CloudHarness(provisioners: 1)
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
         let valuesFile = "\(harness.scratch)/metrics-server.yaml"
         try "replicas: 2\nargs: [--kubelet-insecure-tls]\n".write(toFile: valuesFile, atomically: true, encoding: .utf8)
 
-        let run = try harness.cli([
+        let run = try await harness.cli([
             "cluster", "provision", "--cluster", cluster.id, "--utility", "metrics-server=3.12.1",
             "--utility", "node-problem-detector=2.3.12", "--values", "metrics-server=\(valuesFile)",
             "--prometheus-version", "1.0.0", "--nginx-version", "1.0.0",
@@ -30,7 +30,7 @@ extension CloudEndToEndTests {
         #expect(utilities.actualVersions["metrics-server"] == .some(UtilityVersion(chart: "3.12.1")))
         #expect(utilities.actualVersions["node-problem-detector"] == .some(UtilityVersion(chart: "2.3.12")))
 
-        let unknown = try harness.cli(["cluster", "provision", "--cluster", cluster.id, "--utility", "redis=1.0.0"])
+        let unknown = try await harness.cli(["cluster", "provision", "--cluster", cluster.id, "--utility", "redis=1.0.0"])
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("unknown service \"redis\""))
     }

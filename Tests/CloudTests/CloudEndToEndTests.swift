@@ -10,7 +10,7 @@ import Testing
 struct CloudEndToEndTests {
     @Test("provisioning a cluster deploys all three utilities and records their versions")
     func provisionsAllUtilities() async throws {
-        let harness = try CloudHarness(readyAfter: 1)
+        let harness = try await CloudHarness(readyAfter: 1)
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
 
@@ -51,7 +51,7 @@ struct CloudEndToEndTests {
 
     @Test("cancelling a running deployment stops it on its provisioner")
     func cancelRunning() async throws {
-        let harness = try CloudHarness(readyAfter: 60)
+        let harness = try await CloudHarness(readyAfter: 60)
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
         let deployment = try await harness.createDeployment(cluster.id, "prometheus")
@@ -72,7 +72,7 @@ struct CloudEndToEndTests {
     func provisionerKilled() async throws {
         // Unreachable is no proof that its helm is gone (a partition looks the same), so the
         // other instance waits for the pending revision to outlive its timeout, grace and skew.
-        let harness = try CloudHarness(readyAfter: 8, provisionerArguments: ["--max-clock-skew", "0s"])
+        let harness = try await CloudHarness(readyAfter: 8, provisionerArguments: ["--max-clock-skew", "0s"])
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
         let deployment = try await harness.createDeployment(cluster.id, "prometheus", timeoutSeconds: 20)
@@ -91,7 +91,7 @@ struct CloudEndToEndTests {
 
     @Test("a provisioner restarted in place no longer knows the deployment: the next attempt recovers the release at once")
     func provisionerRestartedInPlace() async throws {
-        let harness = try CloudHarness(readyAfter: 8, provisioners: 1)
+        let harness = try await CloudHarness(readyAfter: 8, provisioners: 1)
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
         let deployment = try await harness.createDeployment(cluster.id, "nginx")
@@ -100,7 +100,7 @@ struct CloudEndToEndTests {
 
         harness.provisioners[0].signal(SIGKILL)
         _ = try await harness.provisioners[0].waitForExit(timeout: .seconds(10))
-        try harness.restartProvisioner(0)
+        try await harness.restartProvisioner(0)
         // The deployment's timeout is the default ten minutes: done well within that means the
         // release was not waited for.
         let done = try await harness.waitFor(deployment.id, timeout: .seconds(90))
@@ -114,7 +114,7 @@ struct CloudEndToEndTests {
 
     @Test("a cloud server killed mid-way picks up from its database after a restart")
     func serverRestarted() async throws {
-        let harness = try CloudHarness(readyAfter: 3)
+        let harness = try await CloudHarness(readyAfter: 3)
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
         let created = try await harness.send(
@@ -126,7 +126,7 @@ struct CloudEndToEndTests {
         ).decode([Deployment].self)
         _ = try await harness.waitFor(created[0].id) { $0.state == .running }
 
-        try harness.restartServer()
+        try await harness.restartServer()
 
         for deployment in created {
             #expect(try await harness.waitFor(deployment.id).state == .succeeded)
@@ -135,7 +135,7 @@ struct CloudEndToEndTests {
 
     @Test("bad requests are 4xx with the field named, and change nothing")
     func badInput() async throws {
-        let harness = try CloudHarness(provisioners: 1)
+        let harness = try await CloudHarness(provisioners: 1)
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
 
@@ -168,7 +168,7 @@ struct CloudEndToEndTests {
 
     @Test("a cluster with work in flight cannot be deleted")
     func deleteBusyCluster() async throws {
-        let harness = try CloudHarness(readyAfter: 30, provisioners: 1)
+        let harness = try await CloudHarness(readyAfter: 30, provisioners: 1)
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
         let deployment = try await harness.createDeployment(cluster.id, "nginx")
@@ -182,7 +182,7 @@ struct CloudEndToEndTests {
 
     @Test("parallel registrations all land, and a name is taken exactly once")
     func parallelRequests() async throws {
-        let harness = try CloudHarness(provisioners: 1)
+        let harness = try await CloudHarness(provisioners: 1)
         defer { harness.close() }
         let kubeconfig = harness.emulator.kubeconfig
 
@@ -203,16 +203,16 @@ struct CloudEndToEndTests {
 
     @Test("a cluster registered by a reference to its kubeconfig in S3 is deployed to, the kubeconfig fetched by the provisioner")
     func kubeconfigReference() async throws {
-        let moto = try LocalService.moto()
+        let moto = try await LocalService.moto()
         defer { moto.stop() }
         let environment = ["AWS_ACCESS_KEY_ID": "AKIAFAKE", "AWS_SECRET_ACCESS_KEY": "fake", "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto.url]
-        let harness = try CloudHarness(provisioners: 1, environment: environment)
+        let harness = try await CloudHarness(provisioners: 1, environment: environment)
         defer { harness.close() }
         let aws = AWSClient(configuration: AWSConfiguration(environment: environment), logger: .init(label: "test"))
         _ = try await aws.send(.s3, method: "PUT", path: "/fleet")
         _ = try await aws.send(.s3, method: "PUT", path: "/fleet/c1", body: Data(harness.emulator.kubeconfig.utf8))
 
-        let registered = try harness.cli(["cluster", "register", "--name", "by-reference", "--kubeconfig-s3", "fleet/c1"])
+        let registered = try await harness.cli(["cluster", "register", "--name", "by-reference", "--kubeconfig-s3", "fleet/c1"])
         #expect(registered.status == 0, "\(registered.stderr)")
         let cluster = try JSONDecoder().decode(Cluster.self, from: Data(registered.stdout.utf8))
         let deployment = try await harness.createDeployment(cluster.id, "nginx")
@@ -229,7 +229,7 @@ struct CloudEndToEndTests {
         let userToken = "user-token-\(UUID())"
         try "# shared with the cloud server\n\(provisionerToken)\n".write(toFile: "\(directory)/provisioner", atomically: true, encoding: .utf8)
         try "\(userToken)\nsecond-user-token-0123456789\n".write(toFile: "\(directory)/users", atomically: true, encoding: .utf8)
-        let harness = try CloudHarness(
+        let harness = try await CloudHarness(
             provisioners: 1,
             provisionerArguments: ["--auth-token-file", "\(directory)/provisioner"],
             serverArguments: ["--auth-token-file", "\(directory)/provisioner", "--api-token-file", "\(directory)/users"]
@@ -241,8 +241,8 @@ struct CloudEndToEndTests {
         #expect(try await harness.server.request("GET", "/healthz").status == 200)
         #expect(try await harness.provisioners[0].request("GET", "/api/deployments").status == 401)
         #expect(try await harness.provisioners[0].request("GET", "/readyz").status == 200)
-        #expect(try harness.cli(["cluster", "list"]).status == 1)
-        #expect(try harness.cli(["cluster", "list"], environment: ["CLOUD_API_TOKEN": "second-user-token-0123456789"]).status == 0)
+        #expect(try await harness.cli(["cluster", "list"]).status == 1)
+        #expect(try await harness.cli(["cluster", "list"], environment: ["CLOUD_API_TOKEN": "second-user-token-0123456789"]).status == 0)
 
         harness.apiToken = userToken
         let cluster = try await harness.registerCluster()
@@ -252,31 +252,31 @@ struct CloudEndToEndTests {
 
     @Test("the CLI prints indented JSON, tables, and one error line with exit code 1")
     func commandLine() async throws {
-        let harness = try CloudHarness(provisioners: 1)
+        let harness = try await CloudHarness(provisioners: 1)
         defer { harness.close() }
         let kubeconfigFile = "\(harness.scratch)/kc"
         try harness.emulator.kubeconfig.write(toFile: kubeconfigFile, atomically: true, encoding: .utf8)
 
-        let registered = try harness.cli(["cluster", "register", "--name", "cli", "--kubeconfig", kubeconfigFile, "--label", "dev"])
+        let registered = try await harness.cli(["cluster", "register", "--name", "cli", "--kubeconfig", kubeconfigFile, "--label", "dev"])
         #expect(registered.status == 0)
         #expect(registered.stdout.contains("\"Name\" : \"cli\""))
         #expect(!registered.stdout.contains("Kubeconfig"))
 
-        let table = try harness.cli(["cluster", "list", "--output", "table"])
+        let table = try await harness.cli(["cluster", "list", "--output", "table"])
         #expect(table.stdout.hasPrefix("ID"))
         #expect(table.stdout.contains("cli"))
 
-        let dryRun = try harness.cli(["cluster", "provision", "--cluster", "x", "--prometheus-version", "1.0.0", "--dry-run"])
+        let dryRun = try await harness.cli(["cluster", "provision", "--cluster", "x", "--prometheus-version", "1.0.0", "--dry-run"])
         #expect(dryRun.status == 0 && dryRun.stdout.contains("utility-versions"))
 
         let clusterID = try JSONDecoder().decode(Cluster.self, from: Data(registered.stdout.utf8)).id
-        let created = try harness.cli(["deployment", "create", "--cluster", clusterID, "--service", "nginx", "--version", "1.0.0"])
+        let created = try await harness.cli(["deployment", "create", "--cluster", clusterID, "--service", "nginx", "--version", "1.0.0"])
         let deploymentID = try JSONDecoder().decode(Deployment.self, from: Data(created.stdout.utf8)).id
-        let waited = try harness.cli(["deployment", "wait", "--deployment", deploymentID, "--timeout", "2m"])
+        let waited = try await harness.cli(["deployment", "wait", "--deployment", deploymentID, "--timeout", "2m"])
         #expect(waited.status == 0)
         #expect(waited.stdout.contains("\"State\" : \"succeeded\""))
 
-        let missing = try harness.cli(["cluster", "get", "--cluster", "nope"])
+        let missing = try await harness.cli(["cluster", "get", "--cluster", "nope"])
         #expect(missing.status == 1)
         #expect(missing.stderr.trimmingCharacters(in: .newlines) == "Error: cluster nope not found")
     }

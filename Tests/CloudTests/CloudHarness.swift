@@ -22,16 +22,16 @@ final class CloudHarness: @unchecked Sendable {
         environment: [String: String] = [:],
         provisionerArguments: [String] = [],
         serverArguments: [String] = []
-    ) throws {
+    ) async throws {
         scratch = try Testbed.makeScratchDirectory()
         self.provisionerArguments = provisionerArguments
         provisionerEnvironment = environment
-        emulator = try KubeEmulator.start(readyAfter: readyAfter, scratch: scratch)
+        emulator = try await KubeEmulator.start(readyAfter: readyAfter, scratch: scratch)
         let scratch = self.scratch
-        provisioners = try (0..<count).map { _ in
-            try ServerProcess.provisioner(scratch: scratch, arguments: provisionerArguments, environment: environment)
+        provisioners = try await (0..<count).asyncMap { _ in
+            try await ServerProcess.provisioner(scratch: scratch, arguments: provisionerArguments, environment: environment)
         }
-        server = try ServerProcess.cloudServer(
+        server = try await ServerProcess.cloudServer(
             database: "\(scratch)/cloud.db",
             provisioners: provisioners.map(\.baseURL),
             arguments: serverArguments
@@ -39,17 +39,17 @@ final class CloudHarness: @unchecked Sendable {
     }
 
     /// Kills the cloud server with SIGKILL and starts it again on the same database.
-    func restartServer() throws {
+    func restartServer() async throws {
         server.signal(SIGKILL)
         server.stop()
-        server = try ServerProcess.cloudServer(database: database, provisioners: provisioners.map(\.baseURL))
+        server = try await ServerProcess.cloudServer(database: database, provisioners: provisioners.map(\.baseURL))
     }
 
     /// Starts provisioner `index` again on its own port (after the test killed it): a restart in place.
-    func restartProvisioner(_ index: Int) throws {
+    func restartProvisioner(_ index: Int) async throws {
         let port = Int(provisioners[index].baseURL.split(separator: ":").last ?? "") ?? 0
         provisioners[index].stop()
-        provisioners[index] = try ServerProcess.provisioner(
+        provisioners[index] = try await ServerProcess.provisioner(
             scratch: scratch,
             arguments: provisionerArguments,
             environment: provisionerEnvironment,
@@ -113,7 +113,7 @@ final class CloudHarness: @unchecked Sendable {
     // MARK: CLI
 
     /// Runs the real `cloud` binary against this harness's server.
-    func cli(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandRun {
-        try CommandRun.run(ServerProcess.binary("cloud"), arguments + ["--server", server.baseURL], environment: environment)
+    func cli(_ arguments: [String], environment: [String: String] = [:]) async throws -> CommandRun {
+        try await CommandRun.run(ServerProcess.binary("cloud"), arguments + ["--server", server.baseURL], environment: environment)
     }
 }

@@ -32,7 +32,7 @@ struct CloudMetricsTests {
     func processCountsRequests() async throws {
         let scratch = try Testbed.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let server = try ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: ["http://127.0.0.1:9"])
+        let server = try await ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: ["http://127.0.0.1:9"])
         defer { server.stop() }
 
         #expect(try await server.request("GET", "/healthz").status == 200)

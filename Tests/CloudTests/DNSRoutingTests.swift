@@ -21,16 +21,16 @@ struct DNSRoutingTests {
         var server: ServerProcess!
         var hosts: String { "\(scratch)/hosts" }
 
-        init() throws {
+        init() async throws {
             scratch = try Testbed.makeScratchDirectory()
-            emulator = try KubeEmulator.start(readyAfter: 10, scratch: scratch)
-            busy = try KubeEmulator.start(readyAfter: 3600, scratch: scratch)
+            emulator = try await KubeEmulator.start(readyAfter: 10, scratch: scratch)
+            busy = try await KubeEmulator.start(readyAfter: 3600, scratch: scratch)
         }
 
-        func startProvisioner(on address: String) throws {
+        func startProvisioner(on address: String) async throws {
             // A vanished instance is no proof its helm is gone: its releases are waited for until provably
             // stale, which a short default timeout and no clock skew (one host) keep to about half a minute.
-            provisioners[address] = try ServerProcess.provisioner(
+            provisioners[address] = try await ServerProcess.provisioner(
                 scratch: scratch,
                 arguments: ["--listen", "\(address):\(port)", "--default-timeout", "30s", "--max-clock-skew", "0s"]
             )
@@ -92,12 +92,12 @@ struct DNSRoutingTests {
 
     @Test("every address is an instance; a new one gets work; a vanished one's work is dispatched again")
     func instancesFollowTheName() async throws {
-        let stack = try Stack()
+        let stack = try await Stack()
         defer { stack.close() }
-        try stack.startProvisioner(on: "127.0.0.2")
-        try stack.startProvisioner(on: "127.0.0.3")
+        try await stack.startProvisioner(on: "127.0.0.2")
+        try await stack.startProvisioner(on: "127.0.0.3")
         try stack.publish(["127.0.0.2", "127.0.0.3"])
-        stack.server = try ServerProcess.cloudServer(
+        stack.server = try await ServerProcess.cloudServer(
             database: "\(stack.scratch)/cloud.db",
             provisioners: ["http://provisioners.test:\(stack.port)"],
             arguments: ["--provisioner-hosts-file", stack.hosts]
@@ -111,7 +111,7 @@ struct DNSRoutingTests {
         #expect(Set([nginx.provisioner, fluentbit.provisioner]) == [stack.key("127.0.0.2"), stack.key("127.0.0.3")])
 
         // Both stay busy, so the newcomer is the least loaded instance.
-        try stack.startProvisioner(on: "127.0.0.4")
+        try await stack.startProvisioner(on: "127.0.0.4")
         try stack.publish(["127.0.0.2", "127.0.0.3", "127.0.0.4"])
         try await stack.waitForInstances([stack.key("127.0.0.2"), stack.key("127.0.0.3"), stack.key("127.0.0.4")])
         let prometheus = try await waitFor(try await deploy("prometheus", on: cluster.id, stack).id, stack) { $0.state == .running }

@@ -12,22 +12,24 @@ import Testing
 /// and checks that a viewer gets no buttons. Screenshots of each page go to `.build/ui-screenshots/`.
 @Suite("Dashboard in a browser", .tags(.integration), .skippedInFastRuns)
 struct DashboardBrowserTests {
-    static let browserInstalled =
-        FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
-        && (try? CommandRun.run("/usr/bin/env", ["python3", "-c", "import selenium"]).status) == 0
+    static func browserInstalled() async -> Bool {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
+        else { return false }
+        return (try? await CommandRun.run("/usr/bin/env", ["python3", "-c", "import selenium"]).status) == 0
+    }
 
     @Test(
         "sign in, live grid, rollout buttons, viewer without buttons",
-        .enabled(if: browserInstalled, "needs chromium, chromium-driver and selenium (make deps)")
+        .enabled("needs chromium, chromium-driver and selenium (make deps)") { await browserInstalled() }
     )
     func dashboard() async throws {
         let scratch = try Testbed.makeScratchDirectory()
         let (admin, viewer) = ("admin-\(ID.make())", "viewer-\(ID.make())")
         try "\(admin) admin root\n\(viewer) viewer watcher\n".write(toFile: "\(scratch)/tokens", atomically: true, encoding: .utf8)
         // The first cluster's workloads get ready after 3 s, so a deployment there is seen running.
-        let emulators = try [3, 0, 0].map { try KubeEmulator.start(readyAfter: $0, scratch: scratch) }
-        let provisioner = try ServerProcess.provisioner(scratch: scratch)
-        let server = try ServerProcess.cloudServer(
+        let emulators = try await [3, 0, 0].asyncMap { try await KubeEmulator.start(readyAfter: $0, scratch: scratch) }
+        let provisioner = try await ServerProcess.provisioner(scratch: scratch)
+        let server = try await ServerProcess.cloudServer(
             database: "\(scratch)/cloud.db",
             provisioners: [provisioner.baseURL],
             arguments: ["--api-token-file", "\(scratch)/tokens"]
@@ -58,13 +60,11 @@ struct DashboardBrowserTests {
             "CLOUD_URL": server.baseURL, "ADMIN_TOKEN": admin, "VIEWER_TOKEN": viewer, "CLUSTER_ID": clusters[0].id, "ROLLOUT_ID": rolloutID,
             "SCREENSHOTS": screenshots,
         ]
-        let run = try await blocking {
-            try CommandRun.run(
-                "/usr/bin/env",
-                ["python3", "\(Testbed.repositoryRoot)/Tests/ui/dashboard_test.py"],
-                environment: environment
-            )
-        }
+        let run = try await CommandRun.run(
+            "/usr/bin/env",
+            ["python3", "\(Testbed.repositoryRoot)/Tests/ui/dashboard_test.py"],
+            environment: environment
+        )
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr.suffix(3000))\ncloud server log:\n\(server.log.suffix(3000))")
     }
 }

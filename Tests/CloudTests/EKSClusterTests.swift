@@ -21,18 +21,20 @@ extension StoreTests {
 struct EKSClusterTests {
     @Test("cluster register --eks-cluster/--eks-region registers it; bad names and regions are 400s naming the field")
     func register() async throws {
-        let harness = try CloudHarness(provisioners: 1)
+        let harness = try await CloudHarness(provisioners: 1)
         defer { harness.close() }
 
-        let registered = try harness.cli(["cluster", "register", "--name", "prod", "--eks-cluster", "prod-1", "--eks-region", "eu-west-1"])
+        let registered = try await harness.cli(["cluster", "register", "--name", "prod", "--eks-cluster", "prod-1", "--eks-region", "eu-west-1"])
         #expect(registered.status == 0, "\(registered.stderr)")
         #expect(try JSONDecoder().decode(Cluster.self, from: Data(registered.stdout.utf8)).name == "prod")
 
-        let dryRun = try harness.cli(["cluster", "register", "--name", "x", "--eks-cluster", "prod-1", "--eks-region", "eu-west-1", "--dry-run"])
+        let dryRun = try await harness.cli([
+            "cluster", "register", "--name", "x", "--eks-cluster", "prod-1", "--eks-region", "eu-west-1", "--dry-run",
+        ])
         #expect(dryRun.stdout.contains("\"EKS\"") && dryRun.stdout.contains("\"Region\" : \"eu-west-1\""))
-        let missingRegion = try harness.cli(["cluster", "register", "--name", "x", "--eks-cluster", "prod-1"])
+        let missingRegion = try await harness.cli(["cluster", "register", "--name", "x", "--eks-cluster", "prod-1"])
         #expect(missingRegion.status != 0 && missingRegion.stderr.contains("--eks-region"))
-        let twoSources = try harness.cli([
+        let twoSources = try await harness.cli([
             "cluster", "register", "--name", "x", "--eks-cluster", "a", "--eks-region", "us-east-1", "--kubeconfig-secret", "s",
         ])
         #expect(twoSources.status != 0)
@@ -52,12 +54,12 @@ struct EKSClusterTests {
 
     @Test("a deployment to an EKS cluster reaches a provisioner, which describes the cluster with its own credentials")
     func deploymentThroughProvisioner() async throws {
-        let moto = try LocalService.moto()
+        let moto = try await LocalService.moto()
         defer { moto.stop() }
         let environment = [
             "AWS_ACCESS_KEY_ID": "AKIAFAKE", "AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto.url,
         ]
-        let harness = try CloudHarness(provisioners: 1, environment: environment)
+        let harness = try await CloudHarness(provisioners: 1, environment: environment)
         defer { harness.close() }
         let aws = AWSClient(configuration: AWSConfiguration(environment: environment), logger: Testbed.logger)
         _ = try await AWSFixtures.createEKSCluster(aws, name: "prod-1")

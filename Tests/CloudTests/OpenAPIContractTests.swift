@@ -27,7 +27,7 @@ struct CloudOpenAPIContractTests {
 
     @Test("the running server serves its document")
     func served() async throws {
-        let harness = try CloudHarness(provisioners: 1)
+        let harness = try await CloudHarness(provisioners: 1)
         defer { harness.close() }
         let served = try await harness.send("GET", "/api/openapi.json")
         #expect(served.status == 200)

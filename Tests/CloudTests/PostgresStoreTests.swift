@@ -46,8 +46,8 @@ struct PostgresStoreTests {
     }
 
     @Test("cloud server with a bad database URL exits 1 with one line on stderr, without the password")
-    func serverCommandError() throws {
-        let run = try CommandRun.run(
+    func serverCommandError() async throws {
+        let run = try await CommandRun.run(
             ServerProcess.binary("cloud"),
             ["server", "--listen", "127.0.0.1:0", "--database", "postgres://cloud:\(Self.password)@127.0.0.1:1/cloud"]
         )
@@ -64,7 +64,7 @@ struct PostgresStoreTests {
         .enabled(if: PostgresServer.isInstalled, Comment(rawValue: PostgresServer.notInstalled))
     )
     func wrongPassword() async throws {
-        let server = try PostgresServer.shared.get()
+        let server = try await PostgresServer.shared
         let message = await failure { _ = try await SQLStore(postgres: "postgres://postgres:\(Self.password)@127.0.0.1:\(server.port)/postgres") }
         #expect(message.contains("password authentication failed"), "\(message)")
         #expect(!message.contains(Self.password))
@@ -124,7 +124,7 @@ struct PostgresStoreTests {
         try await store.createCluster(registered, kubeconfig: .inline("k"))
 
         let name = try #require(database.location.split(separator: "/").last)
-        let server = try PostgresServer.shared.get()
+        let server = try await PostgresServer.shared
         let admin = ConnectionPool.postgres(url: server.adminURL, size: 1)
         try await admin.withConnection { admin in
             try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [.text(String(name))])
@@ -147,21 +147,21 @@ struct PostgresStoreTests {
     )
     func serverRestart() async throws {
         let database = try await StoreDatabase.make(.postgres)
-        func start() throws -> ServerProcess {
-            try ServerProcess.start(
+        func start() async throws -> ServerProcess {
+            try await ServerProcess.start(
                 ServerProcess.binary("cloud"),
                 ["server", "--listen", "127.0.0.1:0", "--log-format", "json", "--database", database.location, "--poll", "1s"],
                 environment: [:]
             )
         }
-        let first = try start()
+        let first = try await start()
         let body = try JSONEncoder().encode(["Name": JSONValue.string("pg"), "KubeconfigSource": ["SecretsManager": ["SecretID": "k"]]])
         let created = try await first.request("POST", "/api/clusters", body: body)
         first.stop()
         #expect(created.status == 200)
-        #expect(!first.log.contains(try PostgresServer.shared.get().password))
+        #expect(!first.log.contains(try await PostgresServer.shared.password))
 
-        let second = try start()
+        let second = try await start()
         defer { second.stop() }
         let listed = try await second.request("GET", "/api/clusters")
         #expect(try listed.decode([Cluster].self).map(\.name) == ["pg"])

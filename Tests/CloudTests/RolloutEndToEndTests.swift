@@ -131,16 +131,16 @@ struct RolloutEndToEndTests {
         // The CLI: a refusal is one line and exit 1; wait --watch prints plain progress off a terminal.
         let cloud = ServerProcess.binary("cloud")
         let server = ["--server", fleet.servers[0].baseURL]
-        let refused = try CommandRun.run(
+        let refused = try await CommandRun.run(
             cloud,
             ["rollout", "create", "--service", "prometheus", "--chart-version", "1.0.0", "--all", "--batch-size", "0"] + server
         )
         #expect(refused.status == 1 && refused.stderr.split(separator: "\n").count == 1 && refused.stderr.contains("BatchSize"))
-        let waited = try CommandRun.run(cloud, ["rollout", "wait", "--rollout", again.id, "--watch"] + server)
+        let waited = try await CommandRun.run(cloud, ["rollout", "wait", "--rollout", again.id, "--watch"] + server)
         #expect(waited.status == 0 && waited.stderr.contains("succeeded: wave 1/1, 0 succeeded, 0 failed, 0 running, 0 waiting, 2 skipped"))
-        let failedWait = try CommandRun.run(cloud, ["rollout", "wait", "--rollout", rollout.id] + server)
+        let failedWait = try await CommandRun.run(cloud, ["rollout", "wait", "--rollout", rollout.id] + server)
         #expect(failedWait.status == 1 && failedWait.stderr.contains("ended cancelled"))
-        let table = try CommandRun.run(cloud, ["rollout", "get", "--rollout", rollout.id, "--output", "table"] + server)
+        let table = try await CommandRun.run(cloud, ["rollout", "get", "--rollout", rollout.id, "--output", "table"] + server)
         #expect(table.status == 0 && table.stdout.contains("cancelled: wave 3/4") && table.stdout.contains("waiting-approval"))
     }
 
@@ -154,7 +154,7 @@ struct RolloutEndToEndTests {
         let cloud = ServerProcess.binary("cloud")
         let server = ["--server", fleet.servers[0].baseURL]
         let arguments = ["rollout", "create", "--service", "prometheus", "--chart-version", "1.0.0", "--all", "--canary", "1", "--plan"]
-        let table = try CommandRun.run(cloud, arguments + ["--output", "table"] + server)
+        let table = try await CommandRun.run(cloud, arguments + ["--output", "table"] + server)
         #expect(table.status == 2, "\(table.stdout)\(table.stderr)")
         let lines = table.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
         #expect(lines.first?.prefix(4) == ["WAVE", "CLUSTER", "NAME", "ADD"])
@@ -164,7 +164,7 @@ struct RolloutEndToEndTests {
         #expect(try await fleet.send("GET", "/api/rollouts").decode([RolloutPrinter.View].self).count == 1, "a plan starts no rollout")
         #expect(try await fleet.history(1).isEmpty, "a plan installs nothing")
 
-        let json = try CommandRun.run(cloud, arguments + server)
+        let json = try await CommandRun.run(cloud, arguments + server)
         let rows = try JSONDecoder().decode([RolloutPlanning.Row].self, from: Data(json.stdout.utf8))
         #expect(rows.map { $0.deployment.plan?.hasChanges } == [false, true, true])
     }

@@ -32,16 +32,14 @@ final class RolloutFleet: @unchecked Sendable {
     ) async throws {
         let scratch = try Testbed.makeScratchDirectory()
         self.scratch = scratch
-        emulators = try await blocking {
-            try (0..<count).map { index in
-                try KubeEmulator.start(readyAfter: readyAfter, scratch: scratch, arguments: offline.contains(index) ? ["--no-auto-ready"] : [])
-            }
+        emulators = try await (0..<count).asyncMap { index in
+            try await KubeEmulator.start(readyAfter: readyAfter, scratch: scratch, arguments: offline.contains(index) ? ["--no-auto-ready"] : [])
         }
-        provisioners = try await blocking { try (0..<2).map { _ in try ServerProcess.provisioner(scratch: scratch) } }
+        provisioners = try await (0..<2).asyncMap { _ in try await ServerProcess.provisioner(scratch: scratch) }
         let database = database ?? "\(scratch)/cloud.db"
         self.database = database
         let urls = provisioners.map(\.baseURL)
-        servers = try await blocking { try (0..<serverCount).map { _ in try ServerProcess.cloudServer(database: database, provisioners: urls) } }
+        servers = try await (0..<serverCount).asyncMap { _ in try await ServerProcess.cloudServer(database: database, provisioners: urls) }
         for (index, emulator) in emulators.enumerated() {
             let body: JSONValue = [
                 "Name": .string("c\(index)"), "Kubeconfig": .string(emulator.kubeconfig), "Labels": .array(labels(index).map(JSONValue.string)),
@@ -62,7 +60,7 @@ final class RolloutFleet: @unchecked Sendable {
         servers[index].stop()
         guard restart else { return }
         let (database, urls) = (self.database, provisioners.map(\.baseURL))
-        servers[index] = try await blocking { try ServerProcess.cloudServer(database: database, provisioners: urls) }
+        servers[index] = try await ServerProcess.cloudServer(database: database, provisioners: urls)
     }
 
     // MARK: API

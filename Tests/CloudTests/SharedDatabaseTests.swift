@@ -16,11 +16,11 @@ struct SharedDatabaseTests {
     )
     func twoServersOneKilled() async throws {
         let scratch = try Testbed.makeScratchDirectory()
-        let emulators = try await blocking { try (0..<Self.clusters).map { _ in try KubeEmulator.start(readyAfter: 2, scratch: scratch) } }
-        let provisioners = try await blocking { try (0..<2).map { _ in try ServerProcess.provisioner(scratch: scratch) } }
+        let emulators = try await (0..<Self.clusters).asyncMap { _ in try await KubeEmulator.start(readyAfter: 2, scratch: scratch) }
+        let provisioners = try await (0..<2).asyncMap { _ in try await ServerProcess.provisioner(scratch: scratch) }
         let database = try await StoreDatabase.make(.postgres)
-        let first = try ServerProcess.cloudServer(database: database.location, provisioners: provisioners.map(\.baseURL))
-        let second = try ServerProcess.cloudServer(database: database.location, provisioners: provisioners.map(\.baseURL))
+        let first = try await ServerProcess.cloudServer(database: database.location, provisioners: provisioners.map(\.baseURL))
+        let second = try await ServerProcess.cloudServer(database: database.location, provisioners: provisioners.map(\.baseURL))
         defer {
             for server in [first, second] { server.stop() }
             for server in provisioners { server.stop() }

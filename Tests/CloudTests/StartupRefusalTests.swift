@@ -6,15 +6,15 @@ import Testing
 /// Both servers refuse to serve an address other than loopback without tokens, unless told to.
 @Suite("Start-up without tokens", .tags(.integration), .skippedInFastRuns)
 struct StartupRefusalTests {
-    func run(_ binary: String, _ arguments: [String]) throws -> CommandRun {
-        try CommandRun.run(ServerProcess.binary(binary), arguments)
+    func run(_ binary: String, _ arguments: [String]) async throws -> CommandRun {
+        try await CommandRun.run(ServerProcess.binary(binary), arguments)
     }
 
     @Test("the cloud server refuses every interface without --api-token-file in one line, and creates no database")
-    func cloudRefuses() throws {
+    func cloudRefuses() async throws {
         let scratch = try Testbed.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let exit = try run("cloud", ["server", "--listen", "0.0.0.0:0", "--database", "sqlite://\(scratch)/cloud.db"])
+        let exit = try await run("cloud", ["server", "--listen", "0.0.0.0:0", "--database", "sqlite://\(scratch)/cloud.db"])
         #expect(exit.status == 1)
         #expect(
             exit.stderr.hasPrefix("Error: refusing to serve 0.0.0.0:0, which is not a loopback address, without --api-token-file"),
@@ -25,10 +25,10 @@ struct StartupRefusalTests {
     }
 
     @Test("the cloud server's default address counts as every interface")
-    func cloudDefaultRefused() throws {
+    func cloudDefaultRefused() async throws {
         let scratch = try Testbed.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let exit = try run("cloud", ["server", "--database", "sqlite://\(scratch)/cloud.db"])
+        let exit = try await run("cloud", ["server", "--database", "sqlite://\(scratch)/cloud.db"])
         #expect(exit.status == 1)
         #expect(exit.stderr.contains("refusing to serve 0.0.0.0:8075"), "\(exit.stderr)")
     }
@@ -39,7 +39,7 @@ struct StartupRefusalTests {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try "admin-token-0123456789\n".write(toFile: "\(scratch)/tokens", atomically: true, encoding: .utf8)
         for extra in [["--insecure-no-auth"], ["--api-token-file", "\(scratch)/tokens"]] {
-            let server = try ServerProcess.cloudServer(
+            let server = try await ServerProcess.cloudServer(
                 database: "\(scratch)/cloud-\(extra.count).db",
                 provisioners: [],
                 arguments: ["--listen", "0.0.0.0:0"] + extra
@@ -51,7 +51,7 @@ struct StartupRefusalTests {
 
     @Test("the provisioner refuses every interface without --auth-token-file, and serves it with --insecure-no-auth")
     func provisionerRefuses() async throws {
-        let exit = try run("provisioner", ["--listen", ":0", "--helm", Testbed.helm])
+        let exit = try await run("provisioner", ["--listen", ":0", "--helm", Testbed.helm])
         #expect(exit.status == 1)
         #expect(exit.stderr.split(separator: "\n").count == 1)
         #expect(
@@ -61,7 +61,7 @@ struct StartupRefusalTests {
 
         let scratch = try Testbed.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let provisioner = try ServerProcess.provisioner(scratch: scratch, arguments: ["--listen", ":0", "--insecure-no-auth"])
+        let provisioner = try await ServerProcess.provisioner(scratch: scratch, arguments: ["--listen", ":0", "--insecure-no-auth"])
         defer { provisioner.stop() }
         #expect(try await provisioner.request("GET", "/healthz").status == 200)
     }

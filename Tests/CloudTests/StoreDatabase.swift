@@ -29,15 +29,15 @@ struct StoreDatabase: Sendable {
         case .sqlite:
             return StoreDatabase(backend: backend, location: "\(try Testbed.makeScratchDirectory())/cloud.db")
         case .postgres:
-            let server = try PostgresServer.shared.get()
+            let server = try await PostgresServer.shared
             let name = PostgresServer.newDatabaseName()
-            try await admin.withConnection { try $0.execute("CREATE DATABASE \(name)") }
+            try await admin.value.withConnection { try $0.execute("CREATE DATABASE \(name)") }
             return StoreDatabase(backend: backend, location: server.url(database: name))
         }
     }
 
     /// Connections to the test server's maintenance database, for CREATE DATABASE.
-    private static let admin = ConnectionPool.postgres(url: (try? PostgresServer.shared.get())?.adminURL ?? "", size: 2)
+    private static let admin = Task { ConnectionPool.postgres(url: try await PostgresServer.shared.adminURL, size: 2) }
 
     /// The store on this database, as a cloud server opens it at start-up.
     func open(cipher: KubeconfigCipher? = nil) async throws -> any Store {

@@ -57,7 +57,7 @@ struct SupervisorTests {
         // A ready provisioner, and a deployment on another cluster that the same pass dispatches:
         // the one waiting stays requested only because of its prerequisite.
         let scratch = try Testbed.makeScratchDirectory()
-        let provisioner = try await blocking { try ServerProcess.provisioner(scratch: scratch) }
+        let provisioner = try await ServerProcess.provisioner(scratch: scratch)
         defer { provisioner.stop() }
         let (store, supervisor, cluster) = try await fixture(provisioners: [provisioner.baseURL])
         var other = cluster

@@ -31,20 +31,20 @@ struct WebhookEndToEndTests {
         defer { receiver.stop() }
         let scratch = try Testbed.makeScratchDirectory()
         let arguments = ["--webhook", receiver.url, "--webhook-format", "mattermost", "--webhook-events", "cluster.created"]
-        var server = try ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: [], arguments: arguments)
+        var server = try await ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: [], arguments: arguments)
         defer { server.stop() }
 
         let body = try JSONEncoder().encode(["Name": "edge-1", "Kubeconfig": KubeconfigSamples.make()])
         let cluster = try await server.request("POST", "/api/clusters", body: body).decode(Cluster.self)
         _ = try await withLog(server) { try await receiver.waitFor("a refused attempt") { !$0.isEmpty } }
-        let listed = try CommandRun.run(ServerProcess.binary("cloud"), ["webhook", "list", "--output", "table", "--server", server.baseURL])
+        let listed = try await CommandRun.run(ServerProcess.binary("cloud"), ["webhook", "list", "--output", "table", "--server", server.baseURL])
         #expect(listed.status == 0 && listed.stdout.contains("the endpoint answered 500"), "\(listed.stdout)\(listed.stderr)")
         #expect(listed.stdout.contains("http://127.0.0.1:") && !listed.stdout.contains("/hook"), "the URL's path is not shown")
 
         server.signal(SIGKILL)
         server.stop()
         endpointUp.on.withLock { $0 = true }
-        server = try ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: [], arguments: arguments)
+        server = try await ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: [], arguments: arguments)
 
         let restarted = server
         let taken = try await withLog(restarted) { try await receiver.waitFor("the delivery after the restart") { $0.contains { $0.status == 200 } } }

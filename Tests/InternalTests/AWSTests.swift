@@ -20,7 +20,7 @@ struct AWSTests {
 
     @Test("finds a private zone by domain, upserts a CNAME idempotently, waits for INSYNC, deletes it twice")
     func route53CNAME() async throws {
-        let moto = try LocalService.moto()
+        let moto = try await LocalService.moto()
         defer { moto.stop() }
         let client = client(moto)
         let route53 = Route53(client: client)
@@ -42,7 +42,7 @@ struct AWSTests {
 
     @Test("a domain without a private zone is a clear error")
     func missingZone() async throws {
-        let moto = try LocalService.moto()
+        let moto = try await LocalService.moto()
         defer { moto.stop() }
         await #expect(
             throws: AWSError(service: "route53", status: 404, code: "NoSuchHostedZone", message: "no private hosted zone for nowhere.example")
@@ -53,7 +53,7 @@ struct AWSTests {
 
     @Test("fetches a kubeconfig from S3 and from Secrets Manager")
     func kubeconfigStores() async throws {
-        let moto = try LocalService.moto()
+        let moto = try await LocalService.moto()
         defer { moto.stop() }
         let client = client(moto)
         _ = try await client.send(.s3, method: "PUT", path: "/kubeconfigs")
@@ -75,7 +75,7 @@ struct AWSTests {
 
     @Test("web identity credentials come from STS AssumeRoleWithWebIdentity and sign later calls")
     func webIdentity() async throws {
-        let moto = try LocalService.moto()
+        let moto = try await LocalService.moto()
         defer { moto.stop() }
         let tokenFile = NSTemporaryDirectory() + "token-\(UUID())"
         try "eyJhbGciOiJSUzI1NiJ9.fake.token".write(toFile: tokenFile, atomically: true, encoding: .utf8)
@@ -97,7 +97,7 @@ struct AWSTests {
 
     @Test("temporary credentials are reused until they near expiry, then fetched again")
     func temporaryCredentialsRefresh() async throws {
-        let moto = try LocalService.moto()
+        let moto = try await LocalService.moto()
         defer { moto.stop() }
         let tokenFile = NSTemporaryDirectory() + "token-\(UUID())"
         try "token".write(toFile: tokenFile, atomically: true, encoding: .utf8)
@@ -133,7 +133,7 @@ struct AWSTests {
 
     @Test("throttling and 5xx answers are retried with backoff until one succeeds")
     func retriesThrottling() async throws {
-        let responder = try LocalService.responder(statuses: [400, 503, 200])
+        let responder = try await LocalService.responder(statuses: [400, 503, 200])
         defer { responder.stop() }
         let client = AWSClient(
             configuration: AWSConfiguration(environment: Self.fakeCredentials.merging(["AWS_ENDPOINT_URL": responder.url]) { $1 }),
@@ -148,7 +148,7 @@ struct AWSTests {
 
     @Test("retries stop at the policy's limit and the AWS error code is surfaced")
     func retriesAreBounded() async throws {
-        let responder = try LocalService.responder(statuses: [503])
+        let responder = try await LocalService.responder(statuses: [503])
         defer { responder.stop() }
         let client = AWSClient(
             configuration: AWSConfiguration(environment: Self.fakeCredentials.merging(["AWS_ENDPOINT_URL": responder.url]) { $1 }),

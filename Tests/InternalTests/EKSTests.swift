@@ -27,7 +27,7 @@ struct EKSTests {
 
     @Test("DescribeCluster gives the endpoint and CA of an ACTIVE cluster")
     func describeCluster() async throws {
-        let moto = try LocalService.moto()
+        let moto = try await LocalService.moto()
         defer { moto.stop() }
         let created = try await AWSFixtures.createEKSCluster(client(moto), name: "prod-1")
 
@@ -41,7 +41,7 @@ struct EKSTests {
 
     @Test("an unknown cluster, or one in another region, is an error naming the cluster and the region")
     func unknownCluster() async throws {
-        let moto = try LocalService.moto()
+        let moto = try await LocalService.moto()
         defer { moto.stop() }
         _ = try await AWSFixtures.createEKSCluster(client(moto), name: "prod-1", region: "us-east-1")
         let eks = EKS(client: client(moto))
@@ -97,10 +97,10 @@ struct EKSTests {
 
     @Test("aws eks get-token gives the same token for the same credentials, cluster and time", arguments: [false, true])
     func sameAsAWSCLI(throughMoto: Bool) async throws {
-        let moto = throughMoto ? try LocalService.moto() : nil
+        let moto = throughMoto ? try await LocalService.moto() : nil
         defer { moto?.stop() }
         let override = moto.map { ["AWS_ENDPOINT_URL": $0.url] } ?? [:]
-        let theirs = try Self.awsGetToken(cluster: "prod-1", region: "eu-west-1", environment: Self.environment.merging(override) { $1 })
+        let theirs = try await Self.awsGetToken(cluster: "prod-1", region: "eu-west-1", environment: Self.environment.merging(override) { $1 })
         let theirURL = try #require(theirs.components)
         let date = try #require(theirURL.queryItems?.first { $0.name == "X-Amz-Date" }?.value.flatMap(Self.amzDate))
 
@@ -119,21 +119,18 @@ struct EKSTests {
     }
 
     /// Runs `aws eks get-token` with only the given AWS settings (no profile or config file).
-    static func awsGetToken(cluster: String, region: String, environment: [String: String]) throws -> EKSToken {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["aws", "eks", "get-token", "--cluster-name", cluster, "--region", region, "--output", "json"]
+    static func awsGetToken(cluster: String, region: String, environment: [String: String]) async throws -> EKSToken {
         var clean = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
         clean.merge(environment) { $1 }
         clean["AWS_CONFIG_FILE"] = "/dev/null"
         clean["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
-        process.environment = clean
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let run = try await CommandRun.run(
+            "/usr/bin/env",
+            ["aws", "eks", "get-token", "--cluster-name", cluster, "--region", region, "--output", "json"],
+            environment: clean,
+            inheriting: false
+        )
+        guard run.status == 0 else {
             throw ServerProcess.StartFailure(log: "aws eks get-token failed (is awscli installed? scripts/install-deps installs it)")
         }
         struct ExecCredential: Decodable {
@@ -147,7 +144,7 @@ struct EKSTests {
             configuration: AWSConfiguration(environment: [:]),
             date: .distantPast
         )
-        token.value = try JSONDecoder().decode(ExecCredential.self, from: data).status.token
+        token.value = try JSONDecoder().decode(ExecCredential.self, from: Data(run.stdout.utf8)).status.token
         return token
     }
 

@@ -27,10 +27,10 @@ struct StoredReleaseTests {
     }
 
     @Test("what is not a stored release is an error, and a small gzip that inflates too far is refused")
-    func refuses() throws {
+    func refuses() async throws {
         #expect(throws: (any Error).self) { try StoredRelease.decode(secretValue: "not base64!") }
         #expect(throws: (any Error).self) { try StoredRelease.decode(secretValue: Data("bm90IGd6aXA=".utf8).base64EncodedString()) }
-        let bomb = try CommandRun.run("/bin/sh", ["-c", "head -c 1048576 /dev/zero | gzip -c | base64 -w0"])
+        let bomb = try await CommandRun.run("/bin/sh", ["-c", "head -c 1048576 /dev/zero | gzip -c | base64 -w0"])
         let compressed = try #require(Data(base64Encoded: bomb.stdout))
         #expect(compressed.count < 2048)
         #expect(throws: Gunzip.Failure.self) { try Gunzip.decompress(compressed, limit: 64 << 10) }

@@ -10,8 +10,8 @@ import Testing
 struct ChangeFeedTests {
     @Test("a long poll returns as soon as a deployment is queued, and later pages carry its outcome")
     func longPollWakesOnChange() async throws {
-        let harness = try DeployHarness()
-        let server = try harness.startProvisioner()
+        let harness = try await DeployHarness()
+        let server = try await harness.startProvisioner()
         defer {
             server.stop()
             harness.close()
@@ -42,7 +42,7 @@ struct ChangeFeedTests {
     @Test("a long poll with nothing new returns empty after its wait")
     func longPollTimesOut() async throws {
         let scratch = try Testbed.makeScratchDirectory()
-        let server = try ServerProcess.provisioner(scratch: scratch)
+        let server = try await ServerProcess.provisioner(scratch: scratch)
         defer {
             server.stop()
             try? FileManager.default.removeItem(atPath: scratch)
@@ -61,7 +61,7 @@ struct ChangeFeedTests {
     )
     func badParameters(query: String, field: String) async throws {
         let scratch = try Testbed.makeScratchDirectory()
-        let server = try ServerProcess.provisioner(scratch: scratch)
+        let server = try await ServerProcess.provisioner(scratch: scratch)
         defer {
             server.stop()
             try? FileManager.default.removeItem(atPath: scratch)

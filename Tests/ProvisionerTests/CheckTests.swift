@@ -11,7 +11,7 @@ import Testing
 struct CheckTests {
     /// A harness with prometheus 1.0.0 applied (revision 1).
     func installed() async throws -> DeployHarness {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
         return harness
     }
@@ -24,8 +24,8 @@ struct CheckTests {
         return try #require(result.details.drift)
     }
 
-    func kubectl(_ harness: DeployHarness, _ arguments: String...) throws {
-        let run = try CommandRun.run("/usr/bin/kubectl", ["--kubeconfig", harness.emulator.kubeconfigPath, "-n", "prometheus"] + arguments)
+    func kubectl(_ harness: DeployHarness, _ arguments: String...) async throws {
+        let run = try await CommandRun.run("/usr/bin/kubectl", ["--kubeconfig", harness.emulator.kubeconfigPath, "-n", "prometheus"] + arguments)
         try #require(run.status == 0, "kubectl \(arguments): \(run.stderr)")
     }
 
@@ -44,7 +44,7 @@ struct CheckTests {
         let calls = "\(scratch)/helm-calls"
         try "#!/bin/sh\necho \"$1\" >> \(calls)\nexec \(Testbed.helm) \"$@\"\n".write(toFile: "\(scratch)/helm", atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(scratch)/helm")
-        let harness = try DeployHarness(configure: { $0.executable = "\(scratch)/helm" })
+        let harness = try await DeployHarness(configure: { $0.executable = "\(scratch)/helm" })
         defer { harness.close() }
         #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
         let applied = try String(contentsOfFile: calls, encoding: .utf8).split(separator: "\n").count
@@ -65,7 +65,7 @@ struct CheckTests {
     func scaled() async throws {
         let harness = try await installed()
         defer { harness.close() }
-        try kubectl(harness, "scale", "deployment/prometheus-server", "--replicas=3")
+        try await kubectl(harness, "scale", "deployment/prometheus-server", "--replicas=3")
         let report = try await check(harness)
         #expect(report.state == .drifted)
         #expect(report.reasons == ["Deployment/prometheus/prometheus-server changed: spec.replicas is 3, not 1"])
@@ -75,8 +75,8 @@ struct CheckTests {
     func editedAndDeleted() async throws {
         let harness = try await installed()
         defer { harness.close() }
-        try kubectl(harness, "patch", "configmap/prometheus-server", "--type=merge", "-p", #"{"data":{"prometheus.yml":"edited"}}"#)
-        try kubectl(harness, "delete", "service/prometheus-server")
+        try await kubectl(harness, "patch", "configmap/prometheus-server", "--type=merge", "-p", #"{"data":{"prometheus.yml":"edited"}}"#)
+        try await kubectl(harness, "delete", "service/prometheus-server")
         let reasons = try await check(harness).reasons
         #expect(reasons.contains { $0.hasPrefix("ConfigMap/prometheus/prometheus-server changed: data.prometheus.yml is \"edited\"") })
         #expect(reasons.contains("Service/prometheus/prometheus-server was deleted"))
@@ -94,14 +94,14 @@ struct CheckTests {
 
     @Test("a Secret edited by hand is drift naming the field, never its values; a name that is no object name is refused")
     func secretsStaySecret() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
-        let create = try CommandRun.run(
+        let create = try await CommandRun.run(
             "/usr/bin/kubectl",
             ["--kubeconfig", harness.emulator.kubeconfigPath, "create", "namespace", "prometheus"]
         )
         try #require(create.status == 0, "\(create.stderr)")
-        try kubectl(harness, "create", "secret", "generic", "creds", "--from-literal=password=hunter2-by-hand")
+        try await kubectl(harness, "create", "secret", "generic", "creds", "--from-literal=password=hunter2-by-hand")
         let kube = KubeClient(kubeconfig: try Kubeconfig(parsing: harness.emulator.kubeconfig, policy: .dataOnly))
         let manifest = """
             apiVersion: v1

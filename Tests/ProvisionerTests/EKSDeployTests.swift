@@ -21,8 +21,8 @@ struct EKSDeployTests {
         let deployer: HelmDeployer
 
         /// - Parameter helm: the helm executable (default: the testbed's).
-        init(helm: String = Testbed.helm) throws {
-            moto = try LocalService.moto()
+        init(helm: String = Testbed.helm) async throws {
+            moto = try await LocalService.moto()
             scratch = try Testbed.makeScratchDirectory()
             aws = AWSClient(
                 configuration: AWSConfiguration(environment: EKSDeployTests.environment.merging(["AWS_ENDPOINT_URL": moto.url]) { $1 }),
@@ -58,7 +58,7 @@ struct EKSDeployTests {
 
     @Test("helm and the hooks get the cluster's endpoint and CA, and a private token file that outlives neither")
     func contextFromDescribeCluster() async throws {
-        let setup = try Setup()
+        let setup = try await Setup()
         defer { setup.close() }
         let created = try await AWSFixtures.createEKSCluster(setup.aws, name: "prod-1")
         let eks = KubeconfigSource.EKSCluster(cluster: "prod-1", region: "us-east-1")
@@ -110,7 +110,7 @@ struct EKSDeployTests {
         exec "\(Testbed.helm)" "$@"
         """.write(toFile: wrapper, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: wrapper)
-        let setup = try Setup(helm: wrapper)
+        let setup = try await Setup(helm: wrapper)
         defer { setup.close() }
         let created = try await AWSFixtures.createEKSCluster(setup.aws, name: "prod-1")
 
@@ -135,7 +135,7 @@ struct EKSDeployTests {
 
     @Test("an unknown EKS cluster fails the deployment with an error naming it")
     func unknownCluster() async throws {
-        let setup = try Setup()
+        let setup = try await Setup()
         defer { setup.close() }
 
         let result = await setup.deployer.run(setup.request(cluster: "nope", region: "eu-west-1"), service: Nginx(), timeout: .seconds(30))

@@ -25,7 +25,7 @@ struct HeldReleaseTests {
     func applyWaitsForLiveOperation() async throws {
         // Long enough for the apply to find the other install still pending, even on a loaded host
         // (in CI the suites all start at once).
-        let harness = try DeployHarness(readyAfter: 60, configure: Self.quickPolls)
+        let harness = try await DeployHarness(readyAfter: 60, configure: Self.quickPolls)
         defer { harness.close() }
         let release = harness.release(of: "prometheus")
         let other = try harness.startRawHelm("prometheus", version: "1.0.0")
@@ -51,7 +51,7 @@ struct HeldReleaseTests {
 
     @Test("a release still held at the deadline is given up and left exactly as it was", arguments: [DeploymentAction.apply, .delete])
     func givenUpAtDeadline(action: DeploymentAction) async throws {
-        let harness = try DeployHarness(readyAfter: 60, configure: Self.quickPolls)
+        let harness = try await DeployHarness(readyAfter: 60, configure: Self.quickPolls)
         defer { harness.close() }
         let release = harness.release(of: "nginx")
         let other = try harness.startRawHelm("nginx", version: "1.0.0")
@@ -79,9 +79,9 @@ struct HeldReleaseTests {
 
     @Test("two provisioners: the second waits, visibly, until the first one's helm finishes, and touches nothing before")
     func secondProvisionerWaitsForFirst() async throws {
-        let harness = try DeployHarness(readyAfter: 15)
-        let first = try harness.startProvisioner()
-        let second = try harness.startProvisioner()
+        let harness = try await DeployHarness(readyAfter: 15)
+        let first = try await harness.startProvisioner()
+        let second = try await harness.startProvisioner()
         defer {
             first.stop()
             second.stop()

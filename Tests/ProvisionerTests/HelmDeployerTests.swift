@@ -19,7 +19,7 @@ struct HelmDeployerTests {
         ] as [(ServiceName, String)]
     )
     func installAndDelete(service: ServiceName, version: String) async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
         let release = harness.release(of: service)
 
@@ -36,7 +36,7 @@ struct HelmDeployerTests {
 
     @Test("upgrades Prometheus from chart 1.0.0 to 1.1.0")
     func upgradePrometheus() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
 
         #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
@@ -49,7 +49,7 @@ struct HelmDeployerTests {
 
     @Test("layers the request's values over the shipped ones")
     func valuesReachTheRelease() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
         let request = harness.request("prometheus", values: ["server": ["retention": "30d"]])
 
@@ -80,7 +80,7 @@ struct HelmDeployerTests {
 
     @Test("a failing upgrade is rolled back to the previous revision")
     func failedUpgradeRollsBack() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
         let release = harness.release(of: "prometheus")
         #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
@@ -101,7 +101,7 @@ struct HelmDeployerTests {
 
     @Test("a failing first install is uninstalled")
     func failedFirstInstallIsUninstalled() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
 
         let result = await harness.deploy(
@@ -116,7 +116,7 @@ struct HelmDeployerTests {
 
     @Test("an install left pending by a helm killed longer ago than any operation lasts is uninstalled, then installed again")
     func killedInstallIsRecovered() async throws {
-        let harness = try DeployHarness(readyAfter: 10, now: DeployHarness.later(by: .seconds(3600)))
+        let harness = try await DeployHarness(readyAfter: 10, now: DeployHarness.later(by: .seconds(3600)))
         defer { harness.close() }
         let release = harness.release(of: "nginx")
 
@@ -160,7 +160,7 @@ struct HelmDeployerTests {
     @Test("an apply to a healthy release runs one helm process; the history is read only to recover")
     func routineApplyRunsHelmOnce() async throws {
         let started = Mutex<[pid_t]>([])
-        let harness = try DeployHarness { pid in started.withLock { $0.append(pid) } }
+        let harness = try await DeployHarness { pid in started.withLock { $0.append(pid) } }
         defer { harness.close() }
 
         #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
@@ -171,7 +171,7 @@ struct HelmDeployerTests {
     @Test("a cancelled apply stops helm and leaves no pending release")
     func cancelledApplyStopsHelm() async throws {
         let started = Mutex<[pid_t]>([])
-        let harness = try DeployHarness(readyAfter: 60) { pid in started.withLock { $0.append(pid) } }
+        let harness = try await DeployHarness(readyAfter: 60) { pid in started.withLock { $0.append(pid) } }
         defer { harness.close() }
         let release = harness.release(of: "prometheus")
 
@@ -190,7 +190,7 @@ struct HelmDeployerTests {
 
     @Test("a missing chart version is a clear failure that names the version")
     func missingChartVersion() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
 
         let result = await harness.deploy(harness.request("prometheus", version: "9.9.9"))
@@ -205,7 +205,7 @@ struct HelmDeployerTests {
 
     @Test("charts come from a Helm repository when no chart directory is configured")
     func repositoryCharts() async throws {
-        let harness = try DeployHarness(chartDirectory: nil)
+        let harness = try await DeployHarness(chartDirectory: nil)
         defer { harness.close() }
 
         let result = await harness.deploy(harness.request("prometheus", version: "1.1.0"))
@@ -220,7 +220,7 @@ struct HelmDeployerTests {
         defer { try? FileManager.default.removeItem(atPath: repository) }
         try FileManager.default.copyItem(atPath: "\(Testbed.charts)/prometheus", toPath: "\(repository)/prometheus")
         // Served for the service's repository URL in place of the testbed's own charts.
-        let harness = try DeployHarness(chartDirectory: nil, configure: { $0.environment["TESTBED_CHARTS"] = repository })
+        let harness = try await DeployHarness(chartDirectory: nil, configure: { $0.environment["TESTBED_CHARTS"] = repository })
         defer { harness.close() }
         #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
 
@@ -233,7 +233,7 @@ struct HelmDeployerTests {
 
     @Test("a release too large for the output bound is still reported, from its history")
     func largeRelease() async throws {
-        let harness = try DeployHarness(configure: { $0.outputLimit = 512 })
+        let harness = try await DeployHarness(configure: { $0.outputLimit = 512 })
         defer { harness.close() }
 
         let result = await harness.deploy(harness.request("nginx"))
@@ -245,7 +245,7 @@ struct HelmDeployerTests {
 
     /// Prometheus deployed, then an upgrade to 1.1.0 killed while pending (SIGKILL: helm records nothing).
     static func upgradeLeftPending(now: @escaping @Sendable () -> Date = { Date() }) async throws -> DeployHarness {
-        let harness = try DeployHarness(readyAfter: 10, now: now)
+        let harness = try await DeployHarness(readyAfter: 10, now: now)
         #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
         let helm = try harness.startRawHelm("prometheus", version: "1.1.0")
         try await harness.waitFor(.pendingUpgrade, of: harness.release(of: "prometheus"))

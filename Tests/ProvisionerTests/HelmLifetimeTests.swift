@@ -12,9 +12,9 @@ import Testing
 struct HelmLifetimeTests {
     @Test("helm dies with a SIGKILLed provisioner, and the next apply on another instance succeeds")
     func helmDiesWithProvisioner() async throws {
-        let harness = try DeployHarness()
-        let doomed = try harness.startProvisioner()
-        let survivor = try harness.startProvisioner()
+        let harness = try await DeployHarness()
+        let doomed = try await harness.startProvisioner()
+        let survivor = try await harness.startProvisioner()
         defer {
             doomed.stop()
             survivor.stop()

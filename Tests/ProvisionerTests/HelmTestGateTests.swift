@@ -17,7 +17,7 @@ struct HelmTestGateTests {
 
     @Test("passing tests: the apply succeeds and the test pods' output is in the log")
     func passing() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
         let result = await harness.deploy(request(harness, version: "1.1.0"))
         #expect(result.outcome == .succeeded, "\(result.outcome)")
@@ -27,7 +27,7 @@ struct HelmTestGateTests {
 
     @Test("a failing test fails the upgrade, which is rolled back to the revision before it")
     func failingUpgrade() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
         #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
         let result = await harness.deploy(request(harness, version: "1.1.0", values: ["tests": ["image": "busybox:fail-test"]]))
@@ -45,7 +45,7 @@ struct HelmTestGateTests {
 
     @Test("a failing test on the first install uninstalls it")
     func failingInstall() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
         let result = await harness.deploy(request(harness, version: "1.1.0", values: ["tests": ["image": "busybox:fail-test"]]))
         #expect(result.details.remediation?.action == "uninstall")

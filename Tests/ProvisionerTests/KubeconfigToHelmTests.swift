@@ -40,7 +40,7 @@ struct KubeconfigToHelmTests {
     func onlyNormalisedReachesHelm() async throws {
         let scratch = try Testbed.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let emulator = try KubeEmulator.start(scratch: scratch)
+        let emulator = try await KubeEmulator.start(scratch: scratch)
         defer { emulator.stop() }
         let (helm, log) = try Self.wrapper(in: scratch)
         let provisioner = try await InProcessProvisioner.start(helm: helm)

@@ -19,7 +19,7 @@ struct PlanTests {
 
     @Test("a plan before the first install adds every object and changes nothing on the cluster")
     func firstInstall() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
         let plan = try await plan(harness)
         #expect(plan.added >= 5 && plan.changed == 0 && plan.removed == 0)
@@ -30,7 +30,7 @@ struct PlanTests {
 
     @Test("a plan of what is deployed reports no change")
     func unchanged() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
         #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
         let plan = try await plan(harness)
@@ -39,7 +39,7 @@ struct PlanTests {
 
     @Test("a values change and a chart upgrade report the objects they change, and nothing is stored")
     func valuesAndChart() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
         #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
 

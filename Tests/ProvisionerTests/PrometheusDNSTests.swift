@@ -21,7 +21,7 @@ struct PrometheusDNSTests {
 
     @Test("the NGINX controller's load balancer hostname is read from the cluster")
     func loadBalancerHostname() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
         #expect(await harness.deploy(harness.request("nginx")).outcome == .succeeded)
 
@@ -33,9 +33,9 @@ struct PrometheusDNSTests {
 
     @Test("applying Prometheus registers its CNAME at the NGINX load balancer; deleting it removes the record")
     func prometheusRecord() async throws {
-        let moto = try LocalService.moto()
-        let harness = try DeployHarness()
-        let server = try harness.startProvisioner(
+        let moto = try await LocalService.moto()
+        let harness = try await DeployHarness()
+        let server = try await harness.startProvisioner(
             ["--allowed-dns-zone", "internal.example.com"],
             environment: Self.awsEnvironment.merging(["AWS_ENDPOINT_URL": moto.url]) { $1 }
         )
@@ -69,7 +69,7 @@ struct PrometheusDNSTests {
 
     @Test("a deployment without DNS settings skips the record and says so")
     func noDNS() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
         let result = await harness.deploy(harness.request("prometheus"))
         #expect(result.outcome == .succeeded)
@@ -78,9 +78,9 @@ struct PrometheusDNSTests {
 
     @Test("kubeconfigs are fetched from S3 or Secrets Manager; a missing one fails naming its source")
     func kubeconfigSources() async throws {
-        let moto = try LocalService.moto()
-        let harness = try DeployHarness()
-        let server = try harness.startProvisioner(environment: Self.awsEnvironment.merging(["AWS_ENDPOINT_URL": moto.url]) { $1 })
+        let moto = try await LocalService.moto()
+        let harness = try await DeployHarness()
+        let server = try await harness.startProvisioner(environment: Self.awsEnvironment.merging(["AWS_ENDPOINT_URL": moto.url]) { $1 })
         defer {
             server.stop()
             harness.close()

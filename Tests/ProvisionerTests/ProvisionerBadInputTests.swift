@@ -111,8 +111,8 @@ struct ProvisionerBadInputTests {
 
     @Test("unknown IDs are 404, cancelling a finished deployment is 409, an unknown state filter is 400", .tags(.integration), .skippedInFastRuns)
     func idsAndStates() async throws {
-        let harness = try DeployHarness()
-        let server = try harness.startProvisioner()
+        let harness = try await DeployHarness()
+        let server = try await harness.startProvisioner()
         defer {
             server.stop()
             harness.close()

@@ -71,7 +71,7 @@ struct ProvisionerProcessMetricsTests {
     func processCountsRequests() async throws {
         let scratch = try Testbed.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let server = try ServerProcess.provisioner(scratch: scratch)
+        let server = try await ServerProcess.provisioner(scratch: scratch)
         defer { server.stop() }
 
         #expect(try await server.request("GET", "/healthz").status == 200)

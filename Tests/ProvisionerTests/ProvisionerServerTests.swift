@@ -10,8 +10,8 @@ import Testing
 struct ProvisionerServerTests {
     @Test("queues each service and reports it succeeded", arguments: ["prometheus", "fluentbit", "nginx"] as [ServiceName])
     func deploysEachService(service: ServiceName) async throws {
-        let harness = try DeployHarness()
-        let server = try harness.startProvisioner()
+        let harness = try await DeployHarness()
+        let server = try await harness.startProvisioner()
         defer {
             server.stop()
             harness.close()
@@ -30,8 +30,8 @@ struct ProvisionerServerTests {
 
     @Test("shows a deployment running while its workloads become ready")
     func observesRunning() async throws {
-        let harness = try DeployHarness(readyAfter: 4)
-        let server = try harness.startProvisioner()
+        let harness = try await DeployHarness(readyAfter: 4)
+        let server = try await harness.startProvisioner()
         defer {
             server.stop()
             harness.close()
@@ -45,8 +45,8 @@ struct ProvisionerServerTests {
 
     @Test("terminating a running deployment stops helm and leaves the release not pending")
     func terminateRunning() async throws {
-        let harness = try DeployHarness(readyAfter: 60)
-        let server = try harness.startProvisioner()
+        let harness = try await DeployHarness(readyAfter: 60)
+        let server = try await harness.startProvisioner()
         defer {
             server.stop()
             harness.close()
@@ -67,8 +67,8 @@ struct ProvisionerServerTests {
 
     @Test("two deployments of the same release run one after the other")
     func sameReleaseSerializes() async throws {
-        let harness = try DeployHarness(readyAfter: 3)
-        let server = try harness.startProvisioner()
+        let harness = try await DeployHarness(readyAfter: 3)
+        let server = try await harness.startProvisioner()
         defer {
             server.stop()
             harness.close()
@@ -86,8 +86,8 @@ struct ProvisionerServerTests {
 
     @Test("a deployment past its deadline is stopped and ends failed, release not pending")
     func deadlineExpiry() async throws {
-        let harness = try DeployHarness(readyAfter: 60)
-        let server = try harness.startProvisioner()
+        let harness = try await DeployHarness(readyAfter: 60)
+        let server = try await harness.startProvisioner()
         defer {
             server.stop()
             harness.close()
@@ -105,8 +105,8 @@ struct ProvisionerServerTests {
 
     @Test("SIGTERM lets running work finish, refuses new work, and exits 0")
     func drainFinishesWork() async throws {
-        let harness = try DeployHarness(readyAfter: 8)
-        let server = try harness.startProvisioner(["--drain-timeout", "60s"])
+        let harness = try await DeployHarness(readyAfter: 8)
+        let server = try await harness.startProvisioner(["--drain-timeout", "60s"])
         defer {
             server.stop()
             harness.close()
@@ -129,8 +129,8 @@ struct ProvisionerServerTests {
 
     @Test("SIGTERM past the drain timeout stops running work cleanly and exits 0")
     func drainStopsWork() async throws {
-        let harness = try DeployHarness(readyAfter: 60)
-        let server = try harness.startProvisioner(["--drain-timeout", "1s"])
+        let harness = try await DeployHarness(readyAfter: 60)
+        let server = try await harness.startProvisioner(["--drain-timeout", "1s"])
         defer {
             server.stop()
             harness.close()
@@ -147,8 +147,8 @@ struct ProvisionerServerTests {
 
     @Test("re-POSTing the same ID and body returns the existing deployment; another body conflicts")
     func idempotentPost() async throws {
-        let harness = try DeployHarness()
-        let server = try harness.startProvisioner()
+        let harness = try await DeployHarness()
+        let server = try await harness.startProvisioner()
         defer {
             server.stop()
             harness.close()
@@ -169,8 +169,8 @@ struct ProvisionerServerTests {
 
     @Test("/metrics counts what happened")
     func metricsCount() async throws {
-        let harness = try DeployHarness()
-        let server = try harness.startProvisioner()
+        let harness = try await DeployHarness()
+        let server = try await harness.startProvisioner()
         defer {
             server.stop()
             harness.close()
@@ -188,8 +188,8 @@ struct ProvisionerServerTests {
 
     @Test("the kubeconfig's secrets appear in no response and no log line")
     func secretsStayHidden() async throws {
-        let harness = try DeployHarness()
-        let server = try harness.startProvisioner(["--log-level", "debug"])
+        let harness = try await DeployHarness()
+        let server = try await harness.startProvisioner(["--log-level", "debug"])
         defer {
             server.stop()
             harness.close()
@@ -211,10 +211,10 @@ struct ProvisionerServerTests {
 
     @Test("a job's kubeconfig and values live in a 0700 directory of 0600 files that is gone afterwards")
     func privateTempFiles() async throws {
-        let harness = try DeployHarness(readyAfter: 4)
+        let harness = try await DeployHarness(readyAfter: 4)
         let work = "\(harness.scratch)/work"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        let server = try harness.startProvisioner(environment: ["TMPDIR": work])
+        let server = try await harness.startProvisioner(environment: ["TMPDIR": work])
         defer {
             server.stop()
             harness.close()
@@ -239,8 +239,8 @@ struct ProvisionerServerTests {
 
     @Test("lists the services with their charts, values, dependencies and deploy order")
     func listsServices() async throws {
-        let harness = try DeployHarness()
-        let server = try harness.startProvisioner()
+        let harness = try await DeployHarness()
+        let server = try await harness.startProvisioner()
         defer {
             server.stop()
             harness.close()

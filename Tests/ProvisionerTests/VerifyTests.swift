@@ -17,7 +17,7 @@ extension DeploymentOutcome {
 struct VerifyTests {
     @Test("a release that is not installed fails verification, saying so")
     func notInstalled() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
         let result = await harness.deploy(harness.request("prometheus", .verify))
         #expect(result.outcome == .failed(DeploymentFailure(.failed, step: "verify", message: "release prometheus/prometheus is not installed")))
@@ -25,7 +25,7 @@ struct VerifyTests {
 
     @Test("a deployed, ready release verifies at its version and fails at another, changing nothing")
     func version() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
         #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
         let verified = await harness.deploy(harness.request("prometheus", .verify, version: "1.0.0"))
@@ -38,7 +38,7 @@ struct VerifyTests {
 
     @Test("a deployed release whose Deployment is not ready fails verification, naming it")
     func unreadyWorkload() async throws {
-        let harness = try DeployHarness()
+        let harness = try await DeployHarness()
         defer { harness.close() }
         // Installed without --wait, as someone might by hand: deployed, but its pods never ready.
         let release = harness.release(of: "prometheus")

@@ -8,16 +8,24 @@ public struct CommandRun: Sendable {
     public var stdout: String
     public var stderr: String
 
-    /// Runs `executable` with `arguments` (and `environment` over this process's) until it exits.
+    /// Runs `executable` with `arguments` until it exits, waiting on a Dispatch thread rather than
+    /// one of the cooperative pool's. Its environment is `environment` over this process's, or
+    /// `environment` alone when not `inheriting`.
     public static func run(
         _ executable: String,
         _ arguments: [String],
-        environment: [String: String] = [:]
-    ) throws -> CommandRun {
+        environment: [String: String] = [:],
+        inheriting: Bool = true
+    ) async throws -> CommandRun {
+        let environment = inheriting ? ProcessInfo.processInfo.environment.merging(environment) { $1 } : environment
+        return try await blocking { try runToEnd(executable, arguments, environment: environment) }
+    }
+
+    private static func runToEnd(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> CommandRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = environment
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout

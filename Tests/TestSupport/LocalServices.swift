@@ -13,13 +13,13 @@ public final class LocalService: Sendable {
     }
 
     /// moto_server (PyPI `moto[server]`) on 127.0.0.1, port chosen by the OS.
-    public static func moto() throws -> LocalService {
-        try start("/usr/bin/env", ["moto_server", "-H", "127.0.0.1", "-p", "0"], pattern: /Running on (http:\/\/127\.0\.0\.1:\d+)/)
+    public static func moto() async throws -> LocalService {
+        try await start("/usr/bin/env", ["moto_server", "-H", "127.0.0.1", "-p", "0"])
     }
 
     /// An HTTP server answering each request with the next scripted status (the last one repeats)
     /// and a JSON body counting the requests so far.
-    public static func responder(statuses: [Int], body: String = "") throws -> LocalService {
+    public static func responder(statuses: [Int], body: String = "") async throws -> LocalService {
         let script = """
             import http.server, json, sys
             statuses = \(statuses)
@@ -44,10 +44,16 @@ public final class LocalService: Sendable {
             print(f"Running on http://127.0.0.1:{server.server_address[1]}", file=sys.stderr, flush=True)
             server.serve_forever()
             """
-        return try start("/usr/bin/env", ["python3", "-c", script], pattern: /Running on (http:\/\/127\.0\.0\.1:\d+)/)
+        return try await start("/usr/bin/env", ["python3", "-c", script])
     }
 
-    private static func start(_ executable: String, _ arguments: [String], pattern: Regex<(Substring, Substring)>) throws -> LocalService {
+    /// Starts `executable`, which says on stderr where it serves ("Running on http://127.0.0.1:PORT").
+    private static func start(_ executable: String, _ arguments: [String]) async throws -> LocalService {
+        try await blocking { try launch(executable, arguments) }
+    }
+
+    private static func launch(_ executable: String, _ arguments: [String]) throws -> LocalService {
+        let pattern = /Running on (http:\/\/127\.0\.0\.1:\d+)/
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -26,10 +26,13 @@ public final class PostgresServer: Sendable {
     public static var isInstalled: Bool { binDirectory != nil }
     public static let notInstalled = "initdb and pg_ctl not found ($POSTGRES_BIN, /usr/local/bin, PATH): PostgreSQL variants skipped"
 
-    /// The server for this test process, started on first use.
-    public static let shared = Result { () throws(Failure) -> PostgresServer in
-        do { return try start() } catch let failure as Failure { throw failure } catch { throw Failure("\(error)") }
+    /// The server for this test process, started on first use. Tests wait for it without
+    /// blocking a thread: initdb takes seconds, and every PostgreSQL test asks at once.
+    public static var shared: PostgresServer {
+        get async throws { try await starting.value }
     }
+
+    private static let starting = Task { try await blocking { try start() } }
 
     private init(port: Int, password: String, directory: String) {
         self.port = port
@@ -49,7 +52,7 @@ public final class PostgresServer: Sendable {
         "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
     }
 
-    public static func start() throws -> PostgresServer {
+    private static func start() throws -> PostgresServer {
         guard let bin = binDirectory else { throw Failure(notInstalled) }
         let directory = "/tmp/cloud-pg-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)

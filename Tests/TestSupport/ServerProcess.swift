@@ -31,8 +31,8 @@ public final class ServerProcess: Sendable {
         arguments: [String] = [],
         environment: [String: String] = [:],
         port: Int = 0
-    ) throws -> ServerProcess {
-        try start(
+    ) async throws -> ServerProcess {
+        try await start(
             binary("provisioner"),
             [
                 "--listen", "127.0.0.1:\(port)", "--log-format", "json", "--helm", Testbed.helm, "--chart-dir", Testbed.charts,
@@ -43,8 +43,8 @@ public final class ServerProcess: Sendable {
     }
 
     /// A cloud server on `database` (a SQLite file, or any `--database` URL), driving `provisioners`.
-    public static func cloudServer(database: String, provisioners: [String], arguments: [String] = [], port: Int = 0) throws -> ServerProcess {
-        try start(
+    public static func cloudServer(database: String, provisioners: [String], arguments: [String] = [], port: Int = 0) async throws -> ServerProcess {
+        try await start(
             binary("cloud"),
             [
                 "server", "--listen", "127.0.0.1:\(port)", "--log-format", "json", "--database",
@@ -56,7 +56,11 @@ public final class ServerProcess: Sendable {
     }
 
     /// Starts `executable` and waits for its "... listening" log line, which names the address.
-    public static func start(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> ServerProcess {
+    public static func start(_ executable: String, _ arguments: [String], environment: [String: String]) async throws -> ServerProcess {
+        try await blocking { try launch(executable, arguments, environment: environment) }
+    }
+
+    private static func launch(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> ServerProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

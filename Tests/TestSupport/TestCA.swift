@@ -8,7 +8,7 @@ public struct TestCA {
     public var serverCertificate: String { "\(directory)/server.pem" }
     public var serverKey: String { "\(directory)/server.key" }
 
-    public init(in directory: String) throws {
+    public init(in directory: String) async throws {
         self.directory = directory
         let script = """
             set -e
@@ -18,11 +18,7 @@ public struct TestCA {
             printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\nbasicConstraints=CA:FALSE\\n' > server.ext
             openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext 2>/dev/null
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ServerProcess.StartFailure(log: "openssl could not make a test CA") }
+        let run = try await CommandRun.run("/bin/sh", ["-c", script])
+        guard run.status == 0 else { throw ServerProcess.StartFailure(log: "openssl could not make a test CA") }
     }
 }

@@ -76,7 +76,11 @@ public final class KubeEmulator: Sendable {
     /// - Parameters:
     ///   - readyAfter: seconds before workloads report ready, so in-flight states last.
     ///   - arguments: more of the emulator's flags, e.g. `--no-auto-ready` (workloads never ready).
-    public static func start(readyAfter: Int = 0, scratch: String, arguments: [String] = []) throws -> KubeEmulator {
+    public static func start(readyAfter: Int = 0, scratch: String, arguments: [String] = []) async throws -> KubeEmulator {
+        try await blocking { try launch(readyAfter: readyAfter, scratch: scratch, arguments: arguments) }
+    }
+
+    private static func launch(readyAfter: Int, scratch: String, arguments: [String]) throws -> KubeEmulator {
         let kubeconfigPath = "\(scratch)/kubeconfig-\(UUID().uuidString.prefix(6))"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(Testbed.root)/kube-emulator")

@@ -19,9 +19,9 @@ struct DeployHarness {
         onHelmStart: (@Sendable (pid_t) -> Void)? = nil,
         configure: (inout HelmConfiguration) -> Void = { _ in },
         now: @escaping @Sendable () -> Date = { Date() }
-    ) throws {
+    ) async throws {
         scratch = try Testbed.makeScratchDirectory()
-        emulator = try KubeEmulator.start(readyAfter: readyAfter, scratch: scratch)
+        emulator = try await KubeEmulator.start(readyAfter: readyAfter, scratch: scratch)
         var configuration = Testbed.helmConfiguration(scratch: scratch)
         configure(&configuration)
         helm = HelmClient(configuration: configuration, logger: Testbed.logger)
@@ -112,8 +112,8 @@ struct DeployHarness {
     var rawHelmLog: String { (try? String(contentsOfFile: rawHelmLogPath, encoding: .utf8)) ?? "" }
 
     /// A real provisioner process using this harness's helm setup.
-    func startProvisioner(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> ServerProcess {
-        try ServerProcess.provisioner(scratch: scratch, arguments: arguments, environment: environment)
+    func startProvisioner(_ arguments: [String] = [], environment: [String: String] = [:]) async throws -> ServerProcess {
+        try await ServerProcess.provisioner(scratch: scratch, arguments: arguments, environment: environment)
     }
 
     func close() {
