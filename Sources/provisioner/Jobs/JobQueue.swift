@@ -39,6 +39,7 @@ actor JobQueue {
     private var draining = false
     /// Bumped on every status change, so readers of the change feed can ask for what is newer.
     private var sequence: UInt64 = 0
+    private var changeLog = ChangeLog()
     /// Tells apart this process's sequence numbers from a previous one's.
     nonisolated let instance = ID.make()
     nonisolated let changes = ChangeSignal()
@@ -134,7 +135,9 @@ actor JobQueue {
     /// ask from next time.
     func changes(after sequence: UInt64) -> (instance: String, sequence: UInt64, statuses: [DeploymentStatus]) {
         pruneFinished()
-        let statuses = jobs.values.filter { $0.sequence > sequence }.sorted { $0.sequence < $1.sequence }.map(\.status)
+        let statuses = changeLog.entries(after: sequence).compactMap { entry in
+            jobs[entry.id].flatMap { $0.sequence == entry.sequence ? $0.status : nil }
+        }
         return (instance, self.sequence, statuses)
     }
 
@@ -142,6 +145,8 @@ actor JobQueue {
         sequence += 1
         jobs[id]?.sequence = sequence
         if let status = jobs[id]?.status { board.publish(status) }
+        changeLog.append(id, at: sequence)
+        changeLog.compact(live: jobs.count) { jobs[$0.id]?.sequence == $0.sequence }
         changes.advance(to: sequence)
     }
 
