@@ -192,5 +192,7 @@ for path, item in cloud["paths"].items():
     role = "operator" if (method, path) in operator_ops else "viewer" if method == "get" and path not in admin_reads else "admin"
     op["description"] = f"Needs the {role} role."
     if role != "viewer": op["responses"]["403"] = err(f"the token's role is below {role}")
+    # AuthThrottle: after too many failed authentications an address waits (Retry-After), token or not.
+    op["responses"]["429"] = err("too many failed authentications from this address; see Retry-After")
 json.dump(cloud, open("Sources/cloud/API/openapi.json", "w"), indent=1, sort_keys=True)
 print("ok")

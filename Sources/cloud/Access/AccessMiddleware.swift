@@ -21,11 +21,14 @@ struct AccessMiddleware: RouterMiddleware {
     let store: any Store
     /// Checks the dashboard's session cookie, a browser's stand-in for a token.
     let sessions: SessionCookie?
+    /// Shared with `/login`: failed sign-ins count with bad tokens.
+    let throttle: AuthThrottle
 
-    init(tokens: BearerTokens?, store: any Store, secureCookies: Bool = false) {
+    init(tokens: BearerTokens?, store: any Store, secureCookies: Bool = false, throttle: AuthThrottle = AuthThrottle()) {
         self.tokens = tokens
         self.store = store
         sessions = tokens.map { SessionCookie(tokens: $0, secure: secureCookies) }
+        self.throttle = throttle
     }
 
     func handle(
@@ -61,11 +64,19 @@ struct AccessMiddleware: RouterMiddleware {
                     return try await refuse(error, draft: draft, targets: targets, request: request, context: context)
                 }
             } else {
+                // A person opening a page without a session is sent to sign in (which says when a
+                // held-up address may try again), not shown JSON.
+                let isPage = DashboardPaths.isPage(request.uri.path)
+                // A signed session is no guess, so only tokens are held up here.
+                if let seconds = throttle.retryAfter(for: context.clientAddress) {
+                    if isPage { return DashboardPaths.redirect(to: "/login") }
+                    return try Self.tooManyFailures(retryAfter: seconds, request: request, context: context)
+                }
                 switch tokens.authenticate(header) {
                 case .success(let holder): context.caller = holder
                 case .failure(let error):
-                    // A person opening a page without a session is sent to sign in, not shown JSON.
-                    if DashboardPaths.isPage(request.uri.path) { return DashboardPaths.redirect(to: "/login") }
+                    if isPage { return DashboardPaths.redirect(to: "/login") }
+                    Self.countFailure(throttle, context: context)
                     return try await refuse(error, draft: draft, targets: targets, request: request, context: context)
                 }
             }
@@ -89,6 +100,20 @@ struct AccessMiddleware: RouterMiddleware {
             await record(draft, targets: targets, status: response.status, context: context)
         }
         return response
+    }
+
+    /// 429 with Retry-After, neither audited nor counted: the failure that reached the limit was.
+    static func tooManyFailures(retryAfter seconds: Int64, request: Request, context: Context) throws -> Response {
+        let error = APIError(.tooManyRequests, "too many failed authentications from this address; try again in \(seconds) s")
+        var response = try error.response(from: request, context: context)
+        response.headers[.retryAfter] = "\(seconds)"
+        return response
+    }
+
+    /// Counts a failed authentication, and says so once when the address reaches the limit.
+    static func countFailure(_ throttle: AuthThrottle, context: Context) {
+        guard throttle.recordFailure(from: context.clientAddress) else { return }
+        context.logger.warning("too many failed authentications: refusing the address for a while", metadata: ["client": "\(context.clientAddress)"])
     }
 
     private func refuse(_ error: APIError, draft: AuditEntry, targets: [String], request: Request, context: Context) async throws -> Response {

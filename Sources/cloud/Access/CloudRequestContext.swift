@@ -11,8 +11,11 @@ struct CloudRequestContext: RequestContext {
     var session: SessionCookie.Session?
     /// Where a route records its effect's audit entry; see `AuditTrail`.
     var audit = AuditTrail(draft: AuditEntry(time: 0, method: "", path: "", targets: [], status: 0))
+    /// The peer's IP address, what `AuthThrottle` counts failures by ("unknown" without one).
+    let clientAddress: String
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 }

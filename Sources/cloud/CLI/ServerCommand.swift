@@ -89,6 +89,14 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(help: "Serve the API without tokens on an address other than loopback (refused otherwise).")
     var insecureNoAuth = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Failed authentications (bad tokens, refused sign-ins) an address may make in a minute; then it is answered 429 until the minute ends. 0 turns this off.",
+            discussion: "Behind a proxy every client has the proxy's address; dashboard sessions are never held up."
+        )
+    )
+    var authFailureLimit = 20
+
     @Option(help: "File of base64 32-byte keys that encrypt kubeconfigs at rest (AES-GCM); the first encrypts, all decrypt. (CLOUD_SECRET_KEY_FILE)")
     var secretKeyFile: String?
 
@@ -121,6 +129,7 @@ struct ServerCommand: AsyncParsableCommand {
         guard let format = StructuredLogHandler.Format(rawValue: logFormat) else { throw ValidationError("--log-format must be text or json") }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: unknown level \"\(logLevel)\"") }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
+        guard authFailureLimit >= 0 else { throw ValidationError("--auth-failure-limit must not be negative") }
         let provisioners = provisioners.isEmpty ? ["http://127.0.0.1:8076"] : provisioners
         for url in provisioners where URL(string: url)?.host == nil {
             throw ValidationError("--provisioner: \"\(url)\" is not a URL")
@@ -197,7 +206,8 @@ struct ServerCommand: AsyncParsableCommand {
                 driftInterval: drift > .zero ? drift : nil,
                 driftCorrection: driftCorrection,
                 webhooks: webhooks,
-                dashboardURL: dashboardURL
+                dashboardURL: dashboardURL,
+                authThrottle: .init(limit: authFailureLimit)
             ),
             logger: logger
         ).run()

@@ -11,6 +11,7 @@ struct DashboardRoutes: Sendable {
     let templates: DashboardTemplates
     /// With tokens configured, `/login` starts sessions; without, the dashboard is as open as the API.
     let sessions: SessionCookie?
+    let throttle: AuthThrottle
 
     func add(to router: Router<CloudRequestContext>) {
         router.get("/", use: fleet)
@@ -21,7 +22,7 @@ struct DashboardRoutes: Sendable {
         router.get("/ui/provisioners", use: provisioners)
         router.get("/ui/static/app.css") { _, _ in DashboardTemplates.asset(PackageResources.app_css, type: "text/css; charset=utf-8") }
         router.get("/ui/static/app.js") { _, _ in DashboardTemplates.asset(PackageResources.app_js, type: "text/javascript; charset=utf-8") }
-        LoginRoutes(templates: templates, sessions: sessions).add(to: router)
+        LoginRoutes(templates: templates, sessions: sessions, throttle: throttle).add(to: router)
     }
 
     @Sendable func fleet(_ request: Request, context: CloudRequestContext) async throws -> Response {

@@ -7,14 +7,17 @@ import Internal
 struct LoginRoutes: Sendable {
     let templates: DashboardTemplates
     let sessions: SessionCookie?
+    let throttle: AuthThrottle
 
     struct LoginPage: Sendable {
-        var failed: Bool
+        var failed = false
+        /// Seconds until this address may try again, after too many failures.
+        var retryAfter: String?
     }
 
     func add(to router: Router<CloudRequestContext>) {
         router.get("/login") { _, _ in
-            sessions == nil ? DashboardPaths.redirect(to: "/") : templates.page("login", LoginPage(failed: false))
+            sessions == nil ? DashboardPaths.redirect(to: "/") : templates.page("login", LoginPage())
         }
         router.post("/login", use: login)
         router.post("/logout") { _, _ in
@@ -24,11 +27,17 @@ struct LoginRoutes: Sendable {
 
     @Sendable func login(_ request: Request, context: CloudRequestContext) async throws -> Response {
         guard let sessions else { return DashboardPaths.redirect(to: "/") }
+        if let seconds = throttle.retryAfter(for: context.clientAddress) {
+            var page = templates.page("login", LoginPage(retryAfter: "\(seconds)"), status: .tooManyRequests)
+            page.headers[.retryAfter] = "\(seconds)"
+            return page
+        }
         struct Form: Decodable { var token: String }
         let body = try await request.body.collect(upTo: 16 * 1024)
         let token = try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body)).token
         guard let token, case .success(let holder) = sessions.tokens.authenticate("Bearer \(token)") else {
             context.logger.notice("dashboard sign-in refused")
+            AccessMiddleware.countFailure(throttle, context: context)
             return templates.page("login", LoginPage(failed: true), status: .unauthorized)
         }
         let (value, _) = try sessions.issue(for: holder, now: Date())

@@ -32,6 +32,7 @@ struct CloudServer {
         var webhooks: [Webhook] = []
         /// Where people open the dashboard, for links in webhook messages; nil: this server's address.
         var dashboardURL: String?
+        var authThrottle = AuthThrottle.Configuration()
 
         /// `dashboardURL`, or this server's own address as a client on this host reaches it.
         var dashboard: String {
@@ -52,7 +53,8 @@ struct CloudServer {
         apiTokens: BearerTokens?,
         kubeconfigPolicy: KubeconfigPolicy = .dataOnly,
         metrics: ServerMetrics = ServerMetrics(),
-        secureCookies: Bool = false
+        secureCookies: Bool = false,
+        authThrottle: AuthThrottle = AuthThrottle()
     ) throws -> Router<CloudRequestContext> {
         let services = ServiceNames(pool: pool)
         Gauge(label: "cloud_up", factory: metrics.factory).record(1)
@@ -60,7 +62,7 @@ struct CloudServer {
         let router = Router(context: CloudRequestContext.self)
         // Both outside the error middleware, so they see every answer with its final status (see AccessMiddleware).
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
-        let access = AccessMiddleware(tokens: apiTokens, store: store, secureCookies: secureCookies)
+        let access = AccessMiddleware(tokens: apiTokens, store: store, secureCookies: secureCookies, throttle: authThrottle)
         router.add(middleware: access)
         router.add(middleware: JSONErrorMiddleware(routes: routes))
         ClusterRoutes(store: store, supervisor: supervisor, services: services, kubeconfigPolicy: kubeconfigPolicy).add(to: router)
@@ -70,7 +72,13 @@ struct CloudServer {
         AuditRoutes(store: store).add(to: router)
         EventRoutes(store: store).add(to: router)
         WebhookRoutes(store: store).add(to: router)
-        DashboardRoutes(store: store, supervisor: supervisor, templates: try DashboardTemplates(), sessions: access.sessions).add(to: router)
+        DashboardRoutes(
+            store: store,
+            supervisor: supervisor,
+            templates: try DashboardTemplates(),
+            sessions: access.sessions,
+            throttle: access.throttle
+        ).add(to: router)
         ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) { true }
         return router
     }
@@ -98,7 +106,8 @@ struct CloudServer {
             apiTokens: configuration.apiTokens,
             kubeconfigPolicy: configuration.kubeconfigPolicy,
             metrics: metrics,
-            secureCookies: configuration.tls != nil
+            secureCookies: configuration.tls != nil,
+            authThrottle: AuthThrottle(configuration: configuration.authThrottle)
         )
 
         let app = try ServerSupport.application(
