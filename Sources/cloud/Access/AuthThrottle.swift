@@ -17,18 +17,17 @@ final class AuthThrottle: Sendable {
         var maxAddresses = 10_000
     }
 
+    /// Behind a lock: a check is a dictionary lookup, cheaper than a hop onto an actor.
     private let windows: Mutex<FailureWindows>
-    private let clock: @Sendable () -> ContinuousClock.Instant
 
-    init(configuration: Configuration = .init(), clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+    init(configuration: Configuration = .init()) {
         windows = Mutex(FailureWindows(configuration: configuration))
-        self.clock = clock
     }
 
     /// How many seconds `address` must wait before it may try again (rounded up, as Retry-After
     /// gives them); nil when it may now.
     func retryAfter(for address: String) -> Int64? {
-        let now = clock()
+        let now = ContinuousClock.now
         guard let wait = windows.withLock({ $0.retryAfter(for: address, now: now) }) else { return nil }
         return max(1, wait.components.seconds + (wait.components.attoseconds > 0 ? 1 : 0))
     }
@@ -36,12 +35,12 @@ final class AuthThrottle: Sendable {
     /// Counts a failure; true when it is the one that reaches the limit (worth a log line and an
     /// audit entry, where the refusals after it are not).
     func recordFailure(from address: String) -> Bool {
-        let now = clock()
+        let now = ContinuousClock.now
         return windows.withLock { $0.recordFailure(from: address, now: now) }
     }
 }
 
-/// The counting itself, with the time passed in.
+/// The counting itself, with the time passed in, so its tests set the clock.
 struct FailureWindows: Sendable {
     struct Window: Sendable {
         var start: ContinuousClock.Instant
