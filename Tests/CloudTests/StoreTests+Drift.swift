@@ -20,6 +20,7 @@ extension StoreTests {
             ]
         }
         #expect(try await store.driftedClusters().map(\.id) == [drifting.id])
+        #expect(try await store.fleetCounts(failedSince: 0).driftedUtilities == 1)
         #expect(try await database.sql("SELECT drifted FROM clusters WHERE id = $1", [.text(drifting.id)]) == [[.integer(1)]])
 
         try await database.sql("UPDATE clusters SET drifted = 0")

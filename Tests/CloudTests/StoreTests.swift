@@ -80,7 +80,31 @@ struct StoreTests {
         for registered in clusters { try await store.createCluster(registered, kubeconfig: .inline("k")) }
 
         #expect(try await store.clusters(label: "prod", page: 0, perPage: 10).map(\.name) == ["a", "c"])
+        #expect(try await store.clusters(label: "prod", page: 1, perPage: 1).map(\.name) == ["c"])
         #expect(try await store.clusters(label: nil, page: 1, perPage: 2).map(\.name) == ["c"])
+        #expect(try await store.clusters(label: nil, page: 0, perPage: Int.max).map(\.name) == ["a", "b", "c"])
+    }
+
+    @Test("the fleet's names and labels come in registration order, and whole clusters by ID in the order asked", arguments: backends)
+    func summariesAndClustersByID(_ backend: StoreBackend) async throws {
+        let store = try await StoreDatabase.make(backend).open()
+        // More than one statement's worth of IDs (500).
+        let clusters = (0..<600).map { cluster("c\($0)", labels: $0 % 2 == 0 ? ["even"] : [], at: Int64($0)) }
+        for registered in clusters { try await store.createCluster(registered, kubeconfig: .inline("k")) }
+        try await store.deleteCluster(clusters[1].id, at: 1000)
+
+        let summaries = try await store.clusterSummaries()
+        #expect(summaries.count == 599)
+        #expect(
+            summaries.prefix(2) == [
+                ClusterSummary(id: clusters[0].id, name: "c0", labels: ["even"]), ClusterSummary(id: clusters[2].id, name: "c2", labels: ["even"]),
+            ]
+        )
+
+        let asked = [clusters[599].id, clusters[1].id, "unknown"] + clusters[2..<560].map(\.id) + [clusters[0].id]
+        let found = try await store.clusters(ids: asked)
+        #expect(found.map(\.id) == [clusters[599].id] + clusters[2..<560].map(\.id) + [clusters[0].id], "the deleted and the unknown left out")
+        #expect(found.first == clusters[599])
     }
 
     @Test("utility changes made at the same time to one cluster are all kept", arguments: backends)

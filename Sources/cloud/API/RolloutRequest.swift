@@ -91,7 +91,7 @@ struct RolloutRequest: Decodable {
 
     /// The clusters chosen, in selection order: the IDs as given, or the matching clusters in the
     /// order they were registered. Unknown IDs are refused.
-    func targets(among clusters: [Cluster]) throws(APIError) -> (ids: [String], description: String) {
+    func targets(among clusters: [ClusterSummary]) throws(APIError) -> (ids: [String], description: String) {
         let given = [selector != nil, self.clusters != nil, all == true].count { $0 }
         guard given == 1 else { throw .badRequest("give exactly one of Selector, Clusters or All", field: "Selector") }
         let ids: [String]

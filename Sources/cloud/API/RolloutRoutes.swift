@@ -29,7 +29,7 @@ struct RolloutRoutes: Sendable {
         let body = try await JSONRequest.decode(RolloutRequest.self, from: request)
         try await services.validate(body.service, field: "Service")
         let (target, strategy) = try body.validated()
-        let clusters = try await store.clusters(label: nil, page: 0, perPage: Int.max)
+        let clusters = try await store.clusterSummaries()
         let (ids, selection) = try body.targets(among: clusters)
         return supervisor.rolloutLifecycle.created(
             service: body.service,

@@ -79,12 +79,13 @@ struct FleetGrid: Sendable {
     }
 
     static func make(store: any Store, services published: [ServiceName], filter: Filter, page: PageContext, now: Date) async throws -> FleetGrid {
-        let all = try await store.clusters(label: nil, page: 0, perPage: Int.max)
+        // Every cluster's name and labels to filter by, and whole clusters only for the page shown.
+        let all = try await store.clusterSummaries()
         let matching = all.filter { cluster in
             (filter.label.isEmpty || cluster.labels.contains(filter.label))
                 && (filter.query.isEmpty || cluster.name.localizedCaseInsensitiveContains(filter.query))
         }
-        let shown = Array(matching.dropFirst(filter.page * perPage).prefix(perPage))
+        let shown = try await store.clusters(ids: matching.dropFirst(filter.page * perPage).prefix(perPage).map(\.id))
         let latest = Dictionary(
             try await store.latestDeployments(clusters: shown.map(\.id)).map { ("\($0.clusterID)/\($0.service)", $0) },
             uniquingKeysWith: { first, _ in first }
@@ -95,8 +96,7 @@ struct FleetGrid: Sendable {
             .union(latest.values.map(\.service.rawValue)).subtracting(services)
         services += others.sorted()
 
-        let (inFlight, failed) = try await store.deploymentCounts(failedSince: now.millisecondsSince1970 - 24 * 3600 * 1000)
-        let drifted = all.reduce(0) { $0 + $1.utilities.driftedCount }
+        let (inFlight, failed, drifted) = try await store.fleetCounts(failedSince: now.millisecondsSince1970 - 24 * 3600 * 1000)
         let rows = shown.map { cluster in
             Row(
                 id: cluster.id,

@@ -84,3 +84,10 @@ struct UtilityVersion: Codable, Sendable, Equatable {
         valuesPath = try container.decodeIfPresent(String.self, forKey: .valuesPath) ?? ""
     }
 }
+
+/// A cluster as the fleet is filtered and paged: what a name or label filter reads of it.
+struct ClusterSummary: Sendable, Equatable {
+    var id: String
+    var name: String
+    var labels: [String]
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Internal
 
 extension SQLStore {
@@ -29,8 +30,42 @@ extension SQLStore {
     }
 
     func clusters(label: String?, page: Int, perPage: Int) async throws -> [Cluster] {
-        let rows = try await query("SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE delete_at = 0 ORDER BY create_at, id")
-        return StoreRecords.page(try rows.map(records.cluster), label: label, page: page, perPage: perPage)
+        guard let label else {
+            return try await query(
+                "SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE delete_at = 0 ORDER BY create_at, id LIMIT $1 OFFSET $2",
+                [.integer(Int64(perPage)), .integer(Int64(page == 0 ? 0 : page * perPage))]
+            ).map(records.cluster)
+        }
+        let matching = try await clusterSummaries().filter { $0.labels.contains(label) }
+        return try await clusters(ids: matching.dropFirst(page * perPage).prefix(perPage).map(\.id))
+    }
+
+    func clusterSummaries() async throws -> [ClusterSummary] {
+        let decoder = JSONDecoder()
+        return try await query("SELECT id, name, labels FROM clusters WHERE delete_at = 0 ORDER BY create_at, id").map { row in
+            ClusterSummary(
+                id: row[0].string ?? "",
+                name: row[1].string ?? "",
+                labels: try decoder.decode([String].self, from: Data((row[2].string ?? "[]").utf8))
+            )
+        }
+    }
+
+    func clusters(ids: [String]) async throws -> [Cluster] {
+        var found: [String: Cluster] = [:]
+        // In chunks: both databases bound the parameters of one statement.
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let placeholders = chunk.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+            for row in try await query(
+                "SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE id IN (\(placeholders)) AND delete_at = 0",
+                chunk.map(SQLValue.text)
+            ) {
+                let cluster = try records.cluster(row)
+                found[cluster.id] = cluster
+            }
+        }
+        return ids.compactMap { found[$0] }
     }
 
     func driftedClusters() async throws -> [Cluster] {

@@ -24,14 +24,15 @@ extension SQLStore {
         ).map(records.deployment)
     }
 
-    func deploymentCounts(failedSince time: Int64) async throws -> (inFlight: Int, failed: Int) {
+    func fleetCounts(failedSince time: Int64) async throws -> (inFlight: Int, failed: Int, driftedUtilities: Int) {
         let row = try await query(
             """
             SELECT (SELECT COUNT(*) FROM deployments WHERE state IN \(StoreRecords.unfinishedStatesSQL)),
-                   (SELECT COUNT(*) FROM deployments WHERE state = 'failed' AND create_at >= $1)
+                   (SELECT COUNT(*) FROM deployments WHERE state = 'failed' AND create_at >= $1),
+                   (SELECT COALESCE(SUM(drifted), 0) FROM clusters WHERE drifted > 0 AND delete_at = 0)
             """,
             [.integer(time)]
         ).first
-        return (Int(row?[0].int ?? 0), Int(row?[1].int ?? 0))
+        return (Int(row?[0].int ?? 0), Int(row?[1].int ?? 0), Int(row?[2].int ?? 0))
     }
 }

@@ -130,12 +130,6 @@ struct StoreRecords: Sendable {
         return candidates.filter { seen.insert("\($0.clusterID)/\($0.service)").inserted && $0.nextAttemptAt <= now }
     }
 
-    /// Labels are few per cluster: filter after reading the candidates in order, then page.
-    static func page(_ clusters: [Cluster], label: String?, page: Int, perPage: Int) -> [Cluster] {
-        let matching = clusters.filter { label == nil || $0.labels.contains(label!) }
-        return Array(matching.dropFirst(page * perPage).prefix(perPage))
-    }
-
     static func nameTaken(_ name: String) -> StoreError {
         .conflict("a cluster named \"\(name)\" is already registered")
     }
