@@ -1,10 +1,15 @@
 import Foundation
 import Internal
 
-/// A deployment held by this provisioner: the request (kubeconfig included, never reported) and
-/// the status reported for it.
+/// A deployment held by this provisioner: the request (kubeconfig included, never reported) until
+/// it starts, and the status reported for it.
 struct Job: Sendable {
-    var request: DeploymentRequest
+    /// Let go of when the job starts: the deployer has it then, and a finished job is kept for its
+    /// status (up to an hour, 10,000 of them) and would otherwise hold every kubeconfig and values
+    /// (credentials) for as long.
+    var request: DeploymentRequest?
+    /// The request's `fingerprint`, which recognises a retried POST after the request is gone.
+    let fingerprint: [UInt8]
     var status: DeploymentStatus
     /// Operations holding the same key never overlap; the service's strategy chooses it.
     var lockKey: LockKey
@@ -15,4 +20,14 @@ struct Job: Sendable {
     var kubeconfig: Kubeconfig?
     /// The queue's sequence number at this job's last status change.
     var sequence: UInt64 = 0
+
+    init(request: DeploymentRequest, status: DeploymentStatus, lockKey: LockKey, timeout: Duration, redactor: Redactor, kubeconfig: Kubeconfig?) {
+        self.request = request
+        fingerprint = request.fingerprint
+        self.status = status
+        self.lockKey = lockKey
+        self.timeout = timeout
+        self.redactor = redactor
+        self.kubeconfig = kubeconfig
+    }
 }

@@ -65,7 +65,7 @@ actor JobQueue {
     /// same (a retried POST). The `Bool` says whether the job is new.
     func submit(_ job: Job) throws(Failure) -> (DeploymentStatus, created: Bool) {
         if let existing = jobs[job.status.id] {
-            guard existing.request == job.request else { throw .conflict(id: job.status.id) }
+            guard existing.fingerprint == job.fingerprint else { throw .conflict(id: job.status.id) }
             return (existing.status, false)
         }
         guard !draining else { throw .draining }
@@ -77,6 +77,9 @@ actor JobQueue {
         startEligible()
         return (jobs[job.status.id]!.status, true)
     }
+
+    /// What the queue still holds of a deployment.
+    func retained(_ id: String) -> Job? { jobs[id] }
 
     func list(state: DeploymentState?, cluster: String?, service: ServiceName?) -> [DeploymentStatus] {
         pruneFinished()
@@ -171,19 +174,21 @@ actor JobQueue {
         status.state = .running
         status.startAt = Date().millisecondsSince1970
         jobs[id]?.status = status
-        // The deployer has it now; a retained job would otherwise hold it until pruned.
+        // The deployer has them now; a retained job would otherwise hold them until pruned.
+        let request = job.request!  // Queued jobs hold theirs until here.
+        jobs[id]?.request = nil
         jobs[id]?.kubeconfig = nil
         changed(id)
         held.insert(job.lockKey)
         log(status, "deployment running")
-        let service = catalog[job.request.service]!
+        let service = catalog[request.service]!
         let deployer = deployers[service.strategy]
         let timeout = job.timeout
         let kubeconfig = job.kubeconfig
         let events = DeploymentEvents(waiting: { note in Task { await self.setWaiting(id, note) } })
         running[id] = Task {
             let result =
-                await deployer?.run(job.request, service: service, timeout: timeout, events: events, kubeconfig: kubeconfig)
+                await deployer?.run(request, service: service, timeout: timeout, events: events, kubeconfig: kubeconfig)
                 ?? DeploymentResult(
                     failure: DeploymentFailure(.failed, step: "deploy", message: "this provisioner has no \(service.strategy) deployer")
                 )
