@@ -83,6 +83,8 @@ struct StoreTests {
         #expect(try await store.clusters(label: "prod", page: 1, perPage: 1).map(\.name) == ["c"])
         #expect(try await store.clusters(label: nil, page: 1, perPage: 2).map(\.name) == ["c"])
         #expect(try await store.clusters(label: nil, page: 0, perPage: Int.max).map(\.name) == ["a", "b", "c"])
+        #expect(try await store.clusters(label: nil, page: 1, perPage: Int.max).isEmpty, "past the end, without overflowing")
+        #expect(try await store.clusters(label: "prod", page: 1, perPage: Int.max).isEmpty)
     }
 
     @Test("the fleet's names and labels come in registration order, and whole clusters by ID in the order asked", arguments: backends)

@@ -30,14 +30,17 @@ extension SQLStore {
     }
 
     func clusters(label: String?, page: Int, perPage: Int) async throws -> [Cluster] {
+        // `perPage: Int.max` asks for all of them.
+        let (offset, overflow) = page.multipliedReportingOverflow(by: perPage)
+        let skipped = overflow ? Int.max : offset
         guard let label else {
             return try await query(
                 "SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE delete_at = 0 ORDER BY create_at, id LIMIT $1 OFFSET $2",
-                [.integer(Int64(perPage)), .integer(Int64(page == 0 ? 0 : page * perPage))]
+                [.integer(Int64(perPage)), .integer(Int64(skipped))]
             ).map(records.cluster)
         }
         let matching = try await clusterSummaries().filter { $0.labels.contains(label) }
-        return try await clusters(ids: matching.dropFirst(page * perPage).prefix(perPage).map(\.id))
+        return try await clusters(ids: matching.dropFirst(skipped).prefix(perPage).map(\.id))
     }
 
     func clusterSummaries() async throws -> [ClusterSummary] {
