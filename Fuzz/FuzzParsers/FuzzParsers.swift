@@ -1,5 +1,7 @@
 import Foundation
-import Internal
+
+// Testable for `StoredRelease.decode`, which only the Kubernetes client calls.
+@testable import Internal
 
 /// libFuzzer entry point: every parser that takes outside input gets the same bytes. A crash, a
 /// trap or a sanitizer report is a finding; thrown errors are the parsers doing their job.
@@ -20,6 +22,11 @@ public func fuzzParsers(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     _ = ListenAddress(text)
     _ = HelmError.classify(command: "upgrade", stderr: text, status: .exited(1))
     _ = try? JSONDecoder().decode([ReleaseRevision].self, from: data)
+    // What a cluster answers: a release Secret's value (base64 of Helm's base64 of gzip or JSON)
+    // and the manifests in it; YAML values (aliases bounded).
+    _ = try? StoredRelease.decode(secretValue: Data(data.base64EncodedString().utf8).base64EncodedString())
+    _ = try? ManifestObjects(manifest: text, namespace: "default")
+    _ = try? JSONValue(yaml: text)
     return 0
 }
 
