@@ -18,8 +18,8 @@ public final class LocalService: Sendable {
     }
 
     /// An HTTP server answering each request with the next scripted status (the last one repeats)
-    /// and a JSON body counting the requests so far.
-    public static func responder(statuses: [Int], body: String = "") async throws -> LocalService {
+    /// and a JSON body counting the requests so far, with `body` and `padding` bytes more.
+    public static func responder(statuses: [Int], body: String = "", padding: Int = 0) async throws -> LocalService {
         let script = """
             import http.server, json, sys
             statuses = \(statuses)
@@ -30,7 +30,7 @@ public final class LocalService: Sendable {
                     count += 1
                     status = statuses[min(count, len(statuses)) - 1]
                     payload = json.dumps({"requests": count, "__type": "ThrottlingException" if status == 400 else "InternalFailure",
-                                          "message": "scripted", "body": \(String(reflecting: body))}).encode()
+                                          "message": "scripted", "body": \(String(reflecting: body)), "padding": "x" * \(padding)}).encode()
                     length = int(self.headers.get("Content-Length") or 0)
                     self.rfile.read(length)
                     self.send_response(status)

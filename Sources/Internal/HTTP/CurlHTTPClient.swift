@@ -2,8 +2,9 @@ import CCurl
 import Dispatch
 import Foundation
 
-/// HTTP over libcurl: every call has a connect timeout and an overall timeout, runs off the
-/// cooperative thread pool (curl_easy_perform blocks), and follows no redirects.
+/// HTTP over libcurl: every call has a connect timeout and an overall timeout, a bound on what it
+/// reads back, runs off the cooperative thread pool (curl_easy_perform blocks), and follows no
+/// redirects.
 public struct CurlHTTPClient: Sendable {
     public var connectTimeout: Duration
 
@@ -24,6 +25,23 @@ public struct CurlHTTPClient: Sendable {
     private final class Collector {
         var body = Data()
         var headers: [String: String] = [:]
+        /// Body and header bytes together; past `limit` the transfer is stopped.
+        var received = 0
+        let limit: Int
+        var exceeded = false
+        let discardsBody: Bool
+
+        init(limit: Int, discardsBody: Bool) {
+            self.limit = limit
+            self.discardsBody = discardsBody
+        }
+
+        /// Counts `count` more bytes; false (stop) when they go past the limit.
+        func take(_ count: Int) -> Bool {
+            received += count
+            exceeded = exceeded || received > limit
+            return !exceeded
+        }
     }
 
     private static func perform(
@@ -35,7 +53,7 @@ public struct CurlHTTPClient: Sendable {
             return .failure(HTTPTransportError(url: request.url, reason: "libcurl could not start", timedOut: false))
         }
         defer { curl_easy_cleanup(handle) }
-        let collector = Collector()
+        let collector = Collector(limit: request.maxResponseBytes, discardsBody: request.discardsBody)
         let context = Unmanaged.passUnretained(collector).toOpaque()
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
@@ -74,6 +92,9 @@ public struct CurlHTTPClient: Sendable {
             handle,
             { data, size, count, context in
                 let collector = Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue()
+                if collector.discardsBody { return size * count }
+                // Returning less than was given makes libcurl stop with CURLE_WRITE_ERROR.
+                guard collector.take(size * count) else { return 0 }
                 if let data { collector.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count) }
                 return size * count
             },
@@ -83,6 +104,7 @@ public struct CurlHTTPClient: Sendable {
             handle,
             { data, size, count, context in
                 let collector = Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue()
+                guard collector.take(size * count) else { return 0 }
                 if let data {
                     let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
                     if let colon = line.firstIndex(of: ":") {
@@ -106,6 +128,10 @@ public struct CurlHTTPClient: Sendable {
                 )
             }
             return curl_easy_perform(handle)
+        }
+        if collector.exceeded {
+            let reason = "the answer was longer than \(request.maxResponseBytes) bytes"
+            return .failure(HTTPTransportError(url: request.url, reason: reason, timedOut: false))
         }
         guard code == CURLE_OK else {
             return .failure(

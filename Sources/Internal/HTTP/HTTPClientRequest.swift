@@ -10,6 +10,15 @@ public struct HTTPClientRequest: Sendable {
     /// Connect to this address instead of resolving the URL's host, which still names the server
     /// for TLS and `Host:` (libcurl's CURLOPT_RESOLVE): one instance behind a DNS name.
     public var address: String?
+    /// A longer answer fails the request instead of filling memory: the other end may be a
+    /// cluster, a webhook endpoint or a service we do not control.
+    public var maxResponseBytes: Int
+    /// Reads the answer's body and drops it, so only its status and headers count (and the limit
+    /// applies to those alone).
+    public var discardsBody: Bool
+
+    /// Enough for a Kubernetes list of a release's history (Helm keeps each revision under 1 MiB).
+    public static let defaultMaxResponseBytes = 32 << 20
 
     public init(
         method: String,
@@ -17,7 +26,9 @@ public struct HTTPClientRequest: Sendable {
         headers: [(name: String, value: String)] = [],
         body: Data = Data(),
         timeout: Duration = .seconds(30),
-        address: String? = nil
+        address: String? = nil,
+        maxResponseBytes: Int = defaultMaxResponseBytes,
+        discardsBody: Bool = false
     ) {
         self.method = method
         self.url = url
@@ -25,5 +36,7 @@ public struct HTTPClientRequest: Sendable {
         self.body = body
         self.timeout = timeout
         self.address = address
+        self.maxResponseBytes = maxResponseBytes
+        self.discardsBody = discardsBody
     }
 }
