@@ -44,6 +44,25 @@ struct JobQueueTests {
         #expect(await queue.changes(after: 4).statuses.isEmpty)
     }
 
+    @Test("a reader from the start gets every retained deployment page by page, each once, in order")
+    func feedPages() async throws {
+        let queue = idleQueue()
+        for id in ["a", "b", "c", "d", "e"] { try await submit(queue, id) }
+        _ = try await queue.cancel("b")  // now last in change order
+
+        var seen: [String] = []
+        var cursor: UInt64 = 0
+        for _ in 0..<10 {
+            let page = await queue.changes(after: cursor, limit: 2)
+            #expect(page.statuses.count <= 2)
+            seen += page.statuses.map(\.id)
+            if page.sequence == cursor { break }
+            cursor = page.sequence
+        }
+        #expect(seen == ["a", "c", "d", "e", "b"])
+        #expect(cursor == 6)
+    }
+
     @Test("a job no longer retained is not in the feed")
     func forgottenJobs() async throws {
         let queue = idleQueue(retentionCount: 1)

@@ -134,12 +134,17 @@ actor JobQueue {
         changes.close()
     }
 
-    /// Deployments whose status changed after `sequence` (still retained), with the sequence to
-    /// ask from next time.
-    func changes(after sequence: UInt64) -> (instance: String, sequence: UInt64, statuses: [DeploymentStatus]) {
+    /// Deployments whose status changed after `sequence` (still retained), oldest change first, at
+    /// most `limit` of them, with the sequence to ask from next time: the last one given when
+    /// there are more, so a reader starting from 0 (10,000 retained) gets them page by page.
+    func changes(after sequence: UInt64, limit: Int = 100) -> (instance: String, sequence: UInt64, statuses: [DeploymentStatus]) {
         pruneFinished()
-        let statuses = changeLog.entries(after: sequence).compactMap { entry in
-            jobs[entry.id].flatMap { $0.sequence == entry.sequence ? $0.status : nil }
+        var statuses: [DeploymentStatus] = []
+        for entry in changeLog.entries(after: sequence) {
+            guard let job = jobs[entry.id], job.sequence == entry.sequence else { continue }
+            // Full: the next page starts just before the first one left out.
+            guard statuses.count < limit else { return (instance, job.sequence - 1, statuses) }
+            statuses.append(job.status)
         }
         return (instance, self.sequence, statuses)
     }
