@@ -63,6 +63,19 @@ struct JobQueueTests {
         #expect(cursor == 6)
     }
 
+    @Test("pages are also bounded by their JSON's length, with at least one status each")
+    func feedPagesByBytes() async throws {
+        let queue = idleQueue()
+        for id in ["a", "b", "c"] { try await submit(queue, id) }
+        for id in ["a", "b", "c"] { _ = try await queue.cancel(id) }  // finished: their JSON is known
+        let size = try #require(queue.board.encodedSize(of: "a"))
+
+        let first = await queue.changes(after: 0, maxBytes: 2 * size + size / 2)
+        #expect(first.statuses.map(\.id) == ["a", "b"])
+        let second = await queue.changes(after: first.sequence, maxBytes: 1)
+        #expect(second.statuses.map(\.id) == ["c"], "one status even when it alone is over the bound")
+    }
+
     @Test("a job no longer retained is not in the feed")
     func forgottenJobs() async throws {
         let queue = idleQueue(retentionCount: 1)

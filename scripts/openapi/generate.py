@@ -91,7 +91,7 @@ prov = {
       "get": {"summary": "Deployments this instance holds", "parameters": [q("state", {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelling", "cancelled"]}), q("cluster"), q("service")],
               "responses": {"200": resp("deployments", arr(ref("Deployment"))), "400": err("invalid filter"), "401": err("unauthorized")}}},
     "/api/deployments/changes": {
-      "get": {"summary": "Change feed: deployments whose status changed after a sequence number, at most 100 a page (long poll)",
+      "get": {"summary": "Change feed: deployments whose status changed after a sequence number, at most 100 or about 8 MiB a page (long poll)",
               "parameters": [q("after", {"type": "integer", "minimum": 0}), q("wait", {"type": "integer", "minimum": 0, "maximum": 60})],
               "responses": {"200": resp("changes", ref("DeploymentChanges")), "400": err("invalid after or wait"), "401": err("unauthorized")}}},
     "/api/deployment/{id}": {

@@ -135,16 +135,27 @@ actor JobQueue {
     }
 
     /// Deployments whose status changed after `sequence` (still retained), oldest change first, at
-    /// most `limit` of them, with the sequence to ask from next time: the last one given when
-    /// there are more, so a reader starting from 0 (10,000 retained) gets them page by page.
-    func changes(after sequence: UInt64, limit: Int = 100) -> (instance: String, sequence: UInt64, statuses: [DeploymentStatus]) {
+    /// most `limit` of them and about `maxBytes` of JSON (at least one), with the sequence to ask
+    /// from next time: the last one given when there are more, so a reader starting from 0
+    /// (10,000 retained, some with long logs or plans) gets them page by page.
+    func changes(
+        after sequence: UInt64,
+        limit: Int = 100,
+        maxBytes: Int = 8 << 20
+    ) -> (instance: String, sequence: UInt64, statuses: [DeploymentStatus]) {
         pruneFinished()
         var statuses: [DeploymentStatus] = []
+        var bytes = 0
         for entry in changeLog.entries(after: sequence) {
             guard let job = jobs[entry.id], job.sequence == entry.sequence else { continue }
+            // A finished status's JSON is on the board already; one in flight has no log or plan yet.
+            let size = board.encodedSize(of: entry.id) ?? 1024
             // Full: the next page starts just before the first one left out.
-            guard statuses.count < limit else { return (instance, job.sequence - 1, statuses) }
+            guard statuses.count < limit, statuses.isEmpty || bytes + size <= maxBytes else {
+                return (instance, job.sequence - 1, statuses)
+            }
             statuses.append(job.status)
+            bytes += size
         }
         return (instance, self.sequence, statuses)
     }

@@ -37,6 +37,14 @@ final class StatusBoard: Sendable {
         }
     }
 
+    /// The length of a finished status's JSON; nil for one still in flight.
+    func encodedSize(of id: String) -> Int? {
+        entries.withLock { entries in
+            guard case .json(let json)? = entries[id]?.answer else { return nil }
+            return json.readableBytes
+        }
+    }
+
     /// Records `status` as the latest; a finished one is encoded here, once.
     func publish(_ status: DeploymentStatus, now: ContinuousClock.Instant = .now) {
         var entry = Entry(answer: .status(status), expires: nil)
