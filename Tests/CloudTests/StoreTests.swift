@@ -90,7 +90,7 @@ struct StoreTests {
     @Test("the fleet's names and labels come in registration order, and whole clusters by ID in the order asked", arguments: backends)
     func summariesAndClustersByID(_ backend: StoreBackend) async throws {
         let store = try await StoreDatabase.make(backend).open()
-        // More than one statement's worth of IDs (500).
+        // Many IDs in one statement, as a page of 1,000 or a rollout's facts ask.
         let clusters = (0..<600).map { cluster("c\($0)", labels: $0 % 2 == 0 ? ["even"] : [], at: Int64($0)) }
         for registered in clusters { try await store.createCluster(registered, kubeconfig: .inline("k")) }
         try await store.deleteCluster(clusters[1].id, at: 1000)

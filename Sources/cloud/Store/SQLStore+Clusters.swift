@@ -55,19 +55,10 @@ extension SQLStore {
     }
 
     func clusters(ids: [String]) async throws -> [Cluster] {
-        var found: [String: Cluster] = [:]
-        // In chunks: both databases bound the parameters of one statement.
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = Array(ids[start..<min(start + 500, ids.count)])
-            let placeholders = chunk.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
-            for row in try await query(
-                "SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE id IN (\(placeholders)) AND delete_at = 0",
-                chunk.map(SQLValue.text)
-            ) {
-                let cluster = try records.cluster(row)
-                found[cluster.id] = cluster
-            }
+        let rows = try await pool.withConnection { db in
+            try Self.rows(db, "SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE delete_at = 0 AND id IN", ids)
         }
+        let found = Dictionary(uniqueKeysWithValues: try rows.map(records.cluster).map { ($0.id, $0) })
         return ids.compactMap { found[$0] }
     }
 

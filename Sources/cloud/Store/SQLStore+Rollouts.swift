@@ -117,19 +117,6 @@ extension SQLStore {
         return facts
     }
 
-    /// `prefix (...)` over `ids`, bound as parameters after those `prefix` uses (`after`); no
-    /// query when there are no IDs.
-    private static func rows(
-        _ db: any SQLConnection,
-        _ prefix: String,
-        _ ids: [String],
-        after leading: [SQLValue] = []
-    ) throws -> [[SQLValue]] {
-        guard !ids.isEmpty else { return [] }
-        let placeholders = ids.indices.map { "$\($0 + leading.count + 1)" }.joined(separator: ", ")
-        return try db.query("\(prefix) (\(placeholders))", leading + ids.map(SQLValue.text))
-    }
-
     /// The active rollout that already targets one of these clusters for the service.
     private static func activeRollout(_ db: any SQLConnection, service: ServiceName, clusters: [String]) throws -> String? {
         try rows(

@@ -67,6 +67,19 @@ final class SQLStore: Store {
         try await pool.withConnection { db in try db.query(sql, parameters) }
     }
 
+    /// `prefix (...)` over `ids`, bound as parameters after those `prefix` uses (`after`); no
+    /// query when there are no IDs.
+    static func rows(
+        _ db: any SQLConnection,
+        _ prefix: String,
+        _ ids: [String],
+        after leading: [SQLValue] = []
+    ) throws -> [[SQLValue]] {
+        guard !ids.isEmpty else { return [] }
+        let placeholders = ids.indices.map { "$\($0 + leading.count + 1)" }.joined(separator: ", ")
+        return try db.query("\(prefix) (\(placeholders))", leading + ids.map(SQLValue.text))
+    }
+
     /// Runs `body` in one transaction on a connection of its own: all of it is written, or none of it.
     @discardableResult
     func transaction<T>(_ body: (any SQLConnection) throws -> T) async throws -> T {
