@@ -76,7 +76,7 @@ struct AccessMiddleware: RouterMiddleware {
                 case .success(let holder): context.caller = holder
                 case .failure(let error):
                     if isPage { return DashboardPaths.redirect(to: "/login") }
-                    Self.countFailure(throttle, context: context)
+                    throttle.recordFailure(from: context.clientAddress, logger: context.logger)
                     return try await refuse(error, draft: draft, targets: targets, request: request, context: context)
                 }
             }
@@ -108,12 +108,6 @@ struct AccessMiddleware: RouterMiddleware {
         var response = try error.response(from: request, context: context)
         response.headers[.retryAfter] = "\(seconds)"
         return response
-    }
-
-    /// Counts a failed authentication, and says so once when the address reaches the limit.
-    static func countFailure(_ throttle: AuthThrottle, context: Context) {
-        guard throttle.recordFailure(from: context.clientAddress) else { return }
-        context.logger.warning("too many failed authentications: refusing the address for a while", metadata: ["client": "\(context.clientAddress)"])
     }
 
     private func refuse(_ error: APIError, draft: AuditEntry, targets: [String], request: Request, context: Context) async throws -> Response {

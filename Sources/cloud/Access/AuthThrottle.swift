@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 
 /// Failed authentication per client address. An address that fails `limit` times in a `window`
@@ -32,11 +33,12 @@ final class AuthThrottle: Sendable {
         return max(1, wait.components.seconds + (wait.components.attoseconds > 0 ? 1 : 0))
     }
 
-    /// Counts a failure; true when it is the one that reaches the limit (worth a log line and an
-    /// audit entry, where the refusals after it are not).
-    func recordFailure(from address: String) -> Bool {
+    /// Counts a failure, and logs the one that reaches the limit (the refusals after it are
+    /// neither logged nor audited).
+    func recordFailure(from address: String, logger: Logger) {
         let now = ContinuousClock.now
-        return windows.withLock { $0.recordFailure(from: address, now: now) }
+        guard windows.withLock({ $0.recordFailure(from: address, now: now) }) else { return }
+        logger.warning("too many failed authentications: refusing the address for a while", metadata: ["client": "\(address)"])
     }
 }
 

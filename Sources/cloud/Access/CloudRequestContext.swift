@@ -1,5 +1,6 @@
 import Hummingbird
 import Internal
+import NIOCore
 
 /// The cloud server's request context: Hummingbird's core values plus who is asking, set by
 /// `AccessMiddleware` before any route runs.
@@ -11,11 +12,14 @@ struct CloudRequestContext: RequestContext {
     var session: SessionCookie.Session?
     /// Where a route records its effect's audit entry; see `AuditTrail`.
     var audit = AuditTrail(draft: AuditEntry(time: 0, method: "", path: "", targets: [], status: 0))
+    /// The peer, kept as NIO has it: only a request that authenticates with a token needs it
+    /// as text.
+    private let remoteAddress: SocketAddress?
     /// The peer's IP address, what `AuthThrottle` counts failures by ("unknown" without one).
-    let clientAddress: String
+    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        remoteAddress = source.channel.remoteAddress
     }
 }

@@ -37,7 +37,7 @@ struct LoginRoutes: Sendable {
         let token = try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body)).token
         guard let token, case .success(let holder) = sessions.tokens.authenticate("Bearer \(token)") else {
             context.logger.notice("dashboard sign-in refused")
-            AccessMiddleware.countFailure(throttle, context: context)
+            throttle.recordFailure(from: context.clientAddress, logger: context.logger)
             return templates.page("login", LoginPage(failed: true), status: .unauthorized)
         }
         let (value, _) = try sessions.issue(for: holder, now: Date())
