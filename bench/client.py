@@ -23,7 +23,8 @@ def fleet(server, kubeconfigs):
     api = API(server)
     ids = [api.call("POST", "/api/clusters", {"Name": f"c{i}", "Kubeconfig": open(k).read()})["ID"]
            for i, k in enumerate(kubeconfigs)]
-    versions = {"utility-versions": {s: {"Chart": "1.0.0"} for s in ("nginx", "fluentbit", "prometheus")}}
+    charts = {"nginx": "4.15.1", "fluentbit": "0.40.0", "prometheus": "25.18.0"}
+    versions = {"utility-versions": {s: {"Chart": v} for s, v in charts.items()}}
     start = time.monotonic()
     for cluster in ids:
         api.call("POST", f"/api/cluster/{cluster}/provision", versions)
@@ -111,7 +112,7 @@ def dispatch_latency(server, kubeconfig, helm_log, samples):
         before = sum(1 for _ in open(helm_log))
         sent = time.time()
         deployment = api.call("POST", "/api/deployments", {
-            "ClusterID": cluster, "Service": "fluentbit", "Action": "apply", "Chart": {"Version": "1.0.0"},
+            "ClusterID": cluster, "Service": "fluentbit", "Action": "apply", "Chart": {"Version": "0.40.0"},
             "Values": {"podAnnotations": {"sample": str(i)}}})
         while True:
             lines = open(helm_log).read().splitlines()

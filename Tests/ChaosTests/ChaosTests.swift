@@ -35,7 +35,11 @@ struct ChaosTests {
         func round(_ number: Int) -> (Int, ServiceName) -> JSONValue {
             { _, service in
                 let image: JSONValue = ["image": ["tag": .string("round-\(number)")]]
-                return service == "nginx" ? ["controller": image] : image
+                switch service {
+                case "nginx": return ["controller": image]
+                case "prometheus": return ["server": image]
+                default: return image
+                }
             }
         }
         func tally(_ name: String, _ ids: [String], expectFailure: Set<String> = [], expectCancel: Set<String> = []) async throws -> Row {
@@ -65,7 +69,7 @@ struct ChaosTests {
                 "POST",
                 "/api/cluster/\(cluster.id)/provision",
                 [
-                    "utility-versions": ["nginx": ["Chart": "1.0.0"], "fluentbit": ["Chart": "1.0.0"], "prometheus": ["Chart": "1.0.0"]]
+                    "utility-versions": ["nginx": ["Chart": "4.15.1"], "fluentbit": ["Chart": "0.40.0"], "prometheus": ["Chart": "25.18.0"]]
                 ]
             ).decode([Deployment].self)
             ids += created.map(\.id)
@@ -73,7 +77,7 @@ struct ChaosTests {
         rows.append(try await tally("provision 3 utilities x \(Self.clusterCount)", ids))
 
         // 2. The same amount of work while one provisioner is SIGKILLed and another rolled (SIGTERM).
-        ids = try await fleet.applyEverywhere(services: services, version: { _ in "1.0.0" }, values: round(2)).map(\.id)
+        ids = try await fleet.applyEverywhere(services: services, version: { Testbed.defaultChartVersions[$0]! }, values: round(2)).map(\.id)
         try await fleet.waitUntilRunning(ids, atLeast: 6)
         fleet.provisioners[0].signal(SIGKILL)
         fleet.provisioners[1].signal(SIGTERM)
@@ -86,13 +90,13 @@ struct ChaosTests {
         rows.append(try await tally("SIGKILL one provisioner, roll another", ids))
 
         // 3. The cloud server is SIGKILLed mid-dispatch and restarted.
-        ids = try await fleet.applyEverywhere(services: services, version: { _ in "1.0.0" }, values: round(3)).map(\.id)
+        ids = try await fleet.applyEverywhere(services: services, version: { Testbed.defaultChartVersions[$0]! }, values: round(3)).map(\.id)
         try await Task.sleep(for: .seconds(1))
         try await fleet.restartServer()
         rows.append(try await tally("SIGKILL the cloud server, restart it", ids))
 
         // 4. Cancel ten deployments while they run.
-        ids = try await fleet.applyEverywhere(services: services, version: { _ in "1.0.0" }, values: round(4)).map(\.id)
+        ids = try await fleet.applyEverywhere(services: services, version: { Testbed.defaultChartVersions[$0]! }, values: round(4)).map(\.id)
         var cancelled: Set<String> = []
         let cancelDeadline = ContinuousClock.now + .seconds(120)
         while cancelled.count < 10, ContinuousClock.now < cancelDeadline {
@@ -114,12 +118,12 @@ struct ChaosTests {
         var failing: Set<String> = []
         ids = []
         for (index, cluster) in fleet.clusters.enumerated() {
-            let values: JSONValue = index < 5 ? ["image": ["tag": "fail-readiness"]] : ["podAnnotations": ["round": "5"]]
+            let values: JSONValue = ["server": index < 5 ? ["image": ["tag": "fail-readiness"]] : ["podAnnotations": ["round": "5"]]]
             let created = try await fleet.send(
                 "POST",
                 "/api/deployments",
                 [
-                    "ClusterID": .string(cluster.id), "Service": "prometheus", "Action": "apply", "Chart": ["Version": "1.1.0"],
+                    "ClusterID": .string(cluster.id), "Service": "prometheus", "Action": "apply", "Chart": ["Version": "25.19.0"],
                     "Values": values, "TimeoutSeconds": 20,
                 ]
             ).decode(Deployment.self)

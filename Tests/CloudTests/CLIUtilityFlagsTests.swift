@@ -37,7 +37,7 @@ struct CLIUtilityFlagsTests {
         try #"{"tolerations": []}"#.write(toFile: "\(scratch)/v.json", atomically: true, encoding: .utf8)
 
         let run = try await provision([
-            "--prometheus-version", "1.0.0", "--values", "prometheus=\(scratch)/v.yaml",
+            "--prometheus-version", "25.18.0", "--values", "prometheus=\(scratch)/v.yaml",
             "--utility", "node-problem-detector=2.3.12", "--values", "node-problem-detector=\(scratch)/v.json",
         ])
         #expect(run.status == 0, "\(run.stderr)")

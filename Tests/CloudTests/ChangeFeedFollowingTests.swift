@@ -18,7 +18,7 @@ struct ChangeFeedFollowingTests {
             "POST",
             "/api/cluster/\(cluster.id)/provision",
             [
-                "utility-versions": ["prometheus": ["Chart": "1.0.0"], "nginx": ["Chart": "1.0.0"]]
+                "utility-versions": ["prometheus": ["Chart": "25.18.0"], "nginx": ["Chart": "4.15.1"]]
             ]
         ).decode([Deployment].self)
 

@@ -11,7 +11,7 @@ extension CloudEndToEndTests {
         let harness = try await CloudHarness(provisioners: 1, serverArguments: ["--drift-interval", "1s", "--drift-correction", "warn"])
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
-        let deployment = try await harness.createDeployment(cluster.id, "prometheus", version: "1.0.0")
+        let deployment = try await harness.createDeployment(cluster.id, "prometheus", version: "25.18.0")
         #expect(try await harness.waitFor(deployment.id).state == .succeeded)
 
         let inSync = try await harness.cli(["cluster", "drift", "--cluster", cluster.id])
@@ -39,7 +39,7 @@ extension CloudEndToEndTests {
         let harness = try await CloudHarness(provisioners: 1, serverArguments: ["--drift-interval", "1s", "--drift-correction", "correct"])
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
-        let deployment = try await harness.createDeployment(cluster.id, "prometheus", version: "1.0.0")
+        let deployment = try await harness.createDeployment(cluster.id, "prometheus", version: "25.18.0")
         #expect(try await harness.waitFor(deployment.id).state == .succeeded)
         let kubectl = { (arguments: [String]) in
             try await CommandRun.run("/usr/bin/kubectl", ["--kubeconfig", harness.emulator.kubeconfigPath, "-n", "prometheus"] + arguments)
@@ -63,12 +63,48 @@ extension CloudEndToEndTests {
         )
         try await waitForCorrections(harness, cluster: cluster.id, count: 2)
         let reinstalled = try await harness.emulator.history(ReleaseRef(name: "prometheus", namespace: "prometheus"), scratch: harness.scratch)
-        #expect(reinstalled.last?.status == .deployed && reinstalled.last?.chart == "prometheus-1.0.0")
+        #expect(reinstalled.last?.status == .deployed && reinstalled.last?.chart == "prometheus-25.18.0")
         // (A helm rollback by hand is reported as drift in CheckTests; here it would race the
         // correction, as a person running helm against a corrected cluster would.)
 
         let audit = try await harness.send("GET", "/api/audit?actor=drift-correction").decode([AuditEntry].self)
         #expect(audit.count >= 2 && audit.allSatisfy { $0.targets.contains(cluster.id) })
+    }
+
+    @Test("right after every service is installed from its real chart, each is in sync, and correct starts nothing for two whole passes")
+    func noFalseDrift() async throws {
+        let harness = try await CloudHarness(provisioners: 1, serverArguments: ["--drift-interval", "1s", "--drift-correction", "correct"])
+        defer { harness.close() }
+        let cluster = try await harness.registerCluster()
+        let services = Testbed.defaultChartVersions.keys.sorted()
+        let installs = try await services.asyncMap { try await harness.createDeployment(cluster.id, $0) }
+        for install in installs { #expect(try await harness.waitFor(install.id).state == .succeeded) }
+
+        let first = try await driftChecks(harness, cluster: cluster.id, services: services, after: nil)
+        let second = try await driftChecks(harness, cluster: cluster.id, services: services, after: first.values.map(\.checkedAt).max())
+        for (service, status) in first.merging(second, uniquingKeysWith: { [$0, $1].first { $0.state == .drifted } ?? $1 }) {
+            #expect(status.state == .inSync, "\(service): \(status.reasons)")
+        }
+        let deployments = try await harness.send("GET", "/api/deployments?cluster=\(cluster.id)").decode([Deployment].self)
+        #expect(deployments.count == services.count, "corrections started: \(deployments.dropFirst(services.count).map(\.service))")
+    }
+
+    /// Waits until each service's drift was checked (after `after`, the time of a pass before), and
+    /// returns the checks.
+    private func driftChecks(
+        _ harness: CloudHarness,
+        cluster: String,
+        services: [ServiceName],
+        after: Int64?
+    ) async throws -> [String: DriftStatus] {
+        let deadline = ContinuousClock.now + .seconds(90)
+        while true {
+            let drift = try await harness.send("GET", "/api/cluster/\(cluster)/utilities").decode(UtilityMetadata.self).drift ?? [:]
+            let checked = drift.filter { entry in services.contains { $0.rawValue == entry.key } && entry.value.checkedAt > (after ?? .min) }
+            if checked.count == services.count { return checked }
+            try #require(ContinuousClock.now < deadline, "drift checked for \(checked.keys.sorted()) of \(services)")
+            try await Task.sleep(for: .milliseconds(300))
+        }
     }
 
     /// Waits until `count` correcting deployments (after the first apply) have succeeded.
@@ -77,7 +113,7 @@ extension CloudEndToEndTests {
         while true {
             let corrections = try await harness.send("GET", "/api/deployments?cluster=\(cluster)").decode([Deployment].self).dropFirst()
             if corrections.count >= count, corrections.allSatisfy({ $0.state == .succeeded }) {
-                #expect(corrections.allSatisfy { $0.action == .apply && $0.chart?.version == "1.0.0" })
+                #expect(corrections.allSatisfy { $0.action == .apply && $0.chart?.version == "25.18.0" })
                 return
             }
             try #require(ContinuousClock.now < deadline, "\(corrections.count) of \(count) corrections: \(corrections.map(\.state))")

@@ -11,24 +11,24 @@ extension CloudEndToEndTests {
         let harness = try await CloudHarness(provisioners: 1)
         defer { harness.close() }
         let cluster = try await harness.registerCluster()
-        let installed = try await harness.createDeployment(cluster.id, "prometheus", version: "1.0.0")
+        let installed = try await harness.createDeployment(cluster.id, "fluentbit", version: "0.40.0")
         #expect(try await harness.waitFor(installed.id).state == .succeeded)
 
         let run = try await harness.cli([
-            "deployment", "create", "--cluster", cluster.id, "--service", "prometheus", "--version", "1.1.0", "--test",
+            "deployment", "create", "--cluster", cluster.id, "--service", "fluentbit", "--version", "0.58.1", "--test",
         ])
         #expect(run.status == 0, "\(run.stderr)")
         let passing = try JSONDecoder().decode(Deployment.self, from: Data(run.stdout.utf8))
         let passed = try await harness.waitFor(passing.id)
         #expect(passed.state == .succeeded && passed.test == true)
-        #expect(passed.log.contains("  prometheus-server-test: ok"), "\(passed.log)")
+        #expect(passed.log.contains("  fluent-bit-test-connection: ok"), "\(passed.log)")
 
         var failing = try await harness.send(
             "POST",
             "/api/deployments",
             [
-                "ClusterID": .string(cluster.id), "Service": "prometheus", "Action": "apply", "Chart": ["Version": "1.1.0"],
-                "Values": ["tests": ["image": "busybox:fail-test"]], "Test": true,
+                "ClusterID": .string(cluster.id), "Service": "fluentbit", "Action": "apply", "Chart": ["Version": "0.58.1"],
+                "Values": ["testFramework": ["image": ["tag": "fail-test"]]], "Test": true,
             ]
         ).decode(Deployment.self)
         failing = try await harness.waitFor(failing.id)

@@ -17,7 +17,7 @@ extension CloudEndToEndTests {
         let run = try await harness.cli([
             "cluster", "provision", "--cluster", cluster.id, "--utility", "metrics-server=3.12.1",
             "--utility", "node-problem-detector=2.3.12", "--values", "metrics-server=\(valuesFile)",
-            "--prometheus-version", "1.0.0", "--nginx-version", "1.0.0",
+            "--prometheus-version", "25.18.0", "--nginx-version", "4.15.1",
         ])
         #expect(run.status == 0, "\(run.stderr)")
         let created = try JSONDecoder().decode([Deployment].self, from: Data(run.stdout.utf8))

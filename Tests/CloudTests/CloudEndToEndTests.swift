@@ -18,7 +18,7 @@ struct CloudEndToEndTests {
             "POST",
             "/api/cluster/\(cluster.id)/provision",
             [
-                "utility-versions": ["prometheus": ["Chart": "1.0.0"], "fluentbit": ["Chart": "1.0.0"], "nginx": ["Chart": "1.0.0"]]
+                "utility-versions": ["prometheus": ["Chart": "25.18.0"], "fluentbit": ["Chart": "0.40.0"], "nginx": ["Chart": "4.15.1"]]
             ]
         )
         #expect(reply.status == 202)
@@ -32,7 +32,7 @@ struct CloudEndToEndTests {
         #expect(finished.allSatisfy { $0.state == .succeeded && $0.attempts == 1 })
 
         let utilities = try await harness.send("GET", "/api/cluster/\(cluster.id)/utilities").decode(UtilityMetadata.self)
-        #expect(utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "1.0.0")))
+        #expect(utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "25.18.0")))
         #expect(utilities.actualVersions.count == 3)
 
         let instances = try JSONSerialization.jsonObject(with: try await harness.send("GET", "/api/provisioners").body) as? [[String: Any]]
@@ -43,7 +43,7 @@ struct CloudEndToEndTests {
             "POST",
             "/api/cluster/\(cluster.id)/provision",
             [
-                "utility-versions": ["prometheus": ["Chart": "1.0.0"]]
+                "utility-versions": ["prometheus": ["Chart": "25.18.0"]]
             ]
         ).decode([Deployment].self)
         #expect(again.isEmpty, "an unchanged version deploys nothing")
@@ -121,7 +121,7 @@ struct CloudEndToEndTests {
             "POST",
             "/api/cluster/\(cluster.id)/provision",
             [
-                "utility-versions": ["prometheus": ["Chart": "1.0.0"], "fluentbit": ["Chart": "1.0.0"], "nginx": ["Chart": "1.0.0"]]
+                "utility-versions": ["prometheus": ["Chart": "25.18.0"], "fluentbit": ["Chart": "0.40.0"], "nginx": ["Chart": "4.15.1"]]
             ]
         ).decode([Deployment].self)
         _ = try await harness.waitFor(created[0].id) { $0.state == .running }
@@ -266,11 +266,11 @@ struct CloudEndToEndTests {
         #expect(table.stdout.hasPrefix("ID"))
         #expect(table.stdout.contains("cli"))
 
-        let dryRun = try await harness.cli(["cluster", "provision", "--cluster", "x", "--prometheus-version", "1.0.0", "--dry-run"])
+        let dryRun = try await harness.cli(["cluster", "provision", "--cluster", "x", "--prometheus-version", "25.18.0", "--dry-run"])
         #expect(dryRun.status == 0 && dryRun.stdout.contains("utility-versions"))
 
         let clusterID = try JSONDecoder().decode(Cluster.self, from: Data(registered.stdout.utf8)).id
-        let created = try await harness.cli(["deployment", "create", "--cluster", clusterID, "--service", "nginx", "--version", "1.0.0"])
+        let created = try await harness.cli(["deployment", "create", "--cluster", clusterID, "--service", "nginx", "--version", "4.15.1"])
         let deploymentID = try JSONDecoder().decode(Deployment.self, from: Data(created.stdout.utf8)).id
         let waited = try await harness.cli(["deployment", "wait", "--deployment", deploymentID, "--timeout", "2m"])
         #expect(waited.status == 0)

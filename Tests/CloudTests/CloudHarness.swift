@@ -81,13 +81,13 @@ final class CloudHarness: @unchecked Sendable {
     func createDeployment(
         _ cluster: String,
         _ service: ServiceName,
-        version: String = "1.0.0",
+        version: String? = nil,
         values: JSONValue? = nil,
         timeoutSeconds: Int? = nil
     ) async throws -> Deployment {
         var body: [String: JSONValue] = [
             "ClusterID": .string(cluster), "Service": .string(service.rawValue), "Action": "apply",
-            "Chart": ["Version": .string(version)],
+            "Chart": ["Version": .string(version ?? Testbed.defaultChartVersions[service]!)],
         ]
         body["Values"] = values
         body["TimeoutSeconds"] = timeoutSeconds.map { .number(Double($0)) }

@@ -65,7 +65,8 @@ struct DNSRoutingTests {
     /// - Parameter timeoutSeconds: nil for the provisioners' default (30 s here).
     func deploy(_ service: ServiceName, on cluster: String, _ stack: Stack, timeoutSeconds: Int? = nil) async throws -> Deployment {
         var body: [String: JSONValue] = [
-            "ClusterID": .string(cluster), "Service": .string(service.rawValue), "Action": "apply", "Chart": ["Version": "1.0.0"],
+            "ClusterID": .string(cluster), "Service": .string(service.rawValue), "Action": "apply",
+            "Chart": ["Version": .string(Testbed.defaultChartVersions[service]!)],
         ]
         body["TimeoutSeconds"] = timeoutSeconds.map { .number(Double($0)) }
         return try await stack.server.request("POST", "/api/deployments", body: try JSONEncoder().encode(JSONValue.object(body)))

@@ -46,7 +46,7 @@ struct DashboardBrowserTests {
         }
         // Over the other two, one at a time with a long soak: it stays unfinished for the buttons.
         let rollout: JSONValue = [
-            "Service": "prometheus", "Chart": ["Version": "1.0.0"], "Clusters": [.string(clusters[1].id), .string(clusters[2].id)],
+            "Service": "prometheus", "Chart": ["Version": "25.18.0"], "Clusters": [.string(clusters[1].id), .string(clusters[2].id)],
             "BatchSize": "1", "SoakSeconds": 600,
         ]
         let created = try await server.request("POST", "/api/rollouts", body: try JSONEncoder().encode(rollout), token: admin)

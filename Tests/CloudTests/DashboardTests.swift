@@ -114,7 +114,7 @@ struct DashboardTests {
     @Test("an operator's rollout page has the buttons its state allows; a viewer's has none")
     func buttonsByRole() async throws {
         let cluster = try await register("edge")
-        let body = try JSONEncoder().encode(["Service": JSONValue.string("prometheus"), "Chart": ["Version": "1.0.0"], "All": true])
+        let body = try JSONEncoder().encode(["Service": JSONValue.string("prometheus"), "Chart": ["Version": "25.18.0"], "All": true])
         let rollout = try await router.request(.post, "/api/rollouts", body: body, token: Self.admin).decode(RolloutPrinter.View.self).rollout
         #expect(rollout.clusters.map(\.clusterID) == [cluster.id])
         let operatorPage = try await page("/ui/rollout/\(rollout.id)").text

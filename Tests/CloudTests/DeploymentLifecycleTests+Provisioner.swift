@@ -11,7 +11,7 @@ extension DeploymentLifecycleTests {
             clusterID: deployment.clusterID,
             service: deployment.service,
             action: deployment.action,
-            chart: ChartRequest(version: "1.0.0"),
+            chart: ChartRequest(version: "4.15.1"),
             state: state,
             createAt: 1,
             log: ["helm upgrade"]
@@ -53,7 +53,7 @@ extension DeploymentLifecycleTests {
         deployment.waiting = "another operation on the release"
         clock.advance(by: .seconds(9))
         var status = try report(of: deployment, .succeeded)
-        status.release = ReleaseInfo(name: "nginx", namespace: "nginx", revision: 2, status: .deployed, chart: "nginx-1.0.0")
+        status.release = ReleaseInfo(name: "nginx", namespace: "nginx", revision: 2, status: .deployed, chart: "nginx-4.15.1")
         let actions = try lifecycle.apply(.reported(status), to: &deployment)
         #expect(deployment.state == .succeeded)
         #expect(deployment.endAt == clock.now)

@@ -21,7 +21,7 @@ struct DeploymentLifecycleTests {
             clusterID: "c1",
             service: "nginx",
             action: .apply,
-            chart: ChartRequest(version: "1.0.0"),
+            chart: ChartRequest(version: "4.15.1"),
             values: nil,
             timeoutSeconds: nil,
             now: 1

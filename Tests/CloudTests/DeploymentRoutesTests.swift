@@ -32,7 +32,7 @@ struct DeploymentRoutesTests {
     @Test("a failed or cancelled deployment is retried as a new one linked to it; others are refused")
     func retryEndpoint() async throws {
         let cluster = try await api.register(1)[0]
-        var failed = Self.prometheus(on: cluster, chart: ChartRequest(version: "1.1.0"))
+        var failed = Self.prometheus(on: cluster, chart: ChartRequest(version: "25.19.0"))
         failed.state = .failed
         failed.test = true
         var running = failed
@@ -59,7 +59,7 @@ struct DeploymentRoutesTests {
         let cluster = try await api.register(1)[0]
         let deployment = Self.prometheus(
             on: cluster,
-            chart: ChartRequest(version: "1.1.0", repository: "https://prometheus-community.github.io/helm-charts")
+            chart: ChartRequest(version: "25.19.0", repository: "https://prometheus-community.github.io/helm-charts")
         )
         try await api.store.createDeployments([deployment], desiredVersions: nil)
         let stored = try #require(try await api.store.deploymentDocument(deployment.id))

@@ -13,7 +13,7 @@ struct RolloutEndToEndTests {
         let fleet = try await RolloutFleet(clusters: 12) { ["env=prod", $0 < 6 ? "region=eu" : "region=us"] }
         defer { fleet.close() }
         let rollout = try await fleet.startRollout(
-            "1.0.0",
+            "25.18.0",
             ["All": .null, "Selector": ["env": "prod"], "Canary": 1, "BatchSize": "25%", "SoakSeconds": 2]
         )
         #expect(rollout.waves.map(\.count) == [1, 3, 3, 3, 2])
@@ -41,10 +41,10 @@ struct RolloutEndToEndTests {
         }
         for index in fleet.clusters.indices {
             let latest = try await fleet.history(index).last
-            #expect(latest?.revision == 1 && latest?.status == .deployed && latest?.chart == "prometheus-1.0.0")
+            #expect(latest?.revision == 1 && latest?.status == .deployed && latest?.chart == "prometheus-25.18.0")
             let utilities = try await fleet.send("GET", "/api/cluster/\(fleet.clusters[index].id)/utilities").decode(UtilityMetadata.self)
-            #expect(utilities.desiredVersions["prometheus"] == .some(UtilityVersion(chart: "1.0.0")))
-            #expect(utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "1.0.0")))
+            #expect(utilities.desiredVersions["prometheus"] == .some(UtilityVersion(chart: "25.18.0")))
+            #expect(utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "25.18.0")))
         }
     }
 
@@ -53,18 +53,21 @@ struct RolloutEndToEndTests {
         let fleet = try await RolloutFleet(clusters: 5, offline: [2])
         defer { fleet.close() }
         let healthy = [0, 1, 3, 4].map { fleet.clusters[$0].id }
-        let installed = try await fleet.startRollout("1.0.0", ["All": .null, "Clusters": .array(healthy.map(JSONValue.string)), "BatchSize": "100%"])
+        let installed = try await fleet.startRollout(
+            "25.18.0",
+            ["All": .null, "Clusters": .array(healthy.map(JSONValue.string)), "BatchSize": "100%"]
+        )
         #expect(try await fleet.waitFor(installed.id).state == .succeeded)
 
-        let rollout = try await fleet.startRollout("1.1.0", ["BatchSize": "1", "TimeoutSeconds": 8])
+        let rollout = try await fleet.startRollout("25.19.0", ["BatchSize": "1", "TimeoutSeconds": 8])
         let halted = try await fleet.waitFor(rollout.id)
         #expect(halted.state == .halted)
         #expect(halted.clusters.map(\.state) == [.succeeded, .succeeded, .failed, .waiting, .waiting])
         #expect(halted.clusters[2].reason?.isEmpty == false)
         for index in [3, 4] {
-            #expect(try await fleet.history(index).map(\.chart) == ["prometheus-1.0.0"], "a cluster after the halt was touched")
+            #expect(try await fleet.history(index).map(\.chart) == ["prometheus-25.18.0"], "a cluster after the halt was touched")
             let desired = try await fleet.send("GET", "/api/cluster/\(fleet.clusters[index].id)/utilities").decode(UtilityMetadata.self)
-            #expect(desired.desiredVersions["prometheus"] == .some(UtilityVersion(chart: "1.0.0")))
+            #expect(desired.desiredVersions["prometheus"] == .some(UtilityVersion(chart: "25.18.0")))
         }
 
         #expect(try await fleet.control(rollout.id, "resume").status == 409, "the budget still does not cover the failure")
@@ -72,18 +75,18 @@ struct RolloutEndToEndTests {
         let finished = try await fleet.waitFor(rollout.id)
         #expect(finished.state == .succeeded)
         #expect(finished.clusters.map(\.state) == [.succeeded, .succeeded, .failed, .succeeded, .succeeded])
-        #expect(try await fleet.history(4).last?.chart == "prometheus-1.1.0")
+        #expect(try await fleet.history(4).last?.chart == "prometheus-25.19.0")
 
         let undoReply = try await fleet.control(rollout.id, "undo")
         #expect(undoReply.status == 201)
         let undo = try undoReply.decode(RolloutPrinter.View.self).rollout
         #expect(undo.undoes == rollout.id)
         #expect(undo.clusters.map(\.clusterID) == healthy, "the failed cluster was not changed, so it is not undone")
-        #expect(undo.clusters.allSatisfy { $0.target == RolloutTarget(action: .apply, chart: ChartRequest(version: "1.0.0")) })
+        #expect(undo.clusters.allSatisfy { $0.target == RolloutTarget(action: .apply, chart: ChartRequest(version: "25.18.0")) })
         #expect(try await fleet.waitFor(undo.id).state == .succeeded)
         for index in [0, 1, 3, 4] {
             let latest = try await fleet.history(index).last
-            #expect(latest?.chart == "prometheus-1.0.0" && latest?.revision == 3)
+            #expect(latest?.chart == "prometheus-25.18.0" && latest?.revision == 3)
         }
     }
 
@@ -91,7 +94,7 @@ struct RolloutEndToEndTests {
     func gatesAndControls() async throws {
         let fleet = try await RolloutFleet(clusters: 4, readyAfter: 2)
         defer { fleet.close() }
-        let rollout = try await fleet.startRollout("1.0.0", ["Canary": 1, "BatchSize": "1", "Approval": "after-canary"])
+        let rollout = try await fleet.startRollout("25.18.0", ["Canary": 1, "BatchSize": "1", "Approval": "after-canary"])
         try await fleet.waitFor(rollout.id) { $0.rollout.state == .waitingApproval }
         #expect(try await fleet.rollout(rollout.id).counts == RolloutReport.Counts(succeeded: 1, waiting: 3))
         #expect(try await fleet.deployments(of: 1).isEmpty)
@@ -99,7 +102,7 @@ struct RolloutEndToEndTests {
         let overlap = try await fleet.send(
             "POST",
             "/api/rollouts",
-            ["Service": "prometheus", "Chart": ["Version": "1.1.0"], "Clusters": [.string(fleet.clusters[3].id)]]
+            ["Service": "prometheus", "Chart": ["Version": "25.19.0"], "Clusters": [.string(fleet.clusters[3].id)]]
         )
         #expect(overlap.status == 409 && overlap.error?.error.contains(rollout.id) == true)
 
@@ -121,7 +124,7 @@ struct RolloutEndToEndTests {
         #expect(untouched.desiredVersions["prometheus"] == nil)
 
         let again = try await fleet.startRollout(
-            "1.0.0",
+            "25.18.0",
             ["All": .null, "Clusters": [.string(fleet.clusters[0].id), .string(fleet.clusters[1].id)], "BatchSize": "100%"]
         )
         let skipped = try await fleet.waitFor(again.id)
@@ -133,7 +136,7 @@ struct RolloutEndToEndTests {
         let server = ["--server", fleet.servers[0].baseURL]
         let refused = try await CommandRun.run(
             cloud,
-            ["rollout", "create", "--service", "prometheus", "--chart-version", "1.0.0", "--all", "--batch-size", "0"] + server
+            ["rollout", "create", "--service", "prometheus", "--chart-version", "25.18.0", "--all", "--batch-size", "0"] + server
         )
         #expect(refused.status == 1 && refused.stderr.split(separator: "\n").count == 1 && refused.stderr.contains("BatchSize"))
         let waited = try await CommandRun.run(cloud, ["rollout", "wait", "--rollout", again.id, "--watch"] + server)
@@ -148,18 +151,18 @@ struct RolloutEndToEndTests {
     func planBeforeRollout() async throws {
         let fleet = try await RolloutFleet(clusters: 3)
         defer { fleet.close() }
-        let first = try await fleet.startRollout("1.0.0", ["All": .null, "Clusters": [.string(fleet.clusters[0].id)], "BatchSize": "100%"])
+        let first = try await fleet.startRollout("25.18.0", ["All": .null, "Clusters": [.string(fleet.clusters[0].id)], "BatchSize": "100%"])
         #expect(try await fleet.waitFor(first.id).state == .succeeded)
 
         let cloud = ServerProcess.binary("cloud")
         let server = ["--server", fleet.servers[0].baseURL]
-        let arguments = ["rollout", "create", "--service", "prometheus", "--chart-version", "1.0.0", "--all", "--canary", "1", "--plan"]
+        let arguments = ["rollout", "create", "--service", "prometheus", "--chart-version", "25.18.0", "--all", "--canary", "1", "--plan"]
         let table = try await CommandRun.run(cloud, arguments + ["--output", "table"] + server)
         #expect(table.status == 2, "\(table.stdout)\(table.stderr)")
         let lines = table.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
         #expect(lines.first?.prefix(4) == ["WAVE", "CLUSTER", "NAME", "ADD"])
         #expect(lines.dropFirst().map { $0[2] } == ["c0", "c1", "c2"])
-        #expect(lines[1][0] == "1" && lines[1][3...5] == ["0", "0", "0"], "the canary already runs 1.0.0")
+        #expect(lines[1][0] == "1" && lines[1][3...5] == ["0", "0", "0"], "the canary already runs 25.18.0")
         #expect(lines[2][0] == "2" && Int(lines[2][3])! > 0, "c1 would get every object")
         #expect(try await fleet.send("GET", "/api/rollouts").decode([RolloutPrinter.View].self).count == 1, "a plan starts no rollout")
         #expect(try await fleet.history(1).isEmpty, "a plan installs nothing")
@@ -173,7 +176,7 @@ struct RolloutEndToEndTests {
     func serverKilledMidRollout() async throws {
         let fleet = try await RolloutFleet(clusters: 6, readyAfter: 2)
         defer { fleet.close() }
-        let rollout = try await fleet.startRollout("1.0.0", ["BatchSize": "2"])
+        let rollout = try await fleet.startRollout("25.18.0", ["BatchSize": "2"])
         try await fleet.waitFor(rollout.id) { $0.currentWave == 2 }
         try await fleet.killServer(0, restart: true)
         let done = try await fleet.waitFor(rollout.id)
@@ -192,7 +195,7 @@ struct RolloutEndToEndTests {
         let database = try await StoreDatabase.make(.postgres)
         let fleet = try await RolloutFleet(clusters: 6, readyAfter: 2, database: database.location, servers: 2)
         defer { fleet.close() }
-        let rollout = try await fleet.startRollout("1.0.0", ["BatchSize": "2"])
+        let rollout = try await fleet.startRollout("25.18.0", ["BatchSize": "2"])
         try await fleet.waitFor(rollout.id, via: 1) { $0.currentWave == 2 }
         try await fleet.killServer(0, restart: false)
         let done = try await fleet.waitFor(rollout.id, via: 1)

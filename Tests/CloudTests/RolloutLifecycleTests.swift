@@ -27,7 +27,7 @@ struct RolloutLifecycleTests {
                         name: "n\(index)",
                         dns: nil,
                         labels: [],
-                        utilities: UtilityMetadata(actualVersions: ["nginx": UtilityVersion(chart: "1.0.0")]),
+                        utilities: UtilityMetadata(actualVersions: ["nginx": UtilityVersion(chart: "4.15.1")]),
                         createAt: 0
                     )
                 )
@@ -103,7 +103,7 @@ struct RolloutLifecycleTests {
         #expect(decision.writes.desiredVersions == ["c1": UtilityVersion(chart: "2.0.0")])
         #expect(decision.actions == [.dispatchSoon])
         #expect(states(rollout) == [.running, .waiting, .waiting, .waiting, .waiting, .waiting])
-        #expect(rollout.clusters[0].previous == RolloutTarget(action: .apply, chart: ChartRequest(version: "1.0.0")))
+        #expect(rollout.clusters[0].previous == RolloutTarget(action: .apply, chart: ChartRequest(version: "4.15.1")))
     }
 
     @Test("the next wave starts only once every deployment of the current one is recorded as ended")

@@ -40,7 +40,7 @@ struct RolloutRoutesTests {
         try await router.post("/api/rollouts", json: body)
     }
 
-    static let base: [String: JSONValue] = ["Service": "prometheus", "Chart": ["Version": "1.1.0"], "All": true]
+    static let base: [String: JSONValue] = ["Service": "prometheus", "Chart": ["Version": "25.19.0"], "All": true]
 
     func body(_ changes: [String: JSONValue]) -> JSONValue {
         .object(Self.base.merging(changes) { $1 })
@@ -103,7 +103,7 @@ struct RolloutRoutesTests {
         #expect(second.status == 409)
         #expect(second.error?.error.contains(first.id) == true)
         #expect(
-            try await create(body(["Service": "fluentbit", "Chart": ["Version": "1.0.0"]])).status == 201,
+            try await create(body(["Service": "fluentbit", "Chart": ["Version": "0.40.0"]])).status == 201,
             "another service may roll out alongside"
         )
         _ = try await router.request(.post, "/api/rollout/\(first.id)/cancel")

@@ -38,7 +38,7 @@ struct SharedDatabaseTests {
                     ["Name": "c\(index)", "Kubeconfig": emulator.kubeconfig])
             ).decode(Cluster.self)
             let versions: JSONValue = [
-                "utility-versions": ["nginx": ["Chart": "1.0.0"], "fluentbit": ["Chart": "1.0.0"], "prometheus": ["Chart": "1.0.0"]]
+                "utility-versions": ["nginx": ["Chart": "4.15.1"], "fluentbit": ["Chart": "0.40.0"], "prometheus": ["Chart": "25.18.0"]]
             ]
             created += try await server.request("POST", "/api/cluster/\(cluster.id)/provision", body: try JSONEncoder().encode(versions))
                 .decode([Deployment].self)

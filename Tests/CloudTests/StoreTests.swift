@@ -207,7 +207,7 @@ struct StoreTests {
         let one = deployment(registered, "nginx", at: 1)
 
         await #expect(throws: (any Error).self) {
-            try await store.createDeployments([one, one], desiredVersions: (registered.id, ["nginx": UtilityVersion(chart: "1.0.0")]))
+            try await store.createDeployments([one, one], desiredVersions: (registered.id, ["nginx": UtilityVersion(chart: "4.15.1")]))
         }
         #expect(try await store.deployments(DeploymentFilter(), page: 0, perPage: 10).isEmpty)
         #expect(try await store.cluster(registered.id)?.utilities.desiredVersions.isEmpty == true)

@@ -23,15 +23,24 @@ struct ChartLocatorTests {
 
     @Test("CHART/ is used when its Chart.yaml has the version")
     func plainDirectory() throws {
-        let located = try ChartLocator(chartDirectory: Self.charts).locate(prometheus, version: "1.0.0")
-        #expect(located.reference == "\(Self.charts)/prometheus")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("charts-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: "\(directory)/prometheus", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "apiVersion: v2\nname: prometheus\nversion: 25.18.0\n".write(
+            toFile: "\(directory)/prometheus/Chart.yaml",
+            atomically: true,
+            encoding: .utf8
+        )
+
+        let located = try ChartLocator(chartDirectory: directory).locate(prometheus, version: "25.18.0")
+        #expect(located.reference == "\(directory)/prometheus")
         #expect(located.version == nil)
     }
 
     @Test("CHART-VERSION/ is preferred for that version")
     func versionedDirectory() throws {
-        let located = try ChartLocator(chartDirectory: Self.charts).locate(prometheus, version: "1.1.0")
-        #expect(located.reference == "\(Self.charts)/prometheus-1.1.0")
+        let located = try ChartLocator(chartDirectory: Self.charts).locate(prometheus, version: "25.19.0")
+        #expect(located.reference == "\(Self.charts)/prometheus-25.19.0")
     }
 
     @Test("CHART-VERSION.tgz, as helm package writes it, is found")

@@ -37,11 +37,11 @@ struct ReleasePlanTests {
         rules: []
         """
 
-    func plan(_ planned: String, chart: String = "prometheus-1.0.0", valuesChanged: Bool = false) throws -> ReleasePlan {
+    func plan(_ planned: String, chart: String = "prometheus-25.18.0", valuesChanged: Bool = false) throws -> ReleasePlan {
         ReleasePlan(
             current: try ManifestObjects(manifest: Self.deployed, namespace: "prometheus"),
             planned: try ManifestObjects(manifest: planned, namespace: "prometheus"),
-            currentChart: "prometheus-1.0.0",
+            currentChart: "prometheus-25.18.0",
             plannedChart: chart,
             valuesChanged: valuesChanged
         )
@@ -70,11 +70,11 @@ struct ReleasePlanTests {
     func addedAndRemoved() throws {
         let planned = try plan(
             Self.deployed.replacingOccurrences(of: "kind: ClusterRole", with: "kind: ConfigMap"),
-            chart: "prometheus-1.1.0"
+            chart: "prometheus-25.19.0"
         )
         #expect((planned.added, planned.changed, planned.removed) == (1, 0, 1))
         #expect(planned.objects.map(\.object) == ["ClusterRole/prometheus-server", "ConfigMap/prometheus/prometheus-server"])
-        #expect(planned.chartChanged && planned.currentChart == "prometheus-1.0.0" && planned.plannedChart == "prometheus-1.1.0")
+        #expect(planned.chartChanged && planned.currentChart == "prometheus-25.18.0" && planned.plannedChart == "prometheus-25.19.0")
     }
 
     @Test("a Secret's values are digests: a change shows, the value never does")

@@ -74,9 +74,9 @@ struct ReleaseHistoryTests {
     @Test("each revision's updated time is read, whatever its zone and precision")
     func updatedTimes() throws {
         let json = """
-            [{"revision":1,"updated":"2026-11-29T08:40:01.123456789Z","status":"superseded","chart":"nginx-1.0.0"},
-             {"revision":2,"updated":"2026-11-29T09:40:02+01:00","status":"deployed","chart":"nginx-1.0.0"},
-             {"revision":3,"updated":"yesterday","status":"pending-upgrade","chart":"nginx-1.0.0"}]
+            [{"revision":1,"updated":"2026-11-29T08:40:01.123456789Z","status":"superseded","chart":"nginx-4.15.1"},
+             {"revision":2,"updated":"2026-11-29T09:40:02+01:00","status":"deployed","chart":"nginx-4.15.1"},
+             {"revision":3,"updated":"yesterday","status":"pending-upgrade","chart":"nginx-4.15.1"}]
             """
         let history = try JSONDecoder().decode([ReleaseRevision].self, from: Data(json.utf8))
         let first = try #require(history[0].updated)

@@ -9,15 +9,15 @@ import Testing
 /// reported as its own reason, and an untouched release is in sync.
 @Suite("Check a release for drift", .serialized, .tags(.integration), .skippedInFastRuns)
 struct CheckTests {
-    /// A harness with prometheus 1.0.0 applied (revision 1).
+    /// A harness with prometheus 25.18.0 applied (revision 1).
     func installed() async throws -> DeployHarness {
         let harness = try await DeployHarness()
-        #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
+        #expect(await harness.deploy(harness.request("prometheus", version: "25.18.0")).outcome == .succeeded)
         return harness
     }
 
     func check(_ harness: DeployHarness, revision: Int? = 1) async throws -> DriftReport {
-        var request = harness.request("prometheus", .check, version: "1.0.0")
+        var request = harness.request("prometheus", .check, version: "25.18.0")
         request.expectedRevision = revision
         let result = await harness.deploy(request)
         #expect(result.outcome == .succeeded, "\(result.outcome)")
@@ -46,7 +46,7 @@ struct CheckTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(scratch)/helm")
         let harness = try await DeployHarness(configure: { $0.executable = "\(scratch)/helm" })
         defer { harness.close() }
-        #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
+        #expect(await harness.deploy(harness.request("prometheus", version: "25.18.0")).outcome == .succeeded)
         let applied = try String(contentsOfFile: calls, encoding: .utf8).split(separator: "\n").count
         #expect(applied >= 1, "the apply ran helm through the wrapper")
 
@@ -59,6 +59,36 @@ struct CheckTests {
         let harness = try await installed()
         defer { harness.close() }
         #expect(try await check(harness) == DriftReport(reasons: []))
+    }
+
+    @Test("every service is in sync right after its install, and after its upgrade to the newer chart", arguments: ServiceCatalog.standard.names)
+    func inSyncOnEveryChart(_ name: ServiceName) async throws {
+        let harness = try await DeployHarness()
+        defer { harness.close() }
+        let versions = try UpstreamChart.versions(of: try #require(harness.catalog[name]).chart.name).map(\.version)
+        for (index, version) in versions.enumerated() {
+            #expect(await harness.deploy(harness.request(name, version: version)).outcome == .succeeded)
+            var check = harness.request(name, .check, version: version)
+            check.expectedRevision = index + 1
+            let result = await harness.deploy(check)
+            #expect(result.details.drift == DriftReport(reasons: []), "\(name) \(version)")
+        }
+    }
+
+    @Test("the NGINX admission webhook configuration deleted by hand is drift")
+    func webhookConfigurationDeleted() async throws {
+        let harness = try await DeployHarness()
+        defer { harness.close() }
+        #expect(await harness.deploy(harness.request("nginx")).outcome == .succeeded)
+        let delete = try await CommandRun.run(
+            "/usr/bin/kubectl",
+            ["--kubeconfig", harness.emulator.kubeconfigPath, "delete", "validatingwebhookconfiguration/nginx-ingress-nginx-admission"]
+        )
+        try #require(delete.status == 0, "\(delete.stderr)")
+        var check = harness.request("nginx", .check)
+        check.expectedRevision = 1
+        let reasons = await harness.deploy(check).details.drift?.reasons
+        #expect(reasons == ["ValidatingWebhookConfiguration/nginx-ingress-nginx-admission was deleted"])
     }
 
     @Test("a Deployment scaled by hand is drift naming the field")
@@ -86,7 +116,9 @@ struct CheckTests {
     func rolledBackByHand() async throws {
         let harness = try await installed()
         defer { harness.close() }
-        #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0", values: ["replicaCount": 2])).outcome == .succeeded)
+        #expect(
+            await harness.deploy(harness.request("prometheus", version: "25.18.0", values: ["server": ["replicaCount": 2]])).outcome == .succeeded
+        )
         try await helm(harness, "rollback", "prometheus", "1", "--wait")
         let reasons = try await check(harness, revision: 2).reasons
         #expect(reasons.contains { $0.hasPrefix("release prometheus/prometheus is at revision 3, not 2") })

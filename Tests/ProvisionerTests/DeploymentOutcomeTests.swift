@@ -16,7 +16,7 @@ struct DeploymentOutcomeTests {
             clusterID: "c1",
             service: "nginx",
             action: .apply,
-            chart: ChartRequest(version: "1.0.0"),
+            chart: ChartRequest(version: "4.15.1"),
             state: .running,
             createAt: 1
         )
@@ -32,7 +32,7 @@ struct DeploymentOutcomeTests {
 
     @Test("a success is succeeded, with the strategy's details, its log redacted, and no longer waiting")
     func success() {
-        let release = ReleaseInfo(name: "nginx", namespace: "nginx", revision: 2, status: .deployed, chart: "ingress-nginx-1.0.0")
+        let release = ReleaseInfo(name: "nginx", namespace: "nginx", revision: 2, status: .deployed, chart: "ingress-nginx-4.15.1")
         let details = DeploymentDetails(
             recovery: RemediationRecord(.rollback(toRevision: 1), error: nil),
             remediation: nil,

@@ -49,7 +49,7 @@ struct EKSDeployTests {
                 clusterID: "c1",
                 service: "nginx",
                 action: .apply,
-                chart: ChartRequest(version: "1.0.0"),
+                chart: ChartRequest(version: "4.15.1"),
                 kubeconfig: "",
                 kubeconfigSource: KubeconfigSource(eks: .init(cluster: cluster, region: region))
             )

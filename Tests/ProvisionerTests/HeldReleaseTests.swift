@@ -28,13 +28,13 @@ struct HeldReleaseTests {
         let harness = try await DeployHarness(readyAfter: 60, configure: Self.quickPolls)
         defer { harness.close() }
         let release = harness.release(of: "prometheus")
-        let other = try harness.startRawHelm("prometheus", version: "1.0.0")
+        let other = try harness.startRawHelm("prometheus", version: "25.18.0")
         try await harness.waitFor(.pendingInstall, of: release)
         try #require(other.isRunning, "the other helm ended before it could be waited for: \(harness.rawHelmLog)")
 
         let waiting = WaitingNotes()
         let result = await harness.deploy(
-            harness.request("prometheus", values: ["podAnnotations": ["after": "wait"]]),
+            harness.request("prometheus", values: ["server": ["podAnnotations": ["after": "wait"]]]),
             within: .seconds(120),
             events: waiting.events
         )
@@ -54,7 +54,7 @@ struct HeldReleaseTests {
         let harness = try await DeployHarness(readyAfter: 60, configure: Self.quickPolls)
         defer { harness.close() }
         let release = harness.release(of: "nginx")
-        let other = try harness.startRawHelm("nginx", version: "1.0.0")
+        let other = try harness.startRawHelm("nginx", version: "4.15.1")
         defer {
             kill(other.processIdentifier, SIGKILL)
             other.waitUntilExit()

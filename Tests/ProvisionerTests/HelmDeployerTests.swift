@@ -9,21 +9,14 @@ import Testing
 /// The three services deployed with real Helm against the Kubernetes emulator.
 @Suite("Helm deployments against the testbed", .serialized, .tags(.integration), .skippedInFastRuns)
 struct HelmDeployerTests {
-    /// Each service at a version its testbed chart has: the original three's stand-ins are 1.0.0,
-    /// the newer ones' carry the service's default version.
-    @Test(
-        "installs, then deletes, each service",
-        arguments: [
-            ("prometheus", "1.0.0"), ("fluentbit", "1.0.0"), ("nginx", "1.0.0"), ("metrics-server", "3.12.1"),
-            ("node-problem-detector", "2.3.12"),
-        ] as [(ServiceName, String)]
-    )
-    func installAndDelete(service: ServiceName, version: String) async throws {
+    /// Each service at its default chart version (the testbed holds each upstream version we target).
+    @Test("installs, then deletes, each service", arguments: ServiceCatalog.standard.names)
+    func installAndDelete(service: ServiceName) async throws {
         let harness = try await DeployHarness()
         defer { harness.close() }
         let release = harness.release(of: service)
 
-        let installed = await harness.deploy(harness.request(service, version: version))
+        let installed = await harness.deploy(harness.request(service))
         #expect(installed.outcome == .succeeded)
         #expect(installed.details.release?.revision == 1)
         #expect(installed.details.release?.status == .deployed)
@@ -34,17 +27,17 @@ struct HelmDeployerTests {
         #expect(try await harness.history(release).isEmpty)
     }
 
-    @Test("upgrades Prometheus from chart 1.0.0 to 1.1.0")
+    @Test("upgrades Prometheus from chart 25.18.0 to 25.19.0")
     func upgradePrometheus() async throws {
         let harness = try await DeployHarness()
         defer { harness.close() }
 
-        #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
-        let upgraded = await harness.deploy(harness.request("prometheus", version: "1.1.0"))
+        #expect(await harness.deploy(harness.request("prometheus", version: "25.18.0")).outcome == .succeeded)
+        let upgraded = await harness.deploy(harness.request("prometheus", version: "25.19.0"))
 
         #expect(upgraded.outcome == .succeeded)
         #expect(upgraded.details.release?.revision == 2)
-        #expect(upgraded.details.release?.chart == "prometheus-1.1.0")
+        #expect(upgraded.details.release?.chart == "prometheus-25.19.0")
     }
 
     @Test("layers the request's values over the shipped ones")
@@ -57,7 +50,7 @@ struct HelmDeployerTests {
 
         let values = try await harness.values(harness.release(of: "prometheus"))
         #expect(values.contains("\"retention\":\"30d\""))
-        #expect(values.contains("\"scrapeInterval\":\"1m\""))
+        #expect(values.contains("\"scrape_interval\":\"1m\""))
         #expect(values.contains("\"clusterID\":\"cluster1\""))
     }
 
@@ -85,7 +78,7 @@ struct HelmDeployerTests {
         let release = harness.release(of: "prometheus")
         #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
 
-        let failing = harness.request("prometheus", values: ["image": ["tag": "fail-readiness"]])
+        let failing = harness.request("prometheus", values: ["server": ["image": ["tag": "fail-readiness"]]])
         let result = await harness.deploy(failing, within: .seconds(15))
 
         guard case .failed(let error) = result.outcome else {
@@ -120,7 +113,7 @@ struct HelmDeployerTests {
         defer { harness.close() }
         let release = harness.release(of: "nginx")
 
-        let helm = try harness.startRawHelm("nginx", version: "1.0.0")
+        let helm = try harness.startRawHelm("nginx", version: "4.15.1")
         try await harness.waitFor(.pendingInstall, of: release)
         kill(helm.processIdentifier, SIGKILL)
         helm.waitUntilExit()
@@ -136,12 +129,12 @@ struct HelmDeployerTests {
         let harness = try await Self.upgradeLeftPending()
         defer { harness.close() }
 
-        var request = harness.request("prometheus", version: "1.1.0")
+        var request = harness.request("prometheus", version: "25.19.0")
         request.previousAttemptsEnded = true
         let result = await harness.deploy(request)
         #expect(result.details.recovery == RemediationRecord(.rollback(toRevision: 1), error: nil))
         #expect(result.outcome == .succeeded)
-        #expect(result.details.release?.chart == "prometheus-1.1.0")
+        #expect(result.details.release?.chart == "prometheus-25.19.0")
     }
 
     @Test("deleting an upgrade left pending by a killed helm uninstalls it without rolling it back first")
@@ -164,7 +157,7 @@ struct HelmDeployerTests {
         defer { harness.close() }
 
         #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
-        #expect(await harness.deploy(harness.request("prometheus", version: "1.1.0")).outcome == .succeeded)
+        #expect(await harness.deploy(harness.request("prometheus", version: "25.19.0")).outcome == .succeeded)
         #expect(started.withLock { $0.count } == 2)
     }
 
@@ -208,10 +201,10 @@ struct HelmDeployerTests {
         let harness = try await DeployHarness(chartDirectory: nil)
         defer { harness.close() }
 
-        let result = await harness.deploy(harness.request("prometheus", version: "1.1.0"))
+        let result = await harness.deploy(harness.request("prometheus", version: "25.19.0"))
 
         #expect(result.outcome == .succeeded)
-        #expect(result.details.release?.chart == "prometheus-1.1.0")
+        #expect(result.details.release?.chart == "prometheus-25.19.0")
     }
 
     @Test("a chart version published after the repository was added is found: the index is refreshed once")
@@ -222,13 +215,13 @@ struct HelmDeployerTests {
         // Served for the service's repository URL in place of the testbed's own charts.
         let harness = try await DeployHarness(chartDirectory: nil, configure: { $0.environment["TESTBED_CHARTS"] = repository })
         defer { harness.close() }
-        #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
+        #expect(await harness.deploy(harness.request("prometheus", version: "25.18.0")).outcome == .succeeded)
 
-        try FileManager.default.copyItem(atPath: "\(Testbed.charts)/prometheus-1.1.0", toPath: "\(repository)/prometheus-1.1.0")
-        let result = await harness.deploy(harness.request("prometheus", version: "1.1.0"))
+        try FileManager.default.copyItem(atPath: "\(Testbed.charts)/prometheus-25.19.0", toPath: "\(repository)/prometheus-25.19.0")
+        let result = await harness.deploy(harness.request("prometheus", version: "25.19.0"))
 
         #expect(result.outcome == .succeeded, "\(result.details.log)")
-        #expect(result.details.release?.chart == "prometheus-1.1.0")
+        #expect(result.details.release?.chart == "prometheus-25.19.0")
     }
 
     @Test("a release too large for the output bound is still reported, from its history")
@@ -240,14 +233,14 @@ struct HelmDeployerTests {
 
         #expect(result.outcome == .succeeded)
         #expect(result.details.release?.status == .deployed)
-        #expect(result.details.release?.chart == "ingress-nginx-1.0.0")
+        #expect(result.details.release?.chart == "ingress-nginx-4.15.1")
     }
 
-    /// Prometheus deployed, then an upgrade to 1.1.0 killed while pending (SIGKILL: helm records nothing).
+    /// Prometheus deployed, then an upgrade to 25.19.0 killed while pending (SIGKILL: helm records nothing).
     static func upgradeLeftPending(now: @escaping @Sendable () -> Date = { Date() }) async throws -> DeployHarness {
         let harness = try await DeployHarness(readyAfter: 10, now: now)
         #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
-        let helm = try harness.startRawHelm("prometheus", version: "1.1.0")
+        let helm = try harness.startRawHelm("prometheus", version: "25.19.0")
         try await harness.waitFor(.pendingUpgrade, of: harness.release(of: "prometheus"))
         kill(helm.processIdentifier, SIGKILL)
         helm.waitUntilExit()

@@ -10,7 +10,7 @@ import Testing
 @Suite("Helm tests as a gate", .serialized, .tags(.integration), .skippedInFastRuns)
 struct HelmTestGateTests {
     func request(_ harness: DeployHarness, version: String, values: JSONValue? = nil) -> DeploymentRequest {
-        var request = harness.request("prometheus", version: version, values: values)
+        var request = harness.request("fluentbit", version: version, values: values)
         request.test = true
         return request
     }
@@ -19,18 +19,18 @@ struct HelmTestGateTests {
     func passing() async throws {
         let harness = try await DeployHarness()
         defer { harness.close() }
-        let result = await harness.deploy(request(harness, version: "1.1.0"))
+        let result = await harness.deploy(request(harness, version: "0.58.1"))
         #expect(result.outcome == .succeeded, "\(result.outcome)")
-        #expect(result.details.log.contains { $0.hasPrefix("helm test prometheus: ok") })
-        #expect(result.details.log.contains("  prometheus-server-test: ok"), "\(result.details.log)")
+        #expect(result.details.log.contains { $0.hasPrefix("helm test fluent-bit: ok") })
+        #expect(result.details.log.contains("  fluent-bit-test-connection: ok"), "\(result.details.log)")
     }
 
     @Test("a failing test fails the upgrade, which is rolled back to the revision before it")
     func failingUpgrade() async throws {
         let harness = try await DeployHarness()
         defer { harness.close() }
-        #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
-        let result = await harness.deploy(request(harness, version: "1.1.0", values: ["tests": ["image": "busybox:fail-test"]]))
+        #expect(await harness.deploy(harness.request("fluentbit", version: "0.40.0")).outcome == .succeeded)
+        let result = await harness.deploy(request(harness, version: "0.58.1", values: ["testFramework": ["image": ["tag": "fail-test"]]]))
         guard case .failed(let failure) = result.outcome else {
             Issue.record("expected a failure, got \(result.outcome)")
             return
@@ -38,8 +38,8 @@ struct HelmTestGateTests {
         #expect(failure.step == "helm test" && failure.message.hasPrefix("the chart's tests failed: "))
         #expect(result.details.remediation == RemediationRecord(.rollback(toRevision: 1), error: nil))
         #expect(result.details.log.contains { $0.contains("Phase:          Failed") })
-        let history = try await harness.history(harness.release(of: "prometheus"))
-        #expect(history.map(\.chart) == ["prometheus-1.0.0", "prometheus-1.1.0", "prometheus-1.0.0"])
+        let history = try await harness.history(harness.release(of: "fluentbit"))
+        #expect(history.map(\.chart) == ["fluent-bit-0.40.0", "fluent-bit-0.58.1", "fluent-bit-0.40.0"])
         #expect(history.last?.status == .deployed)
     }
 
@@ -47,8 +47,8 @@ struct HelmTestGateTests {
     func failingInstall() async throws {
         let harness = try await DeployHarness()
         defer { harness.close() }
-        let result = await harness.deploy(request(harness, version: "1.1.0", values: ["tests": ["image": "busybox:fail-test"]]))
+        let result = await harness.deploy(request(harness, version: "0.58.1", values: ["testFramework": ["image": ["tag": "fail-test"]]]))
         #expect(result.details.remediation?.action == "uninstall")
-        #expect(try await harness.history(harness.release(of: "prometheus")).isEmpty)
+        #expect(try await harness.history(harness.release(of: "fluentbit")).isEmpty)
     }
 }

@@ -51,7 +51,7 @@ struct KubeconfigToHelmTests {
                 clusterID: "c1",
                 service: "nginx",
                 action: .apply,
-                chart: ChartRequest(version: "1.0.0"),
+                chart: ChartRequest(version: "4.15.1"),
                 kubeconfig: kubeconfig
             )
         }

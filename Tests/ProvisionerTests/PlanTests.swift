@@ -9,7 +9,7 @@ import Testing
 /// stored manifest; the cluster is left as it was.
 @Suite("Plan a release", .serialized, .tags(.integration), .skippedInFastRuns)
 struct PlanTests {
-    func plan(_ harness: DeployHarness, version: String = "1.0.0", values: JSONValue? = nil) async throws -> ReleasePlan {
+    func plan(_ harness: DeployHarness, version: String = "25.18.0", values: JSONValue? = nil) async throws -> ReleasePlan {
         var request = harness.request("prometheus", .plan, version: version, values: values)
         request.action = .plan
         let result = await harness.deploy(request)
@@ -23,7 +23,7 @@ struct PlanTests {
         defer { harness.close() }
         let plan = try await plan(harness)
         #expect(plan.added >= 5 && plan.changed == 0 && plan.removed == 0)
-        #expect(plan.currentChart == nil && plan.plannedChart == "prometheus-1.0.0" && plan.chartChanged)
+        #expect(plan.currentChart == nil && plan.plannedChart == "prometheus-25.18.0" && plan.chartChanged)
         #expect(plan.objects.contains { $0.object == "Deployment/prometheus/prometheus-server" && $0.change == .added })
         #expect(try await harness.history(harness.release(of: "prometheus")).isEmpty)
     }
@@ -32,7 +32,7 @@ struct PlanTests {
     func unchanged() async throws {
         let harness = try await DeployHarness()
         defer { harness.close() }
-        #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
+        #expect(await harness.deploy(harness.request("prometheus", version: "25.18.0")).outcome == .succeeded)
         let plan = try await plan(harness)
         #expect(!plan.hasChanges, "\(plan.objects.map(\.object))")
     }
@@ -41,15 +41,15 @@ struct PlanTests {
     func valuesAndChart() async throws {
         let harness = try await DeployHarness()
         defer { harness.close() }
-        #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
+        #expect(await harness.deploy(harness.request("prometheus", version: "25.18.0")).outcome == .succeeded)
 
         let values = try await plan(harness, values: ["server": ["retention": "30d"]])
         #expect(values.valuesChanged && !values.chartChanged)
         #expect(values.objects.map(\.object) == ["Deployment/prometheus/prometheus-server"])
         #expect(values.objects.first?.diff.contains("+spec.template.spec.containers[0].args") == true)
 
-        let upgrade = try await plan(harness, version: "1.1.0")
-        #expect(upgrade.chartChanged && upgrade.currentChart == "prometheus-1.0.0" && upgrade.plannedChart == "prometheus-1.1.0")
+        let upgrade = try await plan(harness, version: "25.19.0")
+        #expect(upgrade.chartChanged && upgrade.currentChart == "prometheus-25.18.0" && upgrade.plannedChart == "prometheus-25.19.0")
         #expect(upgrade.changed > 0 && upgrade.added == 0 && upgrade.removed == 0)
         #expect(upgrade.objects.contains { $0.object == "Deployment/prometheus/prometheus-server" && $0.diff.contains("v2.54.1") })
         #expect(try await harness.history(harness.release(of: "prometheus")).map(\.revision) == [1])

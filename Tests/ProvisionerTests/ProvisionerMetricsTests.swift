@@ -14,7 +14,7 @@ struct ProvisionerMetricsTests {
             clusterID: "c1",
             service: "nginx",
             action: .apply,
-            chart: ChartRequest(version: "1.0.0"),
+            chart: ChartRequest(version: "4.15.1"),
             state: state,
             createAt: 1_000,
             startAt: 1_000,

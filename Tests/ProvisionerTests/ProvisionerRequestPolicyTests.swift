@@ -20,7 +20,7 @@ struct ProvisionerRequestPolicyTests {
             clusterID: "c1",
             service: "nginx",
             action: .apply,
-            chart: ChartRequest(version: "1.0.0", repository: repository),
+            chart: ChartRequest(version: "4.15.1", repository: repository),
             kubeconfig: kubeconfig,
             dns: dns
         )

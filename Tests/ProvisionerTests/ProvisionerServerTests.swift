@@ -74,8 +74,8 @@ struct ProvisionerServerTests {
             harness.close()
         }
 
-        let first = try await server.post(harness.request("prometheus", version: "1.0.0")).decode(DeploymentStatus.self)
-        let second = try await server.post(harness.request("prometheus", version: "1.1.0")).decode(DeploymentStatus.self)
+        let first = try await server.post(harness.request("prometheus", version: "25.18.0")).decode(DeploymentStatus.self)
+        let second = try await server.post(harness.request("prometheus", version: "25.19.0")).decode(DeploymentStatus.self)
 
         let firstDone = try await server.waitFor(first.id)
         let secondDone = try await server.waitFor(second.id)
@@ -254,6 +254,6 @@ struct ProvisionerServerTests {
         #expect(services?.allSatisfy { $0["Strategy"] as? String == "helm" } == true)
         let order = services?.reduce(into: [String: Int]()) { $0[$1["Name"] as? String ?? ""] = $1["Order"] as? Int }
         #expect(order == ["fluentbit": 0, "metrics-server": 1, "nginx": 2, "node-problem-detector": 3, "prometheus": 4])
-        #expect((prometheus?["DefaultValues"] as? String)?.contains("scrapeInterval") == true)
+        #expect((prometheus?["DefaultValues"] as? String)?.contains("scrape_interval") == true)
     }
 }

@@ -15,7 +15,7 @@ struct StatusBoardTests {
             clusterID: "c-1",
             service: "nginx",
             action: .apply,
-            chart: ChartRequest(version: "1.0.0"),
+            chart: ChartRequest(version: "4.15.1"),
             state: state,
             createAt: 1
         )

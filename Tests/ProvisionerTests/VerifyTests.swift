@@ -27,12 +27,12 @@ struct VerifyTests {
     func version() async throws {
         let harness = try await DeployHarness()
         defer { harness.close() }
-        #expect(await harness.deploy(harness.request("prometheus", version: "1.0.0")).outcome == .succeeded)
-        let verified = await harness.deploy(harness.request("prometheus", .verify, version: "1.0.0"))
+        #expect(await harness.deploy(harness.request("prometheus", version: "25.18.0")).outcome == .succeeded)
+        let verified = await harness.deploy(harness.request("prometheus", .verify, version: "25.18.0"))
         #expect(verified.outcome == .succeeded)
         #expect(verified.details.log.last == "verified: revision 1 deployed, workloads ready")
-        let other = await harness.deploy(harness.request("prometheus", .verify, version: "1.1.0"))
-        #expect(other.outcome.failure?.message.contains("runs chart prometheus-1.0.0, not version 1.1.0") == true)
+        let other = await harness.deploy(harness.request("prometheus", .verify, version: "25.19.0"))
+        #expect(other.outcome.failure?.message.contains("runs chart prometheus-25.18.0, not version 25.19.0") == true)
         #expect(try await harness.history(harness.release(of: "prometheus")).count == 1)
     }
 
@@ -42,7 +42,7 @@ struct VerifyTests {
         defer { harness.close() }
         // Installed without --wait, as someone might by hand: deployed, but its pods never ready.
         let release = harness.release(of: "prometheus")
-        let chart = try ChartLocator(chartDirectory: Testbed.charts).locate(ServiceCatalog.standard["prometheus"]!.chart, version: "1.0.0")
+        let chart = try ChartLocator(chartDirectory: Testbed.charts).locate(ServiceCatalog.standard["prometheus"]!.chart, version: "25.18.0")
         let arguments = [
             "upgrade", "--install", release.name, chart.reference, "--namespace", release.namespace, "--create-namespace",
             "--set", "image.tag=fail-readiness",

@@ -46,6 +46,12 @@ public enum Testbed {
         )
     }
 
+    /// Each service's default chart version, which the testbed's charts hold (a provisioner test holds
+    /// this to the service declarations, which tests outside the provisioner cannot see).
+    public static let defaultChartVersions: [ServiceName: String] = [
+        "fluentbit": "0.40.0", "metrics-server": "3.12.1", "nginx": "4.15.1", "node-problem-detector": "2.3.12", "prometheus": "25.18.0",
+    ]
+
     public static func makeScratchDirectory() throws -> String {
         let path = "\(NSTemporaryDirectory())provisioner-test-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

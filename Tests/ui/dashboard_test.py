@@ -111,11 +111,11 @@ def main():
 
         step("a deployment goes from running to succeeded on the grid without a reload")
         driver.execute_script("window.notReloaded = true")
-        status, deployment = api("POST", "/api/deployments", {"ClusterID": CLUSTER, "Service": "nginx", "Action": "apply", "Chart": {"Version": "1.0.0"}})
+        status, deployment = api("POST", "/api/deployments", {"ClusterID": CLUSTER, "Service": "nginx", "Action": "apply", "Chart": {"Version": "4.15.1"}})
         assert status == 202, (status, deployment)
         wait_until("running on the grid", lambda: "running" in cell_text(driver, CLUSTER, "nginx"), 60)
         wait_until("succeeded on the grid", lambda: "succeeded" in cell_text(driver, CLUSTER, "nginx"), 120)
-        assert "1.0.0" in cell_text(driver, CLUSTER, "nginx")
+        assert "4.15.1" in cell_text(driver, CLUSTER, "nginx")
         assert driver.execute_script("return window.notReloaded === true"), "the page was reloaded"
 
         step("the cluster and deployment pages show the work, and no kubeconfig")

@@ -98,11 +98,20 @@ def cmd_template(args):
                 parsed = yaml.safe_load(text) if text else None
             except yaml.YAMLError:
                 parsed = None
-            hook = ((parsed or {}).get('metadata') or {}).get('annotations', {}).get('helm.sh/hook') if isinstance(parsed, dict) else None
+            hook = hook_events(parsed)
             if not hook or (args.skip_tests and 'test' in hook.split(',')):
                 continue
             out.append(f'---\n# Source: {source}\n{text}\n')
     sys.stdout.write(''.join(out))
+
+
+def hook_events(document):
+    """The `helm.sh/hook` annotation of a rendered document, or None. Charts emit `annotations: null`
+    (ingress-nginx's webhook configuration) or no metadata at all: Helm reads those as no hook."""
+    metadata = document.get('metadata') if isinstance(document, dict) else None
+    annotations = metadata.get('annotations') if isinstance(metadata, dict) else None
+    hook = annotations.get('helm.sh/hook') if isinstance(annotations, dict) else None
+    return hook if isinstance(hook, str) else None
 
 
 def dry_run(args, exists):

@@ -38,19 +38,22 @@ public struct ManifestObjects: Sendable, Equatable {
         "PriorityClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService", "IngressClass",
     ]
 
-    /// The YAML documents of a multi-document stream, empty ones and comments aside.
+    /// The YAML documents of a multi-document stream, empty ones and comments aside. Each keeps
+    /// the line break that ended its last line: a `|` block scalar ending a document keeps its
+    /// final newline only if the text still has it (YAML 1.2, 8.1.1.2 "clip" chomping), and the
+    /// cluster has it, as Helm split the manifest.
     public static func documents(_ manifest: String) -> [String] {
         var documents: [String] = []
         var current: [Substring] = []
         for line in manifest.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("---") {
-                documents.append(current.joined(separator: "\n"))
+                documents.append(current.map { "\($0)\n" }.joined())
                 current = []
             } else {
                 current.append(line)
             }
         }
-        documents.append(current.joined(separator: "\n"))
+        documents.append(current.map { "\($0)\n" }.joined())
         return documents.filter { document in
             document.split(separator: "\n").contains { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") && !$0.allSatisfy(\.isWhitespace) }
         }

@@ -3,7 +3,8 @@ import Foundation
 extension KubeClient {
     /// Each object of `manifest` compared with the live one: deleted, or a field the manifest sets
     /// with another value live. Fields the manifest does not set (status, managed fields, what
-    /// the API server defaults) are not compared, so only changes to what the chart asks for count.
+    /// the API server defaults) are not compared, so only changes to what the chart asks for count;
+    /// those it sets are compared as the API server stores them (`LiveField`).
     public func drift(ofManifest manifest: String, namespace: String) async throws -> [String] {
         var reasons: [String] = []
         var resources = ResourceIndex()
@@ -33,7 +34,7 @@ extension KubeClient {
             let live = Self.fields(try JSONDecoder().decode(JSONValue.self, from: body))
             // A Secret's stringData is stored as data: compare what the API keeps.
             let wanted = Self.fields(.object(object)).filter { !(kind == "Secret" && $0.key.hasPrefix("stringData")) }
-            let changed = wanted.keys.sorted().filter { live[$0] != wanted[$0] }
+            let changed = wanted.keys.sorted().filter { !LiveField.matches(path: Substring($0), wanted: wanted[$0]!, live: live[$0]) }
             if !changed.isEmpty {
                 // A Secret's values are never shown, only which field differs; others are cut short.
                 let shown = changed.prefix(3).map { field in

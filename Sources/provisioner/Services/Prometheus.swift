@@ -19,7 +19,7 @@ struct Prometheus: ThirdPartyService {
     let ingressController = ServiceLocation(namespace: "nginx", name: "nginx-ingress-nginx-controller")
 
     func derivedValues(for request: DeploymentRequest) -> JSONValue {
-        var values: JSONValue = .nested("server.externalLabels.clusterID", .string(request.clusterID))
+        var values: JSONValue = .nested("server.global.external_labels.clusterID", .string(request.clusterID))
         if let domain = request.dns?.privateDomain {
             let host = Self.ingressHost(clusterID: request.clusterID, privateDomain: domain)
             values = values.merging(

@@ -35,10 +35,11 @@ struct DeployHarness {
         self.deployer = deployer
     }
 
+    /// A request for `service`; without a version, the service's default chart version.
     func request(
         _ service: ServiceName,
         _ action: DeploymentAction = .apply,
-        version: String? = "1.0.0",
+        version: String? = nil,
         values: JSONValue? = nil,
         dns: DNSConfig? = nil
     ) -> DeploymentRequest {

@@ -1,0 +1,46 @@
+import Testing
+
+@testable import Internal
+
+/// A manifest's fields against the live object's, as the API server stores what Helm sent.
+@Suite("Comparing a manifest's field with the live one")
+struct LiveFieldTests {
+    @Test("null, an empty map and an empty list match a field the server left unset", arguments: ["null", "{}", "[]"])
+    func emptyIsUnset(_ wanted: String) {
+        #expect(LiveField.matches(path: "metadata.annotations", wanted: wanted, live: nil))
+    }
+
+    @Test("a value the manifest sets is drift when the server has none")
+    func setButMissing() {
+        #expect(!LiveField.matches(path: "spec.replicas", wanted: "2", live: nil))
+        #expect(!LiveField.matches(path: "data.rules", wanted: #""""#, live: nil))
+    }
+
+    @Test("resource quantities match in any spelling of the same amount")
+    func quantities() {
+        let path = "spec.template.spec.containers[0].resources.requests.cpu"
+        #expect(LiveField.matches(path: Substring(path), wanted: #""0.5""#, live: #""500m""#))
+        #expect(LiveField.matches(path: Substring(path), wanted: "1", live: #""1""#))
+        #expect(LiveField.matches(path: "spec.resources.requests.storage", wanted: #""2048Mi""#, live: #""2Gi""#))
+        #expect(LiveField.matches(path: "spec.resources.limits.memory", wanted: #""1e3""#, live: #""1k""#))
+        #expect(!LiveField.matches(path: Substring(path), wanted: #""500m""#, live: #""600m""#))
+    }
+
+    @Test("outside resources, the same digits with another unit are different values")
+    func quantitiesOnlyWhereTheyAre() {
+        #expect(!LiveField.matches(path: "data.size", wanted: #""0.5""#, live: #""500m""#))
+    }
+
+    @Test("a block scalar ending a document keeps its final newline, as the cluster has it")
+    func blockScalarAtTheEnd() throws {
+        let manifest = "kind: ConfigMap\ndata:\n  rules: |\n    {}\n---\nkind: Service\n"
+        let first = try JSONValue(yaml: ManifestObjects.documents(manifest)[0])
+        #expect(first[path: ["data", "rules"]] == "{}\n")
+    }
+}
+
+extension JSONValue {
+    fileprivate subscript(path path: [String]) -> JSONValue? {
+        path.reduce(Optional(self)) { node, key in node?.objectValue?[key] }
+    }
+}

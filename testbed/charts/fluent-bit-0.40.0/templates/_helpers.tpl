@@ -1,0 +1,55 @@
+{{/* Names, as the upstream chart builds them. */}}
+{{- define "fluent-bit.name" -}}
+{{- .Values.nameOverride | default .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* fullnameOverride wins; a release name that already holds the chart name is used alone. */}}
+{{- define "fluent-bit.fullname" -}}
+{{- $base := .Values.nameOverride | default .Chart.Name -}}
+{{- $full := .Values.fullnameOverride -}}
+{{- if not $full -}}
+{{- $full = contains $base .Release.Name | ternary .Release.Name (printf "%s-%s" .Release.Name $base) -}}
+{{- end -}}
+{{- $full | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "fluent-bit.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "fluent-bit.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "fluent-bit.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "fluent-bit.labels" -}}
+helm.sh/chart: {{ include "fluent-bit.chart" . }}
+{{ include "fluent-bit.selectorLabels" . }}
+{{- with .Chart.AppVersion }}
+app.kubernetes.io/version: {{ . | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{- define "fluent-bit.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- .Values.serviceAccount.name | default (include "fluent-bit.fullname" .) -}}
+{{- else -}}
+{{- .Values.serviceAccount.name | default "default" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+An image reference from a map with repository, tag and digest: "repository[:tag][@digest]";
+a tag of "-" (or none) leaves the tag out.
+*/}}
+{{- define "fluent-bit.image" -}}
+{{- $ref := .repository -}}
+{{- if and (not (empty .tag)) (ne (toString .tag) "-") -}}
+{{- $ref = printf "%s:%s" $ref (toString .tag) -}}
+{{- end -}}
+{{- with .digest -}}
+{{- $ref = printf "%s@%s" $ref . -}}
+{{- end -}}
+{{- $ref -}}
+{{- end -}}
