@@ -36,6 +36,25 @@ def fleet(server, kubeconfigs):
     return {"seconds": round(time.monotonic() - start, 3), "deployments": total, "failed": failed}
 
 
+def provision_all(server):
+    """Provisions every service at its default chart version on every registered cluster; waits."""
+    api = API(server)
+    clusters = api.call("GET", "/api/clusters?per_page=1000")
+    charts = {"nginx": "4.15.1", "fluentbit": "0.40.0", "prometheus": "25.18.0", "metrics-server": "3.12.1",
+              "node-problem-detector": "2.3.12"}
+    versions = {"utility-versions": {s: {"Chart": v} for s, v in charts.items()}}
+    for cluster in clusters:
+        api.call("POST", f"/api/cluster/{cluster['ID']}/provision", versions)
+    total, done, failed = len(charts) * len(clusters), 0, 0
+    while done + failed < total:
+        time.sleep(0.5)
+        done = len(api.call("GET", "/api/deployments?state=succeeded&per_page=1000"))
+        failed = len(api.call("GET", "/api/deployments?state=failed&per_page=1000"))
+    if failed:
+        raise SystemExit(f"{failed} of {total} deployments failed")
+    return {"deployments": total}
+
+
 def register(server, kubeconfig, count):
     """Registers `count` clusters, one kubeconfig for all."""
     api = API(server)
@@ -148,6 +167,8 @@ if __name__ == "__main__":
         result = register(args[0], args[1], int(args[2]))
     elif command == "register-files":
         result = register_files(args[0], args[1])
+    elif command == "provision-all":
+        result = provision_all(args[0])
     elif command == "drift-checks":
         result = drift_checks(args[0])
     elif command == "rollout":

@@ -211,7 +211,7 @@ struct HelmDeployerTests {
     func newChartVersion() async throws {
         let repository = try Testbed.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: repository) }
-        try FileManager.default.copyItem(atPath: "\(Testbed.charts)/prometheus", toPath: "\(repository)/prometheus")
+        try FileManager.default.copyItem(atPath: "\(Testbed.charts)/prometheus-25.18.0", toPath: "\(repository)/prometheus-25.18.0")
         // Served for the service's repository URL in place of the testbed's own charts.
         let harness = try await DeployHarness(chartDirectory: nil, configure: { $0.environment["TESTBED_CHARTS"] = repository })
         defer { harness.close() }

@@ -46,12 +46,12 @@ struct PlanTests {
         let values = try await plan(harness, values: ["server": ["retention": "30d"]])
         #expect(values.valuesChanged && !values.chartChanged)
         #expect(values.objects.map(\.object) == ["Deployment/prometheus/prometheus-server"])
-        #expect(values.objects.first?.diff.contains("+spec.template.spec.containers[0].args") == true)
+        #expect(values.objects.first?.diff.contains("+spec.template.spec.containers[1].args") == true)
 
         let upgrade = try await plan(harness, version: "25.19.0")
         #expect(upgrade.chartChanged && upgrade.currentChart == "prometheus-25.18.0" && upgrade.plannedChart == "prometheus-25.19.0")
         #expect(upgrade.changed > 0 && upgrade.added == 0 && upgrade.removed == 0)
-        #expect(upgrade.objects.contains { $0.object == "Deployment/prometheus/prometheus-server" && $0.diff.contains("v2.54.1") })
+        #expect(upgrade.objects.contains { $0.object == "Deployment/prometheus/prometheus-server" && $0.diff.contains("v2.51.1") })
         #expect(try await harness.history(harness.release(of: "prometheus")).map(\.revision) == [1])
     }
 }

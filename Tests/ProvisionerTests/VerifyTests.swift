@@ -45,7 +45,7 @@ struct VerifyTests {
         let chart = try ChartLocator(chartDirectory: Testbed.charts).locate(ServiceCatalog.standard["prometheus"]!.chart, version: "25.18.0")
         let arguments = [
             "upgrade", "--install", release.name, chart.reference, "--namespace", release.namespace, "--create-namespace",
-            "--set", "image.tag=fail-readiness",
+            "--set", "server.image.tag=fail-readiness",
         ]
         let installed = try await harness.helm.run(arguments, kubeconfig: harness.emulator.kubeconfigPath, deadline: .now + .seconds(60))
         try harness.helm.check(installed, arguments: arguments)
