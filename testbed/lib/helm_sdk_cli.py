@@ -91,6 +91,7 @@ def cmd_template(args):
         raise CliError(_error(e))
     out = [summary.get('manifest') or '']
     # pkg/cmd/template.go: then each hook, "---\n# Source: PATH\nMANIFEST"; tests unless --skip-tests.
+    hooks = []
     for source in sorted(rendered):
         for document in (rendered[source] or '').split('\n---'):
             text = document.strip().removeprefix('---').strip()
@@ -101,8 +102,22 @@ def cmd_template(args):
             hook = hook_events(parsed)
             if not hook or (args.skip_tests and 'test' in hook.split(',')):
                 continue
-            out.append(f'---\n# Source: {source}\n{text}\n')
+            hooks.append((parsed.get('kind'), f'---\n# Source: {source}\n{text}\n'))
+    # The release's hooks are in install order by kind, equal kinds by path (pkg/release/v1/util/
+    # manifest_sorter.go SortManifests -> kind_sorter.go sortHooksByKind: stable; unknown kinds last, by name).
+    hooks.sort(key=lambda h: (0, INSTALL_ORDER.index(h[0]), '') if h[0] in INSTALL_ORDER else (1, 0, str(h[0])))
+    out.extend(text for _, text in hooks)
     sys.stdout.write(''.join(out))
+
+
+# pkg/release/v1/util/kind_sorter.go InstallOrder
+INSTALL_ORDER = ['PriorityClass', 'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy',
+                 'PodDisruptionBudget', 'ServiceAccount', 'Secret', 'SecretList', 'ConfigMap', 'StorageClass',
+                 'PersistentVolume', 'PersistentVolumeClaim', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleList',
+                 'ClusterRoleBinding', 'ClusterRoleBindingList', 'Role', 'RoleList', 'RoleBinding', 'RoleBindingList',
+                 'Service', 'DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet', 'Deployment',
+                 'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob', 'IngressClass', 'Ingress', 'APIService',
+                 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']
 
 
 def hook_events(document):
