@@ -44,3 +44,22 @@ extension JSONValue {
         path.reduce(Optional(self)) { node, key in node?.objectValue?[key] }
     }
 }
+
+@Suite("A manifest object's fields")
+struct ManifestFieldsTests {
+    @Test("each leaf's text is what encoding it gives, escapes and numbers included")
+    func fieldsAreEncodedLeaves() {
+        let object: JSONValue = [
+            "a": "plain/path", "b": "quote \" and \\ and \u{1}", "c": "ünïcode", "d": 3, "e": .number(0.5), "f": true, "g": .null,
+            "h": [:], "i": [], "j": ["k": [1, "x"]],
+        ]
+        let fields = ManifestObjects.fields(object)
+        for (path, leaf) in [
+            ("a", object.objectValue!["a"]!), ("b", object.objectValue!["b"]!), ("c", object.objectValue!["c"]!), ("d", 3), ("e", .number(0.5)),
+            ("f", true), ("g", .null), ("h", [:]), ("i", []), ("j.k[0]", 1), ("j.k[1]", "x"),
+        ] as [(String, JSONValue)] {
+            #expect(fields[path] == String(decoding: leaf.encoded(), as: UTF8.self), "\(path)")
+        }
+        #expect(fields.count == 11)
+    }
+}

@@ -98,7 +98,7 @@ struct CheckTests {
         try await kubectl(harness, "scale", "deployment/prometheus-server", "--replicas=3")
         let report = try await check(harness)
         #expect(report.state == .drifted)
-        #expect(report.reasons == ["Deployment/prometheus/prometheus-server changed: spec.replicas is 3, not 1"])
+        #expect(report.reasons == ["Deployment/prometheus/prometheus-server changed: spec.replicas is 3, not 1 (by kubectl (scale))"])
     }
 
     @Test("a ConfigMap edited by hand and a Service deleted by hand are each a reason")
@@ -151,7 +151,8 @@ struct CheckTests {
         let reasons = try await kube.drift(ofManifest: manifest, namespace: "prometheus")
         #expect(
             reasons == [
-                "Secret/prometheus/creds changed: data.password differs", "ConfigMap/../../secrets/creds: not a valid object name or namespace",
+                "Secret/prometheus/creds changed: data.password differs (by kubectl-create)",
+                "ConfigMap/../../secrets/creds: not a valid object name or namespace",
             ]
         )
         let secretValues = [Data("hunter2-by-hand".utf8).base64EncodedString(), Data("from-the-chart".utf8).base64EncodedString()]

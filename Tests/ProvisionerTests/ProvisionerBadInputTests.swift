@@ -53,6 +53,8 @@ struct ProvisionerBadInputTests {
         Case(name: "kubeconfig not a string", body: body(["Kubeconfig": ["a": 1]]), status: 400, field: "Kubeconfig"),
         Case(name: "bad chart version", body: body(["Chart": ["Version": "latest; rm -rf /"]]), status: 400, field: "Chart.Version"),
         Case(name: "tests with a delete", body: body(["Action": "delete", "Test": true]), status: 400, field: "Test"),
+        Case(name: "forced conflicts with a delete", body: body(["Action": "delete", "ForceConflicts": true]), status: 400, field: "ForceConflicts"),
+        Case(name: "forced conflicts not a boolean", body: body(["ForceConflicts": "yes"]), status: 400, field: "ForceConflicts"),
         Case(name: "unknown action", body: body(["Action": "destroy"]), status: 400, field: "Action"),
         Case(name: "chart version not a string", body: body(["Chart": ["Version": 1]]), status: 400, field: "Chart.Version"),
         Case(name: "chart repository not a URL", body: body(["Chart": ["Repository": "not a url"]]), status: 400, field: "Chart.Repository"),

@@ -79,17 +79,38 @@ public struct ManifestObjects: Sendable, Equatable {
     /// One line per scalar, as `path: value`, in key order.
     static func canonical(_ value: JSONValue) -> String {
         var lines: [String] = []
+        walk(value) { path, scalar in lines.append("\(path): \(scalar)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `path: value` of every scalar (and empty map or list), keyed by path: the lines of
+    /// `canonical`, without writing and splitting them.
+    static func fields(_ value: JSONValue) -> [String: String] {
+        var fields: [String: String] = [:]
+        walk(value) { path, scalar in fields[path] = scalar }
+        return fields
+    }
+
+    /// Each leaf's path and JSON text, maps in key order.
+    private static func walk(_ value: JSONValue, _ visit: (String, String) -> Void) {
         func walk(_ value: JSONValue, _ path: String) {
             switch value {
             case .object(let object) where !object.isEmpty:
                 for key in object.keys.sorted() { walk(object[key]!, path.isEmpty ? key : "\(path).\(key)") }
             case .array(let array) where !array.isEmpty:
                 for (index, element) in array.enumerated() { walk(element, "\(path)[\(index)]") }
+            case .string(let text) where !text.contains(where: { $0 == "\"" || $0 == "\\" || $0.asciiValue.map { $0 < 0x20 } ?? true }):
+                visit(path, "\"\(text)\"")  // plain ASCII needs no escaping: no encoder round trip
+            case .number(let number) where number.rounded() == number && abs(number) < 1e15:
+                visit(path, String(Int64(number)))  // as JSONValue encodes integers
+            case .bool(let flag):
+                visit(path, flag ? "true" : "false")
+            case .null:
+                visit(path, "null")
             default:
-                lines.append("\(path): \(String(decoding: value.encoded(), as: UTF8.self))")
+                visit(path, String(decoding: value.encoded(), as: UTF8.self))
             }
         }
         walk(value, "")
-        return lines.joined(separator: "\n")
     }
 }

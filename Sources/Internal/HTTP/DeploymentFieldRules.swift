@@ -26,6 +26,13 @@ public enum DeploymentFieldRules {
         }
     }
 
+    /// `ForceConflicts` is how an apply writes fields; nothing else writes them.
+    public static func validate(forceConflicts: Bool?, action: DeploymentAction) throws(APIError) {
+        if forceConflicts == true, action != .apply {
+            throw .badRequest("ForceConflicts is for an apply; a \(action.rawValue) applies nothing", field: "ForceConflicts")
+        }
+    }
+
     /// `Test` runs the chart's tests after an apply; nothing else has tests to run.
     public static func validate(test: Bool?, action: DeploymentAction) throws(APIError) {
         if test == true, action != .apply {

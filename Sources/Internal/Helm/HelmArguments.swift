@@ -7,10 +7,14 @@ public enum HelmArguments {
         version: String?,
         valuesFiles: [String],
         timeout: Duration,
-        historyMax: Int
+        historyMax: Int,
+        forceConflicts: Bool = false
     ) -> [String] {
         var arguments = ["upgrade", "--install", release.name, chart] + scope(release)
         arguments += ["--create-namespace", "--wait", "--timeout", goDuration(timeout), "--history-max", "\(historyMax)"]
+        // Helm 4 only (Helm 3 applies client-side and has no such flag); the caller asks for it
+        // only for a release its storage says was applied server-side.
+        if forceConflicts { arguments.append("--force-conflicts") }
         if let version { arguments += ["--version", version] }
         for file in valuesFiles { arguments += ["--values", file] }
         return arguments + ["--output", "json"]

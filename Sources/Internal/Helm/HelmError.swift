@@ -29,6 +29,9 @@ public struct HelmError: Error, Sendable, Equatable, CustomStringConvertible {
         case unreadableOutput
         /// `helm test` failed after the release deployed: the revision counts as failed.
         case testFailed
+        /// Server-side apply (Helm 4) met fields another manager changed since the last apply
+        /// (`kubectl scale`, an edit): the apply did not force them back.
+        case fieldConflict
         case failed
     }
 
@@ -44,6 +47,14 @@ public struct HelmError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "helm \(command): \(message)" }
+
+    /// What a person reads first: for a conflict, what it means and how to resolve it, then Helm's
+    /// words, which name the object, the fields and the managers that changed them.
+    public var explanation: String {
+        guard kind == .fieldConflict else { return message }
+        return "fields of the release were changed by another manager since the last apply, and server-side apply does not "
+            + "take them back without forcing (a drift correction does, with --drift-correction correct): \(message)"
+    }
 
     /// Classifies a failed command from its standard error.
     public static func classify(command: String, stderr: String, status: ExitStatus) -> HelmError {
@@ -66,6 +77,8 @@ public struct HelmError: Error, Sendable, Equatable, CustomStringConvertible {
                 .timedOut
             } else if isChartNotFound(lowered) {
                 .chartNotFound
+            } else if lowered.wholeMatch(of: /.*apply failed with \d+ conflicts?: conflicts? with .*/) != nil {
+                .fieldConflict
             } else {
                 .failed
             }

@@ -15,6 +15,14 @@ struct ReleaseDocument: Decodable {
     var info: Info
     var chart: Chart?
     var manifest: String?
+    /// Helm 4: `ssa` or `csa`, how the revision was applied (pkg/release/v1/release.go); absent
+    /// from releases Helm 3 made, which are client-side.
+    var applyMethod: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, namespace, version, info, chart, manifest
+        case applyMethod = "apply_method"
+    }
 
     var releaseInfo: ReleaseInfo {
         ReleaseInfo(

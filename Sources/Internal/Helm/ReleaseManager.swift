@@ -51,7 +51,8 @@ public struct ReleaseManager: Sendable {
                         version: spec.version,
                         valuesFiles: valuesFiles,
                         timeout: HelmTimeout.forHelm(until: deadline, phases: spec.hookWaits + 1),
-                        historyMax: helm.configuration.historyMax
+                        historyMax: helm.configuration.historyMax,
+                        forceConflicts: spec.forceConflicts
                     )
                 }
                 // Optimistic: one helm process in the common case. The history is read only when

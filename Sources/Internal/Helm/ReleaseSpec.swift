@@ -12,6 +12,9 @@ public struct ReleaseSpec: Sendable {
     public var hookWaits: Int
     /// Run the chart's tests (`helm test`) after a successful apply; a failed test fails the apply.
     public var runTests: Bool
+    /// Server-side apply takes back fields other managers changed (`--force-conflicts`, Helm 4)
+    /// instead of failing on them: for a release applied server-side only.
+    public var forceConflicts = false
 
     public init(release: ReleaseRef, chart: String, version: String?, values: [ValuesDocument], hookWaits: Int = 0, runTests: Bool = false) {
         self.release = release

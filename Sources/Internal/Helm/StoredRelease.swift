@@ -7,6 +7,9 @@ import Foundation
 public struct StoredRelease: Sendable, Equatable {
     public var info: ReleaseInfo
     public var manifest: String
+    /// Applied with server-side apply (Helm 4's default): other managers' changes to its fields
+    /// conflict with the next apply unless it forces them.
+    public var serverSideApplied: Bool = false
 
     /// From a Secret's `release` value as the API answers it (base64 of Helm's base64 text).
     static func decode(secretValue: String) throws -> StoredRelease {
@@ -16,6 +19,6 @@ public struct StoredRelease: Sendable, Equatable {
         // Helm wrote gzip since v3.0; older, plain JSON is read as it is (decodeRelease does the same).
         let json = compressed.starts(with: [0x1f, 0x8b]) ? try Gunzip.decompress(compressed) : compressed
         let document = try JSONDecoder().decode(ReleaseDocument.self, from: json)
-        return StoredRelease(info: document.releaseInfo, manifest: document.manifest ?? "")
+        return StoredRelease(info: document.releaseInfo, manifest: document.manifest ?? "", serverSideApplied: document.applyMethod == "ssa")
     }
 }

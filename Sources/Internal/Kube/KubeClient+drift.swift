@@ -31,16 +31,22 @@ extension KubeClient {
                 reasons.append("\(label) was deleted")
                 continue
             }
-            let live = Self.fields(try JSONDecoder().decode(JSONValue.self, from: body))
+            let liveObject = try JSONDecoder().decode(JSONValue.self, from: body)
+            let live = Self.fields(liveObject)
             // A Secret's stringData is stored as data: compare what the API keeps.
             let wanted = Self.fields(.object(object)).filter { !(kind == "Secret" && $0.key.hasPrefix("stringData")) }
             let changed = wanted.keys.sorted().filter { !LiveField.matches(path: Substring($0), wanted: wanted[$0]!, live: live[$0]) }
             if !changed.isEmpty {
                 // A Secret's values are never shown, only which field differs; others are cut short.
+                // Helm's own writes are the manifest's; any other manager changed the field.
+                let managers = ManagedFields(liveObject) { $0.lowercased() == "helm" }
                 let shown = changed.prefix(3).map { field in
-                    kind == "Secret"
+                    let by = managers.owners(of: field)
+                    let change =
+                        kind == "Secret"
                         ? "\(field) differs"
                         : "\(field) is \(Self.short(live[field] ?? "unset")), not \(Self.short(wanted[field]!))"
+                    return by.isEmpty ? change : "\(change) (by \(by.joined(separator: ", ")))"
                 }
                 reasons.append("\(label) changed: " + shown.joined(separator: "; ") + (changed.count > 3 ? "; and \(changed.count - 3) more" : ""))
             }
@@ -58,12 +64,7 @@ extension KubeClient {
 
     /// `path: value` of every scalar, as `ManifestObjects` renders objects.
     static func fields(_ value: JSONValue) -> [String: String] {
-        var fields: [String: String] = [:]
-        for line in ManifestObjects.canonical(value).split(separator: "\n") {
-            guard let colon = line.range(of: ": ") else { continue }
-            fields[String(line[..<colon.lowerBound])] = String(line[colon.upperBound...])
-        }
-        return fields
+        ManifestObjects.fields(value)
     }
 }
 

@@ -20,6 +20,9 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
     public var test: Bool?
     /// For a check: the release revision the last apply made; another means someone else changed it.
     public var expectedRevision: Int?
+    /// An apply takes back fields another field manager changed (a drift correction): Helm 4's
+    /// server-side apply then forces its conflicts (`--force-conflicts`), as Flux does.
+    public var forceConflicts: Bool?
 
     public init(
         id: String? = nil,
@@ -63,6 +66,7 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
         case previousAttemptsEnded = "PreviousAttemptsEnded"
         case test = "Test"
         case expectedRevision = "ExpectedRevision"
+        case forceConflicts = "ForceConflicts"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -84,6 +88,7 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
         previousAttemptsEnded = try container.decodeIfPresent(Bool.self, forKey: .previousAttemptsEnded)
         test = try container.decodeIfPresent(Bool.self, forKey: .test)
         expectedRevision = try container.decodeIfPresent(Int.self, forKey: .expectedRevision)
+        forceConflicts = try container.decodeIfPresent(Bool.self, forKey: .forceConflicts)
     }
 }
 

@@ -56,6 +56,9 @@ struct Deployment: Codable, Sendable, Equatable {
     var plan: ReleasePlan?
     /// Run the chart's tests after the apply; a failed test fails the deployment.
     var test: Bool?
+    /// A drift correction: the apply takes back fields another manager changed (server-side
+    /// apply's `--force-conflicts`), where an ordinary apply would fail on them.
+    var forceConflicts: Bool?
     /// How often a failed apply is run again (after its remediation), and the first wait before
     /// that, doubled each time.
     var retry: RetryPolicy?
@@ -91,6 +94,7 @@ struct Deployment: Codable, Sendable, Equatable {
         case recovery = "Recovery"
         case plan = "Plan"
         case test = "Test"
+        case forceConflicts = "ForceConflicts"
         case retry = "Retry"
         case failures = "Failures"
         case retryOf = "RetryOf"

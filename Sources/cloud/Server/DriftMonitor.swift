@@ -88,7 +88,7 @@ final class DriftMonitor: Service, Sendable {
         guard case .some(.some(let version)) = fresh?.utilities.desiredVersions[service.rawValue] ?? fresh?.utilities.actualVersions[service.rawValue]
         else { return }
         let applied = try await store.lastApplied(cluster: cluster.id, service: service)
-        let (deployment, actions) = supervisor.lifecycle.created(
+        var (deployment, actions) = supervisor.lifecycle.created(
             clusterID: cluster.id,
             service: service,
             action: .apply,
@@ -96,6 +96,9 @@ final class DriftMonitor: Service, Sendable {
             values: applied?.chart?.version == version.chart ? applied?.values : nil,
             timeoutSeconds: applied?.timeoutSeconds
         )
+        // Putting back what someone changed is the point: fields another manager now owns are
+        // forced back, as Flux's helm-controller always does.
+        deployment.forceConflicts = true
         // Audited as the server's own act: the log says who changed the cluster back, and why.
         let entry = AuditEntry(
             time: deployment.createAt,
@@ -109,8 +112,8 @@ final class DriftMonitor: Service, Sendable {
         try await store.createDeployments([deployment], desiredVersions: nil, audit: entry)
         try await supervisor.perform(actions, for: deployment)
         logger.notice(
-            "drift corrected by a deployment",
-            metadata: ["cluster": "\(cluster.id)", "service": "\(service)", "deployment": "\(deployment.id)"]
+            "drift corrected by a deployment, forcing changed fields back",
+            metadata: ["cluster": "\(cluster.id)", "service": "\(service)", "deployment": "\(deployment.id)", "forceConflicts": "true"]
         )
     }
 }

@@ -25,19 +25,19 @@ extension Supervisor {
     /// The provisioner request: the deployment plus the cluster's kubeconfig and DNS settings; nil
     /// when there is none to send, and the deployment failed for it.
     private func request(for deployment: Deployment) async throws -> DeploymentRequest? {
-        let outcome = try await request(
-            DeploymentRequest(
-                clusterID: deployment.clusterID,
-                service: deployment.service,
-                action: deployment.action,
-                chart: deployment.chart,
-                values: deployment.values,
-                kubeconfig: "",
-                timeoutSeconds: deployment.timeoutSeconds,
-                previousAttemptsEnded: deployment.previousAttemptsEnded,
-                test: deployment.test
-            )
+        var question = DeploymentRequest(
+            clusterID: deployment.clusterID,
+            service: deployment.service,
+            action: deployment.action,
+            chart: deployment.chart,
+            values: deployment.values,
+            kubeconfig: "",
+            timeoutSeconds: deployment.timeoutSeconds,
+            previousAttemptsEnded: deployment.previousAttemptsEnded,
+            test: deployment.test
         )
+        question.forceConflicts = deployment.forceConflicts
+        let outcome = try await request(question)
         switch outcome {
         case .ready(let request):
             return request

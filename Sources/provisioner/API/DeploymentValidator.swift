@@ -24,6 +24,7 @@ struct DeploymentValidator: Sendable {
         }
         try DeploymentFieldRules.validate(chart: request.chart, values: request.values, timeoutSeconds: request.timeoutSeconds)
         try DeploymentFieldRules.validate(test: request.test, action: request.action)
+        try DeploymentFieldRules.validate(forceConflicts: request.forceConflicts, action: request.action)
         if let repository = request.chart?.repository, !allowedRepositories.contains(where: { $0.matches(repository) }) {
             throw .badRequest(
                 "Chart.Repository \"\(repository)\" is not a repository this provisioner may fetch from (its --allowed-repository)",

@@ -10,9 +10,9 @@ extension DeploymentFailure {
             case .clusterUnreachable: .clusterUnreachable
             case .chartNotFound: .chartNotFound
             case .releaseNotFound, .uninstalledWithErrors, .operationInProgress, .noDeployedReleases, .deadlineExceeded,
-                .cancelled, .notRunnable, .unreadableOutput, .testFailed, .failed:
+                .cancelled, .notRunnable, .unreadableOutput, .testFailed, .fieldConflict, .failed:
                 .failed
             }
-        self.init(kind, step: "helm \(error.command)", message: error.message)
+        self.init(kind, step: "helm \(error.command)", message: error.explanation)
     }
 }

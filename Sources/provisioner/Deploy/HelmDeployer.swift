@@ -160,11 +160,15 @@ struct HelmDeployer: Deployer {
         context: DeploymentContext
     ) async -> DeploymentResult {
         let chart = Self.chart(service.chart, requested: request.chart?.repository)
-        let spec: ReleaseSpec
+        var spec: ReleaseSpec
         do {
             spec = try await releaseSpec(request, service: service, chart: chart)
         } catch {
             return DeploymentResult(failure: error)
+        }
+        var forcing: [String] = []
+        if request.forceConflicts == true {
+            (spec.forceConflicts, forcing) = await Self.forcing(service.release, kube: context.kube)
         }
         let apply = {
             await releases.apply(
@@ -184,6 +188,7 @@ struct HelmDeployer: Deployer {
             released = await apply()
             released.log = earlier + released.log
         }
+        released.log = forcing + released.log
         var result = DeploymentResult(released)
         guard result.outcome == .succeeded else { return result }
         var hookContext = context
@@ -194,6 +199,16 @@ struct HelmDeployer: Deployer {
             result.outcome = .failed(DeploymentFailure(.failed, step: "afterApply hook", message: "\(error)"))
         }
         return result
+    }
+
+    /// Whether an apply asked to take fields back can force them, and the line that says so: only a
+    /// release applied server-side has conflicts to force (Helm 4 refuses `--force-conflicts` for
+    /// one applied client-side, whose 3-way merge overwrites hand changes anyway).
+    static func forcing(_ release: ReleaseRef, kube: KubeClient) async -> (Bool, [String]) {
+        guard let stored = try? await kube.helmRelease(release), stored.serverSideApplied else {
+            return (false, ["force conflicts: the release is applied client-side, whose merge takes changed fields back by itself"])
+        }
+        return (true, ["force conflicts: fields other managers changed are taken back (server-side apply, --force-conflicts)"])
     }
 
     /// The chart located (its repository added first when charts come from one) and the values

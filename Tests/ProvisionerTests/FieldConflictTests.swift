@@ -1,0 +1,89 @@
+import Foundation
+import Internal
+import TestSupport
+import Testing
+
+@testable import provisioner
+
+/// Helm 4 applies server-side: a field someone else changed (`kubectl scale`) belongs to them, and
+/// the next apply that sets it conflicts, as on a real API server. An ordinary apply fails saying
+/// so; a drift correction (`ForceConflicts`) takes the field back; a release applied client-side
+/// (as Helm 3 did) goes on as before.
+@Suite("Server-side apply's field conflicts", .serialized, .tags(.integration), .skippedInFastRuns)
+struct FieldConflictTests {
+    func scale(_ harness: DeployHarness, to replicas: Int) async throws {
+        let run = try await CommandRun.run(
+            "/usr/bin/kubectl",
+            ["--kubeconfig", harness.emulator.kubeconfigPath, "-n", "prometheus", "scale", "deployment/prometheus-server", "--replicas=\(replicas)"]
+        )
+        try #require(run.status == 0, "\(run.stderr)")
+    }
+
+    func replicas(_ harness: DeployHarness) async throws -> String {
+        try await CommandRun.run(
+            "/usr/bin/kubectl",
+            [
+                "--kubeconfig", harness.emulator.kubeconfigPath, "-n", "prometheus", "get", "deployment/prometheus-server", "-o",
+                "jsonpath={.spec.replicas}",
+            ]
+        ).stdout
+    }
+
+    @Test("an apply meeting a field kubectl changed fails naming the field and the manager, and how to take it back")
+    func conflictFails() async throws {
+        let harness = try await DeployHarness()
+        defer { harness.close() }
+        #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
+        try await scale(harness, to: 3)
+
+        let result = await harness.deploy(harness.request("prometheus", values: ["server": ["retention": "30d"]]))
+        guard case .failed(let failure) = result.outcome else {
+            Issue.record("expected a failure, got \(result.outcome)")
+            return
+        }
+        let message = failure.message
+        #expect(message.hasPrefix("fields of the release were changed by another manager"), "\(message)")
+        #expect(message.contains(#"conflict with "kubectl""#) && message.contains(".spec.replicas"), "\(message)")
+        #expect(try await replicas(harness) == "3", "nothing forced")
+    }
+
+    @Test("a correction forces the field back and says so in its log")
+    func correctionForces() async throws {
+        let harness = try await DeployHarness()
+        defer { harness.close() }
+        #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
+        try await scale(harness, to: 3)
+
+        var correction = harness.request("prometheus")
+        correction.forceConflicts = true
+        let result = await harness.deploy(correction)
+        #expect(result.outcome == .succeeded, "\(result.outcome)")
+        #expect(result.details.log.contains { $0.hasPrefix("force conflicts: fields other managers changed are taken back") })
+        #expect(try await replicas(harness) == "1")
+    }
+
+    @Test("a release applied client-side, as Helm 3 does, is upgraded and corrected without conflicts")
+    func clientSideRelease() async throws {
+        let harness = try await DeployHarness()
+        defer { harness.close() }
+        let release = harness.release(of: "prometheus")
+        let chart = try ChartLocator(chartDirectory: Testbed.charts).locate(harness.catalog["prometheus"]!.chart, version: "25.18.0")
+        let install = [
+            "upgrade", "--install", release.name, chart.reference, "--namespace", release.namespace, "--create-namespace",
+            "--server-side=false", "--wait",
+        ]
+        try harness.helm.check(
+            try await harness.helm.run(install, kubeconfig: harness.emulator.kubeconfigPath, deadline: .now + .seconds(60)),
+            arguments: install
+        )
+        try await scale(harness, to: 3)
+
+        var correction = harness.request("prometheus")
+        correction.forceConflicts = true
+        let corrected = await harness.deploy(correction)
+        #expect(corrected.outcome == .succeeded, "\(corrected.outcome)")
+        #expect(corrected.details.log.contains { $0.hasPrefix("force conflicts: the release is applied client-side") })
+        #expect(try await replicas(harness) == "1")
+        #expect(await harness.deploy(harness.request("prometheus", values: ["server": ["retention": "30d"]])).outcome == .succeeded)
+    }
+}
