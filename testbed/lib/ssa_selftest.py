@@ -371,7 +371,7 @@ def helm_cases(t, kc, rest):
 
     # A client-side release switched to server-side: Helm rewrites its Update entries into Apply entries first
     # (pkg/kube/client.go upgradeClientSideFieldManager, client-go csaupgrade: a JSON patch of managedFields).
-    r1 = t.helm('install', 'npd', NPD, '-n', 'npd', '--create-namespace', kubeconfig=kc)
+    r1 = t.helm('install', 'npd', NPD, '-n', 'npd', '--create-namespace', '--server-side=false', kubeconfig=kc)
     _, ds = rest('GET', '/apis/apps/v1/namespaces/npd/daemonsets/npd-node-problem-detector')
     csa = [(e['manager'], e['operation']) for e in (ds.get('metadata') or {}).get('managedFields') or []]
     r2 = t.helm('upgrade', 'npd', NPD, '-n', 'npd', '--server-side=true', '--reuse-values', kubeconfig=kc)
