@@ -66,16 +66,7 @@ struct FieldConflictTests {
     func clientSideRelease() async throws {
         let harness = try await DeployHarness()
         defer { harness.close() }
-        let release = harness.release(of: "prometheus")
-        let chart = try ChartLocator(chartDirectory: Testbed.charts).locate(harness.catalog["prometheus"]!.chart, version: "25.18.0")
-        let install = [
-            "upgrade", "--install", release.name, chart.reference, "--namespace", release.namespace, "--create-namespace",
-            "--server-side=false", "--wait",
-        ]
-        try harness.helm.check(
-            try await harness.helm.run(install, kubeconfig: harness.emulator.kubeconfigPath, deadline: .now + .seconds(60)),
-            arguments: install
-        )
+        try await harness.installByHand("prometheus", ["--server-side=false", "--wait"])
         try await scale(harness, to: 3)
 
         var correction = harness.request("prometheus")

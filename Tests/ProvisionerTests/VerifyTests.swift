@@ -41,14 +41,7 @@ struct VerifyTests {
         let harness = try await DeployHarness()
         defer { harness.close() }
         // Installed without --wait, as someone might by hand: deployed, but its pods never ready.
-        let release = harness.release(of: "prometheus")
-        let chart = try ChartLocator(chartDirectory: Testbed.charts).locate(ServiceCatalog.standard["prometheus"]!.chart, version: "25.18.0")
-        let arguments = [
-            "upgrade", "--install", release.name, chart.reference, "--namespace", release.namespace, "--create-namespace",
-            "--set", "server.image.tag=fail-readiness",
-        ]
-        let installed = try await harness.helm.run(arguments, kubeconfig: harness.emulator.kubeconfigPath, deadline: .now + .seconds(60))
-        try harness.helm.check(installed, arguments: arguments)
+        try await harness.installByHand("prometheus", ["--set", "server.image.tag=fail-readiness"])
         let result = await harness.deploy(harness.request("prometheus", .verify, version: nil))
         let message = try #require(result.outcome.failure?.message)
         #expect(message.hasPrefix("not ready: Deployment/"), "\(message)")

@@ -87,6 +87,16 @@ struct DeployHarness {
         { Date() + offset.seconds }
     }
 
+    /// A `helm upgrade --install` of the service's default chart outside the provisioner, as someone
+    /// might run it by hand, with `flags` (e.g. `--server-side=false`), run to its end.
+    func installByHand(_ service: ServiceName, _ flags: [String]) async throws {
+        let release = release(of: service)
+        let chart = try ChartLocator(chartDirectory: Testbed.charts).locate(catalog[service]!.chart, version: catalog[service]!.chart.defaultVersion)
+        let arguments =
+            ["upgrade", "--install", release.name, chart.reference, "--namespace", release.namespace, "--create-namespace"] + flags
+        try helm.check(try await helm.run(arguments, kubeconfig: emulator.kubeconfigPath, deadline: .now + .seconds(60)), arguments: arguments)
+    }
+
     /// Starts a raw `helm upgrade --install --wait` outside the provisioner, to be killed by the test.
     func startRawHelm(_ service: ServiceName, version: String, values: [String] = []) throws -> Process {
         let release = release(of: service)
