@@ -1,6 +1,6 @@
 /// Who last wrote each field of a live object, from its `metadata.managedFields` (server-side
 /// apply's field ownership): a drift reason can say that `kubectl` scaled a Deployment, not only
-/// that its replicas changed. Paths are `ManagedFields.canonical`'s form, so they match the drift
+/// that its replicas changed. Paths are `ManifestObjects.canonical`'s form, so they match the drift
 /// check's fields.
 struct ManagedFields {
     /// Path → the managers owning it (a path owns everything below it, as an atomic list does).
@@ -32,15 +32,13 @@ struct ManagedFields {
     }
 
     /// FieldsV1 (sigs.k8s.io/structured-merge-diff fieldpath): `f:NAME` a map field, `k:{...}` a
-    /// list item by its key fields, `v:VALUE` a set item, `.` the node itself; `{}` a leaf.
+    /// list item by its key fields, `v:VALUE` a set item, `{}` a leaf. `.` (a list item's own
+    /// existence) is no field value, so it names no owner: owning an item is not owning its fields.
     private mutating func walk(_ fields: [String: JSONValue], _ live: JSONValue?, _ path: String, _ manager: String) {
-        for (key, child) in fields {
-            let childPath: String?
+        for (key, child) in fields where key != "." {
+            let childPath: String
             let childLive: JSONValue?
-            if key == "." {
-                owners[path, default: []].append(manager)
-                continue
-            } else if key.hasPrefix("f:") {
+            if key.hasPrefix("f:") {
                 let name = String(key.dropFirst(2))
                 childPath = path.isEmpty ? name : "\(path).\(name)"
                 childLive = live?.objectValue?[name]
@@ -50,7 +48,6 @@ struct ManagedFields {
             } else {
                 continue  // an item no longer there
             }
-            guard let childPath else { continue }
             if case .object(let grandchildren) = child, !grandchildren.isEmpty {
                 walk(grandchildren, childLive, childPath, manager)
             } else {

@@ -205,7 +205,14 @@ struct HelmDeployer: Deployer {
     /// release applied server-side has conflicts to force (Helm 4 refuses `--force-conflicts` for
     /// one applied client-side, whose 3-way merge overwrites hand changes anyway).
     static func forcing(_ release: ReleaseRef, kube: KubeClient) async -> (Bool, [String]) {
-        guard let stored = try? await kube.helmRelease(release), stored.serverSideApplied else {
+        let stored: StoredRelease?
+        do {
+            stored = try await kube.helmRelease(release)
+        } catch {
+            return (false, ["force conflicts: the stored release cannot be read (\(error)); applying without forcing"])
+        }
+        guard let stored else { return (false, ["force conflicts: the release is not installed; nothing to take back"]) }
+        guard stored.serverSideApplied else {
             return (false, ["force conflicts: the release is applied client-side, whose merge takes changed fields back by itself"])
         }
         return (true, ["force conflicts: fields other managers changed are taken back (server-side apply, --force-conflicts)"])
