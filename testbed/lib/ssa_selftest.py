@@ -4,7 +4,7 @@ run(t) takes the SelfTest of selftest.py (t.check, t.helm, t.start_emulator, t.t
 emulator of its own. Standalone: `TESTBED_HOME=... python3 testbed/lib/ssa_selftest.py` (last line
 "N passed, M failed", exit 1 on failure).
 
-Upstream behaviour checked (see kube_emulator.py's field management section for the sources):
+Upstream behaviour checked (see field_management.py for the sources):
   * apply: the manager's Apply entry is exactly the configuration's fields; what it stops applying and nobody
     else owns is removed; changing a value another manager owns is a 409 Conflict ("Apply failed with N
     conflict(s): conflict with "M" [with subresource "S"] using GV: PATH", causes FieldManagerConflict) unless
