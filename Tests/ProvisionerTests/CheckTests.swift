@@ -91,6 +91,25 @@ struct CheckTests {
         #expect(reasons == ["ValidatingWebhookConfiguration/nginx-ingress-nginx-admission was deleted"])
     }
 
+    @Test("a release found in sync is remembered, and a change after that check is still found")
+    func rememberedThenChanged() async throws {
+        let harness = try await installed()
+        defer { harness.close() }
+        #expect(try await check(harness) == DriftReport(reasons: []))
+        #expect(harness.deployer.driftMemory.count == 1)
+        #expect(try await check(harness) == DriftReport(reasons: []), "unchanged: answered from the objects' versions")
+
+        try await kubectl(harness, "scale", "deployment/prometheus-server", "--replicas=3")
+        #expect(
+            try await check(harness).reasons == ["Deployment/prometheus/prometheus-server changed: spec.replicas is 3, not 1 (by kubectl (scale))"]
+        )
+        #expect(harness.deployer.driftMemory.count == 0, "a drifted release is not remembered")
+        try await kubectl(harness, "scale", "deployment/prometheus-server", "--replicas=1")
+        #expect(try await check(harness) == DriftReport(reasons: []))
+        try await kubectl(harness, "patch", "configmap/prometheus-server", "--type=merge", "-p", #"{"data":{"prometheus.yml":"edited"}}"#)
+        #expect(try await check(harness).reasons.first?.hasPrefix("ConfigMap/prometheus/prometheus-server changed") == true)
+    }
+
     @Test("a Deployment scaled by hand is drift naming the field")
     func scaled() async throws {
         let harness = try await installed()

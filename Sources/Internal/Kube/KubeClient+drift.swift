@@ -6,7 +6,14 @@ extension KubeClient {
     /// the API server defaults) are not compared, so only changes to what the chart asks for count;
     /// those it sets are compared as the API server stores them (`LiveField`).
     public func drift(ofManifest manifest: String, namespace: String) async throws -> [String] {
+        try await driftFindings(ofManifest: manifest, namespace: namespace).reasons
+    }
+
+    /// `drift(ofManifest:)`'s reasons, and where each live object was and which version of it was
+    /// compared: if every one of them is unchanged at the next check, so is the finding.
+    public func driftFindings(ofManifest manifest: String, namespace: String) async throws -> DriftFindings {
         var reasons: [String] = []
+        var compared: [ComparedObject] = []
         var resources = ResourceIndex()
         for document in ManifestObjects.documents(manifest) {
             guard case .object(let object) = try JSONValue(yaml: document),
@@ -32,6 +39,12 @@ extension KubeClient {
                 continue
             }
             let liveObject = try JSONDecoder().decode(JSONValue.self, from: body)
+            let metadata = liveObject.objectValue?["metadata"]?.objectValue
+            var uid: String?
+            var resourceVersion: String?
+            if case .string(let text)? = metadata?["uid"] { uid = text }
+            if case .string(let text)? = metadata?["resourceVersion"] { resourceVersion = text }
+            compared.append(ComparedObject(path: path, version: LiveVersion(uid: uid, resourceVersion: resourceVersion)))
             let live = Self.fields(liveObject)
             // A Secret's stringData is stored as data: compare what the API keeps.
             let wanted = Self.fields(.object(object)).filter { !(kind == "Secret" && $0.key.hasPrefix("stringData")) }
@@ -51,7 +64,25 @@ extension KubeClient {
                 reasons.append("\(label) changed: " + shown.joined(separator: "; ") + (changed.count > 3 ? "; and \(changed.count - 3) more" : ""))
             }
         }
-        return reasons
+        return DriftFindings(reasons: reasons, compared: compared)
+    }
+
+    /// Whether every object is still the version compared before: one GET each, the body's
+    /// metadata decoded and nothing else. An object without a version never counts as unchanged.
+    public func unchanged(_ compared: [ComparedObject]) async throws -> Bool {
+        struct Head: Decodable {
+            struct Metadata: Decodable {
+                var uid: String?
+                var resourceVersion: String?
+            }
+            var metadata: Metadata?
+        }
+        for object in compared {
+            guard let version = object.version, let body = try await get(object.path) else { return false }
+            let head = try JSONDecoder().decode(Head.self, from: body)
+            guard LiveVersion(uid: head.metadata?.uid, resourceVersion: head.metadata?.resourceVersion) == version else { return false }
+        }
+        return true
     }
 
     static func isPathSegment(_ text: String) -> Bool {
@@ -100,4 +131,16 @@ private struct ResourceIndex {
             var namespaced: Bool
         }
     }
+}
+
+/// What a drift check of a manifest found, and what it compared.
+public struct DriftFindings: Sendable {
+    public var reasons: [String]
+    public var compared: [ComparedObject]
+}
+
+/// A live object a drift check read: its API path and the version it had.
+public struct ComparedObject: Sendable, Hashable {
+    public var path: String
+    public var version: LiveVersion?
 }

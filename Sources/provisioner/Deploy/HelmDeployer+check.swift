@@ -9,16 +9,23 @@ extension HelmDeployer {
     /// from the API, so a fleet's periodic checks cost requests, not processes.
     func check(_ context: DeploymentContext, service: any ThirdPartyService, _ bounds: RunBounds) async -> DeploymentResult {
         let release = service.release
+        let server = context.kube.kubeconfig.server
+        let secret: HelmReleaseSecret?
         let stored: StoredRelease?
+        var remembered: DriftMemory.Entry?
         do {
-            stored = try await context.kube.helmRelease(release)
+            secret = try await context.kube.latestHelmReleaseSecret(release)
+            if let secret, let entry = driftMemory.entry(server: server, secret: secret), try await context.kube.unchanged(entry.compared) {
+                remembered = entry
+            }
+            stored = try remembered?.stored ?? secret?.decode()
         } catch {
             return DeploymentResult(failure: DeploymentFailure(.clusterUnreachable, step: "check", message: "\(error)"))
         }
-        let manifest = stored?.manifest ?? ""
         var result = DeploymentResult(ReleaseResult(outcome: .succeeded, release: stored?.info))
         var reasons: [String] = []
-        if let latest = result.details.release, latest.status != .uninstalled {
+        if let stored, stored.info.status != .uninstalled {
+            let latest = stored.info
             if latest.status != .deployed {
                 reasons.append("release \(release) is \(latest.status.rawValue) (revision \(latest.revision))")
             }
@@ -28,11 +35,23 @@ extension HelmDeployer {
             if let version = context.request.chart?.version, !latest.chart.hasSuffix("-\(version)") {
                 reasons.append("release \(release) runs chart \(latest.chart), not version \(version)")
             }
-            do {
-                reasons += try await context.kube.drift(ofManifest: manifest, namespace: release.namespace)
-            } catch {
-                result.outcome = .failed(DeploymentFailure(.clusterUnreachable, step: "check", message: "\(error)"))
-                return result
+            // The same stored revision and every object at the version compared in sync before:
+            // nothing to compare again.
+            if remembered == nil, let secret {
+                do {
+                    let findings = try await context.kube.driftFindings(ofManifest: stored.manifest, namespace: release.namespace)
+                    reasons += findings.reasons
+                    var kept = stored
+                    kept.manifest = ""  // the objects' versions stand for it
+                    driftMemory.record(
+                        server: server,
+                        secret: secret,
+                        entry: findings.reasons.isEmpty ? DriftMemory.Entry(stored: kept, compared: findings.compared) : nil
+                    )
+                } catch {
+                    result.outcome = .failed(DeploymentFailure(.clusterUnreachable, step: "check", message: "\(error)"))
+                    return result
+                }
             }
         } else {
             reasons.append("release \(release) is not installed")

@@ -16,6 +16,8 @@ struct HelmDeployer: Deployer {
     let logger: Logger
     /// Told each helm process ID as it starts, for tests that interrupt helm.
     var onHelmStart: (@Sendable (pid_t) -> Void)?
+    /// Releases found in sync, so an unchanged one is not decoded and compared again.
+    let driftMemory = DriftMemory()
 
     init(
         releases: ReleaseManager,
