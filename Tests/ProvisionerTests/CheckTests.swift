@@ -25,8 +25,7 @@ struct CheckTests {
     }
 
     func kubectl(_ harness: DeployHarness, _ arguments: String...) async throws {
-        let run = try await CommandRun.run("/usr/bin/kubectl", ["--kubeconfig", harness.emulator.kubeconfigPath, "-n", "prometheus"] + arguments)
-        try #require(run.status == 0, "kubectl \(arguments): \(run.stderr)")
+        try await harness.kubectl(["-n", "prometheus"] + arguments)
     }
 
     func helm(_ harness: DeployHarness, _ arguments: String...) async throws {
@@ -80,11 +79,7 @@ struct CheckTests {
         let harness = try await DeployHarness()
         defer { harness.close() }
         #expect(await harness.deploy(harness.request("nginx")).outcome == .succeeded)
-        let delete = try await CommandRun.run(
-            "/usr/bin/kubectl",
-            ["--kubeconfig", harness.emulator.kubeconfigPath, "delete", "validatingwebhookconfiguration/nginx-ingress-nginx-admission"]
-        )
-        try #require(delete.status == 0, "\(delete.stderr)")
+        try await harness.kubectl(["delete", "validatingwebhookconfiguration/nginx-ingress-nginx-admission"])
         var check = harness.request("nginx", .check)
         check.expectedRevision = 1
         let reasons = await harness.deploy(check).details.drift?.reasons

@@ -12,21 +12,11 @@ import Testing
 @Suite("Server-side apply's field conflicts", .serialized, .tags(.integration), .skippedInFastRuns)
 struct FieldConflictTests {
     func scale(_ harness: DeployHarness, to replicas: Int) async throws {
-        let run = try await CommandRun.run(
-            "/usr/bin/kubectl",
-            ["--kubeconfig", harness.emulator.kubeconfigPath, "-n", "prometheus", "scale", "deployment/prometheus-server", "--replicas=\(replicas)"]
-        )
-        try #require(run.status == 0, "\(run.stderr)")
+        try await harness.kubectl(["-n", "prometheus", "scale", "deployment/prometheus-server", "--replicas=\(replicas)"])
     }
 
     func replicas(_ harness: DeployHarness) async throws -> String {
-        try await CommandRun.run(
-            "/usr/bin/kubectl",
-            [
-                "--kubeconfig", harness.emulator.kubeconfigPath, "-n", "prometheus", "get", "deployment/prometheus-server", "-o",
-                "jsonpath={.spec.replicas}",
-            ]
-        ).stdout
+        try await harness.kubectl(["-n", "prometheus", "get", "deployment/prometheus-server", "-o", "jsonpath={.spec.replicas}"])
     }
 
     @Test("an apply meeting a field kubectl changed fails naming the field and the manager, and how to take it back")

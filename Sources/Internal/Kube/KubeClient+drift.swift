@@ -45,9 +45,9 @@ extension KubeClient {
             if case .string(let text)? = metadata?["uid"] { uid = text }
             if case .string(let text)? = metadata?["resourceVersion"] { resourceVersion = text }
             compared.append(ComparedObject(path: path, version: LiveVersion(uid: uid, resourceVersion: resourceVersion)))
-            let live = Self.fields(liveObject)
+            let live = ManifestObjects.fields(liveObject)
             // A Secret's stringData is stored as data: compare what the API keeps.
-            let wanted = Self.fields(.object(object)).filter { !(kind == "Secret" && $0.key.hasPrefix("stringData")) }
+            let wanted = ManifestObjects.fields(.object(object)).filter { !(kind == "Secret" && $0.key.hasPrefix("stringData")) }
             let changed = wanted.keys.sorted().filter { !LiveField.matches(path: Substring($0), wanted: wanted[$0]!, live: live[$0]) }
             if !changed.isEmpty {
                 // A Secret's values are never shown, only which field differs; others are cut short.
@@ -91,11 +91,6 @@ extension KubeClient {
 
     static func short(_ value: String) -> String {
         value.count <= 80 ? value : String(value.prefix(77)) + "..."
-    }
-
-    /// `path: value` of every scalar, as `ManifestObjects` renders objects.
-    static func fields(_ value: JSONValue) -> [String: String] {
-        ManifestObjects.fields(value)
     }
 }
 

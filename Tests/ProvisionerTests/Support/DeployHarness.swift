@@ -87,6 +87,21 @@ struct DeployHarness {
         { Date() + offset.seconds }
     }
 
+    /// `kubectl` against the emulator, as a person changes a cluster by hand; its output, or the
+    /// error it printed.
+    @discardableResult
+    func kubectl(_ arguments: [String]) async throws -> String {
+        let run = try await CommandRun.run("/usr/bin/kubectl", ["--kubeconfig", emulator.kubeconfigPath] + arguments)
+        guard run.status == 0 else { throw KubectlFailed(arguments: arguments, stderr: run.stderr) }
+        return run.stdout
+    }
+
+    struct KubectlFailed: Error, CustomStringConvertible {
+        var arguments: [String]
+        var stderr: String
+        var description: String { "kubectl \(arguments.joined(separator: " ")): \(stderr)" }
+    }
+
     /// A `helm upgrade --install` of the service's default chart outside the provisioner, as someone
     /// might run it by hand, with `flags` (e.g. `--server-side=false`), run to its end.
     func installByHand(_ service: ServiceName, _ flags: [String]) async throws {
