@@ -53,3 +53,27 @@ a tag of "-" (or none) leaves the tag out.
 {{- end -}}
 {{- $ref -}}
 {{- end -}}
+
+{{/*
+Our own helper: given (list INDENT KEY VALUE), emits a newline plus "KEY:" with VALUE as YAML
+beneath it, all shifted right by INDENT spaces; emits nothing at all when VALUE is empty.
+*/}}
+{{- define "fluent-bit.kvBlock" -}}
+{{- $value := index . 2 -}}
+{{- if $value }}
+{{ printf "%s:\n%s" (index . 1) ($value | toYaml | indent 2) | indent (index . 0) }}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Our own helper: list items given either as YAML data or as a template string, from
+(list ROOT-CONTEXT ITEMS); a string is run through tpl against the root context.
+*/}}
+{{- define "fluent-bit.itemsOrTpl" -}}
+{{- $items := index . 1 -}}
+{{- if kindIs "string" $items -}}
+{{- tpl $items (index . 0) -}}
+{{- else -}}
+{{- $items | toYaml -}}
+{{- end -}}
+{{- end -}}

@@ -47,3 +47,14 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "metrics-server.image" -}}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default (print "v" .Chart.AppVersion)) -}}
 {{- end -}}
+
+{{/*
+Our own helper: given (list INDENT KEY VALUE), emits a newline plus "KEY:" with VALUE as YAML
+beneath it, all shifted right by INDENT spaces; emits nothing at all when VALUE is empty.
+*/}}
+{{- define "metrics-server.kvBlock" -}}
+{{- $value := index . 2 -}}
+{{- if $value }}
+{{ printf "%s:\n%s" (index . 1) ($value | toYaml | indent 2) | indent (index . 0) }}
+{{- end -}}
+{{- end -}}

@@ -52,3 +52,14 @@ period, two spaces, then extraArgs run together.
 {{- $exporter := printf "--prometheus-address=%s --prometheus-port=%.0f" $s.prometheus_address $s.prometheus_port -}}
 {{- printf "--config.system-log-monitor=%s %s %s --k8s-exporter-heartbeat-period=%v  %s" (join "," $s.log_monitors) $plugins $exporter $s.heartBeatPeriod (join "" ($s.extraArgs | default list)) -}}
 {{- end -}}
+
+{{/*
+Our own helper: given (list INDENT KEY VALUE), emits a newline plus "KEY:" with VALUE as YAML
+beneath it, all shifted right by INDENT spaces; emits nothing at all when VALUE is empty.
+*/}}
+{{- define "node-problem-detector.kvBlock" -}}
+{{- $value := index . 2 -}}
+{{- if $value }}
+{{ printf "%s:\n%s" (index . 1) ($value | toYaml | indent 2) | indent (index . 0) }}
+{{- end -}}
+{{- end -}}

@@ -95,3 +95,14 @@ periodSeconds: {{ .probe.periodSeconds }}
 successThreshold: {{ .probe.successThreshold }}
 timeoutSeconds: {{ .probe.timeoutSeconds }}
 {{- end -}}
+
+{{/*
+"prometheus-node-exporter.section": key .k at indent .n on a new line, its value .v as YAML two
+columns further in; nothing when .v is empty.
+*/}}
+{{- define "prometheus-node-exporter.section" -}}
+{{- if .v -}}
+{{- printf "%s:" .k | nindent .n -}}
+{{- toYaml .v | nindent (add .n 2 | int) -}}
+{{- end -}}
+{{- end -}}

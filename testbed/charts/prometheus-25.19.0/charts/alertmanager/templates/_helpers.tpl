@@ -51,3 +51,46 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "alertmanager.clustered" -}}
 {{- if or (gt (int .Values.replicaCount) 1) .Values.additionalPeers }}true{{ end -}}
 {{- end -}}
+
+{{/*
+"alertmanager.section": on fresh lines at indent .n, the key .k and then .v as YAML two spaces deeper.
+An empty .v (nil, "", empty list or map) writes nothing at all.
+*/}}
+{{- define "alertmanager.section" -}}
+{{- if .v -}}
+{{- printf "%s:" .k | nindent .n -}}
+{{- toYaml .v | nindent (add .n 2 | int) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* the optional config-reloader sidecar, as one list item at column 8 (root context in) */}}
+{{- define "alertmanager.reloaderSidecar" -}}
+{{- $r := .Values.configmapReload -}}
+{{- $given := $r.extraArgs -}}
+- name: {{ printf "%s-%s" .Chart.Name $r.name }}
+  image: {{ printf "%s:%s" $r.image.repository $r.image.tag | quote }}
+  imagePullPolicy: {{ $r.image.pullPolicy | quote }}
+  args:
+  {{- if not (or (hasKey $given "config-file") (hasKey $given "watched-dir")) }}
+  - --watched-dir=/etc/alertmanager
+  {{- end }}
+  {{- if not (hasKey $given "reload-url") }}
+  - --reload-url=http://127.0.0.1:9093/-/reload
+  {{- end }}
+  {{- range $flag, $val := $given }}
+  - {{ printf "--%s=%v" $flag $val }}
+  {{- end }}
+  {{- include "alertmanager.section" (dict "k" "env" "v" $r.extraEnv "n" 2) }}
+  {{- with $r.containerPort }}
+  ports:
+  - containerPort: {{ . }}
+  {{- end }}
+  resources: {{- toYaml $r.resources | nindent 4 }}
+  {{- include "alertmanager.section" (dict "k" "securityContext" "v" $r.securityContext "n" 2) }}
+  volumeMounts:
+  - mountPath: /etc/alertmanager
+    name: config
+  {{- with $r.extraVolumeMounts }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- end -}}

@@ -49,3 +49,14 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{ toYaml . }}
 {{- end }}
 {{- end -}}
+
+{{/*
+"prometheus-pushgateway.section": at indent .n on a new line, key .k, then .v as YAML two columns
+further in. Writes nothing when .v is empty.
+*/}}
+{{- define "prometheus-pushgateway.section" -}}
+{{- if .v -}}
+{{- printf "%s:" .k | nindent .n -}}
+{{- toYaml .v | nindent (add .n 2 | int) -}}
+{{- end -}}
+{{- end -}}
