@@ -77,3 +77,14 @@ Our own helper: list items given either as YAML data or as a template string, fr
 {{- $items | toYaml -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+Our own metadata writer. Give it a dict with name, labels (a map) and optionally namespace and
+annotations; the annotations key is written only when the map has entries.
+*/}}
+{{- define "fluent-bit.objectMeta" -}}
+{{- $meta := omit . "annotations" -}}
+{{- if .annotations }}{{ $_ := set $meta "annotations" .annotations }}{{ end -}}
+metadata:
+{{ toYaml $meta | indent 2 }}
+{{- end -}}

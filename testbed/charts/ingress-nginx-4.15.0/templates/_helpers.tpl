@@ -258,3 +258,39 @@ spec:
         {{- toYaml . | nindent 8 }}
       {{- end }}
 {{- end -}}
+
+{{/*
+Our metadata block for the controller's own objects (no leading indent; callers nindent it).
+Takes a dict: ctx (the root context), name; optional flags: cluster (cluster-scoped, so no
+namespace), plain (leave out the component label), notes (an annotations map, dropped when empty).
+controller.labels is appended to the labels every time.
+*/}}
+{{- define "ingress-nginx.meta" -}}
+{{- $root := .ctx -}}
+name: {{ .name }}
+{{- if not .cluster }}
+namespace: {{ include "ingress-nginx.namespace" $root }}
+{{- end }}
+labels:
+{{- include "ingress-nginx.labels" $root | nindent 2 }}
+{{- if not .plain }}
+  app.kubernetes.io/component: controller
+{{- end }}
+{{- with $root.Values.controller.labels }}
+{{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .notes }}
+annotations:
+{{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+roleRef plus a single ServiceAccount subject in the release namespace, at top level.
+Takes a dict: ctx, kind (Role or ClusterRole), role (its name), account (the ServiceAccount's name).
+*/}}
+{{- define "ingress-nginx.grant" -}}
+{{- $ref := dict "apiGroup" "rbac.authorization.k8s.io" "kind" .kind "name" .role -}}
+{{- $who := dict "kind" "ServiceAccount" "name" .account "namespace" (include "ingress-nginx.namespace" .ctx) -}}
+{{- dict "roleRef" $ref "subjects" (list $who) | toYaml -}}
+{{- end -}}

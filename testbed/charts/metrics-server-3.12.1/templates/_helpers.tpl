@@ -58,3 +58,35 @@ beneath it, all shifted right by INDENT spaces; emits nothing at all when VALUE 
 {{ printf "%s:\n%s" (index . 1) ($value | toYaml | indent 2) | indent (index . 0) }}
 {{- end -}}
 {{- end -}}
+
+{{/*
+Our metadata block (no leading indent; callers nindent it). Takes a dict: ctx (the root context),
+name; optional: ns (namespace, left out when empty), labels (added after the standard ones),
+notes (an annotations map, dropped when empty).
+*/}}
+{{- define "metrics-server.meta" -}}
+name: {{ .name }}
+{{- with .ns }}
+namespace: {{ . }}
+{{- end }}
+labels:
+{{- include "metrics-server.labels" .ctx | nindent 2 }}
+{{- with .labels }}
+{{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .notes }}
+annotations:
+{{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+roleRef plus this release's ServiceAccount as the one subject, at top level.
+Takes a dict: ctx, kind (Role or ClusterRole), role (its name).
+*/}}
+{{- define "metrics-server.grant" -}}
+{{- $c := .ctx -}}
+{{- $ref := dict "apiGroup" "rbac.authorization.k8s.io" "kind" .kind "name" .role -}}
+{{- $who := dict "kind" "ServiceAccount" "name" (include "metrics-server.serviceAccountName" $c) "namespace" $c.Release.Namespace -}}
+{{- dict "roleRef" $ref "subjects" (list $who) | toYaml -}}
+{{- end -}}

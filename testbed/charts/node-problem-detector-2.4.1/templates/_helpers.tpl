@@ -63,3 +63,14 @@ beneath it, all shifted right by INDENT spaces; emits nothing at all when VALUE 
 {{ printf "%s:\n%s" (index . 1) ($value | toYaml | indent 2) | indent (index . 0) }}
 {{- end -}}
 {{- end -}}
+
+{{/*
+Our metadata writer: a dict of name, labels (map), namespace and, if non-empty, annotations
+becomes the object's "metadata:" block.
+*/}}
+{{- define "node-problem-detector.objectMeta" -}}
+{{- $out := omit . "annotations" -}}
+{{- with .annotations }}{{ $_ := set $out "annotations" . }}{{ end -}}
+metadata:
+{{ toYaml $out | indent 2 }}
+{{- end -}}

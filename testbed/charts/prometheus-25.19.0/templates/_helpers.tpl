@@ -157,3 +157,12 @@ httpGet:
   {{- end }}
 {{- end -}}
 {{- end -}}
+
+{{/* Our metadata block for the server's objects: annotations are always written, {} included. */}}
+{{- define "prometheus.objectMeta" -}}
+metadata:
+  name: {{ .name }}
+  namespace: {{ .namespace }}
+  labels: {{- .labels | nindent 4 }}
+  annotations: {{- toYaml .annotations | nindent 4 }}
+{{- end -}}

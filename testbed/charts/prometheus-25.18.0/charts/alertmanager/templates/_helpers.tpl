@@ -94,3 +94,18 @@ An empty .v (nil, "", empty list or map) writes nothing at all.
   {{- toYaml . | nindent 2 }}
   {{- end }}
 {{- end -}}
+
+{{/*
+Our metadata block: .name, .namespace, .labels (already-rendered label lines, kept as text so a
+user label can sit beside ours) and .annotations (a map, written only when it has entries).
+The namespace goes last: the StatefulSet's checksum hashes the ConfigMap's text.
+*/}}
+{{- define "alertmanager.objectMeta" -}}
+metadata:
+  name: {{ .name }}
+  labels: {{- .labels | nindent 4 }}
+{{- with .annotations }}
+  annotations: {{- toYaml . | nindent 4 }}
+{{- end }}
+  namespace: {{ .namespace }}
+{{- end -}}

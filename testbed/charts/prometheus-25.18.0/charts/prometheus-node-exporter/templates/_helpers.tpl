@@ -106,3 +106,17 @@ columns further in; nothing when .v is empty.
 {{- toYaml .v | nindent (add .n 2 | int) -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+Our metadata block: .name, .namespace, .labels (already-rendered label lines, kept as text so a
+user label can sit beside ours) and .annotations (a map, written only when it has entries).
+*/}}
+{{- define "prometheus-node-exporter.objectMeta" -}}
+metadata:
+  name: {{ .name }}
+  namespace: {{ .namespace }}
+  labels: {{- .labels | nindent 4 }}
+{{- with .annotations }}
+  annotations: {{- toYaml . | nindent 4 }}
+{{- end }}
+{{- end -}}
