@@ -153,6 +153,8 @@ struct CloudEndToEndTests {
         #expect(unknownService.status == 400 && unknownService.error?.field == "Service")
         let badVersion = try await harness.send("POST", "/api/cluster/\(cluster.id)/provision", ["utility-versions": ["nginx": ["Chart": "latest"]]])
         #expect(badVersion.status == 400 && badVersion.error?.field == "utility-versions.nginx.Chart")
+        let nullVersions = try await harness.send("POST", "/api/cluster/\(cluster.id)/provision", ["utility-versions": .null])
+        #expect(nullVersions.status == 400 && nullVersions.error?.field == "utility-versions")
         let malformed = try await harness.server.request("POST", "/api/deployments", body: Data("{".utf8))
         #expect(malformed.status == 400)
         let oversized = try await harness.server.request("POST", "/api/clusters", body: Data(String(repeating: " ", count: 2 << 20).utf8))

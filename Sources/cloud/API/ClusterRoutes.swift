@@ -98,6 +98,19 @@ struct ClusterRoutes: Sendable {
         var utilityVersions: [String: Utility]?
         enum CodingKeys: String, CodingKey { case utilityVersions = "utility-versions" }
 
+        /// Absent changes nothing; `null` is no object, so it is refused (as the schema says), not
+        /// read as absent.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            if container.contains(.utilityVersions), try container.decodeNil(forKey: .utilityVersions) {
+                throw DecodingError.valueNotFound(
+                    [String: Utility].self,
+                    .init(codingPath: [CodingKeys.utilityVersions], debugDescription: "utility-versions is null")
+                )
+            }
+            utilityVersions = try container.decodeIfPresent([String: Utility].self, forKey: .utilityVersions)
+        }
+
         /// The Go tool's HelmUtilityVersion, and the values to deploy it with.
         struct Utility: Decodable {
             var version: UtilityVersion
