@@ -45,11 +45,11 @@ struct ManagedFieldsTests {
 /// What a provisioner remembers of in-sync checks.
 @Suite("Drift memory")
 struct DriftMemoryTests {
-    static func secret(_ name: String, version: String) -> HelmReleaseSecret {
-        HelmReleaseSecret(
+    static func secret(_ name: String, version: String) -> HelmReleaseRevision {
+        HelmReleaseRevision(
             release: ReleaseRef(name: name, namespace: "ns"),
-            version: LiveVersion(uid: "u-\(name)", resourceVersion: version),
-            value: ""
+            secretName: "sh.helm.release.v1.\(name).v1",
+            version: LiveVersion(uid: "u-\(name)", resourceVersion: version)
         )
     }
 
@@ -61,21 +61,21 @@ struct DriftMemoryTests {
     @Test("an entry answers only for the same Secret version on the same server")
     func sameRevisionOnly() {
         let memory = DriftMemory()
-        memory.record(server: "https://a", secret: Self.secret("a", version: "1"), entry: Self.entry)
-        #expect(memory.entry(server: "https://a", secret: Self.secret("a", version: "1")) != nil)
-        #expect(memory.entry(server: "https://a", secret: Self.secret("a", version: "2")) == nil)
-        #expect(memory.entry(server: "https://b", secret: Self.secret("a", version: "1")) == nil)
+        memory.record(server: "https://a", revision: Self.secret("a", version: "1"), entry: Self.entry)
+        #expect(memory.entry(server: "https://a", revision: Self.secret("a", version: "1")) != nil)
+        #expect(memory.entry(server: "https://a", revision: Self.secret("a", version: "2")) == nil)
+        #expect(memory.entry(server: "https://b", revision: Self.secret("a", version: "1")) == nil)
     }
 
     @Test("a drifted check forgets the release; past capacity the least recently checked go")
     func forgetting() {
         let memory = DriftMemory(capacity: 10)
-        memory.record(server: "s", secret: Self.secret("a", version: "1"), entry: Self.entry)
-        memory.record(server: "s", secret: Self.secret("a", version: "1"), entry: nil)
+        memory.record(server: "s", revision: Self.secret("a", version: "1"), entry: Self.entry)
+        memory.record(server: "s", revision: Self.secret("a", version: "1"), entry: nil)
         #expect(memory.count == 0)
-        for index in 0..<11 { memory.record(server: "s", secret: Self.secret("r\(index)", version: "1"), entry: Self.entry) }
+        for index in 0..<11 { memory.record(server: "s", revision: Self.secret("r\(index)", version: "1"), entry: Self.entry) }
         #expect(memory.count == 10)
-        #expect(memory.entry(server: "s", secret: Self.secret("r0", version: "1")) == nil)
-        #expect(memory.entry(server: "s", secret: Self.secret("r10", version: "1")) != nil)
+        #expect(memory.entry(server: "s", revision: Self.secret("r0", version: "1")) == nil)
+        #expect(memory.entry(server: "s", revision: Self.secret("r10", version: "1")) != nil)
     }
 }

@@ -4,19 +4,34 @@ import Foundation
 
 /// HTTP over libcurl: every call has a connect timeout and an overall timeout, a bound on what it
 /// reads back, runs off the cooperative thread pool (curl_easy_perform blocks), and follows no
-/// redirects.
+/// redirects. With a `connection`, calls one after another reuse one connection.
 public struct CurlHTTPClient: Sendable {
     public var connectTimeout: Duration
+    public var connection: CurlConnection?
 
-    public init(connectTimeout: Duration = .seconds(5)) {
+    public init(connectTimeout: Duration = .seconds(5), connection: CurlConnection? = nil) {
         self.connectTimeout = connectTimeout
+        self.connection = connection
     }
 
     public func send(_ request: HTTPClientRequest, tls: TLSOptions = TLSOptions()) async throws(HTTPTransportError) -> HTTPClientResponse {
         let connectTimeout = self.connectTimeout
+        let connection = self.connection
         let result: Result<HTTPClientResponse, HTTPTransportError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(returning: Self.perform(request, tls: tls, connectTimeout: connectTimeout))
+                let kept = connection?.take()
+                guard let pointer = kept?.pointer ?? curl_easy_init() else {
+                    continuation.resume(returning: .failure(HTTPTransportError(url: request.url, reason: "libcurl could not start", timedOut: false)))
+                    return
+                }
+                let result = Self.perform(request, on: pointer, tls: tls, connectTimeout: connectTimeout)
+                // A handle whose transfer failed may hold a broken connection: not kept.
+                if let connection, case .success = result {
+                    connection.keep(CurlConnection.Handle(pointer: pointer))
+                } else {
+                    curl_easy_cleanup(pointer)
+                }
+                continuation.resume(returning: result)
             }
         }
         return try result.get()
@@ -46,13 +61,10 @@ public struct CurlHTTPClient: Sendable {
 
     private static func perform(
         _ request: HTTPClientRequest,
+        on handle: UnsafeMutableRawPointer,
         tls: TLSOptions,
         connectTimeout: Duration
     ) -> Result<HTTPClientResponse, HTTPTransportError> {
-        guard let handle = curl_easy_init() else {
-            return .failure(HTTPTransportError(url: request.url, reason: "libcurl could not start", timedOut: false))
-        }
-        defer { curl_easy_cleanup(handle) }
         let collector = Collector(limit: request.maxResponseBytes, discardsBody: request.discardsBody)
         let context = Unmanaged.passUnretained(collector).toOpaque()
         var headerList: UnsafeMutablePointer<curl_slist>?

@@ -3,8 +3,8 @@ import Synchronization
 /// What a provisioner remembers of the drift checks that found a release in sync: the stored
 /// revision's Secret and the version of every live object compared. When the next check finds
 /// the same Secret and every object at the same version, nothing can have changed, so the release
-/// is not decoded nor its objects compared again: a check of a fleet nobody touched costs a GET
-/// per object and no parsing (the drift monitor's cost over 10,000 clusters, `bench/drift`).
+/// is not read nor its objects compared again: a check of a fleet nobody touched costs a
+/// metadata-only GET per object (the drift monitor's cost over 10,000 clusters, `bench/drift`).
 ///
 /// Only sameness is remembered, never a verdict from elsewhere: each check still reads the
 /// release Secret and every object from the cluster. A release whose check found drift is not
@@ -45,10 +45,10 @@ public final class DriftMemory: Sendable {
     }
 
     /// The in-sync check of this very revision (the same Secret, unchanged) on this API server.
-    public func entry(server: String, secret: HelmReleaseSecret) -> Entry? {
-        guard let version = secret.version else { return nil }
+    public func entry(server: String, revision: HelmReleaseRevision) -> Entry? {
+        guard let version = revision.version else { return nil }
         return state.withLock { state in
-            let key = Key(server: server, release: secret.release)
+            let key = Key(server: server, release: revision.release)
             guard var found = state.entries[key], found.secret == version else { return nil }
             state.clock += 1
             found.used = state.clock
@@ -58,10 +58,10 @@ public final class DriftMemory: Sendable {
     }
 
     /// Remembers a check that found the release in sync (`entry`), or forgets the release.
-    public func record(server: String, secret: HelmReleaseSecret, entry: Entry?) {
-        let key = Key(server: server, release: secret.release)
+    public func record(server: String, revision: HelmReleaseRevision, entry: Entry?) {
+        let key = Key(server: server, release: revision.release)
         state.withLock { state in
-            guard let entry, let version = secret.version else {
+            guard let entry, let version = revision.version else {
                 state.entries[key] = nil
                 return
             }

@@ -67,27 +67,29 @@ extension KubeClient {
         return DriftFindings(reasons: reasons, compared: compared)
     }
 
-    /// Whether every object is still the version compared before: one GET each, the body's
-    /// metadata decoded and nothing else. An object without a version never counts as unchanged.
+    /// Whether every object is still the version compared before: one metadata-only GET each.
+    /// An object without a version never counts as unchanged.
     public func unchanged(_ compared: [ComparedObject]) async throws -> Bool {
         struct Head: Decodable {
-            struct Metadata: Decodable {
-                var uid: String?
-                var resourceVersion: String?
-            }
-            var metadata: Metadata?
+            var metadata: ObjectList.Metadata?
         }
         for object in compared {
-            guard let version = object.version, let body = try await get(object.path) else { return false }
+            guard let version = object.version, let body = try await get(object.path, view: .metadata) else { return false }
             let head = try JSONDecoder().decode(Head.self, from: body)
             guard LiveVersion(uid: head.metadata?.uid, resourceVersion: head.metadata?.resourceVersion) == version else { return false }
         }
         return true
     }
 
+    /// A name that may stand as one segment of a request path: a DNS-1123-like name (letters,
+    /// digits, '.', '_', ':', '-'; starting with a letter or digit; at most 253).
     static func isPathSegment(_ text: String) -> Bool {
-        text.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._:-]{0,252}/) != nil
+        let bytes = text.utf8
+        guard let first = bytes.first, bytes.count <= 253, first.isASCIIAlphanumeric else { return false }
+        return bytes.allSatisfy { $0.isASCIIAlphanumeric || Self.nameMarks.contains($0) }
     }
+
+    private static let nameMarks: Set<UInt8> = [UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-")]
 
     static func short(_ value: String) -> String {
         value.count <= 80 ? value : String(value.prefix(77)) + "..."

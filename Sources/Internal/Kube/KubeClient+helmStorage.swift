@@ -2,64 +2,99 @@ import Foundation
 
 extension KubeClient {
     /// The latest revision of `release` from Helm's storage Secrets, or nil when it has none (never
-    /// installed, or uninstalled without --keep-history). The revision with the highest `version`
-    /// label is the latest, as Helm's own storage reads it.
+    /// installed, or uninstalled without --keep-history).
     public func helmRelease(_ release: ReleaseRef) async throws -> StoredRelease? {
-        guard let secret = try await latestHelmReleaseSecret(release) else { return nil }
-        return try secret.decode()
+        guard let revision = try await latestHelmRevision(release) else { return nil }
+        return try await helmReleaseSecret(revision)?.decode()
     }
 
-    /// The Secret holding the latest revision of `release`, undecoded: its identity tells whether
-    /// it is the one a check saw before, without decoding the release it holds.
-    public func latestHelmReleaseSecret(_ release: ReleaseRef) async throws -> HelmReleaseSecret? {
+    /// Which Secret holds the latest revision of `release`, from the Secrets' metadata alone: its
+    /// identity tells whether it is the one a check saw before, without reading the release it
+    /// holds (a revision's Secret is tens of kilobytes, and Helm keeps ten of them). The revision
+    /// with the highest `version` label is the latest, as Helm's own storage reads it.
+    public func latestHelmRevision(_ release: ReleaseRef) async throws -> HelmReleaseRevision? {
         guard Self.isPathSegment(release.namespace), Self.isPathSegment(release.name) else {
             throw Failure(message: "\(release) is not a release name")
         }
         let selector = "owner%3Dhelm%2Cname%3D\(release.name)"
-        guard let data = try await get("/api/v1/namespaces/\(release.namespace)/secrets?labelSelector=\(selector)") else { return nil }
-        struct SecretList: Decodable {
-            struct Secret: Decodable {
-                struct Metadata: Decodable {
-                    var labels: [String: String]?
-                    var uid: String?
-                    var resourceVersion: String?
-                }
-                var metadata: Metadata
-                var type: String?
-                var data: [String: String]?
-            }
-            var items: [Secret]
-        }
-        let list: SecretList
+        let path = "/api/v1/namespaces/\(release.namespace)/secrets?labelSelector=\(selector)"
+        guard let data = try await get(path, view: .metadataList) else { return nil }
+        let list: ObjectList
         do {
-            list = try JSONDecoder().decode(SecretList.self, from: data)
+            list = try JSONDecoder().decode(ObjectList.self, from: data)
         } catch {
             throw Failure(message: "the cluster's answer for the release's Secrets is not a list: \(error)")
         }
-        let latest = list.items
-            .filter { $0.type == "helm.sh/release.v1" }
-            .max { Int($0.metadata.labels?["version"] ?? "") ?? 0 < Int($1.metadata.labels?["version"] ?? "") ?? 0 }
-        guard let latest, let value = latest.data?["release"] else { return nil }
-        return HelmReleaseSecret(
+        let latest = list.items.max { Int($0.metadata.labels?["version"] ?? "") ?? 0 < Int($1.metadata.labels?["version"] ?? "") ?? 0 }
+        guard let latest, let name = latest.metadata.name, Self.isPathSegment(name) else { return nil }
+        return HelmReleaseRevision(
             release: release,
-            version: LiveVersion(uid: latest.metadata.uid, resourceVersion: latest.metadata.resourceVersion),
-            value: value
+            secretName: name,
+            version: LiveVersion(uid: latest.metadata.uid, resourceVersion: latest.metadata.resourceVersion)
         )
+    }
+
+    /// The Secret `revision` names, whole; nil when it is gone or holds no Helm release.
+    public func helmReleaseSecret(_ revision: HelmReleaseRevision) async throws -> HelmReleaseSecret? {
+        let path = "/api/v1/namespaces/\(revision.release.namespace)/secrets/\(revision.secretName)"
+        guard let data = try await get(path) else { return nil }
+        struct Secret: Decodable {
+            var metadata: ObjectList.Metadata
+            var type: String?
+            var data: [String: String]?
+        }
+        let secret: Secret
+        do {
+            secret = try JSONDecoder().decode(Secret.self, from: data)
+        } catch {
+            throw Failure(message: "the cluster's answer for the release's Secret is not a Secret: \(error)")
+        }
+        guard secret.type == "helm.sh/release.v1", let value = secret.data?["release"] else { return nil }
+        var read = revision
+        // The Secret as read now: it may have been rewritten since it was listed.
+        read.version = LiveVersion(uid: secret.metadata.uid, resourceVersion: secret.metadata.resourceVersion)
+        return HelmReleaseSecret(revision: read, value: value)
+    }
+
+    /// A list's objects as far as their metadata: a whole list or a metadata-only one reads alike.
+    struct ObjectList: Decodable {
+        struct Metadata: Decodable {
+            var name: String?
+            var labels: [String: String]?
+            var uid: String?
+            var resourceVersion: String?
+        }
+        struct Item: Decodable {
+            var metadata: Metadata
+        }
+        var items: [Item]
+    }
+}
+
+/// Which Secret holds a release's revision, and the version of it that was seen.
+public struct HelmReleaseRevision: Sendable, Hashable {
+    public var release: ReleaseRef
+    public var secretName: String
+    /// The Secret's identity and version: the same means the same stored revision.
+    public var version: LiveVersion?
+
+    public init(release: ReleaseRef, secretName: String, version: LiveVersion?) {
+        self.release = release
+        self.secretName = secretName
+        self.version = version
     }
 }
 
 /// A release revision as Helm's storage Secret holds it, not yet decoded.
 public struct HelmReleaseSecret: Sendable {
-    public var release: ReleaseRef
-    /// The Secret's identity and version: the same means the same stored revision.
-    public var version: LiveVersion?
+    public var revision: HelmReleaseRevision
     var value: String
 
     public func decode() throws -> StoredRelease {
         do {
             return try StoredRelease.decode(secretValue: value)
         } catch {
-            throw KubeClient.Failure(message: "release \(release)'s stored revision cannot be read: \(error)")
+            throw KubeClient.Failure(message: "release \(revision.release)'s stored revision cannot be read: \(error)")
         }
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 
 /// A small Kubernetes REST client over libcurl, authenticated as the kubeconfig says (bearer token,
-/// client certificate, or basic auth; the cluster's CA or insecure-skip-tls-verify).
+/// client certificate, or basic auth; the cluster's CA or insecure-skip-tls-verify). Its requests,
+/// one after another, share one connection.
 public struct KubeClient: Sendable {
     public let kubeconfig: Kubeconfig
-    private let http = CurlHTTPClient()
+    private let http = CurlHTTPClient(connection: CurlConnection())
     private let timeout: Duration
 
     public init(kubeconfig: Kubeconfig, timeout: Duration = .seconds(15)) {
@@ -17,9 +18,28 @@ public struct KubeClient: Sendable {
         public var description: String { message }
     }
 
+    /// What a GET asks the API server for.
+    public enum View: Sendable {
+        /// The whole object, or list.
+        case object
+        /// Only the object's metadata (a `PartialObjectMetadata`), or each listed object's: what
+        /// client-go's metadata client asks for, falling back to the whole object where a server
+        /// cannot answer that. Either answer has the metadata where the object has it.
+        case metadata
+        case metadataList
+
+        var accept: String {
+            switch self {
+            case .object: "application/json"
+            case .metadata: "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"
+            case .metadataList: "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+            }
+        }
+    }
+
     /// GETs `path` (e.g. `/api/v1/namespaces/nginx/services/x`); nil on 404.
-    public func get(_ path: String) async throws(Failure) -> Data? {
-        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+    public func get(_ path: String, view: View = .object) async throws(Failure) -> Data? {
+        var headers: [(name: String, value: String)] = [("Accept", view.accept)]
         let credentials = kubeconfig.credentials
         // Read for each request, as client-go reads a `tokenFile`: the provisioner rewrites its own
         // token files while an operation runs.

@@ -10,13 +10,17 @@ extension HelmDeployer {
     func check(_ context: DeploymentContext, service: any ThirdPartyService, _ bounds: RunBounds) async -> DeploymentResult {
         let release = service.release
         let server = context.kube.kubeconfig.server
-        let secret: HelmReleaseSecret?
+        var secret: HelmReleaseSecret?
         let stored: StoredRelease?
         var remembered: DriftMemory.Entry?
         do {
-            secret = try await context.kube.latestHelmReleaseSecret(release)
-            if let secret, let entry = driftMemory.entry(server: server, secret: secret), try await context.kube.unchanged(entry.compared) {
+            // The latest revision's Secret by its metadata first: when it is the one found in sync
+            // before and so is every object, the release itself is not read again.
+            let revision = try await context.kube.latestHelmRevision(release)
+            if let revision, let entry = driftMemory.entry(server: server, revision: revision), try await context.kube.unchanged(entry.compared) {
                 remembered = entry
+            } else if let revision {
+                secret = try await context.kube.helmReleaseSecret(revision)
             }
             stored = try remembered?.stored ?? secret?.decode()
         } catch {
@@ -45,7 +49,7 @@ extension HelmDeployer {
                     kept.manifest = ""  // the objects' versions stand for it
                     driftMemory.record(
                         server: server,
-                        secret: secret,
+                        revision: secret.revision,
                         entry: findings.reasons.isEmpty ? DriftMemory.Entry(stored: kept, compared: findings.compared) : nil
                     )
                 } catch {
