@@ -11,7 +11,8 @@ public struct JSONHTTPClient: Sendable {
     public var tls: TLSOptions
     /// The address to connect to instead of resolving the URL's host (see `HTTPClientRequest`).
     public var address: String?
-    private let http = CurlHTTPClient()
+    /// Calls one after another reuse one connection.
+    private let http = CurlHTTPClient(connection: CurlConnection())
 
     public init(
         baseURL: String,

@@ -7,10 +7,15 @@ public struct KubeClient: Sendable {
     public let kubeconfig: Kubeconfig
     private let http = CurlHTTPClient(connection: CurlConnection())
     private let timeout: Duration
+    private let deadline: ContinuousClock.Instant?
 
-    public init(kubeconfig: Kubeconfig, timeout: Duration = .seconds(15)) {
+    /// - Parameters:
+    ///   - timeout: how long one request may take.
+    ///   - deadline: when the operation the requests serve must end: no request outlasts it.
+    public init(kubeconfig: Kubeconfig, timeout: Duration = .seconds(15), deadline: ContinuousClock.Instant? = nil) {
         self.kubeconfig = kubeconfig
         self.timeout = timeout
+        self.deadline = deadline
     }
 
     public struct Failure: Error, CustomStringConvertible, Equatable {
@@ -54,6 +59,12 @@ public struct KubeClient: Sendable {
             headers.append(("Authorization", "Basic \(Data("\(user):\(password)".utf8).base64EncodedString())"))
         }
         let base = kubeconfig.server.hasSuffix("/") ? String(kubeconfig.server.dropLast()) : kubeconfig.server
+        var timeout = self.timeout
+        if let deadline {
+            let left = deadline - .now
+            guard left > .zero else { throw Failure(message: "Kubernetes API \(path): no time left before the operation's deadline") }
+            timeout = min(timeout, left)
+        }
         let request = HTTPClientRequest(method: "GET", url: base + path, headers: headers, timeout: timeout)
         let tls = TLSOptions(
             certificateAuthority: credentials.certificateAuthority,

@@ -43,6 +43,21 @@ struct ProvisionerClient: Sendable {
         return try decode(reply)
     }
 
+    /// Drift checks of one cluster's releases, answered in the reply; nil when the provisioner
+    /// has no `/api/checks` (an older version): checks then go as check deployments.
+    func check(_ request: DriftCheckRequest) async throws(Failure) -> DriftCheckResults? {
+        var client = http
+        client.timeout += TimeInterval(request.timeoutSeconds ?? 0)
+        let reply: JSONHTTPClient.Reply
+        do {
+            reply = try await client.send("POST", "/api/checks", body: try? JSONEncoder().encode(request))
+        } catch {
+            throw .unreachable(error.description)
+        }
+        if reply.status == 404 { return nil }
+        return try decode(reply, as: DriftCheckResults.self)
+    }
+
     /// nil when the provisioner does not know the deployment (it restarted, or never got it).
     func status(_ id: String) async throws(Failure) -> DeploymentStatus? {
         let reply = try await call("GET", "/api/deployment/\(id)")
@@ -94,13 +109,17 @@ struct ProvisionerClient: Sendable {
     }
 
     private func decode(_ reply: JSONHTTPClient.Reply) throws(Failure) -> DeploymentStatus {
+        try decode(reply, as: DeploymentStatus.self)
+    }
+
+    private func decode<Answer: Decodable>(_ reply: JSONHTTPClient.Reply, as type: Answer.Type) throws(Failure) -> Answer {
         let message = reply.apiError?.error ?? String(decoding: reply.body.prefix(200), as: UTF8.self)
         switch reply.status {
         case 200..<300:
-            guard let status = try? reply.decode(DeploymentStatus.self) else {
+            guard let answer = try? reply.decode(type) else {
                 throw .unavailable(status: reply.status, message: "unreadable answer")
             }
-            return status
+            return answer
         case 400..<500: throw .rejected(status: reply.status, message: message)
         default: throw .unavailable(status: reply.status, message: message)
         }

@@ -4,8 +4,9 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Checks every utility of every cluster for drift once per `interval`, one at a time spread over
-/// the interval (so a large fleet never bursts), skipping utilities with work in flight. With the
+/// Checks every utility of every cluster for drift once per `interval`, a cluster at a time (one
+/// request checks all its utilities) spread over the interval so a large fleet never bursts,
+/// skipping utilities with work in flight. With the
 /// `correct` policy (the server's, or a cluster's own), a drifted utility is applied again at its
 /// desired version as an ordinary deployment: at most once per interval, never while a deployment
 /// or a rollout for it is in flight.
@@ -34,43 +35,56 @@ final class DriftMonitor: Service, Sendable {
     static let auditActor = "drift-correction"
 
     func run() async throws {
-        // Each pass takes the fleet as it is then, one utility per `interval / count`; the
-        // first check comes one step after start, not in a burst with everything else starting.
+        // Each pass takes the fleet as it is then, one cluster's utilities at a time, spread so
+        // that each utility gets `interval / count`; the first check comes one step after start,
+        // not in a burst with everything else starting.
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            let utilities = (try? await managedUtilities()) ?? []
-            guard !utilities.isEmpty else {
+            let clusters = (try? await managedUtilities()) ?? []
+            let count = clusters.reduce(0) { $0 + $1.services.count }
+            guard count > 0 else {
                 _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
                 continue
             }
-            let gap = interval / utilities.count
-            for (cluster, service) in utilities {
+            for (cluster, services) in clusters {
+                let gap = interval * services.count / count
                 _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: gap) }
                 guard !Task.isCancelled, !Task.isShuttingDownGracefully else { return }
-                await checkAndCorrect(cluster: cluster, service: service)
+                await checkAndCorrect(cluster: cluster, services: services)
             }
         }
     }
 
-    /// Every (cluster, service) with an actual version recorded.
-    private func managedUtilities() async throws -> [(Cluster, ServiceName)] {
-        try await store.clusters(label: nil, page: 0, perPage: Int.max).flatMap { cluster in
-            cluster.utilities.actualVersions.compactMap { $0.value == nil ? nil : (cluster, ServiceName($0.key)) }.sorted { $0.1 < $1.1 }
+    /// Every cluster with utilities that have an actual version recorded, and those utilities.
+    private func managedUtilities() async throws -> [(cluster: Cluster, services: [ServiceName])] {
+        try await store.clusters(label: nil, page: 0, perPage: Int.max).compactMap { cluster in
+            let services = cluster.utilities.actualVersions.compactMap { $0.value == nil ? nil : ServiceName($0.key) }.sorted()
+            return services.isEmpty ? nil : (cluster, services)
         }
     }
 
-    func checkAndCorrect(cluster: Cluster, service: ServiceName) async {
+    /// Checks the cluster's utilities that have no work in flight, in one request, and corrects
+    /// those found drifted when the policy says so.
+    func checkAndCorrect(cluster: Cluster, services: [ServiceName]) async {
         do {
-            guard try await !store.utilityBusy(cluster: cluster.id, service: service) else { return }
-            let results = try await supervisor.checkDrift(of: cluster.id, only: service)
-            guard let drift = results[service.rawValue], drift.state == .drifted else { return }
-            logger.warning(
-                "utility drifted",
-                metadata: ["cluster": "\(cluster.id)", "service": "\(service)", "reasons": "\(drift.reasons.joined(separator: "; "))"]
-            )
-            guard (cluster.driftCorrection ?? policy) == .correct else { return }
-            try await correct(cluster: cluster, service: service)
+            var idle: [ServiceName] = []
+            for service in services where try await !store.utilityBusy(cluster: cluster.id, service: service) { idle.append(service) }
+            guard !idle.isEmpty else { return }
+            let results = try await supervisor.checkDrift(of: cluster.id, only: Set(idle))
+            for service in idle {
+                guard let drift = results[service.rawValue], drift.state == .drifted else { continue }
+                logger.warning(
+                    "utility drifted",
+                    metadata: ["cluster": "\(cluster.id)", "service": "\(service)", "reasons": "\(drift.reasons.joined(separator: "; "))"]
+                )
+                guard (cluster.driftCorrection ?? policy) == .correct else { continue }
+                do {
+                    try await correct(cluster: cluster, service: service)
+                } catch {
+                    logger.error("drift correction failed", metadata: ["cluster": "\(cluster.id)", "service": "\(service)", "error": "\(error)"])
+                }
+            }
         } catch {
-            logger.error("drift check failed", metadata: ["cluster": "\(cluster.id)", "service": "\(service)", "error": "\(error)"])
+            logger.error("drift check failed", metadata: ["cluster": "\(cluster.id)", "error": "\(error)"])
         }
     }
 

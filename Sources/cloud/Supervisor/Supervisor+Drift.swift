@@ -2,47 +2,94 @@ import Foundation
 import Internal
 
 extension Supervisor {
-    /// Checks each utility the cluster runs (an actual version is recorded) against what was last
-    /// applied: the chart version and the revision its last successful apply made. Stores and
-    /// returns the results; a check no provisioner answered is left out (and logged).
+    /// Checks each utility the cluster runs (an actual version is recorded), or those of `only`,
+    /// against what was last applied: the chart version and the revision its last successful apply
+    /// made. One request to a provisioner checks them all. Stores and returns the results; a check
+    /// no provisioner answered is left out (and logged).
     @discardableResult
-    func checkDrift(of clusterID: String, only service: ServiceName? = nil) async throws -> [String: DriftStatus] {
+    func checkDrift(of clusterID: String, only services: Set<ServiceName>? = nil) async throws -> [String: DriftStatus] {
         guard let cluster = try await store.cluster(clusterID) else { throw StoreError.notFound("cluster \(clusterID)") }
-        var results: [String: DriftStatus] = [:]
+        var releases: [DriftCheckRequest.Release] = []
         for (name, version) in cluster.utilities.actualVersions.sorted(by: { $0.key < $1.key }) {
-            guard let version, service == nil || service?.rawValue == name else { continue }
-            if let status = try await checkDrift(cluster: clusterID, service: ServiceName(name), chart: version.chart) {
-                results[name] = status
-            }
+            let service = ServiceName(name)
+            guard let version, services?.contains(service) ?? true else { continue }
+            let applied = try await store.lastApplied(cluster: clusterID, service: service)
+            releases.append(.init(service: service, chart: ChartRequest(version: version.chart), expectedRevision: applied?.release?.revision))
         }
-        let found = results
+        guard !releases.isEmpty else { return [:] }
+        let results = await checkDrift(cluster: clusterID, releases)
+        guard !results.isEmpty else { return [:] }
         try await store.updateUtilities(ofCluster: clusterID) { utilities in
-            utilities.drift = (utilities.drift ?? [:]).merging(found) { $1 }
+            utilities.drift = (utilities.drift ?? [:]).merging(results) { $1 }
         }
         return results
     }
 
-    private func checkDrift(cluster: String, service: ServiceName, chart: String) async throws -> DriftStatus? {
-        let applied = try await store.lastApplied(cluster: cluster, service: service)
-        var question = DeploymentRequest(clusterID: cluster, service: service, action: .check, chart: ChartRequest(version: chart), kubeconfig: "")
-        question.expectedRevision = applied?.release?.revision
+    private func checkDrift(cluster: String, _ releases: [DriftCheckRequest.Release]) async -> [String: DriftStatus] {
         let now = lifecycle.clock.now()
         do {
-            switch try await ask(question, timeoutSeconds: Self.checkTimeoutSeconds) {
-            case .answered(let status):
+            let prepared: DeploymentRequest
+            switch try await request(DeploymentRequest(clusterID: cluster, service: releases[0].service, action: .check, kubeconfig: "")) {
+            case .ready(let ready): prepared = ready
+            case .clusterGone: return [:]
+            case .kubeconfigRefused(let reason):
+                let refused = DriftStatus(state: .drifted, reasons: ["the cluster's kubeconfig is refused: \(reason)"], checkedAt: now)
+                return Dictionary(uniqueKeysWithValues: releases.map { ($0.service.rawValue, refused) })
+            }
+            guard let client = pool.pick(inFlight: [:]) else { throw Unanswered(reason: "no ready provisioner") }
+            let checks = DriftCheckRequest(
+                clusterID: cluster,
+                kubeconfig: prepared.kubeconfig,
+                kubeconfigSource: prepared.kubeconfigSource,
+                releases: releases,
+                timeoutSeconds: Self.checkTimeoutSeconds
+            )
+            guard let answer = try await client.check(checks) else {
+                return await checkOneByOne(prepared, releases, at: now)
+            }
+            var results: [String: DriftStatus] = [:]
+            for result in answer.results {
+                guard let drift = result.drift else {
+                    unanswered(cluster: cluster, service: result.service, reason: result.error ?? "no answer")
+                    continue
+                }
+                results[result.service.rawValue] = DriftStatus(state: drift.state, reasons: drift.reasons, checkedAt: now)
+            }
+            return results
+        } catch {
+            for release in releases { unanswered(cluster: cluster, service: release.service, reason: "\(error)") }
+            return [:]
+        }
+    }
+
+    /// A provisioner without `/api/checks` (an older version, during a rolling upgrade) checks a
+    /// release as a check deployment, one at a time.
+    private func checkOneByOne(
+        _ prepared: DeploymentRequest,
+        _ releases: [DriftCheckRequest.Release],
+        at now: Int64
+    ) async -> [String: DriftStatus] {
+        var results: [String: DriftStatus] = [:]
+        for release in releases {
+            var question = prepared
+            question.service = release.service
+            question.chart = release.chart
+            question.expectedRevision = release.expectedRevision
+            do {
+                guard case .answered(let status) = try await ask(question, timeoutSeconds: Self.checkTimeoutSeconds) else { continue }
                 guard status.state == .succeeded, let drift = status.drift else {
                     throw Unanswered(reason: "the check \(status.state.rawValue): \(status.error ?? "no answer")")
                 }
-                return DriftStatus(state: drift.state, reasons: drift.reasons, checkedAt: now)
-            case .clusterGone:
-                return nil
-            case .kubeconfigRefused(let reason):
-                return DriftStatus(state: .drifted, reasons: ["the cluster's kubeconfig is refused: \(reason)"], checkedAt: now)
+                results[release.service.rawValue] = DriftStatus(state: drift.state, reasons: drift.reasons, checkedAt: now)
+            } catch {
+                unanswered(cluster: prepared.clusterID, service: release.service, reason: "\(error)")
             }
-        } catch {
-            logger.warning("cannot check a utility for drift", metadata: ["cluster": "\(cluster)", "service": "\(service)", "error": "\(error)"])
-            return nil
         }
+        return results
+    }
+
+    private func unanswered(cluster: String, service: ServiceName, reason: String) {
+        logger.warning("cannot check a utility for drift", metadata: ["cluster": "\(cluster)", "service": "\(service)", "error": "\(reason)"])
     }
 
     static let checkTimeoutSeconds = 60

@@ -32,20 +32,7 @@ struct DeploymentValidator: Sendable {
             )
         }
         try allowedDNS.check(request.dns)
-        let target: (server: String, secrets: [String])
-        var kubeconfig: Kubeconfig?
-        if let source = request.kubeconfigSource {
-            target = (source.description, [])
-            try source.validate()
-        } else {
-            do {
-                let parsed = try Kubeconfig(parsing: request.kubeconfig, policy: kubeconfigPolicy)
-                target = (parsed.server, parsed.secrets)
-                kubeconfig = parsed
-            } catch {
-                throw .badRequest(error.reason, field: "Kubeconfig")
-            }
-        }
+        let target = try kubeconfig(request.kubeconfig, source: request.kubeconfigSource)
         let id = request.id ?? ID.make()
         request.id = id
         let chart = ChartRequest(
@@ -58,7 +45,22 @@ struct DeploymentValidator: Sendable {
             lockKey: service.strategy.lockKey(server: target.server, service: service),
             timeout: request.timeoutSeconds.map { .seconds($0) } ?? defaultTimeout,
             redactor: Redactor(secrets: target.secrets),
-            kubeconfig: kubeconfig
+            kubeconfig: target.parsed
         )
+    }
+
+    /// A request's kubeconfig checked: where it points and the secrets it holds, and the text
+    /// parsed when it is inline (one named by a source is checked where it is fetched).
+    func kubeconfig(_ text: String, source: KubeconfigSource?) throws(APIError) -> (server: String, secrets: [String], parsed: Kubeconfig?) {
+        if let source {
+            try source.validate()
+            return (source.description, [], nil)
+        }
+        do {
+            let parsed = try Kubeconfig(parsing: text, policy: kubeconfigPolicy)
+            return (parsed.server, parsed.secrets, parsed)
+        } catch {
+            throw .badRequest(error.reason, field: "Kubeconfig")
+        }
     }
 }

@@ -22,17 +22,15 @@ struct ProvisionerServer {
     ) -> Router<BasicRequestContext> {
         let routes = RouteTable()
         let router = ServerSupport.router(requiring: configuration.authTokens, routes: routes, metrics: metrics)
-        DeploymentRoutes(
-            queue: queue,
-            validator: DeploymentValidator(
-                catalog: catalog,
-                defaultTimeout: configuration.defaultTimeout,
-                kubeconfigPolicy: configuration.kubeconfigPolicy,
-                allowedRepositories: configuration.allowedRepositories ?? catalog.repositoryPatterns,
-                allowedDNS: configuration.allowedDNS
-            ),
-            catalog: catalog
-        ).add(to: router)
+        let validator = DeploymentValidator(
+            catalog: catalog,
+            defaultTimeout: configuration.defaultTimeout,
+            kubeconfigPolicy: configuration.kubeconfigPolicy,
+            allowedRepositories: configuration.allowedRepositories ?? catalog.repositoryPatterns,
+            allowedDNS: configuration.allowedDNS
+        )
+        DeploymentRoutes(queue: queue, validator: validator, catalog: catalog).add(to: router)
+        CheckRoutes(validator: validator, deployers: queue.deployers, lifecycle: lifecycle).add(to: router)
         ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) {
             !lifecycle.isDraining
         }

@@ -19,6 +19,10 @@ protocol Deployer: Sendable {
         events: DeploymentEvents,
         kubeconfig: Kubeconfig?
     ) async -> DeploymentResult
+
+    /// Drift checks of several releases of one cluster, each as a `check` deployment would answer
+    /// it, in the order given; the releases are all of services this deployer deploys.
+    func check(_ checks: DriftChecks) async -> [DriftCheckResults.Result]
 }
 
 extension Deployer {

@@ -25,7 +25,7 @@ extension HelmDeployer {
                 )
                 var request = request
                 request.kubeconfig = kubeconfig.normalized
-                let kube = KubeClient(kubeconfig: kubeconfig)
+                let kube = KubeClient(kubeconfig: kubeconfig, deadline: deadline)
                 return await operation(
                     DeploymentContext(request: request, release: nil, kube: kube, route53: Route53(client: aws), deadline: deadline, logger: logger)
                 )

@@ -1,13 +1,45 @@
 import Internal
 
 extension HelmDeployer {
+    /// Each release of `checks` checked as a check deployment would be, on one context: the
+    /// kubeconfig read (fetched, or made for EKS) once and one connection to the cluster for all.
+    func check(_ checks: DriftChecks) async -> [DriftCheckResults.Result] {
+        let deadline = ContinuousClock.now + checks.timeout
+        let request = DeploymentRequest(
+            clusterID: checks.clusterID,
+            service: checks.releases[0].service.name,
+            action: .check,
+            kubeconfig: checks.kubeconfig.text,
+            kubeconfigSource: checks.kubeconfig.source
+        )
+        do {
+            return try await withContext(for: request, parsed: checks.kubeconfig.parsed, deadline: deadline) { context in
+                var results: [DriftCheckResults.Result] = []
+                for release in checks.releases {
+                    guard ContinuousClock.now < deadline else {
+                        results.append(DriftCheckResults.Result(service: release.service.name, error: "not checked: TimeoutSeconds ran out"))
+                        continue
+                    }
+                    var context = context
+                    context.request.service = release.service.name
+                    context.request.chart = release.chart
+                    context.request.expectedRevision = release.expectedRevision
+                    results.append(DriftCheckResults.Result(await check(context, service: release.service), service: release.service.name))
+                }
+                return results
+            }
+        } catch {
+            return checks.releases.map { DriftCheckResults.Result(service: $0.service.name, error: "\(error)") }
+        }
+    }
+
     /// Whether the release is still what the client last applied (`Chart.Version`, and
     /// `ExpectedRevision` when given), and its live objects still what its manifest says. Drift is
     /// a finding, not a failure: the check succeeds with `Drift` saying what it found.
     ///
     /// It starts no helm process: the release is read from Helm's storage Secret and the objects
     /// from the API, so a fleet's periodic checks cost requests, not processes.
-    func check(_ context: DeploymentContext, service: any ThirdPartyService, _ bounds: RunBounds) async -> DeploymentResult {
+    func check(_ context: DeploymentContext, service: any ThirdPartyService) async -> DeploymentResult {
         let release = service.release
         let server = context.kube.kubeconfig.server
         var secret: HelmReleaseSecret?

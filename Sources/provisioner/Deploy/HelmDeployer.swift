@@ -51,22 +51,31 @@ struct HelmDeployer: Deployer {
                 holderEnded: request.previousAttemptsEnded == true
             )
         )
-        if let eks = request.kubeconfigSource?.eks {
-            do {
-                return try await withEKSContext(eks, request: request, deadline: deadline) { context in
-                    await run(context, service: service, bounds)
-                }
-            } catch {
-                return DeploymentResult(failure: DeploymentFailure(.failed, step: "kubeconfig", message: "\(error)"))
-            }
-        }
-        let context: DeploymentContext
         do {
-            context = try await self.context(for: request, parsed: kubeconfig, deadline: deadline)
+            return try await withContext(for: request, parsed: kubeconfig, deadline: deadline) { context in
+                await run(context, service: service, bounds)
+            }
         } catch {
             return DeploymentResult(failure: error)
         }
-        return await run(context, service: service, bounds)
+    }
+
+    /// Runs `operation` with the request's kubeconfig in hand: the inline one, one fetched from S3
+    /// or Secrets Manager, or one made for an EKS cluster (kept fresh while `operation` runs).
+    func withContext<T: Sendable>(
+        for request: DeploymentRequest,
+        parsed kubeconfig: Kubeconfig?,
+        deadline: ContinuousClock.Instant,
+        _ operation: (DeploymentContext) async -> T
+    ) async throws(DeploymentFailure) -> T {
+        if let eks = request.kubeconfigSource?.eks {
+            do {
+                return try await withEKSContext(eks, request: request, deadline: deadline, operation)
+            } catch {
+                throw DeploymentFailure(.failed, step: "kubeconfig", message: "\(error)")
+            }
+        }
+        return await operation(try await context(for: request, parsed: kubeconfig, deadline: deadline))
     }
 
     /// When one deployment must end, and what it may wait for on the way.
@@ -103,7 +112,7 @@ struct HelmDeployer: Deployer {
         case .plan:
             return await plan(context.request, service: service, bounds, context: context)
         case .check:
-            return await check(context, service: service, bounds)
+            return await check(context, service: service)
         }
     }
 
@@ -148,7 +157,7 @@ struct HelmDeployer: Deployer {
         return DeploymentContext(
             request: request,
             release: nil,
-            kube: KubeClient(kubeconfig: kubeconfig),
+            kube: KubeClient(kubeconfig: kubeconfig, deadline: deadline),
             route53: Route53(client: aws),
             deadline: deadline,
             logger: logger

@@ -25,8 +25,9 @@ actor JobQueue {
     }
 
     private let configuration: Configuration
-    /// One per strategy; a job is run by the one its service's strategy names.
-    private let deployers: [DeploymentStrategy: any Deployer]
+    /// One per strategy; a job is run by the one its service's strategy names (and the check
+    /// routes ask them directly).
+    let deployers: [DeploymentStrategy: any Deployer]
     private let catalog: ServiceCatalog
     private let metrics: ProvisionerMetrics
     private let logger: Logger
