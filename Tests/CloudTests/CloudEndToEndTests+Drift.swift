@@ -34,6 +34,29 @@ extension CloudEndToEndTests {
         #expect(try await harness.send("GET", "/api/deployments?cluster=\(cluster.id)").decode([Deployment].self).count == 1, "warn corrects nothing")
     }
 
+    @Test("with provisioners of an older version (no POST /api/checks), a utility changed by hand is still found, by a check deployment")
+    func driftWithOlderProvisioners() async throws {
+        let harness = try await CloudHarness(provisioners: 1, olderProvisioners: true)
+        defer { harness.close() }
+        let cluster = try await harness.registerCluster()
+        let deployment = try await harness.createDeployment(cluster.id, "prometheus", version: "25.18.0")
+        let finished = try await harness.waitFor(deployment.id)
+        #expect(finished.state == .succeeded, "\(finished)")
+        let kubectl = try await CommandRun.run(
+            "/usr/bin/kubectl",
+            ["--kubeconfig", harness.emulator.kubeconfigPath, "-n", "prometheus", "scale", "deployment/prometheus-server", "--replicas=3"]
+        )
+        try #require(kubectl.status == 0, "\(kubectl.stderr)")
+
+        let reply = try await harness.send("POST", "/api/cluster/\(cluster.id)/drift")
+        #expect(reply.status == 200, "\(reply.text)")
+        let prometheus = try reply.decode([String: DriftStatus].self)["prometheus"]
+        #expect(prometheus?.state == .drifted)
+        #expect(prometheus?.reasons.contains { $0.contains("spec.replicas is 3, not 1") } == true)
+        let asked = try await harness.provisioners[0].request("GET", "/api/deployments?service=prometheus").decode([DeploymentStatus].self)
+        #expect(asked.contains { $0.action == .check }, "checked as a check deployment")
+    }
+
     @Test("with drift correction on, hand-made changes (scale, ConfigMap edit, Service deleted, helm uninstall) are put back by ordinary deployments")
     func driftCorrected() async throws {
         let harness = try await CloudHarness(provisioners: 1, serverArguments: ["--drift-interval", "1s", "--drift-correction", "correct"])

@@ -14,14 +14,21 @@ final class CloudHarness: @unchecked Sendable {
     var database: String { "\(scratch)/cloud.db" }
     private let provisionerArguments: [String]
     private let provisionerEnvironment: [String: String]
+    /// In front of the provisioners when they play an older version.
+    private let fronts: [OlderProvisioner]
+    /// Where the cloud server finds the provisioners.
+    private var provisionerURLs: [String] { fronts.isEmpty ? provisioners.map(\.baseURL) : fronts.map(\.url) }
 
-    /// - Parameter environment: extra environment for the provisioners (e.g. AWS settings).
+    /// - Parameters:
+    ///   - environment: extra environment for the provisioners (e.g. AWS settings).
+    ///   - olderProvisioners: the provisioners answer as an older version (`OlderProvisioner`).
     init(
         readyAfter: Int = 0,
         provisioners count: Int = 2,
         environment: [String: String] = [:],
         provisionerArguments: [String] = [],
-        serverArguments: [String] = []
+        serverArguments: [String] = [],
+        olderProvisioners: Bool = false
     ) async throws {
         scratch = try Testbed.makeScratchDirectory()
         self.provisionerArguments = provisionerArguments
@@ -31,9 +38,10 @@ final class CloudHarness: @unchecked Sendable {
         provisioners = try await (0..<count).asyncMap { _ in
             try await ServerProcess.provisioner(scratch: scratch, arguments: provisionerArguments, environment: environment)
         }
+        fronts = olderProvisioners ? try await provisioners.asyncMap { try await OlderProvisioner(inFrontOf: $0.baseURL) } : []
         server = try await ServerProcess.cloudServer(
             database: "\(scratch)/cloud.db",
-            provisioners: provisioners.map(\.baseURL),
+            provisioners: fronts.isEmpty ? provisioners.map(\.baseURL) : fronts.map(\.url),
             arguments: serverArguments
         )
     }
@@ -42,7 +50,7 @@ final class CloudHarness: @unchecked Sendable {
     func restartServer() async throws {
         server.signal(SIGKILL)
         server.stop()
-        server = try await ServerProcess.cloudServer(database: database, provisioners: provisioners.map(\.baseURL))
+        server = try await ServerProcess.cloudServer(database: database, provisioners: provisionerURLs)
     }
 
     /// Starts provisioner `index` again on its own port (after the test killed it): a restart in place.
@@ -60,6 +68,7 @@ final class CloudHarness: @unchecked Sendable {
     func close() {
         server.stop()
         for server in provisioners { server.stop() }
+        for front in fronts { front.stop() }
         emulator.stop()
         try? FileManager.default.removeItem(atPath: scratch)
     }

@@ -29,4 +29,19 @@ extension StoreTests {
         try await store.updateUtilities(ofCluster: drifting.id) { $0.drift?["nginx"] = DriftStatus(state: .inSync, reasons: [], checkedAt: 2) }
         #expect(try await store.driftedClusters().isEmpty)
     }
+
+    @Test("what a drift pass reads per cluster: its busy utilities, and the last apply of several utilities at once", arguments: backends)
+    func busyAndLastApplied(_ backend: StoreBackend) async throws {
+        let (store, registered) = try await storeWithCluster(backend)
+        let applied = deployment(registered, "nginx", at: 1, state: .succeeded)
+        let running = deployment(registered, "prometheus", at: 2, state: .running)
+        let done = deployment(registered, "fluentbit", at: 3, state: .succeeded)
+        try await store.createDeployments([applied, running, done], desiredVersions: nil)
+
+        #expect(try await store.busyUtilities(cluster: registered.id) == ["prometheus"])
+        #expect(try await store.utilityBusy(cluster: registered.id, service: "prometheus"))
+        #expect(try await store.busyUtilities(cluster: "other").isEmpty)
+        let last = try await store.lastApplied(cluster: registered.id, services: ["nginx", "prometheus", "fluentbit"])
+        #expect(last.mapValues(\.id) == ["nginx": applied.id, "fluentbit": done.id], "a running apply is no last apply")
+    }
 }

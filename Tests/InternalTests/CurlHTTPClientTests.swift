@@ -38,4 +38,21 @@ struct CurlHTTPClientTests {
         let response = try await CurlHTTPClient().send(request)
         #expect(response.status == 200 && response.body.isEmpty)
     }
+
+    @Test("requests one after another with a kept connection go over one; without, each opens its own")
+    func keptConnection() async throws {
+        let endpoint = try await LocalService.responder(statuses: [200])
+        defer { endpoint.stop() }
+        struct Answer: Decodable { var peer: Int }
+        func peers(_ client: CurlHTTPClient) async throws -> Set<Int> {
+            var peers = Set<Int>()
+            for _ in 0..<3 {
+                let response = try await client.send(HTTPClientRequest(method: "GET", url: endpoint.url))
+                peers.insert(try JSONDecoder().decode(Answer.self, from: response.body).peer)
+            }
+            return peers
+        }
+        #expect(try await peers(CurlHTTPClient(connection: CurlConnection())).count == 1)
+        #expect(try await peers(CurlHTTPClient()).count == 3)
+    }
 }

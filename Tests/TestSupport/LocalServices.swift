@@ -17,20 +17,23 @@ public final class LocalService: Sendable {
         try await start("/usr/bin/env", ["moto_server", "-H", "127.0.0.1", "-p", "0"])
     }
 
-    /// An HTTP server answering each request with the next scripted status (the last one repeats)
-    /// and a JSON body counting the requests so far, with `body` and `padding` bytes more.
+    /// An HTTP/1.1 server answering each request with the next scripted status (the last one
+    /// repeats) and a JSON body counting the requests so far and naming the client's port (one
+    /// port, one connection), with `body` and `padding` bytes more.
     public static func responder(statuses: [Int], body: String = "", padding: Int = 0) async throws -> LocalService {
         let script = """
             import http.server, json, sys
             statuses = \(statuses)
             count = 0
             class Handler(http.server.BaseHTTPRequestHandler):
+                protocol_version = "HTTP/1.1"
                 def answer(self):
                     global count
                     count += 1
                     status = statuses[min(count, len(statuses)) - 1]
                     payload = json.dumps({"requests": count, "__type": "ThrottlingException" if status == 400 else "InternalFailure",
-                                          "message": "scripted", "body": \(String(reflecting: body)), "padding": "x" * \(padding)}).encode()
+                                          "message": "scripted", "body": \(String(reflecting: body)), "padding": "x" * \(padding),
+                                          "peer": self.client_address[1]}).encode()
                     length = int(self.headers.get("Content-Length") or 0)
                     self.rfile.read(length)
                     self.send_response(status)
@@ -40,7 +43,7 @@ public final class LocalService: Sendable {
                     self.wfile.write(payload)
                 do_GET = do_POST = answer
                 def log_message(self, *args): pass
-            server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
             print(f"Running on http://127.0.0.1:{server.server_address[1]}", file=sys.stderr, flush=True)
             server.serve_forever()
             """

@@ -15,31 +15,65 @@ public struct CurlHTTPClient: Sendable {
     }
 
     public func send(_ request: HTTPClientRequest, tls: TLSOptions = TLSOptions()) async throws(HTTPTransportError) -> HTTPClientResponse {
+        try await send([request], tls: tls)[0]
+    }
+
+    /// Sends `requests` one after another from one thread (one hop off the cooperative pool for
+    /// all of them), over the kept connection if there is one; the answers in order, or the first
+    /// request's failure that failed. None runs past `deadline`: a request's timeout is cut to it.
+    public func send(
+        _ requests: [HTTPClientRequest],
+        tls: TLSOptions = TLSOptions(),
+        deadline: ContinuousClock.Instant? = nil
+    ) async throws(HTTPTransportError) -> [HTTPClientResponse] {
         let connectTimeout = self.connectTimeout
         let connection = self.connection
-        let result: Result<HTTPClientResponse, HTTPTransportError> = await withCheckedContinuation { continuation in
+        let result: Result<[HTTPClientResponse], HTTPTransportError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                let kept = connection?.take()
-                guard let pointer = kept?.pointer ?? curl_easy_init() else {
-                    continuation.resume(returning: .failure(HTTPTransportError(url: request.url, reason: "libcurl could not start", timedOut: false)))
-                    return
+                var responses: [HTTPClientResponse] = []
+                for var request in requests {
+                    if let deadline {
+                        let left = deadline - .now
+                        guard left > .zero else {
+                            let error = HTTPTransportError(url: request.url, reason: "no time left before the deadline", timedOut: true)
+                            return continuation.resume(returning: .failure(error))
+                        }
+                        request.timeout = min(request.timeout, left)
+                    }
+                    switch Self.perform(request, connection: connection, tls: tls, connectTimeout: connectTimeout) {
+                    case .success(let response): responses.append(response)
+                    case .failure(let error): return continuation.resume(returning: .failure(error))
+                    }
                 }
-                let result = Self.perform(request, on: pointer, tls: tls, connectTimeout: connectTimeout)
-                // A handle whose transfer failed may hold a broken connection: not kept.
-                if let connection, case .success = result {
-                    connection.keep(CurlConnection.Handle(pointer: pointer))
-                } else {
-                    curl_easy_cleanup(pointer)
-                }
-                continuation.resume(returning: result)
+                continuation.resume(returning: .success(responses))
             }
         }
         return try result.get()
     }
 
+    /// One request on the kept handle when it is free, else on a handle of its own.
+    private static func perform(
+        _ request: HTTPClientRequest,
+        connection: CurlConnection?,
+        tls: TLSOptions,
+        connectTimeout: Duration
+    ) -> Result<HTTPClientResponse, HTTPTransportError> {
+        guard let pointer = connection?.take()?.pointer ?? curl_easy_init() else {
+            return .failure(HTTPTransportError(url: request.url, reason: "libcurl could not start", timedOut: false))
+        }
+        let result = perform(request, on: pointer, tls: tls, connectTimeout: connectTimeout)
+        // A handle whose transfer failed may hold a broken connection: not kept.
+        if let connection, case .success = result {
+            connection.keep(CurlConnection.Handle(pointer: pointer))
+        } else {
+            curl_easy_cleanup(pointer)
+        }
+        return result
+    }
+
     private final class Collector {
         var body = Data()
-        var headers: [String: String] = [:]
+        var headers = Data()
         /// Body and header bytes together; past `limit` the transfer is stopped.
         var received = 0
         let limit: Int
@@ -117,14 +151,8 @@ public struct CurlHTTPClient: Sendable {
             { data, size, count, context in
                 let collector = Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue()
                 guard collector.take(size * count) else { return 0 }
-                if let data {
-                    let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
-                    if let colon = line.firstIndex(of: ":") {
-                        collector.headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
-                            in: .whitespacesAndNewlines
-                        )
-                    }
-                }
+                // Kept as received: most callers never read a header, so none is parsed here.
+                if let data { collector.headers.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count) }
                 return size * count
             },
             context
@@ -156,7 +184,7 @@ public struct CurlHTTPClient: Sendable {
         }
         var status = 0
         ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return .success(HTTPClientResponse(status: status, headers: collector.headers, body: collector.body))
+        return .success(HTTPClientResponse(status: status, rawHeaders: collector.headers, body: collector.body))
     }
 
     private static func milliseconds(_ duration: Duration) -> Int {

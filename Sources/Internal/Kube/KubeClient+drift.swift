@@ -67,18 +67,15 @@ extension KubeClient {
         return DriftFindings(reasons: reasons, compared: compared)
     }
 
-    /// Whether every object is still the version compared before: one metadata-only GET each.
+    /// Whether every object is still the version compared before: each one's metadata alone,
+    /// fetched one after another over one connection and scanned for its version (`LiveVersion`).
     /// An object without a version never counts as unchanged.
     public func unchanged(_ compared: [ComparedObject]) async throws -> Bool {
-        struct Head: Decodable {
-            var metadata: ObjectList.Metadata?
+        guard compared.allSatisfy({ $0.version != nil }) else { return false }
+        let bodies = try await get(compared.map(\.path), view: .metadata)
+        return zip(compared, bodies).allSatisfy { object, body in
+            body.flatMap { LiveVersion(scanning: $0) } == object.version
         }
-        for object in compared {
-            guard let version = object.version, let body = try await get(object.path, view: .metadata) else { return false }
-            let head = try JSONDecoder().decode(Head.self, from: body)
-            guard LiveVersion(uid: head.metadata?.uid, resourceVersion: head.metadata?.resourceVersion) == version else { return false }
-        }
-        return true
     }
 
     /// A name that may stand as one segment of a request path: a DNS-1123-like name (letters,

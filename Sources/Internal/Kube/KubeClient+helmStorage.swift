@@ -98,17 +98,3 @@ public struct HelmReleaseSecret: Sendable {
         }
     }
 }
-
-/// An object's identity and version on its API server: the same pair means the same object,
-/// unchanged (the API server gives every write a new resourceVersion, and a recreated object a new
-/// uid).
-public struct LiveVersion: Sendable, Hashable {
-    public var uid: String
-    public var resourceVersion: String
-
-    public init?(uid: String?, resourceVersion: String?) {
-        guard let uid, let resourceVersion, !uid.isEmpty, !resourceVersion.isEmpty else { return nil }
-        self.uid = uid
-        self.resourceVersion = resourceVersion
-    }
-}

@@ -44,9 +44,15 @@ public struct KubeClient: Sendable {
 
     /// GETs `path` (e.g. `/api/v1/namespaces/nginx/services/x`); nil on 404.
     public func get(_ path: String, view: View = .object) async throws(Failure) -> Data? {
+        try await get([path], view: view)[0]
+    }
+
+    /// GETs each of `paths` in turn over one connection; nil for those not found (404).
+    public func get(_ paths: [String], view: View = .object) async throws(Failure) -> [Data?] {
+        guard !paths.isEmpty else { return [] }
         var headers: [(name: String, value: String)] = [("Accept", view.accept)]
         let credentials = kubeconfig.credentials
-        // Read for each request, as client-go reads a `tokenFile`: the provisioner rewrites its own
+        // Read for each call, as client-go reads a `tokenFile`: the provisioner rewrites its own
         // token files while an operation runs.
         if let bearerTokenFile = credentials.bearerTokenFile {
             guard let token = try? String(contentsOfFile: bearerTokenFile, encoding: .utf8) else {
@@ -59,30 +65,26 @@ public struct KubeClient: Sendable {
             headers.append(("Authorization", "Basic \(Data("\(user):\(password)".utf8).base64EncodedString())"))
         }
         let base = kubeconfig.server.hasSuffix("/") ? String(kubeconfig.server.dropLast()) : kubeconfig.server
-        var timeout = self.timeout
-        if let deadline {
-            let left = deadline - .now
-            guard left > .zero else { throw Failure(message: "Kubernetes API \(path): no time left before the operation's deadline") }
-            timeout = min(timeout, left)
-        }
-        let request = HTTPClientRequest(method: "GET", url: base + path, headers: headers, timeout: timeout)
         let tls = TLSOptions(
             certificateAuthority: credentials.certificateAuthority,
             clientCertificate: credentials.clientCertificate,
             clientKey: credentials.clientKey,
             insecureSkipVerify: credentials.insecureSkipTLSVerify
         )
-        let response: HTTPClientResponse
+        let responses: [HTTPClientResponse]
         do {
-            response = try await http.send(request, tls: tls)
+            let requests = paths.map { HTTPClientRequest(method: "GET", url: base + $0, headers: headers, timeout: timeout) }
+            responses = try await http.send(requests, tls: tls, deadline: deadline)
         } catch {
             throw Failure(message: "Kubernetes API \(error)")
         }
-        if response.status == 404 { return nil }
-        guard response.status == 200 else {
-            throw Failure(message: "Kubernetes API \(path): HTTP \(response.status)")
+        return try zip(paths, responses).map { (path, response) throws(Failure) -> Data? in
+            if response.status == 404 { return nil }
+            guard response.status == 200 else {
+                throw Failure(message: "Kubernetes API \(path): HTTP \(response.status)")
+            }
+            return response.body
         }
-        return response.body
     }
 
     /// The first ingress hostname (or IP) of a LoadBalancer Service; nil until the cloud assigns one.

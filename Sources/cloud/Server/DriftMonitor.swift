@@ -66,8 +66,8 @@ final class DriftMonitor: Service, Sendable {
     /// those found drifted when the policy says so.
     func checkAndCorrect(cluster: Cluster, services: [ServiceName]) async {
         do {
-            var idle: [ServiceName] = []
-            for service in services where try await !store.utilityBusy(cluster: cluster.id, service: service) { idle.append(service) }
+            let busy = try await store.busyUtilities(cluster: cluster.id)
+            let idle = services.filter { !busy.contains($0) }
             guard !idle.isEmpty else { return }
             let results = try await supervisor.checkDrift(of: cluster.id, only: Set(idle))
             for service in idle {

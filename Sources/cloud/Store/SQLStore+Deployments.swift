@@ -80,7 +80,15 @@ extension SQLStore {
     }
 
     func lastApplied(cluster: String, service: ServiceName) async throws -> Deployment? {
-        try await transaction { db in try Self.lastApplied(db, records, clusters: [cluster], service: service)[cluster] }
+        try await lastApplied(cluster: cluster, services: [service])[service]
+    }
+
+    func lastApplied(cluster: String, services: [ServiceName]) async throws -> [ServiceName: Deployment] {
+        try await transaction { db in
+            var found: [ServiceName: Deployment] = [:]
+            for service in services { found[service] = try Self.lastApplied(db, records, clusters: [cluster], service: service)[cluster] }
+            return found
+        }
     }
 
     /// Per cluster, its last successful apply of `service`, inside the caller's transaction. The
@@ -119,6 +127,18 @@ extension SQLStore {
             [.text(cluster), .text(service.rawValue)]
         )
         return !rows.isEmpty
+    }
+
+    func busyUtilities(cluster: String) async throws -> Set<ServiceName> {
+        let rows = try await query(
+            """
+            SELECT service FROM deployments WHERE cluster_id = $1 AND state IN \(StoreRecords.unfinishedStatesSQL)
+            UNION
+            SELECT service FROM rollout_targets WHERE cluster_id = $1 AND active = 1
+            """,
+            [.text(cluster)]
+        )
+        return Set(rows.compactMap { row in row.first?.string.map { ServiceName($0) } })
     }
 
     func activeDeployments() async throws -> [Deployment] {

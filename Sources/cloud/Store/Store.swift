@@ -46,8 +46,12 @@ protocol Store: Sendable {
     /// The last apply of the service that succeeded on the cluster: what it runs, with which values
     /// and at which revision. Plans, checks and verifications change nothing and never count.
     func lastApplied(cluster: String, service: ServiceName) async throws -> Deployment?
+    /// `lastApplied(cluster:service:)` of each of `services`, read together.
+    func lastApplied(cluster: String, services: [ServiceName]) async throws -> [ServiceName: Deployment]
     /// Work is in flight for (cluster, service): an unfinished deployment, or an active rollout.
     func utilityBusy(cluster: String, service: ServiceName) async throws -> Bool
+    /// The cluster's services with work in flight, as `utilityBusy` counts it.
+    func busyUtilities(cluster: String) async throws -> Set<ServiceName>
     /// The newest deployment of each (cluster, service) of these clusters.
     func latestDeployments(clusters: [String]) async throws -> [Deployment]
     /// A cluster's newest deployments, newest first.

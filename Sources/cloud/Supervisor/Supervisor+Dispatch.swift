@@ -58,9 +58,13 @@ extension Supervisor {
     /// `request` completed with its cluster's kubeconfig (or where it is kept) and DNS settings.
     /// A stored kubeconfig is checked against the current policy before it goes out.
     func request(_ request: DeploymentRequest) async throws -> RequestOutcome {
-        guard let cluster = try await store.cluster(request.clusterID),
-            let kubeconfig = try await store.kubeconfig(ofCluster: request.clusterID)
-        else { return .clusterGone }
+        guard let cluster = try await store.cluster(request.clusterID) else { return .clusterGone }
+        return try await self.request(request, on: cluster)
+    }
+
+    /// `request(_:)` for a cluster already read.
+    func request(_ request: DeploymentRequest, on cluster: Cluster) async throws -> RequestOutcome {
+        guard let kubeconfig = try await store.kubeconfig(ofCluster: request.clusterID) else { return .clusterGone }
         var request = request
         request.dns = cluster.dns
         switch kubeconfig {

@@ -9,15 +9,19 @@ extension Supervisor {
     @discardableResult
     func checkDrift(of clusterID: String, only services: Set<ServiceName>? = nil) async throws -> [String: DriftStatus] {
         guard let cluster = try await store.cluster(clusterID) else { throw StoreError.notFound("cluster \(clusterID)") }
-        var releases: [DriftCheckRequest.Release] = []
-        for (name, version) in cluster.utilities.actualVersions.sorted(by: { $0.key < $1.key }) {
-            let service = ServiceName(name)
-            guard let version, services?.contains(service) ?? true else { continue }
-            let applied = try await store.lastApplied(cluster: clusterID, service: service)
-            releases.append(.init(service: service, chart: ChartRequest(version: version.chart), expectedRevision: applied?.release?.revision))
+        let versions = cluster.utilities.actualVersions.compactMap { name, version in
+            version.map { (service: ServiceName(name), chart: $0.chart) }
+        }.filter { services?.contains($0.service) ?? true }.sorted { $0.service < $1.service }
+        guard !versions.isEmpty else { return [:] }
+        let applied = try await store.lastApplied(cluster: clusterID, services: versions.map(\.service))
+        let releases = versions.map {
+            DriftCheckRequest.Release(
+                service: $0.service,
+                chart: ChartRequest(version: $0.chart),
+                expectedRevision: applied[$0.service]?.release?.revision
+            )
         }
-        guard !releases.isEmpty else { return [:] }
-        let results = await checkDrift(cluster: clusterID, releases)
+        let results = await checkDrift(cluster, releases)
         guard !results.isEmpty else { return [:] }
         try await store.updateUtilities(ofCluster: clusterID) { utilities in
             utilities.drift = (utilities.drift ?? [:]).merging(results) { $1 }
@@ -25,11 +29,12 @@ extension Supervisor {
         return results
     }
 
-    private func checkDrift(cluster: String, _ releases: [DriftCheckRequest.Release]) async -> [String: DriftStatus] {
+    private func checkDrift(_ cluster: Cluster, _ releases: [DriftCheckRequest.Release]) async -> [String: DriftStatus] {
         let now = lifecycle.clock.now()
         do {
             let prepared: DeploymentRequest
-            switch try await request(DeploymentRequest(clusterID: cluster, service: releases[0].service, action: .check, kubeconfig: "")) {
+            let question = DeploymentRequest(clusterID: cluster.id, service: releases[0].service, action: .check, kubeconfig: "")
+            switch try await request(question, on: cluster) {
             case .ready(let ready): prepared = ready
             case .clusterGone: return [:]
             case .kubeconfigRefused(let reason):
@@ -38,7 +43,7 @@ extension Supervisor {
             }
             guard let client = pool.pick(inFlight: [:]) else { throw Unanswered(reason: "no ready provisioner") }
             let checks = DriftCheckRequest(
-                clusterID: cluster,
+                clusterID: cluster.id,
                 kubeconfig: prepared.kubeconfig,
                 kubeconfigSource: prepared.kubeconfigSource,
                 releases: releases,
@@ -50,14 +55,14 @@ extension Supervisor {
             var results: [String: DriftStatus] = [:]
             for result in answer.results {
                 guard let drift = result.drift else {
-                    unanswered(cluster: cluster, service: result.service, reason: result.error ?? "no answer")
+                    unanswered(cluster: cluster.id, service: result.service, reason: result.error ?? "no answer")
                     continue
                 }
                 results[result.service.rawValue] = DriftStatus(state: drift.state, reasons: drift.reasons, checkedAt: now)
             }
             return results
         } catch {
-            for release in releases { unanswered(cluster: cluster, service: release.service, reason: "\(error)") }
+            for release in releases { unanswered(cluster: cluster.id, service: release.service, reason: "\(error)") }
             return [:]
         }
     }
