@@ -19,18 +19,15 @@ extension KubeClient {
         let selector = "owner%3Dhelm%2Cname%3D\(release.name)"
         let path = "/api/v1/namespaces/\(release.namespace)/secrets?labelSelector=\(selector)"
         guard let data = try await get(path, view: .metadataList) else { return nil }
-        let list: ObjectList
-        do {
-            list = try JSONDecoder().decode(ObjectList.self, from: data)
-        } catch {
-            throw Failure(message: "the cluster's answer for the release's Secrets is not a list: \(error)")
+        guard let items = ObjectMetadata.items(scanning: data) else {
+            throw Failure(message: "the cluster's answer for the release's Secrets is not a list")
         }
-        let latest = list.items.max { Int($0.metadata.labels?["version"] ?? "") ?? 0 < Int($1.metadata.labels?["version"] ?? "") ?? 0 }
-        guard let latest, let name = latest.metadata.name, Self.isPathSegment(name) else { return nil }
+        let latest = items.max { Int($0.labels["version"] ?? "") ?? 0 < Int($1.labels["version"] ?? "") ?? 0 }
+        guard let latest, let name = latest.name, Self.isPathSegment(name) else { return nil }
         return HelmReleaseRevision(
             release: release,
             secretName: name,
-            version: LiveVersion(uid: latest.metadata.uid, resourceVersion: latest.metadata.resourceVersion)
+            version: LiveVersion(uid: latest.uid, resourceVersion: latest.resourceVersion)
         )
     }
 
@@ -39,7 +36,11 @@ extension KubeClient {
         let path = "/api/v1/namespaces/\(revision.release.namespace)/secrets/\(revision.secretName)"
         guard let data = try await get(path) else { return nil }
         struct Secret: Decodable {
-            var metadata: ObjectList.Metadata
+            struct Metadata: Decodable {
+                var uid: String?
+                var resourceVersion: String?
+            }
+            var metadata: Metadata
             var type: String?
             var data: [String: String]?
         }
@@ -54,20 +55,6 @@ extension KubeClient {
         // The Secret as read now: it may have been rewritten since it was listed.
         read.version = LiveVersion(uid: secret.metadata.uid, resourceVersion: secret.metadata.resourceVersion)
         return HelmReleaseSecret(revision: read, value: value)
-    }
-
-    /// A list's objects as far as their metadata: a whole list or a metadata-only one reads alike.
-    struct ObjectList: Decodable {
-        struct Metadata: Decodable {
-            var name: String?
-            var labels: [String: String]?
-            var uid: String?
-            var resourceVersion: String?
-        }
-        struct Item: Decodable {
-            var metadata: Metadata
-        }
-        var items: [Item]
     }
 }
 

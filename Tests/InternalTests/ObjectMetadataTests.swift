@@ -2,10 +2,10 @@ import Foundation
 import Internal
 import Testing
 
-/// An object's version found by a scan of its JSON, as a metadata-only GET answers it or as the
-/// whole object; anything else is no version, so the object is compared whole.
-@Suite("Live version scan")
-struct LiveVersionTests {
+/// An object's metadata found by a scan of its JSON, as a metadata-only GET or list answers it or
+/// as the whole object; anything else is no version, so the object is compared whole.
+@Suite("Object metadata scan")
+struct ObjectMetadataTests {
     static func scan(_ text: String) -> LiveVersion? { LiveVersion(scanning: Data(text.utf8)) }
 
     @Test("a PartialObjectMetadata's uid and resourceVersion, past managedFields and annotations")
@@ -46,5 +46,34 @@ struct LiveVersionTests {
     )
     func noVersion(_ text: String) {
         #expect(Self.scan(text) == nil)
+    }
+
+    @Test("a list's items: each one's name, version and string labels, in order")
+    func listItems() throws {
+        let text = #"""
+            {"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":"90"},"items":[
+              {"kind":"PartialObjectMetadata","metadata":{"name":"sh.helm.release.v1.web.v1","uid":"a","resourceVersion":"3",
+               "labels":{"owner":"helm","version":"1","odd":7,"escaped":"a\"b"},"managedFields":[{"f:data":{}}]}},
+              {"metadata":{"labels":{"version":"2"},"name":"sh.helm.release.v1.web.v2","uid":"b","resourceVersion":"9"}}]}
+            """#
+        let items = try #require(ObjectMetadata.items(scanning: Data(text.utf8)))
+        #expect(items.map(\.name) == ["sh.helm.release.v1.web.v1", "sh.helm.release.v1.web.v2"])
+        #expect(items.map(\.labels) == [["owner": "helm", "version": "1"], ["version": "2"]])
+        #expect(items.last.flatMap { LiveVersion(uid: $0.uid, resourceVersion: $0.resourceVersion) } == LiveVersion(uid: "b", resourceVersion: "9"))
+        #expect(ObjectMetadata.items(scanning: Data(#"{"items":[]}"#.utf8)) == [])
+    }
+
+    @Test(
+        "no list when there are no items, or one is not an object with metadata",
+        arguments: [
+            #"{"metadata":{}}"#,
+            #"{"items":{}}"#,
+            #"{"items":[1]}"#,
+            #"{"items":[{"spec":{}}]}"#,
+            #"{"items":[{"metadata":{"name":"a"}}"#,
+        ]
+    )
+    func noList(_ text: String) {
+        #expect(ObjectMetadata.items(scanning: Data(text.utf8)) == nil)
     }
 }
