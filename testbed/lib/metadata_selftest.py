@@ -6,8 +6,9 @@ run(t) takes the SelfTest of selftest.py and starts an emulator of its own. Upst
     PartialObjectMetadata, apiVersion meta.k8s.io/v1, the whole metadata (managedFields included), no spec;
   * a list with as=PartialObjectMetadataList answers a PartialObjectMetadataList whose items are
     PartialObjectMetadata, with the list's resourceVersion;
-  * the first clause the server can serve wins: a view it cannot serve falls back to a later plain clause,
-    and with no clause left the answer is 406 NotAcceptable.
+  * the first clause the server can serve wins: a view it has no transform for (another group) falls back to
+    a later plain clause, and with no clause left the answer is 406 NotAcceptable; either metadata view is
+    accepted on any endpoint (rest.go AllowsMediaTypeTransform), so the list view of one object is a 406.
 """
 import json
 import urllib.error
@@ -46,10 +47,15 @@ def run(t):
             code == 200 and obj.get('kind') == 'PartialObjectMetadataList' and obj['metadata'].get('resourceVersion')
             and items[0].get('kind') == 'PartialObjectMetadata' and items[0]['metadata']['uid'] == created['metadata']['uid']
             and 'data' not in items[0], (code, obj))
-    code, obj = get(url, one, f'{PARTIAL_LIST},application/json')
-    t.check('a view the server cannot serve here falls back to the next clause (the whole object)',
+    code, obj = get(url, one, 'application/json;as=PartialObjectMetadata;g=example.com;v=v1,application/json')
+    t.check('a view the server has no transform for falls back to the next clause (the whole object)',
             code == 200 and obj.get('kind') == 'ConfigMap' and obj.get('data') == {'k': 'v'}, (code, obj))
-    code, obj = get(url, one, PARTIAL_LIST)
+    code, obj = get(url, one, f'{PARTIAL_LIST},application/json')
+    t.check('the list view of one object: 406 NotAcceptable, not the next clause (response.go asPartialObjectMetadataList)',
+            code == 406 and obj.get('reason') == 'NotAcceptable' and 'not a list' in obj.get('message', ''), (code, obj))
+    code, obj = get(url, '/api/v1/namespaces/default/configmaps', PARTIAL)
+    t.check('the object view of a list: 406 NotAcceptable', code == 406 and 'is a list' in obj.get('message', ''), (code, obj))
+    code, obj = get(url, one, 'application/json;as=Table;g=meta.k8s.io;v=v1')
     t.check('no clause it can serve: 406 NotAcceptable', code == 406 and obj.get('reason') == 'NotAcceptable', (code, obj))
     code, obj = get(url, one, 'application/json')
     t.check('a plain Accept still answers the whole object', code == 200 and obj.get('data') == {'k': 'v'}, (code, obj))
