@@ -105,6 +105,19 @@ struct CheckTests {
         #expect(try await check(harness).reasons.first?.hasPrefix("ConfigMap/prometheus/prometheus-server changed") == true)
     }
 
+    @Test("a remembered release's objects read by their collections: one that lost the release's label is still read, and its change found")
+    func unlabelledObjectStillRead() async throws {
+        let harness = try await installed()
+        defer { harness.close() }
+        #expect(try await check(harness) == DriftReport(reasons: []))
+        #expect(harness.deployer.driftMemory.count == 1)
+        try await kubectl(harness, "label", "deployment/prometheus-server", "app.kubernetes.io/instance-")
+        let reasons = try await check(harness).reasons
+        #expect(
+            reasons.contains { $0.hasPrefix("Deployment/prometheus/prometheus-server changed: metadata.labels.app.kubernetes.io/instance is unset") }
+        )
+    }
+
     @Test("a Deployment scaled by hand is drift naming the field")
     func scaled() async throws {
         let harness = try await installed()

@@ -67,17 +67,6 @@ extension KubeClient {
         return DriftFindings(reasons: reasons, compared: compared)
     }
 
-    /// Whether every object is still the version compared before: each one's metadata alone,
-    /// fetched one after another over one connection and scanned for its version (`LiveVersion`).
-    /// An object without a version never counts as unchanged.
-    public func unchanged(_ compared: [ComparedObject]) async throws -> Bool {
-        guard compared.allSatisfy({ $0.version != nil }) else { return false }
-        let bodies = try await get(compared.map(\.path), view: .metadata)
-        return zip(compared, bodies).allSatisfy { object, body in
-            body.flatMap { LiveVersion(scanning: $0) } == object.version
-        }
-    }
-
     /// A name that may stand as one segment of a request path: a DNS-1123-like name (letters,
     /// digits, '.', '_', ':', '-'; starting with a letter or digit; at most 253).
     static func isPathSegment(_ text: String) -> Bool {

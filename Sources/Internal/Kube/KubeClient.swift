@@ -49,8 +49,13 @@ public struct KubeClient: Sendable {
 
     /// GETs each of `paths` in turn over one connection; nil for those not found (404).
     public func get(_ paths: [String], view: View = .object) async throws(Failure) -> [Data?] {
-        guard !paths.isEmpty else { return [] }
-        var headers: [(name: String, value: String)] = [("Accept", view.accept)]
+        try await get(paths.map { (path: $0, view: view) })
+    }
+
+    /// GETs each path in turn, as its view says, over one connection; nil for those not found.
+    public func get(_ reads: [(path: String, view: View)]) async throws(Failure) -> [Data?] {
+        guard !reads.isEmpty else { return [] }
+        var headers: [(name: String, value: String)] = []
         let credentials = kubeconfig.credentials
         // Read for each call, as client-go reads a `tokenFile`: the provisioner rewrites its own
         // token files while an operation runs.
@@ -73,12 +78,14 @@ public struct KubeClient: Sendable {
         )
         let responses: [HTTPClientResponse]
         do {
-            let requests = paths.map { HTTPClientRequest(method: "GET", url: base + $0, headers: headers, timeout: timeout) }
+            let requests = reads.map {
+                HTTPClientRequest(method: "GET", url: base + $0.path, headers: headers + [("Accept", $0.view.accept)], timeout: timeout)
+            }
             responses = try await http.send(requests, tls: tls, deadline: deadline)
         } catch {
             throw Failure(message: "Kubernetes API \(error)")
         }
-        return try zip(paths, responses).map { (path, response) throws(Failure) -> Data? in
+        return try zip(reads.map(\.path), responses).map { (path, response) throws(Failure) -> Data? in
             if response.status == 404 { return nil }
             guard response.status == 200 else {
                 throw Failure(message: "Kubernetes API \(path): HTTP \(response.status)")

@@ -7,13 +7,18 @@ extension Kubeconfig {
     /// process, a file read or a detour (exec, auth-provider, tokenFile, file paths, proxy-url,
     /// and fields nobody told us about) is refused with the key named. Other contexts, clusters
     /// and users are never used: the normalised file holds only the selected ones.
+    /// Scalars are read as strings or, where a field is a flag, as booleans, and null is nothing:
+    /// only those rules. Yams resolves a scalar's tag at every key lookup, and its other rules
+    /// (ints, floats, timestamps, each a regex) made parsing the cost of a drift check of a cluster.
+    static let scalarResolver = Resolver.basic.appending(.bool).appending(.null)
+
     public init(parsing text: String, policy: KubeconfigPolicy = .dataOnly) throws(Invalid) {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw Invalid(reason: "kubeconfig is empty")
         }
         let parsed: Node?
         do {
-            parsed = try Yams.compose(yaml: text)
+            parsed = try Yams.compose(yaml: text, Self.scalarResolver)
         } catch {
             throw Invalid(reason: "kubeconfig is not a valid kubeconfig document")
         }

@@ -49,7 +49,9 @@ extension HelmDeployer {
             // The latest revision's Secret by its metadata first: when it is the one found in sync
             // before and so is every object, the release itself is not read again.
             let revision = try await context.kube.latestHelmRevision(release)
-            if let revision, let entry = driftMemory.entry(server: server, revision: revision), try await context.kube.unchanged(entry.compared) {
+            if let revision, let entry = driftMemory.entry(server: server, revision: revision),
+                try await context.kube.unchanged(entry.compared, instance: release.name)
+            {
                 remembered = entry
             } else if let revision {
                 secret = try await context.kube.helmReleaseSecret(revision)
