@@ -74,10 +74,10 @@ def register_files(server, listing):
     return {"registered": len(paths)}
 
 
-def drift_checks(server, parallel=8):
-    """Checks every registered cluster for drift, `parallel` at a time as the drift monitor runs
-    them; how many were in sync. Each check is a deployment that waits for its provisioner, so one
-    at a time would mostly measure waiting."""
+def drift_checks(server, parallel=1):
+    """Checks every registered cluster for drift, `parallel` at a time (the drift monitor checks
+    one cluster at a time, all its utilities in one request to a provisioner); how many were in
+    sync."""
     from concurrent.futures import ThreadPoolExecutor
     import threading
     api = API(server)
@@ -169,6 +169,8 @@ if __name__ == "__main__":
         result = register_files(args[0], args[1])
     elif command == "provision-all":
         result = provision_all(args[0])
+    elif command == "drifted":
+        result = len(API(args[0]).call("GET", "/api/drift?state=drifted"))
     elif command == "drift-checks":
         result = drift_checks(args[0])
     elif command == "rollout":

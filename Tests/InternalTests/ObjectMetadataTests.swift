@@ -56,10 +56,11 @@ struct ObjectMetadataTests {
                "labels":{"owner":"helm","version":"1","odd":7,"escaped":"a\"b"},"managedFields":[{"f:data":{}}]}},
               {"metadata":{"labels":{"version":"2"},"name":"sh.helm.release.v1.web.v2","uid":"b","resourceVersion":"9"}}]}
             """#
-        let items = try #require(ObjectMetadata.items(scanning: Data(text.utf8)))
+        let items = try #require(ObjectMetadata.items(scanning: Data(text.utf8), labels: true))
         #expect(items.map(\.name) == ["sh.helm.release.v1.web.v1", "sh.helm.release.v1.web.v2"])
         #expect(items.map(\.labels) == [["owner": "helm", "version": "1"], ["version": "2"]])
         #expect(items.last.flatMap { LiveVersion(uid: $0.uid, resourceVersion: $0.resourceVersion) } == LiveVersion(uid: "b", resourceVersion: "9"))
+        #expect(ObjectMetadata.items(scanning: Data(text.utf8))?.map(\.labels) == [[:], [:]], "labels only when asked for")
         #expect(ObjectMetadata.items(scanning: Data(#"{"items":[]}"#.utf8)) == [])
     }
 

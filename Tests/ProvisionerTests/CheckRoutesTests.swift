@@ -81,24 +81,56 @@ struct CheckRoutesTests {
                 .init(service: "metrics-server", chart: ChartRequest(version: Testbed.defaultChartVersions["metrics-server"]), expectedRevision: 1),
             ]
         )
-        func check() async throws -> [DriftCheckResults.Result] {
-            let reply = try await provisioner.server.post("/api/checks", json: request)
-            #expect(reply.status == 200, "\(reply.text)")
-            return try reply.decode(DriftCheckResults.self).results
-        }
-
-        let first = try await check()
+        let first = try await check(provisioner, request)
         #expect(first.map(\.service) == ["node-problem-detector", "metrics-server"])
         #expect(first.first?.drift?.reasons == ["release node-problem-detector/node-problem-detector is not installed"])
         #expect(first.last?.drift == DriftReport(reasons: []))
         #expect(first.last?.release?.revision == 1)
-        #expect(try await check().last?.drift == DriftReport(reasons: []), "found in sync again, from the objects' versions")
+    }
 
+    @Test(
+        "releases found in sync are read again together, and a verb added to one's ClusterRole is found while the other stays in sync",
+        .tags(.integration),
+        .skippedInFastRuns
+    )
+    func rememberedReleasesTogether() async throws {
+        let harness = try await DeployHarness()
+        defer { harness.close() }
+        for service: ServiceName in ["metrics-server", "node-problem-detector"] {
+            #expect(await harness.deploy(harness.request(service)).outcome == .succeeded)
+        }
+        let provisioner = try await InProcessProvisioner.start()
+        defer { provisioner.stop() }
+        let request = DriftCheckRequest(
+            clusterID: "c1",
+            kubeconfig: harness.emulator.kubeconfig,
+            releases: [.init(service: "metrics-server", expectedRevision: 1), .init(service: "node-problem-detector", expectedRevision: 1)]
+        )
+        let inSync = [DriftReport(reasons: []), DriftReport(reasons: [])]
+        #expect(try await check(provisioner, request).map(\.drift) == inSync)
+        #expect(try await check(provisioner, request).map(\.drift) == inSync, "answered from the objects' versions, both ClusterRoles in one list")
+
+        _ = try await harness.kubectl([
+            "patch", "clusterrole/node-problem-detector", "--type=json", "-p", #"[{"op":"replace","path":"/rules/0/verbs","value":["get","list"]}]"#,
+        ])
+        let after = try await check(provisioner, request)
+        #expect(after.first?.drift == DriftReport(reasons: []))
+        #expect(
+            after.last?.drift?.reasons.first?.hasPrefix(#"ClusterRole/node-problem-detector changed: rules[0].verbs is ["get","list"], not ["get"]"#)
+                == true,
+            "\(after)"
+        )
         _ = try await harness.kubectl(["-n", "kube-system", "scale", "deployment/metrics-server", "--replicas=3"])
         #expect(
-            try await check().last?.drift?.reasons == [
+            try await check(provisioner, request).first?.drift?.reasons == [
                 "Deployment/kube-system/metrics-server changed: spec.replicas is 3, not 1 (by kubectl (scale))"
             ]
         )
+    }
+
+    func check(_ provisioner: InProcessProvisioner, _ request: DriftCheckRequest) async throws -> [DriftCheckResults.Result] {
+        let reply = try await provisioner.server.post("/api/checks", json: request)
+        #expect(reply.status == 200, "\(reply.text)")
+        return try reply.decode(DriftCheckResults.self).results
     }
 }

@@ -83,21 +83,24 @@ public struct ManifestObjects: Sendable, Equatable {
         return lines.joined(separator: "\n")
     }
 
-    /// `path: value` of every scalar (and empty map or list), keyed by path: the lines of
-    /// `canonical`, without writing and splitting them.
+    /// `path: value` of every scalar (and empty map or list), keyed by path, as drift compares
+    /// them: the lines of `canonical`, except that a list of scalars (`verbs`, `args`) is one
+    /// field, its JSON. The API server keeps such a list whole (it is atomic), so an element added
+    /// by hand is a changed field, not one the chart does not set.
     static func fields(_ value: JSONValue) -> [String: String] {
         var fields: [String: String] = [:]
-        walk(value) { path, scalar in fields[path] = scalar }
+        walk(value, scalarListsWhole: true) { path, scalar in fields[path] = scalar }
         return fields
     }
 
-    /// Each leaf's path and JSON text, maps in key order.
-    private static func walk(_ value: JSONValue, _ visit: (String, String) -> Void) {
+    /// Each leaf's path and JSON text, maps in key order; with `scalarListsWhole`, a list of
+    /// scalars is one leaf.
+    private static func walk(_ value: JSONValue, scalarListsWhole: Bool = false, _ visit: (String, String) -> Void) {
         func walk(_ value: JSONValue, _ path: String) {
             switch value {
             case .object(let object) where !object.isEmpty:
                 for key in object.keys.sorted() { walk(object[key]!, path.isEmpty ? key : "\(path).\(key)") }
-            case .array(let array) where !array.isEmpty:
+            case .array(let array) where !array.isEmpty && !(scalarListsWhole && array.allSatisfy(\.isScalar)):
                 for (index, element) in array.enumerated() { walk(element, "\(path)[\(index)]") }
             case .string(let text) where !text.contains(where: { $0 == "\"" || $0 == "\\" || $0.asciiValue.map { $0 < 0x20 } ?? true }):
                 visit(path, "\"\(text)\"")  // plain ASCII needs no escaping: no encoder round trip

@@ -13,22 +13,31 @@ extension KubeClient {
     /// holds (a revision's Secret is tens of kilobytes, and Helm keeps ten of them). The revision
     /// with the highest `version` label is the latest, as Helm's own storage reads it.
     public func latestHelmRevision(_ release: ReleaseRef) async throws -> HelmReleaseRevision? {
-        guard Self.isPathSegment(release.namespace), Self.isPathSegment(release.name) else {
+        try await latestHelmRevisions([release])[0]
+    }
+
+    /// `latestHelmRevision` of each release, read one after another over one connection.
+    public func latestHelmRevisions(_ releases: [ReleaseRef]) async throws -> [HelmReleaseRevision?] {
+        for release in releases where !Self.isPathSegment(release.namespace) || !Self.isPathSegment(release.name) {
             throw Failure(message: "\(release) is not a release name")
         }
-        let selector = "owner%3Dhelm%2Cname%3D\(release.name)"
-        let path = "/api/v1/namespaces/\(release.namespace)/secrets?labelSelector=\(selector)"
-        guard let data = try await get(path, view: .metadataList) else { return nil }
-        guard let items = ObjectMetadata.items(scanning: data) else {
-            throw Failure(message: "the cluster's answer for the release's Secrets is not a list")
-        }
-        let latest = items.max { Int($0.labels["version"] ?? "") ?? 0 < Int($1.labels["version"] ?? "") ?? 0 }
-        guard let latest, let name = latest.name, Self.isPathSegment(name) else { return nil }
-        return HelmReleaseRevision(
-            release: release,
-            secretName: name,
-            version: LiveVersion(uid: latest.uid, resourceVersion: latest.resourceVersion)
+        let bodies = try await get(
+            releases.map { "/api/v1/namespaces/\($0.namespace)/secrets?labelSelector=owner%3Dhelm%2Cname%3D\($0.name)" },
+            view: .metadataList
         )
+        return try zip(releases, bodies).map { release, body throws(Failure) -> HelmReleaseRevision? in
+            guard let body else { return nil }
+            guard let items = ObjectMetadata.items(scanning: body, labels: true) else {
+                throw Failure(message: "the cluster's answer for \(release)'s Secrets is not a list")
+            }
+            let latest = items.max { Int($0.labels["version"] ?? "") ?? 0 < Int($1.labels["version"] ?? "") ?? 0 }
+            guard let latest, let name = latest.name, Self.isPathSegment(name) else { return nil }
+            return HelmReleaseRevision(
+                release: release,
+                secretName: name,
+                version: LiveVersion(uid: latest.uid, resourceVersion: latest.resourceVersion)
+            )
+        }
     }
 
     /// The Secret `revision` names, whole; nil when it is gone or holds no Helm release.

@@ -6,7 +6,7 @@ public struct ObjectMetadata: Sendable, Hashable {
     public var name: String?
     public var uid: String?
     public var resourceVersion: String?
-    /// Only the labels whose values are plain strings.
+    /// Only the labels whose values are plain strings, and only when asked for.
     public var labels: [String: String] = [:]
 
     /// The top-level `metadata` of an object (a whole one, or a `PartialObjectMetadata`); nil when
@@ -17,7 +17,7 @@ public struct ObjectMetadata: Sendable, Hashable {
         guard
             scan.members({ scan, key in
                 guard key.elementsEqual("metadata".utf8) else { return scan.skipValue() }
-                found = scan.metadata()
+                found = scan.metadata(labels: false)
                 return found != nil
             }), let found
         else { return nil }
@@ -28,7 +28,7 @@ public struct ObjectMetadata: Sendable, Hashable {
 
     /// The metadata of each item of a list (a whole one, or a `PartialObjectMetadataList`); nil
     /// when the text is not a JSON object with an `items` array of objects with metadata.
-    public static func items(scanning json: some Collection<UInt8>) -> [ObjectMetadata]? {
+    public static func items(scanning json: some Collection<UInt8>, labels: Bool = false) -> [ObjectMetadata]? {
         var scan = JSONScan(Array(json))
         var items: [ObjectMetadata]?
         guard
@@ -40,7 +40,7 @@ public struct ObjectMetadata: Sendable, Hashable {
                     guard
                         scan.members({ scan, key in
                             guard key.elementsEqual("metadata".utf8) else { return scan.skipValue() }
-                            metadata = scan.metadata()
+                            metadata = scan.metadata(labels: labels)
                             return metadata != nil
                         }), let metadata
                     else { return false }
@@ -65,28 +65,29 @@ struct JSONScan {
         self.bytes = bytes
     }
 
-    /// A `metadata` object's name, uid, resourceVersion and labels.
-    mutating func metadata() -> ObjectMetadata? {
+    /// A `metadata` object's name, uid, resourceVersion, and its labels when `labels` is set.
+    mutating func metadata(labels: Bool) -> ObjectMetadata? {
         var metadata = ObjectMetadata()
         let complete = members { scan, key in
-            switch String(decoding: key, as: UTF8.self) {
-            case "name":
-                guard let text = scan.plainString() else { return scan.skipValue() }
-                metadata.name = text
-            case "uid":
-                guard let text = scan.plainString() else { return scan.skipValue() }
-                metadata.uid = text
-            case "resourceVersion":
-                guard let text = scan.plainString() else { return scan.skipValue() }
-                metadata.resourceVersion = text
-            case "labels":
+            if key.elementsEqual("labels".utf8), labels {
                 return scan.members { scan, key in
                     guard let value = scan.plainString() else { return scan.skipValue() }
                     metadata.labels[String(decoding: key, as: UTF8.self)] = value
                     return true
                 }
-            default: return scan.skipValue()
             }
+            let field: WritableKeyPath<ObjectMetadata, String?>
+            if key.elementsEqual("name".utf8) {
+                field = \.name
+            } else if key.elementsEqual("uid".utf8) {
+                field = \.uid
+            } else if key.elementsEqual("resourceVersion".utf8) {
+                field = \.resourceVersion
+            } else {
+                return scan.skipValue()
+            }
+            guard let text = scan.plainString() else { return scan.skipValue() }
+            metadata[keyPath: field] = text
             return true
         }
         return complete ? metadata : nil

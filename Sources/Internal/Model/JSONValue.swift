@@ -49,6 +49,14 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 
+    /// A string, number, boolean or null.
+    public var isScalar: Bool {
+        switch self {
+        case .array, .object: false
+        default: true
+        }
+    }
+
     /// Builds nested objects from a dotted path, the way `helm --set a.b=c` reads it.
     public static func nested(_ path: String, _ value: JSONValue) -> JSONValue {
         path.split(separator: ".").reversed().reduce(value) { inner, key in .object([String(key): inner]) }

@@ -14,8 +14,17 @@ extension HelmDeployer {
         )
         do {
             return try await withContext(for: request, parsed: checks.kubeconfig.parsed, deadline: deadline) { context in
+                // Every release's newest revision, then every remembered release's objects, read
+                // together: the checks of a cluster nobody changed cost a few lists.
+                let starts: [CheckStart]
+                do {
+                    starts = try await start(checks.releases.map(\.service.release), kube: context.kube)
+                } catch {
+                    let failure = DeploymentFailure(.clusterUnreachable, step: "check", message: "\(error)")
+                    return checks.releases.map { DriftCheckResults.Result(service: $0.service.name, error: failure.description) }
+                }
                 var results: [DriftCheckResults.Result] = []
-                for release in checks.releases {
+                for (release, start) in zip(checks.releases, starts) {
                     guard ContinuousClock.now < deadline else {
                         results.append(DriftCheckResults.Result(service: release.service.name, error: "not checked: TimeoutSeconds ran out"))
                         continue
@@ -24,7 +33,8 @@ extension HelmDeployer {
                     context.request.service = release.service.name
                     context.request.chart = release.chart
                     context.request.expectedRevision = release.expectedRevision
-                    results.append(DriftCheckResults.Result(await check(context, service: release.service), service: release.service.name))
+                    let result = await check(context, service: release.service, start: start)
+                    results.append(DriftCheckResults.Result(result, service: release.service.name))
                 }
                 return results
             }
@@ -39,21 +49,21 @@ extension HelmDeployer {
     ///
     /// It starts no helm process: the release is read from Helm's storage Secret and the objects
     /// from the API, so a fleet's periodic checks cost requests, not processes.
-    func check(_ context: DeploymentContext, service: any ThirdPartyService) async -> DeploymentResult {
+    /// - Parameter start: what was read of the release before, with other releases of the cluster;
+    ///   nil to read it here.
+    func check(_ context: DeploymentContext, service: any ThirdPartyService, start: CheckStart? = nil) async -> DeploymentResult {
         let release = service.release
         let server = context.kube.kubeconfig.server
         var secret: HelmReleaseSecret?
         let stored: StoredRelease?
-        var remembered: DriftMemory.Entry?
+        let remembered: DriftMemory.Entry?
         do {
             // The latest revision's Secret by its metadata first: when it is the one found in sync
             // before and so is every object, the release itself is not read again.
-            let revision = try await context.kube.latestHelmRevision(release)
-            if let revision, let entry = driftMemory.entry(server: server, revision: revision),
-                try await context.kube.unchanged(entry.compared, instance: release.name)
-            {
-                remembered = entry
-            } else if let revision {
+            var found = start
+            if found == nil { found = try await self.start([release], kube: context.kube)[0] }
+            remembered = found?.remembered
+            if remembered == nil, let revision = found?.revision {
                 secret = try await context.kube.helmReleaseSecret(revision)
             }
             stored = try remembered?.stored ?? secret?.decode()
@@ -97,5 +107,32 @@ extension HelmDeployer {
         result.details.drift = DriftReport(reasons: reasons)
         result.details.log.append(reasons.isEmpty ? "in sync" : "drifted: \(reasons.count) finding(s)")
         return result
+    }
+
+    /// What a check learns before comparing anything: the release's newest stored revision and,
+    /// when that is the revision found in sync before and every object is still the version then
+    /// compared, what that check remembered.
+    struct CheckStart: Sendable {
+        var revision: HelmReleaseRevision?
+        var remembered: DriftMemory.Entry?
+    }
+
+    /// `CheckStart` of each release: their revisions, then every remembered release's objects,
+    /// each read together.
+    func start(_ releases: [ReleaseRef], kube: KubeClient) async throws -> [CheckStart] {
+        let server = kube.kubeconfig.server
+        let revisions = try await kube.latestHelmRevisions(releases)
+        var entries: [Int: DriftMemory.Entry] = [:]
+        for (index, revision) in revisions.enumerated() {
+            if let revision, let entry = driftMemory.entry(server: server, revision: revision) { entries[index] = entry }
+        }
+        let unchanged = try await kube.unchanged(
+            entries.reduce(into: [Int: KubeClient.ComparedRelease]()) { sets, entry in
+                sets[entry.key] = KubeClient.ComparedRelease(objects: entry.value.compared, instance: releases[entry.key].name)
+            }
+        )
+        return revisions.enumerated().map { index, revision in
+            CheckStart(revision: revision, remembered: unchanged.contains(index) ? entries[index] : nil)
+        }
     }
 }
