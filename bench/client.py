@@ -74,10 +74,9 @@ def register_files(server, listing):
     return {"registered": len(paths)}
 
 
-def drift_checks(server, parallel=1):
-    """Checks every registered cluster for drift, `parallel` at a time (the drift monitor checks
-    one cluster at a time, all its utilities in one request to a provisioner); how many were in
-    sync."""
+def drift_checks(server, parallel=8):
+    """Checks every registered cluster for drift through the API, `parallel` at a time (each is one
+    request to a provisioner, answered in the reply); how many were in sync."""
     from concurrent.futures import ThreadPoolExecutor
     import threading
     api = API(server)
@@ -169,8 +168,10 @@ if __name__ == "__main__":
         result = register_files(args[0], args[1])
     elif command == "provision-all":
         result = provision_all(args[0])
-    elif command == "drifted":
-        result = len(API(args[0]).call("GET", "/api/drift?state=drifted"))
+    elif command == "drift-states":  # SERVER SINCE-MS: drifted utilities, and those checked since SINCE-MS
+        drift = API(args[0]).call("GET", "/api/drift")
+        result = {"drifted": sum(d["Drift"]["State"] == "Drifted" for d in drift),
+                  "checked_since": sum(d["Drift"]["CheckedAt"] >= int(args[1]) for d in drift)}
     elif command == "drift-checks":
         result = drift_checks(args[0])
     elif command == "rollout":
