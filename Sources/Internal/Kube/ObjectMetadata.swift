@@ -13,14 +13,7 @@ public struct ObjectMetadata: Sendable, Hashable {
     /// the text is not a JSON object with one.
     public init?(scanning json: some Collection<UInt8>) {
         var scan = JSONScan(Array(json))
-        var found: ObjectMetadata?
-        guard
-            scan.members({ scan, key in
-                guard key.elementsEqual("metadata".utf8) else { return scan.skipValue() }
-                found = scan.metadata(labels: false)
-                return found != nil
-            }), let found
-        else { return nil }
+        guard let found = scan.objectMetadata(labels: false) else { return nil }
         self = found
     }
 
@@ -36,14 +29,7 @@ public struct ObjectMetadata: Sendable, Hashable {
                 guard key.elementsEqual("items".utf8) else { return scan.skipValue() }
                 var found: [ObjectMetadata] = []
                 let complete = scan.elements { scan in
-                    var metadata: ObjectMetadata?
-                    guard
-                        scan.members({ scan, key in
-                            guard key.elementsEqual("metadata".utf8) else { return scan.skipValue() }
-                            metadata = scan.metadata(labels: labels)
-                            return metadata != nil
-                        }), let metadata
-                    else { return false }
+                    guard let metadata = scan.objectMetadata(labels: labels) else { return false }
                     found.append(metadata)
                     return true
                 }
@@ -63,6 +49,17 @@ struct JSONScan {
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
+    }
+
+    /// An object's top-level `metadata`, read by `metadata(labels:)`; nil when it has none.
+    mutating func objectMetadata(labels: Bool) -> ObjectMetadata? {
+        var found: ObjectMetadata?
+        let complete = members { scan, key in
+            guard key.elementsEqual("metadata".utf8) else { return scan.skipValue() }
+            found = scan.metadata(labels: labels)
+            return found != nil
+        }
+        return complete ? found : nil
     }
 
     /// A `metadata` object's name, uid, resourceVersion, and its labels when `labels` is set.
