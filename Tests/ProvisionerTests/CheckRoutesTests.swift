@@ -60,6 +60,8 @@ struct CheckRoutesTests {
         #expect(results.map(\.service) == ["nginx", "prometheus"])
         #expect(results.allSatisfy { $0.drift == nil && $0.error?.isEmpty == false })
         #expect(!reply.text.contains(token))
+        let metrics = try await provisioner.server.request(.get, "/metrics").text
+        #expect(metrics.contains(#"provisioner_drift_checks_total{service="nginx",state="unanswered"} 1"#))
     }
 
     @Test(

@@ -9,6 +9,7 @@ struct CheckRoutes: Sendable {
     let validator: DeploymentValidator
     let deployers: [DeploymentStrategy: any Deployer]
     let lifecycle: Lifecycle
+    let metrics: ProvisionerMetrics
     let inFlight = InFlight(limit: 64)
 
     func add(to router: Router<BasicRequestContext>) {
@@ -34,7 +35,10 @@ struct CheckRoutes: Sendable {
             let answered =
                 await deployers[strategy]?.check(part)
                 ?? part.releases.map { DriftCheckResults.Result(service: $0.service.name, error: "this provisioner has no \(strategy) deployer") }
-            for (index, result) in zip(indices, answered) { results[index] = result.redacted(by: checks.redactor) }
+            for (index, result) in zip(indices, answered) {
+                metrics.checked(result)
+                results[index] = result.redacted(by: checks.redactor)
+            }
         }
         return try JSONResponse.make(.ok, DriftCheckResults(results: results.compactMap { $0 }))
     }

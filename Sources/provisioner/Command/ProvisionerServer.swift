@@ -30,7 +30,7 @@ struct ProvisionerServer {
             allowedDNS: configuration.allowedDNS
         )
         DeploymentRoutes(queue: queue, validator: validator, catalog: catalog).add(to: router)
-        CheckRoutes(validator: validator, deployers: queue.deployers, lifecycle: lifecycle).add(to: router)
+        CheckRoutes(validator: validator, deployers: queue.deployers, lifecycle: lifecycle, metrics: queue.metrics).add(to: router)
         ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) {
             !lifecycle.isDraining
         }

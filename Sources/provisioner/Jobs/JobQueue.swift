@@ -29,7 +29,8 @@ actor JobQueue {
     /// routes ask them directly).
     let deployers: [DeploymentStrategy: any Deployer]
     private let catalog: ServiceCatalog
-    private let metrics: ProvisionerMetrics
+    /// Where its series go (the check routes count theirs there too).
+    let metrics: ProvisionerMetrics
     private let logger: Logger
 
     private var jobs: [String: Job] = [:]

@@ -42,6 +42,17 @@ struct ProvisionerMetrics: Sendable {
         }
     }
 
+    /// A release checked by `POST /api/checks`: `in-sync`, `drifted`, or `unanswered` (the
+    /// cluster did not answer, or time ran out).
+    func checked(_ result: DriftCheckResults.Result) {
+        let state = result.drift.map { $0.state == .inSync ? "in-sync" : "drifted" } ?? "unanswered"
+        Counter(
+            label: "provisioner_drift_checks_total",
+            dimensions: [("service", result.service.rawValue), ("state", state)],
+            factory: factory
+        ).increment()
+    }
+
     func queueDepth(_ waiting: Int, inFlight: Int) {
         self.waiting.record(waiting)
         running.record(inFlight)
