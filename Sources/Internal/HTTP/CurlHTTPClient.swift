@@ -19,8 +19,8 @@ public struct CurlHTTPClient: Sendable {
     }
 
     /// Sends `requests` one after another from one thread (one hop off the cooperative pool for
-    /// all of them), over the kept connection if there is one; the answers in order, or the first
-    /// request's failure that failed. None runs past `deadline`: a request's timeout is cut to it.
+    /// all of them), over the kept connection if there is one: the answers in order, or the
+    /// failure of the first that failed. None runs past `deadline`: a request's timeout is cut to it.
     public func send(
         _ requests: [HTTPClientRequest],
         tls: TLSOptions = TLSOptions(),

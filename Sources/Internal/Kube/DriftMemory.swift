@@ -3,11 +3,11 @@ import Synchronization
 /// What a provisioner remembers of the drift checks that found a release in sync: the stored
 /// revision's Secret and the version of every live object compared. When the next check finds
 /// the same Secret and every object at the same version, nothing can have changed, so the release
-/// is not read nor its objects compared again: a check of a fleet nobody touched costs a
-/// metadata-only GET per object (the drift monitor's cost over 10,000 clusters, `bench/drift`).
+/// is not read nor its objects compared again: a check of a fleet nobody touched costs a few
+/// metadata-only lists per cluster (the drift monitor's cost over 10,000 clusters, `bench/drift`).
 ///
 /// Only sameness is remembered, never a verdict from elsewhere: each check still reads the
-/// release Secret and every object from the cluster. A release whose check found drift is not
+/// release's Secrets and every object's version from the cluster. A release whose check found drift is not
 /// remembered. Bounded: past `capacity` releases, the least recently checked tenth is forgotten.
 public final class DriftMemory: Sendable {
     public struct Entry: Sendable {
