@@ -147,6 +147,12 @@ struct ChaosTests {
             #expect(stuck.isEmpty, "cluster-\(cluster) \(release) has a pending revision no rollback recovered")
             #expect(history.last?.status == .deployed, "cluster-\(cluster) \(release) ends \(history.last?.status.rawValue ?? "missing")")
             #expect(history.count <= 10, "cluster-\(cluster) \(release) kept \(history.count) revisions")
+            // What the server records the cluster runs is what the release runs: the order the
+            // provisioners applied in, whatever order their results arrived in.
+            let utilities = try await fleet.send("GET", "/api/cluster/\(fleet.clusters[cluster].id)/utilities").decode(UtilityMetadata.self)
+            let running = history.last { $0.status == .deployed }.flatMap { ChartVersion.version(inChart: $0.chart) }
+            let recorded = utilities.actualVersions[release == "fluent-bit" ? "fluentbit" : release].flatMap { $0?.chart }
+            #expect(recorded == running, "cluster-\(cluster) \(release): recorded \(recorded ?? "nothing"), the release runs \(running ?? "nothing")")
         }
 
         print(Self.table(rows))

@@ -34,6 +34,28 @@ extension CloudEndToEndTests {
         #expect(try await harness.send("GET", "/api/deployments?cluster=\(cluster.id)").decode([Deployment].self).count == 1, "warn corrects nothing")
     }
 
+    @Test("a release upgraded by hand is reported drifted and the recorded version follows the release, which is the truth")
+    func recordFollowsTheRelease() async throws {
+        let harness = try await CloudHarness(provisioners: 1)
+        defer { harness.close() }
+        let cluster = try await harness.registerCluster()
+        let deployment = try await harness.createDeployment(cluster.id, "prometheus", version: "25.18.0")
+        #expect(try await harness.waitFor(deployment.id).state == .succeeded)
+        var utilities = try await harness.send("GET", "/api/cluster/\(cluster.id)/utilities").decode(UtilityMetadata.self)
+        #expect(utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "25.18.0")))
+        #expect(utilities.actualRevisions?["prometheus"] == 1)
+
+        let helm = HelmClient(configuration: Testbed.helmConfiguration(scratch: harness.scratch), logger: Testbed.logger)
+        let upgrade = ["upgrade", "prometheus", "\(Testbed.charts)/prometheus-25.19.0", "-n", "prometheus", "--reuse-values"]
+        try helm.check(try await helm.run(upgrade, kubeconfig: harness.emulator.kubeconfigPath, deadline: .now + .seconds(60)), arguments: upgrade)
+
+        let checked = try await harness.send("POST", "/api/cluster/\(cluster.id)/drift").decode([String: DriftStatus].self)
+        #expect(checked["prometheus"]?.reasons.contains("release prometheus/prometheus runs chart prometheus-25.19.0, not version 25.18.0") == true)
+        utilities = try await harness.send("GET", "/api/cluster/\(cluster.id)/utilities").decode(UtilityMetadata.self)
+        #expect(utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "25.19.0")))
+        #expect(utilities.actualRevisions?["prometheus"] == 2)
+    }
+
     @Test("with provisioners of an older version (no POST /api/checks), a utility changed by hand is still found, by a check deployment")
     func driftWithOlderProvisioners() async throws {
         let harness = try await CloudHarness(provisioners: 1, olderProvisioners: true)

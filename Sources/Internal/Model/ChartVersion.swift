@@ -21,4 +21,16 @@ public enum ChartVersion {
         }
         return rest.isEmpty
     }
+
+    /// The version in Helm's `NAME-VERSION` chart string (`ingress-nginx-4.15.1` → `4.15.1`):
+    /// the first part after a '-' that is a whole version, as names hold '-' too.
+    public static func version(inChart chart: String) -> String? {
+        var rest = Substring(chart)
+        while let dash = rest.firstIndex(of: "-") {
+            let candidate = rest[rest.index(after: dash)...]
+            if isValid(String(candidate)) { return String(candidate) }
+            rest = candidate
+        }
+        return nil
+    }
 }

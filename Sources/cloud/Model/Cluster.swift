@@ -32,6 +32,9 @@ struct Cluster: Codable, Sendable, Equatable {
 struct UtilityMetadata: Codable, Sendable, Equatable {
     var desiredVersions: [String: UtilityVersion?]
     var actualVersions: [String: UtilityVersion?]
+    /// The Helm release revision each actual version was seen at: the order the provisioners
+    /// applied in, which results arriving late or twice must not reverse (`recordApplied`).
+    var actualRevisions: [String: Int]?
     /// The last drift check of each utility.
     var drift: [String: DriftStatus]?
 
@@ -46,6 +49,7 @@ struct UtilityMetadata: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case desiredVersions = "DesiredVersions"
         case actualVersions = "ActualVersions"
+        case actualRevisions = "ActualRevisions"
         case drift = "Drift"
     }
 }

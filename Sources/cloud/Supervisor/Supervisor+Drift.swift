@@ -21,15 +21,27 @@ extension Supervisor {
                 expectedRevision: applied[$0.service]?.release?.revision
             )
         }
-        let results = await checkDrift(cluster, releases)
-        guard !results.isEmpty else { return [:] }
+        let findings = await checkDrift(cluster, releases)
+        guard !findings.isEmpty else { return [:] }
+        let results = findings.mapValues(\.status)
         try await store.updateUtilities(ofCluster: clusterID) { utilities in
             utilities.drift = (utilities.drift ?? [:]).merging(results) { $1 }
+            // The release is the truth: one newer than the record (an apply's result lost or
+            // recorded late, an upgrade by hand) corrects it; the check has said so already.
+            for (service, finding) in findings {
+                if let release = finding.release { utilities.recordDeployed(ServiceName(service), release: release) }
+            }
         }
         return results
     }
 
-    private func checkDrift(_ cluster: Cluster, _ releases: [DriftCheckRequest.Release]) async -> [String: DriftStatus] {
+    /// A utility's check: what it found, and the release it found.
+    private struct Finding {
+        var status: DriftStatus
+        var release: ReleaseInfo?
+    }
+
+    private func checkDrift(_ cluster: Cluster, _ releases: [DriftCheckRequest.Release]) async -> [String: Finding] {
         let now = lifecycle.clock.now()
         do {
             let prepared: DeploymentRequest
@@ -39,7 +51,7 @@ extension Supervisor {
             case .clusterGone: return [:]
             case .kubeconfigRefused(let reason):
                 let refused = DriftStatus(state: .drifted, reasons: ["the cluster's kubeconfig is refused: \(reason)"], checkedAt: now)
-                return Dictionary(uniqueKeysWithValues: releases.map { ($0.service.rawValue, refused) })
+                return Dictionary(uniqueKeysWithValues: releases.map { ($0.service.rawValue, Finding(status: refused)) })
             }
             guard let client = pool.pick(inFlight: [:]) else { throw Unanswered(reason: "no ready provisioner") }
             let checks = DriftCheckRequest(
@@ -52,13 +64,14 @@ extension Supervisor {
             guard let answer = try await client.check(checks) else {
                 return await checkOneByOne(prepared, releases, at: now)
             }
-            var results: [String: DriftStatus] = [:]
+            var results: [String: Finding] = [:]
             for result in answer.results {
                 guard let drift = result.drift else {
                     unanswered(cluster: cluster.id, service: result.service, reason: result.error ?? "no answer")
                     continue
                 }
-                results[result.service.rawValue] = DriftStatus(state: drift.state, reasons: drift.reasons, checkedAt: now)
+                let status = DriftStatus(state: drift.state, reasons: drift.reasons, checkedAt: now)
+                results[result.service.rawValue] = Finding(status: status, release: result.release)
             }
             return results
         } catch {
@@ -73,8 +86,8 @@ extension Supervisor {
         _ prepared: DeploymentRequest,
         _ releases: [DriftCheckRequest.Release],
         at now: Int64
-    ) async -> [String: DriftStatus] {
-        var results: [String: DriftStatus] = [:]
+    ) async -> [String: Finding] {
+        var results: [String: Finding] = [:]
         for release in releases {
             var question = prepared
             question.service = release.service
@@ -85,7 +98,8 @@ extension Supervisor {
                 guard status.state == .succeeded, let drift = status.drift else {
                     throw Unanswered(reason: "the check \(status.state.rawValue): \(status.error ?? "no answer")")
                 }
-                results[release.service.rawValue] = DriftStatus(state: drift.state, reasons: drift.reasons, checkedAt: now)
+                let found = DriftStatus(state: drift.state, reasons: drift.reasons, checkedAt: now)
+                results[release.service.rawValue] = Finding(status: found, release: status.release)
             } catch {
                 unanswered(cluster: prepared.clusterID, service: release.service, reason: "\(error)")
             }

@@ -83,14 +83,11 @@ extension Supervisor {
         await applyLogged(event, to: deployment.id)
     }
 
-    /// A finished apply sets the cluster's actual version of the service; a finished delete clears it.
+    /// A finished apply sets the cluster's actual version of the service, unless a newer revision
+    /// is recorded already; a finished delete clears it (`UtilityMetadata.recordFinished`).
     private func recordVersion(of deployment: Deployment) async throws {
-        let service = deployment.service.rawValue
-        let version = deployment.action == .apply ? deployment.chart?.version.map { UtilityVersion(chart: $0) } : nil
         try await store.updateUtilities(ofCluster: deployment.clusterID) { utilities in
-            utilities.actualVersions[service] = .some(version)
-            // What the last check found is about the release before this change.
-            utilities.drift?[service] = nil
+            utilities.recordFinished(deployment)
         }
     }
 }
