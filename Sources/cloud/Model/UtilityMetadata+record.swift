@@ -9,11 +9,14 @@ extension UtilityMetadata {
     @discardableResult
     mutating func recordFinished(_ deployment: Deployment) -> Bool {
         let service = deployment.service.rawValue
-        guard deployment.action == .apply else {
+        switch deployment.action {
+        case .apply: break
+        case .delete:
             actualVersions[service] = .some(nil)
             actualRevisions?[service] = nil
             drift?[service] = nil
             return true
+        case .verify, .plan, .check: return false  // they change nothing
         }
         let revision = deployment.release?.revision
         if let revision, let recorded = actualRevisions?[service], revision < recorded { return false }
