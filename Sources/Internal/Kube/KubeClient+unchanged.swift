@@ -71,11 +71,6 @@ extension KubeClient {
         return Set(releases.keys).subtracting(changed)
     }
 
-    /// Whether every one of one release's objects is still the version compared before.
-    public func unchanged(_ compared: [ComparedObject], instance: String? = nil) async throws -> Bool {
-        try await unchanged([0: ComparedRelease(objects: compared, instance: instance)]).contains(0)
-    }
-
     /// `app.kubernetes.io/instance=a`, or `... in (a,b)`, escaped for a query.
     static func instanceSelector(_ instances: [String]) -> String {
         let key = "app.kubernetes.io%2Finstance"

@@ -79,10 +79,6 @@ extension SQLStore {
         }
     }
 
-    func lastApplied(cluster: String, service: ServiceName) async throws -> Deployment? {
-        try await lastApplied(cluster: cluster, services: [service])[service]
-    }
-
     func lastApplied(cluster: String, services: [ServiceName]) async throws -> [ServiceName: Deployment] {
         try await transaction { db in
             var found: [ServiceName: Deployment] = [:]
@@ -114,19 +110,6 @@ extension SQLStore {
             }
         }
         return found
-    }
-
-    func utilityBusy(cluster: String, service: ServiceName) async throws -> Bool {
-        let rows = try await query(
-            """
-            SELECT 1 FROM deployments WHERE cluster_id = $1 AND service = $2 AND state IN \(StoreRecords.unfinishedStatesSQL)
-            UNION ALL
-            SELECT 1 FROM rollout_targets WHERE cluster_id = $1 AND service = $2 AND active = 1
-            LIMIT 1
-            """,
-            [.text(cluster), .text(service.rawValue)]
-        )
-        return !rows.isEmpty
     }
 
     func busyUtilities(cluster: String) async throws -> Set<ServiceName> {

@@ -43,14 +43,11 @@ protocol Store: Sendable {
         audit: AuditEntry?,
         _ change: @Sendable (inout Deployment) throws -> Void
     ) async throws -> Deployment
-    /// The last apply of the service that succeeded on the cluster: what it runs, with which values
-    /// and at which revision. Plans, checks and verifications change nothing and never count.
-    func lastApplied(cluster: String, service: ServiceName) async throws -> Deployment?
-    /// `lastApplied(cluster:service:)` of each of `services`, read together.
+    /// The last apply of each of `services` that succeeded on the cluster: what it runs, with
+    /// which values and at which revision. Plans, checks and verifications change nothing and
+    /// never count.
     func lastApplied(cluster: String, services: [ServiceName]) async throws -> [ServiceName: Deployment]
-    /// Work is in flight for (cluster, service): an unfinished deployment, or an active rollout.
-    func utilityBusy(cluster: String, service: ServiceName) async throws -> Bool
-    /// The cluster's services with work in flight, as `utilityBusy` counts it.
+    /// The cluster's services with work in flight: an unfinished deployment, or an active rollout.
     func busyUtilities(cluster: String) async throws -> Set<ServiceName>
     /// The newest deployment of each (cluster, service) of these clusters.
     func latestDeployments(clusters: [String]) async throws -> [Deployment]
@@ -136,6 +133,17 @@ extension Store {
     @discardableResult
     func updateDeployment(_ id: String, _ change: @Sendable (inout Deployment) throws -> Void) async throws -> Deployment {
         try await updateDeployment(id, audit: nil, change)
+    }
+}
+
+/// One utility's reads, as the reads of several answer them.
+extension Store {
+    func lastApplied(cluster: String, service: ServiceName) async throws -> Deployment? {
+        try await lastApplied(cluster: cluster, services: [service])[service]
+    }
+
+    func utilityBusy(cluster: String, service: ServiceName) async throws -> Bool {
+        try await busyUtilities(cluster: cluster).contains(service)
     }
 }
 

@@ -9,9 +9,7 @@ extension DeploymentValidator {
         guard !request.releases.isEmpty else {
             throw .badRequest("Releases must name at least one service's release to check", field: "Releases")
         }
-        if let timeoutSeconds = request.timeoutSeconds, !DeploymentFieldRules.timeoutRange.contains(timeoutSeconds) {
-            throw .badRequest("TimeoutSeconds must be between 1 and 3600", field: "TimeoutSeconds")
-        }
+        try DeploymentFieldRules.validate(chart: nil, values: nil, timeoutSeconds: request.timeoutSeconds)
         var releases: [DriftChecks.Release] = []
         for (index, release) in request.releases.enumerated() {
             let field = "Releases[\(index)]"

@@ -26,7 +26,7 @@ extension HelmDeployer {
                 var results: [DriftCheckResults.Result] = []
                 for (release, start) in zip(checks.releases, starts) {
                     guard ContinuousClock.now < deadline else {
-                        results.append(DriftCheckResults.Result(service: release.service.name, error: "not checked: TimeoutSeconds ran out"))
+                        results.append(DriftCheckResults.Result(DeploymentResult(outcome: .deadlineExceeded), service: release.service.name))
                         continue
                     }
                     var context = context
