@@ -43,7 +43,8 @@ extension CloudEndToEndTests {
         #expect(try await harness.waitFor(deployment.id).state == .succeeded)
         var utilities = try await harness.send("GET", "/api/cluster/\(cluster.id)/utilities").decode(UtilityMetadata.self)
         #expect(utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "25.18.0")))
-        #expect(utilities.actualRevisions?["prometheus"] == 1)
+        let installed = try #require(utilities.actualReleases?["prometheus"])
+        #expect(installed.revision == 1 && installed.firstDeployed != nil)
 
         let helm = HelmClient(configuration: Testbed.helmConfiguration(scratch: harness.scratch), logger: Testbed.logger)
         let upgrade = ["upgrade", "prometheus", "\(Testbed.charts)/prometheus-25.19.0", "-n", "prometheus", "--reuse-values"]
@@ -53,7 +54,34 @@ extension CloudEndToEndTests {
         #expect(checked["prometheus"]?.reasons.contains("release prometheus/prometheus runs chart prometheus-25.19.0, not version 25.18.0") == true)
         utilities = try await harness.send("GET", "/api/cluster/\(cluster.id)/utilities").decode(UtilityMetadata.self)
         #expect(utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "25.19.0")))
-        #expect(utilities.actualRevisions?["prometheus"] == 2)
+        #expect(utilities.actualReleases?["prometheus"] == RecordedRelease(revision: 2, firstDeployed: installed.firstDeployed))
+    }
+
+    @Test("a release uninstalled by hand and installed again by the server is recorded, though its revisions start again at 1")
+    func recordFollowsAReinstall() async throws {
+        let harness = try await CloudHarness(provisioners: 1)
+        defer { harness.close() }
+        let cluster = try await harness.registerCluster()
+        for version in ["25.18.0", "25.19.0"] {
+            #expect(try await harness.waitFor(try await harness.createDeployment(cluster.id, "prometheus", version: version).id).state == .succeeded)
+        }
+        let before = try #require(
+            try await harness.send("GET", "/api/cluster/\(cluster.id)/utilities").decode(UtilityMetadata.self).actualReleases?["prometheus"]
+        )
+        #expect(before.revision == 2)
+
+        let helm = HelmClient(configuration: Testbed.helmConfiguration(scratch: harness.scratch), logger: Testbed.logger)
+        let uninstall = ["uninstall", "prometheus", "-n", "prometheus", "--wait"]
+        try helm.check(
+            try await helm.run(uninstall, kubeconfig: harness.emulator.kubeconfigPath, deadline: .now + .seconds(60)),
+            arguments: uninstall
+        )
+        #expect(try await harness.waitFor(try await harness.createDeployment(cluster.id, "prometheus", version: "25.18.0").id).state == .succeeded)
+
+        let utilities = try await harness.send("GET", "/api/cluster/\(cluster.id)/utilities").decode(UtilityMetadata.self)
+        #expect(utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "25.18.0")))
+        let after = try #require(utilities.actualReleases?["prometheus"])
+        #expect(after.revision == 1 && after.firstDeployed != nil && after.firstDeployed != before.firstDeployed)
     }
 
     @Test("with provisioners of an older version (no POST /api/checks), a utility changed by hand is still found, by a check deployment")

@@ -37,6 +37,32 @@ extension StoreTests {
         #expect(try await store.latestEventID() == events.last?.id)
     }
 
+    @Test(
+        "a deployment's change and the change to its cluster's utilities it returns are written in one transaction, events of both in order",
+        arguments: backends
+    )
+    func deploymentAndUtilitiesTogether(_ backend: StoreBackend) async throws {
+        let (store, registered) = try await storeWithCluster(backend)
+        let created = deployment(registered, "nginx", at: 2)
+        try await store.createDeployments([created], desiredVersions: nil)
+        await #expect(throws: APIError.self) {
+            try await store.updateDeployment(created.id, audit: nil) { deployment -> UtilitiesChange? in
+                deployment.state = .succeeded
+                throw APIError.conflict("no")
+            }
+        }
+        #expect(try await store.cluster(registered.id)?.utilities.actualVersions["nginx"] == nil)
+
+        try await store.updateDeployment(created.id, audit: nil) { deployment -> UtilitiesChange? in
+            deployment.state = .succeeded
+            return { $0.actualVersions["nginx"] = .some(UtilityVersion(chart: "4.15.1")) }
+        }
+        #expect(try await store.cluster(registered.id)?.utilities.actualVersions["nginx"] == .some(UtilityVersion(chart: "4.15.1")))
+        #expect(try await store.deployment(created.id)?.state == .succeeded)
+        let events = try await store.events(after: 0, limit: 100)
+        #expect(events.map(\.type) == ["cluster.created", "deployment.requested", "deployment.succeeded", "cluster.updated"])
+    }
+
     @Test("a reader following the log while two stores write at once sees every event", arguments: backends)
     func followingMissesNothing(_ backend: StoreBackend) async throws {
         let database = try await StoreDatabase.make(backend)

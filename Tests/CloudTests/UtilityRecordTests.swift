@@ -6,11 +6,13 @@ import Testing
 @testable import cloud
 
 /// What a cluster is recorded to run follows the order the provisioners applied (the release
-/// revision each apply produced), whatever order the results arrive in.
+/// revision each apply produced, within one installation of the release), whatever order the
+/// results arrive in.
 @Suite("Recorded utility versions")
 struct UtilityRecordTests {
-    /// A finished apply of prometheus `version` that left the release at `revision`.
-    static func applied(_ version: String, revision: Int, cluster: String = "c1") -> Deployment {
+    /// A finished apply of prometheus `version` that left the release at `revision` of the
+    /// installation first deployed at `installed`.
+    static func applied(_ version: String, revision: Int, installed: String? = "A", cluster: String = "c1") -> Deployment {
         var deployment = Deployment.requested(
             clusterID: cluster,
             service: "prometheus",
@@ -21,14 +23,12 @@ struct UtilityRecordTests {
             now: Int64(revision)
         )
         deployment.state = .succeeded
-        deployment.release = ReleaseInfo(
-            name: "prometheus",
-            namespace: "prometheus",
-            revision: revision,
-            status: .deployed,
-            chart: "prometheus-\(version)"
-        )
+        deployment.release = release("prometheus-\(version)", revision, installed: installed)
         return deployment
+    }
+
+    static func release(_ chart: String, _ revision: Int, _ status: ReleaseStatus = .deployed, installed: String? = "A") -> ReleaseInfo {
+        ReleaseInfo(name: "prometheus", namespace: "prometheus", revision: revision, status: status, chart: chart, firstDeployed: installed)
     }
 
     static let history = [applied("25.17.0", revision: 1), applied("25.18.0", revision: 2), applied("25.19.0", revision: 3)]
@@ -47,7 +47,7 @@ struct UtilityRecordTests {
         var utilities = UtilityMetadata()
         for index in order { utilities.recordFinished(Self.history[index]) }
         #expect(utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "25.19.0")), "\(order)")
-        #expect(utilities.actualRevisions?["prometheus"] == 3)
+        #expect(utilities.actualReleases?["prometheus"]?.revision == 3)
     }
 
     @Test("results replayed and arriving in random orders, through the store, never move the record backwards", arguments: StoreTests.backends)
@@ -66,11 +66,11 @@ struct UtilityRecordTests {
             }
             let recorded = try #require(try await store.cluster(cluster.id)).utilities
             #expect(recorded.actualVersions["prometheus"] == .some(UtilityVersion(chart: "25.\(count).0")), "\(arrivals.map(\.release?.revision))")
-            #expect(recorded.actualRevisions?["prometheus"] == count)
+            #expect(recorded.actualReleases?["prometheus"]?.revision == count)
         }
     }
 
-    @Test("a delete clears the record, and the next install is recorded from its first revision")
+    @Test("a delete clears the record, and the next installation is recorded from its first revision")
     func deleteThenInstall() {
         var utilities = UtilityMetadata()
         utilities.recordFinished(Self.applied("25.18.0", revision: 4))
@@ -78,26 +78,52 @@ struct UtilityRecordTests {
         delete.action = .delete
         delete.release = nil
         utilities.recordFinished(delete)
-        #expect(utilities.actualVersions["prometheus"] == .some(nil))
-        utilities.recordFinished(Self.applied("25.19.0", revision: 1))
+        #expect(utilities.actualVersions["prometheus"] == .some(nil) && utilities.actualReleases?["prometheus"] == nil)
+        utilities.recordFinished(Self.applied("25.19.0", revision: 1, installed: "B"))
         #expect(utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "25.19.0")))
+    }
+
+    @Test("another installation's first revision is recorded over an earlier installation's higher one (an uninstall by hand)")
+    func reinstalledByHand() {
+        var utilities = UtilityMetadata()
+        utilities.recordFinished(Self.applied("25.18.0", revision: 4, installed: "A"))
+        let recorded = utilities.recordFinished(Self.applied("25.19.0", revision: 1, installed: "B"))
+        #expect(recorded)
+        #expect(utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "25.19.0")))
+        #expect(utilities.actualReleases?["prometheus"] == RecordedRelease(Self.release("prometheus-25.19.0", 1, installed: "B")))
+    }
+
+    @Test("an earlier revision whose installation is unknown is still older than the one recorded")
+    func unknownInstallationOrderedByRevision() {
+        var utilities = UtilityMetadata()
+        utilities.recordFinished(Self.applied("25.18.0", revision: 4, installed: "A"))
+        let recorded = utilities.recordFinished(Self.applied("25.17.0", revision: 3, installed: nil))
+        #expect(!recorded)
+        #expect(utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "25.18.0")))
     }
 
     @Test("a drift check's deployed release newer than the record corrects it; an older or pending one does not")
     func deployedReleaseCorrects() {
         var utilities = UtilityMetadata()
         utilities.recordFinished(Self.applied("25.18.0", revision: 2))
-        let release = { (chart: String, revision: Int, status: ReleaseStatus) in
-            ReleaseInfo(name: "prometheus", namespace: "prometheus", revision: revision, status: status, chart: chart)
-        }
-        let older = utilities.recordDeployed("prometheus", release: release("prometheus-25.17.0", 1, .deployed))
-        let pending = utilities.recordDeployed("prometheus", release: release("prometheus-25.19.0", 3, .pendingUpgrade))
+        let older = utilities.recordDeployed("prometheus", release: Self.release("prometheus-25.17.0", 1))
+        let pending = utilities.recordDeployed("prometheus", release: Self.release("prometheus-25.19.0", 3, .pendingUpgrade))
         #expect(!older && !pending)
         #expect(utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "25.18.0")))
-        let newer = utilities.recordDeployed("prometheus", release: release("prometheus-25.19.0", 3, .deployed))
+        let newer = utilities.recordDeployed("prometheus", release: Self.release("prometheus-25.19.0", 3))
         #expect(newer && utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "25.19.0")))
-        let unmanaged = utilities.recordDeployed("nginx", release: release("ingress-nginx-4.15.1", 1, .deployed))
+        let unmanaged = utilities.recordDeployed("nginx", release: Self.release("ingress-nginx-4.15.1", 1))
         #expect(!unmanaged, "only utilities the record holds")
+    }
+
+    @Test("a drift check that finds another installation corrects the record, whatever its revision")
+    func deployedInstallationCorrects() {
+        var utilities = UtilityMetadata()
+        utilities.recordFinished(Self.applied("25.18.0", revision: 5, installed: "A"))
+        let corrected = utilities.recordDeployed("prometheus", release: Self.release("prometheus-25.17.0", 1, installed: "B"))
+        #expect(corrected && utilities.actualVersions["prometheus"] == .some(UtilityVersion(chart: "25.17.0")))
+        let again = utilities.recordDeployed("prometheus", release: Self.release("prometheus-25.17.0", 1, installed: "B"))
+        #expect(!again, "seen already")
     }
 
     @Test(

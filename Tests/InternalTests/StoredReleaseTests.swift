@@ -26,6 +26,14 @@ struct StoredReleaseTests {
         #expect(try StoredRelease.decode(secretValue: value).info.status == .failed)
     }
 
+    @Test("which installation a revision belongs to is read from info.first_deployed, as Helm writes it")
+    func decodesFirstDeployed() throws {
+        // pkg/release/v1/info.go: `first_deployed`, set by install and kept by upgrade and rollback.
+        let json = #"{"name":"web","namespace":"apps","version":4,"info":{"first_deployed":"2026-12-06T05:01:46.714512345Z","status":"deployed"}}"#
+        let value = Data(Data(json.utf8).base64EncodedString().utf8).base64EncodedString()
+        #expect(try StoredRelease.decode(secretValue: value).info.firstDeployed == "2026-12-06T05:01:46.714512345Z")
+    }
+
     @Test("what is not a stored release is an error, and a small gzip that inflates too far is refused")
     func refuses() async throws {
         #expect(throws: (any Error).self) { try StoredRelease.decode(secretValue: "not base64!") }

@@ -1,7 +1,15 @@
 /// The subset of the release document that we read: what `helm upgrade|status -o json` prints,
 /// and what Helm's storage keeps (`StoredRelease`), which is the same JSON with the manifest.
 struct ReleaseDocument: Decodable {
-    struct Info: Decodable { var status: ReleaseStatus }
+    struct Info: Decodable {
+        var status: ReleaseStatus
+        var firstDeployed: String?
+
+        enum CodingKeys: String, CodingKey {
+            case status
+            case firstDeployed = "first_deployed"
+        }
+    }
     struct Chart: Decodable {
         struct Metadata: Decodable {
             var name: String
@@ -30,7 +38,8 @@ struct ReleaseDocument: Decodable {
             namespace: namespace,
             revision: version,
             status: info.status,
-            chart: chart.map { "\($0.metadata.name)-\($0.metadata.version)" } ?? ""
+            chart: chart.map { "\($0.metadata.name)-\($0.metadata.version)" } ?? "",
+            firstDeployed: info.firstDeployed
         )
     }
 }

@@ -6,12 +6,9 @@ extension DeploymentLifecycle {
     /// Takes in what a provisioner reported about an attempt. The feed reports every attempt;
     /// only the current one's news counts.
     func record(_ status: DeploymentStatus, _ deployment: inout Deployment, now: Int64) -> [Action] {
-        guard deployment.holds(status.id) else {
-            // A repeated report of the success: the version is written again (it is idempotent),
-            // so one that could not be written the first time is on the next report.
-            let repeatedSuccess = deployment.state == .succeeded && deployment.provisionerDeploymentID == status.id
-            return repeatedSuccess && deployment.changesVersion ? [.recordVersion] : []
-        }
+        // A report of an ended deployment (a feed repeating its success after a restart) changes
+        // nothing: its version was written with the transition that ended it.
+        guard deployment.holds(status.id) else { return [] }
         deployment.lastSeenAt = now
         deployment.updateAt = now
         deployment.log = status.log

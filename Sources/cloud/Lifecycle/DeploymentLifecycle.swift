@@ -89,7 +89,9 @@ struct DeploymentLifecycle: Sendable {
         case dispatchSoon
         /// Route around a provisioner that did not take work.
         case markUnhealthy(String)
-        /// The cluster's actual version of the service is now what this deployment applied (or none, for a delete).
+        /// The cluster's actual version of the service is now what this deployment applied (or none,
+        /// for a delete): written in the same transaction as the transition, never after it, so
+        /// that no crash between the two loses it and the record follows the order deployments end.
         case recordVersion
         case log(LogLine)
     }

@@ -32,9 +32,9 @@ struct Cluster: Codable, Sendable, Equatable {
 struct UtilityMetadata: Codable, Sendable, Equatable {
     var desiredVersions: [String: UtilityVersion?]
     var actualVersions: [String: UtilityVersion?]
-    /// The Helm release revision each actual version was seen at: the order the provisioners
-    /// applied in, which results arriving late or twice must not reverse (`recordApplied`).
-    var actualRevisions: [String: Int]?
+    /// The Helm release each actual version was seen at: what keeps the record in the order the
+    /// provisioners applied (`recordFinished`).
+    var actualReleases: [String: RecordedRelease]?
     /// The last drift check of each utility.
     var drift: [String: DriftStatus]?
 
@@ -49,7 +49,7 @@ struct UtilityMetadata: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case desiredVersions = "DesiredVersions"
         case actualVersions = "ActualVersions"
-        case actualRevisions = "ActualRevisions"
+        case actualReleases = "ActualReleases"
         case drift = "Drift"
     }
 }
@@ -64,6 +64,24 @@ struct DriftStatus: Codable, Sendable, Equatable {
         case state = "State"
         case reasons = "Reasons"
         case checkedAt = "CheckedAt"
+    }
+}
+
+/// The release an actual version was seen at: its revision, and which installation of the release
+/// it belongs to (revisions start again at 1 after an uninstall).
+struct RecordedRelease: Codable, Sendable, Equatable {
+    var revision: Int
+    var firstDeployed: String?
+
+    enum CodingKeys: String, CodingKey {
+        case revision = "Revision"
+        case firstDeployed = "FirstDeployed"
+    }
+}
+
+extension RecordedRelease {
+    init(_ release: ReleaseInfo) {
+        self.init(revision: release.revision, firstDeployed: release.firstDeployed)
     }
 }
 

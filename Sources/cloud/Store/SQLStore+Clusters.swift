@@ -87,7 +87,7 @@ extension SQLStore {
         }
     }
 
-    func updateUtilities(ofCluster id: String, _ change: @Sendable (inout UtilityMetadata) -> Void) async throws {
+    func updateUtilities(ofCluster id: String, _ change: UtilitiesChange) async throws {
         try await transaction { [dialect, records] db in
             let events = try changeUtilities(db, id, change)
             try Self.insertEvents(db, dialect, records, events)

@@ -57,7 +57,7 @@ extension SQLStore {
     func updateDeployment(
         _ id: String,
         audit: AuditEntry?,
-        _ change: @Sendable (inout Deployment) throws -> Void
+        _ change: @Sendable (inout Deployment) throws -> UtilitiesChange?
     ) async throws -> Deployment {
         let auditValues = try audit.map(records.auditValues)
         return try await transaction { [dialect, records] db in
@@ -68,13 +68,16 @@ extension SQLStore {
             }
             let before = try records.deployment(row)
             var deployment = before
-            try change(&deployment)
+            let utilitiesChange = try change(&deployment)
             try db.query(
                 "UPDATE deployments SET body = $1, state = $2, provisioner = $3 WHERE id = $4",
                 try records.deploymentUpdate(deployment) + [.text(id)]
             )
+            // The cluster row after the deployment's: no transaction locks the two the other way round.
+            let utilitiesEvents = try utilitiesChange.map { try changeUtilities(db, deployment.clusterID, $0) } ?? []
             try Self.insertAudit(db, auditValues)
-            try Self.insertEvents(db, dialect, records, FleetEvent.deploymentChanged(from: before, to: deployment).map { [$0] } ?? [])
+            let changed = FleetEvent.deploymentChanged(from: before, to: deployment).map { [$0] } ?? []
+            try Self.insertEvents(db, dialect, records, changed + utilitiesEvents)
             return deployment
         }
     }

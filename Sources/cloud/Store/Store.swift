@@ -23,7 +23,7 @@ protocol Store: Sendable {
     /// Marks the cluster deleted; refused while any of its deployments is not final.
     func deleteCluster(_ id: String, at time: Int64, audit: AuditEntry?) async throws
     /// Changes a cluster's utility metadata in one transaction.
-    func updateUtilities(ofCluster id: String, _ change: @Sendable (inout UtilityMetadata) -> Void) async throws
+    func updateUtilities(ofCluster id: String, _ change: UtilitiesChange) async throws
 
     /// Writes deployments, and optionally a cluster's new desired versions, in one transaction.
     func createDeployments(
@@ -36,12 +36,13 @@ protocol Store: Sendable {
     func deploymentDocument(_ id: String) async throws -> DeploymentDocument?
     func deployments(_ filter: DeploymentFilter, page: Int, perPage: Int) async throws -> [Deployment]
     /// Reads, changes and writes one deployment in one transaction, so the API and the supervisor
-    /// never overwrite each other's changes. Returns the deployment as written.
+    /// never overwrite each other's changes; with it, the change to its cluster's utilities that
+    /// `change` returns, if any. Returns the deployment as written.
     @discardableResult
     func updateDeployment(
         _ id: String,
         audit: AuditEntry?,
-        _ change: @Sendable (inout Deployment) throws -> Void
+        _ change: @Sendable (inout Deployment) throws -> UtilitiesChange?
     ) async throws -> Deployment
     /// The last apply of each of `services` that succeeded on the cluster: what it runs, with
     /// which values and at which revision. Plans, checks and verifications change nothing and
@@ -130,9 +131,13 @@ extension Store {
         try await createDeployments(deployments, desiredVersions: desiredVersions, audit: nil)
     }
 
+    /// `updateDeployment` of the deployment alone.
     @discardableResult
-    func updateDeployment(_ id: String, _ change: @Sendable (inout Deployment) throws -> Void) async throws -> Deployment {
-        try await updateDeployment(id, audit: nil, change)
+    func updateDeployment(_ id: String, audit: AuditEntry? = nil, _ change: @Sendable (inout Deployment) throws -> Void) async throws -> Deployment {
+        try await updateDeployment(id, audit: audit) { deployment -> UtilitiesChange? in
+            try change(&deployment)
+            return nil
+        }
     }
 }
 
@@ -146,6 +151,9 @@ extension Store {
         try await busyUtilities(cluster: cluster).contains(service)
     }
 }
+
+/// A change to a cluster's utility metadata, made inside a store transaction.
+typealias UtilitiesChange = @Sendable (inout UtilityMetadata) -> Void
 
 /// A cluster's kubeconfig as the store keeps it: the text, or only a reference to it in AWS.
 enum ClusterKubeconfig: Sendable, Equatable {

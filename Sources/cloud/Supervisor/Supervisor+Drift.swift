@@ -26,8 +26,8 @@ extension Supervisor {
         let results = findings.mapValues(\.status)
         try await store.updateUtilities(ofCluster: clusterID) { utilities in
             utilities.drift = (utilities.drift ?? [:]).merging(results) { $1 }
-            // The release is the truth: one newer than the record (an apply's result lost or
-            // recorded late, an upgrade by hand) corrects it; the check has said so already.
+            // The release is the truth: a newer revision than the record's, or another
+            // installation (an upgrade or a reinstall by hand), corrects it; the check has said so already.
             for (service, finding) in findings {
                 if let release = finding.release { utilities.recordDeployed(ServiceName(service), release: release) }
             }

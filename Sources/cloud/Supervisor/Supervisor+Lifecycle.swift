@@ -5,8 +5,9 @@ import Synchronization
 
 /// Carries out what `DeploymentLifecycle` decides: writes each transition, then does its actions.
 extension Supervisor {
-    /// Applies one event to a stored deployment in one transaction, then carries out its actions.
-    /// A transition that changes nothing is not written, unless it has an audit entry to go with it.
+    /// Applies one event to a stored deployment in one transaction, then carries out its actions;
+    /// all but `recordVersion`, which is written in the same transaction (see the action). A
+    /// transition that changes nothing is not written, unless it has an audit entry to go with it.
     /// Returns the deployment as it stands after the event.
     @discardableResult
     func apply(_ event: DeploymentLifecycle.Event, to id: String, audit: AuditEntry? = nil) async throws -> Deployment {
@@ -14,10 +15,12 @@ extension Supervisor {
         let decided = Decided()
         let deployment: Deployment
         do {
-            deployment = try await store.updateDeployment(id, audit: audit) { deployment in
+            deployment = try await store.updateDeployment(id, audit: audit) { deployment -> UtilitiesChange? in
                 let before = deployment
                 decided.actions = try lifecycle.apply(event, to: &deployment)
                 if audit == nil, deployment == before { throw Unchanged(deployment: deployment) }
+                guard decided.actions.contains(.recordVersion) else { return nil }
+                return { [deployment] utilities in utilities.recordFinished(deployment) }
             }
         } catch let unchanged as Unchanged {
             deployment = unchanged.deployment
@@ -51,7 +54,7 @@ extension Supervisor {
             case .markUnhealthy(let provisioner):
                 pool.markUnhealthy(provisioner)
             case .recordVersion:
-                try await recordVersion(of: deployment)
+                break  // written with the transition
             case .log(let line):
                 logger.log(level: line.level, "\(line.message)", metadata: line.metadata.mapValues { .string($0) })
             }
@@ -81,14 +84,6 @@ extension Supervisor {
             event = .submitUnreachable(attempt: attempt, provisioner: provisioner, error: "no longer configured or resolved")
         }
         await applyLogged(event, to: deployment.id)
-    }
-
-    /// A finished apply sets the cluster's actual version of the service, unless a newer revision
-    /// is recorded already; a finished delete clears it (`UtilityMetadata.recordFinished`).
-    private func recordVersion(of deployment: Deployment) async throws {
-        try await store.updateUtilities(ofCluster: deployment.clusterID) { utilities in
-            utilities.recordFinished(deployment)
-        }
     }
 }
 
