@@ -11,7 +11,7 @@ import Testing
 @Suite("Failed authentication throttle")
 struct AuthThrottleTests {
     static let admin = "admin-token-0123456789"
-    let start = ContinuousClock.now
+    let start = WallInstant(millisecondsSince1970: 1_700_000_000_000)
 
     func windows(limit: Int = 3, maxAddresses: Int = 100) -> FailureWindows {
         FailureWindows(configuration: .init(limit: limit, window: .seconds(60), maxAddresses: maxAddresses))

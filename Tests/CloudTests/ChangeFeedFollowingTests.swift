@@ -22,6 +22,7 @@ struct ChangeFeedFollowingTests {
             ]
         ).decode([Deployment].self)
 
+        #expect(created.count == 2, "one deployment per utility")
         for deployment in created {
             let done = try await harness.waitFor(deployment.id, timeout: .seconds(60))
             #expect(done.state == .succeeded)

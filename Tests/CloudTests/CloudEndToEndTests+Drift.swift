@@ -170,27 +170,24 @@ extension CloudEndToEndTests {
         services: [ServiceName],
         after: Int64?
     ) async throws -> [String: DriftStatus] {
-        let deadline = ContinuousClock.now + .seconds(90)
-        while true {
+        var checked: [String: DriftStatus] = [:]
+        let all = try await eventually(timeout: .seconds(90), every: .milliseconds(300)) {
             let drift = try await harness.send("GET", "/api/cluster/\(cluster)/utilities").decode(UtilityMetadata.self).drift ?? [:]
-            let checked = drift.filter { entry in services.contains { $0.rawValue == entry.key } && entry.value.checkedAt > (after ?? .min) }
-            if checked.count == services.count { return checked }
-            try #require(ContinuousClock.now < deadline, "drift checked for \(checked.keys.sorted()) of \(services)")
-            try await Task.sleep(for: .milliseconds(300))
+            checked = drift.filter { entry in services.contains { $0.rawValue == entry.key } && entry.value.checkedAt > (after ?? .min) }
+            return checked.count == services.count
         }
+        try #require(all, "drift checked for \(checked.keys.sorted()) of \(services)")
+        return checked
     }
 
     /// Waits until `count` correcting deployments (after the first apply) have succeeded.
     private func waitForCorrections(_ harness: CloudHarness, cluster: String, count: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(90)
-        while true {
-            let corrections = try await harness.send("GET", "/api/deployments?cluster=\(cluster)").decode([Deployment].self).dropFirst()
-            if corrections.count >= count, corrections.allSatisfy({ $0.state == .succeeded }) {
-                #expect(corrections.allSatisfy { $0.action == .apply && $0.chart?.version == "25.18.0" })
-                return
-            }
-            try #require(ContinuousClock.now < deadline, "\(corrections.count) of \(count) corrections: \(corrections.map(\.state))")
-            try await Task.sleep(for: .milliseconds(300))
+        var corrections: ArraySlice<Deployment> = []
+        let done = try await eventually(timeout: .seconds(90), every: .milliseconds(300)) {
+            corrections = try await harness.send("GET", "/api/deployments?cluster=\(cluster)").decode([Deployment].self).dropFirst()
+            return corrections.count >= count && corrections.allSatisfy { $0.state == .succeeded }
         }
+        try #require(done, "\(corrections.count) of \(count) corrections: \(corrections.map(\.state))")
+        #expect(corrections.allSatisfy { $0.action == .apply && $0.chart?.version == "25.18.0" })
     }
 }

@@ -33,7 +33,7 @@ struct CloudKubeconfigPolicyTests {
             configuration: .init(kubeconfigPolicy: policy),
             logger: Logger(label: "test")
         )
-        let router = try CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: nil, kubeconfigPolicy: policy)
+        let router = try CloudServer.router(fleet: Fleet(supervisor: supervisor), apiTokens: nil, kubeconfigPolicy: policy)
         return Fixture(scratch: scratch, store: store, supervisor: supervisor, server: InProcessRouter(router))
     }
 

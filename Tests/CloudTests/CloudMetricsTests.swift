@@ -17,7 +17,7 @@ struct CloudMetricsTests {
         let pool = ProvisionerPool(urls: [])
         let supervisor = Supervisor(store: store, pool: pool, configuration: .init(), logger: Logger(label: "test"))
         let metrics = ServerMetrics()
-        let router = try CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: nil, metrics: metrics)
+        let router = try CloudServer.router(fleet: Fleet(supervisor: supervisor), apiTokens: nil, metrics: metrics)
         let server = InProcessRouter(router)
 
         _ = try await server.request(.get, "/api/cluster/unknown")

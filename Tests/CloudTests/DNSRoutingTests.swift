@@ -49,8 +49,9 @@ struct DNSRoutingTests {
         }
 
         func waitForInstances(_ expected: [String]) async throws {
-            for _ in 0..<100 where try await instances() != expected { try await Task.sleep(for: .milliseconds(200)) }
-            #expect(try await instances() == expected)
+            let arrived = try await eventually(timeout: .seconds(20), every: .milliseconds(200)) { try await instances() == expected }
+            let found = try await instances()
+            #expect(arrived, "\(found) is not \(expected)")
         }
 
         func close() {
@@ -83,12 +84,13 @@ struct DNSRoutingTests {
     }
 
     func waitFor(_ id: String, _ stack: Stack, until done: (Deployment) -> Bool = { $0.state.isFinal }) async throws -> Deployment {
-        for _ in 0..<600 {
-            let deployment = try await current(id, stack)
-            if done(deployment) { return deployment }
-            try await Task.sleep(for: .milliseconds(200))
+        var deployment: Deployment?
+        let arrived = try await eventually(timeout: .seconds(120), every: .milliseconds(200)) {
+            deployment = try await current(id, stack)
+            return deployment.map(done) ?? false
         }
-        throw ServerProcess.StartFailure(log: "deployment \(id) never got there")
+        guard arrived, let deployment else { throw ServerProcess.StartFailure(log: "deployment \(id) never got there") }
+        return deployment
     }
 
     @Test("every address is an instance; a new one gets work; a vanished one's work is dispatched again")

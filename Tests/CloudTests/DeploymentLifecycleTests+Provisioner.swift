@@ -1,4 +1,5 @@
 import Internal
+import TestSupport
 import Testing
 
 @testable import cloud
@@ -28,7 +29,7 @@ extension DeploymentLifecycleTests {
         status.waiting = "another operation on the release"
         #expect(try lifecycle.apply(.reported(status), to: &deployment) == [])
         #expect(deployment.state == .dispatched)
-        #expect(deployment.lastSeenAt == clock.now)
+        #expect(deployment.lastSeenAt == clock.millisecondsSince1970)
         #expect(deployment.waiting == "another operation on the release")
         #expect(deployment.log == ["helm upgrade"])
     }
@@ -56,7 +57,7 @@ extension DeploymentLifecycleTests {
         status.release = ReleaseInfo(name: "nginx", namespace: "nginx", revision: 2, status: .deployed, chart: "nginx-4.15.1")
         let actions = try lifecycle.apply(.reported(status), to: &deployment)
         #expect(deployment.state == .succeeded)
-        #expect(deployment.endAt == clock.now)
+        #expect(deployment.endAt == clock.millisecondsSince1970)
         #expect(deployment.waiting == nil)
         #expect(deployment.release?.revision == 2)
         #expect(actions == [.dispatchSoon, .recordVersion])
@@ -72,7 +73,7 @@ extension DeploymentLifecycleTests {
         #expect(deployment.state == .failed)
         #expect(deployment.error == "helm upgrade: timed out")
         #expect(deployment.remediation?.action == "rollback")
-        #expect(deployment.endAt == clock.now)
+        #expect(deployment.endAt == clock.millisecondsSince1970)
         #expect(actions == [.dispatchSoon])
     }
 
@@ -81,7 +82,7 @@ extension DeploymentLifecycleTests {
         var deployment = make(.cancelRequested, attempts: 1)
         _ = try lifecycle.apply(.reported(try report(of: deployment, .cancelled)), to: &deployment)
         #expect(deployment.state == .cancelled)
-        #expect(deployment.endAt == clock.now)
+        #expect(deployment.endAt == clock.millisecondsSince1970)
     }
 
     @Test("a deployment its provisioner gave up (draining) is lost: requested again after the backoff")
@@ -89,7 +90,7 @@ extension DeploymentLifecycleTests {
         var deployment = make(.running, attempts: 1)
         let actions = try lifecycle.apply(.reported(try report(of: deployment, .cancelled)), to: &deployment)
         #expect(deployment.state == .requested)
-        #expect(deployment.nextAttemptAt == clock.now + 1000)
+        #expect(deployment.nextAttemptAt == clock.millisecondsSince1970 + 1000)
         #expect(deployment.endAt == 0)
         #expect(actions.count == 1 && actions.first.map { if case .log = $0 { true } else { false } } == true)
     }
@@ -137,7 +138,7 @@ extension DeploymentLifecycleTests {
         #expect(deployment.previousAttemptsEnded == true)
         #expect(deployment.provisioner == nil && deployment.provisionerDeploymentID == nil)
         #expect(deployment.waiting == nil)
-        #expect(deployment.nextAttemptAt == clock.now + 1000)
+        #expect(deployment.nextAttemptAt == clock.millisecondsSince1970 + 1000)
         #expect(deployment.attempts == 1)
     }
 
@@ -148,7 +149,7 @@ extension DeploymentLifecycleTests {
         _ = try lifecycle.apply(.forgotten(attempt: try #require(deployment.provisionerDeploymentID)), to: &deployment)
         #expect(deployment.state == .requested)
         #expect(deployment.previousAttemptsEnded == earlierEnded)
-        #expect(deployment.nextAttemptAt == clock.now + 2000)
+        #expect(deployment.nextAttemptAt == clock.millisecondsSince1970 + 2000)
     }
 
     @Test("a deployment whose provisioner is gone is requested again, not known ended")
@@ -181,7 +182,7 @@ extension DeploymentLifecycleTests {
         _ = try lifecycle.apply(.forgotten(attempt: try #require(deployment.provisionerDeploymentID)), to: &deployment)
         #expect(deployment.state == .failed)
         #expect(deployment.error == "gave up after 3 attempts; last: provisioner http://p1 no longer knows it (restarted?)")
-        #expect(deployment.endAt == clock.now)
+        #expect(deployment.endAt == clock.millisecondsSince1970)
     }
 
     @Test("a deployment lost while being cancelled is cancelled")
@@ -189,7 +190,7 @@ extension DeploymentLifecycleTests {
         var deployment = make(.cancelRequested, attempts: 1)
         _ = try lifecycle.apply(.provisionerGone(attempt: deployment.provisionerDeploymentID), to: &deployment)
         #expect(deployment.state == .cancelled)
-        #expect(deployment.endAt == clock.now)
+        #expect(deployment.endAt == clock.millisecondsSince1970)
     }
 
     @Test("news of losing an earlier attempt, or a finished deployment, changes nothing")
@@ -211,7 +212,7 @@ extension DeploymentLifecycleTests {
     @Test("the backoff doubles per attempt up to a minute, scaled by the jitter")
     func backoff() {
         #expect([1, 2, 3, 7, 20].map { lifecycle.backoff(attempt: $0) } == [1000, 2000, 4000, 60_000, 60_000])
-        let halved = DeploymentLifecycle(configuration: .init(backoff: .seconds(1)), clock: clock.clock, jitter: { 0.5 })
+        let halved = DeploymentLifecycle(configuration: .init(backoff: .seconds(1)), clock: clock, jitter: { 0.5 })
         #expect(halved.backoff(attempt: 3) == 2000)
     }
 }

@@ -1,4 +1,5 @@
 import Internal
+import TestSupport
 import Testing
 
 @testable import cloud
@@ -19,13 +20,13 @@ extension DeploymentLifecycleTests {
 
         _ = try lifecycle.apply(.reported(try failedReport(deployment, "timed out")), to: &deployment)
         #expect(deployment.state == .requested && deployment.provisioner == nil)
-        #expect(deployment.nextAttemptAt == clock.now + 10_000)
+        #expect(deployment.nextAttemptAt == clock.millisecondsSince1970 + 10_000)
         #expect(deployment.failures == ["attempt 1: timed out"] && deployment.error == "timed out")
         #expect(deployment.remediation?.action == "rollback", "what the failed attempt's remediation did stays visible")
 
         _ = try lifecycle.apply(.dispatched(to: "http://p1", request: request(deployment)), to: &deployment)
         _ = try lifecycle.apply(.reported(try failedReport(deployment, "timed out again")), to: &deployment)
-        #expect(deployment.nextAttemptAt == clock.now + 20_000)
+        #expect(deployment.nextAttemptAt == clock.millisecondsSince1970 + 20_000)
         #expect(deployment.failures == ["attempt 1: timed out", "attempt 2: timed out again"])
 
         _ = try lifecycle.apply(.dispatched(to: "http://p1", request: request(deployment)), to: &deployment)

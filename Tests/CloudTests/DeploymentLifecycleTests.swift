@@ -1,4 +1,5 @@
 import Internal
+import TestSupport
 import Testing
 
 @testable import cloud
@@ -10,10 +11,10 @@ import Testing
 struct DeploymentLifecycleTests {
     typealias Action = DeploymentLifecycle.Action
 
-    let clock = MockClock()
+    let clock = ManualClock()
     /// Jitter at its top, so a backoff is exactly the base doubled per attempt.
     var lifecycle: DeploymentLifecycle {
-        DeploymentLifecycle(configuration: .init(lostAfter: .seconds(30), maxAttempts: 3, backoff: .seconds(1)), clock: clock.clock, jitter: { 1 })
+        DeploymentLifecycle(configuration: .init(lostAfter: .seconds(30), maxAttempts: 3, backoff: .seconds(1)), clock: clock, jitter: { 1 })
     }
 
     func make(_ state: CloudDeploymentState = .requested, attempts: Int = 0) -> Deployment {
@@ -31,7 +32,7 @@ struct DeploymentLifecycleTests {
         if state.isActive, attempts > 0 {
             deployment.provisioner = "http://p1"
             deployment.provisionerDeploymentID = DeploymentLifecycle.attemptID(of: deployment.id, attempt: attempts)
-            deployment.lastSeenAt = clock.now
+            deployment.lastSeenAt = clock.millisecondsSince1970
         }
         return deployment
     }
@@ -54,7 +55,7 @@ struct DeploymentLifecycleTests {
             dependsOn: "d0"
         )
         #expect(deployment.state == .requested)
-        #expect(deployment.createAt == clock.now && deployment.updateAt == clock.now)
+        #expect(deployment.createAt == clock.millisecondsSince1970 && deployment.updateAt == clock.millisecondsSince1970)
         #expect(deployment.attempts == 0 && deployment.endAt == 0)
         #expect(deployment.dependsOn == "d0" && deployment.timeoutSeconds == 60)
         #expect(actions == [.dispatchSoon])
@@ -65,7 +66,7 @@ struct DeploymentLifecycleTests {
         var deployment = make(.requested)
         let actions = try lifecycle.apply(.cancelRequested, to: &deployment)
         #expect(deployment.state == .cancelled)
-        #expect(deployment.endAt == clock.now)
+        #expect(deployment.endAt == clock.millisecondsSince1970)
         #expect(actions == [.dispatchSoon])
     }
 
@@ -76,7 +77,7 @@ struct DeploymentLifecycleTests {
         let actions = try lifecycle.apply(.cancelRequested, to: &deployment)
         #expect(deployment.state == .cancelRequested)
         #expect(deployment.endAt == 0)
-        #expect(deployment.updateAt == clock.now)
+        #expect(deployment.updateAt == clock.millisecondsSince1970)
         #expect(actions == [.forwardCancel])
     }
 
@@ -104,7 +105,7 @@ struct DeploymentLifecycleTests {
         let actions = try lifecycle.apply(.dependencyEnded(dependency), to: &deployment)
         #expect(deployment.state == .failed)
         #expect(deployment.error == "ingress deployment \(dependency.id) it depends on ended \(state.rawValue)")
-        #expect(deployment.endAt == clock.now)
+        #expect(deployment.endAt == clock.millisecondsSince1970)
         #expect(actions.contains(.dispatchSoon))
     }
 
@@ -123,7 +124,7 @@ struct DeploymentLifecycleTests {
         _ = try lifecycle.apply(.clusterGone, to: &deployment)
         #expect(deployment.state == .failed)
         #expect(deployment.error == "cluster c1 no longer exists")
-        #expect(deployment.endAt == clock.now)
+        #expect(deployment.endAt == clock.millisecondsSince1970)
     }
 
     @Test("a deployment whose cluster's kubeconfig is refused fails at dispatch with the reason, with its end time")
@@ -132,7 +133,7 @@ struct DeploymentLifecycleTests {
         _ = try lifecycle.apply(.kubeconfigRefused(reason: "users[admin].user.tokenFile is refused"), to: &deployment)
         #expect(deployment.state == .failed)
         #expect(deployment.error == "the cluster's kubeconfig is refused: users[admin].user.tokenFile is refused")
-        #expect(deployment.endAt == clock.now)
+        #expect(deployment.endAt == clock.millisecondsSince1970)
     }
 
     @Test("a failure found at dispatch does not overwrite a deployment cancelled meanwhile")
@@ -156,7 +157,7 @@ struct DeploymentLifecycleTests {
         #expect(deployment.attempts == 2)
         #expect(deployment.provisioner == "http://p2")
         #expect(deployment.provisionerDeploymentID == "\(deployment.id)-2")
-        #expect(deployment.lastSeenAt == clock.now)
+        #expect(deployment.lastSeenAt == clock.millisecondsSince1970)
         var sent = request(deployment)
         sent.id = "\(deployment.id)-2"
         sent.previousAttemptsEnded = true
@@ -178,7 +179,7 @@ struct DeploymentLifecycleTests {
         _ = try lifecycle.apply(.submitRejected(attempt: attempt, status: 400, message: "unknown service"), to: &deployment)
         #expect(deployment.state == .failed)
         #expect(deployment.error == "the provisioner refused the deployment (400): unknown service")
-        #expect(deployment.endAt == clock.now)
+        #expect(deployment.endAt == clock.millisecondsSince1970)
     }
 
     @Test("an attempt an unreachable provisioner did not take is given back, uncounted, for another provisioner soon")

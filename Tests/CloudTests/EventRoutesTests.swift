@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Internal
+import Synchronization
 import TestSupport
 import Testing
 
@@ -59,13 +60,41 @@ struct EventRoutesTests {
         #expect(one.events.map(\.objectID) == [cluster.id])
     }
 
-    @Test("a long poll answers as soon as an event is written")
+    @Test("a long poll answers as soon as an event is written, before its wait is over")
     func longPoll() async throws {
-        let start = try await batch("/api/events").lastEventID
-        async let waited = batch("/api/events?after=\(start)&wait=30")
-        try await Task.sleep(for: .milliseconds(300))
-        let cluster = try await register("late")
-        #expect(try await waited.events.map(\.objectID) == [cluster.id])
+        let clock = ManualClock()
+        let cloud = try await InProcessCloud(clock: clock)
+        let start = try await cloud.router.request(.get, "/api/events").decode(EventRoutes.Batch.self).lastEventID
+        async let waited = cloud.router.request(.get, "/api/events?after=\(start)&wait=30")
+        await clock.waitForSleepers()
+        let cluster = try await cloud.router.post(
+            "/api/clusters",
+            json: ["Name": "late", "Kubeconfig": .string(KubeconfigSamples.make())] as JSONValue
+        ).decode(Cluster.self)
+        clock.advance(by: .milliseconds(500))
+        #expect(try await waited.decode(EventRoutes.Batch.self).events.map(\.objectID) == [cluster.id])
+    }
+
+    @Test("a long poll with nothing new answers an empty batch when its wait is over, and not before")
+    func longPollEnds() async throws {
+        let clock = ManualClock()
+        let cloud = try await InProcessCloud(clock: clock)
+        let start = try await cloud.router.request(.get, "/api/events").decode(EventRoutes.Batch.self).lastEventID
+        let answered = Atomic(false)
+        async let waited = { () async throws -> ServerProcess.Reply in
+            defer { answered.store(true, ordering: .relaxed) }
+            return try await cloud.router.request(.get, "/api/events?after=\(start)&wait=30")
+        }()
+        for _ in 0..<59 {
+            await clock.waitForSleepers()
+            let early = answered.load(ordering: .relaxed)
+            #expect(!early)
+            clock.advance(by: .milliseconds(500))
+        }
+        await clock.waitForSleepers()
+        clock.advance(by: .milliseconds(500))
+        let batch = try await waited.decode(EventRoutes.Batch.self)
+        #expect(batch.events.isEmpty && batch.lastEventID == start)
     }
 
     @Test(

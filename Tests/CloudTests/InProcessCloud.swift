@@ -12,12 +12,12 @@ struct InProcessCloud {
     let supervisor: Supervisor
     let router: InProcessRouter<CloudRequestContext>
 
-    init(apiTokens: BearerTokens? = nil, authThrottle: AuthThrottle = AuthThrottle()) async throws {
+    init(apiTokens: BearerTokens? = nil, authThrottle: AuthThrottle = AuthThrottle(), clock: any WallClock = SystemClock()) async throws {
         store = try await SQLStore(sqlite: "\(try Testbed.makeScratchDirectory())/cloud.db")
         let pool = ProvisionerPool(urls: [])
-        supervisor = Supervisor(store: store, pool: pool, configuration: .init(), logger: Logger(label: "test"))
+        supervisor = Supervisor(store: store, pool: pool, configuration: .init(), clock: clock, logger: Logger(label: "test"))
         router = try InProcessRouter(
-            CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: apiTokens, authThrottle: authThrottle)
+            CloudServer.router(fleet: Fleet(supervisor: supervisor), apiTokens: apiTokens, authThrottle: authThrottle)
         )
     }
 }

@@ -16,7 +16,7 @@ struct CloudOpenAPIContractTests {
         let store = try await SQLStore(sqlite: "\(scratch)/cloud.db")
         let pool = ProvisionerPool(urls: [])
         let supervisor = Supervisor(store: store, pool: pool, configuration: .init(), logger: Logger(label: "test"))
-        let router = try CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: nil)
+        let router = try CloudServer.router(fleet: Fleet(supervisor: supervisor), apiTokens: nil)
 
         let document = try OpenAPIDocument(PackageResources.openapi_json)
         let routes = router.routes.map { "\($0.method.rawValue.lowercased()) \($0.path)" }

@@ -1,4 +1,5 @@
 import Internal
+import TestSupport
 import Testing
 
 @testable import cloud
@@ -7,11 +8,11 @@ import Testing
 /// a mock clock: no store, no provisioner, no sleeping.
 @Suite("Rollout lifecycle")
 struct RolloutLifecycleTests {
-    let clock = MockClock()
+    let clock = ManualClock()
     var lifecycle: RolloutLifecycle {
         RolloutLifecycle(
             configuration: .init(deadlineGrace: .seconds(60)),
-            deployments: DeploymentLifecycle(configuration: .init(), clock: clock.clock)
+            deployments: DeploymentLifecycle(configuration: .init(), clock: clock)
         )
     }
 
@@ -125,7 +126,7 @@ struct RolloutLifecycleTests {
         endWave(rollout)
         _ = try advance(&rollout)
         #expect(rollout.state == .succeeded)
-        #expect(rollout.endAt == clock.now)
+        #expect(rollout.endAt == clock.millisecondsSince1970)
         #expect(
             rollout.history.map(\.state) == [
                 "running", "wave-started", "running", "running", "running", "succeeded", "succeeded", "succeeded", "succeeded",
@@ -226,7 +227,7 @@ struct RolloutLifecycleTests {
         _ = try advance(&rollout)
         endWave(rollout)
         _ = try advance(&rollout)
-        #expect(rollout.state == .soaking && rollout.soakUntil == clock.now + 30_000)
+        #expect(rollout.state == .soaking && rollout.soakUntil == clock.millisecondsSince1970 + 30_000)
         clock.advance(by: .seconds(29))
         #expect(try advance(&rollout).actions.isEmpty)
         clock.advance(by: .seconds(1))

@@ -20,7 +20,7 @@ struct RolloutRoutesTests {
         store = try await SQLStore(sqlite: "\(try Testbed.makeScratchDirectory())/cloud.db")
         let pool = ProvisionerPool(urls: [])
         supervisor = Supervisor(store: store, pool: pool, configuration: .init(), logger: Logger(label: "test"))
-        router = try InProcessRouter(CloudServer.router(store: store, supervisor: supervisor, pool: pool, apiTokens: nil))
+        router = try InProcessRouter(CloudServer.router(fleet: Fleet(supervisor: supervisor), apiTokens: nil))
     }
 
     /// Clusters c0...c(n-1), the even ones labelled env=prod, the odd ones env=dev.

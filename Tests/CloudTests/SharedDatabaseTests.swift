@@ -75,12 +75,12 @@ struct SharedDatabaseTests {
 
     @discardableResult
     func waitUntil(_ server: ServerProcess, timeout: Duration = .seconds(180), _ done: ([Deployment]) -> Bool) async throws -> [Deployment] {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let deployments = try await server.request("GET", "/api/deployments?per_page=100").decode([Deployment].self)
-            if done(deployments) { return deployments }
-            try await Task.sleep(for: .milliseconds(250))
+        var deployments: [Deployment] = []
+        let arrived = try await eventually(timeout: timeout, every: .milliseconds(250)) {
+            deployments = try await server.request("GET", "/api/deployments?per_page=100").decode([Deployment].self)
+            return done(deployments)
         }
-        throw ServerProcess.StartFailure(log: "deployments did not get there within \(timeout)")
+        guard arrived else { throw ServerProcess.StartFailure(log: "deployments did not get there within \(timeout)") }
+        return deployments
     }
 }

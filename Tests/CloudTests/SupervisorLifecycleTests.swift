@@ -10,7 +10,7 @@ import Testing
 /// on a real store, with a mock clock and no provisioner.
 @Suite("Supervisor executes the lifecycle")
 struct SupervisorLifecycleTests {
-    let clock = MockClock()
+    let clock = ManualClock()
 
     func fixture() async throws -> (SQLStore, Supervisor, Deployment) {
         let directory = try Testbed.makeScratchDirectory()
@@ -19,7 +19,7 @@ struct SupervisorLifecycleTests {
             store: store,
             pool: ProvisionerPool(urls: []),
             configuration: .init(),
-            clock: clock.clock,
+            clock: clock,
             logger: Logger(label: "test")
         )
         let cluster = Cluster(id: ID.make(), name: "c", dns: nil, labels: [], utilities: UtilityMetadata(), createAt: 1)
@@ -60,7 +60,7 @@ struct SupervisorLifecycleTests {
 
         let written = try await supervisor.apply(.reported(try report(.succeeded, of: deployment)), to: deployment.id)
 
-        #expect(written.state == .succeeded && written.endAt == clock.now)
+        #expect(written.state == .succeeded && written.endAt == clock.millisecondsSince1970)
         #expect(try await store.deployment(deployment.id) == written)
         let cluster = try #require(try await store.cluster(deployment.clusterID))
         #expect(cluster.utilities.actualVersions["nginx"] == .some(UtilityVersion(chart: "1.2.3")))

@@ -43,12 +43,12 @@ struct WebhookTests {
 
     /// Passes until `condition` holds for the receiver, or 90 s (a loaded host runs the passes slowly).
     func deliver(_ sender: WebhookSender, _ receiver: WebhookReceiver, until condition: ([WebhookReceiver.Received]) -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(90)
-        while !condition(receiver.received) {
-            guard ContinuousClock.now < deadline else { throw WebhookReceiver.Timeout(what: "deliveries", received: receiver.received.count) }
+        let delivered = await eventually(timeout: .seconds(90)) {
+            if condition(receiver.received) { return true }
             await sender.pass()
-            try await Task.sleep(for: .milliseconds(5))
+            return false
         }
+        guard delivered else { throw WebhookReceiver.Timeout(what: "deliveries", received: receiver.received.count) }
     }
 
     @Test("a JSON delivery is the event, signed with HMAC-SHA256 of its body under the secret")

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Internal
@@ -49,11 +50,7 @@ struct ProcessRunnerTests {
 
     /// Killed members may linger briefly as zombies until init reaps them.
     func groupVanishes(_ group: pid_t) async -> Bool {
-        for _ in 0..<50 {
-            if kill(-group, 0) == -1 && errno == ESRCH { return true }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        return false
+        await eventually(timeout: .seconds(5)) { kill(-group, 0) == -1 && errno == ESRCH }
     }
 
     @Test("a process that ignores SIGTERM is killed after the grace period")

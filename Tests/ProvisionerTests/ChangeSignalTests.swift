@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import provisioner
@@ -41,10 +42,13 @@ struct ChangeSignalTests {
         signal.close()
 
         for reader in readers { await reader.value }
+        #expect(signal.waiting == 0, "every reader woke")
+        // Returns within the time limit, not after its hour: the test fails otherwise.
         await signal.wait(after: 0, timeout: .seconds(3600))
+        #expect(signal.waiting == 0, "a wait on a closed signal never sleeps")
     }
 
     static func until(_ condition: () -> Bool) async {
-        while !condition() { await Task.yield() }
+        #expect(await eventually(timeout: .seconds(120), condition), "the readers never began waiting")
     }
 }

@@ -110,11 +110,12 @@ struct HeldReleaseTests {
     }
 
     static func poll<T>(until limit: Duration, _ probe: () async throws -> T?) async throws -> T {
-        let deadline = ContinuousClock.now + limit
-        while true {
-            if let value = try await probe() { return value }
-            guard ContinuousClock.now < deadline else { throw DeployHarness.HarnessTimeout(message: "condition not met within \(limit)") }
-            try await Task.sleep(for: .milliseconds(150))
+        var value: T?
+        let found = try await eventually(timeout: limit, every: .milliseconds(150)) {
+            value = try await probe()
+            return value != nil
         }
+        guard found, let value else { throw DeployHarness.HarnessTimeout(message: "condition not met within \(limit)") }
+        return value
     }
 }

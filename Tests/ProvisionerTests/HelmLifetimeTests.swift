@@ -53,13 +53,7 @@ struct HelmLifetimeTests {
     }
 
     static func waitUntilGone(_ pids: [Int32], within limit: Duration) async throws {
-        let deadline = ContinuousClock.now + limit
-        while pids.contains(where: alive) {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("helm \(pids.filter(alive)) still runs \(limit) after its provisioner died")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let gone = await eventually(timeout: limit, every: .milliseconds(20)) { !pids.contains(where: alive) }
+        if !gone { Issue.record("helm \(pids.filter(alive)) still runs \(limit) after its provisioner died") }
     }
 }

@@ -115,12 +115,9 @@ struct ProvisionerServerTests {
         let accepted = try await server.post(harness.request("nginx")).decode(DeploymentStatus.self)
         #expect(accepted.state == .running)
         server.signal(SIGTERM)
-        let deadline = ContinuousClock.now + .seconds(30)
-        while try await server.request("GET", "/readyz").status != 503, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        let draining = try await eventually(timeout: .seconds(30)) { try await server.request("GET", "/readyz").status == 503 }
 
-        #expect(try await server.request("GET", "/readyz").status == 503)
+        #expect(draining, "/readyz answers 503 once draining")
         #expect(try await server.request("GET", "/healthz").status == 200)
         #expect(try await server.post(harness.request("prometheus")).status == 503)
         #expect(try await server.waitForExit() == 0)
@@ -247,13 +244,14 @@ struct ProvisionerServerTests {
         }
 
         let services = try JSONSerialization.jsonObject(with: try await server.request("GET", "/api/services").body) as? [[String: Any]]
-        #expect(services?.map { $0["Name"] as? String } == ["fluentbit", "metrics-server", "nginx", "node-problem-detector", "prometheus"])
+        let catalog = ServiceCatalog.standard
+        #expect(services?.map { $0["Name"] as? String } == catalog.names.map { Optional($0.rawValue) })
         let prometheus = services?.first { $0["Name"] as? String == "prometheus" }
         #expect(prometheus?["DefaultVersion"] as? String == "25.18.0")
         #expect(prometheus?["DependsOn"] as? [String] == ["nginx"])
         #expect(services?.allSatisfy { $0["Strategy"] as? String == "helm" } == true)
         let order = services?.reduce(into: [String: Int]()) { $0[$1["Name"] as? String ?? ""] = $1["Order"] as? Int }
-        #expect(order == ["fluentbit": 0, "metrics-server": 1, "nginx": 2, "node-problem-detector": 3, "prometheus": 4])
+        #expect(order == Dictionary(uniqueKeysWithValues: catalog.order.enumerated().map { ($1.rawValue, $0) }))
         #expect((prometheus?["DefaultValues"] as? String)?.contains("scrape_interval") == true)
     }
 }

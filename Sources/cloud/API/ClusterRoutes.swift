@@ -4,9 +4,7 @@ import Internal
 
 /// Clusters: register, list, get, delete, their utilities, and provisioning them.
 struct ClusterRoutes: Sendable {
-    let store: any Store
-    let supervisor: Supervisor
-    let services: ServiceNames
+    let fleet: Fleet
     var kubeconfigPolicy = KubeconfigPolicy.dataOnly
 
     func add(to router: Router<CloudRequestContext>) {
@@ -54,23 +52,19 @@ struct ClusterRoutes: Sendable {
         default:
             throw APIError.badRequest("give either Kubeconfig or KubeconfigSource", field: "Kubeconfig")
         }
-        let cluster = Cluster(
-            id: ID.make(),
+        let cluster = try await fleet.register(
             name: body.name,
+            kubeconfig: kubeconfig,
             dns: body.dns,
             labels: body.labels ?? [],
-            utilities: UtilityMetadata(),
-            createAt: Date().millisecondsSince1970
+            audit: context.audit
         )
-        try await context.audit.recording(targets: [cluster.id], status: .ok) { entry in
-            try await store.createCluster(cluster, kubeconfig: kubeconfig, audit: entry)
-        }
         return try JSONResponse.make(.ok, cluster)
     }
 
     @Sendable func list(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let paging = try Paging(request)
-        let clusters = try await store.clusters(
+        let clusters = try await fleet.store.clusters(
             label: request.uri.queryParameters.get("label"),
             page: paging.page,
             perPage: paging.perPage
@@ -83,10 +77,7 @@ struct ClusterRoutes: Sendable {
     }
 
     @Sendable func delete(_ request: Request, context: CloudRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        try await context.audit.recording(targets: [id], status: .noContent) { entry in
-            try await store.deleteCluster(id, at: Date().millisecondsSince1970, audit: entry)
-        }
+        try await fleet.deleteCluster(try context.parameters.require("id"), audit: context.audit)
         return Response(status: .noContent)
     }
 
@@ -125,51 +116,28 @@ struct ClusterRoutes: Sendable {
         }
     }
 
-    /// Sets desired versions and creates one deployment per utility whose desired version differs
-    /// from the actual one (or that comes with values), in dependency order: a utility waits for the
-    /// deployment of what it depends on when that is part of the same request.
+    /// Sets desired versions and starts a deployment of each utility not already at its version
+    /// (`Fleet.provision`).
     @Sendable func provision(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let cluster = try await cluster(context)
         let body = try await JSONRequest.decode(ProvisionRequest.self, from: request)
-        let wanted = body.utilityVersions ?? [:]
-        for (name, utility) in wanted {
-            try await services.validate(ServiceName(name), field: "utility-versions.\(name)")
+        var wanted: [ServiceName: Fleet.WantedUtility] = [:]
+        for (name, utility) in body.utilityVersions ?? [:] {
+            try await fleet.services.validate(ServiceName(name), field: "utility-versions.\(name)")
             guard ChartVersion.isValid(utility.version.chart) else {
                 throw APIError.badRequest("\"\(utility.version.chart)\" is not a chart version", field: "utility-versions.\(name).Chart")
             }
             if let values = utility.values, values.objectValue == nil {
                 throw APIError.badRequest("Values must be a JSON object", field: "utility-versions.\(name).Values")
             }
+            wanted[ServiceName(name)] = Fleet.WantedUtility(version: utility.version, values: utility.values)
         }
-        var created: [(deployment: Deployment, actions: [DeploymentLifecycle.Action])] = []
-        for (service, needs) in await services.plan(wanted.keys.map { ServiceName($0) }) {
-            let utility = wanted[service.rawValue]!
-            if utility.values == nil, cluster.utilities.actualVersions[service.rawValue] == .some(utility.version) { continue }
-            // The deployment records one prerequisite: the last of them in provisioning order.
-            let prerequisite = created.last { needs.contains($0.deployment.service) }?.deployment
-            let new = supervisor.lifecycle.created(
-                clusterID: cluster.id,
-                service: service,
-                action: .apply,
-                chart: ChartRequest(version: utility.version.chart),
-                values: utility.values,
-                timeoutSeconds: nil,
-                dependsOn: prerequisite?.id
-            )
-            created.append((new.0, new.1))
-        }
-        let deployments = created.map(\.deployment)
-        let desired = wanted.mapValues { Optional($0.version) }
-        try await context.audit.recording(targets: [cluster.id] + deployments.map(\.id), status: .accepted) { entry in
-            try await store.createDeployments(deployments, desiredVersions: (cluster.id, desired), audit: entry)
-        }
-        for (deployment, actions) in created { try await supervisor.perform(actions, for: deployment) }
-        return try JSONResponse.make(.accepted, deployments)
+        return try JSONResponse.make(.accepted, try await fleet.provision(cluster, wanted, audit: context.audit))
     }
 
     private func cluster(_ context: CloudRequestContext) async throws -> Cluster {
         let id = try context.parameters.require("id")
-        guard let cluster = try await store.cluster(id) else { throw APIError.notFound("cluster \(id) not found") }
+        guard let cluster = try await fleet.store.cluster(id) else { throw APIError.notFound("cluster \(id) not found") }
         return cluster
     }
 }

@@ -4,9 +4,7 @@ import Internal
 
 /// Deployments: create, list, get, cancel; and the provisioners that run them.
 struct DeploymentRoutes: Sendable {
-    let store: any Store
-    let supervisor: Supervisor
-    let services: ServiceNames
+    let fleet: Fleet
     let finished: FinishedDeployments
 
     func add(to router: Router<CloudRequestContext>) {
@@ -44,28 +42,23 @@ struct DeploymentRoutes: Sendable {
 
     @Sendable func create(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let body = try await JSONRequest.decode(CreateRequest.self, from: request)
-        guard try await store.cluster(body.clusterID) != nil else {
+        guard try await fleet.store.cluster(body.clusterID) != nil else {
             throw APIError.badRequest("cluster \(body.clusterID) not found", field: "ClusterID")
         }
-        try await services.validate(body.service, field: "Service")
+        try await fleet.services.validate(body.service, field: "Service")
         try DeploymentFieldRules.validate(chart: body.chart, values: body.values, timeoutSeconds: body.timeoutSeconds)
         try DeploymentFieldRules.validate(test: body.test, action: body.action)
-        let retry = try RetryPolicy.validated(retries: body.retries, backoffSeconds: body.retryBackoffSeconds)
-        var (deployment, actions) = supervisor.lifecycle.created(
+        let work = Fleet.Work(
             clusterID: body.clusterID,
             service: body.service,
             action: body.action,
             chart: body.chart,
             values: body.values,
-            timeoutSeconds: body.timeoutSeconds
+            timeoutSeconds: body.timeoutSeconds,
+            test: body.test,
+            retry: try RetryPolicy.validated(retries: body.retries, backoffSeconds: body.retryBackoffSeconds)
         )
-        deployment.test = body.test
-        deployment.retry = retry
-        try await context.audit.recording(targets: [deployment.id, deployment.clusterID], status: .accepted) { entry in
-            try await store.createDeployments([deployment], desiredVersions: nil, audit: entry)
-        }
-        try await supervisor.perform(actions, for: deployment)
-        return try JSONResponse.make(.accepted, deployment)
+        return try JSONResponse.make(.accepted, try await fleet.start([work], audit: context.audit)[0])
     }
 
     @Sendable func list(_ request: Request, context: CloudRequestContext) async throws -> Response {
@@ -78,13 +71,13 @@ struct DeploymentRoutes: Sendable {
             filter.state = parsed
         }
         let paging = try Paging(request)
-        return try JSONResponse.make(.ok, try await store.deployments(filter, page: paging.page, perPage: paging.perPage))
+        return try JSONResponse.make(.ok, try await fleet.store.deployments(filter, page: paging.page, perPage: paging.perPage))
     }
 
     @Sendable func get(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         if let json = finished.json(of: id) { return JSONResponse.make(.ok, json: json) }
-        guard let document = try await store.deploymentDocument(id) else { throw APIError.notFound("deployment \(id) not found") }
+        guard let document = try await fleet.store.deploymentDocument(id) else { throw APIError.notFound("deployment \(id) not found") }
         // Stored as the API encodes it, so it is answered as it is, unparsed.
         let json = ByteBuffer(string: document.json)
         if document.state.isFinal { finished.remember(json, of: id) }
@@ -94,42 +87,15 @@ struct DeploymentRoutes: Sendable {
     /// Not yet dispatched: cancelled at once. Held by a provisioner: `cancel-requested`, and the
     /// supervisor forwards it. Finished: 409 (`DeploymentLifecycle` decides).
     @Sendable func cancel(_ request: Request, context: CloudRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let deployment = try await context.audit.recording(targets: [id], status: .ok) { entry in
-            try await supervisor.apply(.cancelRequested, to: id, audit: entry)
-        }
-        return try JSONResponse.make(.ok, deployment)
+        try JSONResponse.make(.ok, try await fleet.cancel(deployment: try context.parameters.require("id"), audit: context.audit))
     }
 
     /// A new deployment with the same request as a failed or cancelled one, linked to it (`RetryOf`).
     @Sendable func retry(_ request: Request, context: CloudRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        guard let original = try await store.deployment(id) else { throw APIError.notFound("deployment \(id) not found") }
-        guard original.state == .failed || original.state == .cancelled else {
-            throw APIError.conflict("deployment \(id) is \(original.state.rawValue); only a failed or cancelled one is retried")
-        }
-        guard try await store.cluster(original.clusterID) != nil else {
-            throw APIError.conflict("cluster \(original.clusterID) of deployment \(id) no longer exists")
-        }
-        var (deployment, actions) = supervisor.lifecycle.created(
-            clusterID: original.clusterID,
-            service: original.service,
-            action: original.action,
-            chart: original.chart,
-            values: original.values,
-            timeoutSeconds: original.timeoutSeconds
-        )
-        deployment.test = original.test
-        deployment.retry = original.retry
-        deployment.retryOf = original.id
-        try await context.audit.recording(targets: [deployment.id, original.id, deployment.clusterID], status: .accepted) { entry in
-            try await store.createDeployments([deployment], desiredVersions: nil, audit: entry)
-        }
-        try await supervisor.perform(actions, for: deployment)
-        return try JSONResponse.make(.accepted, deployment)
+        try JSONResponse.make(.accepted, try await fleet.retry(deployment: try context.parameters.require("id"), audit: context.audit))
     }
 
     @Sendable func provisioners(_ request: Request, context: CloudRequestContext) async throws -> Response {
-        try JSONResponse.make(.ok, try await supervisor.provisionerInstances())
+        try JSONResponse.make(.ok, try await fleet.provisionerInstances())
     }
 }

@@ -3,8 +3,7 @@ import Internal
 
 /// Drift: check a cluster's utilities now, and list what the fleet's last checks found.
 struct DriftRoutes: Sendable {
-    let store: any Store
-    let supervisor: Supervisor
+    let fleet: Fleet
 
     func add(to router: Router<CloudRequestContext>) {
         router.post("/api/cluster/:id/drift", use: check)
@@ -14,8 +13,8 @@ struct DriftRoutes: Sendable {
     /// Checks every utility the cluster runs, now; answers what each check found.
     @Sendable func check(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard try await store.cluster(id) != nil else { throw APIError.notFound("cluster \(id) not found") }
-        let results = try await supervisor.checkDrift(of: id)
+        guard try await fleet.store.cluster(id) != nil else { throw APIError.notFound("cluster \(id) not found") }
+        let results = try await fleet.checkDrift(of: id)
         return try JSONResponse.make(.ok, results)
     }
 
@@ -30,7 +29,7 @@ struct DriftRoutes: Sendable {
             }
         }
         var entries: [FleetDrift] = []
-        let clusters = try await state == .drifted ? store.driftedClusters() : store.clusters(label: nil, page: 0, perPage: Int.max)
+        let clusters = try await state == .drifted ? fleet.store.driftedClusters() : fleet.store.clusters(label: nil, page: 0, perPage: Int.max)
         for cluster in clusters {
             for (service, drift) in (cluster.utilities.drift ?? [:]).sorted(by: { $0.key < $1.key }) where state == nil || drift.state == state {
                 entries.append(FleetDrift(clusterID: cluster.id, name: cluster.name, service: service, drift: drift))

@@ -11,6 +11,7 @@ import ServiceLifecycle
 /// `Last-Event-ID` (or `?after=`) from the database, so a reconnect to any server misses nothing.
 struct EventRoutes: Sendable {
     let store: any Store
+    var clock: any WallClock = SystemClock()
     var poll: Duration = .milliseconds(500)
     /// A comment line this often keeps proxies from closing a quiet stream.
     var heartbeat: Duration = .seconds(15)
@@ -49,16 +50,16 @@ struct EventRoutes: Sendable {
             }
             wait = seconds
         }
-        let deadline = ContinuousClock.now + .seconds(wait)
+        let deadline = clock.now + .seconds(wait)
         var batch = Batch(events: [], lastEventID: start)
         while true {
             let read = try await store.events(after: batch.lastEventID, limit: Self.batch)
             batch.lastEventID = read.last?.id ?? batch.lastEventID
             batch.events += read.filter(filter.matches)
-            if !batch.events.isEmpty || read.count == Self.batch || ContinuousClock.now >= deadline || Task.isShuttingDownGracefully {
+            if !batch.events.isEmpty || read.count == Self.batch || clock.now >= deadline || Task.isShuttingDownGracefully {
                 return try JSONResponse.make(.ok, batch)
             }
-            try await Task.sleep(for: poll)
+            try await clock.sleep(for: poll)
         }
     }
 
@@ -78,25 +79,23 @@ struct EventRoutes: Sendable {
     }
 
     private func stream(from start: Int64, filter: EventFilter) -> Response {
-        let store = store
-        let poll = poll
-        let heartbeat = heartbeat
+        let (store, clock, poll, heartbeat) = (store, clock, poll, heartbeat)
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
             var last = start
-            var quietSince = ContinuousClock.now
+            var quietSince = clock.now
             // Ends when the client leaves (the write throws) or the server stops gracefully.
             while !Task.isCancelled, !Task.isShuttingDownGracefully {
                 let read = try await store.events(after: last, limit: Self.batch)
                 var out = ""
                 for event in read where filter.matches(event) { out += try Self.frame(event) }
                 last = read.last?.id ?? last
-                if out.isEmpty, ContinuousClock.now - quietSince >= heartbeat { out = ": keep-alive\n\n" }
+                if out.isEmpty, clock.now - quietSince >= heartbeat { out = ": keep-alive\n\n" }
                 if !out.isEmpty {
                     try await writer.write(ByteBuffer(string: out))
-                    quietSince = ContinuousClock.now
+                    quietSince = clock.now
                 }
-                if read.count < Self.batch { try? await Task.sleep(for: poll) }
+                if read.count < Self.batch { try? await clock.sleep(for: poll) }
             }
             try await writer.finish(nil)
         }

@@ -16,6 +16,9 @@ struct ServiceNames: Sendable {
         }
     }
 
+    /// Every published service in provisioning order; none until a provisioner has answered.
+    var order: [ServiceName] { pool.services?.order ?? [] }
+
     /// `names` in provisioning order, each with the services it must wait for.
     func plan(_ names: some Sequence<ServiceName>) async -> [(name: ServiceName, needs: Set<ServiceName>)] {
         guard let published = await pool.publishedServices() else { return names.sorted().map { ($0, []) } }

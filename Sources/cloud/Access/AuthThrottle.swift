@@ -1,3 +1,4 @@
+import Internal
 import Logging
 import Synchronization
 
@@ -20,15 +21,17 @@ final class AuthThrottle: Sendable {
 
     /// Behind a lock: a check is a dictionary lookup, cheaper than a hop onto an actor.
     private let windows: Mutex<FailureWindows>
+    private let clock: any WallClock
 
-    init(configuration: Configuration = .init()) {
+    init(configuration: Configuration = .init(), clock: any WallClock = SystemClock()) {
         windows = Mutex(FailureWindows(configuration: configuration))
+        self.clock = clock
     }
 
     /// How many seconds `address` must wait before it may try again (rounded up, as Retry-After
     /// gives them); nil when it may now.
     func retryAfter(for address: String) -> Int64? {
-        let now = ContinuousClock.now
+        let now = clock.now
         guard let wait = windows.withLock({ $0.retryAfter(for: address, now: now) }) else { return nil }
         return max(1, wait.components.seconds + (wait.components.attoseconds > 0 ? 1 : 0))
     }
@@ -36,7 +39,7 @@ final class AuthThrottle: Sendable {
     /// Counts a failure, and logs the one that reaches the limit (the refusals after it are
     /// neither logged nor audited).
     func recordFailure(from address: String, logger: Logger) {
-        let now = ContinuousClock.now
+        let now = clock.now
         guard windows.withLock({ $0.recordFailure(from: address, now: now) }) else { return }
         logger.warning("too many failed authentications: refusing the address for a while", metadata: ["client": "\(address)"])
     }
@@ -45,7 +48,7 @@ final class AuthThrottle: Sendable {
 /// The counting itself, with the time passed in, so its tests set the clock.
 struct FailureWindows: Sendable {
     struct Window: Sendable {
-        var start: ContinuousClock.Instant
+        var start: WallInstant
         var failures: Int
     }
 
@@ -56,7 +59,7 @@ struct FailureWindows: Sendable {
         self.configuration = configuration
     }
 
-    mutating func retryAfter(for address: String, now: ContinuousClock.Instant) -> Duration? {
+    mutating func retryAfter(for address: String, now: WallInstant) -> Duration? {
         guard configuration.limit > 0, let window = windows[address] else { return nil }
         let end = window.start + configuration.window
         guard end > now else {
@@ -66,7 +69,7 @@ struct FailureWindows: Sendable {
         return window.failures >= configuration.limit ? end - now : nil
     }
 
-    mutating func recordFailure(from address: String, now: ContinuousClock.Instant) -> Bool {
+    mutating func recordFailure(from address: String, now: WallInstant) -> Bool {
         guard configuration.limit > 0 else { return false }
         if let window = windows[address], window.start + configuration.window > now {
             windows[address]?.failures += 1
@@ -79,7 +82,7 @@ struct FailureWindows: Sendable {
 
     /// Drops the windows that have ended, or, when none has, the older half: a flood of new
     /// addresses cannot grow the table, and each drop pays for as many insertions.
-    private mutating func forgetOldest(now: ContinuousClock.Instant) {
+    private mutating func forgetOldest(now: WallInstant) {
         windows = windows.filter { $0.value.start + configuration.window > now }
         guard windows.count >= configuration.maxAddresses else { return }
         let starts = windows.values.map(\.start).sorted()

@@ -104,18 +104,21 @@ struct BenchStoreCommand: AsyncParsableCommand {
         print(String(decoding: try JSONEncoder.sorted.encode(report), as: UTF8.self))
     }
 
-    /// What most of a long-lived database holds: finished deployments with their helm log.
+    /// What most of a long-lived database holds: finished deployments with their helm log, made
+    /// by the lifecycle and ended as a provisioner's success would have ended them.
     private static func finishedDeployment(_ index: Int, of clusterIDs: [String], at now: Int64) -> Deployment {
+        let lifecycle = DeploymentLifecycle(configuration: .init())
         // Three services, as a cluster holds; their names do not matter to the store.
-        var deployment = Deployment.requested(
+        var (deployment, _) = lifecycle.created(
             clusterID: clusterIDs[index % clusterIDs.count],
             service: ServiceName("service-\(index % 3)"),
             action: .apply,
             chart: ChartRequest(version: "1.0.\(index % 10)"),
             values: ["replicas": .number(2)],
-            timeoutSeconds: 600,
-            now: now + Int64(index)
+            timeoutSeconds: 600
         )
+        deployment.createAt = now + Int64(index)
+        deployment.updateAt = deployment.createAt
         deployment.state = .succeeded
         deployment.attempts = 1
         deployment.endAt = deployment.createAt + 30_000

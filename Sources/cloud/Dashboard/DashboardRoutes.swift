@@ -6,8 +6,7 @@ import Internal
 /// stream. Every page needs the viewer role (a session or a bearer token, see
 /// `AccessMiddleware`); its buttons call the API with the caller's role and CSRF token.
 struct DashboardRoutes: Sendable {
-    let store: any Store
-    let supervisor: Supervisor
+    let fleet: Fleet
     let templates: DashboardTemplates
     /// With tokens configured, `/login` starts sessions; without, the dashboard is as open as the API.
     let sessions: SessionCookie?
@@ -29,21 +28,21 @@ struct DashboardRoutes: Sendable {
         var page = PageContext("Fleet", watch: "deployment cluster drift", context: context)
         page.onFleet = true
         let filter = FleetGrid.Filter(Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }) { first, _ in first })
-        let services = supervisor.pool.services?.order ?? []
-        return templates.page("grid", try await FleetGrid.make(store: store, services: services, filter: filter, page: page, now: Date()))
+        let services = fleet.services.order
+        return templates.page("grid", try await FleetGrid.make(store: fleet.store, services: services, filter: filter, page: page, now: Date()))
     }
 
     @Sendable func cluster(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let cluster = try await store.cluster(id) else { return notFound("cluster", id, context: context) }
-        let deployments = try await store.recentDeployments(cluster: id, limit: 20)
+        guard let cluster = try await fleet.store.cluster(id) else { return notFound("cluster", id, context: context) }
+        let deployments = try await fleet.store.recentDeployments(cluster: id, limit: 20)
         let page = PageContext("Cluster \(cluster.name)", watch: "id:\(cluster.id)", context: context)
         return templates.page("cluster", ClusterPage(cluster, deployments: deployments, page: page))
     }
 
     @Sendable func deployment(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let deployment = try await store.deployment(id) else { return notFound("deployment", id, context: context) }
+        guard let deployment = try await fleet.store.deployment(id) else { return notFound("deployment", id, context: context) }
         let page = PageContext("Deployment \(deployment.id)", watch: "id:\(deployment.id)", context: context)
         return templates.page("deployment", DeploymentPage(deployment, page: page))
     }
@@ -52,13 +51,13 @@ struct DashboardRoutes: Sendable {
         var page = PageContext("Rollouts", watch: "rollout", context: context)
         page.onRollouts = true
         let now = Date().millisecondsSince1970
-        let rollouts = try await store.rollouts(state: nil, page: 0, perPage: 50).map { RolloutSummary($0, now: now) }
+        let rollouts = try await fleet.store.rollouts(state: nil, page: 0, perPage: 50).map { RolloutSummary($0, now: now) }
         return templates.page("rollouts", RolloutsPage(page: page, rollouts: rollouts))
     }
 
     @Sendable func rollout(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let rollout = try await store.rollout(id) else { return notFound("rollout", id, context: context) }
+        guard let rollout = try await fleet.store.rollout(id) else { return notFound("rollout", id, context: context) }
         var page = PageContext("Rollout \(rollout.id)", watch: "id:\(rollout.id)", context: context)
         page.onRollouts = true
         return templates.page("rollout", RolloutPage(rollout, now: Date().millisecondsSince1970, page: page))
@@ -67,7 +66,7 @@ struct DashboardRoutes: Sendable {
     @Sendable func provisioners(_ request: Request, context: CloudRequestContext) async throws -> Response {
         var page = PageContext("Provisioners", watch: "provisioner deployment", context: context)
         page.onProvisioners = true
-        return templates.page("provisioners", ProvisionersPage(try await supervisor.provisionerInstances(), page: page))
+        return templates.page("provisioners", ProvisionersPage(try await fleet.provisionerInstances(), page: page))
     }
 
     struct NotFoundPage: Sendable {

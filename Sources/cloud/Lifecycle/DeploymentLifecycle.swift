@@ -20,19 +20,17 @@ struct DeploymentLifecycle: Sendable {
         var backoff: Duration = .seconds(1)
     }
 
-    /// The wall clock in milliseconds since the epoch, the unit deployments keep time in.
-    struct Clock: Sendable {
-        let now: @Sendable () -> Int64
-
-        static let system = Clock { Date().millisecondsSince1970 }
-    }
-
     let configuration: Configuration
-    let clock: Clock
+    /// Deployments keep time in its milliseconds since 1970.
+    let clock: any WallClock
     /// A factor in 0.5...1 applied to each backoff, so deployments lost together do not come back together.
     let jitter: @Sendable () -> Double
 
-    init(configuration: Configuration, clock: Clock = .system, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.5...1) }) {
+    init(
+        configuration: Configuration,
+        clock: any WallClock = SystemClock(),
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.5...1) }
+    ) {
         self.configuration = configuration
         self.clock = clock
         self.jitter = jitter
@@ -130,7 +128,7 @@ struct DeploymentLifecycle: Sendable {
             chart: chart,
             values: values,
             timeoutSeconds: timeoutSeconds,
-            now: clock.now(),
+            now: clock.millisecondsSince1970,
             dependsOn: dependsOn
         )
         return (deployment, [.dispatchSoon])
@@ -139,7 +137,7 @@ struct DeploymentLifecycle: Sendable {
     /// Applies one event to the deployment as stored now. An event that no longer applies (a late
     /// report of an earlier attempt, a claim on one already taken) changes nothing.
     func apply(_ event: Event, to deployment: inout Deployment) throws(Refusal) -> [Action] {
-        let now = clock.now()
+        let now = clock.millisecondsSince1970
         switch event {
         case .cancelRequested:
             return try cancel(&deployment, now: now)

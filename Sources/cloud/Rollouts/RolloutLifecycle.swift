@@ -95,7 +95,7 @@ struct RolloutLifecycle: Sendable {
         }
     }
 
-    var now: Int64 { deployments.clock.now() }
+    var now: Int64 { deployments.clock.millisecondsSince1970 }
 
     /// A new rollout: running, its first wave started by the next advance.
     func created(

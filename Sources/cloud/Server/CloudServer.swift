@@ -33,6 +33,8 @@ struct CloudServer {
         /// Where people open the dashboard, for links in webhook messages; nil: this server's address.
         var dashboardURL: String?
         var authThrottle = AuthThrottle.Configuration()
+        /// What every part of the server goes by: records' times, polls, timers, windows.
+        var clock: any WallClock = SystemClock()
 
         /// `dashboardURL`, or this server's own address as a client on this host reaches it.
         var dashboard: String {
@@ -47,17 +49,15 @@ struct CloudServer {
 
     /// Every route the cloud server serves. Without `apiTokens` the API is open.
     static func router(
-        store: any Store,
-        supervisor: Supervisor,
-        pool: ProvisionerPool,
+        fleet: Fleet,
         apiTokens: BearerTokens?,
         kubeconfigPolicy: KubeconfigPolicy = .dataOnly,
         metrics: ServerMetrics = ServerMetrics(),
         secureCookies: Bool = false,
         authThrottle: AuthThrottle = AuthThrottle()
     ) throws -> Router<CloudRequestContext> {
-        let services = ServiceNames(pool: pool)
         Gauge(label: "cloud_up", factory: metrics.factory).record(1)
+        let store = fleet.store
         let routes = RouteTable()
         let router = Router(context: CloudRequestContext.self)
         // Both outside the error middleware, so they see every answer with its final status (see AccessMiddleware).
@@ -65,16 +65,15 @@ struct CloudServer {
         let access = AccessMiddleware(tokens: apiTokens, store: store, secureCookies: secureCookies, throttle: authThrottle)
         router.add(middleware: access)
         router.add(middleware: JSONErrorMiddleware(routes: routes))
-        ClusterRoutes(store: store, supervisor: supervisor, services: services, kubeconfigPolicy: kubeconfigPolicy).add(to: router)
-        DeploymentRoutes(store: store, supervisor: supervisor, services: services, finished: FinishedDeployments()).add(to: router)
-        RolloutRoutes(store: store, supervisor: supervisor, services: services).add(to: router)
-        DriftRoutes(store: store, supervisor: supervisor).add(to: router)
+        ClusterRoutes(fleet: fleet, kubeconfigPolicy: kubeconfigPolicy).add(to: router)
+        DeploymentRoutes(fleet: fleet, finished: FinishedDeployments()).add(to: router)
+        RolloutRoutes(fleet: fleet).add(to: router)
+        DriftRoutes(fleet: fleet).add(to: router)
         AuditRoutes(store: store).add(to: router)
-        EventRoutes(store: store).add(to: router)
+        EventRoutes(store: store, clock: fleet.clock).add(to: router)
         WebhookRoutes(store: store).add(to: router)
         DashboardRoutes(
-            store: store,
-            supervisor: supervisor,
+            fleet: fleet,
             templates: try DashboardTemplates(),
             sessions: access.sessions,
             throttle: access.throttle
@@ -96,18 +95,18 @@ struct CloudServer {
             pool: pool,
             configuration: configuration.supervisor,
             owner: configuration.leaseOwner,
+            clock: configuration.clock,
             logger: logger
         )
 
+        let fleet = Fleet(supervisor: supervisor)
         let router = try Self.router(
-            store: configuration.store,
-            supervisor: supervisor,
-            pool: pool,
+            fleet: fleet,
             apiTokens: configuration.apiTokens,
             kubeconfigPolicy: configuration.kubeconfigPolicy,
             metrics: metrics,
             secureCookies: configuration.tls != nil,
-            authThrottle: AuthThrottle(configuration: configuration.authThrottle)
+            authThrottle: AuthThrottle(configuration: configuration.authThrottle, clock: configuration.clock)
         )
 
         let app = try ServerSupport.application(
@@ -120,7 +119,7 @@ struct CloudServer {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: supervisor), .init(service: app)]
         if let interval = configuration.driftInterval {
             services.append(
-                .init(service: DriftMonitor(supervisor: supervisor, interval: interval, policy: configuration.driftCorrection, logger: logger))
+                .init(service: DriftMonitor(fleet: fleet, interval: interval, policy: configuration.driftCorrection, logger: logger))
             )
         }
         try await configuration.store.configureWebhooks(configuration.webhooks)
@@ -130,11 +129,16 @@ struct CloudServer {
                     store: configuration.store,
                     owner: configuration.leaseOwner,
                     configuration: .init(dashboard: configuration.dashboard),
+                    clock: configuration.clock,
                     logger: logger
                 )
             )
         )
-        services.append(.init(service: Pruner(store: configuration.store, auditRetention: configuration.auditRetention, logger: logger)))
+        services.append(
+            .init(
+                service: Pruner(store: configuration.store, auditRetention: configuration.auditRetention, clock: configuration.clock, logger: logger)
+            )
+        )
         let group = ServiceGroup(
             configuration: .init(
                 services: services,

@@ -15,21 +15,21 @@ final class DriftMonitor: Service, Sendable {
         case warn, correct
     }
 
-    let supervisor: Supervisor
+    let fleet: Fleet
     let interval: Duration
     let policy: Policy
     let logger: Logger
     /// When each (cluster, service) was last corrected; in memory, so a restart may correct once more.
-    private let corrected = Mutex<[String: ContinuousClock.Instant]>([:])
+    private let corrected = Mutex<[String: WallInstant]>([:])
 
-    init(supervisor: Supervisor, interval: Duration, policy: Policy, logger: Logger) {
-        self.supervisor = supervisor
+    init(fleet: Fleet, interval: Duration, policy: Policy, logger: Logger) {
+        self.fleet = fleet
         self.interval = interval
         self.policy = policy
         self.logger = logger
     }
 
-    var store: any Store { supervisor.store }
+    var store: any Store { fleet.store }
 
     /// The audit log's actor for corrections.
     static let auditActor = "drift-correction"
@@ -42,12 +42,12 @@ final class DriftMonitor: Service, Sendable {
             let clusters = (try? await managedUtilities()) ?? []
             let count = clusters.reduce(0) { $0 + $1.services.count }
             guard count > 0 else {
-                _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+                _ = try? await cancelWhenGracefulShutdown { try await self.fleet.clock.sleep(for: self.interval) }
                 continue
             }
             for (cluster, services) in clusters {
                 let gap = interval * services.count / count
-                _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: gap) }
+                _ = try? await cancelWhenGracefulShutdown { try await self.fleet.clock.sleep(for: gap) }
                 guard !Task.isCancelled, !Task.isShuttingDownGracefully else { return }
                 await checkAndCorrect(cluster: cluster, services: services)
             }
@@ -69,7 +69,7 @@ final class DriftMonitor: Service, Sendable {
             let busy = try await store.busyUtilities(cluster: cluster.id)
             let idle = services.filter { !busy.contains($0) }
             guard !idle.isEmpty else { return }
-            let results = try await supervisor.checkDrift(of: cluster.id, only: Set(idle))
+            let results = try await fleet.checkDrift(of: cluster.id, only: Set(idle))
             for service in idle {
                 guard let drift = results[service.rawValue], drift.state == .drifted else { continue }
                 logger.warning(
@@ -88,43 +88,22 @@ final class DriftMonitor: Service, Sendable {
         }
     }
 
-    /// Applies the desired version (and the values last applied with it) again.
+    /// Applies the desired version (and the values last applied with it) again, at most once
+    /// per interval for each utility (`Fleet.correctDrift`).
     private func correct(cluster: Cluster, service: ServiceName) async throws {
         let key = "\(cluster.id)/\(service)"
-        let now = ContinuousClock.now
+        let now = fleet.clock.now
         let due = corrected.withLock { last in
             guard last[key].map({ now - $0 >= interval }) ?? true else { return false }
             last[key] = now
             return true
         }
-        guard due, try await !store.utilityBusy(cluster: cluster.id, service: service) else { return }
-        let fresh = try await store.cluster(cluster.id)
-        guard case .some(.some(let version)) = fresh?.utilities.desiredVersions[service.rawValue] ?? fresh?.utilities.actualVersions[service.rawValue]
-        else { return }
-        let applied = try await store.lastApplied(cluster: cluster.id, service: service)
-        var (deployment, actions) = supervisor.lifecycle.created(
-            clusterID: cluster.id,
-            service: service,
-            action: .apply,
-            chart: ChartRequest(version: version.chart, repository: applied?.chart?.repository),
-            values: applied?.chart?.version == version.chart ? applied?.values : nil,
-            timeoutSeconds: applied?.timeoutSeconds
-        )
-        // Putting back what someone changed is the point: fields another manager now owns are
-        // forced back, as Flux's helm-controller always does.
-        deployment.forceConflicts = true
+        guard due else { return }
         // Audited as the server's own act: the log says who changed the cluster back, and why.
-        let entry = AuditEntry(
-            time: deployment.createAt,
-            actor: Self.auditActor,
-            role: nil,
-            method: "POST",
-            path: "/api/deployments",
-            targets: [deployment.id, cluster.id],
-            status: 202
+        let audit = AuditTrail(
+            draft: AuditEntry(time: fleet.now(), actor: Self.auditActor, role: nil, method: "POST", path: "/api/deployments", targets: [], status: 0)
         )
-        try await store.createDeployments([deployment], desiredVersions: nil, audit: entry)
-        try await supervisor.perform(actions, for: deployment)
+        guard let deployment = try await fleet.correctDrift(of: cluster, service, audit: audit) else { return }
         logger.notice(
             "drift corrected by a deployment, forcing changed fields back",
             metadata: ["cluster": "\(cluster.id)", "service": "\(service)", "deployment": "\(deployment.id)", "forceConflicts": "true"]

@@ -14,18 +14,20 @@ struct Pruner: Service {
     var eventRetention: Duration = .seconds(24 * 3600)
     var eventsKept = 100_000
     var interval: Duration = .seconds(3600)
+    var clock: any WallClock = SystemClock()
     let logger: Logger
 
     func run() async throws {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            await prune(now: Date())
-            let interval = self.interval
-            _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            await prune()
+            let (clock, interval) = (self.clock, self.interval)
+            _ = try? await cancelWhenGracefulShutdown { try await clock.sleep(for: interval) }
         }
     }
 
-    /// Deletes what is older than its retention at `now`. A failure is logged and tried again next time.
-    func prune(now: Date) async {
+    /// Deletes what is older than its retention now. A failure is logged and tried again next time.
+    func prune() async {
+        let now = clock.now
         if let auditRetention {
             let cutoff = now.millisecondsSince1970 - auditRetention.milliseconds
             do {

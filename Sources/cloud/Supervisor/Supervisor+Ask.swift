@@ -17,10 +17,10 @@ extension Supervisor {
         }
         guard let client = pool.pick(inFlight: [:]) else { throw Unanswered(reason: "no ready provisioner") }
         var status = try await client.submit(request)
-        let deadline = ContinuousClock.now + .seconds(timeoutSeconds + 30)
+        let deadline = clock.now + .seconds(timeoutSeconds + 30)
         while !status.state.isFinal {
-            guard ContinuousClock.now < deadline else { throw Unanswered(reason: "no answer in time") }
-            try await Task.sleep(for: .milliseconds(250))
+            guard clock.now < deadline else { throw Unanswered(reason: "no answer in time") }
+            try await clock.sleep(for: .milliseconds(250))
             guard let next = try await client.status(status.id) else { throw Unanswered(reason: "the provisioner forgot it") }
             status = next
         }

@@ -14,7 +14,7 @@ extension Supervisor {
             for key in watchers.keys where clients[key] == nil {
                 watchers.removeValue(forKey: key)?.cancel()
             }
-            try? await Task.sleep(for: min(pollInterval, .seconds(5)))
+            try? await clock.sleep(for: min(pollInterval, .seconds(5)))
         }
     }
 
@@ -24,10 +24,10 @@ extension Supervisor {
     func watchChanges(of client: ProvisionerClient) async {
         var cursor: (instance: String, sequence: UInt64)?
         while !Task.isCancelled {
-            let started = ContinuousClock.now
+            let started = clock.now
             do {
                 guard let page = try await client.changes(after: cursor?.sequence ?? 0) else {
-                    try await Task.sleep(for: pollInterval)  // no feed there: polling does the work
+                    try await clock.sleep(for: pollInterval)  // no feed there: polling does the work
                     continue
                 }
                 if let known = cursor, known.instance != page.instance {
@@ -53,13 +53,13 @@ extension Supervisor {
                 }
                 cursor = (page.instance, page.sequence)
                 // A feed that answers at once with nothing (a draining instance) must not spin.
-                if page.deployments.isEmpty, ContinuousClock.now - started < .seconds(1) {
-                    try await Task.sleep(for: .seconds(1))
+                if page.deployments.isEmpty, clock.now - started < .seconds(1) {
+                    try await clock.sleep(for: .seconds(1))
                 }
             } catch is CancellationError {
                 return
             } catch {
-                try? await Task.sleep(for: min(pollInterval, .seconds(5)))
+                try? await clock.sleep(for: min(pollInterval, .seconds(5)))
             }
         }
     }

@@ -7,7 +7,7 @@ extension Supervisor {
     func dispatch() async throws {
         let active = try await store.activeDeployments()
         var inFlight = Dictionary(grouping: active.compactMap(\.provisioner), by: { $0 }).mapValues(\.count)
-        for deployment in try await store.dispatchableDeployments(now: lifecycle.clock.now()) where holds(deployment.id) {
+        for deployment in try await store.dispatchableDeployments(now: lifecycle.clock.millisecondsSince1970) where holds(deployment.id) {
             if let dependencyID = deployment.dependsOn, let dependency = try await store.deployment(dependencyID) {
                 guard dependency.state.isFinal else { continue }  // waits until it has ended
                 guard try await apply(.dependencyEnded(dependency), to: deployment.id).state == .requested else { continue }

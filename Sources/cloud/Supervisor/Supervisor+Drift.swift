@@ -42,7 +42,7 @@ extension Supervisor {
     }
 
     private func checkDrift(_ cluster: Cluster, _ releases: [DriftCheckRequest.Release]) async -> [String: Finding] {
-        let now = lifecycle.clock.now()
+        let now = lifecycle.clock.millisecondsSince1970
         do {
             let prepared: DeploymentRequest
             let question = DeploymentRequest(clusterID: cluster.id, service: releases[0].service, action: .check, kubeconfig: "")

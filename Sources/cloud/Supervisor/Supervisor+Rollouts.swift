@@ -67,12 +67,13 @@ extension Supervisor {
     /// a stopped supervisor's timers only yield to a stream nobody reads.
     private func scheduleWake(at time: Int64, for rollout: String) {
         let key = "\(rollout)@\(time)"
-        let left = time - lifecycle.clock.now()
+        let left = time - lifecycle.clock.millisecondsSince1970
         // Past it, the poll asks again (a re-check that could not run must not spin).
         guard left > 0, soakTimers.withLock({ $0.insert(key).inserted }) else { return }
         let delay = Duration.milliseconds(left)
+        let clock = self.clock
         Task {
-            try? await Task.sleep(for: delay)
+            try? await clock.sleep(for: delay)
             self.soakTimers.withLock { _ = $0.remove(key) }
             self.wake()
         }

@@ -53,7 +53,7 @@ final class Supervisor: Service, Sendable {
         pool: ProvisionerPool,
         configuration: Configuration,
         owner: String = ID.make(),
-        clock: DeploymentLifecycle.Clock = .system,
+        clock: any WallClock = SystemClock(),
         logger: Logger
     ) {
         self.store = store
@@ -76,6 +76,9 @@ final class Supervisor: Service, Sendable {
         return pool.instances(inFlight: Dictionary(grouping: active.compactMap(\.provisioner), by: { $0 }).mapValues(\.count))
     }
 
+    /// What the supervisor goes by: the lifecycles' time, its polls and timers.
+    var clock: any WallClock { lifecycle.clock }
+
     /// Asks for a tick soon; many calls before it runs make one tick.
     func wake() { wakeup.yield() }
 
@@ -84,10 +87,10 @@ final class Supervisor: Service, Sendable {
     var kubeconfigPolicy: KubeconfigPolicy { configuration.kubeconfigPolicy }
 
     func run() async throws {
-        let poll = configuration.poll
+        let (poll, clock) = (configuration.poll, self.clock)
         await withDiscardingTaskGroup { group in
             group.addTask {
-                while (try? await Task.sleep(for: poll)) != nil {
+                while (try? await clock.sleep(for: poll)) != nil {
                     self.pollDue.store(true, ordering: .relaxed)
                     self.wake()
                 }
@@ -126,7 +129,7 @@ final class Supervisor: Service, Sendable {
 
     /// Takes the deployments no live server holds; on the poll, also renews this server's leases.
     private func claimLeases(renewing: Bool) async throws {
-        let now = lifecycle.clock.now()
+        let now = lifecycle.clock.millisecondsSince1970
         let claimed = try await store.claimLeases(
             owner: owner,
             now: now,

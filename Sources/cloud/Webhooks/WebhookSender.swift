@@ -26,12 +26,14 @@ final class WebhookSender: Service, Sendable {
     let owner: String
     let configuration: Configuration
     let logger: Logger
+    let clock: any WallClock
     private let client = CurlHTTPClient(connectTimeout: .seconds(5))
 
-    init(store: any Store, owner: String, configuration: Configuration, logger: Logger) {
+    init(store: any Store, owner: String, configuration: Configuration, clock: any WallClock = SystemClock(), logger: Logger) {
         self.store = store
         self.owner = owner
         self.configuration = configuration
+        self.clock = clock
         self.logger = logger
     }
 
@@ -40,7 +42,7 @@ final class WebhookSender: Service, Sendable {
             let sent = await pass()
             // A full batch means more are due: go on at once.
             if sent < configuration.concurrency * 4 {
-                _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.configuration.poll) }
+                _ = try? await cancelWhenGracefulShutdown { try await self.clock.sleep(for: self.configuration.poll) }
             }
         }
     }
@@ -48,7 +50,7 @@ final class WebhookSender: Service, Sendable {
     /// Queues and sends what is due; returns how many deliveries it tried.
     @discardableResult
     func pass() async -> Int {
-        let now = Date().millisecondsSince1970
+        let now = clock.millisecondsSince1970
         do {
             _ = try await store.enqueueWebhookDeliveries(now: now, limit: 1000)
             let due = try await store.claimWebhookDeliveries(
@@ -94,7 +96,7 @@ final class WebhookSender: Service, Sendable {
         } catch {
             failure = "\(error)"
         }
-        let now = Date().millisecondsSince1970
+        let now = clock.millisecondsSince1970
         var retryAt: Int64?
         if failure != nil {
             let wait = Self.retryWait(after: delivery.attempts, first: configuration.firstRetry, max: configuration.maxRetryWait)

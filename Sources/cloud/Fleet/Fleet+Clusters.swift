@@ -1,0 +1,27 @@
+import Internal
+
+/// Clusters joining and leaving the fleet.
+extension Fleet {
+    /// Registers a cluster under a new ID, with the kubeconfig (or where it is kept) the
+    /// provisioners will get.
+    func register(
+        name: String,
+        kubeconfig: ClusterKubeconfig,
+        dns: DNSConfig?,
+        labels: [String],
+        audit: AuditTrail
+    ) async throws -> Cluster {
+        let cluster = Cluster(id: ID.make(), name: name, dns: dns, labels: labels, utilities: UtilityMetadata(), createAt: now())
+        try await audit.recording(targets: [cluster.id], status: .ok) { entry in
+            try await store.createCluster(cluster, kubeconfig: kubeconfig, audit: entry)
+        }
+        return cluster
+    }
+
+    /// Marks the cluster deleted; refused while any of its deployments is not final.
+    func deleteCluster(_ id: String, audit: AuditTrail) async throws {
+        try await audit.recording(targets: [id], status: .noContent) { entry in
+            try await store.deleteCluster(id, at: now(), audit: entry)
+        }
+    }
+}
