@@ -118,18 +118,18 @@ extension StoreTests {
         let (first, second, created) = try await twoServersWithRollout(backend, over: ["a"])
         _ = try await first.updateRollout(created.id, gatheringFacts: false, audit: nil) { rollout, _ in
             rollout.error = "seen by the first"
-            return RolloutLifecycle.Writes()
+            return RolloutWrites()
         }
 
         _ = try await second.updateRollout(created.id, gatheringFacts: false, audit: nil) { rollout, _ in
             #expect(rollout.error == "seen by the first")
             rollout.error = "written by the second"
-            return RolloutLifecycle.Writes()
+            return RolloutWrites()
         }
 
         _ = try await first.updateRollout(created.id, gatheringFacts: false, audit: nil) { rollout, _ in
             #expect(rollout.error == "written by the second")
-            return RolloutLifecycle.Writes()
+            return RolloutWrites()
         }
     }
 }

@@ -3,7 +3,7 @@ import Internal
 
 /// The audit log, newest first; admins only (see `AccessPolicy`).
 struct AuditRoutes: Sendable {
-    let store: any Store
+    let store: any AuditStore
 
     func add(to router: Router<CloudRequestContext>) {
         router.get("/api/audit", use: list)

@@ -10,7 +10,7 @@ import ServiceLifecycle
 /// long poll of up to `wait` seconds), which is what the CLI follows. Both resume after
 /// `Last-Event-ID` (or `?after=`) from the database, so a reconnect to any server misses nothing.
 struct EventRoutes: Sendable {
-    let store: any Store
+    let store: any EventStore
     var clock: any WallClock = SystemClock()
     var poll: Duration = .milliseconds(500)
     /// A comment line this often keeps proxies from closing a quiet stream.

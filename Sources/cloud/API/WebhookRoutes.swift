@@ -5,7 +5,7 @@ import Internal
 /// Webhooks: add, list (with how their deliveries go) and delete; admins only (`AccessPolicy`).
 /// A hook's URL and secret go in and never come back out.
 struct WebhookRoutes: Sendable {
-    let store: any Store
+    let store: any WebhookStore
 
     func add(to router: Router<CloudRequestContext>) {
         router.post("/api/webhooks", use: create)

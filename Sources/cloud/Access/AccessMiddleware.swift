@@ -18,13 +18,13 @@ struct AccessMiddleware: RouterMiddleware {
 
     /// nil: the API is open and every caller is an anonymous admin.
     let tokens: BearerTokens?
-    let store: any Store
+    let store: any AuditStore
     /// Checks the dashboard's session cookie, a browser's stand-in for a token.
     let sessions: SessionCookie?
     /// Shared with `/login`: failed sign-ins count with bad tokens.
     let throttle: AuthThrottle
 
-    init(tokens: BearerTokens?, store: any Store, secureCookies: Bool = false, throttle: AuthThrottle = AuthThrottle()) {
+    init(tokens: BearerTokens?, store: any AuditStore, secureCookies: Bool = false, throttle: AuthThrottle = AuthThrottle()) {
         self.tokens = tokens
         self.store = store
         sessions = tokens.map { SessionCookie(tokens: $0, secure: secureCookies) }

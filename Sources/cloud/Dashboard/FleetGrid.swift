@@ -78,7 +78,13 @@ struct FleetGrid: Sendable {
         }
     }
 
-    static func make(store: any Store, services published: [ServiceName], filter: Filter, page: PageContext, now: Date) async throws -> FleetGrid {
+    static func make(
+        store: any ClusterStore & DashboardReads,
+        services published: [ServiceName],
+        filter: Filter,
+        page: PageContext,
+        now: Date
+    ) async throws -> FleetGrid {
         // Every cluster's name and labels to filter by, and whole clusters only for the page shown.
         let all = try await store.clusterSummaries()
         let matching = all.filter { cluster in

@@ -26,24 +26,9 @@ struct RolloutLifecycle: Sendable {
         self.deployments = deployments
     }
 
-    /// What was recorded about a rollout's clusters, read in the transaction that advances it.
-    struct Facts: Sendable {
-        /// How the rollout's running deployments stand, by ID.
-        var deployments: [String: Outcome] = [:]
-        /// The clusters of the waves that may start, those that still exist, by ID; nil when they
-        /// were not read (a wave is in flight), and no wave may start from this advance.
-        var clusters: [String: Cluster]?
-        /// Per cluster, the last deployment that applied the rollout's service successfully: what
-        /// values the cluster runs with.
-        var lastApplied: [String: Deployment] = [:]
-    }
-
-    /// What an advance needs of a running deployment: its state, and why it failed. Not the whole
-    /// deployment: each advance reads every one of the wave's, and most have not ended.
-    struct Outcome: Sendable, Equatable {
-        var state: CloudDeploymentState
-        var error: String?
-    }
+    typealias Facts = RolloutFacts
+    typealias Outcome = RolloutFacts.Outcome
+    typealias Writes = RolloutWrites
 
     enum Event: Sendable {
         /// Look at the recorded facts: record ended deployments, start what may start.
@@ -55,13 +40,6 @@ struct RolloutLifecycle: Sendable {
         case resume(maxFailures: RolloutShare?)
         case approve
         case cancel
-    }
-
-    /// What to write in the same transaction as the rollout.
-    struct Writes: Sendable, Equatable {
-        var deployments: [Deployment] = []
-        /// Per cluster, the service's new desired version (nil: none, for a delete).
-        var desiredVersions: [String: UtilityVersion?] = [:]
     }
 
     enum Action: Sendable, Equatable {

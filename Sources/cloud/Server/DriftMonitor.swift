@@ -29,7 +29,7 @@ final class DriftMonitor: Service, Sendable {
         self.logger = logger
     }
 
-    var store: any Store { fleet.store }
+    var store: any ClusterStore & DeploymentStore { fleet.store }
 
     /// The audit log's actor for corrections.
     static let auditActor = "drift-correction"

@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// request), the event log to a day or the newest 100,000 events, whichever keeps more, so a
 /// client can resume the stream after any outage shorter than that.
 struct Pruner: Service {
-    let store: any Store
+    let store: any AuditStore & EventStore
     /// nil keeps audit entries for good.
     let auditRetention: Duration?
     var eventRetention: Duration = .seconds(24 * 3600)

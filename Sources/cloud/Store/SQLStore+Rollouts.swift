@@ -60,7 +60,7 @@ extension SQLStore {
         _ id: String,
         gatheringFacts: Bool,
         audit: AuditEntry?,
-        _ change: @Sendable (inout Rollout, RolloutLifecycle.Facts) throws -> RolloutLifecycle.Writes
+        _ change: @Sendable (inout Rollout, RolloutFacts) throws -> RolloutWrites
     ) async throws -> Rollout {
         let auditValues = try audit.map(records.auditValues)
         return try await transaction { [dialect, records, rollouts] db in
@@ -70,7 +70,7 @@ extension SQLStore {
             }
             let before = try Self.rollout(db, records, rollouts, row: row)
             var rollout = before
-            let facts = gatheringFacts ? try facts(db, for: rollout) : RolloutLifecycle.Facts()
+            let facts = gatheringFacts ? try facts(db, for: rollout) : RolloutFacts()
             let writes = try change(&rollout, facts)
             // Cluster rows first, in ID order: the inserts' foreign key checks share-lock them, and
             // a fixed order keeps two such transactions from waiting on each other.
@@ -98,15 +98,15 @@ extension SQLStore {
     /// What the lifecycle decides from: the deployments of running clusters and, when the next
     /// wave may start (the rollout runs and none of its deployments is unfinished), whether the
     /// clusters of the current and next waves still exist, what they run and with which values.
-    private func facts(_ db: any SQLConnection, for rollout: Rollout) throws -> RolloutLifecycle.Facts {
-        var facts = RolloutLifecycle.Facts()
+    private func facts(_ db: any SQLConnection, for rollout: Rollout) throws -> RolloutFacts {
+        var facts = RolloutFacts()
         let running = rollout.clusters.compactMap { $0.state == .running ? $0.deploymentID : nil }
         // Only a failed deployment's document is read, for its error.
         let outcomes = "SELECT id, state, CASE WHEN state = '\(CloudDeploymentState.failed.rawValue)' THEN body END FROM deployments WHERE id IN"
         for row in try Self.rows(db, outcomes, running) {
             guard let id = row[0].string, let state = row[1].string.flatMap(CloudDeploymentState.init(rawValue:)) else { continue }
             let error = try row[2].string.map { try records.decode(Deployment.self, json: $0).error } ?? nil
-            facts.deployments[id] = RolloutLifecycle.Outcome(state: state, error: error)
+            facts.deployments[id] = RolloutFacts.Outcome(state: state, error: error)
         }
         guard rollout.state == .running, facts.deployments.values.allSatisfy(\.state.isFinal) else { return facts }
         let upcoming = rollout.clusters.filter { $0.state == .waiting && $0.wave <= rollout.wave + 1 }.map(\.clusterID)

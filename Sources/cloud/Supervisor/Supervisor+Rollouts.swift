@@ -25,7 +25,7 @@ extension Supervisor {
         _ id: String,
         gatheringFacts: Bool,
         audit: AuditEntry?,
-        _ event: @escaping @Sendable (RolloutLifecycle.Facts) -> RolloutLifecycle.Event
+        _ event: @escaping @Sendable (RolloutFacts) -> RolloutLifecycle.Event
     ) async throws -> Rollout {
         let lifecycle = rolloutLifecycle
         let decided = Mutex<[RolloutLifecycle.Action]>([])

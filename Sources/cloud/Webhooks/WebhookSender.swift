@@ -22,14 +22,14 @@ final class WebhookSender: Service, Sendable {
         var dashboard: String
     }
 
-    let store: any Store
+    let store: any WebhookStore
     let owner: String
     let configuration: Configuration
     let logger: Logger
     let clock: any WallClock
     private let client = CurlHTTPClient(connectTimeout: .seconds(5))
 
-    init(store: any Store, owner: String, configuration: Configuration, clock: any WallClock = SystemClock(), logger: Logger) {
+    init(store: any WebhookStore, owner: String, configuration: Configuration, clock: any WallClock = SystemClock(), logger: Logger) {
         self.store = store
         self.owner = owner
         self.configuration = configuration
