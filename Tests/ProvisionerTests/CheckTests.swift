@@ -64,7 +64,7 @@ struct CheckTests {
     func inSyncOnEveryChart(_ name: ServiceName) async throws {
         let harness = try await DeployHarness()
         defer { harness.close() }
-        let versions = try UpstreamChart.versions(of: try #require(harness.catalog[name]).chart.name).map(\.version)
+        let versions = try UpstreamChart.versions(of: try #require(harness.catalog[name]).helm.chart.name).map(\.version)
         for (index, version) in versions.enumerated() {
             #expect(await harness.deploy(harness.request(name, version: version)).outcome == .succeeded)
             var check = harness.request(name, .check, version: version)

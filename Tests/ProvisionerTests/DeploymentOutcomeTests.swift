@@ -34,9 +34,7 @@ struct DeploymentOutcomeTests {
     func success() {
         let release = ReleaseInfo(name: "nginx", namespace: "nginx", revision: 2, status: .deployed, chart: "ingress-nginx-4.15.1")
         let details = DeploymentDetails(
-            recovery: RemediationRecord(.rollback(toRevision: 1), error: nil),
-            remediation: nil,
-            release: release,
+            report: .helm(HelmReport(recovery: RemediationRecord(.rollback(toRevision: 1), error: nil), remediation: nil, release: release)),
             log: ["helm upgrade nginx: ok", "token s3cr3t seen"]
         )
 
@@ -118,7 +116,7 @@ struct DeploymentOutcomeTests {
         let result = DeploymentResult(released)
 
         #expect(result.outcome == .failed(DeploymentFailure(.timedOut, step: "helm upgrade", message: "context deadline exceeded")))
-        #expect(result.details == DeploymentDetails(remediation: record, log: ["helm upgrade nginx: failed"]))
+        #expect(result.details == DeploymentDetails(report: .helm(HelmReport(remediation: record)), log: ["helm upgrade nginx: failed"]))
         #expect(DeploymentResult(ReleaseResult(outcome: .cancelled)).outcome == .cancelled)
         #expect(DeploymentResult(ReleaseResult(outcome: .deadlineExceeded)).outcome == .deadlineExceeded)
         #expect(DeploymentResult(ReleaseResult(outcome: .succeeded)).outcome == .succeeded)
@@ -131,10 +129,10 @@ struct DeploymentOutcomeTests {
 
     @Test("the helm strategy locks one release on one cluster")
     func helmLockKey() {
-        let nginx = DeploymentStrategy.helm.lockKey(server: "https://a:6443", service: Nginx())
+        let nginx = Nginx().strategy.lockKey(server: "https://a:6443")
 
-        #expect(nginx == DeploymentStrategy.helm.lockKey(server: "https://a:6443", service: Nginx()))
-        #expect(nginx != DeploymentStrategy.helm.lockKey(server: "https://b:6443", service: Nginx()))
-        #expect(nginx != DeploymentStrategy.helm.lockKey(server: "https://a:6443", service: Prometheus()))
+        #expect(nginx == Nginx().strategy.lockKey(server: "https://a:6443"))
+        #expect(nginx != Nginx().strategy.lockKey(server: "https://b:6443"))
+        #expect(nginx != Prometheus().strategy.lockKey(server: "https://a:6443"))
     }
 }

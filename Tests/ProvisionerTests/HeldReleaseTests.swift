@@ -41,7 +41,7 @@ struct HeldReleaseTests {
         other.waitUntilExit()
 
         #expect(result.outcome == .succeeded)
-        #expect(result.details.recovery == nil)
+        #expect(result.details.helm?.recovery == nil)
         #expect(other.terminationStatus == 0, "the other helm finished its own install")
         #expect(waiting.all.first??.hasPrefix("waiting for another operation on this release: revision 1 of \(release) is pending-install") == true)
         #expect(waiting.all.last == .some(nil))
@@ -69,7 +69,7 @@ struct HeldReleaseTests {
         }
         #expect(error.kind == .releaseHeld)
         #expect(error.message.contains("gave up waiting for another operation on this release"))
-        #expect(result.details.recovery == nil && result.details.remediation == nil)
+        #expect(result.details.helm?.recovery == nil && result.details.helm?.remediation == nil)
         #expect(!result.details.log.contains { $0.hasPrefix("helm rollback") || $0.hasPrefix("helm uninstall") })
         // An apply tries its upgrade first (one helm process in the common case); helm refuses it.
         #expect(result.details.log.filter { $0.hasPrefix("helm upgrade") }.allSatisfy { $0.contains("another operation") })

@@ -18,8 +18,8 @@ struct HelmDeployerTests {
 
         let installed = await harness.deploy(harness.request(service))
         #expect(installed.outcome == .succeeded)
-        #expect(installed.details.release?.revision == 1)
-        #expect(installed.details.release?.status == .deployed)
+        #expect(installed.details.helm?.release?.revision == 1)
+        #expect(installed.details.helm?.release?.status == .deployed)
         #expect(try await harness.history(release).last?.status == .deployed)
 
         let deleted = await harness.deploy(harness.request(service, .delete))
@@ -36,8 +36,8 @@ struct HelmDeployerTests {
         let upgraded = await harness.deploy(harness.request("prometheus", version: "25.19.0"))
 
         #expect(upgraded.outcome == .succeeded)
-        #expect(upgraded.details.release?.revision == 2)
-        #expect(upgraded.details.release?.chart == "prometheus-25.19.0")
+        #expect(upgraded.details.helm?.release?.revision == 2)
+        #expect(upgraded.details.helm?.release?.chart == "prometheus-25.19.0")
     }
 
     @Test("layers the request's values over the shipped ones")
@@ -86,8 +86,8 @@ struct HelmDeployerTests {
             return
         }
         #expect(error.kind == .timedOut)
-        #expect(result.details.remediation == RemediationRecord(.rollback(toRevision: 1), error: nil))
-        #expect(result.details.release?.status == .deployed)
+        #expect(result.details.helm?.remediation == RemediationRecord(.rollback(toRevision: 1), error: nil))
+        #expect(result.details.helm?.release?.status == .deployed)
         #expect(try await harness.history(release).last?.status == .deployed)
         #expect(try await !harness.values(release).contains("fail-readiness"))
     }
@@ -102,8 +102,8 @@ struct HelmDeployerTests {
             within: .seconds(10)
         )
 
-        #expect(result.details.remediation == RemediationRecord(.uninstall, error: nil))
-        #expect(result.details.release == nil)
+        #expect(result.details.helm?.remediation == RemediationRecord(.uninstall, error: nil))
+        #expect(result.details.helm?.release == nil)
         #expect(try await harness.history(harness.release(of: "fluentbit")).isEmpty)
     }
 
@@ -119,7 +119,7 @@ struct HelmDeployerTests {
         helm.waitUntilExit()
 
         let result = await harness.deploy(harness.request("nginx"))
-        #expect(result.details.recovery == RemediationRecord(.uninstall, error: nil))
+        #expect(result.details.helm?.recovery == RemediationRecord(.uninstall, error: nil))
         #expect(result.outcome == .succeeded)
         #expect(try await harness.history(release).last?.status == .deployed)
     }
@@ -132,9 +132,9 @@ struct HelmDeployerTests {
         var request = harness.request("prometheus", version: "25.19.0")
         request.previousAttemptsEnded = true
         let result = await harness.deploy(request)
-        #expect(result.details.recovery == RemediationRecord(.rollback(toRevision: 1), error: nil))
+        #expect(result.details.helm?.recovery == RemediationRecord(.rollback(toRevision: 1), error: nil))
         #expect(result.outcome == .succeeded)
-        #expect(result.details.release?.chart == "prometheus-25.19.0")
+        #expect(result.details.helm?.release?.chart == "prometheus-25.19.0")
     }
 
     @Test("deleting an upgrade left pending by a killed helm uninstalls it without rolling it back first")
@@ -145,7 +145,7 @@ struct HelmDeployerTests {
 
         let result = await harness.deploy(harness.request("prometheus", .delete))
         #expect(result.outcome == .succeeded)
-        #expect(result.details.recovery == nil)
+        #expect(result.details.helm?.recovery == nil)
         #expect(!result.details.log.contains { $0.hasPrefix("helm rollback") })
         #expect(try await harness.history(release).isEmpty)
     }
@@ -174,7 +174,7 @@ struct HelmDeployerTests {
         let result = await deployment.value
 
         #expect(result.outcome == .cancelled)
-        #expect(result.details.remediation == RemediationRecord(.uninstall, error: nil))
+        #expect(result.details.helm?.remediation == RemediationRecord(.uninstall, error: nil))
         for pid in started.withLock({ $0 }) {
             #expect(kill(pid, 0) == -1 && errno == ESRCH, "helm process \(pid) still exists")
         }
@@ -204,7 +204,7 @@ struct HelmDeployerTests {
         let result = await harness.deploy(harness.request("prometheus", version: "25.19.0"))
 
         #expect(result.outcome == .succeeded)
-        #expect(result.details.release?.chart == "prometheus-25.19.0")
+        #expect(result.details.helm?.release?.chart == "prometheus-25.19.0")
     }
 
     @Test("a chart version published after the repository was added is found: the index is refreshed once")
@@ -221,7 +221,7 @@ struct HelmDeployerTests {
         let result = await harness.deploy(harness.request("prometheus", version: "25.19.0"))
 
         #expect(result.outcome == .succeeded, "\(result.details.log)")
-        #expect(result.details.release?.chart == "prometheus-25.19.0")
+        #expect(result.details.helm?.release?.chart == "prometheus-25.19.0")
     }
 
     @Test("a release too large for the output bound is still reported, from its history")
@@ -232,8 +232,8 @@ struct HelmDeployerTests {
         let result = await harness.deploy(harness.request("nginx"))
 
         #expect(result.outcome == .succeeded)
-        #expect(result.details.release?.status == .deployed)
-        #expect(result.details.release?.chart == "ingress-nginx-4.15.1")
+        #expect(result.details.helm?.release?.status == .deployed)
+        #expect(result.details.helm?.release?.chart == "ingress-nginx-4.15.1")
     }
 
     /// Prometheus deployed, then an upgrade to 25.19.0 killed while pending (SIGKILL: helm records nothing).

@@ -36,7 +36,7 @@ struct HelmTestGateTests {
             return
         }
         #expect(failure.step == "helm test" && failure.message.hasPrefix("the chart's tests failed: "))
-        #expect(result.details.remediation == RemediationRecord(.rollback(toRevision: 1), error: nil))
+        #expect(result.details.helm?.remediation == RemediationRecord(.rollback(toRevision: 1), error: nil))
         #expect(result.details.log.contains { $0.contains("Phase:          Failed") })
         let history = try await harness.history(harness.release(of: "fluentbit"))
         #expect(history.map(\.chart) == ["fluent-bit-0.40.0", "fluent-bit-0.58.1", "fluent-bit-0.40.0"])
@@ -48,7 +48,7 @@ struct HelmTestGateTests {
         let harness = try await DeployHarness()
         defer { harness.close() }
         let result = await harness.deploy(request(harness, version: "0.58.1", values: ["testFramework": ["image": ["tag": "fail-test"]]]))
-        #expect(result.details.remediation?.action == "uninstall")
+        #expect(result.details.helm?.remediation?.action == "uninstall")
         #expect(try await harness.history(harness.release(of: "fluentbit")).isEmpty)
     }
 }

@@ -44,19 +44,19 @@ struct ServiceCatalogTests {
     @Test("Prometheus points its DNS name at the load balancer of the nginx release's controller")
     func ingressControllerIsNginxs() {
         let nginx = Nginx()
-        #expect(Prometheus().ingressController == .init(namespace: nginx.release.namespace, name: nginx.controllerService))
+        #expect(Prometheus().ingressController == .init(namespace: nginx.helm.release.namespace, name: nginx.controllerService))
     }
 
     @Test("the new services carry the Go tool's names, namespaces, charts and default versions")
     func goCompatible() {
         let metrics = MetricsServer()
         let detector = NodeProblemDetector()
-        #expect("\(metrics.chart.repositoryName)/\(metrics.chart.name)" == "metrics-server/metrics-server")
-        #expect(metrics.release == ReleaseRef(name: "metrics-server", namespace: "kube-system"))
-        #expect(metrics.chart.defaultVersion == "3.12.1")
-        #expect("\(detector.chart.repositoryName)/\(detector.chart.name)" == "deliveryhero/node-problem-detector")
-        #expect(detector.release == ReleaseRef(name: "node-problem-detector", namespace: "node-problem-detector"))
-        #expect(detector.chart.defaultVersion == "2.3.12")
+        #expect("\(metrics.helm.chart.repositoryName)/\(metrics.helm.chart.name)" == "metrics-server/metrics-server")
+        #expect(metrics.helm.release == ReleaseRef(name: "metrics-server", namespace: "kube-system"))
+        #expect(metrics.helm.chart.defaultVersion == "3.12.1")
+        #expect("\(detector.helm.chart.repositoryName)/\(detector.helm.chart.name)" == "deliveryhero/node-problem-detector")
+        #expect(detector.helm.release == ReleaseRef(name: "node-problem-detector", namespace: "node-problem-detector"))
+        #expect(detector.helm.chart.defaultVersion == "2.3.12")
     }
 
     @Test("metrics-server uses host networking on EKS clusters only, as the Go tool")

@@ -7,7 +7,7 @@ import Synchronization
 /// number run at once, so a burst of them cannot starve the deployments.
 struct CheckRoutes: Sendable {
     let validator: DeploymentValidator
-    let deployers: [DeploymentStrategy: any Deployer]
+    let deployers: [DeploymentStrategy.Kind: any Deployer]
     let lifecycle: Lifecycle
     let metrics: ProvisionerMetrics
     let inFlight = InFlight(limit: 64)
@@ -28,13 +28,15 @@ struct CheckRoutes: Sendable {
         defer { inFlight.leave() }
         var results = [DriftCheckResults.Result?](repeating: nil, count: checks.releases.count)
         // Each strategy checks its own services; the answer keeps the order asked.
-        let byStrategy = Dictionary(grouping: checks.releases.indices) { checks.releases[$0].service.strategy }
+        let byStrategy = Dictionary(grouping: checks.releases.indices) { checks.releases[$0].service.strategy.kind }
         for (strategy, indices) in byStrategy {
             var part = checks
             part.releases = indices.map { checks.releases[$0] }
             let answered =
                 await deployers[strategy]?.check(part)
-                ?? part.releases.map { DriftCheckResults.Result(service: $0.service.name, error: "this provisioner has no \(strategy) deployer") }
+                ?? part.releases.map {
+                    DriftCheckResults.Result(service: $0.service.name, error: "this provisioner has no \(strategy.rawValue) deployer")
+                }
             for (index, result) in zip(indices, answered) {
                 metrics.checked(result)
                 results[index] = result.redacted(by: checks.redactor)

@@ -119,22 +119,25 @@ struct ServiceDescription: Codable, Sendable {
     var hookWaits: Int
     var dependsOn: [ServiceName]
     /// How it is deployed (`helm`).
-    var strategy: DeploymentStrategy
+    var strategy: DeploymentStrategy.Kind
     /// Its place in the deploy order (0 first), derived from every service's `dependsOn`.
     var order: Int
 
     init(_ service: any ThirdPartyService, order: Int) {
         name = service.name
-        chart = service.chart.name
-        repository = service.chart.repositoryURL
-        repositoryName = service.chart.repositoryName
-        defaultVersion = service.chart.defaultVersion
-        namespace = service.release.namespace
-        release = service.release.name
+        switch service.strategy {
+        case .helm(let helm):
+            chart = helm.chart.name
+            repository = helm.chart.repositoryURL
+            repositoryName = helm.chart.repositoryName
+            defaultVersion = helm.chart.defaultVersion
+            namespace = helm.release.namespace
+            release = helm.release.name
+            hookWaits = helm.hookWaits
+        }
         defaultValues = service.defaultValues
-        hookWaits = service.hookWaits
         dependsOn = service.dependsOn
-        strategy = service.strategy
+        strategy = service.strategy.kind
         self.order = order
     }
 

@@ -35,14 +35,15 @@ struct DeploymentValidator: Sendable {
         let target = try kubeconfig(request.kubeconfig, source: request.kubeconfigSource)
         let id = request.id ?? ID.make()
         request.id = id
+        // What is deployed when the request leaves it to the service: its chart's default version, from its repository.
         let chart = ChartRequest(
-            version: request.chart?.version ?? service.chart.defaultVersion,
-            repository: request.chart?.repository ?? service.chart.repositoryURL
+            version: request.chart?.version ?? service.strategy.helm?.chart.defaultVersion,
+            repository: request.chart?.repository ?? service.strategy.helm?.chart.repositoryURL
         )
         return Job(
             request: request,
             status: DeploymentStatus(queued: request, id: id, chart: chart, now: now),
-            lockKey: service.strategy.lockKey(server: target.server, service: service),
+            lockKey: service.strategy.lockKey(server: target.server),
             timeout: request.timeoutSeconds.map { .seconds($0) } ?? defaultTimeout,
             redactor: Redactor(secrets: target.secrets),
             kubeconfig: target.parsed

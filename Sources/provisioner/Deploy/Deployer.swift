@@ -4,7 +4,8 @@ import Internal
 /// manifest- or operator-based deployer implements the same protocol and the jobs above it do not
 /// change.
 protocol Deployer: Sendable {
-    var strategy: DeploymentStrategy { get }
+    /// The strategy whose services it deploys.
+    var kind: DeploymentStrategy.Kind { get }
 
     /// - Parameter timeout: the deadline is this long from now; it also bounds how long an earlier
     ///   attempt at the same deployment may still hold the release.

@@ -13,7 +13,10 @@ extension DeploymentResult {
             }
         self.init(
             outcome: outcome,
-            details: DeploymentDetails(recovery: result.recovery, remediation: result.remediation, release: result.release, log: result.log)
+            details: DeploymentDetails(
+                report: .helm(HelmReport(recovery: result.recovery, remediation: result.remediation, release: result.release)),
+                log: result.log
+            )
         )
         details.plan = result.plan
     }

@@ -12,19 +12,24 @@ extension HelmDeployer {
             kubeconfig: checks.kubeconfig.text,
             kubeconfigSource: checks.kubeconfig.source
         )
+        // Only helm services are handed to this deployer (`CheckRoutes` groups them by strategy).
+        let helmReleases = checks.releases.compactMap { $0.service.strategy.helm?.release }
+        guard helmReleases.count == checks.releases.count else {
+            return checks.releases.map { DriftCheckResults.Result(service: $0.service.name, error: "\($0.service.name) is not deployed with helm") }
+        }
         do {
             return try await withContext(for: request, parsed: checks.kubeconfig.parsed, deadline: deadline) { context in
                 // Every release's newest revision, then every remembered release's objects, read
                 // together: the checks of a cluster nobody changed cost a few lists.
                 let starts: [CheckStart]
                 do {
-                    starts = try await start(checks.releases.map(\.service.release), kube: context.kube)
+                    starts = try await start(helmReleases, kube: context.kube)
                 } catch {
                     let failure = DeploymentFailure(.clusterUnreachable, step: "check", message: "\(error)")
                     return checks.releases.map { DriftCheckResults.Result(service: $0.service.name, error: failure.description) }
                 }
                 var results: [DriftCheckResults.Result] = []
-                for (release, start) in zip(checks.releases, starts) {
+                for ((release, helmRelease), start) in zip(zip(checks.releases, helmReleases), starts) {
                     guard ContinuousClock.now < deadline else {
                         results.append(DriftCheckResults.Result(DeploymentResult(outcome: .deadlineExceeded), service: release.service.name))
                         continue
@@ -33,7 +38,7 @@ extension HelmDeployer {
                     context.request.service = release.service.name
                     context.request.chart = release.chart
                     context.request.expectedRevision = release.expectedRevision
-                    let result = await check(context, service: release.service, start: start)
+                    let result = await check(context, release: helmRelease, start: start)
                     results.append(DriftCheckResults.Result(result, service: release.service.name))
                 }
                 return results
@@ -51,8 +56,7 @@ extension HelmDeployer {
     /// from the API, so a fleet's periodic checks cost requests, not processes.
     /// - Parameter start: what was read of the release before, with other releases of the cluster;
     ///   nil to read it here.
-    func check(_ context: DeploymentContext, service: any ThirdPartyService, start: CheckStart? = nil) async -> DeploymentResult {
-        let release = service.release
+    func check(_ context: DeploymentContext, release: ReleaseRef, start: CheckStart? = nil) async -> DeploymentResult {
         let server = context.kube.kubeconfig.server
         var secret: HelmReleaseSecret?
         let stored: StoredRelease?

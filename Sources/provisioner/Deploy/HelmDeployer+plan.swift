@@ -6,12 +6,13 @@ extension HelmDeployer {
     func plan(
         _ request: DeploymentRequest,
         service: any ThirdPartyService,
+        helm: HelmRelease,
         _ bounds: RunBounds,
         context: DeploymentContext
     ) async -> DeploymentResult {
         let spec: ReleaseSpec
         do {
-            spec = try await releaseSpec(request, service: service, chart: Self.chart(service.chart, requested: request.chart?.repository))
+            spec = try await releaseSpec(request, service: service, helm: helm, chart: Self.chart(helm.chart, requested: request.chart?.repository))
         } catch {
             return DeploymentResult(failure: error)
         }

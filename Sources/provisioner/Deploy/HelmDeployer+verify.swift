@@ -3,20 +3,20 @@ import Internal
 extension HelmDeployer {
     /// The release is deployed (at the requested chart version, if one is named) and its workloads
     /// are ready; nothing is changed. A failure says what is wrong.
-    func verify(_ context: DeploymentContext, service: any ThirdPartyService, _ bounds: RunBounds) async -> DeploymentResult {
-        var result = DeploymentResult(await releases.inspect(service.release, kubeconfig: context.kube.kubeconfig, events: bounds.events))
+    func verify(_ context: DeploymentContext, release ref: ReleaseRef, _ bounds: RunBounds) async -> DeploymentResult {
+        var result = DeploymentResult(await releases.inspect(ref, kubeconfig: context.kube.kubeconfig, events: bounds.events))
         guard result.outcome == .succeeded else { return result }
-        guard let release = result.details.release else {
-            return failed(result, "release \(service.release) is not installed")
+        guard let release = result.details.helm?.release else {
+            return failed(result, "release \(ref) is not installed")
         }
         guard release.status == .deployed else {
-            return failed(result, "release \(service.release) is \(release.status.rawValue) (revision \(release.revision))")
+            return failed(result, "release \(ref) is \(release.status.rawValue) (revision \(release.revision))")
         }
         if let version = context.request.chart?.version, !release.chart.hasSuffix("-\(version)") {
-            return failed(result, "release \(service.release) runs chart \(release.chart), not version \(version)")
+            return failed(result, "release \(ref) runs chart \(release.chart), not version \(version)")
         }
         do {
-            let unready = try await context.kube.unreadyWorkloads(of: service.release.name, namespace: service.release.namespace)
+            let unready = try await context.kube.unreadyWorkloads(of: ref.name, namespace: ref.namespace)
             guard unready.isEmpty else { return failed(result, "not ready: " + unready.joined(separator: "; ")) }
         } catch {
             result.outcome = .failed(DeploymentFailure(.clusterUnreachable, step: "verify", message: "\(error)"))

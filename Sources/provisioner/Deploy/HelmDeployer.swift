@@ -5,7 +5,7 @@ import Logging
 /// Deploys a service's chart with helm: picks the chart (repository or local directory), layers
 /// the values (shipped defaults, then per-cluster, then the request's), and runs the service's hooks.
 struct HelmDeployer: Deployer {
-    let strategy = DeploymentStrategy.helm
+    let kind = DeploymentStrategy.Kind.helm
     let releases: ReleaseManager
     let locator: ChartLocator
     let repositories: RepositoryCache
@@ -51,9 +51,12 @@ struct HelmDeployer: Deployer {
                 holderEnded: request.previousAttemptsEnded == true
             )
         )
+        guard let helm = service.strategy.helm else {
+            return DeploymentResult(failure: DeploymentFailure(.failed, step: "deploy", message: "\(service.name) is not deployed with helm"))
+        }
         do {
             return try await withContext(for: request, parsed: kubeconfig, deadline: deadline) { context in
-                await run(context, service: service, bounds)
+                await run(context, service: service, helm: helm, bounds)
             }
         } catch {
             return DeploymentResult(failure: error)
@@ -85,10 +88,10 @@ struct HelmDeployer: Deployer {
         var hold: ReleaseHold
     }
 
-    private func run(_ context: DeploymentContext, service: any ThirdPartyService, _ bounds: RunBounds) async -> DeploymentResult {
+    private func run(_ context: DeploymentContext, service: any ThirdPartyService, helm: HelmRelease, _ bounds: RunBounds) async -> DeploymentResult {
         switch context.request.action {
         case .apply:
-            return await apply(context.request, service: service, bounds, context: context)
+            return await apply(context.request, service: service, helm: helm, bounds, context: context)
         case .delete:
             let notes: [String]
             do {
@@ -98,7 +101,7 @@ struct HelmDeployer: Deployer {
             }
             var result = DeploymentResult(
                 await releases.delete(
-                    service.release,
+                    helm.release,
                     kubeconfig: context.kube.kubeconfig,
                     deadline: bounds.deadline,
                     hold: bounds.hold,
@@ -108,11 +111,11 @@ struct HelmDeployer: Deployer {
             result.details.log = notes + result.details.log
             return result
         case .verify:
-            return await verify(context, service: service, bounds)
+            return await verify(context, release: helm.release, bounds)
         case .plan:
-            return await plan(context.request, service: service, bounds, context: context)
+            return await plan(context.request, service: service, helm: helm, bounds, context: context)
         case .check:
-            return await check(context, service: service)
+            return await check(context, release: helm.release)
         }
     }
 
@@ -167,19 +170,20 @@ struct HelmDeployer: Deployer {
     private func apply(
         _ request: DeploymentRequest,
         service: any ThirdPartyService,
+        helm: HelmRelease,
         _ bounds: RunBounds,
         context: DeploymentContext
     ) async -> DeploymentResult {
-        let chart = Self.chart(service.chart, requested: request.chart?.repository)
+        let chart = Self.chart(helm.chart, requested: request.chart?.repository)
         var spec: ReleaseSpec
         do {
-            spec = try await releaseSpec(request, service: service, chart: chart)
+            spec = try await releaseSpec(request, service: service, helm: helm, chart: chart)
         } catch {
             return DeploymentResult(failure: error)
         }
         var forcing: [String] = []
         if request.forceConflicts == true {
-            (spec.forceConflicts, forcing) = await Self.forcing(service.release, kube: context.kube)
+            (spec.forceConflicts, forcing) = await Self.forcing(helm.release, kube: context.kube)
         }
         let apply = {
             await releases.apply(
@@ -203,7 +207,7 @@ struct HelmDeployer: Deployer {
         var result = DeploymentResult(released)
         guard result.outcome == .succeeded else { return result }
         var hookContext = context
-        hookContext.release = result.details.release
+        hookContext.release = result.details.helm?.release
         do {
             result.details.log += try await service.afterApply(hookContext)
         } catch {
@@ -231,7 +235,12 @@ struct HelmDeployer: Deployer {
 
     /// The chart located (its repository added first when charts come from one) and the values
     /// layered, as `helm upgrade --install` is given them.
-    func releaseSpec(_ request: DeploymentRequest, service: any ThirdPartyService, chart: ChartSpec) async throws(DeploymentFailure) -> ReleaseSpec {
+    func releaseSpec(
+        _ request: DeploymentRequest,
+        service: any ThirdPartyService,
+        helm: HelmRelease,
+        chart: ChartSpec
+    ) async throws(DeploymentFailure) -> ReleaseSpec {
         let located: (reference: String, version: String?)
         do {
             located = try locator.locate(chart, version: request.chart?.version ?? chart.defaultVersion)
@@ -247,11 +256,11 @@ struct HelmDeployer: Deployer {
             }
         }
         return ReleaseSpec(
-            release: service.release,
+            release: helm.release,
             chart: located.reference,
             version: located.version,
             values: Self.values(for: request, service: service),
-            hookWaits: service.hookWaits,
+            hookWaits: helm.hookWaits,
             runTests: request.action == .apply && request.test == true
         )
     }

@@ -36,9 +36,13 @@ extension DeploymentStatus {
             error = "deadline of \(GoDuration.format(timeout)) exceeded; the deployment was stopped"
         }
         waiting = nil
-        recovery = result.details.recovery
-        remediation = result.details.remediation
-        release = result.details.release
+        // The wire status keeps Helm's fields: the strategy that fills them says what they hold.
+        switch result.details.report {
+        case .helm(let report):
+            (recovery, remediation, release) = (report.recovery, report.remediation, report.release)
+        case nil:
+            (recovery, remediation, release) = (nil, nil, nil)
+        }
         log = result.details.log.map(redactor.redact)
         drift = result.details.drift.map { DriftReport(reasons: $0.reasons.map(redactor.redact)) }
         plan = result.details.plan.map { plan in

@@ -27,7 +27,7 @@ actor JobQueue {
     private let configuration: Configuration
     /// One per strategy; a job is run by the one its service's strategy names (and the check
     /// routes ask them directly).
-    let deployers: [DeploymentStrategy: any Deployer]
+    let deployers: [DeploymentStrategy.Kind: any Deployer]
     private let catalog: ServiceCatalog
     /// Where its series go (the check routes count theirs there too).
     let metrics: ProvisionerMetrics
@@ -57,7 +57,7 @@ actor JobQueue {
     ) {
         self.configuration = configuration
         self.board = StatusBoard(retention: configuration.retention)
-        self.deployers = Dictionary(deployers.map { ($0.strategy, $0) }, uniquingKeysWith: { first, _ in first })
+        self.deployers = Dictionary(deployers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
         self.catalog = catalog
         self.metrics = metrics
         self.logger = logger
@@ -200,7 +200,7 @@ actor JobQueue {
         held.insert(job.lockKey)
         log(status, "deployment running")
         let service = catalog[request.service]!
-        let deployer = deployers[service.strategy]
+        let deployer = deployers[service.strategy.kind]
         let timeout = job.timeout
         let kubeconfig = job.kubeconfig
         let events = DeploymentEvents(waiting: { note in Task { await self.setWaiting(id, note) } })
@@ -208,7 +208,7 @@ actor JobQueue {
             let result =
                 await deployer?.run(request, service: service, timeout: timeout, events: events, kubeconfig: kubeconfig)
                 ?? DeploymentResult(
-                    failure: DeploymentFailure(.failed, step: "deploy", message: "this provisioner has no \(service.strategy) deployer")
+                    failure: DeploymentFailure(.failed, step: "deploy", message: "this provisioner has no \(service.strategy.kind) deployer")
                 )
             self.finish(id, with: result)
         }

@@ -3,13 +3,17 @@ import Internal
 /// Fluent Bit as a DaemonSet shipping every node's container logs to the private Elasticsearch.
 struct FluentBit: ThirdPartyService {
     let name: ServiceName = "fluentbit"
-    let chart = ChartSpec(
-        name: "fluent-bit",
-        repositoryName: "fluent",
-        repositoryURL: "https://fluent.github.io/helm-charts",
-        defaultVersion: "0.40.0"
+    let strategy = DeploymentStrategy.helm(
+        HelmRelease(
+            chart: ChartSpec(
+                name: "fluent-bit",
+                repositoryName: "fluent",
+                repositoryURL: "https://fluent.github.io/helm-charts",
+                defaultVersion: "0.40.0"
+            ),
+            release: ReleaseRef(name: "fluent-bit", namespace: "fluent-bit")
+        )
     )
-    let release = ReleaseRef(name: "fluent-bit", namespace: "fluent-bit")
     var defaultValues: String { String(decoding: PackageResources.fluentbit_yaml, as: UTF8.self) }
 
     /// The chart takes its outputs as one block of Fluent Bit configuration text (`config.outputs`),

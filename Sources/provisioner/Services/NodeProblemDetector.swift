@@ -4,12 +4,16 @@ import Internal
 /// node as node conditions and events. Named, placed and pinned as the Go tool's utility.
 struct NodeProblemDetector: ThirdPartyService {
     let name: ServiceName = "node-problem-detector"
-    let chart = ChartSpec(
-        name: "node-problem-detector",
-        repositoryName: "deliveryhero",
-        repositoryURL: "https://charts.deliveryhero.io/",
-        defaultVersion: "2.3.12"
+    let strategy = DeploymentStrategy.helm(
+        HelmRelease(
+            chart: ChartSpec(
+                name: "node-problem-detector",
+                repositoryName: "deliveryhero",
+                repositoryURL: "https://charts.deliveryhero.io/",
+                defaultVersion: "2.3.12"
+            ),
+            release: ReleaseRef(name: "node-problem-detector", namespace: "node-problem-detector")
+        )
     )
-    let release = ReleaseRef(name: "node-problem-detector", namespace: "node-problem-detector")
     var defaultValues: String { String(decoding: PackageResources.node_problem_detector_yaml, as: UTF8.self) }
 }

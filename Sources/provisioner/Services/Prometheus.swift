@@ -4,13 +4,17 @@ import Internal
 /// `<cluster-id>.prometheus.<private-domain>` through the internal NGINX ingress.
 struct Prometheus: ThirdPartyService {
     let name: ServiceName = "prometheus"
-    let chart = ChartSpec(
-        name: "prometheus",
-        repositoryName: "prometheus-community",
-        repositoryURL: "https://prometheus-community.github.io/helm-charts",
-        defaultVersion: "25.18.0"
+    let strategy = DeploymentStrategy.helm(
+        HelmRelease(
+            chart: ChartSpec(
+                name: "prometheus",
+                repositoryName: "prometheus-community",
+                repositoryURL: "https://prometheus-community.github.io/helm-charts",
+                defaultVersion: "25.18.0"
+            ),
+            release: ReleaseRef(name: "prometheus", namespace: "prometheus")
+        )
     )
-    let release = ReleaseRef(name: "prometheus", namespace: "prometheus")
     var defaultValues: String { String(decoding: PackageResources.prometheus_yaml, as: UTF8.self) }
     /// Its ingress and DNS name point at the NGINX controller.
     let dependsOn: [ServiceName] = ["nginx"]

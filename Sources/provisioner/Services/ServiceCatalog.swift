@@ -27,6 +27,6 @@ struct ServiceCatalog: Sendable {
 
     /// The services' own chart repositories, exactly: what requests may name by default.
     var repositoryPatterns: [RepositoryPattern] {
-        all.compactMap { try? RepositoryPattern($0.chart.repositoryURL) }
+        all.compactMap { $0.strategy.helm.flatMap { try? RepositoryPattern($0.chart.repositoryURL) } }
     }
 }

@@ -1,23 +1,19 @@
 import Internal
 import Logging
 
-/// The one pattern every third-party service follows. A service only describes itself: its chart,
-/// where it is released, its values and its hooks. A `Deployer` does the work, so services never
-/// run helm themselves and a manifest- or operator-based deployer can take over later.
+/// The one pattern every third-party service follows. A service only describes itself: how it is
+/// deployed and with what (for helm: its chart, where it is released, the hooks helm waits for),
+/// its values and its hooks. A `Deployer` of its strategy does the work, so services never run
+/// helm themselves and an operator-based deployer can take over with a strategy of its own.
 ///
 /// Adding a service: one file like `MetricsServer.swift`, its shipped values in `values/NAME.yaml`
 /// (Package.swift embeds every file there); `ServiceCatalog.standard` finds it by itself (a build plugin lists them).
 protocol ThirdPartyService: Sendable {
     var name: ServiceName { get }
-    var chart: ChartSpec { get }
-    var release: ReleaseRef { get }
-    /// Which deployer deploys it (and so what its operations lock); helm unless it says otherwise.
+    /// How it is deployed, and so by which deployer and what its operations lock.
     var strategy: DeploymentStrategy { get }
     /// The shipped default values, YAML.
     var defaultValues: String { get }
-    /// Hook Jobs or Pods its chart runs on install and upgrade with the shipped values; helm waits
-    /// for each up to its `--timeout`, so they share the deployment's deadline (`HelmTimeout`).
-    var hookWaits: Int { get }
     /// Services to deploy before this one (e.g. Prometheus's ingress needs the NGINX controller);
     /// the deploy order and the cloud server's prerequisites follow from it.
     var dependsOn: [ServiceName] { get }
@@ -31,8 +27,6 @@ protocol ThirdPartyService: Sendable {
 }
 
 extension ThirdPartyService {
-    var strategy: DeploymentStrategy { .helm }
-    var hookWaits: Int { 0 }
     var dependsOn: [ServiceName] { [] }
     func derivedValues(for request: DeploymentRequest) -> JSONValue { [:] }
     func afterApply(_ context: DeploymentContext) async throws -> [String] { [] }

@@ -62,7 +62,7 @@ struct DeployHarness {
         await deployer.run(request, service: catalog[request.service]!, timeout: timeout, events: events)
     }
 
-    func release(of service: ServiceName) -> ReleaseRef { catalog[service]!.release }
+    func release(of service: ServiceName) -> ReleaseRef { catalog[service]!.helm.release }
 
     /// The release's revisions as helm reports them; empty when it does not exist.
     func history(_ release: ReleaseRef) async throws -> [ReleaseRevision] {
@@ -106,7 +106,10 @@ struct DeployHarness {
     /// might run it by hand, with `flags` (e.g. `--server-side=false`), run to its end.
     func installByHand(_ service: ServiceName, _ flags: [String]) async throws {
         let release = release(of: service)
-        let chart = try ChartLocator(chartDirectory: Testbed.charts).locate(catalog[service]!.chart, version: catalog[service]!.chart.defaultVersion)
+        let chart = try ChartLocator(chartDirectory: Testbed.charts).locate(
+            catalog[service]!.helm.chart,
+            version: catalog[service]!.helm.chart.defaultVersion
+        )
         let arguments =
             ["upgrade", "--install", release.name, chart.reference, "--namespace", release.namespace, "--create-namespace"] + flags
         try helm.check(try await helm.run(arguments, kubeconfig: emulator.kubeconfigPath, deadline: .now + .seconds(60)), arguments: arguments)
@@ -115,7 +118,7 @@ struct DeployHarness {
     /// Starts a raw `helm upgrade --install --wait` outside the provisioner, to be killed by the test.
     func startRawHelm(_ service: ServiceName, version: String, values: [String] = []) throws -> Process {
         let release = release(of: service)
-        let chart = try ChartLocator(chartDirectory: Testbed.charts).locate(catalog[service]!.chart, version: version)
+        let chart = try ChartLocator(chartDirectory: Testbed.charts).locate(catalog[service]!.helm.chart, version: version)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Testbed.helm)
         process.arguments =

@@ -13,8 +13,8 @@ struct RenderedChart {
     init(_ service: any ThirdPartyService, version: String, request: DeploymentRequest) async throws {
         let scratch = try Testbed.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let chart = try ChartLocator(chartDirectory: Testbed.charts).locate(service.chart, version: version)
-        var arguments = ["template", service.release.name, chart.reference, "-n", service.release.namespace]
+        let chart = try ChartLocator(chartDirectory: Testbed.charts).locate(service.helm.chart, version: version)
+        var arguments = ["template", service.helm.release.name, chart.reference, "-n", service.helm.release.namespace]
         for document in HelmDeployer.values(for: request, service: service) {
             try document.contents.write(toFile: "\(scratch)/\(document.name)", atomically: true, encoding: .utf8)
             arguments += ["-f", "\(scratch)/\(document.name)"]

@@ -43,16 +43,17 @@ struct UpstreamValuesTests {
     @Test("every service's chart is kept upstream at its default version and at least one other, to upgrade to or from")
     func chartsAreKept() throws {
         for service in ServiceCatalog.standard.all {
-            let versions = try UpstreamChart.versions(of: service.chart.name).map(\.version)
-            #expect(versions.contains(service.chart.defaultVersion), "\(service.chart.name) \(service.chart.defaultVersion)")
-            #expect(versions.count >= 2, "\(service.chart.name): \(versions)")
+            let versions = try UpstreamChart.versions(of: service.helm.chart.name).map(\.version)
+            #expect(versions.contains(service.helm.chart.defaultVersion), "\(service.helm.chart.name) \(service.helm.chart.defaultVersion)")
+            #expect(versions.count >= 2, "\(service.helm.chart.name): \(versions)")
         }
     }
 
     @Test("the tests' list of default chart versions is the services'")
     func testbedDefaults() {
         #expect(
-            Testbed.defaultChartVersions == Dictionary(uniqueKeysWithValues: ServiceCatalog.standard.all.map { ($0.name, $0.chart.defaultVersion) })
+            Testbed.defaultChartVersions
+                == Dictionary(uniqueKeysWithValues: ServiceCatalog.standard.all.map { ($0.name, $0.helm.chart.defaultVersion) })
         )
     }
 
@@ -60,7 +61,7 @@ struct UpstreamValuesTests {
     func valuesAreChartKeys(_ name: ServiceName) throws {
         let service = try #require(ServiceCatalog.standard[name])
         let values = try Self.values(of: service)
-        for chart in try UpstreamChart.versions(of: service.chart.name) {
+        for chart in try UpstreamChart.versions(of: service.helm.chart.name) {
             #expect(Self.undeclared(values, in: chart) == [], "\(chart.name) \(chart.version)")
         }
     }
