@@ -4,36 +4,28 @@ import TestSupport
 
 @testable import cloud
 
-/// A fleet on loopback for the chaos suite: one emulator per cluster (`--ready-after` keeps work in
-/// flight), three provisioners on fixed ports (so one can be restarted in place), one cloud server.
+/// The chaos suite's fleet on `LocalStack`: one emulator per cluster (`--ready-after` keeps work
+/// in flight), three provisioners (restarted in place on their ports), one cloud server.
 final class Fleet: @unchecked Sendable {
-    let scratch: String
-    let emulators: [KubeEmulator]
-    var provisioners: [ServerProcess]
-    let ports: [Int]
-    var server: ServerProcess
+    let stack: LocalStack
     var clusters: [Cluster] = []
-    var database: String { "\(scratch)/cloud.db" }
 
-    init(clusters count: Int, readyAfter: Int) async throws {
-        let scratch = try Testbed.makeScratchDirectory()
-        self.scratch = scratch
-        emulators = try await (0..<count).asyncMap { _ in try await KubeEmulator.start(readyAfter: readyAfter, scratch: scratch) }
-        let ports = (0..<3).map { _ in Testbed.freePort() }
-        self.ports = ports
-        provisioners = try await ports.asyncMap { try await Self.provisioner(scratch: scratch, port: $0) }
-        server = try await ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: ports.map { "http://127.0.0.1:\($0)" })
-    }
+    var scratch: String { stack.scratch }
+    var emulators: [KubeEmulator] { stack.emulators }
+    var provisioners: [ServerProcess] { stack.provisioners }
+    var server: ServerProcess { stack.server }
+    var database: String { stack.database }
 
     /// A killed provisioner's pending releases are waited for until provably stale when it is
     /// only unreachable (no proof its helm is gone): a short default timeout and no clock skew
     /// (one host) keep that wait to about half a minute.
-    static func provisioner(scratch: String, port: Int) async throws -> ServerProcess {
-        try await ServerProcess.provisioner(
-            scratch: scratch,
-            arguments: ["--drain-timeout", "2s", "--default-timeout", "30s", "--max-clock-skew", "0s"],
-            port: port
-        )
+    init(clusters count: Int, readyAfter: Int) async throws {
+        var options = LocalStack.Options()
+        options.clusters = count
+        options.readyAfter = readyAfter
+        options.provisioners = 3
+        options.provisionerArguments = ["--drain-timeout", "2s", "--default-timeout", "30s", "--max-clock-skew", "0s"]
+        stack = try await LocalStack(options)
     }
 
     func registerClusters() async throws {
@@ -45,20 +37,15 @@ final class Fleet: @unchecked Sendable {
 
     /// Replaces provisioner `index` with a new process on the same port (a rolling upgrade).
     func restartProvisioner(_ index: Int) async throws {
-        provisioners[index].stop()
-        let (scratch, port) = (scratch, ports[index])
-        provisioners[index] = try await Self.provisioner(scratch: scratch, port: port)
+        try await stack.restartProvisioner(index)
     }
 
     func restartServer() async throws {
-        server.signal(SIGKILL)
-        server.stop()
-        let (database, ports) = (database, ports)
-        server = try await ServerProcess.cloudServer(database: database, provisioners: ports.map { "http://127.0.0.1:\($0)" })
+        try await stack.killServer(0, restart: true)
     }
 
     func send(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> ServerProcess.Reply {
-        try await server.request(method, path, body: try body.map { try JSONEncoder().encode($0) })
+        try await stack.send(method, path, body)
     }
 
     /// One apply per (cluster, service) with `values`, all at once.
@@ -121,18 +108,5 @@ final class Fleet: @unchecked Sendable {
         return results
     }
 
-    func close() {
-        server.stop()
-        for server in provisioners { server.stop() }
-        for server in emulators { server.stop() }
-        try? FileManager.default.removeItem(atPath: scratch)
-    }
-}
-
-extension Array {
-    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var results: [T] = []
-        for element in self { results.append(try await transform(element)) }
-        return results
-    }
+    func close() { stack.close() }
 }

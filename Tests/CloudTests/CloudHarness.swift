@@ -4,20 +4,18 @@ import TestSupport
 
 @testable import cloud
 
-/// A whole local stack: an emulated cluster, provisioners and a cloud server on SQLite, all real
-/// processes on loopback.
+/// The end-to-end suites' stack (`LocalStack`: an emulated cluster, provisioners and a cloud
+/// server on SQLite, all real processes on loopback), spoken to in the cloud server's terms.
 final class CloudHarness: @unchecked Sendable {
-    let scratch: String
-    let emulator: KubeEmulator
-    var provisioners: [ServerProcess]
-    var server: ServerProcess
-    var database: String { "\(scratch)/cloud.db" }
-    private let provisionerArguments: [String]
-    private let provisionerEnvironment: [String: String]
+    let stack: LocalStack
     /// In front of the provisioners when they play an older version.
-    private let fronts: [OlderProvisioner]
-    /// Where the cloud server finds the provisioners.
-    private var provisionerURLs: [String] { fronts.isEmpty ? provisioners.map(\.baseURL) : fronts.map(\.url) }
+    private var fronts: [OlderProvisioner] = []
+
+    var scratch: String { stack.scratch }
+    var emulator: KubeEmulator { stack.emulator }
+    var provisioners: [ServerProcess] { stack.provisioners }
+    var server: ServerProcess { stack.server }
+    var database: String { stack.database }
 
     /// - Parameters:
     ///   - environment: extra environment for the provisioners (e.g. AWS settings).
@@ -30,47 +28,34 @@ final class CloudHarness: @unchecked Sendable {
         serverArguments: [String] = [],
         olderProvisioners: Bool = false
     ) async throws {
-        scratch = try Testbed.makeScratchDirectory()
-        self.provisionerArguments = provisionerArguments
-        provisionerEnvironment = environment
-        emulator = try await KubeEmulator.start(readyAfter: readyAfter, scratch: scratch)
-        let scratch = self.scratch
-        provisioners = try await (0..<count).asyncMap { _ in
-            try await ServerProcess.provisioner(scratch: scratch, arguments: provisionerArguments, environment: environment)
+        var options = LocalStack.Options()
+        options.readyAfter = readyAfter
+        options.provisioners = count
+        options.provisionerEnvironment = environment
+        options.provisionerArguments = provisionerArguments
+        options.serverArguments = serverArguments
+        options.servers = 0
+        stack = try await LocalStack(options)
+        if olderProvisioners {
+            fronts = try await stack.provisioners.asyncMap { try await OlderProvisioner(inFrontOf: $0.baseURL) }
+            stack.provisionerURLs = fronts.map(\.url)
         }
-        fronts = olderProvisioners ? try await provisioners.asyncMap { try await OlderProvisioner(inFrontOf: $0.baseURL) } : []
-        server = try await ServerProcess.cloudServer(
-            database: "\(scratch)/cloud.db",
-            provisioners: fronts.isEmpty ? provisioners.map(\.baseURL) : fronts.map(\.url),
-            arguments: serverArguments
-        )
+        try await stack.startServer()
     }
 
     /// Kills the cloud server with SIGKILL and starts it again on the same database.
     func restartServer() async throws {
-        server.signal(SIGKILL)
-        server.stop()
-        server = try await ServerProcess.cloudServer(database: database, provisioners: provisionerURLs)
+        try await stack.killServer(0, restart: true)
     }
 
     /// Starts provisioner `index` again on its own port (after the test killed it): a restart in place.
     func restartProvisioner(_ index: Int) async throws {
-        let port = Int(provisioners[index].baseURL.split(separator: ":").last ?? "") ?? 0
-        provisioners[index].stop()
-        provisioners[index] = try await ServerProcess.provisioner(
-            scratch: scratch,
-            arguments: provisionerArguments,
-            environment: provisionerEnvironment,
-            port: port
-        )
+        try await stack.restartProvisioner(index)
     }
 
     func close() {
-        server.stop()
-        for server in provisioners { server.stop() }
         for front in fronts { front.stop() }
-        emulator.stop()
-        try? FileManager.default.removeItem(atPath: scratch)
+        stack.close()
     }
 
     // MARK: API
@@ -79,7 +64,7 @@ final class CloudHarness: @unchecked Sendable {
     var apiToken: String?
 
     func send(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> ServerProcess.Reply {
-        try await server.request(method, path, body: try body.map { try JSONEncoder().encode($0) }, token: apiToken)
+        try await stack.send(method, path, body, token: apiToken)
     }
 
     func registerCluster(_ name: String = "local") async throws -> Cluster {
@@ -109,14 +94,13 @@ final class CloudHarness: @unchecked Sendable {
 
     func waitFor(_ id: String, timeout: Duration = .seconds(120), until done: (Deployment) -> Bool = { $0.state.isFinal }) async throws -> Deployment
     {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            if let current = try? await deployment(id), done(current) { return current }
-            guard ContinuousClock.now < deadline else {
-                throw ServerProcess.StartFailure(log: "deployment \(id) not done: \(String(describing: try? await deployment(id)))")
-            }
-            try await Task.sleep(for: .milliseconds(200))
+        var current: Deployment?
+        let arrived = await eventually(timeout: timeout, every: .milliseconds(200)) {
+            current = try? await deployment(id)
+            return current.map(done) ?? false
         }
+        guard arrived, let current else { throw ServerProcess.StartFailure(log: "deployment \(id) not done: \(String(describing: current))") }
+        return current
     }
 
     // MARK: CLI

@@ -4,17 +4,17 @@ import TestSupport
 
 @testable import cloud
 
-/// A fleet for rollout tests, all real processes on loopback: one emulated cluster per member
-/// (some may never become ready), two provisioners, and cloud servers on one database (a SQLite
-/// file, or a PostgreSQL URL several servers share). Clusters are registered in order as
-/// `c0`, `c1`, ... with the labels `labels(index)` gives.
+/// A fleet for rollout tests on `LocalStack`: one emulated cluster per member (some may never
+/// become ready), two provisioners, and cloud servers on one database (a SQLite file, or a
+/// PostgreSQL URL several servers share). Clusters are registered in order as `c0`, `c1`, ...
+/// with the labels `labels(index)` gives.
 final class RolloutFleet: @unchecked Sendable {
-    let scratch: String
-    let emulators: [KubeEmulator]
-    let provisioners: [ServerProcess]
-    var servers: [ServerProcess]
-    let database: String
+    let stack: LocalStack
     private(set) var clusters: [Cluster] = []
+
+    var scratch: String { stack.scratch }
+    var emulators: [KubeEmulator] { stack.emulators }
+    var servers: [ServerProcess] { stack.servers }
 
     static let service: ServiceName = "prometheus"
     static let release = ReleaseRef(name: "prometheus", namespace: "prometheus")
@@ -30,17 +30,14 @@ final class RolloutFleet: @unchecked Sendable {
         servers serverCount: Int = 1,
         labels: @escaping @Sendable (Int) -> [String] = { _ in ["env=prod"] }
     ) async throws {
-        let scratch = try Testbed.makeScratchDirectory()
-        self.scratch = scratch
-        emulators = try await (0..<count).asyncMap { index in
-            try await KubeEmulator.start(readyAfter: readyAfter, scratch: scratch, arguments: offline.contains(index) ? ["--no-auto-ready"] : [])
-        }
-        provisioners = try await (0..<2).asyncMap { _ in try await ServerProcess.provisioner(scratch: scratch) }
-        let database = database ?? "\(scratch)/cloud.db"
-        self.database = database
-        let urls = provisioners.map(\.baseURL)
-        servers = try await (0..<serverCount).asyncMap { _ in try await ServerProcess.cloudServer(database: database, provisioners: urls) }
-        for (index, emulator) in emulators.enumerated() {
+        var options = LocalStack.Options()
+        options.clusters = count
+        options.readyAfter = readyAfter
+        options.offline = offline
+        options.database = database
+        options.servers = serverCount
+        stack = try await LocalStack(options)
+        for (index, emulator) in stack.emulators.enumerated() {
             let body: JSONValue = [
                 "Name": .string("c\(index)"), "Kubeconfig": .string(emulator.kubeconfig), "Labels": .array(labels(index).map(JSONValue.string)),
             ]
@@ -48,25 +45,17 @@ final class RolloutFleet: @unchecked Sendable {
         }
     }
 
-    func close() {
-        for server in servers + provisioners { server.stop() }
-        for emulator in emulators { emulator.stop() }
-        try? FileManager.default.removeItem(atPath: scratch)
-    }
+    func close() { stack.close() }
 
     /// SIGKILLs cloud server `index` and, with `restart`, starts it again on the same database.
     func killServer(_ index: Int, restart: Bool) async throws {
-        servers[index].signal(SIGKILL)
-        servers[index].stop()
-        guard restart else { return }
-        let (database, urls) = (self.database, provisioners.map(\.baseURL))
-        servers[index] = try await ServerProcess.cloudServer(database: database, provisioners: urls)
+        try await stack.killServer(index, restart: restart)
     }
 
     // MARK: API
 
     func send(_ method: String, _ path: String, _ body: JSONValue? = nil, via server: Int = 0) async throws -> ServerProcess.Reply {
-        try await servers[server].request(method, path, body: try body.map { try JSONEncoder().encode($0) })
+        try await stack.send(method, path, body, via: server)
     }
 
     /// Creates a rollout of prometheus `version`; `changes` add to or replace the request's fields.
@@ -93,15 +82,15 @@ final class RolloutFleet: @unchecked Sendable {
         timeout: Duration = .seconds(180),
         until done: (RolloutPrinter.View) -> Bool = { $0.rollout.state.isFinal || $0.rollout.state == .halted }
     ) async throws -> Rollout {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            if let view = try? await rollout(id, via: server), done(view) { return view.rollout }
-            guard ContinuousClock.now < deadline else {
-                let last = try? await rollout(id, via: server)
-                throw ServerProcess.StartFailure(log: "rollout \(id) not there yet: \(last.map { RolloutPrinter.progress($0) } ?? "unreadable")")
-            }
-            try await Task.sleep(for: .milliseconds(200))
+        var view: RolloutPrinter.View?
+        let arrived = await eventually(timeout: timeout, every: .milliseconds(200)) {
+            view = try? await rollout(id, via: server)
+            return view.map(done) ?? false
         }
+        guard arrived, let view else {
+            throw ServerProcess.StartFailure(log: "rollout \(id) not there yet: \(view.map { RolloutPrinter.progress($0) } ?? "unreadable")")
+        }
+        return view.rollout
     }
 
     /// The deployments of one cluster, oldest first.

@@ -56,4 +56,13 @@ struct ProvisionerOpenAPIContractTests {
         for route in routes { #expect(document.operations.contains(route), "\(route) is not in openapi.json") }
         #expect(Set(routes) == document.operations, "openapi.json describes routes that do not exist")
     }
+
+    @Test("the provisioner serves its document")
+    func served() async throws {
+        let provisioner = try await InProcessProvisioner.start()
+        defer { try? FileManager.default.removeItem(atPath: provisioner.scratch) }
+        let served = try await provisioner.server.request(.get, "/api/openapi.json")
+        #expect(served.status == 200)
+        #expect(try OpenAPIDocument(Array(served.body)).operations == OpenAPIDocument(PackageResources.openapi_json).operations)
+    }
 }

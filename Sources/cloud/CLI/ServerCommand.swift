@@ -9,8 +9,8 @@ struct ServerCommand: AsyncParsableCommand {
         abstract: "Run the cloud server: the API, the database and the supervisor that drives the provisioners."
     )
 
-    @Option(help: "Address to listen on, HOST:PORT (':8075' is every interface: needs --api-token-file or --insecure-no-auth). (CLOUD_LISTEN)")
-    var listen = ProcessInfo.processInfo.environment["CLOUD_LISTEN"] ?? ":8075"
+    @OptionGroup(title: "Serving")
+    var serving: ServerOptions<CloudServerNaming>
 
     @Option(
         help: ArgumentHelp(
@@ -86,9 +86,6 @@ struct ServerCommand: AsyncParsableCommand {
     )
     var apiTokenFile: String?
 
-    @Flag(help: "Serve the API without tokens on an address other than loopback (refused otherwise).")
-    var insecureNoAuth = false
-
     @Option(
         help: ArgumentHelp(
             "Failed authentications (bad tokens, refused sign-ins) an address may make in a minute; then it is answered 429 until the minute ends. 0 turns this off.",
@@ -99,12 +96,6 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(help: "File of base64 32-byte keys that encrypt kubeconfigs at rest (AES-GCM); the first encrypts, all decrypt. (CLOUD_SECRET_KEY_FILE)")
     var secretKeyFile: String?
-
-    @Option(help: "PEM certificate (chain) to serve HTTPS with; needs --tls-key.")
-    var tlsCert: String?
-
-    @Option(help: "PEM private key of --tls-cert.")
-    var tlsKey: String?
 
     @Option(help: "PEM CA certificate to verify https provisioners with, beyond the system's trust store.")
     var ca: String?
@@ -118,16 +109,7 @@ struct ServerCommand: AsyncParsableCommand {
     )
     var allowKubeconfigExec = ProcessInfo.processInfo.environment["CLOUD_ALLOW_KUBECONFIG_EXEC"] == "true"
 
-    @Option(help: "text or json, one event per line on stderr.")
-    var logFormat = "text"
-
-    @Option(help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel = "info"
-
     func run() async throws {
-        guard let address = ListenAddress(listen) else { throw ValidationError("--listen: expected HOST:PORT, got \"\(listen)\"") }
-        guard let format = StructuredLogHandler.Format(rawValue: logFormat) else { throw ValidationError("--log-format must be text or json") }
-        guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: unknown level \"\(logLevel)\"") }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
         guard authFailureLimit >= 0 else { throw ValidationError("--auth-failure-limit must not be negative") }
         let provisioners = provisioners.isEmpty ? ["http://127.0.0.1:8076"] : provisioners
@@ -157,10 +139,7 @@ struct ServerCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        if apiTokens == nil, let refusal = address.refusalWithoutTokens(tokenFlag: "--api-token-file", insecureNoAuth: insecureNoAuth) {
-            throw ValidationError(refusal)
-        }
-        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        let served = try serving.serving(environment: ProcessInfo.processInfo.environment, hasTokens: apiTokens != nil)
         var provisionerTLS = TLSOptions()
         if let ca {
             guard let data = FileManager.default.contents(atPath: ca) else { throw ValidationError("--ca: cannot read \(ca)") }
@@ -186,17 +165,17 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("--webhook-secret-file: \(error)")
         }
         let store = try await Self.openStore(database, secretKeyFile: secretKeyFile ?? ProcessInfo.processInfo.environment["CLOUD_SECRET_KEY_FILE"])
-        let logger = StructuredLogHandler.logger(label: "cloud", format: format, level: level)
+        let logger = StructuredLogHandler.logger(label: "cloud", format: served.logFormat, level: served.logLevel)
         try await CloudServer(
             configuration: .init(
-                address: address,
+                address: served.address,
                 store: store,
                 provisioners: provisioners,
                 resolver: ProvisionerResolver(hostsFile: provisionerHostsFile),
                 provisionerToken: provisionerToken,
                 provisionerTLS: provisionerTLS,
                 apiTokens: apiTokens,
-                tls: tlsCert.map { ServerSupport.TLSFiles(certificate: $0, key: tlsKey!) },
+                tls: served.tls,
                 supervisor: supervisor,
                 // A SQLite file has one server: a restart takes its predecessor's leases over at once
                 // instead of waiting for them to expire.
@@ -237,3 +216,10 @@ struct ServerCommand: AsyncParsableCommand {
 }
 
 extension DriftMonitor.Policy: ExpressibleByArgument {}
+
+/// The cloud server's names for the servers' shared flags.
+enum CloudServerNaming: ServerNaming {
+    static let prefix = "CLOUD"
+    static let defaultListen = ":8075"
+    static let tokenFlag = "--api-token-file"
+}

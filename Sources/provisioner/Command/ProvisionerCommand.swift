@@ -18,8 +18,8 @@ struct ProvisionerCommand: AsyncParsableCommand {
         version: BuildInfo.version
     )
 
-    @Option(help: "Address to listen on, HOST:PORT; port 0 picks a free one. (PROVISIONER_LISTEN)")
-    var listen = environment("PROVISIONER_LISTEN") ?? "127.0.0.1:8076"
+    @OptionGroup(title: "Serving")
+    var serving: ServerOptions<ProvisionerNaming>
 
     @Option(help: "The helm executable: a path, or a name looked up on PATH. (PROVISIONER_HELM)")
     var helm = environment("PROVISIONER_HELM") ?? "helm"
@@ -63,15 +63,6 @@ struct ProvisionerCommand: AsyncParsableCommand {
     )
     var authTokenFile: String?
 
-    @Flag(help: "Serve without tokens on an address other than loopback (refused otherwise).")
-    var insecureNoAuth = false
-
-    @Option(help: "PEM certificate (chain) to serve HTTPS with; needs --tls-key. (PROVISIONER_TLS_CERT)")
-    var tlsCert: String?
-
-    @Option(help: "PEM private key of --tls-cert. (PROVISIONER_TLS_KEY)")
-    var tlsKey: String?
-
     @Flag(
         help: ArgumentHelp(
             "Accept kubeconfigs whose user has an exec credential plugin. (PROVISIONER_ALLOW_KUBECONFIG_EXEC=true)",
@@ -100,12 +91,6 @@ struct ProvisionerCommand: AsyncParsableCommand {
     )
     var allowedDNSZones: [String] = list(environment("PROVISIONER_ALLOWED_DNS_ZONES"))
 
-    @Option(help: "text or json, one event per line on stderr. (PROVISIONER_LOG_FORMAT)")
-    var logFormat = environment("PROVISIONER_LOG_FORMAT") ?? "text"
-
-    @Option(help: "trace, debug, info, notice, warning, error or critical. (PROVISIONER_LOG_LEVEL)")
-    var logLevel = environment("PROVISIONER_LOG_LEVEL") ?? "info"
-
     static func main() async { await mainWithOneLineErrors() }
 
     func run() async throws {
@@ -118,24 +103,13 @@ struct ProvisionerCommand: AsyncParsableCommand {
         // Optional options take their environment variable here: ArgumentParser deprecates defaults on them.
         let chartDir = self.chartDir ?? environment("PROVISIONER_CHART_DIR")
         let authTokenFile = self.authTokenFile ?? environment("PROVISIONER_AUTH_TOKEN_FILE")
-        let tlsCert = self.tlsCert ?? environment("PROVISIONER_TLS_CERT")
-        let tlsKey = self.tlsKey ?? environment("PROVISIONER_TLS_KEY")
         func duration(_ text: String, _ option: String) throws -> Duration {
             do { return try GoDuration.parse(text) } catch { throw ValidationError("--\(option): \(error)") }
-        }
-        guard let address = ListenAddress(listen) else {
-            throw ValidationError("--listen: expected HOST:PORT, got \"\(listen)\"")
         }
         guard maxConcurrent >= 1 else { throw ValidationError("--max-concurrent must be at least 1") }
         guard retentionCount >= 0 else { throw ValidationError("--retention-count must not be negative") }
         guard let policy = RemediationPolicy(rawValue: remediation) else {
             throw ValidationError("--remediation must be rollback, uninstall or none")
-        }
-        guard let format = StructuredLogHandler.Format(rawValue: logFormat) else {
-            throw ValidationError("--log-format must be text or json")
-        }
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical")
         }
         if let chartDir {
             var isDirectory: ObjCBool = false
@@ -143,14 +117,11 @@ struct ProvisionerCommand: AsyncParsableCommand {
                 throw ValidationError("--chart-dir: \(chartDir) is not a directory")
             }
         }
-        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         var authTokens: [String] = []
         if let authTokenFile {
             do { authTokens = try TokenFile.read(authTokenFile) } catch { throw ValidationError("--auth-token-file: \(error)") }
         }
-        if authTokens.isEmpty, let refusal = address.refusalWithoutTokens(tokenFlag: "--auth-token-file", insecureNoAuth: insecureNoAuth) {
-            throw ValidationError(refusal)
-        }
+        let served = try serving.serving(environment: ProcessInfo.processInfo.environment, hasTokens: !authTokens.isEmpty)
         let repositories: [RepositoryPattern]?
         let dns: DNSAllowList
         do {
@@ -165,7 +136,7 @@ struct ProvisionerCommand: AsyncParsableCommand {
         }
         do { dns = try DNSAllowList(allowedDNSZones) } catch { throw ValidationError("--allowed-dns-zone: \(error)") }
         return ProvisionerConfiguration(
-            address: address,
+            address: served.address,
             helm: helm,
             chartDirectory: chartDir,
             maxConcurrent: maxConcurrent,
@@ -177,14 +148,21 @@ struct ProvisionerCommand: AsyncParsableCommand {
             helmGracePeriod: try duration(helmGracePeriod, "helm-grace-period"),
             maxClockSkew: try duration(maxClockSkew, "max-clock-skew"),
             authTokens: authTokens,
-            tls: tlsCert.map { ServerSupport.TLSFiles(certificate: $0, key: tlsKey!) },
-            logFormat: format,
-            logLevel: level,
+            tls: served.tls,
+            logFormat: served.logFormat,
+            logLevel: served.logLevel,
             kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec),
             allowedRepositories: repositories,
             allowedDNS: dns
         )
     }
+}
+
+/// The provisioner's names for the servers' shared flags.
+enum ProvisionerNaming: ServerNaming {
+    static let prefix = "PROVISIONER"
+    static let defaultListen = "127.0.0.1:8076"
+    static let tokenFlag = "--auth-token-file"
 }
 
 private func environment(_ name: String) -> String? {
