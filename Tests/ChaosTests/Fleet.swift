@@ -20,12 +20,14 @@ final class Fleet: @unchecked Sendable {
     /// only unreachable (no proof its helm is gone): a short default timeout and no clock skew
     /// (one host) keep that wait to about half a minute.
     init(clusters count: Int, readyAfter: Int) async throws {
-        var options = LocalStack.Options()
-        options.clusters = count
-        options.readyAfter = readyAfter
-        options.provisioners = 3
-        options.provisionerArguments = ["--drain-timeout", "2s", "--default-timeout", "30s", "--max-clock-skew", "0s"]
-        stack = try await LocalStack(options)
+        stack = try await LocalStack(
+            .init(
+                clusters: count,
+                readyAfter: readyAfter,
+                provisioners: 3,
+                provisionerArguments: ["--drain-timeout", "2s", "--default-timeout", "30s", "--max-clock-skew", "0s"]
+            )
+        )
     }
 
     func registerClusters() async throws {

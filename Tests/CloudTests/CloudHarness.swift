@@ -28,14 +28,17 @@ final class CloudHarness: @unchecked Sendable {
         serverArguments: [String] = [],
         olderProvisioners: Bool = false
     ) async throws {
-        var options = LocalStack.Options()
-        options.readyAfter = readyAfter
-        options.provisioners = count
-        options.provisionerEnvironment = environment
-        options.provisionerArguments = provisionerArguments
-        options.serverArguments = serverArguments
-        options.servers = 0
-        stack = try await LocalStack(options)
+        // The server starts once whatever goes in front of the provisioners is there.
+        stack = try await LocalStack(
+            .init(
+                readyAfter: readyAfter,
+                provisioners: count,
+                provisionerArguments: provisionerArguments,
+                provisionerEnvironment: environment,
+                servers: 0,
+                serverArguments: serverArguments
+            )
+        )
         if olderProvisioners {
             fronts = try await stack.provisioners.asyncMap { try await OlderProvisioner(inFrontOf: $0.baseURL) }
             stack.provisionerURLs = fronts.map(\.url)

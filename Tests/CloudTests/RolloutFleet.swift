@@ -30,13 +30,7 @@ final class RolloutFleet: @unchecked Sendable {
         servers serverCount: Int = 1,
         labels: @escaping @Sendable (Int) -> [String] = { _ in ["env=prod"] }
     ) async throws {
-        var options = LocalStack.Options()
-        options.clusters = count
-        options.readyAfter = readyAfter
-        options.offline = offline
-        options.database = database
-        options.servers = serverCount
-        stack = try await LocalStack(options)
+        stack = try await LocalStack(.init(clusters: count, readyAfter: readyAfter, offline: offline, servers: serverCount, database: database))
         for (index, emulator) in stack.emulators.enumerated() {
             let body: JSONValue = [
                 "Name": .string("c\(index)"), "Kubeconfig": .string(emulator.kubeconfig), "Labels": .array(labels(index).map(JSONValue.string)),

@@ -24,19 +24,7 @@ struct SupervisorLifecycleTests {
         )
         let cluster = Cluster(id: ID.make(), name: "c", dns: nil, labels: [], utilities: UtilityMetadata(), createAt: 1)
         try await store.createCluster(cluster, kubeconfig: .inline(KubeconfigSamples.make()))
-        var deployment = Deployment.requested(
-            clusterID: cluster.id,
-            service: "nginx",
-            action: .apply,
-            chart: ChartRequest(version: "1.2.3"),
-            values: nil,
-            timeoutSeconds: nil,
-            now: 1
-        )
-        deployment.state = .running
-        deployment.attempts = 1
-        deployment.provisioner = "http://p1"
-        deployment.provisionerDeploymentID = DeploymentLifecycle.attemptID(of: deployment.id, attempt: 1)
+        let deployment = Deployment.running(cluster: cluster.id, service: "nginx", chart: ChartRequest(version: "1.2.3"))
         try await store.createDeployments([deployment], desiredVersions: nil)
         return (store, supervisor, deployment)
     }

@@ -52,19 +52,7 @@ extension UtilityRecordTests {
         var reports: [(String, DeploymentStatus)] = []
         for step in steps {
             let chart = ChartRequest(version: step.action == .apply ? step.version : nil)
-            var deployment = Deployment.requested(
-                clusterID: cluster.id,
-                service: "prometheus",
-                action: step.action,
-                chart: chart,
-                values: nil,
-                timeoutSeconds: nil,
-                now: 1
-            )
-            deployment.state = .running
-            deployment.attempts = 1
-            deployment.provisioner = "http://p1"
-            deployment.provisionerDeploymentID = DeploymentLifecycle.attemptID(of: deployment.id, attempt: 1)
+            let deployment = Deployment.running(cluster: cluster.id, service: "prometheus", action: step.action, chart: chart)
             try await store.createDeployments([deployment], desiredVersions: nil)
             var status = DeploymentStatus(
                 id: try #require(deployment.provisionerDeploymentID),

@@ -21,7 +21,27 @@ public final class LocalStack: @unchecked Sendable {
         public var database: String?
         public var serverArguments: [String] = []
 
-        public init() {}
+        public init(
+            clusters: Int = 1,
+            readyAfter: Int = 0,
+            offline: Set<Int> = [],
+            provisioners: Int = 2,
+            provisionerArguments: [String] = [],
+            provisionerEnvironment: [String: String] = [:],
+            servers: Int = 1,
+            database: String? = nil,
+            serverArguments: [String] = []
+        ) {
+            self.clusters = clusters
+            self.readyAfter = readyAfter
+            self.offline = offline
+            self.provisioners = provisioners
+            self.provisionerArguments = provisionerArguments
+            self.provisionerEnvironment = provisionerEnvironment
+            self.servers = servers
+            self.database = database
+            self.serverArguments = serverArguments
+        }
     }
 
     public let scratch: String
