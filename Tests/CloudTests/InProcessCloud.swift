@@ -13,7 +13,7 @@ struct InProcessCloud {
     let router: InProcessRouter<CloudRequestContext>
 
     init(apiTokens: BearerTokens? = nil, authThrottle: AuthThrottle = AuthThrottle(), clock: any WallClock = SystemClock()) async throws {
-        store = try await SQLStore(sqlite: "\(try Testbed.makeScratchDirectory())/cloud.db")
+        store = try await SQLStore(sqlite: "\(try Testbed.makeScratchDirectory())/cloud.db", clock: clock)
         let pool = ProvisionerPool(urls: [])
         supervisor = Supervisor(store: store, pool: pool, configuration: .init(), clock: clock, logger: Logger(label: "test"))
         router = try InProcessRouter(

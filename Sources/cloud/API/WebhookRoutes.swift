@@ -6,6 +6,7 @@ import Internal
 /// A hook's URL and secret go in and never come back out.
 struct WebhookRoutes: Sendable {
     let store: any WebhookStore
+    var clock: any WallClock = SystemClock()
 
     func add(to router: Router<CloudRequestContext>) {
         router.post("/api/webhooks", use: create)
@@ -36,7 +37,8 @@ struct WebhookRoutes: Sendable {
             events: body.events,
             secret: body.secret,
             origin: .api,
-            fields: (url: "URL", format: "Format", events: "Events", secret: "Secret")
+            fields: (url: "URL", format: "Format", events: "Events", secret: "Secret"),
+            createAt: clock.millisecondsSince1970
         )
         try await context.audit.recording(targets: [webhook.id], status: .created) { entry in
             try await store.createWebhook(webhook, audit: entry)
@@ -63,7 +65,8 @@ struct WebhookRoutes: Sendable {
         events: String?,
         secret: String?,
         origin: Webhook.Origin,
-        fields: (url: String, format: String, events: String, secret: String)
+        fields: (url: String, format: String, events: String, secret: String),
+        createAt: Int64
     ) throws(APIError) -> Webhook {
         let url = try Webhook.validatedURL(url, field: fields.url)
         guard let format = Webhook.Format(rawValue: format ?? "json") else {
@@ -74,6 +77,6 @@ struct WebhookRoutes: Sendable {
             throw .badRequest("\(fields.secret) must be 1 to 256 characters", field: fields.secret)
         }
         let id = origin == .flag ? Webhook.configuredID(url: url, format: format, filter: filter) : ID.make()
-        return Webhook(id: id, url: url, secret: secret, format: format, filter: filter, origin: origin, createAt: Date().millisecondsSince1970)
+        return Webhook(id: id, url: url, secret: secret, format: format, filter: filter, origin: origin, createAt: createAt)
     }
 }

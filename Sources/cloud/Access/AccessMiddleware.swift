@@ -23,12 +23,21 @@ struct AccessMiddleware: RouterMiddleware {
     let sessions: SessionCookie?
     /// Shared with `/login`: failed sign-ins count with bad tokens.
     let throttle: AuthThrottle
+    /// The audit entries' time, and whether a session has expired.
+    let clock: any WallClock
 
-    init(tokens: BearerTokens?, store: any AuditStore, secureCookies: Bool = false, throttle: AuthThrottle = AuthThrottle()) {
+    init(
+        tokens: BearerTokens?,
+        store: any AuditStore,
+        secureCookies: Bool = false,
+        throttle: AuthThrottle = AuthThrottle(),
+        clock: any WallClock = SystemClock()
+    ) {
         self.tokens = tokens
         self.store = store
         sessions = tokens.map { SessionCookie(tokens: $0, secure: secureCookies) }
         self.throttle = throttle
+        self.clock = clock
     }
 
     func handle(
@@ -41,7 +50,7 @@ struct AccessMiddleware: RouterMiddleware {
         }
         var context = context
         var draft = AuditEntry(
-            time: Date().millisecondsSince1970,
+            time: clock.millisecondsSince1970,
             actor: nil,
             role: nil,
             method: request.method.rawValue,
@@ -53,7 +62,7 @@ struct AccessMiddleware: RouterMiddleware {
 
         if let tokens {
             let header = request.headers[.authorization]
-            if header == nil, let session = sessions?.session(fromCookieHeader: request.headers[.cookie], now: Date()) {
+            if header == nil, let session = sessions?.session(fromCookieHeader: request.headers[.cookie], now: clock.now.date) {
                 context.caller = BearerTokens.Holder(role: session.role, name: session.name)
                 context.session = session
                 // A page's script sends the session's CSRF token with each change; another site cannot read it.

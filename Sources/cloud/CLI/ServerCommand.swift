@@ -155,7 +155,8 @@ struct ServerCommand: AsyncParsableCommand {
                     events: webhookEvents,
                     secret: secret,
                     origin: .flag,
-                    fields: (url: "--webhook", format: "--webhook-format", events: "--webhook-events", secret: "--webhook-secret-file")
+                    fields: (url: "--webhook", format: "--webhook-format", events: "--webhook-events", secret: "--webhook-secret-file"),
+                    createAt: SystemClock().millisecondsSince1970
                 )
             }
             if let dashboardURL { _ = try Webhook.validatedURL(dashboardURL, field: "--dashboard-url") }

@@ -21,7 +21,7 @@ struct DashboardRoutes: Sendable {
         router.get("/ui/provisioners", use: provisioners)
         router.get("/ui/static/app.css") { _, _ in DashboardTemplates.asset(PackageResources.app_css, type: "text/css; charset=utf-8") }
         router.get("/ui/static/app.js") { _, _ in DashboardTemplates.asset(PackageResources.app_js, type: "text/javascript; charset=utf-8") }
-        LoginRoutes(templates: templates, sessions: sessions, throttle: throttle).add(to: router)
+        LoginRoutes(templates: templates, sessions: sessions, throttle: throttle, clock: fleet.clock).add(to: router)
     }
 
     @Sendable func fleet(_ request: Request, context: CloudRequestContext) async throws -> Response {
@@ -29,7 +29,10 @@ struct DashboardRoutes: Sendable {
         page.onFleet = true
         let filter = FleetGrid.Filter(Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }) { first, _ in first })
         let services = fleet.services.order
-        return templates.page("grid", try await FleetGrid.make(store: fleet.store, services: services, filter: filter, page: page, now: Date()))
+        return templates.page(
+            "grid",
+            try await FleetGrid.make(store: fleet.store, services: services, filter: filter, page: page, now: fleet.clock.now.date)
+        )
     }
 
     @Sendable func cluster(_ request: Request, context: CloudRequestContext) async throws -> Response {
@@ -50,7 +53,7 @@ struct DashboardRoutes: Sendable {
     @Sendable func rollouts(_ request: Request, context: CloudRequestContext) async throws -> Response {
         var page = PageContext("Rollouts", watch: "rollout", context: context)
         page.onRollouts = true
-        let now = Date().millisecondsSince1970
+        let now = fleet.now()
         let rollouts = try await fleet.store.rollouts(state: nil, page: 0, perPage: 50).map { RolloutSummary($0, now: now) }
         return templates.page("rollouts", RolloutsPage(page: page, rollouts: rollouts))
     }
@@ -60,7 +63,7 @@ struct DashboardRoutes: Sendable {
         guard let rollout = try await fleet.store.rollout(id) else { return notFound("rollout", id, context: context) }
         var page = PageContext("Rollout \(rollout.id)", watch: "id:\(rollout.id)", context: context)
         page.onRollouts = true
-        return templates.page("rollout", RolloutPage(rollout, now: Date().millisecondsSince1970, page: page))
+        return templates.page("rollout", RolloutPage(rollout, now: fleet.now(), page: page))
     }
 
     @Sendable func provisioners(_ request: Request, context: CloudRequestContext) async throws -> Response {

@@ -8,6 +8,7 @@ struct LoginRoutes: Sendable {
     let templates: DashboardTemplates
     let sessions: SessionCookie?
     let throttle: AuthThrottle
+    let clock: any WallClock
 
     struct LoginPage: Sendable {
         var failed = false
@@ -40,7 +41,7 @@ struct LoginRoutes: Sendable {
             throttle.recordFailure(from: context.clientAddress, logger: context.logger)
             return templates.page("login", LoginPage(failed: true), status: .unauthorized)
         }
-        let (value, _) = try sessions.issue(for: holder, now: Date())
+        let (value, _) = try sessions.issue(for: holder, now: clock.now.date)
         context.logger.info("dashboard sign-in", metadata: ["actor": "\(holder.name)", "role": "\(holder.role.rawValue)"])
         return DashboardPaths.redirect(to: "/", setCookie: sessions.header(value))
     }

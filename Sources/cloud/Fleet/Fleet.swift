@@ -50,7 +50,7 @@ struct Fleet: Sendable {
         var forceConflicts: Bool?
         /// The failed or cancelled deployment this one repeats.
         var retryOf: String?
-        /// An earlier item of the same batch this one waits for.
+        /// The index of an earlier item of the same batch this one waits for.
         var after: Int?
     }
 
@@ -73,7 +73,7 @@ struct Fleet: Sendable {
                 chart: item.chart,
                 values: item.values,
                 timeoutSeconds: item.timeoutSeconds,
-                dependsOn: item.after.map { created[$0].deployment.id }
+                dependsOn: item.after.flatMap { created.indices.contains($0) ? created[$0].deployment.id : nil }
             )
             deployment.test = item.test
             deployment.retry = item.retry

@@ -62,7 +62,7 @@ struct CloudServer {
         let router = Router(context: CloudRequestContext.self)
         // Both outside the error middleware, so they see every answer with its final status (see AccessMiddleware).
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
-        let access = AccessMiddleware(tokens: apiTokens, store: store, secureCookies: secureCookies, throttle: authThrottle)
+        let access = AccessMiddleware(tokens: apiTokens, store: store, secureCookies: secureCookies, throttle: authThrottle, clock: fleet.clock)
         router.add(middleware: access)
         router.add(middleware: JSONErrorMiddleware(routes: routes))
         ClusterRoutes(fleet: fleet, kubeconfigPolicy: kubeconfigPolicy).add(to: router)
@@ -71,7 +71,7 @@ struct CloudServer {
         DriftRoutes(fleet: fleet).add(to: router)
         AuditRoutes(store: store).add(to: router)
         EventRoutes(store: store, clock: fleet.clock).add(to: router)
-        WebhookRoutes(store: store).add(to: router)
+        WebhookRoutes(store: store, clock: fleet.clock).add(to: router)
         DashboardRoutes(
             fleet: fleet,
             templates: try DashboardTemplates(),

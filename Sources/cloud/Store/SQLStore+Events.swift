@@ -6,7 +6,7 @@ extension SQLStore {
     static func insertEvents(_ db: any SQLConnection, _ dialect: SQLDialect, _ records: StoreRecords, _ events: [FleetEvent]) throws {
         guard !events.isEmpty else { return }
         if let lock = dialect.eventOrderLock { try db.query(lock) }
-        let now = Date().millisecondsSince1970
+        let now = records.clock.millisecondsSince1970
         for var event in events {
             event.time = now
             try db.query("INSERT INTO events (time, type, body) VALUES ($1, $2, $3)", [.integer(now), .text(event.type), try records.json(event)])

@@ -1,3 +1,5 @@
+import Internal
+
 /// The store, written once for SQLite (one file, one cloud server) and PostgreSQL (a database
 /// several cloud servers share): the SQL is the same but for the `SQLDialect` fragments, and the
 /// two connections differ only behind `SQLConnection`.
@@ -14,9 +16,9 @@ final class SQLStore: Store {
 
     /// Opens, migrates and seals kubeconfigs before returning, so a bad path or URL, an unreachable
     /// server, a too-new schema or a missing key stops the server at start-up.
-    init(_ pool: ConnectionPool, cipher: KubeconfigCipher?) async throws {
+    init(_ pool: ConnectionPool, cipher: KubeconfigCipher?, clock: any WallClock = SystemClock()) async throws {
         self.pool = pool
-        records = StoreRecords(cipher: cipher)
+        records = StoreRecords(cipher: cipher, clock: clock)
         try await pool.withConnection { [records] db in
             try Migrations.apply(on: db, pool.dialect)
             try Self.moveRolloutDocuments(db, pool.dialect, records)
@@ -26,8 +28,8 @@ final class SQLStore: Store {
     }
 
     /// The SQLite file at `path`, created if missing.
-    convenience init(sqlite path: String, cipher: KubeconfigCipher? = nil) async throws {
-        try await self.init(.sqlite(path: path), cipher: cipher)
+    convenience init(sqlite path: String, cipher: KubeconfigCipher? = nil, clock: any WallClock = SystemClock()) async throws {
+        try await self.init(.sqlite(path: path), cipher: cipher, clock: clock)
     }
 
     /// The PostgreSQL database at `url`, through up to `connections` connections.

@@ -7,6 +7,8 @@ import Internal
 struct StoreRecords: Sendable {
     /// Encrypts kubeconfigs at rest when a key is configured.
     let cipher: KubeconfigCipher?
+    /// The time events are written at.
+    let clock: any WallClock
     /// As the API encodes (`JSONResponse`), so a stored deployment is the API's answer byte for byte.
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -14,8 +16,9 @@ struct StoreRecords: Sendable {
         return encoder
     }()
 
-    init(cipher: KubeconfigCipher?) {
+    init(cipher: KubeconfigCipher?, clock: any WallClock = SystemClock()) {
         self.cipher = cipher
+        self.clock = clock
     }
 
     static let clusterColumns = "id, name, dns, labels, utilities, create_at"
