@@ -95,9 +95,9 @@ struct ProvisionerClient: Sendable {
     }
 
     /// The services the provisioner can deploy, with what each needs first.
-    func services() async -> [PublishedService]? {
+    func services() async -> [ServiceDescription]? {
         guard let reply = try? await http.send("GET", "/api/services"), reply.status == 200 else { return nil }
-        return try? reply.decode([PublishedService].self)
+        return try? reply.decode([ServiceDescription].self)
     }
 
     private func call(_ method: String, _ path: String, body: Data? = nil) async throws(Failure) -> JSONHTTPClient.Reply {

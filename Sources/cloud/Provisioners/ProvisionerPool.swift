@@ -26,7 +26,7 @@ final class ProvisionerPool: Sendable {
         var resolved: [String: [ProvisionerResolver.Instance]] = [:]
         var health: [String: (healthy: Bool, at: Int64)] = [:]
         /// Per instance, what it last published at `GET /api/services`.
-        var published: [String: [PublishedService]] = [:]
+        var published: [String: [ServiceDescription]] = [:]
         /// Their union, kept while no current instance has published (e.g. all are being replaced).
         var services: PublishedServices?
         var refreshed = false
@@ -66,7 +66,7 @@ final class ProvisionerPool: Sendable {
         let known = state.withLock { state in
             Set(state.published.keys.filter { state.health[$0]?.healthy == true })
         }
-        await withTaskGroup(of: (String, Bool, [PublishedService]?).self) { group in
+        await withTaskGroup(of: (String, Bool, [ServiceDescription]?).self) { group in
             for (url, client) in clients {
                 group.addTask {
                     let ready = await client.isReady()

@@ -1,28 +1,5 @@
 import Internal
 
-/// What a provisioner's `GET /api/services` says about one service that the cloud server uses.
-struct PublishedService: Decodable, Sendable, Equatable {
-    var name: ServiceName
-    var dependsOn: [ServiceName]
-
-    init(name: ServiceName, dependsOn: [ServiceName] = []) {
-        self.name = name
-        self.dependsOn = dependsOn
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name = "Name"
-        case dependsOn = "DependsOn"
-    }
-
-    /// A provisioner from before `DependsOn` was published names no prerequisites.
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        name = try container.decode(ServiceName.self, forKey: .name)
-        dependsOn = try container.decodeIfPresent([ServiceName].self, forKey: .dependsOn) ?? []
-    }
-}
-
 /// The services all the provisioners offer together, with what each needs first: where the cloud
 /// server learns which names exist, the order to provision in and each service's prerequisites.
 struct PublishedServices: Sendable, Equatable {
@@ -32,7 +9,7 @@ struct PublishedServices: Sendable, Equatable {
 
     /// The union of what each provisioner publishes: a service one of them offers is offered, and
     /// it waits for everything any of them says it needs.
-    init(union lists: some Sequence<[PublishedService]>) {
+    init(union lists: some Sequence<[ServiceDescription]>) {
         var dependsOn: [ServiceName: Set<ServiceName>] = [:]
         for service in lists.joined() {
             dependsOn[service.name, default: []].formUnion(service.dependsOn)

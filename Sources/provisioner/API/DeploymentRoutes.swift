@@ -105,54 +105,25 @@ extension JobQueue.Failure {
     }
 }
 
-/// What `GET /api/services` says about a service.
-struct ServiceDescription: Codable, Sendable {
-    var name: ServiceName
-    var chart: String
-    var repository: String
-    var defaultVersion: String
-    var namespace: String
-    var release: String
-    var repositoryName: String
-    /// The shipped values, YAML.
-    var defaultValues: String
-    var hookWaits: Int
-    var dependsOn: [ServiceName]
-    /// How it is deployed (`helm`).
-    var strategy: DeploymentStrategy.Kind
-    /// Its place in the deploy order (0 first), derived from every service's `dependsOn`.
-    var order: Int
-
+extension ServiceDescription {
+    /// What `GET /api/services` says of a service, from its declaration.
     init(_ service: any ThirdPartyService, order: Int) {
-        name = service.name
         switch service.strategy {
         case .helm(let helm):
-            chart = helm.chart.name
-            repository = helm.chart.repositoryURL
-            repositoryName = helm.chart.repositoryName
-            defaultVersion = helm.chart.defaultVersion
-            namespace = helm.release.namespace
-            release = helm.release.name
-            hookWaits = helm.hookWaits
+            self.init(
+                name: service.name,
+                chart: helm.chart.name,
+                repository: helm.chart.repositoryURL,
+                repositoryName: helm.chart.repositoryName,
+                defaultVersion: helm.chart.defaultVersion,
+                namespace: helm.release.namespace,
+                release: helm.release.name,
+                hookWaits: helm.hookWaits
+            )
         }
         defaultValues = service.defaultValues
         dependsOn = service.dependsOn
-        strategy = service.strategy.kind
+        strategy = service.strategy.kind.rawValue
         self.order = order
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name = "Name"
-        case chart = "Chart"
-        case repository = "Repository"
-        case defaultVersion = "DefaultVersion"
-        case namespace = "Namespace"
-        case release = "Release"
-        case repositoryName = "RepositoryName"
-        case defaultValues = "DefaultValues"
-        case hookWaits = "HookWaits"
-        case dependsOn = "DependsOn"
-        case strategy = "Strategy"
-        case order = "Order"
     }
 }
