@@ -2,6 +2,13 @@
 import Foundation
 import PackageDescription
 
+// The compiler settings Hummingbird builds with, where they fit: every existential spelled `any`,
+// and a file sees a module's members only when it imports that module.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
 // Two executables over one shared library. The provisioner must never link libsqlite3 or libpq
 // (it is stateless by design), so CSQLite and CPostgres are dependencies of `cloud` only.
 let package = Package(
@@ -58,7 +65,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         // Lists the services declared in Sources/provisioner/Services (ServiceCatalog.declared).
         .executableTarget(name: "ServiceCatalogGenerator"),
@@ -77,6 +85,7 @@ let package = Package(
             // Every service's shipped values, `Services/values/NAME.yaml`, by one rule: each file there
             // becomes `PackageResources.NAME_yaml`, found at each build, so adding one edits nothing here.
             resources: [.embedInCode("Services/values"), .embedInCode("API/openapi.json")],
+            swiftSettings: swiftSettings,
             plugins: ["ServiceCatalogPlugin"]
         ),
         .executableTarget(
@@ -95,7 +104,8 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             // The dashboard's templates and its stylesheet and script, in the binary: it needs no files.
-            resources: [.embedInCode("API/openapi.json"), .embedInCode("Dashboard/templates"), .embedInCode("Dashboard/static")]
+            resources: [.embedInCode("API/openapi.json"), .embedInCode("Dashboard/templates"), .embedInCode("Dashboard/static")],
+            swiftSettings: swiftSettings
         ),
         .target(
             name: "TestSupport",
@@ -103,23 +113,28 @@ let package = Package(
                 "Internal", .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
-            path: "Tests/TestSupport"
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "InternalTests",
-            dependencies: ["Internal", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: ["Internal", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ProvisionerTests",
-            dependencies: ["provisioner", "Internal", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: ["provisioner", "Internal", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CloudTests",
-            dependencies: ["cloud", "Internal", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: ["cloud", "Internal", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ChaosTests",
-            dependencies: ["cloud", "Internal", "TestSupport"]
+            dependencies: ["cloud", "Internal", "TestSupport"],
+            swiftSettings: swiftSettings
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Internal
+import Logging
 import TestSupport
 import Testing
 

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Internal
 import TestSupport
 import Testing

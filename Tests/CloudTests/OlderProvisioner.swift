@@ -29,7 +29,7 @@ final class OlderProvisioner: Sendable {
                         method: method.rawValue,
                         url: base + request.uri.description,
                         headers: [("Content-Type", "application/json")],
-                        body: Data(buffer: body),
+                        body: Data(body.readableBytesView),
                         timeout: .seconds(120)
                     )
                 )

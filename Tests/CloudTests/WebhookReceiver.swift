@@ -39,8 +39,8 @@ final class WebhookReceiver: Sendable {
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
             let status = log.state.withLock { state in
-                let status = answer(state.received, Data(buffer: body))
-                state.received.append(Received(headers: headers, body: Data(buffer: body), status: status))
+                let status = answer(state.received, Data(body.readableBytesView))
+                state.received.append(Received(headers: headers, body: Data(body.readableBytesView), status: status))
                 return status
             }
             return Response(status: .init(code: status))

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Internal
 import TestSupport
 import Testing

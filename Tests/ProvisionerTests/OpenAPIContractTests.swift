@@ -1,5 +1,8 @@
 import Foundation
+import HTTPTypes
+import Hummingbird
 import Internal
+import Logging
 import TestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HTTPTypes
 
 /// The accepted bearer tokens, kept as SHA-256 digests and compared in constant time, so neither
 /// their length nor their content leaks through timing.

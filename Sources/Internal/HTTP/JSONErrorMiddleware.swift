@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// Every error leaves as JSON: APIErrors as they are, Hummingbird's own (404 for unknown routes,
 /// 413 for large bodies) translated, and anything unexpected as a 500 that is logged, never shown.

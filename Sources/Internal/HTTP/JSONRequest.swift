@@ -26,7 +26,7 @@ public enum JSONRequest {
 
     private static func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws -> T {
         do {
-            return try JSONDecoder().decode(type, from: Data(buffer: body))
+            return try JSONDecoder().decode(type, from: Data(body.readableBytesView))
         } catch let error as DecodingError {
             throw badRequest(for: error)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 extension ReleaseManager {
     /// The release's history once no live operation can hold it, and whether that took waiting:

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Internal
 
 /// Clusters joining and leaving the fleet.

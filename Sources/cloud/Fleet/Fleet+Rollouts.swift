@@ -1,3 +1,4 @@
+import HTTPTypes
 import Internal
 
 /// Rollouts: made by their lifecycle, written with their audit entry, then driven by the

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Internal
 
 /// The cloud server's application layer: the one way work starts or changes. The API's routes,

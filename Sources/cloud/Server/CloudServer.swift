@@ -3,6 +3,7 @@ import Hummingbird
 import Internal
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// The cloud server: the API, the store and the supervisor, stopped gracefully on SIGTERM/SIGINT.
 struct CloudServer {

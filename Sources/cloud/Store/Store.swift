@@ -1,3 +1,4 @@
+import HTTPTypes
 import Internal
 
 /// Where the cloud server keeps all of its state: `SQLStore` on one SQLite file, or on a

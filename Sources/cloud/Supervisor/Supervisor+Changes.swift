@@ -1,5 +1,6 @@
 import Foundation
 import Internal
+import Logging
 
 extension Supervisor {
     /// Keeps one feed watcher per provisioner instance as instances come and go.

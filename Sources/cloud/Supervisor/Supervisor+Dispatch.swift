@@ -1,5 +1,6 @@
 import Foundation
 import Internal
+import Logging
 
 extension Supervisor {
     /// Hands each dispatchable deployment to the least busy ready provisioner, unless it waits for

@@ -1,5 +1,6 @@
 import Foundation
 import Internal
+import Logging
 
 extension Supervisor {
     /// Checks each utility the cluster runs (an actual version is recorded), or those of `only`,

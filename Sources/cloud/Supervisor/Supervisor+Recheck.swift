@@ -1,5 +1,6 @@
 import Foundation
 import Internal
+import Logging
 
 extension Supervisor {
     /// The soak's re-check: asks a provisioner to verify each cluster's release (still deployed at

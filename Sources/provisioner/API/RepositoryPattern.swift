@@ -1,3 +1,5 @@
+import Foundation
+
 /// An `--allowed-repository` entry: a chart repository URL, exact or with wildcards. `*` matches
 /// any run of characters within one path segment, `**` any run across segments; neither matches
 /// `/` (for `*`), `?`, `#` or `@`, so a wildcard cannot stretch a pattern onto another host. The

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Internal
+import Logging
 import TestSupport
 
 @testable import provisioner
