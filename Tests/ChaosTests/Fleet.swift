@@ -74,26 +74,23 @@ final class Fleet: @unchecked Sendable {
     }
 
     /// Waits until at least `count` of the deployments run on a provisioner (work in flight to disrupt).
+    /// Past `timeout` the scenario goes on with what runs: the disruption then meets less work.
     func waitUntilRunning(_ ids: [String], atLeast count: Int, timeout: Duration = .seconds(120)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        _ = try await eventually(timeout: timeout, every: .milliseconds(200)) {
             var running = 0
             for id in ids where try await deployment(id).state == .running { running += 1 }
-            if running >= count { return }
-            try await Task.sleep(for: .milliseconds(200))
+            return running >= count
         }
     }
 
     /// Waits until every deployment is final or the time is up; returns the last state of each.
     func settle(_ ids: [String], timeout: Duration = .seconds(600)) async throws -> [Deployment] {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let current = await ids.asyncMap { try? await self.deployment($0) }
-            if current.allSatisfy({ $0?.state.isFinal == true }) || ContinuousClock.now > deadline {
-                return current.compactMap { $0 }
-            }
-            try await Task.sleep(for: .seconds(1))
+        var current: [Deployment?] = []
+        _ = await eventually(timeout: timeout, every: .seconds(1)) {
+            current = await ids.asyncMap { try? await self.deployment($0) }
+            return current.allSatisfy { $0?.state.isFinal == true }
         }
+        return current.compactMap { $0 }
     }
 
     /// Every release's latest status on every cluster, read with helm.

@@ -36,10 +36,8 @@ struct EventStreamTests {
 
         /// Until what it printed contains `part` (the stream has reached that point).
         func waitFor(_ part: String) async throws {
-            let deadline = ContinuousClock.now + .seconds(90)
-            while !text.contains(part) {
-                guard ContinuousClock.now < deadline else { throw StreamEnded(text: text) }
-                try await Task.sleep(for: .milliseconds(20))
+            guard await eventually(timeout: .seconds(90), every: .milliseconds(20), { text.contains(part) }) else {
+                throw StreamEnded(text: text)
             }
         }
 
@@ -125,8 +123,7 @@ struct EventStreamTests {
 
         server.signal(SIGTERM)
         #expect(try await server.waitForExit(timeout: .seconds(20)) == 0)
-        let deadline = ContinuousClock.now + .seconds(10)
-        while follower.process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        _ = await eventually(timeout: .seconds(10)) { !follower.process.isRunning }
         #expect(!follower.process.isRunning && follower.process.terminationStatus == 0, "curl saw the stream end cleanly")
     }
 }
