@@ -33,5 +33,13 @@ extension CloudEndToEndTests {
         let unknown = try await harness.cli(["cluster", "provision", "--cluster", cluster.id, "--utility", "redis=1.0.0"])
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("unknown service \"redis\""))
+        // The API's own refusal, once the provisioners have published their services (moved here
+        // from the in-process request tests, which have no provisioner to publish them).
+        let unknownService = try await harness.send(
+            "POST",
+            "/api/deployments",
+            ["ClusterID": .string(cluster.id), "Service": "redis", "Action": "apply"]
+        )
+        #expect(unknownService.status == 400 && unknownService.error?.field == "Service")
     }
 }

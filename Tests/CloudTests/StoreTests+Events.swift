@@ -45,12 +45,16 @@ extension StoreTests {
         let (store, registered) = try await storeWithCluster(backend)
         let created = deployment(registered, "nginx", at: 2)
         try await store.createDeployments([created], desiredVersions: nil)
-        await #expect(throws: APIError.self) {
+        // The utilities change fails (its cluster is not there) after the deployment was written:
+        // neither is kept.
+        await #expect(throws: StoreError.notFound("cluster nope")) {
             try await store.updateDeployment(created.id, audit: nil) { deployment -> UtilitiesChange? in
                 deployment.state = .succeeded
-                throw APIError.conflict("no")
+                deployment.clusterID = "nope"
+                return { $0.actualVersions["nginx"] = .some(UtilityVersion(chart: "4.15.1")) }
             }
         }
+        #expect(try await store.deployment(created.id)?.state == .requested)
         #expect(try await store.cluster(registered.id)?.utilities.actualVersions["nginx"] == nil)
 
         try await store.updateDeployment(created.id, audit: nil) { deployment -> UtilitiesChange? in

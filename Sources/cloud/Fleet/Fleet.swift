@@ -83,8 +83,10 @@ struct Fleet: Sendable {
             created.append((deployment, actions))
         }
         let deployments = created.map(\.deployment)
-        var audited = deployments.map(\.id) + targets
-        for cluster in deployments.map(\.clusterID) where !audited.contains(cluster) { audited.append(cluster) }
+        // A rollout's plan has one deployment per cluster, ten thousand of them: a set, not a search.
+        var seen = Set(targets)
+        let clusters = deployments.map(\.clusterID).filter { seen.insert($0).inserted }
+        let audited = deployments.map(\.id) + targets + clusters
         try await audit.recording(targets: audited, status: .accepted) { entry in
             try await store.createDeployments(deployments, desiredVersions: desiredVersions, audit: entry)
         }
