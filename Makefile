@@ -82,13 +82,17 @@ bench: build testbed
 		$$SUDO apt-get install -y -qq wrk nginx-light >/dev/null; }
 	./bench/run-all
 
-## check-linkage: the provisioner is stateless and must never link a database library
+## check-linkage: the provisioner is stateless and must never link a database library; cloud never holds HelmDriver
 check-linkage:
 	@test -x "$(BIN)/provisioner" || { echo "check-linkage: no $(BIN)/provisioner" >&2; exit 1; }
 	@found=$$(ldd "$(BIN)/provisioner" | grep -oE 'lib(sqlite3|pq)\.so[.0-9]*' | sort -u | xargs); \
 	if [ -n "$$found" ]; then \
 		echo "check-linkage: $(BIN)/provisioner links $$found" >&2; exit 1; \
 	else echo "check-linkage: provisioner links neither libsqlite3 nor libpq"; fi
+	@# Swift mangles a module's name as its length and name: 10HelmDriver.
+	@if nm "$(BIN)/cloud" | grep -q 10HelmDriver; then \
+		echo "check-linkage: $(BIN)/cloud holds HelmDriver code" >&2; exit 1; \
+	else echo "check-linkage: cloud holds no HelmDriver code"; fi
 
 ## check-deliverables: build/Dockerfile, `make dist` and deploy/kubernetes (against the testbed emulator, and the
 ## flags against the binaries in BIN, default `swift build --show-bin-path`), without Docker

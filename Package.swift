@@ -7,9 +7,10 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
-// Two executables over one shared library. The provisioner must never link libsqlite3 or libpq
+// Two executables over four libraries (docs/architecture.md draws them). The provisioner must never link libsqlite3 or libpq
 // (it is stateless by design), so CSQLite and CPostgres are dependencies of `cloud` only.
 let package = Package(
     name: "cloud",
@@ -48,23 +49,49 @@ let package = Package(
         ),
         .target(name: "CProcessShims"),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The wire types both servers and the CLI speak (the Go tool's JSON) and their parsing.
         .target(
-            name: "Internal",
+            name: "FleetAPI",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP calls out (libcurl): the cloud server to provisioners, the CLI, Kubernetes and AWS.
+        .target(
+            name: "HTTPClient",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // What both servers share to answer HTTP: options, logs, TLS, metrics, errors, tokens, clock.
+        .target(
+            name: "ServerSupport",
             dependencies: [
-                "CCurl",
-                "CProcessShims",
-                "CZlib",
+                "FleetAPI",
+                "HTTPClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The provisioner's hands: helm, the Kubernetes API, child processes and AWS. The cloud
+        // server never links it.
+        .target(
+            name: "HelmDriver",
+            dependencies: [
+                "FleetAPI",
+                "HTTPClient",
+                "CProcessShims",
+                "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -74,7 +101,10 @@ let package = Package(
         .executableTarget(
             name: "provisioner",
             dependencies: [
-                "Internal",
+                "FleetAPI",
+                "HTTPClient",
+                "ServerSupport",
+                "HelmDriver",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -91,7 +121,9 @@ let package = Package(
         .executableTarget(
             name: "cloud",
             dependencies: [
-                "Internal",
+                "FleetAPI",
+                "HTTPClient",
+                "ServerSupport",
                 "CSQLite",
                 "CPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -110,30 +142,30 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Internal", .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird"),
+                "FleetAPI", "HTTPClient", "ServerSupport", "HelmDriver", .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "InternalTests",
-            dependencies: ["Internal", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")],
+            name: "LibraryTests",
+            dependencies: ["FleetAPI", "HTTPClient", "ServerSupport", "HelmDriver", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ProvisionerTests",
-            dependencies: ["provisioner", "Internal", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")],
+            dependencies: ["provisioner", "FleetAPI", "HTTPClient", "ServerSupport", "HelmDriver", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CloudTests",
-            dependencies: ["cloud", "Internal", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")],
+            dependencies: ["cloud", "FleetAPI", "HTTPClient", "ServerSupport", "HelmDriver", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ChaosTests",
-            dependencies: ["cloud", "Internal", "TestSupport"],
+            dependencies: ["cloud", "FleetAPI", "ServerSupport", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]
@@ -142,5 +174,5 @@ let package = Package(
 // libFuzzer harness for the parsers that take outside input. Only with FUZZ=1 (see `make fuzz`):
 // it has no main of its own (libFuzzer's is linked in by -sanitize=fuzzer), so a normal build skips it.
 if ProcessInfo.processInfo.environment["FUZZ"] == "1" {
-    package.targets.append(.executableTarget(name: "FuzzParsers", dependencies: ["Internal"], path: "Fuzz/FuzzParsers"))
+    package.targets.append(.executableTarget(name: "FuzzParsers", dependencies: ["FleetAPI", "ServerSupport", "HelmDriver"], path: "Fuzz/FuzzParsers"))
 }

@@ -1,7 +1,9 @@
 import Foundation
 
 // Testable for `StoredRelease.decode`, which only the Kubernetes client calls.
-@testable import Internal
+@testable import FleetAPI
+@testable import HelmDriver
+@testable import ServerSupport
 
 /// libFuzzer entry point: every parser that takes outside input gets the same bytes. A crash, a
 /// trap or a sanitizer report is a finding; thrown errors are the parsers doing their job.

@@ -1,9 +1,10 @@
+import FleetAPI
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Internal
 import Logging
 import NIOCore
+import ServerSupport
 import Synchronization
 import TestSupport
 import Testing
@@ -28,7 +29,7 @@ struct AccessTests {
         store = try await SQLStore(sqlite: database)
         let pool = ProvisionerPool(urls: [])
         let supervisor = Supervisor(store: store, pool: pool, configuration: .init(), logger: Logger(label: "test"))
-        let tokens = BearerTokens([
+        let tokens = APITokens([
             .init(token: Self.viewer, role: .viewer, name: "ci-viewer"), .init(token: Self.operatorToken, role: .operator, name: "deployer"),
             .init(token: Self.admin, role: .admin, name: "root"),
         ])

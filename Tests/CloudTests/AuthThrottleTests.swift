@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import Internal
+import ServerSupport
 import TestSupport
 import Testing
 
@@ -57,7 +57,7 @@ struct AuthThrottleTests {
 
     func cloud(limit: Int = 3) async throws -> InProcessCloud {
         try await InProcessCloud(
-            apiTokens: BearerTokens([.init(token: Self.admin, role: .admin, name: "root")]),
+            apiTokens: APITokens([.init(token: Self.admin, role: .admin, name: "root")]),
             authThrottle: AuthThrottle(configuration: .init(limit: limit))
         )
     }

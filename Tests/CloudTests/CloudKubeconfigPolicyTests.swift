@@ -1,9 +1,10 @@
 import ArgumentParser
+import FleetAPI
 import Foundation
-import Internal
 import Logging
+import ServerSupport
 import TestSupport
-import Testing
+public import Testing
 
 @testable import cloud
 

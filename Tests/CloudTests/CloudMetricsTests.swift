@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
-import Internal
 import Logging
+import ServerSupport
 import TestSupport
 import Testing
 

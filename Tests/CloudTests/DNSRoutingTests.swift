@@ -1,5 +1,5 @@
+import FleetAPI
 import Foundation
-import Internal
 import TestSupport
 import Testing
 

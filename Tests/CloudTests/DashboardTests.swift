@@ -1,6 +1,7 @@
+import FleetAPI
 import Foundation
 import HTTPTypes
-import Internal
+import ServerSupport
 import TestSupport
 import Testing
 
@@ -12,7 +13,7 @@ import Testing
 @Suite("Dashboard")
 struct DashboardTests {
     static let admin = "admin-token-0123456789", viewer = "viewer-token-0123456789"
-    static let tokens = BearerTokens([.init(token: admin, role: .admin, name: "root"), .init(token: viewer, role: .viewer, name: "watcher")])
+    static let tokens = APITokens([.init(token: admin, role: .admin, name: "root"), .init(token: viewer, role: .viewer, name: "watcher")])
 
     let store: SQLStore
     let router: InProcessRouter<CloudRequestContext>
@@ -78,7 +79,7 @@ struct DashboardTests {
     @Test("a tampered cookie, an expired one, or one whose token left the file is no session")
     func cookiesChecked() async throws {
         let sessions = SessionCookie(tokens: Self.tokens, secure: true)
-        let holder = BearerTokens.Holder(role: .viewer, name: "watcher")
+        let holder = TokenHolder(role: .viewer, name: "watcher")
         let now = Date()
         let (value, session) = try sessions.issue(for: holder, now: now)
         #expect(sessions.session(fromCookieHeader: "a=b; cloud_session=\(value)", now: now) == session)
@@ -90,7 +91,7 @@ struct DashboardTests {
         let signature = value.split(separator: ".")[1]
         #expect(sessions.session(fromCookieHeader: "cloud_session=\(payload).\(signature)", now: now) == nil)
         #expect(sessions.session(fromCookieHeader: "cloud_session=\(value)", now: now.addingTimeInterval(13 * 3600)) == nil)
-        let rotated = SessionCookie(tokens: BearerTokens([.init(token: Self.admin, role: .admin, name: "root")]), secure: true)
+        let rotated = SessionCookie(tokens: APITokens([.init(token: Self.admin, role: .admin, name: "root")]), secure: true)
         #expect(rotated.session(fromCookieHeader: "cloud_session=\(value)", now: now) == nil)
     }
 

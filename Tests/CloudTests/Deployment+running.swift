@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 @testable import cloud
 

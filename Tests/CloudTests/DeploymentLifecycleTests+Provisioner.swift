@@ -1,4 +1,6 @@
-import Internal
+import FleetAPI
+import HelmDriver
+import ServerSupport
 import TestSupport
 import Testing
 

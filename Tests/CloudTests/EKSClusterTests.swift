@@ -1,5 +1,7 @@
+import FleetAPI
 import Foundation
-import Internal
+import HelmDriver
+import ServerSupport
 import TestSupport
 import Testing
 

@@ -1,6 +1,6 @@
 import Foundation
-import Internal
 import Logging
+import ServerSupport
 import TestSupport
 
 @testable import cloud
@@ -12,7 +12,7 @@ struct InProcessCloud {
     let supervisor: Supervisor
     let router: InProcessRouter<CloudRequestContext>
 
-    init(apiTokens: BearerTokens? = nil, authThrottle: AuthThrottle = AuthThrottle(), clock: any WallClock = SystemClock()) async throws {
+    init(apiTokens: APITokens? = nil, authThrottle: AuthThrottle = AuthThrottle(), clock: any WallClock = SystemClock()) async throws {
         store = try await SQLStore(sqlite: "\(try Testbed.makeScratchDirectory())/cloud.db", clock: clock)
         let pool = ProvisionerPool(urls: [])
         supervisor = Supervisor(store: store, pool: pool, configuration: .init(), clock: clock, logger: Logger(label: "test"))

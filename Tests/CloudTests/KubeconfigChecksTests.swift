@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 import TestSupport
 import Testing
 

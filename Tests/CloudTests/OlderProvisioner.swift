@@ -1,6 +1,6 @@
 import Foundation
+import HTTPClient
 import Hummingbird
-import Internal
 import Logging
 import NIOCore
 import Synchronization

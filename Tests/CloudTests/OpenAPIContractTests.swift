@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Internal
 import Logging
 import TestSupport
 import Testing

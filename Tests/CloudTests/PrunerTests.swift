@@ -1,6 +1,6 @@
 import Foundation
-import Internal
 import Logging
+import ServerSupport
 import ServiceLifecycle
 import TestSupport
 import Testing

@@ -1,6 +1,7 @@
+import FleetAPI
 import Foundation
 import HTTPTypes
-import Internal
+import ServerSupport
 import TestSupport
 import Testing
 

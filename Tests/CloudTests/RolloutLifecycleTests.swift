@@ -1,4 +1,5 @@
-import Internal
+import FleetAPI
+import ServerSupport
 import TestSupport
 import Testing
 

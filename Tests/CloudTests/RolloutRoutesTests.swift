@@ -1,7 +1,8 @@
+import FleetAPI
 import Foundation
 import HTTPTypes
-import Internal
 import Logging
+import ServerSupport
 import TestSupport
 import Testing
 

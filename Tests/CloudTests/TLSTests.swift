@@ -1,5 +1,4 @@
 import Foundation
-import Internal
 import TestSupport
 import Testing
 

@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import Internal
+import ServerSupport
 import TestSupport
 import Testing
 

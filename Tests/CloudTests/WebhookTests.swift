@@ -1,7 +1,7 @@
 import Crypto
+import FleetAPI
 import Foundation
 import HTTPTypes
-import Internal
 import Logging
 import TestSupport
 import Testing

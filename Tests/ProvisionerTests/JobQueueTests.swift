@@ -1,5 +1,6 @@
-import Internal
+import FleetAPI
 import Logging
+import ServerSupport
 import TestSupport
 import Testing
 

@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
+import HelmDriver
 import Hummingbird
-import Internal
 import Logging
+import ServerSupport
 import TestSupport
 import Testing
 

@@ -1,5 +1,6 @@
+import HelmDriver
+import FleetAPI
 import Foundation
-import Internal
 import TestSupport
 import Testing
 

@@ -1,6 +1,8 @@
+import FleetAPI
 import Foundation
 import HTTPTypes
-import Internal
+import HelmDriver
+import ServerSupport
 import TestSupport
 import Testing
 

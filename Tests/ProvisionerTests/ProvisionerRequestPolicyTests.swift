@@ -1,8 +1,9 @@
+import FleetAPI
 import Foundation
 import HTTPTypes
-import Internal
+import ServerSupport
 import TestSupport
-import Testing
+public import Testing
 
 @testable import provisioner
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Internal
+import ServerSupport
 import TestSupport
 import Testing
 

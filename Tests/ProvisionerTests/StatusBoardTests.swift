@@ -1,6 +1,7 @@
+import FleetAPI
 import Foundation
-import Internal
 import NIOCore
+import ServerSupport
 import Testing
 
 @testable import provisioner

@@ -1,5 +1,6 @@
 import Foundation
-import Internal
+import HTTPClient
+public import HelmDriver
 
 extension AWSFixtures {
     /// Creates an EKS cluster in moto (ACTIVE at once) and returns the endpoint and base64 CA it made up.

@@ -1,5 +1,6 @@
 import Foundation
-import Internal
+import HTTPClient
+public import HelmDriver
 
 /// AWS resources the tests make in moto with raw calls (the product never creates them).
 public enum AWSFixtures {

@@ -1,6 +1,6 @@
-import Foundation
-import HTTPTypes
-import Hummingbird
+public import Foundation
+public import HTTPTypes
+public import Hummingbird
 import HummingbirdTesting
 import NIOCore
 

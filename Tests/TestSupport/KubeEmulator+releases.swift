@@ -1,5 +1,6 @@
+public import FleetAPI
 import Foundation
-import Internal
+public import HelmDriver
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking

@@ -1,5 +1,5 @@
+public import FleetAPI
 import Foundation
-import Internal
 
 /// The one harness of real processes on loopback: emulated clusters, provisioners and cloud
 /// servers on one database (a SQLite file, or a PostgreSQL URL several servers share). The end to

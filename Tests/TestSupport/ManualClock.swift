@@ -1,5 +1,5 @@
 import Foundation
-import Internal
+public import ServerSupport
 import Synchronization
 
 /// A wall clock that moves only when a test says so (as Hummingbird tests its state machines with

@@ -1,5 +1,7 @@
-import Foundation
-import Internal
+public import FleetAPI
+public import Foundation
+import HelmDriver
+public import ServerSupport
 import Synchronization
 
 #if canImport(FoundationNetworking)

@@ -1,5 +1,5 @@
 import Foundation
-import Testing
+public import Testing
 
 extension Tag {
     /// Starts real processes: the servers, the testbed's helm and emulator, moto or PostgreSQL.

@@ -1,6 +1,7 @@
+public import FleetAPI
 import Foundation
-import Internal
-import Logging
+public import HelmDriver
+public import Logging
 
 /// The repository's testbed: real Helm v4 behind `testbed/bin/helm`, and a loopback Kubernetes API
 /// emulator. Paths are found from this file, so `swift test` works from any directory.

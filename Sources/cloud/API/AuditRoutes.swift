@@ -1,5 +1,6 @@
+import FleetAPI
 import Hummingbird
-import Internal
+import ServerSupport
 
 /// The audit log, newest first; admins only (see `AccessPolicy`).
 struct AuditRoutes: Sendable {

@@ -1,6 +1,7 @@
+import FleetAPI
 import Foundation
 import Hummingbird
-import Internal
+import ServerSupport
 
 /// Clusters: register, list, get, delete, their utilities, and provisioning them.
 struct ClusterRoutes: Sendable {

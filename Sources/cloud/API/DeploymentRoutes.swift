@@ -1,6 +1,7 @@
+import FleetAPI
 import Foundation
 import Hummingbird
-import Internal
+import ServerSupport
 
 /// Deployments: create, list, get, cancel; and the provisioners that run them.
 struct DeploymentRoutes: Sendable {

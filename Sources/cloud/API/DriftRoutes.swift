@@ -1,5 +1,6 @@
+import FleetAPI
 import Hummingbird
-import Internal
+import ServerSupport
 
 /// Drift: check a cluster's utilities now, and list what the fleet's last checks found.
 struct DriftRoutes: Sendable {

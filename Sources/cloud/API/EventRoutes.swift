@@ -1,8 +1,9 @@
+import FleetAPI
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Internal
 import NIOCore
+import ServerSupport
 import ServiceLifecycle
 
 /// `GET /api/events`: the fleet's changes from the event log. A client that accepts

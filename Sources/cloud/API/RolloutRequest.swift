@@ -1,4 +1,5 @@
-import Internal
+import FleetAPI
+import ServerSupport
 
 /// `POST /api/rollouts`: what to roll out, where, and how. Every field is checked before anything
 /// is written, and a refusal names the field.

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Internal
+import ServerSupport
 
 /// Rollouts: create, list, get, and the operator's controls (pause, resume, approve, cancel, undo).
 struct RolloutRoutes: Sendable {

@@ -1,4 +1,5 @@
-import Internal
+import FleetAPI
+import ServerSupport
 
 /// Which service names exist, in which order they are provisioned and what each waits for: what
 /// the provisioners publish. Until one has answered, any well-formed name is accepted (the

@@ -1,6 +1,7 @@
+import FleetAPI
 import Foundation
 import Hummingbird
-import Internal
+import ServerSupport
 
 /// Webhooks: add, list (with how their deliveries go) and delete; admins only (`AccessPolicy`).
 /// A hook's URL and secret go in and never come back out.

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import Internal
 import Logging
+import ServerSupport
 
 /// Authenticates each request (when tokens are configured), checks its role against
 /// `AccessPolicy`, and makes sure the audit log gets every mutating request and every 401 and 403.
@@ -17,7 +17,7 @@ struct AccessMiddleware: RouterMiddleware {
     static let maxPathLength = 512
 
     /// nil: the API is open and every caller is an anonymous admin.
-    let tokens: BearerTokens?
+    let tokens: APITokens?
     let store: any AuditStore
     /// Checks the dashboard's session cookie, a browser's stand-in for a token.
     let sessions: SessionCookie?
@@ -27,7 +27,7 @@ struct AccessMiddleware: RouterMiddleware {
     let clock: any WallClock
 
     init(
-        tokens: BearerTokens?,
+        tokens: APITokens?,
         store: any AuditStore,
         secureCookies: Bool = false,
         throttle: AuthThrottle = AuthThrottle(),
@@ -45,7 +45,7 @@ struct AccessMiddleware: RouterMiddleware {
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if BearerTokens.openPaths.contains(request.uri.path) || DashboardPaths.isOpen(request.uri.path) {
+        if ProbePaths.open.contains(request.uri.path) || DashboardPaths.isOpen(request.uri.path) {
             return try await next(request, context)
         }
         var context = context
@@ -63,7 +63,7 @@ struct AccessMiddleware: RouterMiddleware {
         if let tokens {
             let header = request.headers[.authorization]
             if header == nil, let session = sessions?.session(fromCookieHeader: request.headers[.cookie], now: clock.now.date) {
-                context.caller = BearerTokens.Holder(role: session.role, name: session.name)
+                context.caller = TokenHolder(role: session.role, name: session.name)
                 context.session = session
                 // A page's script sends the session's CSRF token with each change; another site cannot read it.
                 if !AccessPolicy.isReadOnly(request.method), request.headers[DashboardPaths.csrfHeader] != session.csrf {

@@ -1,5 +1,4 @@
 import HTTPTypes
-import Internal
 
 /// Which role each request needs: the one place that says so. Reads need a viewer, except the
 /// audit log; the operator's writes are listed; every other request, including any route added

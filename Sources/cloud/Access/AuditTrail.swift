@@ -1,6 +1,5 @@
 import Foundation
 import HTTPTypes
-import Internal
 import Synchronization
 
 /// One request's audit entry, on its way to the store.

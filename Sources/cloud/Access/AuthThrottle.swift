@@ -1,5 +1,5 @@
-import Internal
 import Logging
+import ServerSupport
 import Synchronization
 
 /// Failed authentication per client address. An address that fails `limit` times in a `window`

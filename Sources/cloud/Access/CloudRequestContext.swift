@@ -1,5 +1,4 @@
 import Hummingbird
-import Internal
 import NIOCore
 
 /// The cloud server's request context: Hummingbird's core values plus who is asking, set by
@@ -7,7 +6,7 @@ import NIOCore
 struct CloudRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// The token's holder; an admin named `anonymous` when the server runs without tokens.
-    var caller = BearerTokens.Holder(role: .admin, name: AccessMiddleware.anonymous)
+    var caller = TokenHolder(role: .admin, name: AccessMiddleware.anonymous)
     /// The dashboard session the caller came with (a cookie instead of a bearer token).
     var session: SessionCookie.Session?
     /// Where a route records its effect's audit entry; see `AuditTrail`.

@@ -1,6 +1,7 @@
 import Crypto
+import FleetAPI
 import Foundation
-import Internal
+import ServerSupport
 
 /// The dashboard's session: after `/login` checks a token, a signed cookie stands for it, naming
 /// its holder (never the token), when it expires, and the CSRF token the page must send back on
@@ -24,12 +25,12 @@ struct SessionCookie: Sendable {
         }
     }
 
-    let tokens: BearerTokens
+    let tokens: APITokens
     /// Adds `Secure`, so the browser sends it over HTTPS only.
     let secure: Bool
 
     /// A new session for `holder` from `now`: the cookie's value and the session it carries.
-    func issue(for holder: BearerTokens.Holder, now: Date) throws -> (value: String, session: Session) {
+    func issue(for holder: TokenHolder, now: Date) throws -> (value: String, session: Session) {
         let session = Session(
             name: holder.name,
             role: holder.role,

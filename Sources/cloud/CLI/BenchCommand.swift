@@ -1,6 +1,6 @@
 import ArgumentParser
+import FleetAPI
 import Foundation
-import Internal
 
 /// `cloud bench-store`: how fast a database is for the cloud server's own access patterns, the
 /// way `etcdctl check perf` or `pgbench` answer that for theirs. Writes into a NEW database only.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Internal
+import HTTPClient
+import ServerSupport
 
 /// Talks to the cloud server for the CLI. Failures become one readable line.
 struct CLIClient {

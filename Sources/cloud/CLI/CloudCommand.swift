@@ -1,8 +1,10 @@
 import ArgumentParser
 import CPostgres
 import CSQLite
+import FleetAPI
 import Foundation
-import Internal
+import HTTPClient
+import ServerSupport
 
 @main
 struct CloudCommand: AsyncParsableCommand {

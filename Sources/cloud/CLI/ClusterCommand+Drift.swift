@@ -1,6 +1,6 @@
 import ArgumentParser
+import FleetAPI
 import Foundation
-import Internal
 
 extension ClusterCommand {
     struct Drift: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
+import FleetAPI
 import Foundation
-import Internal
 
 struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

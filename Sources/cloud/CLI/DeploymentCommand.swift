@@ -1,6 +1,7 @@
-import ArgumentParser
+public import ArgumentParser
+import FleetAPI
 import Foundation
-import Internal
+import ServerSupport
 
 struct DeploymentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

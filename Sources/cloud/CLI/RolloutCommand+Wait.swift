@@ -1,6 +1,7 @@
 import ArgumentParser
+import FleetAPI
 import Foundation
-import Internal
+import ServerSupport
 
 extension RolloutCommand {
     struct Wait: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
+import FleetAPI
 import Foundation
-import Internal
+import ServerSupport
 
 /// `cloud rollout create --plan`: asks the server to plan the rollout on every target cluster
 /// (`POST /api/rollouts/plan`), waits for the plans and shows one line per cluster, in wave order.

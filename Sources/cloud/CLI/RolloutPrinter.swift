@@ -1,5 +1,6 @@
+import FleetAPI
 import Foundation
-import Internal
+import ServerSupport
 
 /// How the CLI shows rollouts: the server's JSON as it is, or tables and one-line progress for people.
 enum RolloutPrinter {

@@ -1,7 +1,9 @@
 import ArgumentParser
+import FleetAPI
 import Foundation
-import Internal
+import HTTPClient
 import Logging
+import ServerSupport
 
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -132,10 +134,10 @@ struct ServerCommand: AsyncParsableCommand {
         }
         if let retention, retention < .seconds(3600) { throw ValidationError("--audit-retention must be at least 1h") }
         let provisionerToken: String?
-        let apiTokens: BearerTokens?
+        let apiTokens: APITokens?
         do {
             provisionerToken = try authTokenFile.map { try TokenFile.read($0)[0] }
-            apiTokens = try apiTokenFile.map { BearerTokens(try TokenFile.entries($0)) }
+            apiTokens = try apiTokenFile.map { APITokens(try TokenFile.entries($0)) }
         } catch {
             throw ValidationError("\(error)")
         }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Internal
+import FleetAPI
 
 /// A `SERVICE=VALUE` pair from the command line, as `--utility SERVICE=VERSION` and
 /// `--values SERVICE=FILE` take it.

@@ -1,5 +1,5 @@
+import FleetAPI
 import Foundation
-import Internal
 
 /// One cluster: its utilities (desired, actual, drift) and its newest deployments with the end
 /// of their logs. No kubeconfig: the store never hands one to a page.

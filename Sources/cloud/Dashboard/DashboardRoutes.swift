@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Internal
+import ServerSupport
 
 /// The dashboard: server-rendered pages of the fleet, kept live by `app.js` from the event
 /// stream. Every page needs the viewer role (a session or a bearer token, see

@@ -1,5 +1,5 @@
+import FleetAPI
 import Foundation
-import Internal
 
 /// The fleet at a glance: a page of clusters (rows) by services (columns), each cell with the
 /// version the cluster runs, its latest deployment's state and a drift badge; counts on top.

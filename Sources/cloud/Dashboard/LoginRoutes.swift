@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import Internal
 import Logging
+import ServerSupport
 
 /// `/login` turns an API token into a session cookie (the token itself is never stored in the
 /// browser); `/logout` clears it. Without tokens configured there is nothing to sign in to.

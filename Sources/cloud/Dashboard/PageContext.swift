@@ -1,5 +1,4 @@
 import Foundation
-import Internal
 
 /// What every page shows around its content: who is signed in, whether they may press the
 /// buttons, the CSRF token their script sends back, and what live events concern the page.

@@ -1,5 +1,5 @@
 import Foundation
-import Internal
+import ServerSupport
 
 /// Which events someone wants: types by name (`rollout.halted`) or by kind (`rollout.*`), and
 /// optionally one object's. Empty types take every event.

@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 /// The events a change makes, derived in the store from what a transaction read and writes, so
 /// no caller can change something and forget to say so.

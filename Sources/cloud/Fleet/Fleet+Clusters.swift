@@ -1,5 +1,5 @@
+import FleetAPI
 import HTTPTypes
-import Internal
 
 /// Clusters joining and leaving the fleet.
 extension Fleet {

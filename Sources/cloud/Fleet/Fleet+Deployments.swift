@@ -1,4 +1,5 @@
-import Internal
+import FleetAPI
+import ServerSupport
 
 /// The deployments the fleet starts on its own reasoning: a retry, a cluster's utilities
 /// provisioned, drift put back.

@@ -1,5 +1,6 @@
+import FleetAPI
 import HTTPTypes
-import Internal
+import ServerSupport
 
 /// Rollouts: made by their lifecycle, written with their audit entry, then driven by the
 /// supervisor's passes; and the operator's controls.

@@ -1,6 +1,7 @@
+import FleetAPI
 import Foundation
 import HTTPTypes
-import Internal
+import ServerSupport
 
 /// The cloud server's application layer: the one way work starts or changes. The API's routes,
 /// the dashboard and the drift monitor call it; they parse, check what only they can check, and

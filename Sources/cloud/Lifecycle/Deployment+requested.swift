@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 extension Deployment {
     /// A new deployment, waiting to be dispatched; only `DeploymentLifecycle.created` makes one.

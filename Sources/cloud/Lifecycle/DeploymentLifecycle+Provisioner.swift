@@ -1,5 +1,5 @@
+import FleetAPI
 import Foundation
-import Internal
 import Logging
 
 /// What the provisioners report, and what happens when the one holding a deployment loses it.

@@ -1,6 +1,7 @@
+import FleetAPI
 import Foundation
-import Internal
 import Logging
+import ServerSupport
 
 /// A cloud deployment's whole life in one pure value: each event changes the deployment and
 /// returns the actions to take. The supervisor and the API write the result (one

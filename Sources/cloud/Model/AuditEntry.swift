@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 /// One line of the audit log: who (a token's name, never the token) did what, to which objects,
 /// and how it ended.

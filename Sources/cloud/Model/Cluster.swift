@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 /// A registered Kubernetes cluster. The kubeconfig is kept by the store and never leaves it
 /// through the API.

@@ -1,4 +1,5 @@
-import Internal
+import FleetAPI
+import ServerSupport
 
 /// Where a deployment is in the cloud server's eyes.
 /// `requested` → `dispatched` → `running` → `succeeded` | `failed`, or `cancel-requested` → `cancelled`;

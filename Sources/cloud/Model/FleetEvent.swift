@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 /// One change of the fleet, as the event stream (`GET /api/events`) and webhooks carry it: what
 /// changed, to what, and a line a person reads. It names objects and states, never values or

@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 /// One change rolled across many clusters in waves: the canaries, then batches, each gated on the
 /// previous one's recorded outcome. A rollout only creates ordinary deployments; `RolloutLifecycle`

@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 extension UtilityMetadata {
     /// Records what a finished deployment left running, in the order the provisioners applied.

@@ -1,6 +1,7 @@
 import Crypto
+import FleetAPI
 import Foundation
-import Internal
+import ServerSupport
 
 /// Where matching events are POSTed. Its URL and secret are kept (encrypted under
 /// `--secret-key-file`) but never answered: a Slack or Mattermost incoming-webhook URL is itself a

@@ -1,5 +1,7 @@
+import FleetAPI
 import Foundation
-import Internal
+import HTTPClient
+import ServerSupport
 
 /// The provisioner API as the cloud server uses it.
 struct ProvisionerClient: Sendable {

@@ -1,5 +1,6 @@
+import FleetAPI
 import Foundation
-import Internal
+import HTTPClient
 import Synchronization
 
 /// The provisioner instances and what the cloud server knows of them: which exist (re-resolved on

@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 /// The services all the provisioners offer together, with what each needs first: where the cloud
 /// server learns which names exist, the order to provision in and each service's prerequisites.

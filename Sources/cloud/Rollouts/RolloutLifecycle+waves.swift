@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 /// How a rollout moves from wave to wave, from the facts the store recorded.
 extension RolloutLifecycle {

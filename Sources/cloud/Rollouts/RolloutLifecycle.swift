@@ -1,5 +1,6 @@
-import Internal
+import FleetAPI
 import Logging
+import ServerSupport
 
 /// A rollout's whole life in one pure value, like `DeploymentLifecycle`: each event changes the
 /// rollout and returns what to write with it (in the same transaction) and what to do after.

@@ -1,7 +1,9 @@
 import CoreMetrics
+import FleetAPI
+import HTTPClient
 import Hummingbird
-import Internal
 import Logging
+import ServerSupport
 import ServiceLifecycle
 import UnixSignals
 
@@ -17,7 +19,7 @@ struct CloudServer {
         /// How to verify https provisioners.
         var provisionerTLS: TLSOptions
         /// Accepted from users, with their roles; nil means the API is open.
-        var apiTokens: BearerTokens?
+        var apiTokens: APITokens?
         /// Serve HTTPS with these; nil serves plain HTTP.
         var tls: ServerSupport.TLSFiles?
         var supervisor: Supervisor.Configuration
@@ -51,7 +53,7 @@ struct CloudServer {
     /// Every route the cloud server serves. Without `apiTokens` the API is open.
     static func router(
         fleet: Fleet,
-        apiTokens: BearerTokens?,
+        apiTokens: APITokens?,
         kubeconfigPolicy: KubeconfigPolicy = .dataOnly,
         metrics: ServerMetrics = ServerMetrics(),
         secureCookies: Bool = false,

@@ -1,6 +1,7 @@
+import FleetAPI
 import Foundation
-import Internal
 import Logging
+import ServerSupport
 import ServiceLifecycle
 
 /// Keeps the logs that grow with every request and change to their bounds, every hour: the audit

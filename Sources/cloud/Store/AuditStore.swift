@@ -1,5 +1,3 @@
-import Internal
-
 /// The audit log. Changes write their entry in their own transaction (the `audit` parameter of
 /// the other stores' writes); this writes and reads the rest.
 protocol AuditStore: Sendable {

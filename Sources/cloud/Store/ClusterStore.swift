@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 /// The registered clusters: their names, labels, DNS settings, kubeconfigs (or where they are
 /// kept) and utility metadata.

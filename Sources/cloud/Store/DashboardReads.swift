@@ -1,5 +1,3 @@
-import Internal
-
 /// The reads only the dashboard makes: a page of the fleet and what it shows of each cluster.
 protocol DashboardReads: Sendable {
     /// These clusters, in this order; unknown or deleted ones left out.

@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 /// Deployments, and the leases by which cloud servers sharing a database divide the unfinished ones.
 protocol DeploymentStore: Sendable {

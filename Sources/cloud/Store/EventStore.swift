@@ -1,5 +1,3 @@
-import Internal
-
 /// The event log: every change's events, written in its transaction, read in commit order.
 protocol EventStore: Sendable {
     /// Writes events that no other change carries (a provisioner's health as this server sees it).

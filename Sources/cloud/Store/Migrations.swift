@@ -1,5 +1,5 @@
+import FleetAPI
 import Foundation
-import Internal
 
 /// The store's schema, one numbered step at a time, written once for both dialects. A step is
 /// never edited once released: add the next one. Version N means the same tables and columns in

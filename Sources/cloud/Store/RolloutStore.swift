@@ -1,5 +1,3 @@
-import Internal
-
 /// Rollouts, written with what each advance starts (`RolloutWrites`) and read with what it
 /// advances from (`RolloutFacts`).
 protocol RolloutStore: Sendable {

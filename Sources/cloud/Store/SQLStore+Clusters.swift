@@ -1,5 +1,4 @@
 import Foundation
-import Internal
 
 extension SQLStore {
     func createCluster(_ cluster: Cluster, kubeconfig: ClusterKubeconfig, audit: AuditEntry?) async throws {

@@ -1,5 +1,3 @@
-import Internal
-
 /// The reads the dashboard makes: a page of the fleet at a time, whatever its size.
 extension SQLStore {
     func latestDeployments(clusters: [String]) async throws -> [Deployment] {

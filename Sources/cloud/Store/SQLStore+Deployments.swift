@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 extension SQLStore {
     func createDeployments(

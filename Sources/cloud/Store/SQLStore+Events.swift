@@ -1,5 +1,5 @@
 import Foundation
-import Internal
+import ServerSupport
 
 extension SQLStore {
     /// Inside the caller's transaction, as its last writes (see `SQLDialect.eventOrderLock`).

@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 /// How a rollout is kept (migration 8): a small document in `rollouts.body` (state, strategy, wave
 /// and the rest), its waves written once, one row per cluster and one per history entry. A write

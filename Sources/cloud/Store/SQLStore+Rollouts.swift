@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 extension SQLStore {
     func createRollout(_ rollout: Rollout, audit: AuditEntry?) async throws {

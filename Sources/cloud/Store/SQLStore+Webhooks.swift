@@ -1,5 +1,4 @@
 import Foundation
-import Internal
 
 extension SQLStore {
     private static let webhookColumns =

@@ -1,4 +1,4 @@
-import Internal
+import ServerSupport
 
 /// The store, written once for SQLite (one file, one cloud server) and PostgreSQL (a database
 /// several cloud servers share): the SQL is the same but for the `SQLDialect` fragments, and the

@@ -1,5 +1,5 @@
 import HTTPTypes
-import Internal
+import ServerSupport
 
 /// Where the cloud server keeps all of its state: `SQLStore` on one SQLite file, or on a
 /// PostgreSQL database that several cloud servers share. Each kind of record has a protocol of its

@@ -1,5 +1,4 @@
 import Foundation
-import Internal
 
 /// How audit entries become rows and back, and the listing query.
 extension StoreRecords {

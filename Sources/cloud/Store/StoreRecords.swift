@@ -1,5 +1,6 @@
+import FleetAPI
 import Foundation
-import Internal
+import ServerSupport
 
 /// How clusters and deployments become rows and back, and how stored kubeconfigs meet the cipher.
 /// The same on both databases, so both keep byte-identical documents: a database can be copied

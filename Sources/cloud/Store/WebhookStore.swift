@@ -1,5 +1,3 @@
-import Internal
-
 /// Webhooks and their outbox of deliveries.
 protocol WebhookStore: Sendable {
     func createWebhook(_ webhook: Webhook, audit: AuditEntry?) async throws

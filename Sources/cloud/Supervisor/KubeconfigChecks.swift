@@ -1,6 +1,6 @@
 import Crypto
+import FleetAPI
 import Foundation
-import Internal
 import Synchronization
 
 /// The stored kubeconfigs that already passed the policy. The check parses the whole YAML, and a

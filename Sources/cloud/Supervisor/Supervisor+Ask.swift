@@ -1,5 +1,6 @@
+import FleetAPI
 import Foundation
-import Internal
+import ServerSupport
 
 extension Supervisor {
     /// What a provisioner answers to a request that changes nothing (a verify, a check), followed

@@ -1,6 +1,7 @@
+import FleetAPI
 import Foundation
-import Internal
 import Logging
+import ServerSupport
 
 extension Supervisor {
     /// Keeps one feed watcher per provisioner instance as instances come and go.

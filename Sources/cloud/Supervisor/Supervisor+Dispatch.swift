@@ -1,6 +1,7 @@
+import FleetAPI
 import Foundation
-import Internal
 import Logging
+import ServerSupport
 
 extension Supervisor {
     /// Hands each dispatchable deployment to the least busy ready provisioner, unless it waits for

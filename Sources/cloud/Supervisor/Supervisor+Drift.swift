@@ -1,6 +1,7 @@
+import FleetAPI
 import Foundation
-import Internal
 import Logging
+import ServerSupport
 
 extension Supervisor {
     /// Checks each utility the cluster runs (an actual version is recorded), or those of `only`,

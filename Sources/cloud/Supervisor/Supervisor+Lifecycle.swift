@@ -1,5 +1,5 @@
+import FleetAPI
 import Foundation
-import Internal
 import Logging
 import Synchronization
 

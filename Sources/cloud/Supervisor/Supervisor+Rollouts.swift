@@ -1,5 +1,5 @@
-import Internal
 import Logging
+import ServerSupport
 import Synchronization
 
 /// Carries out what `RolloutLifecycle` decides, as `Supervisor+Lifecycle` does for deployments.

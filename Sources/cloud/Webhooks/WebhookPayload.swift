@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import Internal
 
 /// What a delivery sends: the body in the webhook's format and the headers that go with it.
 struct WebhookPayload: Sendable {

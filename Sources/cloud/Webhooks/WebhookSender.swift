@@ -1,6 +1,8 @@
+import FleetAPI
 import Foundation
-import Internal
+import HTTPClient
 import Logging
+import ServerSupport
 import ServiceLifecycle
 
 /// Delivers the outbox: each pass queues the new events for every webhook, takes the due

@@ -1,5 +1,6 @@
+import FleetAPI
 import Hummingbird
-import Internal
+import ServerSupport
 import Synchronization
 
 /// `POST /api/checks`: drift checks of one cluster's releases, answered in the response. They

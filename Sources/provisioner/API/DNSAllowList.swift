@@ -1,4 +1,6 @@
-import Internal
+import FleetAPI
+import HelmDriver
+import ServerSupport
 
 /// The Route53 zones a request may have the provisioner write to (`--allowed-dns-zone`, repeatable):
 /// a hosted zone ID (`Z0123ABC`, `/hostedzone/` optional) allows that `DNS.PrivateHostedZoneID`;

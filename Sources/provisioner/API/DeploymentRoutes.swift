@@ -1,5 +1,7 @@
+import FleetAPI
+import HelmDriver
 import Hummingbird
-import Internal
+import ServerSupport
 
 /// The deployment API: queue, inspect, list and terminate deployments, and list the services.
 struct DeploymentRoutes: Sendable {

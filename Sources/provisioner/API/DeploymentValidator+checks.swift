@@ -1,4 +1,6 @@
-import Internal
+import FleetAPI
+import HelmDriver
+import ServerSupport
 
 extension DeploymentValidator {
     /// The checks of a `POST /api/checks`, or a 400 naming the field at fault (`Releases[1].Service`).

@@ -1,5 +1,7 @@
+import FleetAPI
 import Foundation
-import Internal
+import HelmDriver
+import ServerSupport
 
 /// Turns a decoded request into a job, or a 400 that names the field at fault.
 struct DeploymentValidator: Sendable {

@@ -1,7 +1,9 @@
 import ArgumentParser
+import FleetAPI
 import Foundation
-import Internal
+import HelmDriver
 import Logging
+import ServerSupport
 
 @main
 struct ProvisionerCommand: AsyncParsableCommand {

@@ -1,5 +1,7 @@
-import Internal
+import FleetAPI
+import HelmDriver
 import Logging
+import ServerSupport
 
 /// Everything the provisioner is configured with, as one value passed down from the command line.
 struct ProvisionerConfiguration: Sendable {

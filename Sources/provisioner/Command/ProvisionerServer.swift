@@ -1,7 +1,8 @@
 import Foundation
+import HelmDriver
 import Hummingbird
-import Internal
 import Logging
+import ServerSupport
 import ServiceLifecycle
 import UnixSignals
 

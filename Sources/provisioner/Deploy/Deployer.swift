@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 /// Carries out one deployment request for one service, by one `DeploymentStrategy`. Helm today; a
 /// manifest- or operator-based deployer implements the same protocol and the jobs above it do not

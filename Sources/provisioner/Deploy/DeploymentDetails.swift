@@ -1,4 +1,4 @@
-import Internal
+import FleetAPI
 
 /// What a strategy reports about its work, as the deployment's status shows it: the strategy's
 /// own report of what it deployed, and what every strategy says (its log, a plan's or a check's

@@ -1,4 +1,4 @@
-import Internal
+import HelmDriver
 
 extension DeploymentFailure {
     /// A failed helm command, in the neutral kinds; its text stays "helm COMMAND: message".

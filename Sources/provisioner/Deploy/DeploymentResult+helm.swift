@@ -1,4 +1,4 @@
-import Internal
+import HelmDriver
 
 extension DeploymentResult {
     /// A release operation's result: the outcome in neutral terms, the release's records as details.

@@ -1,4 +1,4 @@
-import Internal
+import HelmDriver
 
 /// How a service is deployed, with what that way of deploying needs. Each kind has one
 /// `Deployer`; the operator-based strategy will be a second case with data of its own.

@@ -1,4 +1,5 @@
-import Internal
+import FleetAPI
+import HelmDriver
 
 /// A validated `DriftCheckRequest`: the services it names, found in the catalog, and its
 /// kubeconfig as validation parsed it.

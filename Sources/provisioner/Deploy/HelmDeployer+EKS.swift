@@ -1,5 +1,6 @@
+import FleetAPI
 import Foundation
-import Internal
+import HelmDriver
 
 extension HelmDeployer {
     /// For an EKS source: the cluster's endpoint and CA from DescribeCluster, and a token made here

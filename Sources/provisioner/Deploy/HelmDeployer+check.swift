@@ -1,4 +1,5 @@
-import Internal
+import FleetAPI
+import HelmDriver
 
 extension HelmDeployer {
     /// Each release of `checks` checked as a check deployment would be, on one context: the

@@ -1,4 +1,5 @@
-import Internal
+import FleetAPI
+import HelmDriver
 
 extension HelmDeployer {
     /// What an apply of the request would change on the cluster, changing nothing: the same chart

@@ -1,4 +1,5 @@
-import Internal
+import FleetAPI
+import HelmDriver
 
 extension HelmDeployer {
     /// The release is deployed (at the requested chart version, if one is named) and its workloads

@@ -1,5 +1,6 @@
+import FleetAPI
 import Foundation
-import Internal
+import HelmDriver
 import Logging
 
 /// Deploys a service's chart with helm: picks the chart (repository or local directory), layers

@@ -1,4 +1,4 @@
-import Internal
+import HelmDriver
 
 /// Adds each chart repository (`helm repo add --force-update` + `helm repo update NAME`) once per
 /// process, however many deployments ask for it at the same time. A failure is not remembered,

@@ -1,5 +1,7 @@
+import FleetAPI
 import Foundation
-import Internal
+import HelmDriver
+import ServerSupport
 
 extension DeploymentStatus {
     /// A new, queued deployment for a validated request.

@@ -1,5 +1,6 @@
+import FleetAPI
 import Foundation
-import Internal
+import HelmDriver
 
 /// A deployment held by this provisioner: the request (kubeconfig included, never reported) until
 /// it starts, and the status reported for it.

@@ -1,5 +1,6 @@
+import FleetAPI
 import Foundation
-import Internal
+import HelmDriver
 import Logging
 
 /// Holds this instance's deployments: FIFO, at most `maxConcurrent` running, and at most one

@@ -1,5 +1,6 @@
 import CoreMetrics
-import Internal
+import FleetAPI
+import ServerSupport
 
 /// The provisioner's Prometheus series, recorded through swift-metrics into `ServerMetrics`.
 /// Dimensions are listed in name order: the exposition writes them as given, and scrapers and

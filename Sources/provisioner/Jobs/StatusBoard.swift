@@ -1,5 +1,6 @@
+import FleetAPI
 import Hummingbird
-import Internal
+import ServerSupport
 import Synchronization
 
 /// What `GET /api/deployment/{id}` reads: the latest status of every retained deployment, published

@@ -1,4 +1,5 @@
-import Internal
+import FleetAPI
+import HelmDriver
 
 /// Fluent Bit as a DaemonSet shipping every node's container logs to the private Elasticsearch.
 struct FluentBit: ThirdPartyService {

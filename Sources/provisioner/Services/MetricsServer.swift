@@ -1,4 +1,5 @@
-import Internal
+import FleetAPI
+import HelmDriver
 
 /// The Kubernetes metrics server: the resource metrics API that `kubectl top` and the horizontal
 /// pod autoscaler read. Named, placed and pinned as the Go tool's `metrics-server` utility.

@@ -1,4 +1,5 @@
-import Internal
+import FleetAPI
+import HelmDriver
 
 /// The NGINX ingress controller behind an internal AWS load balancer; other services' ingresses
 /// (Prometheus) and DNS records point at it.

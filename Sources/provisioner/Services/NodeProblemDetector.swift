@@ -1,4 +1,5 @@
-import Internal
+import FleetAPI
+import HelmDriver
 
 /// node-problem-detector as a DaemonSet reporting kernel, runtime and hardware problems of every
 /// node as node conditions and events. Named, placed and pinned as the Go tool's utility.

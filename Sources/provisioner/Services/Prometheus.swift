@@ -1,4 +1,5 @@
-import Internal
+import FleetAPI
+import HelmDriver
 
 /// Prometheus server from the prometheus-community chart, reachable inside the VPC at
 /// `<cluster-id>.prometheus.<private-domain>` through the internal NGINX ingress.

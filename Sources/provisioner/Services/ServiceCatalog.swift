@@ -1,4 +1,5 @@
-import Internal
+import FleetAPI
+import HelmDriver
 
 /// The services this provisioner can deploy, by name.
 struct ServiceCatalog: Sendable {

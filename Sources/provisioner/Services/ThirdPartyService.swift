@@ -1,4 +1,5 @@
-import Internal
+import FleetAPI
+import HelmDriver
 import Logging
 
 /// The one pattern every third-party service follows. A service only describes itself: how it is

@@ -1,7 +1,9 @@
+import FleetAPI
 import Foundation
+import HelmDriver
 import Hummingbird
-import Internal
 import Logging
+import ServerSupport
 import TestSupport
 
 @testable import provisioner

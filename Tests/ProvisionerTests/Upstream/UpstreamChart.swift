@@ -1,5 +1,5 @@
+import FleetAPI
 import Foundation
-import Internal
 import TestSupport
 
 /// One upstream chart's data at one version, as `../shared/charts/<chart>-<version>/` keeps it: the

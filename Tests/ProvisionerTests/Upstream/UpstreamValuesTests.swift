@@ -1,5 +1,6 @@
+import FleetAPI
 import Foundation
-import Internal
+import HelmDriver
 import TestSupport
 import Testing
 

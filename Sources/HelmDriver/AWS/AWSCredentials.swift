@@ -1,0 +1,19 @@
+public import Foundation
+
+/// An access key pair, with a session token and expiry for temporary credentials.
+/// Printing it never shows the secret or the token.
+public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible {
+    public var accessKeyID: String
+    public var secretAccessKey: String
+    public var sessionToken: String?
+    public var expiration: Date?
+
+    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil) {
+        self.accessKeyID = accessKeyID
+        self.secretAccessKey = secretAccessKey
+        self.sessionToken = sessionToken
+        self.expiration = expiration
+    }
+
+    public var description: String { "AWSCredentials(\(accessKeyID), secret: [REDACTED])" }
+}

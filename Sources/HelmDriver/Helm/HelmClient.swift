@@ -1,0 +1,82 @@
+import FleetAPI
+public import Foundation
+public import Logging
+
+/// Runs helm commands. It knows argument lists and exit codes; what to do about a release's state
+/// is `ReleaseManager`'s business.
+public struct HelmClient: Sendable {
+    public let configuration: HelmConfiguration
+    private let runner: ProcessRunner
+    private let environment: [String: String]
+    private let logger: Logger
+
+    public init(configuration: HelmConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        runner = ProcessRunner(gracePeriod: configuration.gracePeriod, outputLimit: configuration.outputLimit)
+        var environment = configuration.environment
+        // Every command gets an explicit --kubeconfig; an inherited one must never be used by mistake.
+        environment["KUBECONFIG"] = nil
+        self.environment = environment
+    }
+
+    /// Runs helm with `arguments` (plus `--kubeconfig` when given). Throws only when helm could not
+    /// run at all or the caller was cancelled before it started; judge the exit with `check`.
+    public func run(
+        _ arguments: [String],
+        kubeconfig: String? = nil,
+        deadline: ContinuousClock.Instant,
+        onStart: (@Sendable (pid_t) -> Void)? = nil
+    ) async throws(HelmError) -> ProcessResult {
+        let spec = ProcessSpec(
+            executable: configuration.executable,
+            arguments: arguments + (kubeconfig.map { ["--kubeconfig", $0] } ?? []),
+            environment: environment
+        )
+        let command = Self.commandName(arguments)
+        let result: ProcessResult
+        do {
+            result = try await runner.run(spec, deadline: deadline, onStart: onStart)
+        } catch let error as ProcessError {
+            throw HelmError(kind: .notRunnable, command: command, message: error.description)
+        } catch {
+            throw HelmError(kind: .cancelled, command: command, message: "cancelled before helm started")
+        }
+        logger.debug(
+            "helm finished",
+            metadata: [
+                "command": "\(command)", "status": "\(result.status)",
+                "duration_ms": "\(result.duration.milliseconds)",
+            ]
+        )
+        return result
+    }
+
+    /// Turns an unsuccessful result into a classified error.
+    public func check(_ result: ProcessResult, arguments: [String]) throws(HelmError) {
+        let command = Self.commandName(arguments)
+        switch result.terminatedBy {
+        case .cancelled:
+            throw HelmError(kind: .cancelled, command: command, message: "cancelled; helm was stopped")
+        case .deadlineExceeded:
+            throw HelmError(kind: .deadlineExceeded, command: command, message: "deadline exceeded; helm was stopped")
+        case nil:
+            guard result.status.succeeded else {
+                throw HelmError.classify(command: command, stderr: result.stderr, status: result.status)
+            }
+        }
+    }
+
+    /// Runs and checks a command that needs no cluster, returning its standard output.
+    public func output(_ arguments: [String]) async throws(HelmError) -> String {
+        let result = try await run(arguments, deadline: .now + configuration.commandTimeout)
+        try check(result, arguments: arguments)
+        return result.stdout
+    }
+
+    /// "upgrade", "repo add", "get values": the words before the first operand that is a name.
+    static func commandName(_ arguments: [String]) -> String {
+        let words = ["repo", "get"].contains(arguments.first) ? 2 : 1
+        return arguments.prefix(words).joined(separator: " ")
+    }
+}

@@ -1,0 +1,130 @@
+import FleetAPI
+import Foundation
+
+extension KubeClient {
+    /// Each object of `manifest` compared with the live one: deleted, or a field the manifest sets
+    /// with another value live. Fields the manifest does not set (status, managed fields, what
+    /// the API server defaults) are not compared, so only changes to what the chart asks for count;
+    /// those it sets are compared as the API server stores them (`LiveField`).
+    public func drift(ofManifest manifest: String, namespace: String) async throws -> [String] {
+        try await driftFindings(ofManifest: manifest, namespace: namespace).reasons
+    }
+
+    /// `drift(ofManifest:)`'s reasons, and where each live object was and which version of it was
+    /// compared: if every one of them is unchanged at the next check, so is the finding.
+    public func driftFindings(ofManifest manifest: String, namespace: String) async throws -> DriftFindings {
+        var reasons: [String] = []
+        var compared: [ComparedObject] = []
+        var resources = ResourceIndex()
+        for document in ManifestObjects.documents(manifest) {
+            guard case .object(let object) = try JSONValue(yaml: document),
+                case .string(let apiVersion)? = object["apiVersion"], case .string(let kind)? = object["kind"],
+                case .string(let name)? = object["metadata"]?.objectValue?["name"]
+            else { continue }
+            guard let resource = try await resources.resource(apiVersion: apiVersion, kind: kind, client: self) else {
+                reasons.append("\(kind)/\(name): the cluster serves no \(apiVersion) \(kind)")
+                continue
+            }
+            var objectNamespace = namespace
+            if case .string(let given)? = object["metadata"]?.objectValue?["namespace"] { objectNamespace = given }
+            // Names go into the request path: a chart must not point the check anywhere else.
+            guard [name, objectNamespace, resource.plural].allSatisfy(Self.isPathSegment) else {
+                reasons.append("\(kind)/\(name): not a valid object name or namespace")
+                continue
+            }
+            let label = resource.namespaced ? "\(kind)/\(objectNamespace)/\(name)" : "\(kind)/\(name)"
+            let base = apiVersion.contains("/") ? "/apis/\(apiVersion)" : "/api/\(apiVersion)"
+            let path = base + (resource.namespaced ? "/namespaces/\(objectNamespace)" : "") + "/\(resource.plural)/\(name)"
+            guard let body = try await get(path) else {
+                reasons.append("\(label) was deleted")
+                continue
+            }
+            let liveObject = try JSONDecoder().decode(JSONValue.self, from: body)
+            let metadata = liveObject.objectValue?["metadata"]?.objectValue
+            var uid: String?
+            var resourceVersion: String?
+            if case .string(let text)? = metadata?["uid"] { uid = text }
+            if case .string(let text)? = metadata?["resourceVersion"] { resourceVersion = text }
+            compared.append(ComparedObject(path: path, version: LiveVersion(uid: uid, resourceVersion: resourceVersion)))
+            let live = ManifestObjects.fields(liveObject)
+            // A Secret's stringData is stored as data: compare what the API keeps.
+            let wanted = ManifestObjects.fields(.object(object)).filter { !(kind == "Secret" && $0.key.hasPrefix("stringData")) }
+            let changed = wanted.keys.sorted().filter { !LiveField.matches(path: Substring($0), wanted: wanted[$0]!, live: live[$0]) }
+            if !changed.isEmpty {
+                // A Secret's values are never shown, only which field differs; others are cut short.
+                // Helm's own writes are the manifest's; any other manager changed the field.
+                let managers = ManagedFields(liveObject) { $0.lowercased() == "helm" }
+                let shown = changed.prefix(3).map { field in
+                    let by = managers.owners(of: field)
+                    let change =
+                        kind == "Secret"
+                        ? "\(field) differs"
+                        : "\(field) is \(Self.short(live[field] ?? "unset")), not \(Self.short(wanted[field]!))"
+                    return by.isEmpty ? change : "\(change) (by \(by.joined(separator: ", ")))"
+                }
+                reasons.append("\(label) changed: " + shown.joined(separator: "; ") + (changed.count > 3 ? "; and \(changed.count - 3) more" : ""))
+            }
+        }
+        return DriftFindings(reasons: reasons, compared: compared)
+    }
+
+    /// A name that may stand as one segment of a request path: a DNS-1123-like name (letters,
+    /// digits, '.', '_', ':', '-'; starting with a letter or digit; at most 253).
+    static func isPathSegment(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard let first = bytes.first, bytes.count <= 253, first.isASCIIAlphanumeric else { return false }
+        return bytes.allSatisfy { $0.isASCIIAlphanumeric || Self.nameMarks.contains($0) }
+    }
+
+    private static let nameMarks: Set<UInt8> = [UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-")]
+
+    static func short(_ value: String) -> String {
+        value.count <= 80 ? value : String(value.prefix(77)) + "..."
+    }
+}
+
+/// The API's resources by group-version and kind, from discovery, read once per group-version.
+private struct ResourceIndex {
+    struct Resource {
+        var plural: String
+        var namespaced: Bool
+    }
+
+    private var groups: [String: [String: Resource]] = [:]
+
+    mutating func resource(apiVersion: String, kind: String, client: KubeClient) async throws -> Resource? {
+        if groups[apiVersion] == nil {
+            let path = apiVersion.contains("/") ? "/apis/\(apiVersion)" : "/api/\(apiVersion)"
+            var byKind: [String: Resource] = [:]
+            if let body = try await client.get(path) {
+                let list = try JSONDecoder().decode(ResourceList.self, from: body)
+                for resource in list.resources where !resource.name.contains("/") {
+                    byKind[resource.kind] = Resource(plural: resource.name, namespaced: resource.namespaced)
+                }
+            }
+            groups[apiVersion] = byKind
+        }
+        return groups[apiVersion]?[kind]
+    }
+
+    private struct ResourceList: Decodable {
+        var resources: [Item]
+        struct Item: Decodable {
+            var name: String
+            var kind: String
+            var namespaced: Bool
+        }
+    }
+}
+
+/// What a drift check of a manifest found, and what it compared.
+public struct DriftFindings: Sendable {
+    public var reasons: [String]
+    public var compared: [ComparedObject]
+}
+
+/// A live object a drift check read: its API path and the version it had.
+public struct ComparedObject: Sendable, Hashable {
+    public var path: String
+    public var version: LiveVersion?
+}

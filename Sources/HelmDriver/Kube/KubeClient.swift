@@ -1,0 +1,132 @@
+public import FleetAPI
+public import Foundation
+import HTTPClient
+
+/// A small Kubernetes REST client over libcurl, authenticated as the kubeconfig says (bearer token,
+/// client certificate, or basic auth; the cluster's CA or insecure-skip-tls-verify). Its requests,
+/// one after another, share one connection.
+public struct KubeClient: Sendable {
+    public let kubeconfig: Kubeconfig
+    private let http = CurlHTTPClient(connection: CurlConnection())
+    private let timeout: Duration
+    private let deadline: ContinuousClock.Instant?
+
+    /// - Parameters:
+    ///   - timeout: how long one request may take.
+    ///   - deadline: when the operation the requests serve must end: no request outlasts it.
+    public init(kubeconfig: Kubeconfig, timeout: Duration = .seconds(15), deadline: ContinuousClock.Instant? = nil) {
+        self.kubeconfig = kubeconfig
+        self.timeout = timeout
+        self.deadline = deadline
+    }
+
+    public struct Failure: Error, CustomStringConvertible, Equatable {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// What a GET asks the API server for.
+    public enum View: Sendable {
+        /// The whole object, or list.
+        case object
+        /// Only the object's metadata (a `PartialObjectMetadata`), or each listed object's: what
+        /// client-go's metadata client asks for, falling back to the whole object where a server
+        /// cannot answer that. Either answer has the metadata where the object has it.
+        case metadata
+        case metadataList
+
+        var accept: String {
+            switch self {
+            case .object: "application/json"
+            case .metadata: "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"
+            case .metadataList: "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+            }
+        }
+    }
+
+    /// GETs `path` (e.g. `/api/v1/namespaces/nginx/services/x`); nil on 404.
+    public func get(_ path: String, view: View = .object) async throws(Failure) -> Data? {
+        try await get([path], view: view)[0]
+    }
+
+    /// GETs each of `paths` in turn over one connection; nil for those not found (404).
+    public func get(_ paths: [String], view: View = .object) async throws(Failure) -> [Data?] {
+        try await get(paths.map { (path: $0, view: view) })
+    }
+
+    /// GETs each path in turn, as its view says, over one connection; nil for those not found.
+    public func get(_ reads: [(path: String, view: View)]) async throws(Failure) -> [Data?] {
+        guard !reads.isEmpty else { return [] }
+        var headers: [(name: String, value: String)] = []
+        let credentials = kubeconfig.credentials
+        // Read for each call, as client-go reads a `tokenFile`: the provisioner rewrites its own
+        // token files while an operation runs.
+        if let bearerTokenFile = credentials.bearerTokenFile {
+            guard let token = try? String(contentsOfFile: bearerTokenFile, encoding: .utf8) else {
+                throw Failure(message: "cannot read the token file \(bearerTokenFile)")
+            }
+            headers.append(("Authorization", "Bearer \(token.trimmingCharacters(in: .whitespacesAndNewlines))"))
+        } else if let token = credentials.bearerToken {
+            headers.append(("Authorization", "Bearer \(token)"))
+        } else if let user = credentials.username, let password = credentials.password {
+            headers.append(("Authorization", "Basic \(Data("\(user):\(password)".utf8).base64EncodedString())"))
+        }
+        let base = kubeconfig.server.hasSuffix("/") ? String(kubeconfig.server.dropLast()) : kubeconfig.server
+        let tls = TLSOptions(
+            certificateAuthority: credentials.certificateAuthority,
+            clientCertificate: credentials.clientCertificate,
+            clientKey: credentials.clientKey,
+            insecureSkipVerify: credentials.insecureSkipTLSVerify
+        )
+        let responses: [HTTPClientResponse]
+        do {
+            let requests = reads.map {
+                HTTPClientRequest(method: "GET", url: base + $0.path, headers: headers + [("Accept", $0.view.accept)], timeout: timeout)
+            }
+            responses = try await http.send(requests, tls: tls, deadline: deadline)
+        } catch {
+            throw Failure(message: "Kubernetes API \(error)")
+        }
+        return try zip(reads.map(\.path), responses).map { (path, response) throws(Failure) -> Data? in
+            if response.status == 404 { return nil }
+            guard response.status == 200 else {
+                throw Failure(message: "Kubernetes API \(path): HTTP \(response.status)")
+            }
+            return response.body
+        }
+    }
+
+    /// The first ingress hostname (or IP) of a LoadBalancer Service; nil until the cloud assigns one.
+    public func loadBalancerAddress(namespace: String, service: String) async throws(Failure) -> String? {
+        guard let body = try await get("/api/v1/namespaces/\(namespace)/services/\(service)") else {
+            throw Failure(message: "service \(namespace)/\(service) not found")
+        }
+        struct Service: Decodable {
+            struct Status: Decodable {
+                struct LoadBalancer: Decodable {
+                    struct Ingress: Decodable {
+                        var hostname: String?
+                        var ip: String?
+                    }
+                    var ingress: [Ingress]?
+                }
+                var loadBalancer: LoadBalancer?
+            }
+            var status: Status?
+        }
+        let ingress = (try? JSONDecoder().decode(Service.self, from: body))?.status?.loadBalancer?.ingress?.first
+        return ingress?.hostname ?? ingress?.ip
+    }
+
+    /// Polls until the Service has a load balancer address, or throws after `timeout`.
+    public func waitForLoadBalancerAddress(namespace: String, service: String, timeout: Duration) async throws(Failure) -> String {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let address = try await loadBalancerAddress(namespace: namespace, service: service) { return address }
+            guard ContinuousClock.now < deadline else {
+                throw Failure(message: "service \(namespace)/\(service) got no load balancer address within \(timeout)")
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+}
