@@ -41,7 +41,7 @@ struct AccessTests {
     }
 
     func register(_ name: String = "c1", token: String = Self.admin) async throws -> ServerProcess.Reply {
-        let body = try JSONEncoder().encode(["Name": name, "Kubeconfig": Self.kubeconfig])
+        let body = try WireJSON.encoder().encode(["Name": name, "Kubeconfig": Self.kubeconfig])
         return try await send(.post, "/api/clusters", token: token, body: String(decoding: body, as: UTF8.self))
     }
 
@@ -193,6 +193,6 @@ struct AccessTests {
     func badAuditQueries(_ query: String, _ field: String) async throws {
         let reply = try await send(.get, "/api/audit?\(query)", token: Self.admin)
         #expect(reply.status == 400)
-        #expect((try? JSONDecoder().decode(APIError.Body.self, from: reply.body))?.field == field)
+        #expect((try? WireJSON.decoder().decode(APIError.Body.self, from: reply.body))?.field == field)
     }
 }

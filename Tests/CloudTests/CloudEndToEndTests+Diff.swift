@@ -35,7 +35,7 @@ extension CloudEndToEndTests {
         #expect(changed.stdout.contains("--- Deployment/prometheus/prometheus-server"))
         #expect(changed.stdout.contains("retention.time=30d"))
         let json = try await diff(["--utility", "prometheus=25.19.0"])
-        let plan = try JSONDecoder().decode(ReleasePlan.self, from: Data(json.stdout.utf8))
+        let plan = try WireJSON.decoder().decode(ReleasePlan.self, from: Data(json.stdout.utf8))
         #expect(json.status == 2 && plan.chartChanged && plan.changed > 0)
         #expect(try await harness.emulator.history(ReleaseRef(name: "prometheus", namespace: "prometheus"), scratch: harness.scratch).count == 1)
 

@@ -19,7 +19,7 @@ extension CloudEndToEndTests {
             "deployment", "create", "--cluster", cluster.id, "--service", "fluentbit", "--version", "0.58.1", "--test",
         ])
         #expect(run.status == 0, "\(run.stderr)")
-        let passing = try JSONDecoder().decode(Deployment.self, from: Data(run.stdout.utf8))
+        let passing = try WireJSON.decoder().decode(Deployment.self, from: Data(run.stdout.utf8))
         let passed = try await harness.waitFor(passing.id)
         #expect(passed.state == .succeeded && passed.test == true)
         #expect(passed.log.contains("  fluent-bit-test-connection: ok"), "\(passed.log)")

@@ -21,7 +21,7 @@ extension CloudEndToEndTests {
             "--prometheus-version", "25.18.0", "--nginx-version", "4.15.1",
         ])
         #expect(run.status == 0, "\(run.stderr)")
-        let created = try JSONDecoder().decode([Deployment].self, from: Data(run.stdout.utf8))
+        let created = try WireJSON.decoder().decode([Deployment].self, from: Data(run.stdout.utf8))
         #expect(created.map(\.service) == ["metrics-server", "nginx", "node-problem-detector", "prometheus"])
         #expect(created[3].dependsOn == created[1].id)
         #expect(created[0].values == ["replicas": 2, "args": ["--kubelet-insecure-tls"]])

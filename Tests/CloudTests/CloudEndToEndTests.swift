@@ -148,7 +148,7 @@ struct CloudEndToEndTests {
 
         let registered = try await harness.cli(["cluster", "register", "--name", "by-reference", "--kubeconfig-s3", "fleet/c1"])
         #expect(registered.status == 0, "\(registered.stderr)")
-        let cluster = try JSONDecoder().decode(Cluster.self, from: Data(registered.stdout.utf8))
+        let cluster = try WireJSON.decoder().decode(Cluster.self, from: Data(registered.stdout.utf8))
         let deployment = try await harness.createDeployment(cluster.id, "nginx")
 
         #expect(try await harness.waitFor(deployment.id).state == .succeeded)
@@ -203,9 +203,9 @@ struct CloudEndToEndTests {
         let dryRun = try await harness.cli(["cluster", "provision", "--cluster", "x", "--prometheus-version", "25.18.0", "--dry-run"])
         #expect(dryRun.status == 0 && dryRun.stdout.contains("utility-versions"))
 
-        let clusterID = try JSONDecoder().decode(Cluster.self, from: Data(registered.stdout.utf8)).id
+        let clusterID = try WireJSON.decoder().decode(Cluster.self, from: Data(registered.stdout.utf8)).id
         let created = try await harness.cli(["deployment", "create", "--cluster", clusterID, "--service", "nginx", "--version", "4.15.1"])
-        let deploymentID = try JSONDecoder().decode(Deployment.self, from: Data(created.stdout.utf8)).id
+        let deploymentID = try WireJSON.decoder().decode(Deployment.self, from: Data(created.stdout.utf8)).id
         let waited = try await harness.cli(["deployment", "wait", "--deployment", deploymentID, "--timeout", "2m"])
         #expect(waited.status == 0)
         #expect(waited.stdout.contains("\"State\" : \"succeeded\""))

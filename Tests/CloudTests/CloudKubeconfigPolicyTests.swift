@@ -111,9 +111,7 @@ struct CloudKubeconfigPolicyTests {
         let deployment = Deployment.requested(
             clusterID: cluster.id,
             service: "nginx",
-            action: .apply,
-            chart: nil,
-            values: nil,
+            spec: DeploymentSpec(action: .apply, chart: nil, values: nil),
             timeoutSeconds: nil,
             now: 1
         )

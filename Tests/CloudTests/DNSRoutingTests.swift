@@ -70,13 +70,17 @@ struct DNSRoutingTests {
             "Chart": ["Version": .string(Testbed.defaultChartVersions[service]!)],
         ]
         body["TimeoutSeconds"] = timeoutSeconds.map { .number(Double($0)) }
-        return try await stack.server.request("POST", "/api/deployments", body: try JSONEncoder().encode(JSONValue.object(body)))
+        return try await stack.server.request("POST", "/api/deployments", body: try WireJSON.encoder().encode(JSONValue.object(body)))
             .decode(Deployment.self)
     }
 
     func register(_ name: String, _ emulator: KubeEmulator, _ stack: Stack) async throws -> Cluster {
-        try await stack.server.request("POST", "/api/clusters", body: try JSONEncoder().encode(["Name": name, "Kubeconfig": emulator.kubeconfig]))
-            .decode(Cluster.self)
+        try await stack.server.request(
+            "POST",
+            "/api/clusters",
+            body: try WireJSON.encoder().encode(["Name": name, "Kubeconfig": emulator.kubeconfig])
+        )
+        .decode(Cluster.self)
     }
 
     func current(_ id: String, _ stack: Stack) async throws -> Deployment {

@@ -41,7 +41,7 @@ struct DashboardBrowserTests {
         }
         var clusters: [Cluster] = []
         for (index, emulator) in emulators.enumerated() {
-            let body = try JSONEncoder().encode(["Name": "edge-\(index + 1)", "Kubeconfig": emulator.kubeconfig])
+            let body = try WireJSON.encoder().encode(["Name": "edge-\(index + 1)", "Kubeconfig": emulator.kubeconfig])
             clusters.append(try await server.request("POST", "/api/clusters", body: body, token: admin).decode(Cluster.self))
         }
         // Over the other two, one at a time with a long soak: it stays unfinished for the buttons.
@@ -49,7 +49,7 @@ struct DashboardBrowserTests {
             "Service": "prometheus", "Chart": ["Version": "25.18.0"], "Clusters": [.string(clusters[1].id), .string(clusters[2].id)],
             "BatchSize": "1", "SoakSeconds": 600,
         ]
-        let created = try await server.request("POST", "/api/rollouts", body: try JSONEncoder().encode(rollout), token: admin)
+        let created = try await server.request("POST", "/api/rollouts", body: try WireJSON.encoder().encode(rollout), token: admin)
         #expect(created.status == 201, "\(created.text)")
         let rolloutID = try created.decode(RolloutPrinter.View.self).rollout.id
 

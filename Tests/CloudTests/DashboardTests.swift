@@ -24,7 +24,7 @@ struct DashboardTests {
     }
 
     func register(_ name: String, labels: [String] = [], kubeconfig: String = KubeconfigSamples.make()) async throws -> Cluster {
-        let body = try JSONEncoder().encode([
+        let body = try WireJSON.encoder().encode([
             "Name": JSONValue.string(name), "Kubeconfig": .string(kubeconfig), "Labels": .array(labels.map(JSONValue.string)),
         ])
         return try await router.request(.post, "/api/clusters", body: body, token: Self.admin).decode(Cluster.self)
@@ -115,7 +115,7 @@ struct DashboardTests {
     @Test("an operator's rollout page has the buttons its state allows; a viewer's has none")
     func buttonsByRole() async throws {
         let cluster = try await register("edge")
-        let body = try JSONEncoder().encode(["Service": JSONValue.string("prometheus"), "Chart": ["Version": "25.18.0"], "All": true])
+        let body = try WireJSON.encoder().encode(["Service": JSONValue.string("prometheus"), "Chart": ["Version": "25.18.0"], "All": true])
         let rollout = try await router.request(.post, "/api/rollouts", body: body, token: Self.admin).decode(RolloutPrinter.View.self).rollout
         #expect(rollout.clusters.map(\.clusterID) == [cluster.id])
         let operatorPage = try await page("/ui/rollout/\(rollout.id)").text

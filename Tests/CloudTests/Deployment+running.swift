@@ -8,9 +8,7 @@ extension Deployment {
         var deployment = Deployment.requested(
             clusterID: cluster,
             service: service,
-            action: action,
-            chart: chart,
-            values: nil,
+            spec: DeploymentSpec(action: action, chart: chart, values: nil),
             timeoutSeconds: nil,
             now: 1
         )

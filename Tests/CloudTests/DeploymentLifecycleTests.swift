@@ -23,9 +23,7 @@ struct DeploymentLifecycleTests {
         var deployment = Deployment.requested(
             clusterID: "c1",
             service: "nginx",
-            action: .apply,
-            chart: ChartRequest(version: "4.15.1"),
-            values: nil,
+            spec: DeploymentSpec(action: .apply, chart: ChartRequest(version: "4.15.1"), values: nil),
             timeoutSeconds: nil,
             now: 1
         )
@@ -50,9 +48,7 @@ struct DeploymentLifecycleTests {
         let (deployment, actions) = lifecycle.created(
             clusterID: "c1",
             service: "nginx",
-            action: .apply,
-            chart: nil,
-            values: nil,
+            spec: DeploymentSpec(action: .apply, chart: nil, values: nil),
             timeoutSeconds: 60,
             dependsOn: "d0"
         )

@@ -22,9 +22,7 @@ struct DeploymentRoutesTests {
         Deployment.requested(
             clusterID: cluster.id,
             service: "prometheus",
-            action: .apply,
-            chart: chart,
-            values: ["a": 1],
+            spec: DeploymentSpec(action: .apply, chart: chart, values: ["a": 1]),
             timeoutSeconds: 30,
             now: 1
         )

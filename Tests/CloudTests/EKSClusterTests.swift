@@ -28,7 +28,7 @@ struct EKSClusterTests {
 
         let registered = try await harness.cli(["cluster", "register", "--name", "prod", "--eks-cluster", "prod-1", "--eks-region", "eu-west-1"])
         #expect(registered.status == 0, "\(registered.stderr)")
-        #expect(try JSONDecoder().decode(Cluster.self, from: Data(registered.stdout.utf8)).name == "prod")
+        #expect(try WireJSON.decoder().decode(Cluster.self, from: Data(registered.stdout.utf8)).name == "prod")
 
         let dryRun = try await harness.cli([
             "cluster", "register", "--name", "x", "--eks-cluster", "prod-1", "--eks-region", "eu-west-1", "--dry-run",

@@ -51,15 +51,19 @@ struct EventStreamTests {
         var events: [FleetEvent] {
             get throws {
                 try text.components(separatedBy: "\n").filter { $0.hasPrefix("data: ") }.map {
-                    try JSONDecoder().decode(FleetEvent.self, from: Data($0.dropFirst("data: ".count).utf8))
+                    try WireJSON.decoder().decode(FleetEvent.self, from: Data($0.dropFirst("data: ".count).utf8))
                 }
             }
         }
     }
 
     func register(_ server: ServerProcess, _ name: String) async throws -> Cluster {
-        try await server.request("POST", "/api/clusters", body: try JSONEncoder().encode(["Name": name, "Kubeconfig": KubeconfigSamples.make()]))
-            .decode(Cluster.self)
+        try await server.request(
+            "POST",
+            "/api/clusters",
+            body: try WireJSON.encoder().encode(["Name": name, "Kubeconfig": KubeconfigSamples.make()])
+        )
+        .decode(Cluster.self)
     }
 
     @Test("a stream resumed after Last-Event-ID sends the events it missed, then new ones as they happen, each with its ID")

@@ -155,7 +155,7 @@ struct PostgresStoreTests {
             )
         }
         let first = try await start()
-        let body = try JSONEncoder().encode(["Name": JSONValue.string("pg"), "KubeconfigSource": ["SecretsManager": ["SecretID": "k"]]])
+        let body = try WireJSON.encoder().encode(["Name": JSONValue.string("pg"), "KubeconfigSource": ["SecretsManager": ["SecretID": "k"]]])
         let created = try await first.request("POST", "/api/clusters", body: body)
         first.stop()
         #expect(created.status == 200)

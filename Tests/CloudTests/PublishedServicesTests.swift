@@ -31,7 +31,7 @@ struct PublishedServicesTests {
 
     @Test("a provisioner that publishes no DependsOn offers its services without prerequisites")
     func olderProvisioner() throws {
-        let decoded = try JSONDecoder().decode([ServiceDescription].self, from: Data(#"[{"Name": "nginx", "Chart": "ingress-nginx"}]"#.utf8))
+        let decoded = try WireJSON.decoder().decode([ServiceDescription].self, from: Data(#"[{"Name": "nginx", "Chart": "ingress-nginx"}]"#.utf8))
         #expect(decoded.map(\.name) == ["nginx"] && decoded[0].dependsOn.isEmpty && decoded[0].chart == "ingress-nginx")
     }
 }

@@ -19,7 +19,7 @@ struct RequestHandlingTests {
     }
 
     func send(_ method: HTTPRequest.Method, _ path: String, _ body: JSONValue? = nil) async throws -> ServerProcess.Reply {
-        try await cloud.router.request(method, path, body: try body.map { try JSONEncoder().encode($0) })
+        try await cloud.router.request(method, path, body: try body.map { try WireJSON.encoder().encode($0) })
     }
 
     func register(_ name: String) async throws -> Cluster {

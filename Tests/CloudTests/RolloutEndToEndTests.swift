@@ -84,7 +84,7 @@ struct RolloutEndToEndTests {
         let undo = try undoReply.decode(RolloutPrinter.View.self).rollout
         #expect(undo.undoes == rollout.id)
         #expect(undo.clusters.map(\.clusterID) == healthy, "the failed cluster was not changed, so it is not undone")
-        #expect(undo.clusters.allSatisfy { $0.target == RolloutTarget(action: .apply, chart: ChartRequest(version: "25.18.0")) })
+        #expect(undo.clusters.allSatisfy { $0.target == DeploymentSpec(action: .apply, chart: ChartRequest(version: "25.18.0")) })
         #expect(try await fleet.waitFor(undo.id).state == .succeeded)
         for index in [0, 1, 3, 4] {
             let latest = try await fleet.history(index).last
@@ -170,7 +170,7 @@ struct RolloutEndToEndTests {
         #expect(try await fleet.history(1).isEmpty, "a plan installs nothing")
 
         let json = try await CommandRun.run(cloud, arguments + server)
-        let rows = try JSONDecoder().decode([RolloutPlanning.Row].self, from: Data(json.stdout.utf8))
+        let rows = try WireJSON.decoder().decode([RolloutPlanning.Row].self, from: Data(json.stdout.utf8))
         #expect(rows.map { $0.deployment.plan?.hasChanges } == [false, true, true])
     }
 

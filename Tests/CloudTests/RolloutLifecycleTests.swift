@@ -60,7 +60,7 @@ struct RolloutLifecycleTests {
         )
         return lifecycle.created(
             service: "nginx",
-            target: RolloutTarget(action: .apply, chart: ChartRequest(version: "2.0.0")),
+            target: DeploymentSpec(action: .apply, chart: ChartRequest(version: "2.0.0")),
             strategy: strategy,
             selection: "all clusters",
             plan: try RolloutPlan(targets: ids, canaries: canaries > 0 ? .first(canaries) : .none, batchSize: batch),
@@ -105,7 +105,7 @@ struct RolloutLifecycleTests {
         #expect(decision.writes.desiredVersions == ["c1": UtilityVersion(chart: "2.0.0")])
         #expect(decision.actions == [.dispatchSoon])
         #expect(states(rollout) == [.running, .waiting, .waiting, .waiting, .waiting, .waiting])
-        #expect(rollout.clusters[0].previous == RolloutTarget(action: .apply, chart: ChartRequest(version: "4.15.1")))
+        #expect(rollout.clusters[0].previous == DeploymentSpec(action: .apply, chart: ChartRequest(version: "4.15.1")))
     }
 
     @Test("the next wave starts only once every deployment of the current one is recorded as ended")
@@ -241,7 +241,7 @@ struct RolloutLifecycleTests {
     @Test("a removal soaks too, but leaves nothing to verify")
     mutating func removalSoak() throws {
         var rollout = try make(soak: 5)
-        rollout.target = RolloutTarget(action: .delete)
+        rollout.target = DeploymentSpec(action: .delete)
         let decision = try advance(&rollout)
         #expect(decision.writes.deployments.first?.action == .delete)
         #expect(decision.writes.desiredVersions == ["c1": .none])

@@ -34,13 +34,13 @@ struct SharedDatabaseTests {
             let cluster = try await server.request(
                 "POST",
                 "/api/clusters",
-                body: try JSONEncoder().encode(
+                body: try WireJSON.encoder().encode(
                     ["Name": "c\(index)", "Kubeconfig": emulator.kubeconfig])
             ).decode(Cluster.self)
             let versions: JSONValue = [
                 "utility-versions": ["nginx": ["Chart": "4.15.1"], "fluentbit": ["Chart": "0.40.0"], "prometheus": ["Chart": "25.18.0"]]
             ]
-            created += try await server.request("POST", "/api/cluster/\(cluster.id)/provision", body: try JSONEncoder().encode(versions))
+            created += try await server.request("POST", "/api/cluster/\(cluster.id)/provision", body: try WireJSON.encoder().encode(versions))
                 .decode([Deployment].self)
         }
         #expect(created.count == 30)

@@ -37,7 +37,7 @@ extension StoreTests {
         )
         return lifecycle.created(
             service: "nginx",
-            target: RolloutTarget(action: .apply, chart: ChartRequest(version: "2.0.0")),
+            target: DeploymentSpec(action: .apply, chart: ChartRequest(version: "2.0.0")),
             strategy: strategy,
             selection: "test",
             plan: try RolloutPlan(targets: clusters.map(\.id), canaries: .none, batchSize: .clusters(1)),

@@ -18,9 +18,7 @@ struct StoreTests {
         var deployment = Deployment.requested(
             clusterID: cluster.id,
             service: service,
-            action: .apply,
-            chart: ChartRequest(version: "1.0.0"),
-            values: nil,
+            spec: DeploymentSpec(action: .apply, chart: ChartRequest(version: "1.0.0"), values: nil),
             timeoutSeconds: nil,
             now: time
         )

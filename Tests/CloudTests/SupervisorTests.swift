@@ -26,9 +26,7 @@ struct SupervisorTests {
         var deployment = Deployment.requested(
             clusterID: cluster.id,
             service: service,
-            action: .apply,
-            chart: nil,
-            values: nil,
+            spec: DeploymentSpec(action: .apply, chart: nil, values: nil),
             timeoutSeconds: nil,
             now: 1,
             dependsOn: dependsOn

@@ -1,3 +1,4 @@
+import FleetAPI
 import Foundation
 import TestSupport
 import Testing
@@ -37,11 +38,11 @@ struct TLSTests {
 
         let registered = try await cli(["cluster", "register", "--name", "tls", "--kubeconfig", "\(scratch)/kc", "--ca", ca.caCertificate])
         #expect(registered.status == 0, "\(registered.stderr)")
-        let cluster = try JSONDecoder().decode(Cluster.self, from: Data(registered.stdout.utf8))
+        let cluster = try WireJSON.decoder().decode(Cluster.self, from: Data(registered.stdout.utf8))
         let created = try await cli([
             "deployment", "create", "--cluster", cluster.id, "--service", "nginx", "--version", "4.15.1", "--ca", ca.caCertificate,
         ])
-        let deployment = try JSONDecoder().decode(Deployment.self, from: Data(created.stdout.utf8))
+        let deployment = try WireJSON.decoder().decode(Deployment.self, from: Data(created.stdout.utf8))
         let waited = try await cli(["deployment", "wait", "--deployment", deployment.id, "--timeout", "2m", "--ca", ca.caCertificate])
         #expect(waited.status == 0, "\(waited.stderr)")
     }

@@ -16,9 +16,7 @@ struct UtilityRecordTests {
         var deployment = Deployment.requested(
             clusterID: cluster,
             service: "prometheus",
-            action: .apply,
-            chart: ChartRequest(version: version),
-            values: nil,
+            spec: DeploymentSpec(action: .apply, chart: ChartRequest(version: version), values: nil),
             timeoutSeconds: nil,
             now: Int64(revision)
         )

@@ -34,7 +34,7 @@ struct WebhookEndToEndTests {
         var server = try await ServerProcess.cloudServer(database: "\(scratch)/cloud.db", provisioners: [], arguments: arguments)
         defer { server.stop() }
 
-        let body = try JSONEncoder().encode(["Name": "edge-1", "Kubeconfig": KubeconfigSamples.make()])
+        let body = try WireJSON.encoder().encode(["Name": "edge-1", "Kubeconfig": KubeconfigSamples.make()])
         let cluster = try await server.request("POST", "/api/clusters", body: body).decode(Cluster.self)
         _ = try await withLog(server) { try await receiver.waitFor("a refused attempt") { !$0.isEmpty } }
         let listed = try await CommandRun.run(ServerProcess.binary("cloud"), ["webhook", "list", "--output", "table", "--server", server.baseURL])
@@ -48,7 +48,7 @@ struct WebhookEndToEndTests {
 
         let restarted = server
         let taken = try await withLog(restarted) { try await receiver.waitFor("the delivery after the restart") { $0.contains { $0.status == 200 } } }
-        let text = try JSONDecoder().decode([String: String].self, from: taken.first { $0.status == 200 }!.body)["text"] ?? ""
+        let text = try WireJSON.decoder().decode([String: String].self, from: taken.first { $0.status == 200 }!.body)["text"] ?? ""
         #expect(text.contains("cluster edge-1 (\(cluster.id)) registered") && text.contains("/ui/cluster/\(cluster.id))"), "\(text)")
         #expect(Set(taken.map { $0.headers["x-cloud-delivery"] ?? "" }).count == 1, "the same delivery, not a new event")
     }

@@ -76,7 +76,7 @@ struct WebhookTests {
         try await store.createCluster(Cluster(id: "c1", name: "a<b>", labels: [], utilities: .init(), createAt: 1), kubeconfig: .inline("k"))
 
         try await deliver(sender(), receiver) { $0.count == 2 }
-        let texts = try receiver.received.map { try JSONDecoder().decode([String: String].self, from: $0.body)["text"] ?? "" }.sorted()
+        let texts = try receiver.received.map { try WireJSON.decoder().decode([String: String].self, from: $0.body)["text"] ?? "" }.sorted()
         #expect(texts.contains(":large_blue_circle: cluster a<b> (c1) registered [open](https://cloud.example.com/ui/cluster/c1)"), "\(texts)")
         #expect(texts.contains(":large_blue_circle: cluster a&lt;b&gt; (c1) registered <https://cloud.example.com/ui/cluster/c1|open>"), "\(texts)")
         #expect(receiver.received.allSatisfy { $0.headers["x-signature-256"] == nil }, "no secret, no signature")

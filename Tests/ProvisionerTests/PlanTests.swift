@@ -1,6 +1,6 @@
-import HelmDriver
 import FleetAPI
 import Foundation
+import HelmDriver
 import TestSupport
 import Testing
 

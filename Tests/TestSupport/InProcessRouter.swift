@@ -1,3 +1,4 @@
+import FleetAPI
 public import Foundation
 public import HTTPTypes
 public import Hummingbird
@@ -36,6 +37,6 @@ where Context: InitializableFromSource<ApplicationRequestContextSource> {
     }
 
     public func post(_ path: String, json: some Encodable, token: String? = nil) async throws -> ServerProcess.Reply {
-        try await request(.post, path, body: try JSONEncoder().encode(json), token: token)
+        try await request(.post, path, body: try WireJSON.encoder().encode(json), token: token)
     }
 }

@@ -119,7 +119,7 @@ public final class LocalStack: @unchecked Sendable {
     ) async throws
         -> ServerProcess.Reply
     {
-        try await servers[server].request(method, path, body: try body.map { try JSONEncoder().encode($0) }, token: token)
+        try await servers[server].request(method, path, body: try body.map { try WireJSON.encoder().encode($0) }, token: token)
     }
 
     public func close() {

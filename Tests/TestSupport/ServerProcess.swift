@@ -172,7 +172,7 @@ public final class ServerProcess: Sendable {
         public var headers: [String: String] = [:]
         public var text: String { String(decoding: body, as: UTF8.self) }
 
-        public func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(type, from: body) }
+        public func decode<T: Decodable>(_ type: T.Type) throws -> T { try WireJSON.decoder().decode(type, from: body) }
         public var error: APIError.Body? { try? decode(APIError.Body.self) }
 
         public init(status: Int, body: Data) {
@@ -193,7 +193,7 @@ public final class ServerProcess: Sendable {
     }
 
     public func post(_ request: DeploymentRequest) async throws -> Reply {
-        try await self.request("POST", "/api/deployments", body: try JSONEncoder().encode(request))
+        try await self.request("POST", "/api/deployments", body: try WireJSON.encoder().encode(request))
     }
 
     public func deployment(_ id: String) async throws -> DeploymentStatus {

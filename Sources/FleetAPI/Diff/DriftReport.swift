@@ -14,9 +14,4 @@ public struct DriftReport: Codable, Sendable, Hashable {
         self.state = reasons.isEmpty ? .inSync : .drifted
         self.reasons = reasons
     }
-
-    enum CodingKeys: String, CodingKey {
-        case state = "State"
-        case reasons = "Reasons"
-    }
 }

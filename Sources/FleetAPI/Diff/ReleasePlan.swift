@@ -26,23 +26,6 @@ public struct ReleasePlan: Codable, Sendable, Hashable {
             self.change = change
             self.diff = diff
         }
-
-        enum CodingKeys: String, CodingKey {
-            case object = "Object"
-            case change = "Change"
-            case diff = "Diff"
-        }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case added = "Added"
-        case changed = "Changed"
-        case removed = "Removed"
-        case currentChart = "CurrentChart"
-        case plannedChart = "PlannedChart"
-        case chartChanged = "ChartChanged"
-        case valuesChanged = "ValuesChanged"
-        case objects = "Objects"
     }
 
     public init(

@@ -13,10 +13,4 @@ public struct DeploymentChanges: Codable, Sendable, Equatable {
         self.sequence = sequence
         self.deployments = deployments
     }
-
-    enum CodingKeys: String, CodingKey {
-        case instance = "Instance"
-        case sequence = "Sequence"
-        case deployments = "Deployments"
-    }
 }

@@ -52,23 +52,6 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
         self.test = test
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id = "ID"
-        case clusterID = "ClusterID"
-        case service = "Service"
-        case action = "Action"
-        case chart = "Chart"
-        case values = "Values"
-        case kubeconfig = "Kubeconfig"
-        case kubeconfigSource = "KubeconfigSource"
-        case dns = "DNS"
-        case timeoutSeconds = "TimeoutSeconds"
-        case previousAttemptsEnded = "PreviousAttemptsEnded"
-        case test = "Test"
-        case expectedRevision = "ExpectedRevision"
-        case forceConflicts = "ForceConflicts"
-    }
-
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decodeIfPresent(String.self, forKey: .id)
@@ -102,16 +85,11 @@ public struct KubeconfigSource: Codable, Sendable, Hashable, CustomStringConvert
             self.bucket = bucket
             self.key = key
         }
-        enum CodingKeys: String, CodingKey {
-            case bucket = "Bucket"
-            case key = "Key"
-        }
     }
 
     public struct Secret: Codable, Sendable, Hashable {
         public var secretID: String
         public init(secretID: String) { self.secretID = secretID }
-        enum CodingKeys: String, CodingKey { case secretID = "SecretID" }
     }
 
     public struct EKSCluster: Codable, Sendable, Hashable {
@@ -120,10 +98,6 @@ public struct KubeconfigSource: Codable, Sendable, Hashable, CustomStringConvert
         public init(cluster: String, region: String) {
             self.cluster = cluster
             self.region = region
-        }
-        enum CodingKeys: String, CodingKey {
-            case cluster = "Cluster"
-            case region = "Region"
         }
     }
 
@@ -135,12 +109,6 @@ public struct KubeconfigSource: Codable, Sendable, Hashable, CustomStringConvert
         self.s3 = s3
         self.secretsManager = secretsManager
         self.eks = eks
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case s3 = "S3"
-        case secretsManager = "SecretsManager"
-        case eks = "EKS"
     }
 
     public var description: String {
@@ -172,11 +140,6 @@ public struct ChartRequest: Codable, Sendable, Hashable {
         self.version = version
         self.repository = repository
     }
-
-    enum CodingKeys: String, CodingKey {
-        case version = "Version"
-        case repository = "Repository"
-    }
 }
 
 /// Where services that register DNS names put them (the cluster's private Route53 zone).
@@ -187,10 +150,5 @@ public struct DNSConfig: Codable, Sendable, Hashable {
     public init(privateDomain: String? = nil, privateHostedZoneID: String? = nil) {
         self.privateDomain = privateDomain
         self.privateHostedZoneID = privateHostedZoneID
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case privateDomain = "PrivateDomain"
-        case privateHostedZoneID = "PrivateHostedZoneID"
     }
 }

@@ -57,24 +57,4 @@ public struct DeploymentStatus: Codable, Sendable, Hashable {
         self.release = release
         self.log = log
     }
-
-    enum CodingKeys: String, CodingKey {
-        case id = "ID"
-        case clusterID = "ClusterID"
-        case service = "Service"
-        case action = "Action"
-        case chart = "Chart"
-        case state = "State"
-        case createAt = "CreateAt"
-        case startAt = "StartAt"
-        case endAt = "EndAt"
-        case error = "Error"
-        case recovery = "Recovery"
-        case remediation = "Remediation"
-        case release = "Release"
-        case log = "Log"
-        case waiting = "Waiting"
-        case plan = "Plan"
-        case drift = "Drift"
-    }
 }

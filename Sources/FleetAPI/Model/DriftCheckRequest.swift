@@ -24,12 +24,6 @@ public struct DriftCheckRequest: Codable, Sendable, Hashable {
             self.chart = chart
             self.expectedRevision = expectedRevision
         }
-
-        enum CodingKeys: String, CodingKey {
-            case service = "Service"
-            case chart = "Chart"
-            case expectedRevision = "ExpectedRevision"
-        }
     }
 
     public init(
@@ -44,14 +38,6 @@ public struct DriftCheckRequest: Codable, Sendable, Hashable {
         self.kubeconfigSource = kubeconfigSource
         self.releases = releases
         self.timeoutSeconds = timeoutSeconds
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case clusterID = "ClusterID"
-        case kubeconfig = "Kubeconfig"
-        case kubeconfigSource = "KubeconfigSource"
-        case releases = "Releases"
-        case timeoutSeconds = "TimeoutSeconds"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -90,16 +76,5 @@ public struct DriftCheckResults: Codable, Sendable, Hashable {
             self.drift = drift
             self.error = error
         }
-
-        enum CodingKeys: String, CodingKey {
-            case service = "Service"
-            case release = "Release"
-            case drift = "Drift"
-            case error = "Error"
-        }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case results = "Results"
     }
 }

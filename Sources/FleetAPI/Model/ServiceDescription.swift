@@ -48,21 +48,6 @@ public struct ServiceDescription: Codable, Sendable, Equatable {
         self.order = order
     }
 
-    enum CodingKeys: String, CodingKey {
-        case name = "Name"
-        case chart = "Chart"
-        case repository = "Repository"
-        case repositoryName = "RepositoryName"
-        case defaultVersion = "DefaultVersion"
-        case namespace = "Namespace"
-        case release = "Release"
-        case defaultValues = "DefaultValues"
-        case hookWaits = "HookWaits"
-        case dependsOn = "DependsOn"
-        case strategy = "Strategy"
-        case order = "Order"
-    }
-
     /// Only the name is required: a provisioner of an older version published fewer fields (one
     /// from before `DependsOn` names no prerequisites).
     public init(from decoder: any Decoder) throws {

@@ -19,13 +19,4 @@ public struct ReleaseInfo: Sendable, Hashable, Codable {
         self.chart = chart
         self.firstDeployed = firstDeployed
     }
-
-    enum CodingKeys: String, CodingKey {
-        case name = "Name"
-        case namespace = "Namespace"
-        case revision = "Revision"
-        case status = "Status"
-        case chart = "Chart"
-        case firstDeployed = "FirstDeployed"
-    }
 }

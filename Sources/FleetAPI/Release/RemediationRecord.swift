@@ -12,10 +12,4 @@ public struct RemediationRecord: Sendable, Hashable, Codable {
         self.revision = revision
         self.error = error
     }
-
-    enum CodingKeys: String, CodingKey {
-        case action = "Action"
-        case revision = "Revision"
-        case error = "Error"
-    }
 }

@@ -35,10 +35,5 @@ public struct APIError: HTTPResponseError, Equatable {
             self.error = error
             self.field = field
         }
-
-        enum CodingKeys: String, CodingKey {
-            case error = "Error"
-            case field = "Field"
-        }
     }
 }

@@ -1,3 +1,4 @@
+import FleetAPI
 public import Foundation
 public import HTTPClient
 
@@ -33,10 +34,10 @@ public struct JSONHTTPClient: Sendable {
         public var status: Int
         public var body: Data
 
-        public func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(type, from: body) }
+        public func decode<T: Decodable>(_ type: T.Type) throws -> T { try WireJSON.decoder().decode(type, from: body) }
 
         /// The `{"Error": ..., "Field": ...}` body of a failed call, when there is one.
-        public var apiError: APIError.Body? { try? JSONDecoder().decode(APIError.Body.self, from: body) }
+        public var apiError: APIError.Body? { try? WireJSON.decoder().decode(APIError.Body.self, from: body) }
     }
 
     public struct Unreachable: Error, CustomStringConvertible {
@@ -65,6 +66,6 @@ public struct JSONHTTPClient: Sendable {
     }
 
     public func send(_ method: String, _ path: String, json: some Encodable) async throws -> Reply {
-        try await send(method, path, body: try JSONEncoder().encode(json))
+        try await send(method, path, body: try WireJSON.encoder().encode(json))
     }
 }

@@ -1,3 +1,4 @@
+import FleetAPI
 import Foundation
 public import Hummingbird
 import NIOCore
@@ -26,7 +27,7 @@ public enum JSONRequest {
 
     private static func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws -> T {
         do {
-            return try JSONDecoder().decode(type, from: Data(body.readableBytesView))
+            return try WireJSON.decoder().decode(type, from: Data(body.readableBytesView))
         } catch let error as DecodingError {
             throw badRequest(for: error)
         }
@@ -34,12 +35,12 @@ public enum JSONRequest {
 
     static func badRequest(for error: DecodingError) -> APIError {
         func path(_ context: DecodingError.Context, _ last: (any CodingKey)? = nil) -> String? {
-            let keys = (context.codingPath + (last.map { [$0] } ?? [])).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            let keys = (context.codingPath + (last.map { [$0] } ?? [])).map(WireJSON.wireName(of:))
             return keys.isEmpty ? nil : keys.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
         }
         switch error {
         case .keyNotFound(let key, let context):
-            let field = path(context, key) ?? key.stringValue
+            let field = path(context, key) ?? WireJSON.wireName(of: key)
             return .badRequest("\(field) is required", field: field)
         case .valueNotFound(_, let context):
             let field = path(context)

@@ -1,3 +1,4 @@
+import FleetAPI
 import Foundation
 public import HTTPTypes
 public import Hummingbird
@@ -16,7 +17,7 @@ public enum JSONResponse {
 
     /// `value` as every answer encodes it: keys sorted, slashes left alone.
     public static func encode(_ value: some Encodable) throws -> ByteBuffer {
-        let encoder = JSONEncoder()
+        let encoder = WireJSON.encoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return ByteBuffer(bytes: try encoder.encode(value))
     }

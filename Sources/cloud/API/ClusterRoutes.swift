@@ -23,14 +23,6 @@ struct ClusterRoutes: Sendable {
         var kubeconfigSource: KubeconfigSource?
         var dns: DNSConfig?
         var labels: [String]?
-
-        enum CodingKeys: String, CodingKey {
-            case name = "Name"
-            case kubeconfig = "Kubeconfig"
-            case kubeconfigSource = "KubeconfigSource"
-            case dns = "DNS"
-            case labels = "Labels"
-        }
     }
 
     @Sendable func register(_ request: Request, context: CloudRequestContext) async throws -> Response {
@@ -108,7 +100,7 @@ struct ClusterRoutes: Sendable {
             var version: UtilityVersion
             var values: JSONValue?
 
-            enum CodingKeys: String, CodingKey { case values = "Values" }
+            enum CodingKeys: String, CodingKey { case values }
 
             init(from decoder: any Decoder) throws {
                 version = try UtilityVersion(from: decoder)

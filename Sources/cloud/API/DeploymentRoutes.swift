@@ -28,17 +28,7 @@ struct DeploymentRoutes: Sendable {
         var retries: Int?
         var retryBackoffSeconds: Int?
 
-        enum CodingKeys: String, CodingKey {
-            case clusterID = "ClusterID"
-            case service = "Service"
-            case action = "Action"
-            case chart = "Chart"
-            case values = "Values"
-            case timeoutSeconds = "TimeoutSeconds"
-            case test = "Test"
-            case retries = "Retries"
-            case retryBackoffSeconds = "RetryBackoffSeconds"
-        }
+        var spec: DeploymentSpec { DeploymentSpec(action: action, chart: chart, values: values, test: test) }
     }
 
     @Sendable func create(_ request: Request, context: CloudRequestContext) async throws -> Response {
@@ -52,11 +42,8 @@ struct DeploymentRoutes: Sendable {
         let work = Fleet.Work(
             clusterID: body.clusterID,
             service: body.service,
-            action: body.action,
-            chart: body.chart,
-            values: body.values,
+            spec: body.spec,
             timeoutSeconds: body.timeoutSeconds,
-            test: body.test,
             retry: try RetryPolicy.validated(retries: body.retries, backoffSeconds: body.retryBackoffSeconds)
         )
         return try JSONResponse.make(.accepted, try await fleet.start([work], audit: context.audit)[0])

@@ -46,11 +46,4 @@ struct FleetDrift: Codable, Sendable {
     var name: String
     var service: String
     var drift: DriftStatus
-
-    enum CodingKeys: String, CodingKey {
-        case clusterID = "ClusterID"
-        case name = "Name"
-        case service = "Service"
-        case drift = "Drift"
-    }
 }

@@ -28,11 +28,6 @@ struct EventRoutes: Sendable {
     struct Batch: Codable, Sendable {
         var events: [FleetEvent]
         var lastEventID: Int64
-
-        enum CodingKeys: String, CodingKey {
-            case events = "Events"
-            case lastEventID = "LastEventID"
-        }
     }
 
     @Sendable func events(_ request: Request, context: CloudRequestContext) async throws -> Response {
@@ -109,7 +104,7 @@ struct EventRoutes: Sendable {
 
     /// One event as an SSE frame; the type is in the JSON, so one `onmessage` takes them all.
     static func frame(_ event: FleetEvent) throws -> String {
-        let encoder = JSONEncoder()
+        let encoder = WireJSON.encoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return "id: \(event.id)\ndata: \(String(decoding: try encoder.encode(event), as: UTF8.self))\n\n"
     }

@@ -23,33 +23,13 @@ struct RolloutRequest: Decodable {
     var retries: Int?
     var retryBackoffSeconds: Int?
 
-    enum CodingKeys: String, CodingKey {
-        case service = "Service"
-        case action = "Action"
-        case chart = "Chart"
-        case values = "Values"
-        case selector = "Selector"
-        case clusters = "Clusters"
-        case all = "All"
-        case canary = "Canary"
-        case canaryClusters = "CanaryClusters"
-        case batchSize = "BatchSize"
-        case maxFailures = "MaxFailures"
-        case soakSeconds = "SoakSeconds"
-        case timeoutSeconds = "TimeoutSeconds"
-        case approval = "Approval"
-        case test = "Test"
-        case retries = "Retries"
-        case retryBackoffSeconds = "RetryBackoffSeconds"
-    }
-
     static let defaultTimeoutSeconds = 600
     static let soakRange = 0...86_400
     /// Bounds what one request can make the server hold and plan.
     static let maxClusters = 10_000
 
     /// The target and strategy, checked field by field.
-    func validated() throws(APIError) -> (target: RolloutTarget, strategy: RolloutStrategy) {
+    func validated() throws(APIError) -> (target: DeploymentSpec, strategy: RolloutStrategy) {
         let action = action ?? .apply
         guard action != .verify else { throw .badRequest("a rollout applies or deletes; Action must be apply or delete", field: "Action") }
         try DeploymentFieldRules.validate(chart: chart, values: values, timeoutSeconds: timeoutSeconds)
@@ -87,7 +67,7 @@ struct RolloutRequest: Decodable {
             throw .badRequest("after-canary approval needs canaries (Canary or CanaryClusters)", field: "Approval")
         }
         try DeploymentFieldRules.validate(test: test, action: action)
-        return (RolloutTarget(action: action, chart: chart, values: values, test: test), strategy)
+        return (DeploymentSpec(action: action, chart: chart, values: values, test: test), strategy)
     }
 
     /// The clusters chosen, in selection order: the IDs as given, or the matching clusters in the
@@ -132,6 +112,4 @@ struct RolloutRequest: Decodable {
 /// `POST /api/rollout/{id}/resume`: optionally a new failure budget.
 struct RolloutResumeRequest: Decodable {
     var maxFailures: String?
-
-    enum CodingKeys: String, CodingKey { case maxFailures = "MaxFailures" }
 }

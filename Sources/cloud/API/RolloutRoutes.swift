@@ -109,11 +109,4 @@ struct RolloutPlanEntry: Codable, Sendable {
     var name: String
     var wave: Int
     var deploymentID: String
-
-    enum CodingKeys: String, CodingKey {
-        case clusterID = "ClusterID"
-        case name = "Name"
-        case wave = "Wave"
-        case deploymentID = "DeploymentID"
-    }
 }

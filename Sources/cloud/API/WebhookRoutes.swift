@@ -21,13 +21,6 @@ struct WebhookRoutes: Sendable {
         /// Comma-separated, as `--events` takes them; empty or missing: every event.
         var events: String?
         var secret: String?
-
-        enum CodingKeys: String, CodingKey {
-            case url = "URL"
-            case format = "Format"
-            case events = "Events"
-            case secret = "Secret"
-        }
     }
 
     @Sendable func create(_ request: Request, context: CloudRequestContext) async throws -> Response {

@@ -28,7 +28,7 @@ struct AuditCommand: AsyncParsableCommand {
             if let before { query.append("before=\(before)") }
             let data = try await options.client.call("GET", "/api/audit?" + query.joined(separator: "&"))
             guard options.output == .table else { return Printer.json(data) }
-            let entries = try JSONDecoder().decode([AuditEntry].self, from: data)
+            let entries = try WireJSON.decoder().decode([AuditEntry].self, from: data)
             let format = ISO8601DateFormatter()
             Printer.table(
                 ["ID", "TIME", "ACTOR", "ROLE", "METHOD", "PATH", "STATUS", "TARGETS"],

@@ -112,9 +112,7 @@ struct BenchStoreCommand: AsyncParsableCommand {
         var (deployment, _) = lifecycle.created(
             clusterID: clusterIDs[index % clusterIDs.count],
             service: ServiceName("service-\(index % 3)"),
-            action: .apply,
-            chart: ChartRequest(version: "1.0.\(index % 10)"),
-            values: ["replicas": .number(2)],
+            spec: DeploymentSpec(action: .apply, chart: ChartRequest(version: "1.0.\(index % 10)"), values: ["replicas": .number(2)]),
             timeoutSeconds: 600
         )
         deployment.createAt = now + Int64(index)
@@ -138,7 +136,7 @@ struct BenchStoreCommand: AsyncParsableCommand {
 
 extension JSONEncoder {
     fileprivate static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
+        let encoder = WireJSON.encoder()
         encoder.outputFormatting = .sortedKeys
         return encoder
     }

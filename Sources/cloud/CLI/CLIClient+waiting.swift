@@ -1,3 +1,4 @@
+import FleetAPI
 import Foundation
 
 extension CLIClient {
@@ -5,7 +6,7 @@ extension CLIClient {
     /// has no event log (an older one): waits then ask again every second instead.
     func eventCursor() async -> Int64? {
         guard let data = try? await call("GET", "/api/events") else { return nil }
-        return (try? JSONDecoder().decode(EventRoutes.Batch.self, from: data))?.lastEventID
+        return (try? WireJSON.decoder().decode(EventRoutes.Batch.self, from: data))?.lastEventID
     }
 
     /// Returns once an event about `object` arrives after `cursor` (a long poll of the event log),
@@ -22,7 +23,7 @@ extension CLIClient {
             URLQueryItem(name: "after", value: "\(cursor)"), URLQueryItem(name: "object", value: object),
             URLQueryItem(name: "wait", value: "\(min(left, 25))"),
         ]
-        let batch = try JSONDecoder().decode(EventRoutes.Batch.self, from: try await call("GET", path.string ?? "/api/events"))
+        let batch = try WireJSON.decoder().decode(EventRoutes.Batch.self, from: try await call("GET", path.string ?? "/api/events"))
         return batch.lastEventID
     }
 
@@ -32,7 +33,7 @@ extension CLIClient {
         var cursor = await eventCursor()
         while true {
             let data = try await call("GET", "/api/deployment/\(id)")
-            let current = try JSONDecoder().decode(Deployment.self, from: data)
+            let current = try WireJSON.decoder().decode(Deployment.self, from: data)
             if current.state.isFinal { return (current, data) }
             guard ContinuousClock.now < deadline else {
                 throw Failure(description: "\(what) still \(current.state.rawValue) after \(waited)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FleetAPI
 import Foundation
 import HTTPClient
 import ServerSupport
@@ -19,7 +20,7 @@ struct CLIClient {
     func call(_ method: String, _ path: String, body: (some Encodable)? = Optional<String>.none) async throws -> Data {
         let reply: JSONHTTPClient.Reply
         do {
-            reply = try await http.send(method, path, body: try body.map { try JSONEncoder().encode($0) })
+            reply = try await http.send(method, path, body: try body.map { try WireJSON.encoder().encode($0) })
         } catch let error as JSONHTTPClient.Unreachable {
             throw Failure(description: "\(error) (is `cloud server` running? see --server)")
         }
@@ -33,7 +34,7 @@ struct CLIClient {
     }
 
     func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
-        try JSONDecoder().decode(type, from: try await call("GET", path))
+        try WireJSON.decoder().decode(type, from: try await call("GET", path))
     }
 }
 
@@ -51,7 +52,7 @@ enum Printer {
     }
 
     static func encodable(_ value: some Encodable) throws {
-        json(try JSONEncoder().encode(value))
+        json(try WireJSON.encoder().encode(value))
     }
 
     static func table(_ header: [String], _ rows: [[String]]) {

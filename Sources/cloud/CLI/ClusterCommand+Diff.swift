@@ -33,7 +33,7 @@ extension ClusterCommand {
             ]
             if let values { body["Values"] = try Provision.readValues(values, option: "--values") }
             let client = try options.client
-            let created = try JSONDecoder().decode(
+            let created = try WireJSON.decoder().decode(
                 Deployment.self,
                 from: try await client.call("POST", "/api/deployments", body: JSONValue.object(body))
             )

@@ -13,7 +13,7 @@ extension ClusterCommand {
 
         func run() async throws {
             let data = try await options.client.call("POST", "/api/cluster/\(cluster)/drift")
-            let results = try JSONDecoder().decode([String: DriftStatus].self, from: data)
+            let results = try WireJSON.decoder().decode([String: DriftStatus].self, from: data)
             if options.output == .table {
                 Printer.table(
                     ["SERVICE", "STATE", "REASONS"],

@@ -68,7 +68,7 @@ struct ClusterCommand: AsyncParsableCommand {
             if let label { path += "&label=\(label.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? label)" }
             let data = try await options.client.call("GET", path)
             guard options.output == .table else { return Printer.json(data) }
-            let clusters = try JSONDecoder().decode([Cluster].self, from: data)
+            let clusters = try WireJSON.decoder().decode([Cluster].self, from: data)
             Printer.table(
                 ["ID", "NAME", "LABELS", "UTILITIES"],
                 clusters.map { cluster in

@@ -33,7 +33,7 @@ struct DeploymentCommand: AsyncParsableCommand {
             }
             if let values {
                 guard let data = InputFile.read(values),
-                    let parsed = try? JSONDecoder().decode(JSONValue.self, from: data)
+                    let parsed = try? WireJSON.decoder().decode(JSONValue.self, from: data)
                 else { throw ValidationError("--values: \(values) is not a readable JSON file") }
                 body["Values"] = parsed
             }
@@ -59,7 +59,7 @@ struct DeploymentCommand: AsyncParsableCommand {
             if let state { query.append("state=\(state)") }
             let data = try await options.client.call("GET", "/api/deployments?" + query.joined(separator: "&"))
             guard options.output == .table else { return Printer.json(data) }
-            let deployments = try JSONDecoder().decode([Deployment].self, from: data)
+            let deployments = try WireJSON.decoder().decode([Deployment].self, from: data)
             Printer.table(
                 ["ID", "CLUSTER", "SERVICE", "ACTION", "VERSION", "STATE", "ATTEMPTS", "ERROR"],
                 deployments.map {

@@ -26,7 +26,7 @@ extension RolloutCommand {
             var cursor = await client.eventCursor()
             while true {
                 let data = try await client.call("GET", "/api/rollout/\(RolloutPrinter.escaped(rollout))")
-                let view = try JSONDecoder().decode(RolloutPrinter.View.self, from: data)
+                let view = try WireJSON.decoder().decode(RolloutPrinter.View.self, from: data)
                 if watch {
                     let line = RolloutPrinter.progress(view)
                     if terminal {

@@ -104,7 +104,7 @@ struct RolloutCommand: AsyncParsableCommand {
             if let state { path += "&state=\(state.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? state)" }
             let data = try await options.client.call("GET", path)
             guard options.output == .table else { return Printer.json(data) }
-            RolloutPrinter.list(try JSONDecoder().decode([RolloutPrinter.View].self, from: data))
+            RolloutPrinter.list(try WireJSON.decoder().decode([RolloutPrinter.View].self, from: data))
         }
     }
 

@@ -15,13 +15,13 @@ struct RolloutPlanning {
         var deployment: Deployment
 
         enum CodingKeys: String, CodingKey {
-            case entry = "Cluster"
-            case deployment = "Deployment"
+            case entry = "cluster"
+            case deployment
         }
     }
 
     func run(_ body: JSONValue) async throws {
-        let entries = try JSONDecoder().decode([RolloutPlanEntry].self, from: try await client.call("POST", "/api/rollouts/plan", body: body))
+        let entries = try WireJSON.decoder().decode([RolloutPlanEntry].self, from: try await client.call("POST", "/api/rollouts/plan", body: body))
         let deadline = ContinuousClock.now + timeout
         var rows: [Row] = []
         for entry in entries {

@@ -13,10 +13,10 @@ enum RolloutPrinter {
         var etaSeconds: Int64?
 
         enum CodingKeys: String, CodingKey {
-            case counts = "Counts"
-            case currentWave = "CurrentWave"
-            case waveCount = "WaveCount"
-            case etaSeconds = "ETASeconds"
+            case counts
+            case currentWave
+            case waveCount
+            case etaSeconds
         }
 
         init(from decoder: any Decoder) throws {
@@ -31,7 +31,7 @@ enum RolloutPrinter {
 
     static func print(_ data: Data, output: OutputFormat) throws {
         guard output == .table else { return Printer.json(data) }
-        let view = try JSONDecoder().decode(View.self, from: data)
+        let view = try WireJSON.decoder().decode(View.self, from: data)
         let rollout = view.rollout
         Swift.print("Rollout \(rollout.id): \(rollout.service) \(describe(rollout.target)) on \(rollout.selection)")
         Swift.print(progress(view))
@@ -84,7 +84,7 @@ enum RolloutPrinter {
         return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] \(done)/\(total)"
     }
 
-    static func describe(_ target: RolloutTarget) -> String {
+    static func describe(_ target: DeploymentSpec) -> String {
         target.action == .apply ? "to \(target.chart?.version ?? "its default")" : target.action.rawValue
     }
 

@@ -31,7 +31,7 @@ struct WebhookCommand: AsyncParsableCommand {
             body["Secret"] = secret
             let data = try await options.client.call("POST", "/api/webhooks", body: body)
             guard options.output == .table else { return Printer.json(data) }
-            WebhookCommand.table(try [JSONDecoder().decode(WebhookView.self, from: data)])
+            WebhookCommand.table(try [WireJSON.decoder().decode(WebhookView.self, from: data)])
         }
     }
 
@@ -42,7 +42,7 @@ struct WebhookCommand: AsyncParsableCommand {
         func run() async throws {
             let data = try await options.client.call("GET", "/api/webhooks")
             guard options.output == .table else { return Printer.json(data) }
-            WebhookCommand.table(try JSONDecoder().decode([WebhookView].self, from: data))
+            WebhookCommand.table(try WireJSON.decoder().decode([WebhookView].self, from: data))
         }
     }
 

@@ -95,7 +95,7 @@ struct DeploymentPage: Sendable {
         stateClass = PageContext.stateClass(state)
         func json(_ value: (some Encodable)?) -> String? {
             guard let value else { return nil }
-            let encoder = JSONEncoder()
+            let encoder = WireJSON.encoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
         }

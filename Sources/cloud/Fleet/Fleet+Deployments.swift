@@ -16,11 +16,8 @@ extension Fleet {
         let work = Work(
             clusterID: original.clusterID,
             service: original.service,
-            action: original.action,
-            chart: original.chart,
-            values: original.values,
+            spec: original.spec,
             timeoutSeconds: original.timeoutSeconds,
-            test: original.test,
             retry: original.retry,
             retryOf: original.id
         )
@@ -45,9 +42,7 @@ extension Fleet {
                 Work(
                     clusterID: cluster.id,
                     service: service,
-                    action: .apply,
-                    chart: ChartRequest(version: utility.version.chart),
-                    values: utility.values,
+                    spec: DeploymentSpec(action: .apply, chart: ChartRequest(version: utility.version.chart), values: utility.values),
                     // It waits for one prerequisite: the last of them in provisioning order.
                     after: work.lastIndex { needs.contains($0.service) }
                 )
@@ -68,9 +63,11 @@ extension Fleet {
         let work = Work(
             clusterID: cluster.id,
             service: service,
-            action: .apply,
-            chart: ChartRequest(version: version.chart, repository: applied?.chart?.repository),
-            values: applied?.chart?.version == version.chart ? applied?.values : nil,
+            spec: DeploymentSpec(
+                action: .apply,
+                chart: ChartRequest(version: version.chart, repository: applied?.chart?.repository),
+                values: applied?.chart?.version == version.chart ? applied?.values : nil
+            ),
             timeoutSeconds: applied?.timeoutSeconds,
             // Putting back what someone changed is the point: fields another manager now owns are
             // forced back, as Flux's helm-controller always does.

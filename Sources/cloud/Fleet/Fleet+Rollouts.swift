@@ -9,7 +9,7 @@ extension Fleet {
     /// yet written. A plan that cannot be made is a 400 naming the field.
     func proposeRollout(
         service: ServiceName,
-        target: RolloutTarget,
+        target: DeploymentSpec,
         strategy: RolloutStrategy,
         selection: String,
         clusters ids: [String],
@@ -44,9 +44,7 @@ extension Fleet {
             Work(
                 clusterID: $0.clusterID,
                 service: rollout.service,
-                action: .plan,
-                chart: rollout.target.chart,
-                values: rollout.target.values,
+                spec: DeploymentSpec(action: .plan, chart: rollout.target.chart, values: rollout.target.values),
                 timeoutSeconds: rollout.strategy.timeoutSeconds
             )
         }
@@ -71,7 +69,7 @@ extension Fleet {
         guard original.state.isFinal else {
             throw APIError.conflict("rollout \(original.id) is \(original.state.rawValue); cancel it or let it finish before undoing it")
         }
-        var targets: [String: RolloutTarget] = [:]
+        var targets: [String: DeploymentSpec] = [:]
         for cluster in original.clusters {
             guard let id = cluster.deploymentID, let previous = cluster.previous,
                 try await store.deployment(id)?.state == .succeeded

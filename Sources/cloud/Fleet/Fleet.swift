@@ -42,11 +42,8 @@ struct Fleet: Sendable {
     struct Work: Sendable {
         var clusterID: String
         var service: ServiceName
-        var action: DeploymentAction
-        var chart: ChartRequest?
-        var values: JSONValue?
+        var spec: DeploymentSpec
         var timeoutSeconds: Int?
-        var test: Bool?
         var retry: RetryPolicy?
         /// Fields another manager owns are taken back (drift correction).
         var forceConflicts: Bool?
@@ -71,13 +68,10 @@ struct Fleet: Sendable {
             var (deployment, actions) = supervisor.lifecycle.created(
                 clusterID: item.clusterID,
                 service: item.service,
-                action: item.action,
-                chart: item.chart,
-                values: item.values,
+                spec: item.spec,
                 timeoutSeconds: item.timeoutSeconds,
                 dependsOn: item.after.flatMap { created.indices.contains($0) ? created[$0].deployment.id : nil }
             )
-            deployment.test = item.test
             deployment.retry = item.retry
             deployment.forceConflicts = item.forceConflicts
             deployment.retryOf = item.retryOf

@@ -5,9 +5,7 @@ extension Deployment {
     static func requested(
         clusterID: String,
         service: ServiceName,
-        action: DeploymentAction,
-        chart: ChartRequest?,
-        values: JSONValue?,
+        spec: DeploymentSpec,
         timeoutSeconds: Int?,
         now: Int64,
         dependsOn: String? = nil
@@ -16,9 +14,9 @@ extension Deployment {
             id: ID.make(),
             clusterID: clusterID,
             service: service,
-            action: action,
-            chart: chart,
-            values: values,
+            action: spec.action,
+            chart: spec.chart,
+            values: spec.values,
             timeoutSeconds: timeoutSeconds,
             state: .requested,
             attempts: 0,
@@ -33,7 +31,8 @@ extension Deployment {
             endAt: 0,
             nextAttemptAt: 0,
             lastSeenAt: 0,
-            dependsOn: dependsOn
+            dependsOn: dependsOn,
+            test: spec.test
         )
     }
 }

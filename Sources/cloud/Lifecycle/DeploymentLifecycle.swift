@@ -116,18 +116,14 @@ struct DeploymentLifecycle: Sendable {
     func created(
         clusterID: String,
         service: ServiceName,
-        action: DeploymentAction,
-        chart: ChartRequest?,
-        values: JSONValue?,
+        spec: DeploymentSpec,
         timeoutSeconds: Int?,
         dependsOn: String? = nil
     ) -> (Deployment, [Action]) {
         let deployment = Deployment.requested(
             clusterID: clusterID,
             service: service,
-            action: action,
-            chart: chart,
-            values: values,
+            spec: spec,
             timeoutSeconds: timeoutSeconds,
             now: clock.millisecondsSince1970,
             dependsOn: dependsOn

@@ -16,17 +16,6 @@ struct AuditEntry: Codable, Sendable, Equatable {
     var targets: [String]
     /// The HTTP status of the answer.
     var status: Int
-
-    enum CodingKeys: String, CodingKey {
-        case id = "ID"
-        case time = "Time"
-        case actor = "Actor"
-        case role = "Role"
-        case method = "Method"
-        case path = "Path"
-        case targets = "Targets"
-        case status = "Status"
-    }
 }
 
 /// What `GET /api/audit` asks the store for.

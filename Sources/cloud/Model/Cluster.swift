@@ -11,12 +11,12 @@ struct Cluster: Codable, Sendable, Equatable {
     var createAt: Int64
 
     enum CodingKeys: String, CodingKey {
-        case id = "ID"
-        case name = "Name"
-        case dns = "DNS"
-        case labels = "Labels"
-        case utilities = "UtilityMetadata"
-        case createAt = "CreateAt"
+        case id
+        case name
+        case dns
+        case labels
+        case utilities = "utilityMetadata"
+        case createAt
     }
 
     /// This cluster's drift policy over the server's `--drift-correction`: the label
@@ -45,13 +45,6 @@ struct UtilityMetadata: Codable, Sendable, Equatable {
 
     /// How many utilities the last checks found drifted; the store keeps it in a column of its own.
     var driftedCount: Int { (drift ?? [:]).values.filter { $0.state == .drifted }.count }
-
-    enum CodingKeys: String, CodingKey {
-        case desiredVersions = "DesiredVersions"
-        case actualVersions = "ActualVersions"
-        case actualReleases = "ActualReleases"
-        case drift = "Drift"
-    }
 }
 
 /// A utility's last drift check: in sync or drifted (with a reason per finding), and when.
@@ -59,12 +52,6 @@ struct DriftStatus: Codable, Sendable, Equatable {
     var state: DriftReport.State
     var reasons: [String]
     var checkedAt: Int64
-
-    enum CodingKeys: String, CodingKey {
-        case state = "State"
-        case reasons = "Reasons"
-        case checkedAt = "CheckedAt"
-    }
 }
 
 /// The release an actual version was seen at: its revision, and which installation of the release
@@ -72,11 +59,6 @@ struct DriftStatus: Codable, Sendable, Equatable {
 struct RecordedRelease: Codable, Sendable, Equatable {
     var revision: Int
     var firstDeployed: String?
-
-    enum CodingKeys: String, CodingKey {
-        case revision = "Revision"
-        case firstDeployed = "FirstDeployed"
-    }
 }
 
 extension RecordedRelease {
@@ -93,11 +75,6 @@ struct UtilityVersion: Codable, Sendable, Equatable {
     init(chart: String, valuesPath: String = "") {
         self.chart = chart
         self.valuesPath = valuesPath
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case chart = "Chart"
-        case valuesPath = "ValuesPath"
     }
 
     init(from decoder: any Decoder) throws {

@@ -67,39 +67,11 @@ struct Deployment: Codable, Sendable, Equatable {
     var failures: [String]?
     /// The deployment this one retries (`POST /api/deployment/{id}/retry`).
     var retryOf: String?
+}
 
-    enum CodingKeys: String, CodingKey {
-        case id = "ID"
-        case clusterID = "ClusterID"
-        case service = "Service"
-        case action = "Action"
-        case chart = "Chart"
-        case values = "Values"
-        case timeoutSeconds = "TimeoutSeconds"
-        case state = "State"
-        case attempts = "Attempts"
-        case provisioner = "Provisioner"
-        case provisionerDeploymentID = "ProvisionerDeploymentID"
-        case error = "Error"
-        case remediation = "Remediation"
-        case release = "Release"
-        case log = "Log"
-        case createAt = "CreateAt"
-        case updateAt = "UpdateAt"
-        case endAt = "EndAt"
-        case nextAttemptAt = "NextAttemptAt"
-        case lastSeenAt = "LastSeenAt"
-        case dependsOn = "DependsOn"
-        case waiting = "Waiting"
-        case previousAttemptsEnded = "PreviousAttemptsEnded"
-        case recovery = "Recovery"
-        case plan = "Plan"
-        case test = "Test"
-        case forceConflicts = "ForceConflicts"
-        case retry = "Retry"
-        case failures = "Failures"
-        case retryOf = "RetryOf"
-    }
+extension Deployment {
+    /// What it does: its action, chart, values and test run.
+    var spec: DeploymentSpec { DeploymentSpec(action: action, chart: chart, values: values, test: test) }
 }
 
 /// `Retries` and `RetryBackoffSeconds` of a request: re-runs of a failed apply.
@@ -109,11 +81,6 @@ struct RetryPolicy: Codable, Sendable, Equatable {
 
     static let retriesRange = 0...10
     static let backoffRange = 1...3600
-
-    enum CodingKeys: String, CodingKey {
-        case retries = "Retries"
-        case backoffSeconds = "BackoffSeconds"
-    }
 
     /// Checked field by field; nil when no retries are asked for.
     static func validated(retries: Int?, backoffSeconds: Int?) throws(APIError) -> RetryPolicy? {

@@ -54,16 +54,4 @@ struct FleetEvent: Codable, Sendable, Equatable {
         self.version = version
         self.summary = summary
     }
-
-    enum CodingKeys: String, CodingKey {
-        case id = "ID"
-        case time = "Time"
-        case type = "Type"
-        case objectID = "ObjectID"
-        case clusterID = "ClusterID"
-        case service = "Service"
-        case state = "State"
-        case version = "Version"
-        case summary = "Summary"
-    }
 }

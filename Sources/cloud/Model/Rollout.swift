@@ -7,7 +7,7 @@ struct Rollout: Codable, Sendable, Equatable {
     var id: String
     var service: ServiceName
     /// What every cluster gets unless its own `Target` says otherwise (an undo's clusters do).
-    var target: RolloutTarget
+    var target: DeploymentSpec
     var strategy: RolloutStrategy
     /// How the clusters were chosen, as the user said it (the set itself is fixed in `clusters`).
     var selection: String
@@ -32,28 +32,6 @@ struct Rollout: Codable, Sendable, Equatable {
     var updateAt: Int64
     var endAt: Int64
 
-    enum CodingKeys: String, CodingKey {
-        case id = "ID"
-        case service = "Service"
-        case target = "Target"
-        case strategy = "Strategy"
-        case selection = "Selection"
-        case state = "State"
-        case resumeTo = "ResumeTo"
-        case waves = "Waves"
-        case wave = "Wave"
-        case soaked = "Soaked"
-        case approved = "Approved"
-        case clusters = "Clusters"
-        case soakUntil = "SoakUntil"
-        case undoes = "Undoes"
-        case error = "Error"
-        case history = "History"
-        case createAt = "CreateAt"
-        case updateAt = "UpdateAt"
-        case endAt = "EndAt"
-    }
-
     func cluster(_ id: String) -> RolloutCluster? { clusters.first { $0.clusterID == id } }
 }
 
@@ -72,22 +50,6 @@ enum RolloutState: String, Codable, Sendable, CaseIterable {
     var isFinal: Bool { self == .succeeded || self == .failed || self == .cancelled }
 }
 
-/// What a cluster gets: a chart version with values, or the service removed.
-struct RolloutTarget: Codable, Sendable, Equatable {
-    var action: DeploymentAction
-    var chart: ChartRequest?
-    var values: JSONValue?
-    /// Run the chart's tests after each cluster's apply.
-    var test: Bool?
-
-    enum CodingKeys: String, CodingKey {
-        case action = "Action"
-        case chart = "Chart"
-        case values = "Values"
-        case test = "Test"
-    }
-}
-
 /// How a rollout goes: its waves' sizes, its failure budget, the pauses between and the gates.
 struct RolloutStrategy: Codable, Sendable, Equatable {
     var batchSize: RolloutShare
@@ -103,14 +65,14 @@ struct RolloutStrategy: Codable, Sendable, Equatable {
     var retry: RetryPolicy?
 
     enum CodingKeys: String, CodingKey {
-        case batchSize = "BatchSize"
-        case maxFailures = "MaxFailures"
-        case soakSeconds = "SoakSeconds"
-        case timeoutSeconds = "TimeoutSeconds"
-        case approval = "Approval"
-        case canaries = "Canary"
-        case canaryClusters = "CanaryClusters"
-        case retry = "Retry"
+        case batchSize
+        case maxFailures
+        case soakSeconds
+        case timeoutSeconds
+        case approval
+        case canaries = "canary"
+        case canaryClusters
+        case retry
     }
 }
 
@@ -129,28 +91,15 @@ struct RolloutCluster: Codable, Sendable, Equatable {
     var wave: Int
     var state: RolloutClusterState
     /// Only for clusters whose target differs from the rollout's (an undo's).
-    var target: RolloutTarget?
+    var target: DeploymentSpec?
     var deploymentID: String?
     /// Why it failed or was skipped.
     var reason: String?
     /// What the cluster had before this rollout changed it (nil: the service was not installed),
     /// recorded when its deployment was created; an undo brings it back.
-    var previous: RolloutTarget?
+    var previous: DeploymentSpec?
     var startAt: Int64
     var endAt: Int64
-
-    enum CodingKeys: String, CodingKey {
-        case clusterID = "ClusterID"
-        case name = "Name"
-        case wave = "Wave"
-        case state = "State"
-        case target = "Target"
-        case deploymentID = "DeploymentID"
-        case reason = "Reason"
-        case previous = "Previous"
-        case startAt = "StartAt"
-        case endAt = "EndAt"
-    }
 }
 
 enum RolloutClusterState: String, Codable, Sendable, CaseIterable {
@@ -174,11 +123,4 @@ struct RolloutHistoryEntry: Codable, Sendable, Equatable {
     var state: String
     var clusterID: String?
     var detail: String?
-
-    enum CodingKeys: String, CodingKey {
-        case time = "Time"
-        case state = "State"
-        case clusterID = "ClusterID"
-        case detail = "Detail"
-    }
 }

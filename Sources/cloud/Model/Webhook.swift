@@ -37,10 +37,10 @@ struct Webhook: Sendable, Equatable {
         var pending = 0
 
         enum CodingKeys: String, CodingKey {
-            case lastError = "LastError"
-            case lastErrorAt = "LastErrorAt"
-            case lastDeliveredAt = "LastDeliveredAt"
-            case pending = "Pending"
+            case lastError
+            case lastErrorAt
+            case lastDeliveredAt
+            case pending
         }
     }
 
@@ -93,17 +93,6 @@ struct WebhookView: Codable, Sendable, Equatable {
         origin = webhook.origin
         createAt = webhook.createAt
         health = webhook.health
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id = "ID"
-        case target = "Target"
-        case format = "Format"
-        case events = "Events"
-        case signed = "Signed"
-        case origin = "Origin"
-        case createAt = "CreateAt"
-        case health = "Health"
     }
 }
 

@@ -41,7 +41,7 @@ struct ProvisionerClient: Sendable {
 
     /// Queues a deployment; the same ID and body again is harmless (the provisioner answers 200).
     func submit(_ request: DeploymentRequest) async throws(Failure) -> DeploymentStatus {
-        let reply = try await call("POST", "/api/deployments", body: try? JSONEncoder().encode(request))
+        let reply = try await call("POST", "/api/deployments", body: try? WireJSON.encoder().encode(request))
         return try decode(reply)
     }
 
@@ -52,7 +52,7 @@ struct ProvisionerClient: Sendable {
         client.timeout += TimeInterval(request.timeoutSeconds ?? 0)
         let reply: JSONHTTPClient.Reply
         do {
-            reply = try await client.send("POST", "/api/checks", body: try? JSONEncoder().encode(request))
+            reply = try await client.send("POST", "/api/checks", body: try? WireJSON.encoder().encode(request))
         } catch {
             throw .unreachable(error.description)
         }

@@ -12,13 +12,6 @@ final class ProvisionerPool: Sendable {
         var healthy: Bool
         var inFlight: Int
         var lastCheckAt: Int64
-
-        enum CodingKeys: String, CodingKey {
-            case url = "URL"
-            case healthy = "Healthy"
-            case inFlight = "InFlight"
-            case lastCheckAt = "LastCheckAt"
-        }
     }
 
     private struct State {

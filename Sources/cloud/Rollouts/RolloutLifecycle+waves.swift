@@ -97,7 +97,7 @@ extension RolloutLifecycle {
             }
             let target = cluster.target ?? rollout.target
             let current = Self.current(of: rollout.service, on: live, lastApplied: lastApplied[cluster.clusterID])
-            if current == RolloutTarget(action: target.action, chart: target.chart, values: target.values) {
+            if current == target.outcome {
                 let what = target.action == .delete ? "not installed" : "already at \(target.chart?.version ?? "?") with these values"
                 end(&rollout, cluster: index, .skipped, reason: what)
                 continue
@@ -105,12 +105,9 @@ extension RolloutLifecycle {
             var (deployment, _) = deployments.created(
                 clusterID: cluster.clusterID,
                 service: rollout.service,
-                action: target.action,
-                chart: target.chart,
-                values: target.values,
+                spec: target,
                 timeoutSeconds: rollout.strategy.timeoutSeconds
             )
-            deployment.test = target.test
             deployment.retry = rollout.strategy.retry
             decision.writes.deployments.append(deployment)
             // updateValue: a removal's desired version is none, which `[key] = nil` would drop.
@@ -125,11 +122,11 @@ extension RolloutLifecycle {
 
     /// What the cluster runs now, as a target: its actual version with the values last applied,
     /// or a delete when the service is not installed.
-    static func current(of service: ServiceName, on cluster: Cluster, lastApplied: Deployment?) -> RolloutTarget {
+    static func current(of service: ServiceName, on cluster: Cluster, lastApplied: Deployment?) -> DeploymentSpec {
         guard case .some(.some(let version)) = cluster.utilities.actualVersions[service.rawValue] else {
-            return RolloutTarget(action: .delete)
+            return DeploymentSpec(action: .delete)
         }
         let values = lastApplied?.chart?.version == version.chart ? lastApplied?.values : nil
-        return RolloutTarget(action: .apply, chart: ChartRequest(version: version.chart), values: values)
+        return DeploymentSpec(action: .apply, chart: ChartRequest(version: version.chart), values: values)
     }
 }

@@ -79,12 +79,12 @@ struct RolloutLifecycle: Sendable {
     /// A new rollout: running, its first wave started by the next advance.
     func created(
         service: ServiceName,
-        target: RolloutTarget,
+        target: DeploymentSpec,
         strategy: RolloutStrategy,
         selection: String,
         plan: RolloutPlan,
         names: [String: String],
-        targets: [String: RolloutTarget] = [:],
+        targets: [String: DeploymentSpec] = [:],
         undoes: String? = nil
     ) -> Rollout {
         let now = self.now

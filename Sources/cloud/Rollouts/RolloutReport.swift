@@ -13,12 +13,12 @@ struct RolloutReport: Encodable, Sendable {
         var cancelled = 0
 
         enum CodingKeys: String, CodingKey {
-            case succeeded = "Succeeded"
-            case failed = "Failed"
-            case running = "Running"
-            case waiting = "Waiting"
-            case skipped = "Skipped"
-            case cancelled = "Cancelled"
+            case succeeded
+            case failed
+            case running
+            case waiting
+            case skipped
+            case cancelled
         }
     }
 
@@ -60,10 +60,10 @@ struct RolloutReport: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case counts = "Counts"
-        case currentWave = "CurrentWave"
-        case waveCount = "WaveCount"
-        case etaSeconds = "ETASeconds"
+        case counts
+        case currentWave
+        case waveCount
+        case etaSeconds
     }
 
     func encode(to encoder: any Encoder) throws {

@@ -1,3 +1,4 @@
+import FleetAPI
 import Foundation
 
 extension SQLStore {
@@ -43,7 +44,7 @@ extension SQLStore {
     }
 
     func clusterSummaries() async throws -> [ClusterSummary] {
-        let decoder = JSONDecoder()
+        let decoder = WireJSON.decoder()
         return try await query("SELECT id, name, labels FROM clusters WHERE delete_at = 0 ORDER BY create_at, id").map { row in
             ClusterSummary(
                 id: row[0].string ?? "",

@@ -1,3 +1,4 @@
+import FleetAPI
 import Foundation
 import ServerSupport
 
@@ -40,7 +41,7 @@ extension SQLStore {
 extension StoreRecords {
     /// An event from its `id, body` columns.
     func event(_ row: [SQLValue]) throws -> FleetEvent {
-        var event = try JSONDecoder().decode(FleetEvent.self, from: Data((row[1].string ?? "").utf8))
+        var event = try WireJSON.decoder().decode(FleetEvent.self, from: Data((row[1].string ?? "").utf8))
         event.id = row[0].int ?? 0
         return event
     }

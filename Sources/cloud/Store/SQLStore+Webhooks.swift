@@ -1,3 +1,4 @@
+import FleetAPI
 import Foundation
 
 extension SQLStore {
@@ -177,7 +178,7 @@ extension StoreRecords {
     /// From `id, webhook_id, body, attempts, create_at`.
     func delivery(_ row: [SQLValue]) throws -> WebhookDelivery {
         // Queued from `StoreRecords.event`, so the body carries the event's own ID.
-        let event = try JSONDecoder().decode(FleetEvent.self, from: Data((row[2].string ?? "").utf8))
+        let event = try WireJSON.decoder().decode(FleetEvent.self, from: Data((row[2].string ?? "").utf8))
         return WebhookDelivery(
             id: row[0].int ?? 0,
             webhookID: row[1].string ?? "",

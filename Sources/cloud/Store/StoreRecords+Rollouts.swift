@@ -1,3 +1,4 @@
+import FleetAPI
 import Foundation
 
 extension StoreRecords {
@@ -11,6 +12,6 @@ extension StoreRecords {
 
     /// A stored JSON column; a missing one (NULL) is not JSON and throws as such.
     func decode<T: Decodable>(_ type: T.Type, json: String?) throws -> T {
-        try JSONDecoder().decode(type, from: Data((json ?? "").utf8))
+        try WireJSON.decoder().decode(type, from: Data((json ?? "").utf8))
     }
 }

@@ -12,7 +12,7 @@ struct StoreRecords: Sendable {
     let clock: any WallClock
     /// As the API encodes (`JSONResponse`), so a stored deployment is the API's answer byte for byte.
     private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
+        let encoder = WireJSON.encoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
@@ -47,7 +47,7 @@ struct StoreRecords: Sendable {
     /// The kubeconfig from its `kubeconfig`, `kubeconfig_source` columns.
     func kubeconfig(text: SQLValue, source: SQLValue) throws -> ClusterKubeconfig {
         if let source = source.string {
-            return .source(try JSONDecoder().decode(KubeconfigSource.self, from: Data(source.utf8)))
+            return .source(try WireJSON.decoder().decode(KubeconfigSource.self, from: Data(source.utf8)))
         }
         let stored = text.string ?? ""
         return .inline(try cipher?.open(stored) ?? stored)
@@ -71,7 +71,7 @@ struct StoreRecords: Sendable {
     // MARK: Rows
 
     func cluster(_ row: [SQLValue]) throws -> Cluster {
-        let decoder = JSONDecoder()
+        let decoder = WireJSON.decoder()
         return Cluster(
             id: row[0].string ?? "",
             name: row[1].string ?? "",
@@ -92,7 +92,7 @@ struct StoreRecords: Sendable {
     }
 
     func deployment(_ row: [SQLValue]) throws -> Deployment {
-        try JSONDecoder().decode(Deployment.self, from: Data((row[0].string ?? "{}").utf8))
+        try WireJSON.decoder().decode(Deployment.self, from: Data((row[0].string ?? "{}").utf8))
     }
 
     /// `body, state` of a deployment.
@@ -117,7 +117,7 @@ struct StoreRecords: Sendable {
     }
 
     func utilities(_ text: String) throws -> UtilityMetadata {
-        try JSONDecoder().decode(UtilityMetadata.self, from: Data(text.utf8))
+        try WireJSON.decoder().decode(UtilityMetadata.self, from: Data(text.utf8))
     }
 
     func json(_ value: some Encodable) throws -> SQLValue {

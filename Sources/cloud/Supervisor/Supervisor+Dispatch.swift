@@ -30,14 +30,10 @@ extension Supervisor {
         var question = DeploymentRequest(
             clusterID: deployment.clusterID,
             service: deployment.service,
-            action: deployment.action,
-            chart: deployment.chart,
-            values: deployment.values,
-            kubeconfig: "",
-            timeoutSeconds: deployment.timeoutSeconds,
-            previousAttemptsEnded: deployment.previousAttemptsEnded,
-            test: deployment.test
+            spec: deployment.spec,
+            timeoutSeconds: deployment.timeoutSeconds
         )
+        question.previousAttemptsEnded = deployment.previousAttemptsEnded
         question.forceConflicts = deployment.forceConflicts
         let outcome = try await request(question)
         switch outcome {

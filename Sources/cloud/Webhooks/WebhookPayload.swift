@@ -1,4 +1,5 @@
 import Crypto
+import FleetAPI
 import Foundation
 
 /// What a delivery sends: the body in the webhook's format and the headers that go with it.
@@ -8,7 +9,7 @@ struct WebhookPayload: Sendable {
 
     /// - Parameter dashboard: the dashboard's base URL, for the link in chat formats.
     static func make(_ delivery: WebhookDelivery, for webhook: Webhook, dashboard: String) throws -> WebhookPayload {
-        let encoder = JSONEncoder()
+        let encoder = WireJSON.encoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body: Data
         switch webhook.format {
