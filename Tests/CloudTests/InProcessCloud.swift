@@ -14,7 +14,7 @@ struct InProcessCloud {
 
     init(apiTokens: APITokens? = nil, authThrottle: AuthThrottle = AuthThrottle(), clock: any WallClock = SystemClock()) async throws {
         store = try await SQLStore(sqlite: "\(try Testbed.makeScratchDirectory())/cloud.db", clock: clock)
-        let pool = ProvisionerPool(urls: [])
+        let pool = ProvisionerPool(urls: [], clock: clock)
         supervisor = Supervisor(store: store, pool: pool, configuration: .init(), clock: clock, logger: Logger(label: "test"))
         router = try InProcessRouter(
             CloudServer.router(fleet: Fleet(supervisor: supervisor), apiTokens: apiTokens, authThrottle: authThrottle)

@@ -35,4 +35,14 @@ struct ProvisionerResolverTests {
         let instances = try #require(ProvisionerResolver().instances(of: "http://localhost:8076"))
         #expect(instances.map(\.key) == ["http://127.0.0.1:8076"])
     }
+
+    @Test("an instance's last check is the pool's clock's time, answered or not")
+    func lastCheckFollowsTheClock() async {
+        let clock = ManualClock(millisecondsSince1970: 1_800_000_000_000)
+        // Port 1 on loopback refuses at once: the check ends, not ready.
+        let pool = ProvisionerPool(urls: ["http://127.0.0.1:1"], clock: clock)
+        await pool.refresh()
+        #expect(pool.instances(inFlight: [:]).map(\.lastCheckAt) == [1_800_000_000_000])
+        #expect(pool.instances(inFlight: [:]).map(\.healthy) == [false])
+    }
 }

@@ -1,6 +1,7 @@
 import FleetAPI
 import Foundation
 import HTTPClient
+import ServerSupport
 import Synchronization
 
 /// The provisioner instances and what the cloud server knows of them: which exist (re-resolved on
@@ -30,13 +31,22 @@ final class ProvisionerPool: Sendable {
     private let resolver: ProvisionerResolver
     private let token: String?
     private let tls: TLSOptions
+    /// When each instance was last asked (`lastCheckAt`).
+    private let clock: any WallClock
     private let state = Mutex(State())
 
-    init(urls: [String], token: String? = nil, tls: TLSOptions = TLSOptions(), resolver: ProvisionerResolver = ProvisionerResolver()) {
+    init(
+        urls: [String],
+        token: String? = nil,
+        tls: TLSOptions = TLSOptions(),
+        resolver: ProvisionerResolver = ProvisionerResolver(),
+        clock: any WallClock = SystemClock()
+    ) {
         self.urls = urls
         self.resolver = resolver
         self.token = token
         self.tls = tls
+        self.clock = clock
         resolve()
     }
 
@@ -60,6 +70,7 @@ final class ProvisionerPool: Sendable {
         let known = state.withLock { state in
             Set(state.published.keys.filter { state.health[$0]?.healthy == true })
         }
+        let clock = self.clock
         await withTaskGroup(of: (String, Bool, [ServiceDescription]?).self) { group in
             for (url, client) in clients {
                 group.addTask {
@@ -70,7 +81,7 @@ final class ProvisionerPool: Sendable {
             for await (url, ready, services) in group {
                 let was = state.withLock { state in
                     let was = state.health[url]?.healthy
-                    state.health[url] = (ready, Date().millisecondsSince1970)
+                    state.health[url] = (ready, clock.millisecondsSince1970)
                     if let services { state.published[url] = services }
                     return was
                 }

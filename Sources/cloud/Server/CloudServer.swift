@@ -91,7 +91,8 @@ struct CloudServer {
             urls: configuration.provisioners,
             token: configuration.provisionerToken,
             tls: configuration.provisionerTLS,
-            resolver: configuration.resolver
+            resolver: configuration.resolver,
+            clock: configuration.clock
         )
         let supervisor = Supervisor(
             store: configuration.store,

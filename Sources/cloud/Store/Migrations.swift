@@ -168,8 +168,9 @@ enum Migrations {
     static let latest = steps(.sqlite).map(\.version).max() ?? 0
 
     /// Applies the missing steps in one transaction; refuses a database written by a newer cloud
-    /// server, whose schema this binary cannot know how to read.
-    static func apply(on db: any SQLConnection, _ dialect: SQLDialect) throws {
+    /// server, whose schema this binary cannot know how to read. `now` is when each step is
+    /// recorded as applied.
+    static func apply(on db: any SQLConnection, _ dialect: SQLDialect, now: Int64) throws {
         try db.transaction(dialect) {
             // Servers starting together on PostgreSQL take turns: the first migrates, the rest find
             // nothing to do.
@@ -181,7 +182,7 @@ enum Migrations {
                 try db.execute(step.sql)
                 try db.query(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
-                    [.integer(Int64(step.version)), .integer(Date().millisecondsSince1970)]
+                    [.integer(Int64(step.version)), .integer(now)]
                 )
             }
         }

@@ -20,7 +20,7 @@ final class SQLStore: Store {
         self.pool = pool
         records = StoreRecords(cipher: cipher, clock: clock)
         try await pool.withConnection { [records] db in
-            try Migrations.apply(on: db, pool.dialect)
+            try Migrations.apply(on: db, pool.dialect, now: clock.millisecondsSince1970)
             try Self.moveRolloutDocuments(db, pool.dialect, records)
             try Self.sealKubeconfigs(db, pool.dialect, records)
             try Self.countDrift(db, pool.dialect, records)
