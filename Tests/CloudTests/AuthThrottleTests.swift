@@ -116,4 +116,34 @@ struct AuthThrottleTests {
         #expect(held.text.contains("Too many failed sign-ins from this address. Try again in"), "\(held.text)")
         #expect(held.headers["retry-after"] != nil)
     }
+
+    enum Family: String, CaseIterable, CustomTestStringConvertible {
+        case api, page, eventStream, signIn
+        var testDescription: String { rawValue }
+    }
+
+    /// One guess through the family's route: a wrong bearer token, or a wrong token in the sign-in form.
+    func guess(_ family: Family, on cloud: InProcessCloud, token: String = "guess-0123456789") async throws -> ServerProcess.Reply {
+        switch family {
+        case .api: try await cloud.router.request(.get, "/api/clusters", token: token)
+        case .page: try await cloud.router.request(.get, "/ui/rollouts", token: token)
+        case .eventStream: try await cloud.router.request(.get, "/api/events", token: token, headers: [.accept: "text/event-stream"])
+        case .signIn:
+            try await cloud.router.request(
+                .post,
+                "/login",
+                body: Data("token=\(token)".utf8),
+                headers: [.contentType: "application/x-www-form-urlencoded"]
+            )
+        }
+    }
+
+    @Test("guessing tokens through any route family is answered 429 after the limit, each refusal audited", arguments: Family.allCases)
+    func everyFamilyHeldUp(_ family: Family) async throws {
+        let cloud = try await cloud(limit: 3)
+        for _ in 0..<3 { #expect(try await guess(family, on: cloud).status == 401) }
+        #expect(try await guess(family, on: cloud).status == 429)
+        #expect(try await guess(family, on: cloud, token: Self.admin).status == 429, "held up, even with the right token")
+        #expect(try await cloud.store.auditEntries(AuditQuery(limit: 100)).map(\.status) == [401, 401, 401])
+    }
 }

@@ -68,20 +68,22 @@ public final class ManualClock: WallClock {
         for sleeper in due { sleeper.continuation.resume() }
     }
 
-    /// Waits (up to ten real seconds) until something sleeps until `offset` from the clock's start.
+    /// Waits (up to two real minutes) until something sleeps until `offset` from the clock's start.
     public func waitForSleeper(until offset: Duration) async {
         let deadline = start.advanced(by: offset)
         await waitUntil { $0.contains { $0.deadline == deadline } }
     }
 
-    /// Waits (up to ten real seconds) until at least `count` sleep on the clock: what a test does
+    /// Waits (up to two real minutes) until at least `count` sleep on the clock: what a test does
     /// before it advances the clock past what the code under test waits for.
     public func waitForSleepers(_ count: Int = 1) async {
         await waitUntil { $0.count >= count }
     }
 
+    /// Long enough for a loaded machine running every suite at once (the code under test may take
+    /// seconds to reach its sleep), short enough that a sleep never reached still ends the test.
     private func waitUntil(_ condition: ([Sleeper]) -> Bool) async {
-        let giveUp = ContinuousClock.now + .seconds(10)
+        let giveUp = ContinuousClock.now + .seconds(120)
         while !state.withLock({ condition($0.sleepers) }), ContinuousClock.now < giveUp {
             try? await Task.sleep(for: .milliseconds(1))
         }

@@ -1,6 +1,7 @@
 import HTTPTypes
 public import Hummingbird
 import Logging
+import NIOCore
 
 /// Every error leaves as JSON: APIErrors as they are, Hummingbird's own (404 for unknown routes,
 /// 413 for large bodies) translated, and anything unexpected as a 500 that is logged, never shown.
@@ -30,6 +31,9 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 .response(from: request, context: context)
             response.headers[.allow] = allowed.joined(separator: ", ")
             return response
+        } catch is NIOTooManyBytesError {
+            // A route that collects its body with a smaller bound than JSON's (a sign-in form).
+            return try APIError(.contentTooLarge, "request body is too large").response(from: request, context: context)
         } catch let error as HTTPError {
             let message = error.status == .contentTooLarge ? "request body is larger than 1 MiB" : (error.body ?? error.status.reasonPhrase)
             return try APIError(error.status, message).response(from: request, context: context)

@@ -74,8 +74,9 @@ struct AccessMiddleware: RouterMiddleware {
                 }
             } else {
                 // A person opening a page without a session is sent to sign in (which says when a
-                // held-up address may try again), not shown JSON.
-                let isPage = DashboardPaths.isPage(request.uri.path)
+                // held-up address may try again), not shown JSON. A browser sends pages no token:
+                // one presented there is tried, counted and audited as on the API.
+                let isPage = header == nil && DashboardPaths.isPage(request.uri.path)
                 // A signed session is no guess, so only tokens are held up here.
                 if let seconds = throttle.retryAfter(for: context.clientAddress) {
                     if isPage { return DashboardPaths.redirect(to: "/login") }

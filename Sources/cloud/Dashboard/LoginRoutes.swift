@@ -9,6 +9,8 @@ struct LoginRoutes: Sendable {
     let templates: DashboardTemplates
     let sessions: SessionCookie?
     let throttle: AuthThrottle
+    /// A failed sign-in is a guessed token like any other: audited as a 401.
+    let audit: any AuditStore
     let clock: any WallClock
 
     struct LoginPage: Sendable {
@@ -40,10 +42,27 @@ struct LoginRoutes: Sendable {
         guard let token, case .success(let holder) = sessions.tokens.authenticate("Bearer \(token)") else {
             context.logger.notice("dashboard sign-in refused")
             throttle.recordFailure(from: context.clientAddress, logger: context.logger)
+            await recordRefusal(context: context)
             return templates.page("login", LoginPage(failed: true), status: .unauthorized)
         }
         let (value, _) = try sessions.issue(for: holder, now: clock.now.date)
         context.logger.info("dashboard sign-in", metadata: ["actor": "\(holder.name)", "role": "\(holder.role.rawValue)"])
         return DashboardPaths.redirect(to: "/", setCookie: sessions.header(value))
+    }
+
+    /// Written on its own; a failure is logged, and the sign-in's answer stands.
+    private func recordRefusal(context: CloudRequestContext) async {
+        let entry = AuditEntry(
+            time: clock.millisecondsSince1970,
+            actor: nil,
+            role: nil,
+            method: "POST",
+            path: "/login",
+            targets: [],
+            status: HTTPResponse.Status.unauthorized.code
+        )
+        do { try await audit.recordAudit(entry) } catch {
+            context.logger.error("audit entry not written", metadata: ["error": "\(error)", "path": "/login"])
+        }
     }
 }
