@@ -1,6 +1,7 @@
 import FleetAPI
 import Foundation
 import HTTPTypes
+import HelmDriver
 import ServerSupport
 import TestSupport
 public import Testing
@@ -44,6 +45,16 @@ struct ProvisionerRequestPolicyTests {
             #expect(reply.error?.error.contains(mention) == true, "\(reply.text)")
         }
         #expect(try await provisioner.server.request(.get, "/api/deployments").text == "[]")
+    }
+
+    @Test("a secret in the values is redacted from what helm and the chart print, as the kubeconfig's are")
+    func valuesSecretsRedacted() throws {
+        var request = Self.request()
+        request.values = ["controller": ["admissionWebhooks": ["password": "correct-horse-battery"]]]
+        let validator = DeploymentValidator(catalog: .standard, defaultTimeout: .seconds(60))
+        let job = try validator.job(for: request)
+        let printed = "Error: INSTALLATION FAILED: password \"correct-horse-battery\" is rejected"
+        #expect(job.redactor.redact(printed) == "Error: INSTALLATION FAILED: password \"[REDACTED]\" is rejected")
     }
 
     @Test("every forbidden kubeconfig form is refused with 400 naming Kubeconfig and the key")

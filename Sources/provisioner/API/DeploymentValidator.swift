@@ -47,7 +47,8 @@ struct DeploymentValidator: Sendable {
             status: DeploymentStatus(queued: request, id: id, chart: chart, now: now),
             lockKey: service.strategy.lockKey(server: target.server),
             timeout: request.timeoutSeconds.map { .seconds($0) } ?? defaultTimeout,
-            redactor: Redactor(secrets: target.secrets),
+            // helm and charts may quote values in what they print: their secrets go too.
+            redactor: Redactor(secrets: target.secrets + SecretValues().secrets(in: request.values)),
             kubeconfig: target.parsed
         )
     }

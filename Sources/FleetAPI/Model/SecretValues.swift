@@ -1,0 +1,70 @@
+/// Which strings in a deployment's values are secrets: every string at or below a key that names
+/// one (`adminPassword`, `auth.token`, `aws_secret_access_key`, `credentials`), at least
+/// `minimumLength` long. Shorter strings are left alone: searched for in logs and errors they would
+/// blank ordinary words out of paths and messages.
+public struct SecretValues: Sendable {
+    /// Words of a key (split at case changes and separators) that make it a secret's key.
+    public var words: Set<String>
+
+    public static let minimumLength = 8
+    public static let defaultWords: Set<String> = [
+        "password", "passwd", "passphrase", "token", "secret", "key", "credential", "credentials", "auth", "dsn",
+    ]
+
+    public init(words: Set<String> = Self.defaultWords) {
+        self.words = words
+    }
+
+    /// Whether `key` names a secret: one of its words is one of `words`.
+    public func isSecret(key: String) -> Bool {
+        Self.words(of: key).contains { words.contains($0) }
+    }
+
+    /// The secret strings in `values`, each once.
+    public func secrets(in values: JSONValue?) -> [String] {
+        var found: Set<String> = []
+        collect(values, underSecretKey: false, into: &found)
+        return found.sorted()
+    }
+
+    private func collect(_ value: JSONValue?, underSecretKey: Bool, into found: inout Set<String>) {
+        switch value {
+        case .string(let text) where underSecretKey && text.count >= Self.minimumLength:
+            found.insert(text)
+        case .array(let items):
+            for item in items { collect(item, underSecretKey: underSecretKey, into: &found) }
+        case .object(let object):
+            for (key, item) in object { collect(item, underSecretKey: underSecretKey || isSecret(key: key), into: &found) }
+        default:
+            break
+        }
+    }
+
+    /// `adminPassword` → admin, password; `aws_secret_access_key` → aws, secret, access, key;
+    /// `APIKey` → api, key.
+    static func words(of key: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        let characters = Array(key)
+        for (index, character) in characters.enumerated() {
+            guard character.isLetter || character.isNumber else {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+                continue
+            }
+            let previous = index > 0 ? characters[index - 1] : nil
+            let next = index + 1 < characters.count ? characters[index + 1] : nil
+            // A capital starts a word after a lower-case letter, or ends a run of capitals before one.
+            let startsWord =
+                character.isUppercase
+                && (previous?.isLowercase == true || (previous?.isUppercase == true && next?.isLowercase == true))
+            if startsWord, !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+            current.append(Character(character.lowercased()))
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+}
