@@ -34,4 +34,21 @@ extension CloudEndToEndTests {
         let denied = try await harness.cli(["audit", "list"], environment: ["CLOUD_API_TOKEN": viewer])
         #expect(denied.status == 1 && denied.stderr == "Error: this needs the admin role; token ci has viewer\n")
     }
+
+    @Test("an admin ends a holder's dashboard sessions from the CLI; a viewer may not")
+    func sessionRevokeInCLI() async throws {
+        let directory = try Testbed.makeScratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let admin = "admin-token-\(UUID())"
+        let viewer = "viewer-token-\(UUID())"
+        try "\(admin)\n\(viewer) viewer ci\n".write(toFile: "\(directory)/users", atomically: true, encoding: .utf8)
+        let harness = try await CloudHarness(provisioners: 0, serverArguments: ["--api-token-file", "\(directory)/users"])
+        defer { harness.close() }
+
+        let revoked = try await harness.cli(["session", "revoke", "--name", "ci"], environment: ["CLOUD_API_TOKEN": admin])
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+        #expect(revoked.stdout.contains("\"Name\" : \"ci\"") && revoked.stdout.contains("\"RevokedAt\""), "\(revoked.stdout)")
+        let denied = try await harness.cli(["session", "revoke", "--name", "ci"], environment: ["CLOUD_API_TOKEN": viewer])
+        #expect(denied.status == 1 && denied.stderr == "Error: this needs the admin role; token ci has viewer\n")
+    }
 }

@@ -27,6 +27,31 @@ public struct SecretValues: Sendable {
         return found.sorted()
     }
 
+    /// `values` with every string at or below a secret's key, whatever its length, replaced by `mask` of it.
+    public func masked(_ values: JSONValue, by mask: (String) -> String) -> JSONValue {
+        rewrite(values, underSecretKey: false, mask)
+    }
+
+    /// Whether any string sits at or below a secret's key: what reading these values reads.
+    public func holdsSecrets(_ values: JSONValue?) -> Bool {
+        var found = false
+        _ = rewrite(values ?? .null, underSecretKey: false) { text in
+            found = true
+            return text
+        }
+        return found
+    }
+
+    private func rewrite(_ value: JSONValue, underSecretKey: Bool, _ mask: (String) -> String) -> JSONValue {
+        switch value {
+        case .string(let text) where underSecretKey: .string(mask(text))
+        case .array(let items): .array(items.map { rewrite($0, underSecretKey: underSecretKey, mask) })
+        case .object(let object):
+            .object(object.reduce(into: [:]) { $0[$1.key] = rewrite($1.value, underSecretKey: underSecretKey || isSecret(key: $1.key), mask) })
+        default: value
+        }
+    }
+
     private func collect(_ value: JSONValue?, underSecretKey: Bool, into found: inout Set<String>) {
         switch value {
         case .string(let text) where underSecretKey && text.count >= Self.minimumLength:

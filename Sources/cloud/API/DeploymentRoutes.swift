@@ -7,6 +7,8 @@ import ServerSupport
 struct DeploymentRoutes: Sendable {
     let fleet: Fleet
     let finished: FinishedDeployments
+    /// What each role reads of the values.
+    let values: ValuesView
 
     func add(to router: Router<CloudRequestContext>) {
         router.post("/api/deployments", use: create)
@@ -59,17 +61,42 @@ struct DeploymentRoutes: Sendable {
             filter.state = parsed
         }
         let paging = try Paging(request)
-        return try JSONResponse.make(.ok, try await fleet.store.deployments(filter, page: paging.page, perPage: paging.perPage))
+        var deployments = try await fleet.store.deployments(filter, page: paging.page, perPage: paging.perPage)
+        let secret = deployments.filter { values.secrets.holdsSecrets($0.values) }.map(\.id)
+        if values.showsSecrets(to: context.caller.role) {
+            try await auditRead(of: secret, context)
+        } else {
+            for index in deployments.indices { deployments[index].values = values.values(deployments[index].values, for: context.caller.role) }
+        }
+        return try JSONResponse.make(.ok, deployments)
     }
 
     @Sendable func get(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        if let json = finished.json(of: id) { return JSONResponse.make(.ok, json: json) }
-        guard let document = try await fleet.store.deploymentDocument(id) else { throw APIError.notFound("deployment \(id) not found") }
-        // Stored as the API encodes it, so it is answered as it is, unparsed.
-        let json = ByteBuffer(string: document.json)
-        if document.state.isFinal { finished.remember(json, of: id) }
-        return JSONResponse.make(.ok, json: json)
+        let json: ByteBuffer
+        if let remembered = finished.json(of: id) {
+            json = remembered
+        } else {
+            guard let document = try await fleet.store.deploymentDocument(id) else { throw APIError.notFound("deployment \(id) not found") }
+            // Stored as the API encodes it, so it is answered as it is, unparsed, unless it holds secrets.
+            json = ByteBuffer(string: document.json)
+            if document.state.isFinal { finished.remember(json, of: id) }
+        }
+        guard String(buffer: json).contains(#""Values":"#) else { return JSONResponse.make(.ok, json: json) }
+        var deployment = try WireJSON.decoder().decode(Deployment.self, from: Data(json.readableBytesView))
+        guard values.secrets.holdsSecrets(deployment.values) else { return JSONResponse.make(.ok, json: json) }
+        if values.showsSecrets(to: context.caller.role) {
+            try await auditRead(of: [id], context)
+            return JSONResponse.make(.ok, json: json)
+        }
+        deployment.values = values.values(deployment.values, for: context.caller.role)
+        return try JSONResponse.make(.ok, deployment)
+    }
+
+    /// A read of secrets in values is audited (with tokens: without them no one is named).
+    private func auditRead(of ids: [String], _ context: CloudRequestContext) async throws {
+        guard values.key != nil, !ids.isEmpty else { return }
+        try await context.audit.recording(targets: ids, status: .ok) { entry in try await fleet.store.recordAudit(entry) }
     }
 
     /// Not yet dispatched: cancelled at once. Held by a provisioner: `cancel-requested`, and the

@@ -1,3 +1,4 @@
+import FleetAPI
 import Foundation
 import Hummingbird
 import ServerSupport
@@ -5,6 +6,8 @@ import ServerSupport
 /// Rollouts: create, list, get, and the operator's controls (pause, resume, approve, cancel, undo).
 struct RolloutRoutes: Sendable {
     let fleet: Fleet
+    /// What each role reads of the values.
+    let values: ValuesView
 
     func add(to router: Router<CloudRequestContext>) {
         router.post("/api/rollouts", use: create)
@@ -54,11 +57,23 @@ struct RolloutRoutes: Sendable {
         }
         let rollouts = try await fleet.store.rollouts(state: state, page: paging.page, perPage: paging.perPage)
         let now = fleet.now()
-        return try JSONResponse.make(.ok, rollouts.map { RolloutReport(rollout: $0, now: now) })
+        return try JSONResponse.make(.ok, try await readable(rollouts, context).map { RolloutReport(rollout: $0, now: now) })
     }
 
     @Sendable func get(_ request: Request, context: CloudRequestContext) async throws -> Response {
-        try report(.ok, try await rollout(context))
+        try report(.ok, try await readable([try await rollout(context)], context)[0])
+    }
+
+    /// The rollouts as the caller may read their values (see `ValuesView`); a read of secrets by
+    /// an operator or admin is audited.
+    private func readable(_ rollouts: [Rollout], _ context: CloudRequestContext) async throws -> [Rollout] {
+        let role = context.caller.role
+        guard values.showsSecrets(to: role) else { return rollouts.map { $0.mappingValues { values.values($0, for: role) } } }
+        let secret = rollouts.filter { $0.allValues.contains(where: values.secrets.holdsSecrets) }.map(\.id)
+        if values.key != nil, !secret.isEmpty {
+            try await context.audit.recording(targets: secret, status: .ok) { entry in try await fleet.store.recordAudit(entry) }
+        }
+        return rollouts
     }
 
     @Sendable func pause(_ request: Request, context: CloudRequestContext) async throws -> Response {

@@ -18,7 +18,8 @@ struct AccessMiddleware: RouterMiddleware {
 
     /// nil: the API is open and every caller is an anonymous admin.
     let tokens: APITokens?
-    let store: any AuditStore
+    /// The audit log, and the sessions that ended before they expired.
+    let store: any AuditStore & SessionStore
     /// Checks the dashboard's session cookie, a browser's stand-in for a token.
     let sessions: SessionCookie?
     /// Shared with `/login`: failed sign-ins count with bad tokens.
@@ -28,7 +29,7 @@ struct AccessMiddleware: RouterMiddleware {
 
     init(
         tokens: APITokens?,
-        store: any AuditStore,
+        store: any AuditStore & SessionStore,
         secureCookies: Bool = false,
         throttle: AuthThrottle = AuthThrottle(),
         clock: any WallClock = SystemClock()
@@ -62,7 +63,9 @@ struct AccessMiddleware: RouterMiddleware {
 
         if let tokens {
             let header = request.headers[.authorization]
-            if header == nil, let session = sessions?.session(fromCookieHeader: request.headers[.cookie], now: clock.now.date) {
+            if header == nil, let session = sessions?.session(fromCookieHeader: request.headers[.cookie], now: clock.now.date),
+                await !hasEnded(session)
+            {
                 context.caller = TokenHolder(role: session.role, name: session.name)
                 context.session = session
                 // A page's script sends the session's CSRF token with each change; another site cannot read it.
@@ -110,6 +113,12 @@ struct AccessMiddleware: RouterMiddleware {
             await record(draft, targets: targets, status: response.status, context: context)
         }
         return response
+    }
+
+    /// Signed out or revoked, on any server sharing the database. A store that cannot say ends
+    /// it: the person signs in again, nobody gets in on a session that might have ended.
+    private func hasEnded(_ session: SessionCookie.Session) async -> Bool {
+        (try? await store.sessionEnded(session.id, holder: session.name, issuedAt: session.issuedAt)) ?? true
     }
 
     /// 429 with Retry-After, neither audited nor counted: the failure that reached the limit was.

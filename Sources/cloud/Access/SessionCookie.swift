@@ -23,6 +23,11 @@ struct SessionCookie: Sendable {
             case expires = "e"
             case csrf = "c"
         }
+
+        /// What the store knows the session by: a digest of its CSRF token, which is random per
+        /// session and never stored itself.
+        var id: String { SHA256.hash(data: Data(csrf.utf8)).map { String(format: "%02x", $0) }.joined() }
+        var issuedAt: Int64 { expires - SessionCookie.lifetime.milliseconds }
     }
 
     let tokens: APITokens

@@ -21,7 +21,7 @@ struct DashboardRoutes: Sendable {
         router.get("/ui/provisioners", use: provisioners)
         router.get("/ui/static/app.css") { _, _ in DashboardTemplates.asset(PackageResources.app_css, type: "text/css; charset=utf-8") }
         router.get("/ui/static/app.js") { _, _ in DashboardTemplates.asset(PackageResources.app_js, type: "text/javascript; charset=utf-8") }
-        LoginRoutes(templates: templates, sessions: sessions, throttle: throttle, audit: fleet.store, clock: fleet.clock).add(to: router)
+        LoginRoutes(templates: templates, sessions: sessions, throttle: throttle, store: fleet.store, clock: fleet.clock).add(to: router)
     }
 
     @Sendable func fleet(_ request: Request, context: CloudRequestContext) async throws -> Response {

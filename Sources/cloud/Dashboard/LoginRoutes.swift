@@ -4,13 +4,15 @@ import Logging
 import ServerSupport
 
 /// `/login` turns an API token into a session cookie (the token itself is never stored in the
-/// browser); `/logout` clears it. Without tokens configured there is nothing to sign in to.
+/// browser); `/logout` ends the session and clears it. Without tokens configured there is nothing
+/// to sign in to.
 struct LoginRoutes: Sendable {
     let templates: DashboardTemplates
     let sessions: SessionCookie?
     let throttle: AuthThrottle
-    /// A failed sign-in is a guessed token like any other: audited as a 401.
-    let audit: any AuditStore
+    /// A failed sign-in is a guessed token like any other: audited as a 401. A sign-out ends the
+    /// session there, for every server.
+    let store: any AuditStore & SessionStore
     let clock: any WallClock
 
     struct LoginPage: Sendable {
@@ -24,9 +26,7 @@ struct LoginRoutes: Sendable {
             sessions == nil ? DashboardPaths.redirect(to: "/") : templates.page("login", LoginPage())
         }
         router.post("/login", use: login)
-        router.post("/logout") { _, _ in
-            DashboardPaths.redirect(to: sessions == nil ? "/" : "/login", setCookie: sessions?.header(nil))
-        }
+        router.post("/logout", use: logout)
     }
 
     @Sendable func login(_ request: Request, context: CloudRequestContext) async throws -> Response {
@@ -50,6 +50,15 @@ struct LoginRoutes: Sendable {
         return DashboardPaths.redirect(to: "/", setCookie: sessions.header(value))
     }
 
+    @Sendable func logout(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        guard let sessions else { return DashboardPaths.redirect(to: "/") }
+        if let session = sessions.session(fromCookieHeader: request.headers[.cookie], now: clock.now.date) {
+            try await store.endSession(session.id, expires: session.expires)
+            context.logger.info("dashboard sign-out", metadata: ["actor": "\(session.name)"])
+        }
+        return DashboardPaths.redirect(to: "/login", setCookie: sessions.header(nil))
+    }
+
     /// Written on its own; a failure is logged, and the sign-in's answer stands.
     private func recordRefusal(context: CloudRequestContext) async {
         let entry = AuditEntry(
@@ -61,7 +70,7 @@ struct LoginRoutes: Sendable {
             targets: [],
             status: HTTPResponse.Status.unauthorized.code
         )
-        do { try await audit.recordAudit(entry) } catch {
+        do { try await store.recordAudit(entry) } catch {
             context.logger.error("audit entry not written", metadata: ["error": "\(error)", "path": "/login"])
         }
     }

@@ -7,9 +7,10 @@ import ServiceLifecycle
 /// Keeps the logs that grow with every request and change to their bounds, every hour: the audit
 /// log to `--audit-retention` (anyone who can reach the server adds an entry with each refused
 /// request), the event log to a day or the newest 100,000 events, whichever keeps more, so a
-/// client can resume the stream after any outage shorter than that.
+/// client can resume the stream after any outage shorter than that; and the sign-outs of sessions
+/// that have expired since.
 struct Pruner: Service {
-    let store: any AuditStore & EventStore
+    let store: any AuditStore & EventStore & SessionStore
     /// nil keeps audit entries for good.
     let auditRetention: Duration?
     var eventRetention: Duration = .seconds(24 * 3600)
@@ -44,6 +45,11 @@ struct Pruner: Service {
             if removed > 0 { logger.info("events pruned", metadata: ["removed": "\(removed)", "before_ms": "\(cutoff)"]) }
         } catch {
             logger.error("pruning the event log failed", metadata: ["error": "\(error)"])
+        }
+        do {
+            _ = try await store.pruneSessions(before: now.millisecondsSince1970)
+        } catch {
+            logger.error("pruning ended sessions failed", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -161,6 +161,21 @@ enum Migrations {
                 )
                 """
             ),
+            // Dashboard sessions ended before they expired: signed out (by the session's ID, kept
+            // until it would have expired), or revoked for their holder (sessions issued until then).
+            (
+                9,
+                """
+                CREATE TABLE ended_sessions (
+                    id \(d.key) PRIMARY KEY,
+                    expires \(d.bigint) NOT NULL
+                );
+                CREATE TABLE session_revocations (
+                    holder \(d.key) PRIMARY KEY,
+                    revoked_at \(d.bigint) NOT NULL
+                )
+                """
+            ),
         ]
     }
 
