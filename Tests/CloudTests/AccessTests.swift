@@ -33,7 +33,7 @@ struct AccessTests {
             .init(token: Self.viewer, role: .viewer, name: "ci-viewer"), .init(token: Self.operatorToken, role: .operator, name: "deployer"),
             .init(token: Self.admin, role: .admin, name: "root"),
         ])
-        router = try InProcessRouter(CloudServer.router(fleet: Fleet(supervisor: supervisor), apiTokens: open ? nil : tokens))
+        router = try InProcessRouter(CloudServer.router(fleet: Fleet(supervisor: supervisor), apiTokens: open ? nil : LiveTokens(tokens)))
     }
 
     func send(_ method: HTTPRequest.Method, _ path: String, token: String?, body: String? = nil) async throws -> ServerProcess.Reply {

@@ -78,7 +78,7 @@ struct DashboardTests {
 
     @Test("a tampered cookie, an expired one, or one whose token left the file is no session")
     func cookiesChecked() async throws {
-        let sessions = SessionCookie(tokens: Self.tokens, secure: true)
+        let sessions = SessionCookie(tokens: LiveTokens(Self.tokens), secure: true)
         let holder = TokenHolder(role: .viewer, name: "watcher")
         let now = Date()
         let (value, session) = try sessions.issue(for: holder, now: now)
@@ -91,7 +91,7 @@ struct DashboardTests {
         let signature = value.split(separator: ".")[1]
         #expect(sessions.session(fromCookieHeader: "cloud_session=\(payload).\(signature)", now: now) == nil)
         #expect(sessions.session(fromCookieHeader: "cloud_session=\(value)", now: now.addingTimeInterval(13 * 3600)) == nil)
-        let rotated = SessionCookie(tokens: APITokens([.init(token: Self.admin, role: .admin, name: "root")]), secure: true)
+        let rotated = SessionCookie(tokens: LiveTokens(APITokens([.init(token: Self.admin, role: .admin, name: "root")])), secure: true)
         #expect(rotated.session(fromCookieHeader: "cloud_session=\(value)", now: now) == nil)
     }
 

@@ -17,7 +17,7 @@ struct InProcessCloud {
         let pool = ProvisionerPool(urls: [], clock: clock)
         supervisor = Supervisor(store: store, pool: pool, configuration: .init(), clock: clock, logger: Logger(label: "test"))
         router = try InProcessRouter(
-            CloudServer.router(fleet: Fleet(supervisor: supervisor), apiTokens: apiTokens, authThrottle: authThrottle)
+            CloudServer.router(fleet: Fleet(supervisor: supervisor), apiTokens: apiTokens.map(LiveTokens.init), authThrottle: authThrottle)
         )
     }
 }

@@ -19,7 +19,7 @@ struct SessionEndTests {
 
     init() async throws {
         cloud = try await InProcessCloud(apiTokens: Self.tokens)
-        other = try InProcessRouter(CloudServer.router(fleet: Fleet(supervisor: cloud.supervisor), apiTokens: Self.tokens))
+        other = try InProcessRouter(CloudServer.router(fleet: Fleet(supervisor: cloud.supervisor), apiTokens: LiveTokens(Self.tokens)))
     }
 
     /// Signs in through the form; the `Cookie` header that carries the session.

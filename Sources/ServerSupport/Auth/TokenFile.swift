@@ -46,10 +46,11 @@ public enum TokenFile {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw Invalid(description: "cannot read token file \(path)")
         }
-        return try parse(text, path: path)
+        return try lines(parsing: text, path: path)
     }
 
-    static func parse(_ text: String, path: String) throws(Invalid) -> [Line] {
+    /// The lines of a file's text, read already; `path` is for the errors.
+    public static func lines(parsing text: String, path: String) throws(Invalid) -> [Line] {
         var lines: [Line] = []
         var lineOfName: [String: Int] = [:]
         var lineOfToken: [String: Int] = [:]

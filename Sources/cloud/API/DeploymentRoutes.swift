@@ -95,7 +95,7 @@ struct DeploymentRoutes: Sendable {
 
     /// A read of secrets in values is audited (with tokens: without them no one is named).
     private func auditRead(of ids: [String], _ context: CloudRequestContext) async throws {
-        guard values.key != nil, !ids.isEmpty else { return }
+        guard values.tokens != nil, !ids.isEmpty else { return }
         try await context.audit.recording(targets: ids, status: .ok) { entry in try await fleet.store.recordAudit(entry) }
     }
 

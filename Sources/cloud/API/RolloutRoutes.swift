@@ -70,7 +70,7 @@ struct RolloutRoutes: Sendable {
         let role = context.caller.role
         guard values.showsSecrets(to: role) else { return rollouts.map { $0.mappingValues { values.values($0, for: role) } } }
         let secret = rollouts.filter { $0.allValues.contains(where: values.secrets.holdsSecrets) }.map(\.id)
-        if values.key != nil, !secret.isEmpty {
+        if values.tokens != nil, !secret.isEmpty {
             try await context.audit.recording(targets: secret, status: .ok) { entry in try await fleet.store.recordAudit(entry) }
         }
         return rollouts

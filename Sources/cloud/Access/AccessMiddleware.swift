@@ -17,7 +17,7 @@ struct AccessMiddleware: RouterMiddleware {
     static let maxPathLength = 512
 
     /// nil: the API is open and every caller is an anonymous admin.
-    let tokens: APITokens?
+    let tokens: LiveTokens?
     /// The audit log, and the sessions that ended before they expired.
     let store: any AuditStore & SessionStore
     /// Checks the dashboard's session cookie, a browser's stand-in for a token.
@@ -28,7 +28,7 @@ struct AccessMiddleware: RouterMiddleware {
     let clock: any WallClock
 
     init(
-        tokens: APITokens?,
+        tokens: LiveTokens?,
         store: any AuditStore & SessionStore,
         secureCookies: Bool = false,
         throttle: AuthThrottle = AuthThrottle(),
@@ -85,7 +85,7 @@ struct AccessMiddleware: RouterMiddleware {
                     if isPage { return DashboardPaths.redirect(to: "/login") }
                     return try Self.tooManyFailures(retryAfter: seconds, request: request, context: context)
                 }
-                switch tokens.authenticate(header) {
+                switch tokens.current.authenticate(header) {
                 case .success(let holder): context.caller = holder
                 case .failure(let error):
                     if isPage { return DashboardPaths.redirect(to: "/login") }

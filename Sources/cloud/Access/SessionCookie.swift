@@ -30,7 +30,8 @@ struct SessionCookie: Sendable {
         var issuedAt: Int64 { expires - SessionCookie.lifetime.milliseconds }
     }
 
-    let tokens: APITokens
+    /// Read at each check: a token taken out of the file ends its holder's sessions.
+    let tokens: LiveTokens
     /// Adds `Secure`, so the browser sends it over HTTPS only.
     let secure: Bool
 
@@ -65,13 +66,13 @@ struct SessionCookie: Sendable {
             let data = Data(base64URLEncoded: parts[0]),
             let session = try? JSONDecoder().decode(Session.self, from: data),
             session.expires > now.millisecondsSince1970,
-            tokens.holder(named: session.name, role: session.role) != nil
+            tokens.current.holder(named: session.name, role: session.role) != nil
         else { return nil }
         return session
     }
 
     private func signature(_ payload: String) -> String {
-        Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: tokens.sessionKey)).base64URLEncodedString()
+        Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: tokens.current.sessionKey)).base64URLEncodedString()
     }
 
     static func randomToken() -> String {

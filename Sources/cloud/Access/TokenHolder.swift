@@ -31,7 +31,16 @@ extension TokenFile {
 
     /// The API's token file, each line's role one of `AccessRole`'s.
     static func entries(_ path: String) throws(Invalid) -> [Entry] {
-        try lines(path).map { line throws(Invalid) in
+        try entries(of: try lines(path), path: path)
+    }
+
+    /// The same of a file's text, read already.
+    static func entries(parsing text: String, path: String) throws(Invalid) -> [Entry] {
+        try entries(of: try lines(parsing: text, path: path), path: path)
+    }
+
+    private static func entries(of lines: [Line], path: String) throws(Invalid) -> [Entry] {
+        try lines.map { line throws(Invalid) in
             guard let name = line.role else { return Entry(token: line.token, role: .admin, name: line.name) }
             guard let role = AccessRole(rawValue: name) else {
                 throw Invalid(path: path, line: line.number, "unknown role; use viewer, operator or admin")

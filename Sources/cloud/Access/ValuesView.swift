@@ -9,26 +9,26 @@ import ServerSupport
 /// whole, and their reads of secrets are audited. Without tokens there are no roles: everything is
 /// shown, as everything else is.
 struct ValuesView: Sendable {
-    /// The digests' key (bytes: `SymmetricKey` is not `Sendable`); nil: the server runs without tokens.
-    let key: Data?
+    /// nil: the server runs without tokens.
+    let tokens: LiveTokens?
     var secrets = SecretValues()
 
-    init(tokens: APITokens?) {
-        // Its own key, derived from the one the sessions are signed with: a digest says nothing of it.
-        key = tokens.map { tokens in
-            Data(HMAC<SHA256>.authenticationCode(for: Data("values view v1".utf8), using: tokens.sessionKey))
+    /// The digests' own key, derived from the one the sessions are signed with (so from the token
+    /// file as it is now): a digest says nothing of either.
+    var key: SymmetricKey? {
+        tokens.map { tokens in
+            SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data("values view v1".utf8), using: tokens.current.sessionKey))
         }
     }
 
     /// Whether `role` reads values whole.
-    func showsSecrets(to role: AccessRole) -> Bool { key == nil || role >= .operator }
+    func showsSecrets(to role: AccessRole) -> Bool { tokens == nil || role >= .operator }
 
     /// The values as `role` may read them.
     func values(_ values: JSONValue?, for role: AccessRole) -> JSONValue? {
         guard let values, let key, !showsSecrets(to: role) else { return values }
-        let symmetric = SymmetricKey(data: key)
         return secrets.masked(values) { text in
-            let code = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: symmetric)
+            let code = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)
             return "hmac-sha256:" + code.prefix(8).map { String(format: "%02x", $0) }.joined()
         }
     }

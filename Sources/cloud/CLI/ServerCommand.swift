@@ -83,7 +83,7 @@ struct ServerCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "File with the bearer tokens users may send, one per line: TOKEN (an admin) or TOKEN ROLE NAME; the API then answers 401 without one.",
             discussion:
-                "ROLE is viewer (reads), operator (also deploys, cancels and provisions) or admin (everything); NAME is what the audit log shows."
+                "ROLE is viewer (reads), operator (also deploys, cancels and provisions) or admin (everything); NAME is what the audit log shows. The file is read again when it changes (every 5 s, and on SIGHUP)."
         )
     )
     var apiTokenFile: String?
@@ -134,10 +134,10 @@ struct ServerCommand: AsyncParsableCommand {
         }
         if let retention, retention < .seconds(3600) { throw ValidationError("--audit-retention must be at least 1h") }
         let provisionerToken: String?
-        let apiTokens: APITokens?
+        let apiTokens: LiveTokens?
         do {
             provisionerToken = try authTokenFile.map { try TokenFile.read($0)[0] }
-            apiTokens = try apiTokenFile.map { APITokens(try TokenFile.entries($0)) }
+            apiTokens = try apiTokenFile.map { LiveTokens(APITokens(try TokenFile.entries($0))) }
         } catch {
             throw ValidationError("\(error)")
         }
@@ -178,6 +178,7 @@ struct ServerCommand: AsyncParsableCommand {
                 provisionerToken: provisionerToken,
                 provisionerTLS: provisionerTLS,
                 apiTokens: apiTokens,
+                apiTokenFile: apiTokenFile,
                 tls: served.tls,
                 supervisor: supervisor,
                 // A SQLite file has one server: a restart takes its predecessor's leases over at once

@@ -39,7 +39,7 @@ struct LoginRoutes: Sendable {
         struct Form: Decodable { var token: String }
         let body = try await request.body.collect(upTo: 16 * 1024)
         let token = try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body)).token
-        guard let token, case .success(let holder) = sessions.tokens.authenticate("Bearer \(token)") else {
+        guard let token, case .success(let holder) = sessions.tokens.current.authenticate("Bearer \(token)") else {
             context.logger.notice("dashboard sign-in refused")
             throttle.recordFailure(from: context.clientAddress, logger: context.logger)
             await recordRefusal(context: context)

@@ -19,7 +19,9 @@ struct CloudServer {
         /// How to verify https provisioners.
         var provisionerTLS: TLSOptions
         /// Accepted from users, with their roles; nil means the API is open.
-        var apiTokens: APITokens?
+        var apiTokens: LiveTokens?
+        /// Where `apiTokens` came from: read again when it changes.
+        var apiTokenFile: String?
         /// Serve HTTPS with these; nil serves plain HTTP.
         var tls: ServerSupport.TLSFiles?
         var supervisor: Supervisor.Configuration
@@ -53,7 +55,7 @@ struct CloudServer {
     /// Every route the cloud server serves. Without `apiTokens` the API is open.
     static func router(
         fleet: Fleet,
-        apiTokens: APITokens?,
+        apiTokens: LiveTokens?,
         kubeconfigPolicy: KubeconfigPolicy = .dataOnly,
         metrics: ServerMetrics = ServerMetrics(),
         secureCookies: Bool = false,
@@ -123,6 +125,9 @@ struct CloudServer {
             logger: logger
         )
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: supervisor), .init(service: app)]
+        if let tokens = configuration.apiTokens, let path = configuration.apiTokenFile {
+            services.append(.init(service: TokenFileWatcher(path: path, tokens: tokens, clock: configuration.clock, logger: logger)))
+        }
         if let interval = configuration.driftInterval {
             services.append(
                 .init(service: DriftMonitor(fleet: fleet, interval: interval, policy: configuration.driftCorrection, logger: logger))
