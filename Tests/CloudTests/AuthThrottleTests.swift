@@ -83,12 +83,7 @@ struct AuthThrottleTests {
     @Test("a signed-in dashboard session is not held up; a page without one is sent to /login")
     func sessionsGoOn() async throws {
         let cloud = try await cloud(limit: 1)
-        let signIn = try await cloud.router.request(
-            .post,
-            "/login",
-            body: Data("token=\(Self.admin)".utf8),
-            headers: [.contentType: "application/x-www-form-urlencoded"]
-        )
+        let signIn = try await cloud.router.signIn(Self.admin)
         let cookie = try #require(signIn.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
         #expect(try await cloud.router.request(.get, "/api/clusters", token: "guess").status == 401)
 
@@ -100,14 +95,7 @@ struct AuthThrottleTests {
     @Test("failed sign-ins count too: then /login says when to try again, with 429, and takes no token")
     func signInHeldUp() async throws {
         let cloud = try await cloud(limit: 2)
-        func signIn(_ token: String) async throws -> ServerProcess.Reply {
-            try await cloud.router.request(
-                .post,
-                "/login",
-                body: Data("token=\(token)".utf8),
-                headers: [.contentType: "application/x-www-form-urlencoded"]
-            )
-        }
+        func signIn(_ token: String) async throws -> ServerProcess.Reply { try await cloud.router.signIn(token) }
         #expect(try await signIn("guess-1").status == 401)
         #expect(try await signIn("guess-2").status == 401)
 
@@ -128,13 +116,7 @@ struct AuthThrottleTests {
         case .api: try await cloud.router.request(.get, "/api/clusters", token: token)
         case .page: try await cloud.router.request(.get, "/ui/rollouts", token: token)
         case .eventStream: try await cloud.router.request(.get, "/api/events", token: token, headers: [.accept: "text/event-stream"])
-        case .signIn:
-            try await cloud.router.request(
-                .post,
-                "/login",
-                body: Data("token=\(token)".utf8),
-                headers: [.contentType: "application/x-www-form-urlencoded"]
-            )
+        case .signIn: try await cloud.router.signIn(token)
         }
     }
 

@@ -6,14 +6,18 @@ import Testing
 @testable import cloud
 
 extension CloudEndToEndTests {
-    @Test("the CLI shows a refusal for the token's role as one line with exit code 1; an admin finds it in the audit log")
-    func roleRefusalInCLI() async throws {
-        let directory = try Testbed.makeScratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+    /// A cloud server whose token file holds an admin and a viewer named ci.
+    func harnessWithRoles(provisioners: Int) async throws -> (harness: CloudHarness, admin: String, viewer: String) {
+        let users = try Testbed.makeScratchDirectory() + "/users"
         let admin = "admin-token-\(UUID())"
         let viewer = "viewer-token-\(UUID())"
-        try "\(admin)\n\(viewer) viewer ci\n".write(toFile: "\(directory)/users", atomically: true, encoding: .utf8)
-        let harness = try await CloudHarness(provisioners: 1, serverArguments: ["--api-token-file", "\(directory)/users"])
+        try "\(admin)\n\(viewer) viewer ci\n".write(toFile: users, atomically: true, encoding: .utf8)
+        return (try await CloudHarness(provisioners: provisioners, serverArguments: ["--api-token-file", users]), admin, viewer)
+    }
+
+    @Test("the CLI shows a refusal for the token's role as one line with exit code 1; an admin finds it in the audit log")
+    func roleRefusalInCLI() async throws {
+        let (harness, admin, viewer) = try await harnessWithRoles(provisioners: 1)
         defer { harness.close() }
 
         let refused = try await harness.cli(["deployment", "cancel", "--deployment", "d1"], environment: ["CLOUD_API_TOKEN": viewer])
@@ -37,12 +41,7 @@ extension CloudEndToEndTests {
 
     @Test("an admin ends a holder's dashboard sessions from the CLI; a viewer may not")
     func sessionRevokeInCLI() async throws {
-        let directory = try Testbed.makeScratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let admin = "admin-token-\(UUID())"
-        let viewer = "viewer-token-\(UUID())"
-        try "\(admin)\n\(viewer) viewer ci\n".write(toFile: "\(directory)/users", atomically: true, encoding: .utf8)
-        let harness = try await CloudHarness(provisioners: 0, serverArguments: ["--api-token-file", "\(directory)/users"])
+        let (harness, admin, viewer) = try await harnessWithRoles(provisioners: 0)
         defer { harness.close() }
 
         let revoked = try await harness.cli(["session", "revoke", "--name", "ci"], environment: ["CLOUD_API_TOKEN": admin])

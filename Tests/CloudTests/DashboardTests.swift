@@ -38,12 +38,7 @@ struct DashboardTests {
 
     /// Signs in through the form; the cookie's value.
     func signIn(_ token: String) async throws -> String {
-        let reply = try await router.request(
-            .post,
-            "/login",
-            body: Data("token=\(token)".utf8),
-            headers: [.contentType: "application/x-www-form-urlencoded"]
-        )
+        let reply = try await router.signIn(token)
         #expect(reply.status == 303 && reply.headers["location"] == "/")
         let cookie = try #require(reply.headers["set-cookie"])
         #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains("Secure"))

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Logging
 import ServerSupport
 import TestSupport
@@ -19,5 +20,12 @@ struct InProcessCloud {
         router = try InProcessRouter(
             CloudServer.router(fleet: Fleet(supervisor: supervisor), apiTokens: apiTokens.map(LiveTokens.init), authThrottle: authThrottle)
         )
+    }
+}
+
+extension InProcessRouter where Context == CloudRequestContext {
+    /// Posts the dashboard's sign-in form with `token`, as a browser does.
+    func signIn(_ token: String) async throws -> ServerProcess.Reply {
+        try await request(.post, "/login", body: Data("token=\(token)".utf8), headers: [.contentType: "application/x-www-form-urlencoded"])
     }
 }

@@ -24,12 +24,7 @@ struct SessionEndTests {
 
     /// Signs in through the form; the `Cookie` header that carries the session.
     func signIn(_ token: String) async throws -> HTTPFields {
-        let reply = try await cloud.router.request(
-            .post,
-            "/login",
-            body: Data("token=\(token)".utf8),
-            headers: [.contentType: "application/x-www-form-urlencoded"]
-        )
+        let reply = try await cloud.router.signIn(token)
         let cookie = try #require(reply.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
         return [.cookie: cookie]
     }
