@@ -2,7 +2,7 @@
 /// whether the chart's tests run after it. The one "what" of a deployment request, a stored
 /// deployment, a rollout's target, a retry and a drift correction. The Go tool's JSON carries these
 /// fields flat beside the others (`Action`, `Chart`, `Values`, `Test`), so request bodies and
-/// deployments keep them so on the wire and read them together through `spec`.
+/// deployments keep them so on the wire and convert from and to it.
 public struct DeploymentSpec: Codable, Sendable, Hashable {
     public var action: DeploymentAction
     public var chart: ChartRequest?
@@ -22,8 +22,6 @@ public struct DeploymentSpec: Codable, Sendable, Hashable {
 }
 
 extension DeploymentRequest {
-    public var spec: DeploymentSpec { DeploymentSpec(action: action, chart: chart, values: values, test: test) }
-
     /// A request for this change; the kubeconfig and DNS settings are the cluster's, added by whoever sends it.
     public init(id: String? = nil, clusterID: String, service: ServiceName, spec: DeploymentSpec, timeoutSeconds: Int? = nil) {
         self.init(

@@ -23,7 +23,10 @@ public struct SecretValues: Sendable {
     /// The secret strings in `values`, each once.
     public func secrets(in values: JSONValue?) -> [String] {
         var found: Set<String> = []
-        collect(values, underSecretKey: false, into: &found)
+        visit(values, underSecretKey: false) { text in
+            if text.count >= Self.minimumLength { found.insert(text) }
+            return true
+        }
         return found.sorted()
     }
 
@@ -34,12 +37,7 @@ public struct SecretValues: Sendable {
 
     /// Whether any string sits at or below a secret's key: what reading these values reads.
     public func holdsSecrets(_ values: JSONValue?) -> Bool {
-        var found = false
-        _ = rewrite(values ?? .null, underSecretKey: false) { text in
-            found = true
-            return text
-        }
-        return found
+        !visit(values, underSecretKey: false) { _ in false }
     }
 
     private func rewrite(_ value: JSONValue, underSecretKey: Bool, _ mask: (String) -> String) -> JSONValue {
@@ -52,16 +50,15 @@ public struct SecretValues: Sendable {
         }
     }
 
-    private func collect(_ value: JSONValue?, underSecretKey: Bool, into found: inout Set<String>) {
+    /// Calls `body` with each string at or below a secret's key, without copying the values, until
+    /// it returns false; whether it went through them all.
+    @discardableResult
+    private func visit(_ value: JSONValue?, underSecretKey: Bool, _ body: (String) -> Bool) -> Bool {
         switch value {
-        case .string(let text) where underSecretKey && text.count >= Self.minimumLength:
-            found.insert(text)
-        case .array(let items):
-            for item in items { collect(item, underSecretKey: underSecretKey, into: &found) }
-        case .object(let object):
-            for (key, item) in object { collect(item, underSecretKey: underSecretKey || isSecret(key: key), into: &found) }
-        default:
-            break
+        case .string(let text) where underSecretKey: body(text)
+        case .array(let items): items.allSatisfy { visit($0, underSecretKey: underSecretKey, body) }
+        case .object(let object): object.allSatisfy { visit($0.value, underSecretKey: underSecretKey || isSecret(key: $0.key), body) }
+        default: true
         }
     }
 

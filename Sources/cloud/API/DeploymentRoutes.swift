@@ -62,9 +62,8 @@ struct DeploymentRoutes: Sendable {
         }
         let paging = try Paging(request)
         var deployments = try await fleet.store.deployments(filter, page: paging.page, perPage: paging.perPage)
-        let secret = deployments.filter { values.secrets.holdsSecrets($0.values) }.map(\.id)
         if values.showsSecrets(to: context.caller.role) {
-            try await auditRead(of: secret, context)
+            try await values.recordRead(of: deployments.filter { values.secrets.holdsSecrets($0.values) }.map(\.id), context)
         } else {
             for index in deployments.indices { deployments[index].values = values.values(deployments[index].values, for: context.caller.role) }
         }
@@ -86,17 +85,11 @@ struct DeploymentRoutes: Sendable {
         var deployment = try WireJSON.decoder().decode(Deployment.self, from: Data(json.readableBytesView))
         guard values.secrets.holdsSecrets(deployment.values) else { return JSONResponse.make(.ok, json: json) }
         if values.showsSecrets(to: context.caller.role) {
-            try await auditRead(of: [id], context)
+            try await values.recordRead(of: [id], context)
             return JSONResponse.make(.ok, json: json)
         }
         deployment.values = values.values(deployment.values, for: context.caller.role)
         return try JSONResponse.make(.ok, deployment)
-    }
-
-    /// A read of secrets in values is audited (with tokens: without them no one is named).
-    private func auditRead(of ids: [String], _ context: CloudRequestContext) async throws {
-        guard values.tokens != nil, !ids.isEmpty else { return }
-        try await context.audit.recording(targets: ids, status: .ok) { entry in try await fleet.store.recordAudit(entry) }
     }
 
     /// Not yet dispatched: cancelled at once. Held by a provisioner: `cancel-requested`, and the

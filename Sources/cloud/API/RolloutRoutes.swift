@@ -69,10 +69,7 @@ struct RolloutRoutes: Sendable {
     private func readable(_ rollouts: [Rollout], _ context: CloudRequestContext) async throws -> [Rollout] {
         let role = context.caller.role
         guard values.showsSecrets(to: role) else { return rollouts.map { $0.mappingValues { values.values($0, for: role) } } }
-        let secret = rollouts.filter { $0.allValues.contains(where: values.secrets.holdsSecrets) }.map(\.id)
-        if values.tokens != nil, !secret.isEmpty {
-            try await context.audit.recording(targets: secret, status: .ok) { entry in try await fleet.store.recordAudit(entry) }
-        }
+        try await values.recordRead(of: rollouts.filter { $0.allValues.contains(where: values.secrets.holdsSecrets) }.map(\.id), context)
         return rollouts
     }
 

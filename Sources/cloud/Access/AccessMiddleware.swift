@@ -139,15 +139,6 @@ struct AccessMiddleware: RouterMiddleware {
         var entry = draft
         entry.targets = targets
         entry.status = status.code
-        do {
-            try await store.recordAudit(entry)
-        } catch {
-            context.logger.error(
-                "audit entry not written",
-                metadata: [
-                    "error": "\(error)", "method": "\(entry.method)", "path": "\(entry.path)", "status": "\(entry.status)",
-                ]
-            )
-        }
+        await store.record(entry, logger: context.logger)
     }
 }

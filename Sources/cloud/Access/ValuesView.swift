@@ -1,3 +1,4 @@
+import HTTPTypes
 import Crypto
 import FleetAPI
 import Foundation
@@ -11,6 +12,8 @@ import ServerSupport
 struct ValuesView: Sendable {
     /// nil: the server runs without tokens.
     let tokens: LiveTokens?
+    /// Where reads of secrets are recorded.
+    let audit: any AuditStore
     var secrets = SecretValues()
 
     /// The digests' own key, derived from the one the sessions are signed with (so from the token
@@ -32,23 +35,11 @@ struct ValuesView: Sendable {
             return "hmac-sha256:" + code.prefix(8).map { String(format: "%02x", $0) }.joined()
         }
     }
-}
 
-extension Rollout {
-    /// The rollout with every values document it holds (its target's, each cluster's target and
-    /// previous state) passed through `transform`.
-    func mappingValues(_ transform: (JSONValue?) -> JSONValue?) -> Rollout {
-        var rollout = self
-        rollout.target.values = transform(target.values)
-        for index in rollout.clusters.indices {
-            rollout.clusters[index].target?.values = transform(clusters[index].target?.values)
-            rollout.clusters[index].previous?.values = transform(clusters[index].previous?.values)
-        }
-        return rollout
-    }
-
-    /// Every values document it holds.
-    var allValues: [JSONValue?] {
-        [target.values] + clusters.flatMap { [$0.target?.values, $0.previous?.values] }
+    /// Records that the caller read the secrets in the values of `ids` (with tokens: without them
+    /// no one is named), in the request's own audit entry.
+    func recordRead(of ids: [String], _ context: CloudRequestContext) async throws {
+        guard tokens != nil, !ids.isEmpty else { return }
+        try await context.audit.recording(targets: ids, status: .ok) { entry in try await audit.recordAudit(entry) }
     }
 }

@@ -42,7 +42,8 @@ struct LoginRoutes: Sendable {
         guard let token, case .success(let holder) = sessions.tokens.current.authenticate("Bearer \(token)") else {
             context.logger.notice("dashboard sign-in refused")
             throttle.recordFailure(from: context.clientAddress, logger: context.logger)
-            await recordRefusal(context: context)
+            let refusal = AuditEntry(time: clock.millisecondsSince1970, method: "POST", path: "/login", targets: [], status: 401)
+            await store.record(refusal, logger: context.logger)
             return templates.page("login", LoginPage(failed: true), status: .unauthorized)
         }
         let (value, _) = try sessions.issue(for: holder, now: clock.now.date)
@@ -57,21 +58,5 @@ struct LoginRoutes: Sendable {
             context.logger.info("dashboard sign-out", metadata: ["actor": "\(session.name)"])
         }
         return DashboardPaths.redirect(to: "/login", setCookie: sessions.header(nil))
-    }
-
-    /// Written on its own; a failure is logged, and the sign-in's answer stands.
-    private func recordRefusal(context: CloudRequestContext) async {
-        let entry = AuditEntry(
-            time: clock.millisecondsSince1970,
-            actor: nil,
-            role: nil,
-            method: "POST",
-            path: "/login",
-            targets: [],
-            status: HTTPResponse.Status.unauthorized.code
-        )
-        do { try await store.recordAudit(entry) } catch {
-            context.logger.error("audit entry not written", metadata: ["error": "\(error)", "path": "/login"])
-        }
     }
 }

@@ -71,7 +71,7 @@ struct CloudServer {
         router.add(middleware: access)
         router.add(middleware: JSONErrorMiddleware(routes: routes))
         ClusterRoutes(fleet: fleet, kubeconfigPolicy: kubeconfigPolicy).add(to: router)
-        let values = ValuesView(tokens: apiTokens)
+        let values = ValuesView(tokens: apiTokens, audit: store)
         DeploymentRoutes(fleet: fleet, finished: FinishedDeployments(), values: values).add(to: router)
         RolloutRoutes(fleet: fleet, values: values).add(to: router)
         DriftRoutes(fleet: fleet).add(to: router)
