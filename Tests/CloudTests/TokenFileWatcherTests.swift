@@ -56,5 +56,9 @@ struct TokenFileWatcherTests {
         try FileManager.default.removeItem(atPath: path)
         watcher.reload()
         #expect(try await status(Self.viewer) == 200)
+
+        try "\(Self.admin)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        watcher.reload()
+        #expect(try await status(Self.viewer) == 401, "a good file after them is read")
     }
 }
