@@ -1,7 +1,7 @@
-import HTTPTypes
 import Crypto
 import FleetAPI
 import Foundation
+import HTTPTypes
 import ServerSupport
 
 /// What a caller reads of deployments' values. A viewer gets every string at or below a secret's
