@@ -1,3 +1,4 @@
+import FleetAPI
 import Foundation
 import HTTPTypes
 import Logging
@@ -13,12 +14,32 @@ struct InProcessCloud {
     let supervisor: Supervisor
     let router: InProcessRouter<CloudRequestContext>
 
-    init(apiTokens: APITokens? = nil, authThrottle: AuthThrottle = AuthThrottle(), clock: any WallClock = SystemClock()) async throws {
+    /// - Parameters:
+    ///   - kubeconfigPolicy, webhookTargets: the testbed's by default, which reach loopback.
+    init(
+        apiTokens: APITokens? = nil,
+        authThrottle: AuthThrottle = AuthThrottle(),
+        clock: any WallClock = SystemClock(),
+        kubeconfigPolicy: KubeconfigPolicy = .testbed,
+        webhookTargets: AddressPolicy = .testbedWebhooks
+    ) async throws {
         store = try await SQLStore(sqlite: "\(try Testbed.makeScratchDirectory())/cloud.db", clock: clock)
         let pool = ProvisionerPool(urls: [], clock: clock)
-        supervisor = Supervisor(store: store, pool: pool, configuration: .init(), clock: clock, logger: Logger(label: "test"))
+        supervisor = Supervisor(
+            store: store,
+            pool: pool,
+            configuration: .init(kubeconfigPolicy: kubeconfigPolicy),
+            clock: clock,
+            logger: Logger(label: "test")
+        )
         router = try InProcessRouter(
-            CloudServer.router(fleet: Fleet(supervisor: supervisor), apiTokens: apiTokens.map(LiveTokens.init), authThrottle: authThrottle)
+            CloudServer.router(
+                fleet: Fleet(supervisor: supervisor),
+                apiTokens: apiTokens.map(LiveTokens.init),
+                kubeconfigPolicy: kubeconfigPolicy,
+                webhookTargets: webhookTargets,
+                authThrottle: authThrottle
+            )
         )
     }
 }

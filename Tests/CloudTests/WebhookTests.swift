@@ -22,7 +22,12 @@ struct WebhookTests {
         WebhookSender(
             store: store,
             owner: "test",
-            configuration: .init(firstRetry: firstRetry, giveUpAfter: giveUpAfter, dashboard: "https://cloud.example.com"),
+            configuration: .init(
+                firstRetry: firstRetry,
+                giveUpAfter: giveUpAfter,
+                dashboard: "https://cloud.example.com",
+                targets: .testbedWebhooks
+            ),
             logger: Logger(label: "test")
         )
     }

@@ -162,7 +162,7 @@ struct CheckTests {
         )
         try #require(create.status == 0, "\(create.stderr)")
         try await kubectl(harness, "create", "secret", "generic", "creds", "--from-literal=password=hunter2-by-hand")
-        let kube = KubeClient(kubeconfig: try Kubeconfig(parsing: harness.emulator.kubeconfig, policy: .dataOnly))
+        let kube = KubeClient(kubeconfig: try Kubeconfig(parsing: harness.emulator.kubeconfig, policy: .testbed))
         let manifest = """
             apiVersion: v1
             kind: Secret

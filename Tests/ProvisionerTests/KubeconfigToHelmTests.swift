@@ -81,7 +81,7 @@ struct KubeconfigToHelmTests {
         let status = try await provisioner.waitFor(try accepted.decode(DeploymentStatus.self).id)
         #expect(status.state == .succeeded, "\(status.error ?? "")")
 
-        let expected = try Kubeconfig(parsing: junk).normalized
+        let expected = try Kubeconfig(parsing: junk, policy: .testbed).normalized
         let seen = try Self.calls(log, ending: ".kubeconfig")
         #expect(!seen.isEmpty)
         #expect(seen.allSatisfy { $0 == expected }, "\(seen)")

@@ -26,7 +26,7 @@ struct PrometheusDNSTests {
         defer { harness.close() }
         #expect(await harness.deploy(harness.request("nginx")).outcome == .succeeded)
 
-        let kube = KubeClient(kubeconfig: try Kubeconfig(parsing: harness.emulator.kubeconfig))
+        let kube = KubeClient(kubeconfig: try Kubeconfig(parsing: harness.emulator.kubeconfig, policy: .testbed))
         let address = try await kube.waitForLoadBalancerAddress(namespace: "nginx", service: Nginx().controllerService, timeout: .seconds(30))
         #expect(address.hasPrefix("nginx-ingress-nginx-controller-nginx."))
         await #expect(throws: KubeClient.Failure.self) { try await kube.loadBalancerAddress(namespace: "nginx", service: "absent") }

@@ -39,7 +39,7 @@ public final class ServerProcess: Sendable {
             [
                 "--listen", "127.0.0.1:\(port)", "--log-format", "json", "--helm", Testbed.helm, "--chart-dir", Testbed.charts,
                 "--helm-grace-period", "3s",
-            ] + arguments,
+            ] + AddressPolicy.testbedRanges.flatMap { ["--allowed-api-server", $0] } + arguments,
             environment: Testbed.helmConfiguration(scratch: scratch).environment.merging(environment) { $1 }
         )
     }
@@ -52,7 +52,8 @@ public final class ServerProcess: Sendable {
                 "server", "--listen", "127.0.0.1:\(port)", "--log-format", "json", "--database",
                 database.contains("://") ? database : "sqlite://\(database)",
                 "--poll", "1s", "--lost-after", "5s",
-            ] + provisioners.flatMap { ["--provisioner", $0] } + arguments,
+            ] + AddressPolicy.testbedRanges.flatMap { ["--allowed-api-server", $0, "--allowed-webhook-target", $0] }
+                + provisioners.flatMap { ["--provisioner", $0] } + arguments,
             environment: [:]
         )
     }

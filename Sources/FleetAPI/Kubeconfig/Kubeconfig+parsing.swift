@@ -54,6 +54,11 @@ extension Kubeconfig {
         else {
             throw Invalid(reason: "kubeconfig: \(cluster.at("server")) must be an http(s) URL", key: cluster.at("server"))
         }
+        do {
+            try policy.servers.check(try URLTarget(parsing: server))
+        } catch {
+            throw Invalid(reason: "kubeconfig: \(cluster.at("server")) is refused: \(error)", key: cluster.at("server"))
+        }
         if let user, url.scheme?.lowercased() == "http", !Loopback.contains(host) {
             for key in ["username", "password"] where user.has(key) {
                 let why = "basic auth over plain http to \(host) would send the password in the clear; use https"

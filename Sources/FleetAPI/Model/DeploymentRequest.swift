@@ -7,6 +7,8 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
     public var action: DeploymentAction
     public var chart: ChartRequest?
     public var values: JSONValue?
+    /// Values the provisioner fetches from AWS at apply time and puts at their paths.
+    public var valuesFrom: [ValueReference]?
     /// The kubeconfig's text; empty when `kubeconfigSource` says where to fetch it.
     public var kubeconfig: String
     public var kubeconfigSource: KubeconfigSource?
@@ -60,6 +62,7 @@ public struct DeploymentRequest: Codable, Sendable, Hashable {
         action = try container.decode(DeploymentAction.self, forKey: .action)
         chart = try container.decodeIfPresent(ChartRequest.self, forKey: .chart)
         values = try container.decodeIfPresent(JSONValue.self, forKey: .values)
+        valuesFrom = try container.decodeIfPresent([ValueReference].self, forKey: .valuesFrom)
         kubeconfigSource = try container.decodeIfPresent(KubeconfigSource.self, forKey: .kubeconfigSource)
         // Either the kubeconfig itself or where to fetch it.
         kubeconfig =

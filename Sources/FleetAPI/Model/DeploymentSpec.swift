@@ -7,18 +7,27 @@ public struct DeploymentSpec: Codable, Sendable, Hashable {
     public var action: DeploymentAction
     public var chart: ChartRequest?
     public var values: JSONValue?
+    /// Values the provisioner fetches from AWS when it applies: references only, never the values.
+    public var valuesFrom: [ValueReference]?
     /// Run the chart's tests after the apply; a failed test fails the deployment.
     public var test: Bool?
 
-    public init(action: DeploymentAction, chart: ChartRequest? = nil, values: JSONValue? = nil, test: Bool? = nil) {
+    public init(
+        action: DeploymentAction,
+        chart: ChartRequest? = nil,
+        values: JSONValue? = nil,
+        valuesFrom: [ValueReference]? = nil,
+        test: Bool? = nil
+    ) {
         self.action = action
         self.chart = chart
         self.values = values
+        self.valuesFrom = valuesFrom
         self.test = test
     }
 
     /// What the change leaves on the cluster: the same with or without a test run.
-    public var outcome: DeploymentSpec { DeploymentSpec(action: action, chart: chart, values: values) }
+    public var outcome: DeploymentSpec { DeploymentSpec(action: action, chart: chart, values: values, valuesFrom: valuesFrom) }
 }
 
 extension DeploymentRequest {
@@ -35,5 +44,6 @@ extension DeploymentRequest {
             timeoutSeconds: timeoutSeconds,
             test: spec.test
         )
+        valuesFrom = spec.valuesFrom
     }
 }

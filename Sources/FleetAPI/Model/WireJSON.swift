@@ -9,7 +9,7 @@ public import Foundation
 /// coders convert the keys of types, not of dictionaries.
 public enum WireJSON {
     /// Initialisms a key may start with, written in capitals on the wire.
-    static let initialisms = ["eta", "dns", "eks", "url", "id"]
+    static let initialisms = ["eta", "dns", "eks", "ssm", "url", "id"]
 
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()

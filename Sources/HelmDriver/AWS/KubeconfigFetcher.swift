@@ -19,26 +19,8 @@ public struct KubeconfigFetcher: Sendable {
         return try await client.send(.s3, method: "GET", path: "/\(encodedKey)", endpoint: bucketHost).text
     }
 
-    /// Secrets Manager GetSecretValue (JSON 1.1 protocol); the secret must be a string.
+    /// Secrets Manager GetSecretValue; the secret must be a string.
     public func secretString(id: String) async throws(AWSError) -> String {
-        let body = (try? JSONSerialization.data(withJSONObject: ["SecretId": id])) ?? Data()
-        let response = try await client.send(
-            .secretsManager,
-            method: "POST",
-            path: "/",
-            headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "secretsmanager.GetSecretValue")],
-            body: body
-        )
-        guard let json = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
-            let secret = json["SecretString"] as? String
-        else {
-            throw AWSError(
-                service: "secretsmanager",
-                status: response.status,
-                code: "UnreadableResponse",
-                message: "secret \(id) has no SecretString"
-            )
-        }
-        return secret
+        try await AWSSecrets(client: client).secretString(id: id)
     }
 }

@@ -71,7 +71,7 @@ public struct KubeClient: Sendable {
         } else if let user = credentials.username, let password = credentials.password {
             headers.append(("Authorization", "Basic \(Data("\(user):\(password)".utf8).base64EncodedString())"))
         }
-        let base = kubeconfig.server.hasSuffix("/") ? String(kubeconfig.server.dropLast()) : kubeconfig.server
+        let (base, address) = endpoint
         let tls = TLSOptions(
             certificateAuthority: credentials.certificateAuthority,
             clientCertificate: credentials.clientCertificate,
@@ -81,7 +81,13 @@ public struct KubeClient: Sendable {
         let responses: [HTTPClientResponse]
         do {
             let requests = reads.map {
-                HTTPClientRequest(method: "GET", url: base + $0.path, headers: headers + [("Accept", $0.view.accept)], timeout: timeout)
+                HTTPClientRequest(
+                    method: "GET",
+                    url: base + $0.path,
+                    headers: headers + [("Accept", $0.view.accept)],
+                    timeout: timeout,
+                    address: address
+                )
             }
             responses = try await http.send(requests, tls: tls, deadline: deadline)
         } catch {
@@ -94,6 +100,19 @@ public struct KubeClient: Sendable {
             }
             return response.body
         }
+    }
+
+    /// The URL requests start with, and the address to connect to when it is not the URL's host:
+    /// a pinned kubeconfig (`Kubeconfig.pinned(by:)`) names an address as its server and the host
+    /// in `tls-server-name`, which libcurl can only verify a certificate against as the URL's host.
+    private var endpoint: (base: String, address: String?) {
+        let server = kubeconfig.server.hasSuffix("/") ? String(kubeconfig.server.dropLast()) : kubeconfig.server
+        guard let name = kubeconfig.credentials.tlsServerName, let target = try? URLTarget(parsing: server),
+            target.scheme == "https", let address = target.address, let separator = server.range(of: "://")
+        else { return (server, nil) }
+        let rest = server[separator.upperBound...]
+        let path = rest[(rest.firstIndex(of: "/") ?? rest.endIndex)...]
+        return ("https://\(name):\(target.port)\(path)", address.description)
     }
 
     /// The first ingress hostname (or IP) of a LoadBalancer Service; nil until the cloud assigns one.

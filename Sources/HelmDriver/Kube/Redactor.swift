@@ -9,6 +9,11 @@ public struct Redactor: Sendable {
         self.secrets = secrets.sorted { $0.count > $1.count }
     }
 
+    /// This redactor, removing `more` too.
+    public func adding(_ more: [String]) -> Redactor {
+        more.isEmpty ? self : Redactor(secrets: secrets + more)
+    }
+
     public func redact(_ text: String) -> String {
         var result = text
         for secret in secrets { result = result.replacingOccurrences(of: secret, with: "[REDACTED]") }

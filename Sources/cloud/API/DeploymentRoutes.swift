@@ -25,12 +25,13 @@ struct DeploymentRoutes: Sendable {
         var action: DeploymentAction
         var chart: ChartRequest?
         var values: JSONValue?
+        var valuesFrom: [ValueReference]?
         var timeoutSeconds: Int?
         var test: Bool?
         var retries: Int?
         var retryBackoffSeconds: Int?
 
-        var spec: DeploymentSpec { DeploymentSpec(action: action, chart: chart, values: values, test: test) }
+        var spec: DeploymentSpec { DeploymentSpec(action: action, chart: chart, values: values, valuesFrom: valuesFrom, test: test) }
     }
 
     @Sendable func create(_ request: Request, context: CloudRequestContext) async throws -> Response {
@@ -41,6 +42,7 @@ struct DeploymentRoutes: Sendable {
         try await fleet.services.validate(body.service, field: "Service")
         try DeploymentFieldRules.validate(chart: body.chart, values: body.values, timeoutSeconds: body.timeoutSeconds)
         try DeploymentFieldRules.validate(test: body.test, action: body.action)
+        try DeploymentFieldRules.validate(valuesFrom: body.valuesFrom, values: body.values)
         let work = Fleet.Work(
             clusterID: body.clusterID,
             service: body.service,

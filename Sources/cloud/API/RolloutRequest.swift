@@ -8,6 +8,7 @@ struct RolloutRequest: Decodable {
     var action: DeploymentAction?
     var chart: ChartRequest?
     var values: JSONValue?
+    var valuesFrom: [ValueReference]?
     /// Where: exactly one of these.
     var selector: [String: String]?
     var clusters: [String]?
@@ -36,9 +37,10 @@ struct RolloutRequest: Decodable {
         if action == .apply, chart?.version == nil {
             throw .badRequest("a rollout applies one chart version to every cluster: give Chart.Version", field: "Chart.Version")
         }
-        if action == .delete, chart != nil || values != nil {
-            throw .badRequest("a delete takes no chart or values", field: chart != nil ? "Chart" : "Values")
+        if action == .delete, chart != nil || values != nil || valuesFrom != nil {
+            throw .badRequest("a delete takes no chart or values", field: chart != nil ? "Chart" : values != nil ? "Values" : "ValuesFrom")
         }
+        try DeploymentFieldRules.validate(valuesFrom: valuesFrom, values: values)
         let batchSize = try Self.share(batchSize ?? "25%", field: "BatchSize", allowZero: false)
         let maxFailures = try Self.share(maxFailures ?? "0", field: "MaxFailures", allowZero: true)
         let soak = soakSeconds ?? 0
@@ -67,7 +69,7 @@ struct RolloutRequest: Decodable {
             throw .badRequest("after-canary approval needs canaries (Canary or CanaryClusters)", field: "Approval")
         }
         try DeploymentFieldRules.validate(test: test, action: action)
-        return (DeploymentSpec(action: action, chart: chart, values: values, test: test), strategy)
+        return (DeploymentSpec(action: action, chart: chart, values: values, valuesFrom: valuesFrom, test: test), strategy)
     }
 
     /// The clusters chosen, in selection order: the IDs as given, or the matching clusters in the

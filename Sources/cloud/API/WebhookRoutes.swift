@@ -8,6 +8,8 @@ import ServerSupport
 struct WebhookRoutes: Sendable {
     let store: any WebhookStore
     var clock: any WallClock = SystemClock()
+    /// Where hooks may send (`--allowed-webhook-target`).
+    var targets = AddressPolicy.webhooks
 
     func add(to router: Router<CloudRequestContext>) {
         router.post("/api/webhooks", use: create)
@@ -32,7 +34,8 @@ struct WebhookRoutes: Sendable {
             secret: body.secret,
             origin: .api,
             fields: (url: "URL", format: "Format", events: "Events", secret: "Secret"),
-            createAt: clock.millisecondsSince1970
+            createAt: clock.millisecondsSince1970,
+            targets: targets
         )
         try await context.audit.recording(targets: [webhook.id], status: .created) { entry in
             try await store.createWebhook(webhook, audit: entry)
@@ -60,9 +63,10 @@ struct WebhookRoutes: Sendable {
         secret: String?,
         origin: Webhook.Origin,
         fields: (url: String, format: String, events: String, secret: String),
-        createAt: Int64
+        createAt: Int64,
+        targets: AddressPolicy
     ) throws(APIError) -> Webhook {
-        let url = try Webhook.validatedURL(url, field: fields.url)
+        let url = try Webhook.validatedURL(url, field: fields.url, reaching: targets)
         guard let format = Webhook.Format(rawValue: format ?? "json") else {
             throw .badRequest("\(fields.format) must be json, mattermost or slack", field: fields.format)
         }

@@ -111,6 +111,24 @@ struct ServerCommand: AsyncParsableCommand {
     )
     var allowKubeconfigExec = ProcessInfo.processInfo.environment["CLOUD_ALLOW_KUBECONFIG_EXEC"] == "true"
 
+    @Option(name: .customLong("allowed-api-server"), help: AddressPolicyHelp.apiServers(variable: "CLOUD_ALLOWED_API_SERVERS"))
+    var allowedAPIServers: [String] = Self.list("CLOUD_ALLOWED_API_SERVERS")
+
+    @Option(
+        name: .customLong("allowed-webhook-target"),
+        help: ArgumentHelp(
+            "A CIDR range, an address or a host name (exact or *.suffix) webhooks may send to; repeatable. Default: any public address. (CLOUD_ALLOWED_WEBHOOK_TARGETS, comma-separated)",
+            discussion:
+                "Private, loopback, link-local, metadata, multicast and reserved addresses are refused unless a range given here lies inside them (10.0.0.0/8 reaches that private range). Each delivery checks the address the host resolves to and connects to that one."
+        )
+    )
+    var allowedWebhookTargets: [String] = Self.list("CLOUD_ALLOWED_WEBHOOK_TARGETS")
+
+    private static func list(_ variable: String) -> [String] {
+        (ProcessInfo.processInfo.environment[variable] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+    }
+
     func run() async throws {
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
         guard authFailureLimit >= 0 else { throw ValidationError("--auth-failure-limit must not be negative") }
@@ -118,6 +136,11 @@ struct ServerCommand: AsyncParsableCommand {
         for url in provisioners where URL(string: url)?.host == nil {
             throw ValidationError("--provisioner: \"\(url)\" is not a URL")
         }
+        let kubeconfigPolicy = KubeconfigPolicy(
+            allowExec: allowKubeconfigExec,
+            servers: try AddressPolicy.apiServers.allowing(flagValues: allowedAPIServers, flag: "--allowed-api-server")
+        )
+        let webhookTargets = try AddressPolicy.webhooks.allowing(flagValues: allowedWebhookTargets, flag: "--allowed-webhook-target")
         let supervisor: Supervisor.Configuration
         let retention: Duration?
         let drift: Duration
@@ -126,7 +149,7 @@ struct ServerCommand: AsyncParsableCommand {
             supervisor = Supervisor.Configuration(
                 poll: try GoDuration.parse(poll),
                 lifecycle: .init(lostAfter: try GoDuration.parse(lostAfter), maxAttempts: maxAttempts),
-                kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec)
+                kubeconfigPolicy: kubeconfigPolicy
             )
             retention = try auditRetention.map { try GoDuration.parse($0) }
         } catch {
@@ -158,7 +181,8 @@ struct ServerCommand: AsyncParsableCommand {
                     secret: secret,
                     origin: .flag,
                     fields: (url: "--webhook", format: "--webhook-format", events: "--webhook-events", secret: "--webhook-secret-file"),
-                    createAt: SystemClock().millisecondsSince1970
+                    createAt: SystemClock().millisecondsSince1970,
+                    targets: webhookTargets
                 )
             }
             if let dashboardURL { _ = try Webhook.validatedURL(dashboardURL, field: "--dashboard-url") }
@@ -185,7 +209,8 @@ struct ServerCommand: AsyncParsableCommand {
                 // instead of waiting for them to expire.
                 leaseOwner: database.hasPrefix("sqlite://") ? "sqlite" : ID.make(),
                 auditRetention: retention,
-                kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec),
+                kubeconfigPolicy: kubeconfigPolicy,
+                webhookTargets: webhookTargets,
                 driftInterval: drift > .zero ? drift : nil,
                 driftCorrection: driftCorrection,
                 webhooks: webhooks,

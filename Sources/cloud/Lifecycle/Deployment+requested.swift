@@ -17,6 +17,7 @@ extension Deployment {
             action: spec.action,
             chart: spec.chart,
             values: spec.values,
+            valuesFrom: spec.valuesFrom,
             timeoutSeconds: timeoutSeconds,
             state: .requested,
             attempts: 0,

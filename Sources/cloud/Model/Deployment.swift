@@ -26,6 +26,7 @@ struct Deployment: Codable, Sendable, Equatable {
     var action: DeploymentAction
     var chart: ChartRequest?
     var values: JSONValue?
+    var valuesFrom: [ValueReference]?
     var timeoutSeconds: Int?
     var state: CloudDeploymentState
     /// How many times it was handed to a provisioner.
@@ -71,7 +72,7 @@ struct Deployment: Codable, Sendable, Equatable {
 
 extension Deployment {
     /// What it does: its action, chart, values and test run.
-    var spec: DeploymentSpec { DeploymentSpec(action: action, chart: chart, values: values, test: test) }
+    var spec: DeploymentSpec { DeploymentSpec(action: action, chart: chart, values: values, valuesFrom: valuesFrom, test: test) }
 }
 
 /// `Retries` and `RetryBackoffSeconds` of a request: re-runs of a failed apply.

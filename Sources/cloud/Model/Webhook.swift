@@ -52,8 +52,10 @@ struct Webhook: Sendable, Equatable {
         return "\(scheme)://\(host)\(parts.port.map { ":\($0)" } ?? "")/…"
     }
 
-    /// A webhook URL is checked before it is kept: http(s), a host, no user or password in it.
-    static func validatedURL(_ text: String, field: String) throws(APIError) -> String {
+    /// A webhook URL is checked before it is kept: http(s), a host, no user or password in it,
+    /// and, for a URL the server will send to, a host `policy` allows as written (the address it
+    /// resolves to is checked again on each delivery).
+    static func validatedURL(_ text: String, field: String, reaching policy: AddressPolicy? = nil) throws(APIError) -> String {
         guard text.count <= 2048, let parts = URLComponents(string: text), let scheme = parts.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = parts.host, !host.isEmpty
         else {
@@ -61,6 +63,13 @@ struct Webhook: Sendable, Equatable {
         }
         guard parts.user == nil, parts.password == nil else {
             throw .badRequest("\(field) must not carry a user or password; use a secret for signing", field: field)
+        }
+        if let policy {
+            do {
+                try policy.check(try URLTarget(parsing: text))
+            } catch {
+                throw .badRequest("\(field) is refused: \(error) (--allowed-webhook-target)", field: field)
+            }
         }
         return text
     }

@@ -126,7 +126,12 @@ extension RolloutLifecycle {
         guard case .some(.some(let version)) = cluster.utilities.actualVersions[service.rawValue] else {
             return DeploymentSpec(action: .delete)
         }
-        let values = lastApplied?.chart?.version == version.chart ? lastApplied?.values : nil
-        return DeploymentSpec(action: .apply, chart: ChartRequest(version: version.chart), values: values)
+        let same = lastApplied?.chart?.version == version.chart
+        return DeploymentSpec(
+            action: .apply,
+            chart: ChartRequest(version: version.chart),
+            values: same ? lastApplied?.values : nil,
+            valuesFrom: same ? lastApplied?.valuesFrom : nil
+        )
     }
 }

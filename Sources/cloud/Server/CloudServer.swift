@@ -30,6 +30,8 @@ struct CloudServer {
         /// How long audit entries are kept; nil keeps them for good.
         var auditRetention: Duration?
         var kubeconfigPolicy = KubeconfigPolicy.dataOnly
+        /// Where webhooks may send (`--allowed-webhook-target`).
+        var webhookTargets = AddressPolicy.webhooks
         /// How often every utility is checked for drift (nil: never), and what is done about it.
         var driftInterval: Duration?
         var driftCorrection = DriftMonitor.Policy.warn
@@ -57,6 +59,7 @@ struct CloudServer {
         fleet: Fleet,
         apiTokens: LiveTokens?,
         kubeconfigPolicy: KubeconfigPolicy = .dataOnly,
+        webhookTargets: AddressPolicy = .webhooks,
         metrics: ServerMetrics = ServerMetrics(),
         secureCookies: Bool = false,
         authThrottle: AuthThrottle = AuthThrottle()
@@ -78,7 +81,7 @@ struct CloudServer {
         AuditRoutes(store: store).add(to: router)
         SessionRoutes(store: store, clock: fleet.clock).add(to: router)
         EventRoutes(store: store, clock: fleet.clock).add(to: router)
-        WebhookRoutes(store: store, clock: fleet.clock).add(to: router)
+        WebhookRoutes(store: store, clock: fleet.clock, targets: webhookTargets).add(to: router)
         DashboardRoutes(
             fleet: fleet,
             templates: try DashboardTemplates(),
@@ -112,6 +115,7 @@ struct CloudServer {
             fleet: fleet,
             apiTokens: configuration.apiTokens,
             kubeconfigPolicy: configuration.kubeconfigPolicy,
+            webhookTargets: configuration.webhookTargets,
             metrics: metrics,
             secureCookies: configuration.tls != nil,
             authThrottle: AuthThrottle(configuration: configuration.authThrottle, clock: configuration.clock)
@@ -139,7 +143,7 @@ struct CloudServer {
                 service: WebhookSender(
                     store: configuration.store,
                     owner: configuration.leaseOwner,
-                    configuration: .init(dashboard: configuration.dashboard),
+                    configuration: .init(dashboard: configuration.dashboard, targets: configuration.webhookTargets),
                     clock: configuration.clock,
                     logger: logger
                 )

@@ -22,6 +22,8 @@ final class WebhookSender: Service, Sendable {
         var concurrency = 8
         /// The dashboard's base URL, for the links in chat messages.
         var dashboard: String
+        /// Where deliveries may connect: each resolves its host and sends to the address checked.
+        var targets = AddressPolicy.webhooks
     }
 
     let store: any WebhookStore
@@ -81,12 +83,14 @@ final class WebhookSender: Service, Sendable {
         let failure: String?
         do {
             let payload = try WebhookPayload.make(delivery, for: hook, dashboard: configuration.dashboard)
+            let address = try await configuration.targets.resolve(try URLTarget(parsing: hook.url))
             let request = HTTPClientRequest(
                 method: "POST",
                 url: hook.url,
                 headers: payload.headers,
                 body: payload.body,
                 timeout: configuration.timeout,
+                address: address.description,
                 // Only the status counts: an endpoint answering at length takes no memory.
                 discardsBody: true
             )
@@ -95,6 +99,8 @@ final class WebhookSender: Service, Sendable {
         } catch let error as HTTPTransportError {
             // Its description holds the URL, which may be a credential: only the reason is kept.
             failure = error.timedOut ? "no answer within \(configuration.timeout)" : error.reason
+        } catch let error as AddressPolicy.Refusal {
+            failure = "refused: \(error)"
         } catch {
             failure = "\(error)"
         }

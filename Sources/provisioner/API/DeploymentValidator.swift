@@ -26,13 +26,9 @@ struct DeploymentValidator: Sendable {
         }
         try DeploymentFieldRules.validate(chart: request.chart, values: request.values, timeoutSeconds: request.timeoutSeconds)
         try DeploymentFieldRules.validate(test: request.test, action: request.action)
+        try DeploymentFieldRules.validate(valuesFrom: request.valuesFrom, values: request.values)
         try DeploymentFieldRules.validate(forceConflicts: request.forceConflicts, action: request.action)
-        if let repository = request.chart?.repository, !allowedRepositories.contains(where: { $0.matches(repository) }) {
-            throw .badRequest(
-                "Chart.Repository \"\(repository)\" is not a repository this provisioner may fetch from (its --allowed-repository)",
-                field: "Chart.Repository"
-            )
-        }
+        if let repository = request.chart?.repository { try check(repository: repository) }
         try allowedDNS.check(request.dns)
         let target = try kubeconfig(request.kubeconfig, source: request.kubeconfigSource)
         let id = request.id ?? ID.make()
@@ -51,6 +47,28 @@ struct DeploymentValidator: Sendable {
             redactor: Redactor(secrets: target.secrets + SecretValues().secrets(in: request.values)),
             kubeconfig: target.parsed
         )
+    }
+
+    /// A repository must match an `--allowed-repository` pattern, and one that names its host
+    /// without a wildcard when that host is an address the API-server policy refuses (a pattern
+    /// such as `https://**` must not open loopback or the metadata address).
+    private func check(repository: String) throws(APIError) {
+        let matching = allowedRepositories.filter { $0.matches(repository) }
+        guard !matching.isEmpty else {
+            throw .badRequest(
+                "Chart.Repository \"\(repository)\" is not a repository this provisioner may fetch from (its --allowed-repository)",
+                field: "Chart.Repository"
+            )
+        }
+        guard !matching.contains(where: \.namesItsHost) else { return }
+        do {
+            try AddressPolicy.apiServers.check(try URLTarget(parsing: repository))
+        } catch {
+            throw .badRequest(
+                "Chart.Repository \"\(repository)\" is refused: \(error); an --allowed-repository pattern must name that host without a wildcard",
+                field: "Chart.Repository"
+            )
+        }
     }
 
     /// A request's kubeconfig checked: where it points and the secrets it holds, and the text

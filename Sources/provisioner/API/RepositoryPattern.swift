@@ -24,6 +24,16 @@ struct RepositoryPattern: Sendable, Hashable, CustomStringConvertible {
 
     var description: String { pattern }
 
+    /// Whether the pattern's host has no wildcard: only such a pattern may let a repository on a
+    /// refused address (loopback, link-local, metadata: `AddressPolicy`) through, by naming it.
+    var namesItsHost: Bool {
+        guard let separator = pattern.range(of: "://") else { return false }
+        let rest = pattern[separator.upperBound...]
+        let authority = rest[..<(rest.firstIndex(of: "/") ?? rest.endIndex)]
+        let host = authority.hasPrefix("[") ? authority.prefix { $0 != "]" } : authority.prefix { $0 != ":" }
+        return !host.contains("*")
+    }
+
     func matches(_ url: String) -> Bool {
         Self.glob(Array(pattern), matches: Array(Self.normalize(url)))
     }

@@ -74,6 +74,9 @@ struct ProvisionerCommand: AsyncParsableCommand {
     )
     var allowKubeconfigExec = environment("PROVISIONER_ALLOW_KUBECONFIG_EXEC") == "true"
 
+    @Option(name: .customLong("allowed-api-server"), help: AddressPolicyHelp.apiServers(variable: "PROVISIONER_ALLOWED_API_SERVERS"))
+    var allowedAPIServers: [String] = list(environment("PROVISIONER_ALLOWED_API_SERVERS"))
+
     @Option(
         name: .customLong("allowed-repository"),
         help: ArgumentHelp(
@@ -92,6 +95,14 @@ struct ProvisionerCommand: AsyncParsableCommand {
         )
     )
     var allowedDNSZones: [String] = list(environment("PROVISIONER_ALLOWED_DNS_ZONES"))
+
+    @Option(
+        help: ArgumentHelp(
+            "How long a value fetched for a request's ValuesFrom (Secrets Manager, SSM) is kept in memory; 0 fetches it for every deployment. (PROVISIONER_VALUES_FROM_CACHE)",
+            discussion: "A rotated secret reaches deployments within this time. Never written to disk."
+        )
+    )
+    var valuesFromCache = environment("PROVISIONER_VALUES_FROM_CACHE") ?? "5m"
 
     static func main() async { await mainWithOneLineErrors() }
 
@@ -153,9 +164,13 @@ struct ProvisionerCommand: AsyncParsableCommand {
             tls: served.tls,
             logFormat: served.logFormat,
             logLevel: served.logLevel,
-            kubeconfigPolicy: KubeconfigPolicy(allowExec: allowKubeconfigExec),
+            kubeconfigPolicy: KubeconfigPolicy(
+                allowExec: allowKubeconfigExec,
+                servers: try AddressPolicy.apiServers.allowing(flagValues: allowedAPIServers, flag: "--allowed-api-server")
+            ),
             allowedRepositories: repositories,
-            allowedDNS: dns
+            allowedDNS: dns,
+            valuesFromCache: valuesFromCache == "0" ? .zero : try duration(valuesFromCache, "values-from-cache")
         )
     }
 }

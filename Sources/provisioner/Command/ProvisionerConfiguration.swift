@@ -28,4 +28,6 @@ struct ProvisionerConfiguration: Sendable {
     var allowedRepositories: [RepositoryPattern]? = nil
     /// The Route53 zones requests may have records written to; none by default.
     var allowedDNS = DNSAllowList.none
+    /// How long a value fetched for `ValuesFrom` is kept in memory; zero fetches every time.
+    var valuesFromCache: Duration = .seconds(300)
 }

@@ -56,6 +56,7 @@ struct ProvisionerServer {
             chartDirectory: configuration.chartDirectory,
             aws: AWSClient(configuration: AWSConfiguration(environment: ProcessInfo.processInfo.environment), logger: logger),
             kubeconfigPolicy: configuration.kubeconfigPolicy,
+            valuesFromLifetime: configuration.valuesFromCache,
             logger: logger
         )
         let queue = JobQueue(

@@ -12,6 +12,9 @@ struct DeploymentDetails: Sendable, Equatable {
     var plan: ReleasePlan?
     /// A check's answer.
     var drift: DriftReport?
+    /// Values fetched for `ValuesFrom`: removed, like the request's own secrets, from all of the
+    /// above before anyone sees it.
+    var fetchedSecrets: [String] = []
 
     init(report: StrategyReport? = nil, log: [String] = []) {
         self.report = report

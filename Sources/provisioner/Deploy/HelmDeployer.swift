@@ -14,6 +14,8 @@ struct HelmDeployer: Deployer {
     /// What a kubeconfig may ask for; checked again here because one fetched from S3 or Secrets
     /// Manager is first seen here.
     let kubeconfigPolicy: KubeconfigPolicy
+    /// `ValuesFrom`, fetched and kept for a while.
+    let referencedValues: ReferencedValues
     let logger: Logger
     /// Told each helm process ID as it starts, for tests that interrupt helm.
     var onHelmStart: (@Sendable (pid_t) -> Void)?
@@ -25,6 +27,7 @@ struct HelmDeployer: Deployer {
         chartDirectory: String?,
         aws: AWSClient,
         kubeconfigPolicy: KubeconfigPolicy = .dataOnly,
+        valuesFromLifetime: Duration = .seconds(300),
         logger: Logger
     ) {
         self.releases = releases
@@ -32,6 +35,7 @@ struct HelmDeployer: Deployer {
         self.repositories = RepositoryCache(helm: releases.helm)
         self.aws = aws
         self.kubeconfigPolicy = kubeconfigPolicy
+        self.referencedValues = ReferencedValues(aws: aws, lifetime: valuesFromLifetime)
         self.logger = logger
     }
 
@@ -56,9 +60,12 @@ struct HelmDeployer: Deployer {
             return DeploymentResult(failure: DeploymentFailure(.failed, step: "deploy", message: "\(service.name) is not deployed with helm"))
         }
         do {
-            return try await withContext(for: request, parsed: kubeconfig, deadline: deadline) { context in
+            let (request, fetched) = try await withReferencedValues(request)
+            var result = try await withContext(for: request, parsed: kubeconfig, deadline: deadline) { context in
                 await run(context, service: service, helm: helm, bounds)
             }
+            result.details.fetchedSecrets = fetched
+            return result
         } catch {
             return DeploymentResult(failure: error)
         }
@@ -130,7 +137,7 @@ struct HelmDeployer: Deployer {
         deadline: ContinuousClock.Instant
     ) async throws(DeploymentFailure) -> DeploymentContext {
         var request = request
-        let kubeconfig: Kubeconfig
+        var kubeconfig: Kubeconfig
         if let parsed, request.kubeconfigSource == nil {
             kubeconfig = parsed
         } else {
@@ -156,6 +163,7 @@ struct HelmDeployer: Deployer {
                 )
             }
         }
+        kubeconfig = try await Self.pinned(kubeconfig, by: kubeconfigPolicy.servers)
         // Nothing after this point sees the text received.
         request.kubeconfig = kubeconfig.normalized
         return DeploymentContext(

@@ -19,6 +19,7 @@ extension DeploymentStatus {
 
     /// Records how the deployer's work ended.
     mutating func finish(with result: DeploymentResult, redactor: Redactor, timeout: Duration, now: Date) {
+        let redactor = redactor.adding(result.details.fetchedSecrets)
         switch result.outcome {
         case .succeeded:
             state = .succeeded

@@ -51,8 +51,8 @@ struct KubeconfigNormalizedTests {
         ]
     )
     func roundTrip(_ text: String) throws {
-        let kubeconfig = try Kubeconfig(parsing: text)
-        #expect(try Kubeconfig(parsing: kubeconfig.normalized) == kubeconfig)
+        let kubeconfig = try Kubeconfig(parsing: text, policy: .testbed)
+        #expect(try Kubeconfig(parsing: kubeconfig.normalized, policy: .testbed) == kubeconfig)
     }
 
     @Test("an exec plugin is carried only when the policy allowed it, and then as it was")

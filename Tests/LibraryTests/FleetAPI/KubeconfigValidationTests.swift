@@ -68,7 +68,10 @@ struct KubeconfigValidationTests {
         ]
     )
     func basicAuth(_ server: String) throws {
-        let kubeconfig = try Kubeconfig(parsing: KubeconfigSamples.make(server: server, user: ["username: admin", "password: hunter22"]))
+        let kubeconfig = try Kubeconfig(
+            parsing: KubeconfigSamples.make(server: server, user: ["username: admin", "password: hunter22"]),
+            policy: .testbed
+        )
         #expect(kubeconfig.credentials.password == "hunter22")
         #expect(kubeconfig.secrets.contains("hunter22"))
     }

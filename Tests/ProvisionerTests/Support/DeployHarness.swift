@@ -30,6 +30,7 @@ struct DeployHarness {
             releases: ReleaseManager(helm: helm, policy: policy, logger: Testbed.logger, now: now),
             chartDirectory: chartDirectory,
             aws: AWSClient(configuration: Testbed.aws, logger: Testbed.logger),
+            kubeconfigPolicy: .testbed,
             logger: Testbed.logger
         )
         deployer.onHelmStart = onHelmStart

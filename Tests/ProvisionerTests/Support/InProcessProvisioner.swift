@@ -37,7 +37,8 @@ struct InProcessProvisioner {
             authTokens: [],
             tls: nil,
             logFormat: .text,
-            logLevel: .warning
+            logLevel: .warning,
+            kubeconfigPolicy: .testbed
         )
         configure(&configuration)
         var helmConfiguration = Testbed.helmConfiguration(scratch: scratch)
