@@ -1,6 +1,7 @@
 import FleetAPI
 import Foundation
 import HTTPTypes
+import ServerSupport
 import TestSupport
 import Testing
 
@@ -67,5 +68,18 @@ struct ValuesByRoleTests {
 
         let read = try await cloud.router.request(.get, "/api/rollout/\(id)", token: Self.viewer).decode(Rollout.self)
         #expect(password(in: read.target.values)?.hasPrefix("hmac-sha256:") == true)
+    }
+
+    @Test("a word given with --secret-key-word makes its keys secret to viewers too; a word that is no word is refused")
+    func configuredWords() throws {
+        let view = ValuesView(tokens: LiveTokens(Self.tokens), audit: cloud.store, secrets: try SecretValues.adding(flagValues: ["PIN"]))
+        let shown = view.values(["adminPin": "12345678", "replicaCount": "2"], for: .viewer)
+        guard case .string(let digest)? = shown?.objectValue?["adminPin"] else {
+            Issue.record("adminPin is not a string: \(String(describing: shown))")
+            return
+        }
+        #expect(digest.hasPrefix("hmac-sha256:"))
+        #expect(shown?.objectValue?["replicaCount"] == "2")
+        #expect(throws: (any Error).self) { try SecretValues.adding(flagValues: ["two words"]) }
     }
 }

@@ -71,6 +71,20 @@ struct DeploymentOutcomeTests {
         #expect(status.error == "helm history: gave up waiting for another operation on this release")
     }
 
+    @Test("values fetched for ValuesFrom are scrubbed from the error and the log, as the request's own secrets are")
+    func fetchedSecretsRedacted() {
+        var result = DeploymentResult(
+            failure: DeploymentFailure(.failed, step: "helm upgrade", message: "value \"fetched-password-01\" is invalid; token s3cr3t-request-token")
+        )
+        result.details.log = ["helm upgrade: rendered fetched-password-01"]
+        result.details.fetchedSecrets = ["fetched-password-01"]
+
+        let status = Self.finished(result, secrets: ["s3cr3t-request-token"])
+
+        #expect(status.error == "helm upgrade: value \"[REDACTED]\" is invalid; token [REDACTED]")
+        #expect(status.log == ["helm upgrade: rendered [REDACTED]"])
+    }
+
     @Test("a cancelled deployment keeps the reason it was cancelled for, or says cancelled")
     func cancelled() {
         var status = Self.running()

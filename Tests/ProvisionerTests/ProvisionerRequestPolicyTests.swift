@@ -1,3 +1,4 @@
+import ArgumentParser
 import FleetAPI
 import Foundation
 import HTTPTypes
@@ -55,6 +56,17 @@ struct ProvisionerRequestPolicyTests {
         let job = try validator.job(for: request)
         let printed = "Error: INSTALLATION FAILED: password \"correct-horse-battery\" is rejected"
         #expect(job.redactor.redact(printed) == "Error: INSTALLATION FAILED: password \"[REDACTED]\" is rejected")
+    }
+
+    @Test("a word added with --secret-key-word makes its values secret too, scrubbed as the default words' are")
+    func configuredSecretWords() throws {
+        var request = Self.request()
+        request.values = ["unlock_pin": "pin-code-8675309"]
+        var validator = DeploymentValidator(catalog: .standard, defaultTimeout: .seconds(60))
+        #expect(try validator.job(for: request).redactor.redact("pin-code-8675309") == "pin-code-8675309")
+        validator.secretValues = try SecretValues.adding(flagValues: ["pin"])
+        #expect(try validator.job(for: request).redactor.redact("pin-code-8675309") == "[REDACTED]")
+        #expect(try ProvisionerCommand.parse(["--secret-key-word", "pin"]).makeConfiguration().secretValues.words.contains("pin"))
     }
 
     @Test("every forbidden kubeconfig form is refused with 400 naming Kubeconfig and the key")

@@ -124,6 +124,9 @@ struct ServerCommand: AsyncParsableCommand {
     )
     var allowedWebhookTargets: [String] = Self.list("CLOUD_ALLOWED_WEBHOOK_TARGETS")
 
+    @Option(name: .customLong("secret-key-word"), help: SecretValues.flagHelp(variable: "CLOUD_SECRET_KEY_WORDS"))
+    var secretKeyWords: [String] = Self.list("CLOUD_SECRET_KEY_WORDS")
+
     private static func list(_ variable: String) -> [String] {
         (ProcessInfo.processInfo.environment[variable] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
@@ -211,6 +214,7 @@ struct ServerCommand: AsyncParsableCommand {
                 auditRetention: retention,
                 kubeconfigPolicy: kubeconfigPolicy,
                 webhookTargets: webhookTargets,
+                secretValues: try SecretValues.adding(flagValues: secretKeyWords),
                 driftInterval: drift > .zero ? drift : nil,
                 driftCorrection: driftCorrection,
                 webhooks: webhooks,

@@ -32,6 +32,8 @@ struct CloudServer {
         var kubeconfigPolicy = KubeconfigPolicy.dataOnly
         /// Where webhooks may send (`--allowed-webhook-target`).
         var webhookTargets = AddressPolicy.webhooks
+        /// Which values are secrets, shown to viewers as digests.
+        var secretValues = SecretValues()
         /// How often every utility is checked for drift (nil: never), and what is done about it.
         var driftInterval: Duration?
         var driftCorrection = DriftMonitor.Policy.warn
@@ -60,6 +62,7 @@ struct CloudServer {
         apiTokens: LiveTokens?,
         kubeconfigPolicy: KubeconfigPolicy = .dataOnly,
         webhookTargets: AddressPolicy = .webhooks,
+        secretValues: SecretValues = SecretValues(),
         metrics: ServerMetrics = ServerMetrics(),
         secureCookies: Bool = false,
         authThrottle: AuthThrottle = AuthThrottle()
@@ -74,7 +77,7 @@ struct CloudServer {
         router.add(middleware: access)
         router.add(middleware: JSONErrorMiddleware(routes: routes))
         ClusterRoutes(fleet: fleet, kubeconfigPolicy: kubeconfigPolicy).add(to: router)
-        let values = ValuesView(tokens: apiTokens, audit: store)
+        let values = ValuesView(tokens: apiTokens, audit: store, secrets: secretValues)
         DeploymentRoutes(fleet: fleet, finished: FinishedDeployments(), values: values).add(to: router)
         RolloutRoutes(fleet: fleet, values: values).add(to: router)
         DriftRoutes(fleet: fleet).add(to: router)
@@ -116,6 +119,7 @@ struct CloudServer {
             apiTokens: configuration.apiTokens,
             kubeconfigPolicy: configuration.kubeconfigPolicy,
             webhookTargets: configuration.webhookTargets,
+            secretValues: configuration.secretValues,
             metrics: metrics,
             secureCookies: configuration.tls != nil,
             authThrottle: AuthThrottle(configuration: configuration.authThrottle, clock: configuration.clock)

@@ -11,6 +11,8 @@ struct DeploymentValidator: Sendable {
     /// Where a request's `Chart.Repository` may point.
     var allowedRepositories = ServiceCatalog.standard.repositoryPatterns
     var allowedDNS = DNSAllowList.none
+    /// Which values are secrets, to be scrubbed from what helm and the chart print.
+    var secretValues = SecretValues()
 
     func job(for request: DeploymentRequest, now: Date = Date()) throws(APIError) -> Job {
         var request = request
@@ -44,7 +46,7 @@ struct DeploymentValidator: Sendable {
             lockKey: service.strategy.lockKey(server: target.server),
             timeout: request.timeoutSeconds.map { .seconds($0) } ?? defaultTimeout,
             // helm and charts may quote values in what they print: their secrets go too.
-            redactor: Redactor(secrets: target.secrets + SecretValues().secrets(in: request.values)),
+            redactor: Redactor(secrets: target.secrets + secretValues.secrets(in: request.values)),
             kubeconfig: target.parsed
         )
     }

@@ -104,6 +104,9 @@ struct ProvisionerCommand: AsyncParsableCommand {
     )
     var valuesFromCache = environment("PROVISIONER_VALUES_FROM_CACHE") ?? "5m"
 
+    @Option(name: .customLong("secret-key-word"), help: SecretValues.flagHelp(variable: "PROVISIONER_SECRET_KEY_WORDS"))
+    var secretKeyWords: [String] = list(environment("PROVISIONER_SECRET_KEY_WORDS"))
+
     static func main() async { await mainWithOneLineErrors() }
 
     func run() async throws {
@@ -170,7 +173,8 @@ struct ProvisionerCommand: AsyncParsableCommand {
             ),
             allowedRepositories: repositories,
             allowedDNS: dns,
-            valuesFromCache: valuesFromCache == "0" ? .zero : try duration(valuesFromCache, "values-from-cache")
+            valuesFromCache: valuesFromCache == "0" ? .zero : try duration(valuesFromCache, "values-from-cache"),
+            secretValues: try SecretValues.adding(flagValues: secretKeyWords)
         )
     }
 }

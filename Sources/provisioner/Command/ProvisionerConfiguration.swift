@@ -30,4 +30,6 @@ struct ProvisionerConfiguration: Sendable {
     var allowedDNS = DNSAllowList.none
     /// How long a value fetched for `ValuesFrom` is kept in memory; zero fetches every time.
     var valuesFromCache: Duration = .seconds(300)
+    /// Which values are secrets (`--secret-key-word` adds words to the defaults).
+    var secretValues = SecretValues()
 }

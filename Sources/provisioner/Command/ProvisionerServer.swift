@@ -28,7 +28,8 @@ struct ProvisionerServer {
             defaultTimeout: configuration.defaultTimeout,
             kubeconfigPolicy: configuration.kubeconfigPolicy,
             allowedRepositories: configuration.allowedRepositories ?? catalog.repositoryPatterns,
-            allowedDNS: configuration.allowedDNS
+            allowedDNS: configuration.allowedDNS,
+            secretValues: configuration.secretValues
         )
         DeploymentRoutes(queue: queue, validator: validator, catalog: catalog).add(to: router)
         CheckRoutes(validator: validator, deployers: queue.deployers, lifecycle: lifecycle, metrics: queue.metrics).add(to: router)
