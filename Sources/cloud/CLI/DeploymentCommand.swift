@@ -19,6 +19,7 @@ struct DeploymentCommand: AsyncParsableCommand {
         @Option(help: "Chart version; the service's default when left out.") var version: String?
         @Option(help: "Chart repository URL; the service's default when left out.") var repository: String?
         @Option(help: "A JSON file of values layered over the service's defaults.") var values: String?
+        @Option(name: .customLong("values-from"), help: ValueReference.argumentHelp) var valuesFrom: [ValueReference] = []
         @Option(help: "Deadline in seconds (1-3600).") var timeout: Int?
         @Flag(help: "After the apply, run the chart's tests (helm test); a failed test fails and remediates it.") var test = false
         @OptionGroup var retry: RetryOptions
@@ -37,6 +38,7 @@ struct DeploymentCommand: AsyncParsableCommand {
                 else { throw ValidationError("--values: \(values) is not a readable JSON file") }
                 body["Values"] = parsed
             }
+            if !valuesFrom.isEmpty { body["ValuesFrom"] = try ValueReference.wire(valuesFrom) }
             if let timeout { body["TimeoutSeconds"] = .number(Double(timeout)) }
             if dryRun { return try Printer.encodable(JSONValue.object(body)) }
             Printer.json(try await options.client.call("POST", "/api/deployments", body: JSONValue.object(body)))

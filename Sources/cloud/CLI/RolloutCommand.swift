@@ -22,6 +22,7 @@ struct RolloutCommand: AsyncParsableCommand {
         @Option(help: "A service the provisioners offer (their GET /api/services).") var service: String
         @Option(help: "The chart version every cluster gets.") var chartVersion: String?
         @Option(help: "A YAML or JSON file of values layered over the service's defaults.") var values: String?
+        @Option(name: .customLong("values-from"), help: ValueReference.argumentHelp) var valuesFrom: [ValueReference] = []
         @Option(help: "apply, or delete to remove the service.") var action: Action = .apply
         @Option(name: .customLong("selector"), help: ArgumentHelp("Clusters with this label; repeat to AND several.", valueName: "KEY=VALUE"))
         var selectors: [String] = []
@@ -59,6 +60,7 @@ struct RolloutCommand: AsyncParsableCommand {
             if test { body["Test"] = true }
             try retry.add(to: &body)
             if let values { body["Values"] = try ClusterCommand.Provision.readValues(values, option: "--values") }
+            if !valuesFrom.isEmpty { body["ValuesFrom"] = try ValueReference.wire(valuesFrom) }
             guard [!selectors.isEmpty, !clusters.isEmpty, all].count(where: { $0 }) == 1 else {
                 throw ValidationError("choose the clusters with one of --selector, --cluster or --all")
             }
