@@ -39,7 +39,9 @@ struct SQLiteStoreTests {
         let calls = max(ProcessInfo.processInfo.processorCount, ProcessInfo.processInfo.activeProcessorCount) + 1
         var stores: [any Store] = []
         for _ in 0..<calls { stores.append(try await database.open()) }
-        let lock = try HeldWriteLock(path: database.location, patience: .seconds(5))
+        // Patience well past any wait of a loaded run (every suite at once on two cores can keep
+        // this task from a free thread for seconds), so only calls that hold the pool run it out.
+        let lock = try HeldWriteLock(path: database.location, patience: .seconds(30))
         final class Counter: Sendable { let value = Atomic(0) }
         let started = Counter()
         let writes = Task { [stores] in

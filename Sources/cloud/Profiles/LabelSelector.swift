@@ -1,0 +1,51 @@
+/// A Kubernetes label selector: every `matchLabels` pair and every `matchExpressions` requirement
+/// must hold (apimachinery's `metav1.LabelSelectorAsSelector`). As there, `NotIn` and
+/// `DoesNotExist` hold for a cluster without the key, and an empty selector matches every cluster.
+struct LabelSelector: Sendable, Equatable {
+    var matchLabels: [String: String] = [:]
+    var matchExpressions: [Requirement] = []
+
+    struct Requirement: Sendable, Equatable {
+        var key: String
+        var `operator`: Operator
+        var values: [String]
+    }
+
+    enum Operator: String, Sendable, Equatable, CaseIterable {
+        case `in` = "In"
+        case notIn = "NotIn"
+        case exists = "Exists"
+        case doesNotExist = "DoesNotExist"
+    }
+
+    func matches(_ labels: [String: String]) -> Bool {
+        matchLabels.allSatisfy { labels[$0.key] == $0.value } && matchExpressions.allSatisfy { $0.matches(labels) }
+    }
+}
+
+extension LabelSelector.Requirement {
+    func matches(_ labels: [String: String]) -> Bool {
+        switch `operator` {
+        case .in: labels[key].map(values.contains) ?? false
+        case .notIn: labels[key].map { !values.contains($0) } ?? true
+        case .exists: labels[key] != nil
+        case .doesNotExist: labels[key] == nil
+        }
+    }
+}
+
+extension Cluster {
+    /// The labels as keys and values: `env=prod` is `env: prod`; a label written without `=`
+    /// (allowed before labels were pairs) is its key with an empty value.
+    var labelMap: [String: String] {
+        var map: [String: String] = [:]
+        for label in labels {
+            if let equals = label.firstIndex(of: "=") {
+                map[String(label[..<equals])] = String(label[label.index(after: equals)...])
+            } else {
+                map[label] = ""
+            }
+        }
+        return map
+    }
+}
