@@ -191,7 +191,7 @@ struct CloudEndToEndTests {
         let kubeconfigFile = "\(harness.scratch)/kc"
         try harness.emulator.kubeconfig.write(toFile: kubeconfigFile, atomically: true, encoding: .utf8)
 
-        let registered = try await harness.cli(["cluster", "register", "--name", "cli", "--kubeconfig", kubeconfigFile, "--label", "dev"])
+        let registered = try await harness.cli(["cluster", "register", "--name", "cli", "--kubeconfig", kubeconfigFile, "--label", "env=dev"])
         #expect(registered.status == 0)
         #expect(registered.stdout.contains("\"Name\" : \"cli\""))
         #expect(!registered.stdout.contains("Kubeconfig"))

@@ -49,7 +49,7 @@ struct DashboardTests {
     @Test("a page escapes what it shows and never shows a kubeconfig")
     func escapesAndHidesSecrets() async throws {
         let kubeconfig = KubeconfigSamples.make()
-        let cluster = try await register("edge", labels: ["<script>alert(1)</script>"], kubeconfig: kubeconfig)
+        let cluster = try await register("edge", labels: ["note=<script>alert(1)</script>"], kubeconfig: kubeconfig)
         for path in ["/", "/ui/cluster/\(cluster.id)"] {
             let reply = try await page(path)
             #expect(reply.status == 200 && reply.headers["content-type"] == "text/html; charset=utf-8")

@@ -17,6 +17,15 @@ public enum JSONRequest {
         return body.readableBytes == 0 ? nil : try decode(type, from: body)
     }
 
+    /// The body as text, for documents that are not JSON alone (a profile may be YAML); 400 when
+    /// it is not UTF-8.
+    public static func text(from request: Request) async throws -> String {
+        guard let text = String(validating: try await collect(request).readableBytesView, as: UTF8.self) else {
+            throw APIError.badRequest("request body is not UTF-8 text")
+        }
+        return text
+    }
+
     private static func collect(_ request: Request) async throws -> ByteBuffer {
         do {
             return try await request.body.collect(upTo: maxBodySize)

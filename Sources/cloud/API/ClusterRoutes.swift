@@ -15,6 +15,7 @@ struct ClusterRoutes: Sendable {
         router.delete("/api/cluster/:id", use: delete)
         router.get("/api/cluster/:id/utilities", use: utilities)
         router.post("/api/cluster/:id/provision", use: provision)
+        router.post("/api/cluster/:id/labels", use: relabel)
     }
 
     struct RegisterRequest: Decodable {
@@ -49,10 +50,29 @@ struct ClusterRoutes: Sendable {
             name: body.name,
             kubeconfig: kubeconfig,
             dns: body.dns,
-            labels: body.labels ?? [],
+            labels: try ClusterLabels.validated(body.labels ?? [], field: "Labels"),
             audit: context.audit
         )
         return try JSONResponse.make(.ok, cluster)
+    }
+
+    struct RelabelRequest: Decodable {
+        /// Labels to add or change, by key.
+        var set: [String: String]?
+        /// Keys to take away.
+        var remove: [String]?
+    }
+
+    /// Sets and removes labels; the cluster with its new labels. Profiles match it again.
+    @Sendable func relabel(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let body = try await JSONRequest.decode(RelabelRequest.self, from: request)
+        let set = body.set ?? [:]
+        _ = try ClusterLabels.validated(set.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }, field: "Set")
+        if let overlap = set.keys.first(where: { (body.remove ?? []).contains($0) }) {
+            throw APIError.badRequest("\(overlap) is both set and removed", field: "Remove")
+        }
+        return try JSONResponse.make(.ok, try await fleet.relabel(id, set: set, remove: body.remove ?? [], audit: context.audit))
     }
 
     @Sendable func list(_ request: Request, context: CloudRequestContext) async throws -> Response {

@@ -18,10 +18,15 @@ struct CLIClient {
     }
 
     func call(_ method: String, _ path: String, body: (some Encodable)? = Optional<String>.none) async throws -> Data {
+        try await call(method, path, raw: try body.map { try WireJSON.encoder().encode($0) })
+    }
+
+    /// Sends `raw` as it is: a document the server reads as written (a profile, YAML or JSON).
+    func call(_ method: String, _ path: String, raw: Data?) async throws -> Data {
         let reply: JSONHTTPClient.Reply
         do {
-            reply = try await http.send(method, path, body: try body.map { try WireJSON.encoder().encode($0) })
-        } catch let error as JSONHTTPClient.Unreachable {
+            reply = try await http.send(method, path, body: raw)
+        } catch {
             throw Failure(description: "\(error) (is `cloud server` running? see --server)")
         }
         guard (200..<300).contains(reply.status) else {

@@ -15,7 +15,7 @@ struct CloudCommand: AsyncParsableCommand {
         version: "\(BuildInfo.version) (sqlite \(String(cString: sqlite3_libversion())), libpq \(PQlibVersion() / 10000).\(PQlibVersion() % 10000))",
         subcommands: [
             ServerCommand.self, ClusterCommand.self, DeploymentCommand.self, RolloutCommand.self, WebhookCommand.self, AuditCommand.self,
-            SessionCommand.self,
+            SessionCommand.self, ProfileCommand.self,
             BenchStoreCommand.self,
         ]
     )

@@ -6,7 +6,7 @@ struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
         abstract: "Register clusters and provision their utilities.",
-        subcommands: [Register.self, List.self, Get.self, Delete.self, Utilities.self, Provision.self, Diff.self, Drift.self]
+        subcommands: [Register.self, List.self, Get.self, Label.self, Delete.self, Utilities.self, Provision.self, Diff.self, Drift.self]
     )
 
     struct Register: AsyncParsableCommand {

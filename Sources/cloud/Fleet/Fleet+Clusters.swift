@@ -19,6 +19,15 @@ extension Fleet {
         return cluster
     }
 
+    /// Sets and removes labels in one store transaction; the cluster as it is then.
+    func relabel(_ id: String, set: [String: String], remove: [String], audit: AuditTrail) async throws -> Cluster {
+        try await audit.recording(targets: [id], status: .ok) { entry in
+            try await store.changeLabels(ofCluster: id, audit: entry) { labels in
+                labels = ClusterLabels.changed(labels, set: set, remove: remove)
+            }
+        }
+    }
+
     /// Marks the cluster deleted; refused while any of its deployments is not final.
     func deleteCluster(_ id: String, audit: AuditTrail) async throws {
         try await audit.recording(targets: [id], status: .noContent) { entry in

@@ -35,6 +35,9 @@ extension Profile {
         guard !entries.isEmpty else { throw top.invalid("services", "must name at least one service") }
         var lines: [String: Int] = [:]
         for (service, node, line) in entries {
+            guard service.wholeMatch(of: /[a-z0-9][a-z0-9-]{0,62}/) != nil else {
+                throw Invalid(field: "services.\(service)", line: line, reason: "is not a service name")
+            }
             if let known, !known.contains(service) {
                 let offered = known.sorted().joined(separator: ", ")
                 throw Invalid(field: "services.\(service)", line: line, reason: "is not a service the provisioners offer (\(offered))")

@@ -85,6 +85,7 @@ struct CloudServer {
         SessionRoutes(store: store, clock: fleet.clock).add(to: router)
         EventRoutes(store: store, clock: fleet.clock).add(to: router)
         WebhookRoutes(store: store, clock: fleet.clock, targets: webhookTargets).add(to: router)
+        ProfileRoutes(fleet: fleet).add(to: router)
         DashboardRoutes(
             fleet: fleet,
             templates: try DashboardTemplates(),

@@ -17,6 +17,8 @@ protocol ClusterStore: Sendable {
     func driftedClusters() async throws -> [Cluster]
     /// Marks the cluster deleted; refused while any of its deployments is not final.
     func deleteCluster(_ id: String, at time: Int64, audit: AuditEntry?) async throws
+    /// Changes a cluster's labels in one transaction; the cluster as it is then.
+    func changeLabels(ofCluster id: String, audit: AuditEntry?, _ change: @Sendable (inout [String]) -> Void) async throws -> Cluster
     /// Changes a cluster's utility metadata in one transaction.
     func updateUtilities(ofCluster id: String, _ change: UtilitiesChange) async throws
 }

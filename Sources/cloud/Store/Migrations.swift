@@ -176,6 +176,22 @@ enum Migrations {
                 )
                 """
             ),
+            // Fleet profiles: every change a revision (a deletion one without a document), so
+            // who changed what, and from which Git commit, stays readable.
+            (
+                10,
+                """
+                CREATE TABLE profile_revisions (
+                    name \(d.key) NOT NULL,
+                    revision INTEGER NOT NULL,
+                    document TEXT,
+                    author TEXT,
+                    git_commit TEXT,
+                    create_at \(d.bigint) NOT NULL,
+                    PRIMARY KEY (name, revision)
+                )
+                """
+            ),
         ]
     }
 

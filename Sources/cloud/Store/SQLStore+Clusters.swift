@@ -87,6 +87,19 @@ extension SQLStore {
         }
     }
 
+    func changeLabels(ofCluster id: String, audit: AuditEntry?, _ change: @Sendable (inout [String]) -> Void) async throws -> Cluster {
+        let auditValues = try audit.map(records.auditValues)
+        return try await transaction { [dialect, records] db in
+            let select = "SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE id = $1 AND delete_at = 0\(dialect.forUpdate)"
+            guard let row = try db.query(select, [.text(id)]).first else { throw StoreError.notFound("cluster \(id)") }
+            var cluster = try records.cluster(row)
+            change(&cluster.labels)
+            try db.query("UPDATE clusters SET labels = $1 WHERE id = $2", [try records.json(cluster.labels), .text(id)])
+            try Self.insertAudit(db, auditValues)
+            return cluster
+        }
+    }
+
     func updateUtilities(ofCluster id: String, _ change: UtilitiesChange) async throws {
         try await transaction { [dialect, records] db in
             let events = try changeUtilities(db, id, change)

@@ -1,0 +1,130 @@
+import FleetAPI
+import Foundation
+import Hummingbird
+import ServerSupport
+
+/// Fleet profiles: apply (a YAML or JSON document), list, read with their revisions, delete.
+/// Applying checks the document field by field, the services against what the provisioners
+/// offer, and refuses a profile that would set a service another sets on the same clusters at the
+/// same priority.
+struct ProfileRoutes: Sendable {
+    let fleet: Fleet
+
+    func add(to router: Router<CloudRequestContext>) {
+        router.get("/api/profiles", use: list)
+        router.put("/api/profile/:name", use: apply)
+        router.get("/api/profile/:name", use: get)
+        router.delete("/api/profile/:name", use: delete)
+    }
+
+    /// A profile as listed: its current revision and how many clusters it selects now.
+    struct Summary: Codable, Sendable, Equatable {
+        var name: String
+        var revision: Int
+        var author: String?
+        var commit: String?
+        var createAt: Int64
+        var clusters: Int
+    }
+
+    /// One profile: the current document and every revision (without their documents).
+    struct Detail: Codable, Sendable, Equatable {
+        var name: String
+        var revision: Int
+        var document: String
+        var clusters: [String]
+        var revisions: [ProfileRevision]
+    }
+
+    @Sendable func apply(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        let name = try context.parameters.require("name")
+        let text = try await JSONRequest.text(from: request)
+        let known = await fleet.services.pool.publishedServices().map { Set($0.order.map(\.rawValue)) }
+        let profile: Profile
+        do {
+            profile = try Profile(document: text, services: known)
+        } catch {
+            throw APIError.badRequest(error.description, field: error.field)
+        }
+        guard profile.name == name else {
+            throw APIError.badRequest("name \"\(profile.name)\" is not the profile in the path (\(name))", field: "name")
+        }
+        let clusters = try await facts()
+        let others = try await current().filter { $0.name != name }
+        if let conflict = ProfileEvaluation.conflict(of: profile, with: others, clusters: clusters) {
+            throw APIError(.conflict, conflict.description)
+        }
+        let saved = try await context.audit.recording(targets: [name], status: .ok) { entry in
+            try await fleet.store.saveProfile(
+                name: name,
+                document: text,
+                author: context.caller.name,
+                commit: nil,
+                at: fleet.clock.millisecondsSince1970,
+                audit: entry
+            )
+        }
+        let matching = clusters.filter { profile.selector.matches($0.labels) }.count
+        return try JSONResponse.make(
+            .ok,
+            Summary(name: name, revision: saved.revision, author: saved.author, commit: saved.commit, createAt: saved.createAt, clusters: matching)
+        )
+    }
+
+    @Sendable func list(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        let clusters = try await facts()
+        let summaries = try await fleet.store.profiles().map { revision in
+            let selector = (try? Profile(document: revision.document ?? ""))?.selector
+            return Summary(
+                name: revision.name,
+                revision: revision.revision,
+                author: revision.author,
+                commit: revision.commit,
+                createAt: revision.createAt,
+                clusters: selector.map { selector in clusters.filter { selector.matches($0.labels) }.count } ?? 0
+            )
+        }
+        return try JSONResponse.make(.ok, summaries)
+    }
+
+    @Sendable func get(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        let name = try context.parameters.require("name")
+        let revisions = try await fleet.store.profileRevisions(name)
+        guard let latest = revisions.first, let document = latest.document else { throw APIError(.notFound, "profile \(name) not found") }
+        let selector = (try? Profile(document: document))?.selector
+        let clusters = try await facts().filter { selector?.matches($0.labels) ?? false }.map(\.id)
+        let history = revisions.map { revision in
+            var revision = revision
+            revision.document = nil
+            return revision
+        }
+        return try JSONResponse.make(.ok, Detail(name: name, revision: latest.revision, document: document, clusters: clusters, revisions: history))
+    }
+
+    @Sendable func delete(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        let name = try context.parameters.require("name")
+        try await context.audit.recording(targets: [name], status: .noContent) { entry in
+            try await fleet.store.deleteProfile(
+                name: name,
+                author: context.caller.name,
+                commit: nil,
+                at: fleet.clock.millisecondsSince1970,
+                audit: entry
+            )
+        }
+        return Response(status: .noContent)
+    }
+
+    /// The profiles as they are now, each read from its current document.
+    private func current() async throws -> [Profile] {
+        try await fleet.store.profiles().compactMap { try? Profile(document: $0.document ?? "") }
+    }
+
+    /// What selectors read of every registered cluster.
+    private func facts() async throws -> [ValuesTemplate.ClusterFacts] {
+        try await fleet.store.clusterSummaries().map { summary in
+            let cluster = Cluster(id: summary.id, name: summary.name, dns: nil, labels: summary.labels, utilities: UtilityMetadata(), createAt: 0)
+            return ProfileEvaluation.facts(of: cluster, kubernetesVersion: nil)
+        }
+    }
+}

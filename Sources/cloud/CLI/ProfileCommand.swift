@@ -1,0 +1,58 @@
+import ArgumentParser
+import FleetAPI
+import Foundation
+
+struct ProfileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "Declare the fleet's state: which services, at which versions and values, on which clusters.",
+        subcommands: [Apply.self, List.self, Get.self, Delete.self]
+    )
+
+    struct Apply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply a profile document (YAML or JSON); each change becomes a new revision.",
+            discussion: "The document is checked here first, so a mistake names its field and line before anything is sent."
+        )
+        @OptionGroup var options: ClientOptions
+        @Option(name: [.customShort("f"), .customLong("file")], help: "The profile document.") var file: String
+
+        func run() async throws {
+            guard let data = InputFile.read(file), let text = String(data: data, encoding: .utf8) else {
+                throw ValidationError("--file: cannot read \(file) as text")
+            }
+            let profile: Profile
+            do { profile = try Profile(document: text) } catch { throw ValidationError("\(file): \(error)") }
+            Printer.json(try await options.client.call("PUT", "/api/profile/\(profile.name)", raw: data))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the profiles with their revisions and matching clusters.")
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            let data = try await options.client.call("GET", "/api/profiles")
+            guard options.output == .table else { return Printer.json(data) }
+            let profiles = try WireJSON.decoder().decode([ProfileRoutes.Summary].self, from: data)
+            Printer.table(
+                ["NAME", "REVISION", "CLUSTERS", "AUTHOR"],
+                profiles.map { [$0.name, String($0.revision), String($0.clusters), $0.author ?? ""] }
+            )
+        }
+    }
+
+    struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a profile: its document, matching clusters and revisions.")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "The profile's name.") var name: String
+        func run() async throws { Printer.json(try await options.client.call("GET", "/api/profile/\(name)")) }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a profile (a last revision without a document).")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "The profile's name.") var name: String
+        func run() async throws { _ = try await options.client.call("DELETE", "/api/profile/\(name)") }
+    }
+}
