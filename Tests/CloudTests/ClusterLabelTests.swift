@@ -12,21 +12,15 @@ import Testing
 /// audited); a bare label is refused when set and read as its key with an empty value.
 @Suite("Cluster labels")
 struct ClusterLabelTests {
-    static let admin = "admin-token-0123456789", operatorToken = "operator-token-0123456789", viewer = "viewer-token-0123456789"
-    static let tokens = APITokens([
-        .init(token: admin, role: .admin, name: "root"), .init(token: operatorToken, role: .operator, name: "op"),
-        .init(token: viewer, role: .viewer, name: "watcher"),
-    ])
-
     let cloud: InProcessCloud
     let clusterID: String
 
     init() async throws {
-        cloud = try await InProcessCloud(apiTokens: Self.tokens)
+        cloud = try await InProcessCloud(apiTokens: RoleTokens.all)
         clusterID = try await cloud.router.post(
             "/api/clusters",
             json: ["Name": "edge", "Kubeconfig": .string(KubeconfigSamples.make()), "Labels": ["env=prod", "region=eu", "canary="]] as JSONValue,
-            token: Self.admin
+            token: RoleTokens.admin
         ).decode(Cluster.self).id
     }
 
@@ -36,7 +30,7 @@ struct ClusterLabelTests {
     )
     func registrationRefused(_ labels: [String]) async throws {
         let body: JSONValue = ["Name": "other", "Kubeconfig": .string(KubeconfigSamples.make()), "Labels": .array(labels.map(JSONValue.string))]
-        let reply = try await cloud.router.post("/api/clusters", json: body, token: Self.admin)
+        let reply = try await cloud.router.post("/api/clusters", json: body, token: RoleTokens.admin)
         #expect(reply.status == 400 && reply.error?.field == "Labels", "\(reply.text)")
     }
 
@@ -45,7 +39,7 @@ struct ClusterLabelTests {
         let reply = try await cloud.router.post(
             "/api/cluster/\(clusterID)/labels",
             json: ["Set": ["region": "us", "tier": "web"], "Remove": ["canary"]] as JSONValue,
-            token: Self.operatorToken
+            token: RoleTokens.operatorToken
         )
         #expect(reply.status == 200, "\(reply.text)")
         #expect(try reply.decode(Cluster.self).labels == ["env=prod", "region=us", "tier=web"])
@@ -57,13 +51,14 @@ struct ClusterLabelTests {
     @Test("a viewer may not relabel; a bad label, a key both set and removed, or an unknown cluster is refused")
     func refusals() async throws {
         let path = "/api/cluster/\(clusterID)/labels"
-        #expect(try await cloud.router.post(path, json: ["Set": ["a": "b"]] as JSONValue, token: Self.viewer).status == 403)
-        let bad = try await cloud.router.post(path, json: ["Set": ["bad key": "b"]] as JSONValue, token: Self.operatorToken)
+        #expect(try await cloud.router.post(path, json: ["Set": ["a": "b"]] as JSONValue, token: RoleTokens.viewer).status == 403)
+        let bad = try await cloud.router.post(path, json: ["Set": ["bad key": "b"]] as JSONValue, token: RoleTokens.operatorToken)
         #expect(bad.status == 400 && bad.error?.field == "Set", "\(bad.text)")
-        let both = try await cloud.router.post(path, json: ["Set": ["a": "b"], "Remove": ["a"]] as JSONValue, token: Self.operatorToken)
+        let both = try await cloud.router.post(path, json: ["Set": ["a": "b"], "Remove": ["a"]] as JSONValue, token: RoleTokens.operatorToken)
         #expect(both.status == 400 && both.error?.field == "Remove", "\(both.text)")
         #expect(
-            try await cloud.router.post("/api/cluster/nope/labels", json: ["Set": ["a": "b"]] as JSONValue, token: Self.operatorToken).status == 404
+            try await cloud.router.post("/api/cluster/nope/labels", json: ["Set": ["a": "b"]] as JSONValue, token: RoleTokens.operatorToken).status
+                == 404
         )
         #expect(try await cloud.store.cluster(clusterID)?.labels == ["env=prod", "region=eu", "canary="])
     }

@@ -80,7 +80,9 @@ struct HelmDeployerTests {
         #expect(await harness.deploy(harness.request("prometheus")).outcome == .succeeded)
 
         let failing = harness.request("prometheus", values: ["server": ["image": ["tag": "fail-readiness"]]])
-        let result = await harness.deploy(failing, within: .seconds(15))
+        // Long enough that helm's own timeout leaves it 8 s to record the failed revision (see
+        // HelmTimeout) even when the whole suite runs at once; 15 s left 5, which a loaded run overran.
+        let result = await harness.deploy(failing, within: .seconds(40))
 
         guard case .failed(let error) = result.outcome else {
             Issue.record("expected a failure, got \(result.outcome)")

@@ -10,25 +10,19 @@ import Testing
 /// The profile API in-process: applying documents as revisions, reading them back, the refusals.
 @Suite("Profile API")
 struct ProfileRoutesTests {
-    static let admin = "admin-token-0123456789", operatorToken = "operator-token-0123456789", viewer = "viewer-token-0123456789"
-    static let tokens = APITokens([
-        .init(token: admin, role: .admin, name: "root"), .init(token: operatorToken, role: .operator, name: "op"),
-        .init(token: viewer, role: .viewer, name: "watcher"),
-    ])
-
     let cloud: InProcessCloud
 
     init() async throws {
-        cloud = try await InProcessCloud(apiTokens: Self.tokens)
+        cloud = try await InProcessCloud(apiTokens: RoleTokens.all)
         for (name, labels) in [("a", ["env=prod"]), ("b", ["env=prod", "loglevel=debug"]), ("c", ["env=dev"])] {
             let body: JSONValue = [
                 "Name": .string(name), "Kubeconfig": .string(KubeconfigSamples.make()), "Labels": .array(labels.map(JSONValue.string)),
             ]
-            _ = try await cloud.router.post("/api/clusters", json: body, token: Self.admin)
+            _ = try await cloud.router.post("/api/clusters", json: body, token: RoleTokens.admin)
         }
     }
 
-    func apply(_ name: String, _ document: String, token: String = operatorToken) async throws -> ServerProcess.Reply {
+    func apply(_ name: String, _ document: String, token: String = RoleTokens.operatorToken) async throws -> ServerProcess.Reply {
         try await cloud.router.request(.put, "/api/profile/\(name)", body: Data(document.utf8), token: token)
     }
 
@@ -42,10 +36,10 @@ struct ProfileRoutesTests {
         let changed = ProfileDocumentTests.example.replacingOccurrences(of: "batchSize: 50%", with: "batchSize: 1")
         #expect(try await apply("prod-logging", changed).decode(ProfileRoutes.Summary.self).revision == 2)
 
-        let detail = try await cloud.router.request(.get, "/api/profile/prod-logging", token: Self.viewer).decode(ProfileRoutes.Detail.self)
+        let detail = try await cloud.router.request(.get, "/api/profile/prod-logging", token: RoleTokens.viewer).decode(ProfileRoutes.Detail.self)
         #expect(detail.revision == 2 && detail.document == changed && detail.clusters.count == 2)
         #expect(detail.revisions.map(\.revision) == [2, 1] && detail.revisions.allSatisfy { $0.author == "op" && $0.document == nil })
-        let listed = try await cloud.router.request(.get, "/api/profiles", token: Self.viewer).decode([ProfileRoutes.Summary].self)
+        let listed = try await cloud.router.request(.get, "/api/profiles", token: RoleTokens.viewer).decode([ProfileRoutes.Summary].self)
         #expect(listed.map(\.name) == ["prod-logging"] && listed.map(\.clusters) == [2])
         let audited = try await cloud.store.auditEntries(AuditQuery()).filter { $0.path == "/api/profile/prod-logging" }
         #expect(audited.count == 3 && audited.allSatisfy { $0.actor == "op" })
@@ -73,12 +67,12 @@ struct ProfileRoutesTests {
 
     @Test("a viewer may read but not apply or delete; a deleted profile is gone from the list, its revisions kept")
     func rolesAndDeletion() async throws {
-        #expect(try await apply("prod-logging", ProfileDocumentTests.example, token: Self.viewer).status == 403)
+        #expect(try await apply("prod-logging", ProfileDocumentTests.example, token: RoleTokens.viewer).status == 403)
         #expect(try await apply("prod-logging", ProfileDocumentTests.example).status == 200)
-        #expect(try await cloud.router.request(.delete, "/api/profile/prod-logging", token: Self.viewer).status == 403)
-        #expect(try await cloud.router.request(.delete, "/api/profile/prod-logging", token: Self.operatorToken).status == 204)
-        #expect(try await cloud.router.request(.get, "/api/profiles", token: Self.viewer).text == "[]")
-        #expect(try await cloud.router.request(.get, "/api/profile/prod-logging", token: Self.viewer).status == 404)
+        #expect(try await cloud.router.request(.delete, "/api/profile/prod-logging", token: RoleTokens.viewer).status == 403)
+        #expect(try await cloud.router.request(.delete, "/api/profile/prod-logging", token: RoleTokens.operatorToken).status == 204)
+        #expect(try await cloud.router.request(.get, "/api/profiles", token: RoleTokens.viewer).text == "[]")
+        #expect(try await cloud.router.request(.get, "/api/profile/prod-logging", token: RoleTokens.viewer).status == 404)
         #expect(try await cloud.store.profileRevisions("prod-logging").map(\.revision) == [2, 1])
     }
 }
