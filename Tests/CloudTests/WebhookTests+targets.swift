@@ -9,15 +9,15 @@ import Testing
 extension WebhookTests {
     /// This host's name resolves to an address on this host (loopback, or a private one in a
     /// container): the DNS rebinding case, a name that passes as written.
-    var ownHostURL: (WebhookReceiver) -> String {
-        { receiver in receiver.url.replacingOccurrences(of: "127.0.0.1", with: ProcessInfo.processInfo.hostName) }
+    func ownHostURL(of receiver: WebhookReceiver) -> String {
+        receiver.url.replacingOccurrences(of: "127.0.0.1", with: ProcessInfo.processInfo.hostName)
     }
 
     @Test("a delivery to a name that resolves to a refused address is not sent, and the webhook shows why")
     func resolvedToRefusedAddress() async throws {
         let receiver = try await WebhookReceiver()
         defer { receiver.stop() }
-        let webhook = try await hook(ownHostURL(receiver))
+        let webhook = try await hook(ownHostURL(of: receiver))
         try await store.recordEvents([.provisionerHealth("http://p1", healthy: false)])
         let sender = WebhookSender(
             store: store,
@@ -39,7 +39,7 @@ extension WebhookTests {
     func resolvedAndPinned() async throws {
         let receiver = try await WebhookReceiver()
         defer { receiver.stop() }
-        _ = try await hook(ownHostURL(receiver))
+        _ = try await hook(ownHostURL(of: receiver))
         try await store.recordEvents([.provisionerHealth("http://p1", healthy: false)])
 
         try await deliver(sender(), receiver) { $0.count == 1 }

@@ -5,7 +5,8 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
     case v6(UInt128)
 
     /// Dotted decimal, or RFC 5952's compressed hex for IPv6 (lower case, the longest run of zero
-    /// groups as `::`). A mapped IPv4 address keeps its IPv6 form: it is the address that was asked for.
+    /// groups as `::`), with an IPv4-mapped or -compatible address's last 32 bits dotted, as
+    /// glibc's inet_ntop writes them.
     public var description: String {
         switch self {
         case .v4(let value):
@@ -21,6 +22,9 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
                 } else {
                     run = (-1, 0)
                 }
+            }
+            if best.start == 0, best.length == 6 || (best.length == 5 && groups[5] == 0xffff) {
+                return (best.length == 6 ? "::" : "::ffff:") + IPAddress.v4(UInt32(truncatingIfNeeded: value)).description
             }
             let hex = groups.map { String($0, radix: 16) }
             guard best.length > 1 else { return hex.joined(separator: ":") }

@@ -11,6 +11,8 @@ public struct URLTarget: Sendable, Hashable {
     public var port: Int
     /// The address, when `host` is written as one (in any spelling).
     public var address: IPAddress?
+    /// What follows the authority: the path, query and fragment as written (`/k8s/clusters/c1`).
+    public var rest: String
 
     public struct Invalid: Error, CustomStringConvertible, Equatable {
         public var description: String
@@ -20,7 +22,9 @@ public struct URLTarget: Sendable, Hashable {
         guard let separator = url.range(of: "://") else { throw Invalid(description: "has no scheme://") }
         scheme = url[..<separator.lowerBound].lowercased()
         let rest = url[separator.upperBound...]
-        var authority = rest[..<(rest.firstIndex(where: { "/?#".contains($0) }) ?? rest.endIndex)]
+        let authorityEnd = rest.firstIndex(where: { "/?#".contains($0) }) ?? rest.endIndex
+        self.rest = String(rest[authorityEnd...])
+        var authority = rest[..<authorityEnd]
         // WHATWG parsers (and libcurl) end the authority at a backslash too; Go's does not.
         guard !authority.contains(where: { $0 == "\\" || $0.isWhitespace || !$0.isASCII || $0.asciiValue.map { $0 < 0x20 } == true }) else {
             throw Invalid(description: "has characters parsers read differently in its authority")

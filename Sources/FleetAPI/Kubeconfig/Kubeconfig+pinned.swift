@@ -1,5 +1,3 @@
-import Foundation
-
 extension Kubeconfig {
     /// This kubeconfig with its server's host replaced by the address it resolves to now, checked
     /// against `policy`, and `tls-server-name` set to the host it named: client-go then connects
@@ -14,11 +12,9 @@ extension Kubeconfig {
             throw AddressPolicy.Refusal(description: "\(server) \(error)")
         }
         let address = try await policy.resolve(target)
-        guard target.address == nil, let separator = server.range(of: "://") else { return self }
+        guard target.address == nil else { return self }
         var pinned = self
-        let rest = server[separator.upperBound...]
-        let pathStart = rest.firstIndex(where: { "/?#".contains($0) }) ?? rest.endIndex
-        pinned.server = "\(target.scheme)://\(address.urlHost):\(target.port)\(rest[pathStart...])"
+        pinned.server = "\(target.scheme)://\(address.urlHost):\(target.port)\(target.rest)"
         if pinned.credentials.tlsServerName == nil { pinned.credentials.tlsServerName = target.host }
         return pinned
     }

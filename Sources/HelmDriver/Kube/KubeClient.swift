@@ -108,11 +108,9 @@ public struct KubeClient: Sendable {
     private var endpoint: (base: String, address: String?) {
         let server = kubeconfig.server.hasSuffix("/") ? String(kubeconfig.server.dropLast()) : kubeconfig.server
         guard let name = kubeconfig.credentials.tlsServerName, let target = try? URLTarget(parsing: server),
-            target.scheme == "https", let address = target.address, let separator = server.range(of: "://")
+            target.scheme == "https", let address = target.address
         else { return (server, nil) }
-        let rest = server[separator.upperBound...]
-        let path = rest[(rest.firstIndex(of: "/") ?? rest.endIndex)...]
-        return ("https://\(name):\(target.port)\(path)", address.description)
+        return ("https://\(name):\(target.port)\(target.rest)", address.description)
     }
 
     /// The first ingress hostname (or IP) of a LoadBalancer Service; nil until the cloud assigns one.

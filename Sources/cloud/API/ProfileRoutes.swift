@@ -120,11 +120,10 @@ struct ProfileRoutes: Sendable {
         try await fleet.store.profiles().compactMap { try? Profile(document: $0.document ?? "") }
     }
 
-    /// What selectors read of every registered cluster.
+    /// What selectors read of every registered cluster (its labels; the rest is for templates).
     private func facts() async throws -> [ValuesTemplate.ClusterFacts] {
         try await fleet.store.clusterSummaries().map { summary in
-            let cluster = Cluster(id: summary.id, name: summary.name, dns: nil, labels: summary.labels, utilities: UtilityMetadata(), createAt: 0)
-            return ProfileEvaluation.facts(of: cluster, kubernetesVersion: nil)
+            ValuesTemplate.ClusterFacts(id: summary.id, name: summary.name, labels: ClusterLabels.map(summary.labels))
         }
     }
 }

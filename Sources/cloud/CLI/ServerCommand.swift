@@ -127,10 +127,7 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("secret-key-word"), help: SecretValues.flagHelp(variable: "CLOUD_SECRET_KEY_WORDS"))
     var secretKeyWords: [String] = Self.list("CLOUD_SECRET_KEY_WORDS")
 
-    private static func list(_ variable: String) -> [String] {
-        (ProcessInfo.processInfo.environment[variable] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
-    }
+    private static func list(_ variable: String) -> [String] { CommaSeparated.entries(ProcessInfo.processInfo.environment[variable]) }
 
     func run() async throws {
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }

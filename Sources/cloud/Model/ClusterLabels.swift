@@ -36,6 +36,17 @@ enum ClusterLabels {
         return labels
     }
 
+    /// The labels as keys and values: `env=prod` is `env: prod`; a label written without `=`
+    /// (allowed before labels were pairs) is its key with an empty value.
+    static func map(_ labels: [String]) -> [String: String] {
+        var map: [String: String] = [:]
+        for label in labels {
+            let key = label.prefix { $0 != "=" }
+            map[String(key)] = String(label.dropFirst(key.count + 1))
+        }
+        return map
+    }
+
     /// `labels` with `set` put in (replacing a label of the same key) and the `remove` keys taken
     /// out, in the order they were, new keys last (sorted).
     static func changed(_ labels: [String], set: [String: String], remove: [String]) -> [String] {
@@ -43,4 +54,8 @@ enum ClusterLabels {
         let kept = labels.filter { label in !gone.contains(String(label.prefix { $0 != "=" })) }
         return kept + set.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     }
+}
+
+extension Cluster {
+    var labelMap: [String: String] { ClusterLabels.map(labels) }
 }

@@ -33,19 +33,3 @@ extension LabelSelector.Requirement {
         }
     }
 }
-
-extension Cluster {
-    /// The labels as keys and values: `env=prod` is `env: prod`; a label written without `=`
-    /// (allowed before labels were pairs) is its key with an empty value.
-    var labelMap: [String: String] {
-        var map: [String: String] = [:]
-        for label in labels {
-            if let equals = label.firstIndex(of: "=") {
-                map[String(label[..<equals])] = String(label[label.index(after: equals)...])
-            } else {
-                map[label] = ""
-            }
-        }
-        return map
-    }
-}

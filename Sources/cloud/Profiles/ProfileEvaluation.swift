@@ -24,17 +24,6 @@ enum ProfileEvaluation {
         }
     }
 
-    /// The facts templates and selectors read about `cluster`.
-    static func facts(of cluster: Cluster, kubernetesVersion: String?) -> ValuesTemplate.ClusterFacts {
-        ValuesTemplate.ClusterFacts(
-            id: cluster.id,
-            name: cluster.name,
-            labels: cluster.labelMap,
-            kubernetesVersion: kubernetesVersion,
-            privateDomain: cluster.dns?.privateDomain
-        )
-    }
-
     /// The first profile among `others` that sets one of `profile`'s services on a cluster both
     /// select, at the same priority: applying `profile` is refused then, naming the clusters.
     static func conflict(of profile: Profile, with others: [Profile], clusters: [ValuesTemplate.ClusterFacts]) -> Conflict? {

@@ -21,8 +21,8 @@ struct ValuesTemplate: Sendable {
         var id: String
         var name: String
         var labels: [String: String]
-        var kubernetesVersion: String?
-        var privateDomain: String?
+        var kubernetesVersion: String? = nil
+        var privateDomain: String? = nil
     }
 
     /// Checks every template parses, so a syntax error is refused when the profile is applied.

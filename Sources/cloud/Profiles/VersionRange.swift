@@ -2,15 +2,17 @@
 /// comparisons (`>=1.30`, `<1.29.4`, `!=1.28.0`), joined by spaces or commas (all must hold), and
 /// alternatives joined by `||`. A partial version in `=`, a bare version, or `1.29.x` is the whole
 /// line (`1.29` is 1.29.0 up to 1.30.0); `~1.29.2` allows later patches, `^1.29` later minors;
-/// `>1.29` is past the whole of 1.29, `>=1.30` from 1.30.0.
+/// `>1.29` is past the whole of 1.29, `>=1.30` from 1.30.0, `!=1.29` anything outside 1.29 (as
+/// `constraintGreaterThan` and `constraintNotEqual` read a partial version in Masterminds/semver v3).
 struct VersionRange: Sendable, Equatable, CustomStringConvertible {
     let text: String
     private let alternatives: [[Bound]]
 
-    private struct Bound: Equatable {
-        enum Relation: Equatable { case atLeast, below, not }
-        var relation: Relation
-        var version: SemanticVersion
+    private enum Bound: Equatable {
+        case atLeast(SemanticVersion)
+        case below(SemanticVersion)
+        /// Before the first version or from the second on.
+        case outside(SemanticVersion, SemanticVersion)
     }
 
     struct Invalid: Error, CustomStringConvertible {
@@ -35,10 +37,10 @@ struct VersionRange: Sendable, Equatable, CustomStringConvertible {
     func contains(_ version: SemanticVersion) -> Bool {
         alternatives.contains { bounds in
             bounds.allSatisfy { bound in
-                switch bound.relation {
-                case .atLeast: version >= bound.version
-                case .below: version < bound.version
-                case .not: version != bound.version
+                switch bound {
+                case .atLeast(let low): version >= low
+                case .below(let high): version < high
+                case .outside(let low, let high): version < low || version >= high
                 }
             }
         }
@@ -48,11 +50,8 @@ struct VersionRange: Sendable, Equatable, CustomStringConvertible {
         let operators = [">=", "<=", "!=", ">", "<", "=", "~", "^"]
         let op = operators.first { term.hasPrefix($0) } ?? ""
         var body = String(term.dropFirst(op.count))
-        var wildcard = false
-        for suffix in [".x", ".X", ".*"] where body.hasSuffix(suffix) {
-            body = String(body.dropLast(suffix.count))
-            wildcard = true
-        }
+        // `1.29.x` is `1.29`: both name the whole line.
+        for suffix in [".x", ".X", ".*"] where body.hasSuffix(suffix) { body = String(body.dropLast(suffix.count)) }
         let pieces = body.trimmingPrefix("v").split(separator: ".", omittingEmptySubsequences: false)
         guard (1...3).contains(pieces.count), pieces.allSatisfy({ !$0.isEmpty && $0.count <= 9 && $0.allSatisfy { $0.isASCII && $0.isNumber } })
         else {
@@ -67,23 +66,21 @@ struct VersionRange: Sendable, Equatable, CustomStringConvertible {
             case 2: SemanticVersion(low.major, low.minor + 1)
             default: SemanticVersion(low.major, low.minor, low.patch + 1)
             }
-        let partial = parts.count < 3 || wildcard
         switch op {
-        case ">=": return [Bound(relation: .atLeast, version: low)]
-        case "<": return [Bound(relation: .below, version: low)]
-        case ">": return [Bound(relation: .atLeast, version: pastLine)]
-        case "<=": return [Bound(relation: .below, version: pastLine)]
-        case "!=" where !partial: return [Bound(relation: .not, version: low)]
-        case "!=": throw Invalid(description: "\"\(term)\" in \"\(text)\": != takes a whole version (1.29.3)")
+        case ">=": return [.atLeast(low)]
+        case "<": return [.below(low)]
+        case ">": return [.atLeast(pastLine)]
+        case "<=": return [.below(pastLine)]
+        case "!=": return [.outside(low, pastLine)]
         case "~":
             let end = parts.count == 1 ? SemanticVersion(low.major + 1) : SemanticVersion(low.major, low.minor + 1)
-            return [Bound(relation: .atLeast, version: low), Bound(relation: .below, version: end)]
+            return [.atLeast(low), .below(end)]
         case "^":
             let end = low.major > 0 ? SemanticVersion(low.major + 1) : SemanticVersion(0, low.minor + 1)
-            return [Bound(relation: .atLeast, version: low), Bound(relation: .below, version: end)]
+            return [.atLeast(low), .below(end)]
         default:
             // `=1.29.3` or `1.29.3` is that version; `1.29`, `1.29.x` the whole line.
-            return [Bound(relation: .atLeast, version: low), Bound(relation: .below, version: pastLine)]
+            return [.atLeast(low), .below(pastLine)]
         }
     }
 }

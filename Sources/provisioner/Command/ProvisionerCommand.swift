@@ -75,7 +75,7 @@ struct ProvisionerCommand: AsyncParsableCommand {
     var allowKubeconfigExec = environment("PROVISIONER_ALLOW_KUBECONFIG_EXEC") == "true"
 
     @Option(name: .customLong("allowed-api-server"), help: AddressPolicyHelp.apiServers(variable: "PROVISIONER_ALLOWED_API_SERVERS"))
-    var allowedAPIServers: [String] = list(environment("PROVISIONER_ALLOWED_API_SERVERS"))
+    var allowedAPIServers: [String] = CommaSeparated.entries(environment("PROVISIONER_ALLOWED_API_SERVERS"))
 
     @Option(
         name: .customLong("allowed-repository"),
@@ -85,7 +85,7 @@ struct ProvisionerCommand: AsyncParsableCommand {
                 "An exact URL, or one with * (within a path segment) and ** (across segments), e.g. https://charts.example.com/**; matched on the whole URL, trailing slashes ignored."
         )
     )
-    var allowedRepositories: [String] = list(environment("PROVISIONER_ALLOWED_REPOSITORIES"))
+    var allowedRepositories: [String] = CommaSeparated.entries(environment("PROVISIONER_ALLOWED_REPOSITORIES"))
 
     @Option(
         name: .customLong("allowed-dns-zone"),
@@ -94,7 +94,7 @@ struct ProvisionerCommand: AsyncParsableCommand {
             discussion: "A zone ID (Z0123ABC) allows that DNS.PrivateHostedZoneID; a domain allows that DNS.PrivateDomain and its subdomains."
         )
     )
-    var allowedDNSZones: [String] = list(environment("PROVISIONER_ALLOWED_DNS_ZONES"))
+    var allowedDNSZones: [String] = CommaSeparated.entries(environment("PROVISIONER_ALLOWED_DNS_ZONES"))
 
     @Option(
         help: ArgumentHelp(
@@ -105,7 +105,7 @@ struct ProvisionerCommand: AsyncParsableCommand {
     var valuesFromCache = environment("PROVISIONER_VALUES_FROM_CACHE") ?? "5m"
 
     @Option(name: .customLong("secret-key-word"), help: SecretValues.flagHelp(variable: "PROVISIONER_SECRET_KEY_WORDS"))
-    var secretKeyWords: [String] = list(environment("PROVISIONER_SECRET_KEY_WORDS"))
+    var secretKeyWords: [String] = CommaSeparated.entries(environment("PROVISIONER_SECRET_KEY_WORDS"))
 
     static func main() async { await mainWithOneLineErrors() }
 
@@ -188,9 +188,4 @@ enum ProvisionerNaming: ServerNaming {
 
 private func environment(_ name: String) -> String? {
     ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
-}
-
-/// A comma-separated variable's entries.
-private func list(_ value: String?) -> [String] {
-    value?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
 }

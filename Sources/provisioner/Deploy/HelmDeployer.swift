@@ -60,12 +60,9 @@ struct HelmDeployer: Deployer {
             return DeploymentResult(failure: DeploymentFailure(.failed, step: "deploy", message: "\(service.name) is not deployed with helm"))
         }
         do {
-            let (request, fetched) = try await withReferencedValues(request)
-            var result = try await withContext(for: request, parsed: kubeconfig, deadline: deadline) { context in
-                await run(context, service: service, helm: helm, bounds)
+            return try await withContext(for: request, parsed: kubeconfig, deadline: deadline) { context in
+                await runWithReferencedValues(context, service: service, helm: helm, bounds)
             }
-            result.details.fetchedSecrets = fetched
-            return result
         } catch {
             return DeploymentResult(failure: error)
         }
@@ -96,7 +93,7 @@ struct HelmDeployer: Deployer {
         var hold: ReleaseHold
     }
 
-    private func run(_ context: DeploymentContext, service: any ThirdPartyService, helm: HelmRelease, _ bounds: RunBounds) async -> DeploymentResult {
+    func run(_ context: DeploymentContext, service: any ThirdPartyService, helm: HelmRelease, _ bounds: RunBounds) async -> DeploymentResult {
         switch context.request.action {
         case .apply:
             return await apply(context.request, service: service, helm: helm, bounds, context: context)

@@ -34,6 +34,8 @@ struct ProfileMatchingTests {
         #expect(cluster.labelMap == ["env": "prod", "a": "b=c", "legacy": ""])
     }
 
+    /// The expectations follow Masterminds/semver v3's constraint functions (constraintGreaterThan,
+    /// constraintLessThan, constraintNotEqual, tilde and caret), which Helm and Sveltos use.
     @Test(
         "Kubernetes version ranges, vendor suffixes dropped",
         arguments: [
@@ -41,6 +43,7 @@ struct ProfileMatchingTests {
             (">=1.28, <1.30", "1.29.3", true), (">=1.28 <1.30", "1.30.0", false), ("1.29.x", "1.29.7", true), ("1.29", "1.30.0", false),
             ("~1.29.2", "1.29.5", true), ("~1.29.2", "1.30.0", false), ("^1.29", "1.31.0", true), (">1.29", "1.29.9", false),
             (">1.29", "1.30.0", true), ("<=1.29", "1.29.9", true), ("!=1.29.3", "1.29.3", false), ("<1.27 || >=1.31", "1.31.1+k3s1", true),
+            ("!=1.29", "1.29.5", false), ("!=1.29", "1.30.0", true), ("!=1.29.3", "1.29.4", true),
         ]
     )
     func ranges(_ range: String, _ version: String, _ contains: Bool) throws {

@@ -1,5 +1,6 @@
 import FleetAPI
 import Foundation
+import TestSupport
 import Testing
 
 /// What a kubeconfig's server or a webhook may reach: the refused classes in every spelling,
@@ -115,7 +116,7 @@ struct AddressPolicyTests {
     func pinned() async throws {
         let host = ProcessInfo.processInfo.hostName
         let kubeconfig = Kubeconfig(server: "https://\(host):6443/prefix", credentials: .init(bearerToken: "t0k3n-value"))
-        let pinned = try await kubeconfig.pinned(by: .testbedAPIServersForLibrary)
+        let pinned = try await kubeconfig.pinned(by: .testbedAPIServers)
         let target = try URLTarget(parsing: pinned.server)
         #expect(target.address != nil)
         #expect(target.port == 6443)
@@ -124,23 +125,47 @@ struct AddressPolicyTests {
         #expect(pinned.credentials.bearerToken == "t0k3n-value")
     }
 
+    /// glibc's own parsers are the reference: what `inet_aton` (IPv4, every spelling getaddrinfo
+    /// takes for a number) and `inet_pton` (IPv6) make of each text is what the policy must judge.
     @Test(
-        "addresses print in their canonical form",
+        "every spelling parses to the address the C library reads in it",
         arguments: [
-            ("0xa9fea9fe", "169.254.169.254"), ("[FD00:EC2::254]", "fd00:ec2::254"), ("::ffff:1.2.3.4", "::ffff:102:304"),
-            ("1:0:0:2:0:0:0:3", "1:0:0:2::3"),
+            "169.254.169.254", "2852039166", "0xa9fea9fe", "0XA9FEA9FE", "0xa9.0xfe.0xa9.0xfe", "0251.0376.0251.0376", "169.254.43518",
+            "169.16689662", "0251.254.0xa9.254", "127.1", "0", "00", "010.0.0.1", "4294967295", "255.255.255.255", "1.2.3.256",
+            "4294967296", "1.2.3.4.5", "09.1.1.1", "0x1g.1.1.1", "1..2.3", "::ffff:a9fe:a9fe", "::ffff:169.254.169.254",
+            "64:ff9b::a9fe:a9fe", "::a9fe:a9fe", "fd00:ec2::254", "FD00:EC2:0:0:0:0:0:254", "::", "::1", "1::2::3", "1:2:3:4:5:6:7:8:9",
+            "::ffff:1.2.3", "fe80::1", "2001:db8::", "12345::1", ":1::2",
         ]
     )
-    func canonical(_ text: String, _ shown: String) {
-        #expect(IPAddress(parsing: text)?.description == shown)
+    func matchesTheCLibrary(_ text: String) {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        let expected: IPAddress? =
+            if text.contains(":") {
+                inet_pton(AF_INET6, text, &v6) == 1 ? .v6(withUnsafeBytes(of: v6) { $0.reduce(UInt128(0)) { $0 << 8 | UInt128($1) } }) : nil
+            } else {
+                inet_aton(text, &v4) != 0 ? .v4(UInt32(bigEndian: v4.s_addr)) : nil
+            }
+        #expect(IPAddress(parsing: text) == expected)
     }
-}
 
-extension AddressPolicy {
-    /// Every address, loopback and private included, for tests that pin a name on this host.
-    fileprivate static let testbedAPIServersForLibrary = AddressPolicy.apiServers.allowing(
-        ["0.0.0.0/0", "::/0", "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].compactMap(AddressRange.init(parsing:)).map {
-            .range($0)
-        }
+    @Test(
+        "an IPv6 address prints as glibc's inet_ntop prints it",
+        arguments: [
+            "fd00:ec2::254", "FD00:EC2:0:0:0:0:0:254", "::ffff:1.2.3.4", "::ffff:a9fe:a9fe", "::a9fe:a9fe", "1:0:0:2:0:0:0:3", "1:0:2:0:3:0:4:0",
+            "::", "::1", "::2", "2001:db8::1", "2001:db8:0:0:1:0:0:1", "64:ff9b::a9fe:a9fe", "fe80::1:0:0:1", "1:2:3:4:5:6:7:8",
+        ]
     )
+    func printsAsTheCLibrary(_ text: String) throws {
+        var address = in6_addr()
+        #expect(inet_pton(AF_INET6, text, &address) == 1)
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let expected = try #require(inet_ntop(AF_INET6, &address, &buffer, socklen_t(buffer.count)).map { String(cString: $0) })
+        #expect(IPAddress(parsing: text)?.description == expected)
+    }
+
+    @Test("an IPv4 address prints dotted, whatever its spelling")
+    func printsIPv4Dotted() {
+        #expect(IPAddress(parsing: "0xa9fea9fe")?.description == "169.254.169.254")
+    }
 }
