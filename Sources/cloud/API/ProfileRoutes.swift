@@ -49,8 +49,8 @@ struct ProfileRoutes: Sendable {
         guard profile.name == name else {
             throw APIError.badRequest("name \"\(profile.name)\" is not the profile in the path (\(name))", field: "name")
         }
-        let clusters = try await facts()
-        let others = try await current().filter { $0.name != name }
+        let clusters = try await fleet.clusterFacts()
+        let others = try await fleet.currentProfiles().map(\.profile).filter { $0.name != name }
         if let conflict = ProfileEvaluation.conflict(of: profile, with: others, clusters: clusters) {
             throw APIError(.conflict, conflict.description)
         }
@@ -64,6 +64,7 @@ struct ProfileRoutes: Sendable {
                 audit: entry
             )
         }
+        fleet.profileChanges.wake()
         let matching = clusters.filter { profile.selector.matches($0.labels) }.count
         return try JSONResponse.make(
             .ok,
@@ -72,7 +73,7 @@ struct ProfileRoutes: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: CloudRequestContext) async throws -> Response {
-        let clusters = try await facts()
+        let clusters = try await fleet.clusterFacts()
         let summaries = try await fleet.store.profiles().map { revision in
             let selector = (try? Profile(document: revision.document ?? ""))?.selector
             return Summary(
@@ -92,7 +93,7 @@ struct ProfileRoutes: Sendable {
         let revisions = try await fleet.store.profileRevisions(name)
         guard let latest = revisions.first, let document = latest.document else { throw APIError(.notFound, "profile \(name) not found") }
         let selector = (try? Profile(document: document))?.selector
-        let clusters = try await facts().filter { selector?.matches($0.labels) ?? false }.map(\.id)
+        let clusters = try await fleet.clusterFacts().filter { selector?.matches($0.labels) ?? false }.map(\.id)
         let history = revisions.map { revision in
             var revision = revision
             revision.document = nil
@@ -112,18 +113,7 @@ struct ProfileRoutes: Sendable {
                 audit: entry
             )
         }
+        fleet.profileChanges.wake()
         return Response(status: .noContent)
-    }
-
-    /// The profiles as they are now, each read from its current document.
-    private func current() async throws -> [Profile] {
-        try await fleet.store.profiles().compactMap { try? Profile(document: $0.document ?? "") }
-    }
-
-    /// What selectors read of every registered cluster (its labels; the rest is for templates).
-    private func facts() async throws -> [ValuesTemplate.ClusterFacts] {
-        try await fleet.store.clusterSummaries().map { summary in
-            ValuesTemplate.ClusterFacts(id: summary.id, name: summary.name, labels: ClusterLabels.map(summary.labels))
-        }
     }
 }

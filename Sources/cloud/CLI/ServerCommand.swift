@@ -50,6 +50,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Check every utility of every cluster for drift once per this long, spread over it; 0 turns checks off.")
     var driftInterval = "10m"
 
+    @Option(help: "Besides on every change, check the fleet against its profiles once per this long (windows opening, work retried).")
+    var profileInterval = "30s"
+
     @Option(
         help: "warn (log and record drift) or correct (also apply the desired version again); a cluster's label drift-correction=... overrides it."
     )
@@ -144,8 +147,11 @@ struct ServerCommand: AsyncParsableCommand {
         let supervisor: Supervisor.Configuration
         let retention: Duration?
         let drift: Duration
+        let profiles: Duration
         do {
             drift = driftInterval == "0" ? .zero : try GoDuration.parse(driftInterval)
+            profiles = try GoDuration.parse(profileInterval)
+            guard profiles >= .seconds(1) else { throw ValidationError("--profile-interval must be at least 1s") }
             supervisor = Supervisor.Configuration(
                 poll: try GoDuration.parse(poll),
                 lifecycle: .init(lostAfter: try GoDuration.parse(lostAfter), maxAttempts: maxAttempts),
@@ -214,6 +220,7 @@ struct ServerCommand: AsyncParsableCommand {
                 secretValues: try SecretValues.adding(flagValues: secretKeyWords),
                 driftInterval: drift > .zero ? drift : nil,
                 driftCorrection: driftCorrection,
+                profileInterval: profiles,
                 webhooks: webhooks,
                 dashboardURL: dashboardURL,
                 authThrottle: .init(limit: authFailureLimit)

@@ -25,10 +25,11 @@ extension Fleet {
         )
     }
 
-    /// Writes the rollout with its audit entry; the supervisor's next pass starts its first wave.
-    func create(_ rollout: Rollout, audit: AuditTrail) async throws -> Rollout {
+    /// Writes the rollout with its audit entry (and the profile targets it carries out); the
+    /// supervisor's next pass starts its first wave.
+    func create(_ rollout: Rollout, audit: AuditTrail, profileTargets: [ProfileTargetChange] = []) async throws -> Rollout {
         try await audit.recording(targets: [rollout.id] + rollout.clusters.map(\.clusterID), status: .created) { entry in
-            try await store.createRollout(rollout, audit: entry)
+            try await store.createRollout(rollout, audit: entry, profileTargets: profileTargets)
         }
         supervisor.wake()
         return rollout

@@ -13,9 +13,12 @@ import ServerSupport
 struct Fleet: Sendable {
     let store: any Store
     let supervisor: Supervisor
+    /// Wakes the profile keeper: a profile, a cluster or its labels changed.
+    let profileChanges: Wakeup
 
-    init(supervisor: Supervisor) {
+    init(supervisor: Supervisor, profileChanges: Wakeup = Wakeup()) {
         self.supervisor = supervisor
+        self.profileChanges = profileChanges
         store = supervisor.store
     }
 
@@ -53,15 +56,17 @@ struct Fleet: Sendable {
         var after: Int?
     }
 
-    /// Makes a deployment of each item, writes them (with the cluster's new desired versions, if
-    /// given) and their audit entry in one transaction, then has them dispatched. The entry's
-    /// targets: the new deployments, then `targets`, then their clusters.
+    /// Makes a deployment of each item, writes them (with the cluster's new desired versions and
+    /// the profile targets they carry out, if given) and their audit entry in one transaction,
+    /// then has them dispatched. The entry's targets: the new deployments, then `targets`, then
+    /// their clusters. A profile target set here gets the ID of its (cluster, service)'s deployment.
     @discardableResult
     func start(
         _ work: [Work],
         desiredVersions: (cluster: String, versions: [String: UtilityVersion?])? = nil,
         audit: AuditTrail,
-        targets: [String] = []
+        targets: [String] = [],
+        profileTargets: [ProfileTargetChange] = []
     ) async throws -> [Deployment] {
         var created: [(deployment: Deployment, actions: [DeploymentLifecycle.Action])] = []
         for item in work {
@@ -78,12 +83,18 @@ struct Fleet: Sendable {
             created.append((deployment, actions))
         }
         let deployments = created.map(\.deployment)
+        let carried = Dictionary(deployments.map { (ProfileTarget.Key(clusterID: $0.clusterID, service: $0.service), $0.id) }) { $1 }
+        let profileTargets = profileTargets.map { change -> ProfileTargetChange in
+            guard case .set(var target) = change else { return change }
+            target.deploymentID = carried[target.key] ?? target.deploymentID
+            return .set(target)
+        }
         // A rollout's plan has one deployment per cluster, ten thousand of them: a set, not a search.
         var seen = Set(targets)
         let clusters = deployments.map(\.clusterID).filter { seen.insert($0).inserted }
         let audited = deployments.map(\.id) + targets + clusters
         try await audit.recording(targets: audited, status: .accepted) { entry in
-            try await store.createDeployments(deployments, desiredVersions: desiredVersions, audit: entry)
+            try await store.createDeployments(deployments, desiredVersions: desiredVersions, audit: entry, profileTargets: profileTargets)
         }
         for (deployment, actions) in created { try await supervisor.perform(actions, for: deployment) }
         return deployments

@@ -89,4 +89,6 @@ struct ClusterSummary: Sendable, Equatable {
     var id: String
     var name: String
     var labels: [String]
+    /// For profile templates (`cluster.privateDomain`).
+    var privateDomain: String? = nil
 }

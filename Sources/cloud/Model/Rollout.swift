@@ -26,6 +26,8 @@ struct Rollout: Codable, Sendable, Equatable {
     var soakUntil: Int64
     /// The rollout this one undoes.
     var undoes: String?
+    /// When its waves may start (a profile's window); nil: at any time. A wave in flight finishes.
+    var window: MaintenanceWindow?
     var error: String?
     var history: [RolloutHistoryEntry]
     var createAt: Int64

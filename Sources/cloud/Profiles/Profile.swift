@@ -45,7 +45,7 @@ struct Profile: Sendable, Equatable {
         var retryBackoffSeconds: Int?
     }
 
-    enum OnLeave: String, Sendable, Equatable, CaseIterable {
+    enum OnLeave: String, Codable, Sendable, Equatable, CaseIterable {
         case keep
         case remove
     }

@@ -1,4 +1,5 @@
 import FleetAPI
+import Foundation
 
 /// How a rollout moves from wave to wave, from the facts the store recorded.
 extension RolloutLifecycle {
@@ -68,8 +69,20 @@ extension RolloutLifecycle {
                 return
             }
             guard let facts, let clusters = facts.clusters else { return }
+            guard windowOpen(for: &rollout, wave: next) else { return }
             start(next, of: &rollout, clusters: clusters, lastApplied: facts.lastApplied, &decision)
         }
+    }
+
+    /// Whether the rollout's window lets `wave` start now; the first time it holds a wave, that is
+    /// recorded in the history, so the rollout says why it waits.
+    func windowOpen(for rollout: inout Rollout, wave: Int) -> Bool {
+        guard let window = rollout.window, !window.contains(Date(timeIntervalSince1970: Double(now) / 1000)) else { return true }
+        let detail = "wave \(wave + 1) of \(rollout.waves.count) waits for the window \(window.description)"
+        if rollout.history.last?.detail != detail {
+            rollout.history.append(RolloutHistoryEntry(time: now, state: "waiting-for-window", detail: detail))
+        }
+        return false
     }
 
     func needsApproval(_ rollout: Rollout, before wave: Int) -> Bool {

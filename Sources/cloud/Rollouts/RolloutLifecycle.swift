@@ -85,7 +85,8 @@ struct RolloutLifecycle: Sendable {
         plan: RolloutPlan,
         names: [String: String],
         targets: [String: DeploymentSpec] = [:],
-        undoes: String? = nil
+        undoes: String? = nil,
+        window: MaintenanceWindow? = nil
     ) -> Rollout {
         let now = self.now
         let clusters = plan.waves.enumerated().flatMap { wave, ids in
@@ -119,6 +120,7 @@ struct RolloutLifecycle: Sendable {
             clusters: clusters,
             soakUntil: 0,
             undoes: undoes,
+            window: window,
             error: nil,
             history: [RolloutHistoryEntry(time: now, state: RolloutState.running.rawValue)],
             createAt: now,

@@ -37,6 +37,8 @@ struct CloudServer {
         /// How often every utility is checked for drift (nil: never), and what is done about it.
         var driftInterval: Duration?
         var driftCorrection = DriftMonitor.Policy.warn
+        /// How often the profiles are checked against the fleet besides when something changes.
+        var profileInterval: Duration = .seconds(30)
         /// The `--webhook` hooks; those added through the API are in the store.
         var webhooks: [Webhook] = []
         /// Where people open the dashboard, for links in webhook messages; nil: this server's address.
@@ -137,6 +139,7 @@ struct CloudServer {
         if let tokens = configuration.apiTokens, let path = configuration.apiTokenFile {
             services.append(.init(service: TokenFileWatcher(path: path, tokens: tokens, clock: configuration.clock, logger: logger)))
         }
+        services.append(.init(service: ProfileKeeper(fleet: fleet, interval: configuration.profileInterval, owner: configuration.leaseOwner, logger: logger)))
         if let interval = configuration.driftInterval {
             services.append(
                 .init(service: DriftMonitor(fleet: fleet, interval: interval, policy: configuration.driftCorrection, logger: logger))

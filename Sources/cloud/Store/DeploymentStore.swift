@@ -2,11 +2,13 @@ import FleetAPI
 
 /// Deployments, and the leases by which cloud servers sharing a database divide the unfinished ones.
 protocol DeploymentStore: Sendable {
-    /// Writes deployments, and optionally a cluster's new desired versions, in one transaction.
+    /// Writes deployments, and optionally a cluster's new desired versions and the profile
+    /// targets they carry out, in one transaction.
     func createDeployments(
         _ deployments: [Deployment],
         desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?,
-        audit: AuditEntry?
+        audit: AuditEntry?,
+        profileTargets: [ProfileTargetChange]
     ) async throws
     func deployment(_ id: String) async throws -> Deployment?
     /// The deployment's stored JSON, unparsed, with its state: what `GET /api/deployment/{id}` answers.
@@ -42,7 +44,15 @@ protocol DeploymentStore: Sendable {
 
 extension DeploymentStore {
     func createDeployments(_ deployments: [Deployment], desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?) async throws {
-        try await createDeployments(deployments, desiredVersions: desiredVersions, audit: nil)
+        try await createDeployments(deployments, desiredVersions: desiredVersions, audit: nil, profileTargets: [])
+    }
+
+    func createDeployments(
+        _ deployments: [Deployment],
+        desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?,
+        audit: AuditEntry?
+    ) async throws {
+        try await createDeployments(deployments, desiredVersions: desiredVersions, audit: audit, profileTargets: [])
     }
 
     /// `updateDeployment` of the deployment alone.

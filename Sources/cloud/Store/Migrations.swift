@@ -192,6 +192,24 @@ enum Migrations {
                 )
                 """
             ),
+            // What the profiles last asked of each (cluster, service), so only a changed render
+            // gets work; and the leases by which one of several servers runs a fleet-wide task.
+            (
+                11,
+                """
+                CREATE TABLE profile_targets (
+                    cluster_id \(d.key) NOT NULL,
+                    service \(d.key) NOT NULL,
+                    body TEXT NOT NULL,
+                    PRIMARY KEY (cluster_id, service)
+                );
+                CREATE TABLE leader_leases (
+                    name \(d.key) PRIMARY KEY,
+                    owner TEXT NOT NULL,
+                    until \(d.bigint) NOT NULL
+                )
+                """
+            ),
         ]
     }
 

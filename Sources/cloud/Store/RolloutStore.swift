@@ -2,8 +2,9 @@
 /// advances from (`RolloutFacts`).
 protocol RolloutStore: Sendable {
     /// Writes a new rollout; refused (`conflict`, naming it) when an active rollout already
-    /// targets one of its clusters for the same service.
-    func createRollout(_ rollout: Rollout, audit: AuditEntry?) async throws
+    /// targets one of its clusters for the same service. `profileTargets` are written with it:
+    /// what the profiles asked that this rollout carries out.
+    func createRollout(_ rollout: Rollout, audit: AuditEntry?, profileTargets: [ProfileTargetChange]) async throws
     func rollout(_ id: String) async throws -> Rollout?
     /// Newest first.
     func rollouts(state: RolloutState?, page: Int, perPage: Int) async throws -> [Rollout]
@@ -19,4 +20,10 @@ protocol RolloutStore: Sendable {
         audit: AuditEntry?,
         _ change: @Sendable (inout Rollout, RolloutFacts) throws -> RolloutWrites
     ) async throws -> Rollout
+}
+
+extension RolloutStore {
+    func createRollout(_ rollout: Rollout, audit: AuditEntry?) async throws {
+        try await createRollout(rollout, audit: audit, profileTargets: [])
+    }
 }

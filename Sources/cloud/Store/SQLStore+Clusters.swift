@@ -45,11 +45,12 @@ extension SQLStore {
 
     func clusterSummaries() async throws -> [ClusterSummary] {
         let decoder = WireJSON.decoder()
-        return try await query("SELECT id, name, labels FROM clusters WHERE delete_at = 0 ORDER BY create_at, id").map { row in
+        return try await query("SELECT id, name, labels, dns FROM clusters WHERE delete_at = 0 ORDER BY create_at, id").map { row in
             ClusterSummary(
                 id: row[0].string ?? "",
                 name: row[1].string ?? "",
-                labels: try decoder.decode([String].self, from: Data((row[2].string ?? "[]").utf8))
+                labels: try decoder.decode([String].self, from: Data((row[2].string ?? "[]").utf8)),
+                privateDomain: try row[3].string.map { try decoder.decode(DNSConfig?.self, from: Data($0.utf8)) }??.privateDomain
             )
         }
     }

@@ -4,9 +4,11 @@ extension SQLStore {
     func createDeployments(
         _ deployments: [Deployment],
         desiredVersions: (cluster: String, versions: [String: UtilityVersion?])?,
-        audit: AuditEntry?
+        audit: AuditEntry?,
+        profileTargets: [ProfileTargetChange]
     ) async throws {
         let rows = try deployments.map(records.deploymentValues)
+        let targets = try Self.profileTargetWrites(records, profileTargets)
         let auditValues = try audit.map(records.auditValues)
         try await transaction { [dialect, records] db in
             // The cluster row first: each insert's foreign key check share-locks it, and two
@@ -23,6 +25,7 @@ extension SQLStore {
                     row
                 )
             }
+            try Self.writeProfileTargets(db, targets)
             try Self.insertAudit(db, auditValues)
             try Self.insertEvents(db, dialect, records, deployments.map(FleetEvent.deploymentCreated) + events)
         }

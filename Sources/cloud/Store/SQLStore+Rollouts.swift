@@ -1,8 +1,9 @@
 import FleetAPI
 
 extension SQLStore {
-    func createRollout(_ rollout: Rollout, audit: AuditEntry?) async throws {
+    func createRollout(_ rollout: Rollout, audit: AuditEntry?, profileTargets: [ProfileTargetChange]) async throws {
         let auditValues = try audit.map(records.auditValues)
+        let targets = try Self.profileTargetWrites(records, profileTargets)
         do {
             try await transaction { [dialect, records, rollouts] db in
                 if let holder = try Self.activeRollout(db, service: rollout.service, clusters: rollout.clusters.map(\.clusterID)) {
@@ -15,6 +16,7 @@ extension SQLStore {
                         [.text(rollout.id), .text(cluster.clusterID), .text(rollout.service.rawValue)]
                     )
                 }
+                try Self.writeProfileTargets(db, targets)
                 try Self.insertAudit(db, auditValues)
                 try Self.insertEvents(db, dialect, records, [.rolloutCreated(rollout)])
             }

@@ -1,0 +1,68 @@
+import FleetAPI
+import Logging
+import ServerSupport
+import ServiceLifecycle
+
+/// Keeps every cluster at its profiles' state: a pass whenever a profile, a cluster or its labels
+/// change (`Fleet.profileChanges`), and every `interval` (for windows that open and work that
+/// could not start). Of several servers sharing a database, the one holding the `profiles` lease
+/// makes the passes, so a change is asked for once.
+final class ProfileKeeper: Service, Sendable {
+    let fleet: Fleet
+    let interval: Duration
+    /// The name on the lease: the supervisor's.
+    let owner: String
+    let logger: Logger
+
+    static let lease = "profiles"
+
+    init(fleet: Fleet, interval: Duration, owner: String, logger: Logger) {
+        self.fleet = fleet
+        self.interval = interval
+        self.owner = owner
+        self.logger = logger
+    }
+
+    func run() async throws {
+        let (interval, clock, changes) = (self.interval, fleet.clock, fleet.profileChanges)
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                while (try? await clock.sleep(for: interval)) != nil { changes.wake() }
+            }
+            changes.wake()
+            for await _ in changes.wakeups.cancelOnGracefulShutdown() {
+                await pass()
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// One pass, if this server holds the lease; what it decided, nil when another server holds it.
+    @discardableResult
+    func pass() async -> ProfileReconciliation.Steps? {
+        do {
+            let now = fleet.now()
+            // Long enough to outlast a pass between two polls; a killed holder's lease lapses.
+            let until = now + (interval * 3).milliseconds
+            guard try await fleet.store.claimLeadership(Self.lease, owner: owner, now: now, until: until) else { return nil }
+            let reconciliation = try await fleet.profileReconciliation()
+            let steps = reconciliation.steps()
+            let names = Dictionary(reconciliation.clusters.map { ($0.id, $0.name) }) { $1 }
+            for error in await fleet.carryOut(steps, names: names) {
+                logger.error("profile step failed; the next pass tries again", metadata: ["error": "\(error)"])
+            }
+            if !steps.enrolments.isEmpty || !steps.changes.isEmpty || !steps.removals.isEmpty {
+                logger.info(
+                    "profiles kept",
+                    metadata: [
+                        "enrolled": "\(steps.enrolments.count)", "rollouts": "\(steps.changes.count)", "removed": "\(steps.removals.count)",
+                    ]
+                )
+            }
+            return steps
+        } catch {
+            logger.error("profile pass failed", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+}
