@@ -26,7 +26,7 @@ extension MaintenanceWindow: Codable {
         try container.encode(days.sorted().map { Self.dayNames[$0 - 1] }, forKey: .days)
         try container.encode(Self.clock(start), forKey: .start)
         try container.encode(Self.clock(end), forKey: .end)
-        try container.encode(timeZone.identifier, forKey: .timeZone)
+        try container.encode(timeZoneName, forKey: .timeZone)
     }
 
     /// `HH:MM` of minutes after midnight.
@@ -37,6 +37,6 @@ extension MaintenanceWindow: Codable {
 
     var description: String {
         let on = days.isEmpty ? "every day" : days.sorted().map { Self.dayNames[$0 - 1] }.joined(separator: ",")
-        return "\(on) \(Self.clock(start))-\(Self.clock(end)) \(timeZone.identifier)"
+        return "\(on) \(Self.clock(start))-\(Self.clock(end)) \(timeZoneName)"
     }
 }

@@ -11,6 +11,8 @@ struct MaintenanceWindow: Sendable, Equatable {
     var start: Int
     var end: Int
     var timeZone: TimeZone
+    /// As the profile names it: Foundation reads "UTC" as the zone it calls "GMT".
+    var timeZoneName: String
 
     static let dayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
 
@@ -36,6 +38,7 @@ struct MaintenanceWindow: Sendable, Equatable {
         self.start = try Self.minutes(start, field: "window.start")
         self.end = try Self.minutes(end, field: "window.end")
         self.timeZone = zone
+        timeZoneName = timeZone
     }
 
     /// Whether a wave may start at `date`.

@@ -70,7 +70,7 @@ struct ProfileReconciliation: Sendable {
                 let key = ProfileTarget.Key(clusterID: cluster.id, service: service)
                 seen.insert(key)
                 let recorded = targets[key]
-                var target = ProfileTarget(
+                let target = ProfileTarget(
                     clusterID: cluster.id,
                     service: service,
                     profile: revised.profile.name,
@@ -110,8 +110,7 @@ struct ProfileReconciliation: Sendable {
                     }
                     continue
                 }
-                target.rolloutID = nil
-                target.deploymentID = nil
+                // The recorded rollout stays on the target: one still in flight gives way to the new one.
                 let id = "\(revised.profile.name)/\(name)"
                 if changes[id] == nil {
                     changeOrder.append(id)
