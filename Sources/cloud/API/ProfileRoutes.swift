@@ -15,6 +15,8 @@ struct ProfileRoutes: Sendable {
         router.put("/api/profile/:name", use: apply)
         router.get("/api/profile/:name", use: get)
         router.delete("/api/profile/:name", use: delete)
+        router.get("/api/profile/:name/status", use: status)
+        router.post("/api/profiles/plan", use: plan)
     }
 
     /// A profile as listed: its current revision and how many clusters it selects now.
@@ -36,9 +38,9 @@ struct ProfileRoutes: Sendable {
         var revisions: [ProfileRevision]
     }
 
-    @Sendable func apply(_ request: Request, context: CloudRequestContext) async throws -> Response {
-        let name = try context.parameters.require("name")
-        let text = try await JSONRequest.text(from: request)
+    /// The document read and checked as applying it checks it: field by field, the services
+    /// against the provisioners', and against the other profiles for conflicts.
+    private func checked(_ text: String, clusters: [ValuesTemplate.ClusterFacts]) async throws -> Profile {
         let known = await fleet.services.pool.publishedServices().map { Set($0.order.map(\.rawValue)) }
         let profile: Profile
         do {
@@ -46,13 +48,20 @@ struct ProfileRoutes: Sendable {
         } catch {
             throw APIError.badRequest(error.description, field: error.field)
         }
-        guard profile.name == name else {
-            throw APIError.badRequest("name \"\(profile.name)\" is not the profile in the path (\(name))", field: "name")
-        }
-        let clusters = try await fleet.clusterFacts()
-        let others = try await fleet.currentProfiles().map(\.profile).filter { $0.name != name }
+        let others = try await fleet.currentProfiles().map(\.profile).filter { $0.name != profile.name }
         if let conflict = ProfileEvaluation.conflict(of: profile, with: others, clusters: clusters) {
             throw APIError(.conflict, conflict.description)
+        }
+        return profile
+    }
+
+    @Sendable func apply(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        let name = try context.parameters.require("name")
+        let text = try await JSONRequest.text(from: request)
+        let clusters = try await fleet.clusterFacts()
+        let profile = try await checked(text, clusters: clusters)
+        guard profile.name == name else {
+            throw APIError.badRequest("name \"\(profile.name)\" is not the profile in the path (\(name))", field: "name")
         }
         let saved = try await context.audit.recording(targets: [name], status: .ok) { entry in
             try await fleet.store.saveProfile(
@@ -100,6 +109,22 @@ struct ProfileRoutes: Sendable {
             return revision
         }
         return try JSONResponse.make(.ok, Detail(name: name, revision: latest.revision, document: document, clusters: clusters, revisions: history))
+    }
+
+    /// Per cluster and service: in sync, rolling out, failed, drifted, waiting for the window.
+    @Sendable func status(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        let name = try context.parameters.require("name")
+        guard let current = try await fleet.currentProfiles().first(where: { $0.profile.name == name }) else {
+            throw APIError(.notFound, "profile \(name) not found")
+        }
+        return try JSONResponse.make(.ok, try await fleet.status(of: current))
+    }
+
+    /// What applying the document would change, by cluster and wave; changes nothing.
+    @Sendable func plan(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        let text = try await JSONRequest.text(from: request)
+        let profile = try await checked(text, clusters: try await fleet.clusterFacts())
+        return try JSONResponse.make(.ok, try await fleet.plan(profile))
     }
 
     @Sendable func delete(_ request: Request, context: CloudRequestContext) async throws -> Response {

@@ -15,6 +15,7 @@ enum AccessPolicy {
         (.post, "/api/cluster/{id}/labels", .operator),
         (.put, "/api/profile/{name}", .operator),
         (.delete, "/api/profile/{name}", .operator),
+        (.post, "/api/profiles/plan", .operator),
         (.post, "/api/rollouts", .operator),
         (.post, "/api/rollouts/plan", .operator),
         (.post, "/api/rollout/{id}/pause", .operator),

@@ -6,7 +6,7 @@ struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
         abstract: "Declare the fleet's state: which services, at which versions and values, on which clusters.",
-        subcommands: [Apply.self, List.self, Get.self, Delete.self]
+        subcommands: [Apply.self, Plan.self, Status.self, List.self, Get.self, Delete.self]
     )
 
     struct Apply: AsyncParsableCommand {
@@ -18,13 +18,18 @@ struct ProfileCommand: AsyncParsableCommand {
         @Option(name: [.customShort("f"), .customLong("file")], help: "The profile document.") var file: String
 
         func run() async throws {
-            guard let data = InputFile.read(file), let text = String(data: data, encoding: .utf8) else {
-                throw ValidationError("--file: cannot read \(file) as text")
-            }
-            let profile: Profile
-            do { profile = try Profile(document: text) } catch { throw ValidationError("\(file): \(error)") }
+            let (data, profile) = try ProfileCommand.document(file)
             Printer.json(try await options.client.call("PUT", "/api/profile/\(profile.name)", raw: data))
         }
+    }
+
+    /// The document in `file`, checked here first so a mistake names its field and line before
+    /// anything is sent.
+    static func document(_ file: String) throws -> (Data, Profile) {
+        guard let data = InputFile.read(file), let text = String(data: data, encoding: .utf8) else {
+            throw ValidationError("--file: cannot read \(file) as text")
+        }
+        do { return (data, try Profile(document: text)) } catch { throw ValidationError("\(file): \(error)") }
     }
 
     struct List: AsyncParsableCommand {

@@ -53,9 +53,14 @@ extension Fleet {
     }
 
     /// Applies the utility's desired version (and the values last applied with it) again, taking
-    /// back the fields someone changed; nil when nothing is to be applied or it is busy.
+    /// back the fields someone changed; nil when nothing is to be applied or it is busy. A
+    /// service a profile sets gets the profile's render back, whatever was applied last.
     func correctDrift(of cluster: Cluster, _ service: ServiceName, audit: AuditTrail) async throws -> Deployment? {
         guard try await !store.utilityBusy(cluster: cluster.id, service: service) else { return nil }
+        if let profiled = try await store.profileTarget(cluster: cluster.id, service: service)?.spec {
+            let work = Work(clusterID: cluster.id, service: service, spec: profiled, forceConflicts: true)
+            return try await start([work], audit: audit)[0]
+        }
         let fresh = try await store.cluster(cluster.id)
         guard case .some(.some(let version)) = fresh?.utilities.desiredVersions[service.rawValue] ?? fresh?.utilities.actualVersions[service.rawValue]
         else { return nil }

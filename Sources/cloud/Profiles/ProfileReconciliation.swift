@@ -44,7 +44,7 @@ struct ProfileReconciliation: Sendable {
         /// a cluster that left with `keep` or was deleted.
         var records: [ProfileTargetChange] = []
         /// Enrolments held for the next window.
-        var waiting: [ProfileTarget.Key] = []
+        var waiting: [ProfileTarget] = []
     }
 
     var profiles: [Revised]
@@ -92,7 +92,7 @@ struct ProfileReconciliation: Sendable {
                 }
                 guard let recorded, let asked = recorded.spec else {
                     if revised.profile.newClusters == .nextWindow, let window = revised.profile.window, !window.contains(now) {
-                        steps.waiting.append(key)
+                        steps.waiting.append(target)
                         continue
                     }
                     enrolment.targets.append(target)

@@ -1,0 +1,50 @@
+import ArgumentParser
+import FleetAPI
+import Foundation
+
+extension ProfileCommand {
+    struct Plan: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what applying a profile document would change, on which clusters, by wave; changes nothing."
+        )
+        @OptionGroup var options: ClientOptions
+        @Option(name: [.customShort("f"), .customLong("file")], help: "The profile document.") var file: String
+
+        func run() async throws {
+            let (data, _) = try ProfileCommand.document(file)
+            let reply = try await options.client.call("POST", "/api/profiles/plan", raw: data)
+            guard options.output == .table else { return Printer.json(reply) }
+            let plan = try WireJSON.decoder().decode(ProfilePlan.self, from: reply)
+            Printer.table(
+                ["CLUSTER", "SERVICE", "CHANGE", "WAVE", "FROM", "TO", "VALUES", "DETAIL"],
+                plan.changes.map {
+                    [
+                        $0.name, $0.service.rawValue, $0.change.rawValue, $0.wave.map(String.init) ?? "-", $0.from ?? "-", $0.to ?? "-",
+                        $0.valuesChanged ? "changed" : "same", $0.detail ?? "",
+                    ]
+                }
+            )
+            print("revision \(plan.revision): \(plan.changes.count) change(s), \(plan.unchanged) unchanged")
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show, per cluster and service, whether a profile is in sync, rolling out, failed, drifted or waiting for its window."
+        )
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "The profile's name.") var name: String
+
+        func run() async throws {
+            let reply = try await options.client.call("GET", "/api/profile/\(name)/status")
+            guard options.output == .table else { return Printer.json(reply) }
+            let status = try WireJSON.decoder().decode(ProfileStatus.self, from: reply)
+            Printer.table(
+                ["CLUSTER", "SERVICE", "STATE", "REVISION", "DETAIL"],
+                status.clusters.map { [$0.name, $0.service.rawValue, $0.state.rawValue, $0.revision.map(String.init) ?? "-", $0.detail ?? ""] }
+            )
+            let counts = ProfileStatus.State.allCases.compactMap { state in status.counts[state.rawValue].map { "\($0) \(state.rawValue)" } }
+            print("revision \(status.revision): " + (counts.isEmpty ? "no clusters" : counts.joined(separator: ", ")))
+        }
+    }
+}
