@@ -1,0 +1,100 @@
+import FleetAPI
+import Foundation
+import ServerSupport
+import TestSupport
+import Testing
+
+@testable import cloud
+
+/// Profiles kept true by real processes: the `cloud` CLI, the cloud server, a provisioner running
+/// the testbed's real Helm against the emulated cluster, with the upstream charts.
+@Suite("Profiles end to end", .serialized, .tags(.integration), .skippedInFastRuns)
+struct ProfileEndToEndTests {
+    static func document(logLevel: String = "{{cluster.labels.loglevel}}") -> String {
+        """
+        name: prod-logging
+        selector:
+          matchLabels:
+            env: prod
+        services:
+          fluentbit:
+            chartVersion: 0.40.0
+            values: |
+              logLevel: "\(logLevel)"
+            dependsOn: [metrics-server]
+          metrics-server:
+            chartVersion: 3.12.1
+        onLeave: remove
+        """
+    }
+
+    func status(_ harness: CloudHarness) async throws -> ProfileStatus {
+        try await harness.send("GET", "/api/profile/prod-logging/status").decode(ProfileStatus.self)
+    }
+
+    /// Until both services are in sync on the cluster.
+    func waitInSync(_ harness: CloudHarness) async throws {
+        var last: ProfileStatus?
+        let synced = await eventually(timeout: .seconds(180)) {
+            last = try? await status(harness)
+            return last?.counts == ["in-sync": 2]
+        }
+        #expect(synced, "\(String(describing: last))")
+    }
+
+    func fluentBitLogLevel(_ harness: CloudHarness) async throws -> String {
+        let run = try await CommandRun.run(
+            "/usr/bin/kubectl",
+            ["--kubeconfig", harness.emulator.kubeconfigPath, "-n", "fluent-bit", "get", "configmap/fluent-bit", "-o", "jsonpath={.data.fluent-bit\\.conf}"]
+        )
+        return run.stdout.split(separator: "\n").first { $0.contains("Log_Level") }.map { String($0.split(separator: " ").last ?? "") } ?? ""
+    }
+
+    @Test("a cluster registered into a profile gets its services with its own values; a change rolls out across a restart; relabelled out, they are removed")
+    func keptTrue() async throws {
+        let harness = try await CloudHarness(provisioners: 1)
+        defer { harness.close() }
+        let file = "\(harness.scratch)/prod-logging.yaml"
+        try Self.document().write(toFile: file, atomically: true, encoding: .utf8)
+        let applied = try await harness.cli(["profile", "apply", "-f", file])
+        #expect(applied.status == 0, "\(applied.stderr)")
+
+        let registered = try await harness.cli([
+            "cluster", "register", "--name", "prod-1", "--kubeconfig", harness.emulator.kubeconfigPath, "--label", "env=prod", "--label",
+            "loglevel=debug",
+        ])
+        #expect(registered.status == 0, "\(registered.stderr)")
+        let cluster = try WireJSON.decoder().decode(Cluster.self, from: Data(registered.stdout.utf8))
+        try await waitInSync(harness)
+        #expect(try await fluentBitLogLevel(harness) == "debug")
+        let made = try await harness.send("GET", "/api/deployments?cluster=\(cluster.id)").decode([Deployment].self)
+        let metrics = try #require(made.first { $0.service == "metrics-server" })
+        #expect(made.first { $0.service == "fluentbit" }?.dependsOn == metrics.id)
+
+        try Self.document(logLevel: "warn").write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try await harness.cli(["profile", "apply", "-f", file]).status == 0)
+        var rollout: Rollout?
+        #expect(
+            await eventually(timeout: .seconds(30)) {
+                rollout = try? await harness.send("GET", "/api/rollouts").decode([Rollout].self).first
+                return rollout != nil
+            }
+        )
+        try await harness.restartServer()
+        try await waitInSync(harness)
+        #expect(try await fluentBitLogLevel(harness) == "warn")
+        let rollouts = try await harness.send("GET", "/api/rollouts").decode([Rollout].self)
+        #expect(rollouts.map(\.id) == [rollout?.id] && rollouts.first?.state == .succeeded && rollouts.first?.service == "fluentbit")
+        let shown = try await harness.cli(["profile", "status", "prod-logging", "--output", "table"])
+        #expect(shown.stdout.contains("revision 2: 2 in-sync"), "\(shown.stdout)")
+
+        let relabelled = try await harness.cli(["cluster", "label", "--cluster", cluster.id, "env=dev"])
+        #expect(relabelled.status == 0, "\(relabelled.stderr)")
+        #expect(
+            await eventually(timeout: .seconds(180)) {
+                let utilities = try? await harness.send("GET", "/api/cluster/\(cluster.id)/utilities").decode(UtilityMetadata.self)
+                return utilities.map { ($0.actualVersions["fluentbit"] ?? nil) == nil && ($0.actualVersions["metrics-server"] ?? nil) == nil } ?? false
+            }
+        )
+    }
+}
