@@ -45,12 +45,17 @@ struct ProfileEndToEndTests {
     func fluentBitLogLevel(_ harness: CloudHarness) async throws -> String {
         let run = try await CommandRun.run(
             "/usr/bin/kubectl",
-            ["--kubeconfig", harness.emulator.kubeconfigPath, "-n", "fluent-bit", "get", "configmap/fluent-bit", "-o", "jsonpath={.data.fluent-bit\\.conf}"]
+            [
+                "--kubeconfig", harness.emulator.kubeconfigPath, "-n", "fluent-bit", "get", "configmap/fluent-bit", "-o",
+                "jsonpath={.data.fluent-bit\\.conf}",
+            ]
         )
         return run.stdout.split(separator: "\n").first { $0.contains("Log_Level") }.map { String($0.split(separator: " ").last ?? "") } ?? ""
     }
 
-    @Test("a cluster registered into a profile gets its services with its own values; a change rolls out across a restart; relabelled out, they are removed")
+    @Test(
+        "a cluster registered into a profile gets its services with its own values; a change rolls out across a restart; relabelled out, they are removed"
+    )
     func keptTrue() async throws {
         let harness = try await CloudHarness(provisioners: 1)
         defer { harness.close() }
@@ -93,8 +98,53 @@ struct ProfileEndToEndTests {
         #expect(
             await eventually(timeout: .seconds(180)) {
                 let utilities = try? await harness.send("GET", "/api/cluster/\(cluster.id)/utilities").decode(UtilityMetadata.self)
-                return utilities.map { ($0.actualVersions["fluentbit"] ?? nil) == nil && ($0.actualVersions["metrics-server"] ?? nil) == nil } ?? false
+                return utilities.map { ($0.actualVersions["fluentbit"] ?? nil) == nil && ($0.actualVersions["metrics-server"] ?? nil) == nil }
+                    ?? false
             }
         )
+    }
+}
+
+extension ProfileEndToEndTests {
+    @Test(
+        "the chart version follows the cluster's Kubernetes version: read at registration, and an upgrade found by the drift pass rolls the new one out"
+    )
+    func versionsByKubernetes() async throws {
+        let harness = try await CloudHarness(provisioners: 1, serverArguments: ["--drift-interval", "1s"])
+        defer { harness.close() }
+        let document = """
+            name: metrics
+            selector: {matchLabels: {env: prod}}
+            services:
+              metrics-server:
+                chartVersion: 3.12.1
+                versionsByKubernetes:
+                  - {kubernetes: ">=1.30", chartVersion: 3.13.1}
+                values: |
+                  podAnnotations:
+                    kubernetes: "{{cluster.kubernetesVersion}}"
+            """
+        let file = "\(harness.scratch)/metrics.yaml"
+        try document.write(toFile: file, atomically: true, encoding: .utf8)
+        let applied = try await harness.cli(["profile", "apply", "-f", file])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        let cluster = try await harness.send(
+            "POST",
+            "/api/clusters",
+            ["Name": "prod-1", "Kubeconfig": .string(harness.emulator.kubeconfig), "Labels": ["env=prod"]]
+        ).decode(Cluster.self)
+
+        func installed() async -> String? {
+            let utilities = try? await harness.send("GET", "/api/cluster/\(cluster.id)/utilities").decode(UtilityMetadata.self)
+            return (utilities?.actualVersions["metrics-server"] ?? nil)?.chart
+        }
+        #expect(await eventually(timeout: .seconds(120)) { await installed() == "3.12.1" })
+        let registered = try await harness.send("GET", "/api/cluster/\(cluster.id)").decode(Cluster.self)
+        #expect(registered.kubernetesVersion == "v1.26.4+k3s1")
+
+        try harness.emulator.setKubernetesVersion("v1.30.2-eks-1552ad0")
+        #expect(await eventually(timeout: .seconds(120)) { await installed() == "3.13.1" })
+        let rollouts = try await harness.send("GET", "/api/rollouts").decode([Rollout].self)
+        #expect(rollouts.count == 1 && rollouts.first?.target.values == ["podAnnotations": ["kubernetes": "v1.30.2-eks-1552ad0"]])
     }
 }

@@ -23,7 +23,6 @@ struct CheckRoutesTests {
     }
 
     static let refused: [(name: String, body: Data, field: String)] = [
-        ("no releases", body(["Releases": []]), "Releases"),
         ("releases missing", body(["Releases": NSNull()]), "Releases"),
         ("an unknown service", body(["Releases": [["Service": "nginx"], ["Service": "redis"]]]), "Releases[1].Service"),
         ("a service twice", body(["Releases": [["Service": "nginx"], ["Service": "nginx"]]]), "Releases[1].Service"),
@@ -130,6 +129,25 @@ struct CheckRoutesTests {
                 "Deployment/kube-system/metrics-server changed: spec.replicas is 3, not 1 (by kubectl (scale))"
             ]
         )
+    }
+
+    @Test(
+        "with no releases the answer is the cluster's Kubernetes version alone, as its GET /version says it, vendor suffix included",
+        .tags(.integration),
+        .skippedInFastRuns
+    )
+    func kubernetesVersion() async throws {
+        let harness = try await DeployHarness()
+        defer { harness.close() }
+        let provisioner = try await InProcessProvisioner.start()
+        defer { provisioner.stop() }
+        let request = DriftCheckRequest(clusterID: "c1", kubeconfig: harness.emulator.kubeconfig, releases: [])
+        let first = try await provisioner.server.post("/api/checks", json: request).decode(DriftCheckResults.self)
+        #expect(first == DriftCheckResults(results: [], kubernetesVersion: "v1.26.4+k3s1"))
+
+        try harness.emulator.setKubernetesVersion("v1.30.2-eks-1552ad0")
+        let upgraded = try await provisioner.server.post("/api/checks", json: request).decode(DriftCheckResults.self)
+        #expect(upgraded.kubernetesVersion == "v1.30.2-eks-1552ad0")
     }
 
     func check(_ provisioner: InProcessProvisioner, _ request: DriftCheckRequest) async throws -> [DriftCheckResults.Result] {

@@ -91,7 +91,12 @@ public final class KubeEmulator: Sendable {
         let kubeconfigPath = "\(scratch)/kubeconfig-\(UUID().uuidString.prefix(6))"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(Testbed.root)/kube-emulator")
-        process.arguments = ["--port", "0", "--kubeconfig", kubeconfigPath, "--ready-after", "\(readyAfter)"] + arguments
+        process.arguments =
+            [
+                "--port", "0", "--kubeconfig", kubeconfigPath, "--ready-after", "\(readyAfter)", "--kubernetes-version-file",
+                "\(kubeconfigPath).version",
+            ]
+            + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["TESTBED_HOME"] = Testbed.home
         process.environment = environment
@@ -112,6 +117,12 @@ public final class KubeEmulator: Sendable {
                 return try KubeEmulator(process: process, kubeconfigPath: kubeconfigPath, url: String(line.dropFirst(6)))
             }
         }
+    }
+
+    /// What the cluster's `GET /version` answers from now on, e.g. `v1.30.2-eks-1552ad0`: the
+    /// cluster upgraded.
+    public func setKubernetesVersion(_ version: String) throws {
+        try version.write(toFile: "\(kubeconfigPath).version", atomically: true, encoding: .utf8)
     }
 
     /// SIGKILL: the emulator keeps its state in memory only, and a child spawned from a dispatch

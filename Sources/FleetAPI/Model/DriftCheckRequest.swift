@@ -7,6 +7,7 @@ public struct DriftCheckRequest: Codable, Sendable, Hashable {
     /// The kubeconfig's text; empty when `kubeconfigSource` says where to fetch it.
     public var kubeconfig: String
     public var kubeconfigSource: KubeconfigSource?
+    /// Empty: only the cluster's Kubernetes version is asked.
     public var releases: [Release]
     /// How long all the checks together may take.
     public var timeoutSeconds: Int?
@@ -54,12 +55,16 @@ public struct DriftCheckRequest: Codable, Sendable, Hashable {
     }
 }
 
-/// The answer to a `DriftCheckRequest`: a result per release, in the order asked.
+/// The answer to a `DriftCheckRequest`: a result per release, in the order asked, and the
+/// cluster's Kubernetes version as its `GET /version` says it (`gitVersion`, e.g.
+/// `v1.30.2-eks-1552ad0`; nil when the cluster did not answer, or from an older provisioner).
 public struct DriftCheckResults: Codable, Sendable, Hashable {
     public var results: [Result]
+    public var kubernetesVersion: String?
 
-    public init(results: [Result]) {
+    public init(results: [Result], kubernetesVersion: String? = nil) {
         self.results = results
+        self.kubernetesVersion = kubernetesVersion
     }
 
     /// One release's check: `Drift` when it could be checked, `Error` when not (the cluster did

@@ -46,6 +46,11 @@ extension Fleet {
             entries.append(entry(target, .waitingForWindow, detail: profile.window.map { "new clusters wait for the window \($0.description)" }))
         }
         let selected = reconciliation.clusters.filter { profile.selector.matches($0.labels) }.count * profile.services.count
-        return ProfilePlan(name: profile.name, revision: revision, changes: entries, unchanged: max(0, selected - entries.filter { $0.change != .remove }.count))
+        return ProfilePlan(
+            name: profile.name,
+            revision: revision,
+            changes: entries,
+            unchanged: max(0, selected - entries.filter { $0.change != .remove }.count)
+        )
     }
 }

@@ -20,6 +20,9 @@ extension Fleet {
                 guard let target = targets[ProfileTarget.Key(clusterID: cluster.id, service: ServiceName(service))], target.profile == profile.name
                 else {
                     if windowClosed, profile.newClusters == .nextWindow { entry.state = .waitingForWindow }
+                    if cluster.kubernetesVersion == nil, profile.services[service]?.versionsByKubernetes.isEmpty == false {
+                        entry.detail = "waits for the cluster's Kubernetes version to be read"
+                    }
                     entries.append(entry)
                     continue
                 }

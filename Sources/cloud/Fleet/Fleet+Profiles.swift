@@ -24,8 +24,32 @@ extension Fleet {
                 id: summary.id,
                 name: summary.name,
                 labels: ClusterLabels.map(summary.labels),
+                kubernetesVersion: summary.kubernetesVersion,
                 privateDomain: summary.privateDomain
             )
+        }
+    }
+
+    /// Reads the Kubernetes version of each cluster a profile selects whose version is not known
+    /// yet (just registered), a few at a time; whether any was read.
+    func readUnknownKubernetesVersions(_ reconciliation: ProfileReconciliation) async -> Bool {
+        let unknown = reconciliation.clusters.filter { cluster in
+            cluster.kubernetesVersion == nil && reconciliation.profiles.contains { $0.profile.selector.matches(cluster.labels) }
+        }.map(\.id)
+        guard !unknown.isEmpty else { return false }
+        let supervisor = self.supervisor
+        return await withTaskGroup(of: Bool.self) { group in
+            var next = unknown.makeIterator()
+            var read = false
+            for _ in 0..<8 {
+                guard let id = next.next() else { break }
+                group.addTask { (try? await supervisor.readKubernetesVersion(of: id)) != nil }
+            }
+            for await answered in group {
+                read = read || answered
+                if let id = next.next() { group.addTask { (try? await supervisor.readKubernetesVersion(of: id)) != nil } }
+            }
+            return read
         }
     }
 
@@ -77,7 +101,13 @@ extension Fleet {
             work.append(Work(clusterID: cluster.id, service: service, spec: spec, after: work.lastIndex { needs.contains($0.service) }))
             records.append(.set(target))
         }
-        try await start(work, desiredVersions: (cluster.id, desired), audit: profileAudit("/api/profiles"), targets: [cluster.id], profileTargets: records)
+        try await start(
+            work,
+            desiredVersions: (cluster.id, desired),
+            audit: profileAudit("/api/profiles"),
+            targets: [cluster.id],
+            profileTargets: records
+        )
     }
 
     /// The enrolment's services in provisioning order, the profile's `dependsOn` honoured too,
@@ -111,13 +141,15 @@ extension Fleet {
             targets += change.unchanged.filter { $0.rolloutID == id && !reached.contains($0.clusterID) }
         }
         let strategy = try change.profile.strategy.rolloutStrategy(service: change.service)
-        let specs = Dictionary(targets.compactMap { target in
-            target.spec.map { spec -> (String, DeploymentSpec) in
-                var spec = spec
-                spec.test = change.profile.strategy.test ? true : nil
-                return (target.clusterID, spec)
+        let specs = Dictionary(
+            targets.compactMap { target in
+                target.spec.map { spec -> (String, DeploymentSpec) in
+                    var spec = spec
+                    spec.test = change.profile.strategy.test ? true : nil
+                    return (target.clusterID, spec)
+                }
             }
-        }) { $1 }
+        ) { $1 }
         let ids = targets.map(\.clusterID).filter { specs[$0] != nil }
         guard let first = ids.first, let target = specs[first] else { return }
         let rollout = supervisor.rolloutLifecycle.created(

@@ -13,14 +13,14 @@ import ServerSupport
 struct Fleet: Sendable {
     let store: any Store
     let supervisor: Supervisor
-    /// Wakes the profile keeper: a profile, a cluster or its labels changed.
-    let profileChanges: Wakeup
 
-    init(supervisor: Supervisor, profileChanges: Wakeup = Wakeup()) {
+    init(supervisor: Supervisor) {
         self.supervisor = supervisor
-        self.profileChanges = profileChanges
         store = supervisor.store
     }
+
+    /// Wakes the profile keeper: a profile, a cluster, its labels or its Kubernetes version changed.
+    var profileChanges: Wakeup { supervisor.profileChanges }
 
     /// What the fleet goes by: records' times, polls and timers.
     var clock: any WallClock { supervisor.clock }

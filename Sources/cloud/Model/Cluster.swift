@@ -9,6 +9,8 @@ struct Cluster: Codable, Sendable, Equatable {
     var labels: [String]
     var utilities: UtilityMetadata
     var createAt: Int64
+    /// As its API server last said (`GET /version`, e.g. `v1.30.2-eks-1552ad0`); nil until read.
+    var kubernetesVersion: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -17,6 +19,7 @@ struct Cluster: Codable, Sendable, Equatable {
         case labels
         case utilities = "utilityMetadata"
         case createAt
+        case kubernetesVersion
     }
 
     /// This cluster's drift policy over the server's `--drift-correction`: the label
@@ -89,6 +92,7 @@ struct ClusterSummary: Sendable, Equatable {
     var id: String
     var name: String
     var labels: [String]
-    /// For profile templates (`cluster.privateDomain`).
+    /// For profile templates (`cluster.privateDomain`, `cluster.kubernetesVersion`).
     var privateDomain: String? = nil
+    var kubernetesVersion: String? = nil
 }

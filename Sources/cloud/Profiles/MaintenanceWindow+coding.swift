@@ -31,7 +31,8 @@ extension MaintenanceWindow: Codable {
 
     /// `HH:MM` of minutes after midnight.
     static func clock(_ minutes: Int) -> String {
-        let hours = String(minutes / 60), rest = String(minutes % 60)
+        let hours = String(minutes / 60)
+        let rest = String(minutes % 60)
         return String(repeating: "0", count: 2 - hours.count) + hours + ":" + String(repeating: "0", count: 2 - rest.count) + rest
     }
 

@@ -69,6 +69,8 @@ struct ProfileReconciliation: Sendable {
                 let service = ServiceName(name)
                 let key = ProfileTarget.Key(clusterID: cluster.id, service: service)
                 seen.insert(key)
+                // A chart version chosen by Kubernetes version waits until the version is read.
+                if cluster.kubernetesVersion == nil, revised.profile.services[name]?.versionsByKubernetes.isEmpty == false { continue }
                 let recorded = targets[key]
                 let target = ProfileTarget(
                     clusterID: cluster.id,

@@ -139,7 +139,9 @@ struct CloudServer {
         if let tokens = configuration.apiTokens, let path = configuration.apiTokenFile {
             services.append(.init(service: TokenFileWatcher(path: path, tokens: tokens, clock: configuration.clock, logger: logger)))
         }
-        services.append(.init(service: ProfileKeeper(fleet: fleet, interval: configuration.profileInterval, owner: configuration.leaseOwner, logger: logger)))
+        services.append(
+            .init(service: ProfileKeeper(fleet: fleet, interval: configuration.profileInterval, owner: configuration.leaseOwner, logger: logger))
+        )
         if let interval = configuration.driftInterval {
             services.append(
                 .init(service: DriftMonitor(fleet: fleet, interval: interval, policy: configuration.driftCorrection, logger: logger))

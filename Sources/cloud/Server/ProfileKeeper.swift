@@ -45,7 +45,10 @@ final class ProfileKeeper: Service, Sendable {
             // Long enough to outlast a pass between two polls; a killed holder's lease lapses.
             let until = now + (interval * 3).milliseconds
             guard try await fleet.store.claimLeadership(Self.lease, owner: owner, now: now, until: until) else { return nil }
-            let reconciliation = try await fleet.profileReconciliation()
+            var reconciliation = try await fleet.profileReconciliation()
+            if await fleet.readUnknownKubernetesVersions(reconciliation) {
+                reconciliation = try await fleet.profileReconciliation()
+            }
             let steps = reconciliation.steps()
             let names = Dictionary(reconciliation.clusters.map { ($0.id, $0.name) }) { $1 }
             for error in await fleet.carryOut(steps, names: names) {

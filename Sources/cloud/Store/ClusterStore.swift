@@ -21,6 +21,8 @@ protocol ClusterStore: Sendable {
     func changeLabels(ofCluster id: String, audit: AuditEntry?, _ change: @Sendable (inout [String]) -> Void) async throws -> Cluster
     /// Changes a cluster's utility metadata in one transaction.
     func updateUtilities(ofCluster id: String, _ change: UtilitiesChange) async throws
+    /// Records the cluster's Kubernetes version as its API server said it; whether it changed.
+    func recordKubernetesVersion(ofCluster id: String, _ version: String) async throws -> Bool
 }
 
 /// Without an audit entry: for what the server does on its own account, and tests.

@@ -193,7 +193,8 @@ enum Migrations {
                 """
             ),
             // What the profiles last asked of each (cluster, service), so only a changed render
-            // gets work; and the leases by which one of several servers runs a fleet-wide task.
+            // gets work; the leases by which one of several servers runs a fleet-wide task; and
+            // each cluster's Kubernetes version, which profiles choose chart versions by.
             (
                 11,
                 """
@@ -207,7 +208,8 @@ enum Migrations {
                     name \(d.key) PRIMARY KEY,
                     owner TEXT NOT NULL,
                     until \(d.bigint) NOT NULL
-                )
+                );
+                ALTER TABLE clusters ADD COLUMN kubernetes_version TEXT
                 """
             ),
         ]

@@ -45,12 +45,14 @@ extension SQLStore {
 
     func clusterSummaries() async throws -> [ClusterSummary] {
         let decoder = WireJSON.decoder()
-        return try await query("SELECT id, name, labels, dns FROM clusters WHERE delete_at = 0 ORDER BY create_at, id").map { row in
+        return try await query("SELECT id, name, labels, dns, kubernetes_version FROM clusters WHERE delete_at = 0 ORDER BY create_at, id").map {
+            row in
             ClusterSummary(
                 id: row[0].string ?? "",
                 name: row[1].string ?? "",
                 labels: try decoder.decode([String].self, from: Data((row[2].string ?? "[]").utf8)),
-                privateDomain: try row[3].string.map { try decoder.decode(DNSConfig?.self, from: Data($0.utf8)) }??.privateDomain
+                privateDomain: try row[3].string.map { try decoder.decode(DNSConfig?.self, from: Data($0.utf8)) }??.privateDomain,
+                kubernetesVersion: row[4].string
             )
         }
     }
@@ -99,6 +101,16 @@ extension SQLStore {
             try Self.insertAudit(db, auditValues)
             return cluster
         }
+    }
+
+    func recordKubernetesVersion(ofCluster id: String, _ version: String) async throws -> Bool {
+        try await !query(
+            """
+            UPDATE clusters SET kubernetes_version = $1
+            WHERE id = $2 AND delete_at = 0 AND (kubernetes_version IS NULL OR kubernetes_version <> $1) RETURNING id
+            """,
+            [.text(version), .text(id)]
+        ).isEmpty
     }
 
     func updateUtilities(ofCluster id: String, _ change: UtilitiesChange) async throws {

@@ -2,7 +2,9 @@ import FleetAPI
 
 extension SQLStore {
     func profileTargets() async throws -> [ProfileTarget] {
-        try await query("SELECT body FROM profile_targets ORDER BY cluster_id, service").map { try records.decode(ProfileTarget.self, json: $0[0].string) }
+        try await query("SELECT body FROM profile_targets ORDER BY cluster_id, service").map {
+            try records.decode(ProfileTarget.self, json: $0[0].string)
+        }
     }
 
     func profileTarget(cluster: String, service: ServiceName) async throws -> ProfileTarget? {

@@ -22,7 +22,7 @@ struct StoreRecords: Sendable {
         self.clock = clock
     }
 
-    static let clusterColumns = "id, name, dns, labels, utilities, create_at"
+    static let clusterColumns = "id, name, dns, labels, utilities, create_at, kubernetes_version"
 
     /// The states a provisioner holds, as an SQL list.
     static let activeStatesSQL = sqlList(CloudDeploymentState.allCases.filter(\.isActive))
@@ -78,7 +78,8 @@ struct StoreRecords: Sendable {
             dns: try row[2].string.map { try decoder.decode(DNSConfig?.self, from: Data($0.utf8)) } ?? nil,
             labels: try decoder.decode([String].self, from: Data((row[3].string ?? "[]").utf8)),
             utilities: try decoder.decode(UtilityMetadata.self, from: Data((row[4].string ?? "{}").utf8)),
-            createAt: row[5].int ?? 0
+            createAt: row[5].int ?? 0,
+            kubernetesVersion: row[6].string
         )
     }
 

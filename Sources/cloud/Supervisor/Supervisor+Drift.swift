@@ -23,7 +23,8 @@ extension Supervisor {
                 expectedRevision: applied[$0.service]?.release?.revision
             )
         }
-        let findings = await checkDrift(cluster, releases)
+        let (findings, version) = await checkDrift(cluster, releases)
+        if let version { try await record(version, of: clusterID) }
         guard !findings.isEmpty else { return [:] }
         let results = findings.mapValues(\.status)
         try await store.updateUtilities(ofCluster: clusterID) { utilities in
@@ -37,23 +38,43 @@ extension Supervisor {
         return results
     }
 
+    /// Asks a provisioner for the cluster's Kubernetes version and records it; nil when no
+    /// provisioner or the cluster answered.
+    @discardableResult
+    func readKubernetesVersion(of clusterID: String) async throws -> String? {
+        guard let cluster = try await store.cluster(clusterID) else { throw StoreError.notFound("cluster \(clusterID)") }
+        guard let version = await checkDrift(cluster, []).version else { return nil }
+        try await record(version, of: clusterID)
+        return version
+    }
+
+    /// A changed version wakes the profiles: it may pick other chart versions.
+    private func record(_ version: String, of clusterID: String) async throws {
+        if try await store.recordKubernetesVersion(ofCluster: clusterID, version) {
+            logger.info("cluster's Kubernetes version read", metadata: ["cluster": "\(clusterID)", "version": "\(version)"])
+            profileChanges.wake()
+        }
+    }
+
     /// A utility's check: what it found, and the release it found.
     private struct Finding {
         var status: DriftStatus
         var release: ReleaseInfo?
     }
 
-    private func checkDrift(_ cluster: Cluster, _ releases: [DriftCheckRequest.Release]) async -> [String: Finding] {
+    /// The releases' findings, and the cluster's version when the provisioner said it. With no
+    /// releases, only the version is asked.
+    private func checkDrift(_ cluster: Cluster, _ releases: [DriftCheckRequest.Release]) async -> (findings: [String: Finding], version: String?) {
         let now = lifecycle.clock.millisecondsSince1970
         do {
             let prepared: DeploymentRequest
-            let question = DeploymentRequest(clusterID: cluster.id, service: releases[0].service, action: .check, kubeconfig: "")
+            let question = DeploymentRequest(clusterID: cluster.id, service: releases.first?.service ?? "cluster", action: .check, kubeconfig: "")
             switch try await request(question, on: cluster) {
             case .ready(let ready): prepared = ready
-            case .clusterGone: return [:]
+            case .clusterGone: return ([:], nil)
             case .kubeconfigRefused(let reason):
                 let refused = DriftStatus(state: .drifted, reasons: ["the cluster's kubeconfig is refused: \(reason)"], checkedAt: now)
-                return Dictionary(uniqueKeysWithValues: releases.map { ($0.service.rawValue, Finding(status: refused)) })
+                return (Dictionary(uniqueKeysWithValues: releases.map { ($0.service.rawValue, Finding(status: refused)) }), nil)
             }
             guard let client = pool.pick(inFlight: [:]) else { throw Unanswered(reason: "no ready provisioner") }
             let checks = DriftCheckRequest(
@@ -64,7 +85,7 @@ extension Supervisor {
                 timeoutSeconds: Self.checkTimeoutSeconds
             )
             guard let answer = try await client.check(checks) else {
-                return await checkOneByOne(prepared, releases, at: now)
+                return (await checkOneByOne(prepared, releases, at: now), nil)
             }
             var results: [String: Finding] = [:]
             for result in answer.results {
@@ -75,10 +96,10 @@ extension Supervisor {
                 let status = DriftStatus(state: drift.state, reasons: drift.reasons, checkedAt: now)
                 results[result.service.rawValue] = Finding(status: status, release: result.release)
             }
-            return results
+            return (results, answer.kubernetesVersion)
         } catch {
             for release in releases { unanswered(cluster: cluster.id, service: release.service, reason: "\(error)") }
-            return [:]
+            return ([:], nil)
         }
     }
 

@@ -48,6 +48,8 @@ final class Supervisor: Service, Sendable {
     let rechecks = Mutex<Set<String>>([])
     /// Stored kubeconfigs already checked against the policy.
     let kubeconfigChecks: KubeconfigChecks
+    /// Wakes the profile keeper: a profile, a cluster, its labels or its Kubernetes version changed.
+    let profileChanges = Wakeup()
 
     init(
         store: any Store,

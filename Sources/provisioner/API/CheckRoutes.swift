@@ -43,7 +43,11 @@ struct CheckRoutes: Sendable {
                 results[index] = result.redacted(by: checks.redactor)
             }
         }
-        return try JSONResponse.make(.ok, DriftCheckResults(results: results.compactMap { $0 }))
+        var version: String?
+        for deployer in deployers.values.sorted(by: { $0.kind.rawValue < $1.kind.rawValue }) where version == nil {
+            version = await deployer.kubernetesVersion(checks)
+        }
+        return try JSONResponse.make(.ok, DriftCheckResults(results: results.compactMap { $0 }, kubernetesVersion: version))
     }
 
     /// How many requests are in, up to `limit`.

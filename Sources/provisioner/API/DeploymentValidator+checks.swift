@@ -8,9 +8,6 @@ extension DeploymentValidator {
         guard ID.isValid(request.clusterID) else {
             throw .badRequest("ClusterID must be 1 to 64 letters, digits, '.', '_' or '-'", field: "ClusterID")
         }
-        guard !request.releases.isEmpty else {
-            throw .badRequest("Releases must name at least one service's release to check", field: "Releases")
-        }
         try DeploymentFieldRules.validate(chart: nil, values: nil, timeoutSeconds: request.timeoutSeconds)
         var releases: [DriftChecks.Release] = []
         for (index, release) in request.releases.enumerated() {

@@ -24,6 +24,9 @@ protocol Deployer: Sendable {
     /// Drift checks of several releases of one cluster, each as a `check` deployment would answer
     /// it, in the order given; the releases are all of services this deployer deploys.
     func check(_ checks: DriftChecks) async -> [DriftCheckResults.Result]
+
+    /// The cluster's Kubernetes version (`GET /version`'s `gitVersion`); nil when it did not answer.
+    func kubernetesVersion(_ checks: DriftChecks) async -> String?
 }
 
 extension Deployer {

@@ -49,6 +49,19 @@ extension HelmDeployer {
         }
     }
 
+    func kubernetesVersion(_ checks: DriftChecks) async -> String? {
+        let request = DeploymentRequest(
+            clusterID: checks.clusterID,
+            service: checks.releases.first?.service.name ?? "cluster",
+            action: .check,
+            kubeconfig: checks.kubeconfig.text,
+            kubeconfigSource: checks.kubeconfig.source
+        )
+        return try? await withContext(for: request, parsed: checks.kubeconfig.parsed, deadline: ContinuousClock.now + checks.timeout) { context in
+            try? await context.kube.serverVersion()
+        }
+    }
+
     /// Whether the release is still what the client last applied (`Chart.Version`, and
     /// `ExpectedRevision` when given), and its live objects still what its manifest says. Drift is
     /// a finding, not a failure: the check succeeds with `Drift` saying what it found.

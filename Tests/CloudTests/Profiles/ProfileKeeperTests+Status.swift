@@ -50,7 +50,12 @@ extension ProfileKeeperTests {
         #expect(try await cloud.store.rollouts(state: nil, page: 0, perPage: 10).isEmpty)
         let viewer = try await cloud.router.request(.post, "/api/profiles/plan", body: Data(document.utf8), token: RoleTokens.viewer)
         #expect(viewer.status == 403)
-        let bad = try await cloud.router.request(.post, "/api/profiles/plan", body: Data("name: x\nselector: 1\n".utf8), token: RoleTokens.operatorToken)
+        let bad = try await cloud.router.request(
+            .post,
+            "/api/profiles/plan",
+            body: Data("name: x\nselector: 1\n".utf8),
+            token: RoleTokens.operatorToken
+        )
         #expect(bad.status == 400 && bad.error?.field == "selector", "\(bad.text)")
     }
 
