@@ -19,6 +19,7 @@ struct DashboardRoutes: Sendable {
         router.get("/ui/rollouts", use: rollouts)
         router.get("/ui/rollout/:id", use: rollout)
         router.get("/ui/provisioners", use: provisioners)
+        router.get("/ui/profiles", use: profiles)
         router.get("/ui/static/app.css") { _, _ in DashboardTemplates.asset(PackageResources.app_css, type: "text/css; charset=utf-8") }
         router.get("/ui/static/app.js") { _, _ in DashboardTemplates.asset(PackageResources.app_js, type: "text/javascript; charset=utf-8") }
         LoginRoutes(templates: templates, sessions: sessions, throttle: throttle, store: fleet.store, clock: fleet.clock).add(to: router)
@@ -70,6 +71,23 @@ struct DashboardRoutes: Sendable {
         var page = PageContext("Provisioners", watch: "provisioner deployment", context: context)
         page.onProvisioners = true
         return templates.page("provisioners", ProvisionersPage(try await fleet.provisionerInstances(), page: page))
+    }
+
+    @Sendable func profiles(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        var page = PageContext("Profiles", watch: "rollout deployment cluster", context: context)
+        page.onProfiles = true
+        var entries: [ProfilesPage.Entry] = []
+        for revised in try await fleet.currentProfiles() {
+            entries.append(
+                ProfilesPage.entry(
+                    revised,
+                    status: try await fleet.status(of: revised),
+                    plan: try await fleet.plan(revised.profile),
+                    revisions: try await fleet.store.profileRevisions(revised.profile.name)
+                )
+            )
+        }
+        return templates.page("profiles", ProfilesPage(page: page, profiles: entries))
     }
 
     struct NotFoundPage: Sendable {

@@ -18,7 +18,7 @@ struct DashboardTemplates: Sendable {
             ("cluster", PackageResources.cluster_mustache), ("deployment", PackageResources.deployment_mustache),
             ("rollouts", PackageResources.rollouts_mustache), ("rollout", PackageResources.rollout_mustache),
             ("provisioners", PackageResources.provisioners_mustache), ("login", PackageResources.login_mustache),
-            ("notfound", PackageResources.notfound_mustache),
+            ("notfound", PackageResources.notfound_mustache), ("profiles", PackageResources.profiles_mustache),
         ]
         for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library

@@ -14,6 +14,7 @@ struct PageContext: Sendable {
     var onFleet = false
     var onRollouts = false
     var onProvisioners = false
+    var onProfiles = false
 
     init(_ title: String, watch: String, context: CloudRequestContext) {
         self.title = title

@@ -33,3 +33,20 @@ extension LabelSelector.Requirement {
         }
     }
 }
+
+extension LabelSelector: CustomStringConvertible {
+    /// As `kubectl get -l` takes a selector: `env=prod,region in (eu,us),!canary`.
+    var description: String {
+        let pairs = matchLabels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let expressions = matchExpressions.map { requirement in
+            switch requirement.operator {
+            case .in: "\(requirement.key) in (\(requirement.values.joined(separator: ",")))"
+            case .notIn: "\(requirement.key) notin (\(requirement.values.joined(separator: ",")))"
+            case .exists: requirement.key
+            case .doesNotExist: "!\(requirement.key)"
+            }
+        }
+        let all = pairs + expressions
+        return all.isEmpty ? "every cluster" : all.joined(separator: ",")
+    }
+}

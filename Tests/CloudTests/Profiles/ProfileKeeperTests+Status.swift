@@ -81,4 +81,20 @@ extension ProfileKeeperTests {
         let correction = try #require(try await fleet.correctDrift(of: cluster, "fluentbit", audit: audit))
         #expect(correction.values == ["logLevel": "info"] && correction.forceConflicts == true)
     }
+
+    @Test("the dashboard's profiles page shows each profile's selector, standing, what it would still change and its revisions")
+    func dashboardPage() async throws {
+        try await apply(Self.document())
+        try await register("a", ["env=prod", "loglevel=info"])
+        try await register("b", ["env=prod"])
+        await keeper.pass()
+        try await endAll()
+        let reply = try await cloud.router.request(.get, "/ui/profiles", token: RoleTokens.viewer)
+        #expect(reply.status == 200 && reply.headers["content-type"] == "text/html; charset=utf-8")
+        let html = reply.text
+        #expect(html.contains("observability · revision 1") && html.contains("<code>env=prod</code>: 2 cluster(s) · 3 in-sync · 1 failed"), "\(html)")
+        #expect(html.contains("cluster.labels.loglevel is not set for cluster b"))
+        #expect(html.contains("Still to change: nothing") && html.contains("<td>1</td><td>op</td>"))
+        #expect(html.contains(#"href="/ui/profiles" aria-current="page""#))
+    }
 }
