@@ -80,14 +80,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The provisioner's hands: helm, the Kubernetes API, child processes and AWS. The cloud
-        // server never links it.
+        // Child processes with deadlines, bounded output and process-group signals: helm for the
+        // provisioner, git for the cloud server's profiles.
+        .target(name: "ChildProcess", dependencies: ["FleetAPI", "CProcessShims"], swiftSettings: swiftSettings),
+        // The provisioner's hands: helm, the Kubernetes API and AWS. The cloud server never links it.
         .target(
             name: "HelmDriver",
             dependencies: [
                 "FleetAPI",
                 "HTTPClient",
-                "CProcessShims",
+                "ChildProcess",
                 "CZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -121,6 +123,7 @@ let package = Package(
         .executableTarget(
             name: "cloud",
             dependencies: [
+                "ChildProcess",
                 "FleetAPI",
                 "HTTPClient",
                 "ServerSupport",
@@ -142,7 +145,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "FleetAPI", "HTTPClient", "ServerSupport", "HelmDriver", .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird"),
+                "FleetAPI", "HTTPClient", "ServerSupport", "HelmDriver", "ChildProcess", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/TestSupport",
@@ -150,17 +154,19 @@ let package = Package(
         ),
         .testTarget(
             name: "LibraryTests",
-            dependencies: ["FleetAPI", "HTTPClient", "ServerSupport", "HelmDriver", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")],
+            dependencies: [
+                "FleetAPI", "HTTPClient", "ServerSupport", "HelmDriver", "ChildProcess", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ProvisionerTests",
-            dependencies: ["provisioner", "FleetAPI", "HTTPClient", "ServerSupport", "HelmDriver", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")],
+            dependencies: ["provisioner", "FleetAPI", "HTTPClient", "ServerSupport", "HelmDriver", "ChildProcess", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CloudTests",
-            dependencies: ["cloud", "FleetAPI", "HTTPClient", "ServerSupport", "HelmDriver", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")],
+            dependencies: ["cloud", "FleetAPI", "HTTPClient", "ServerSupport", "ChildProcess", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 public import FleetAPI
+import ChildProcess
 import Foundation
 public import HelmDriver
 

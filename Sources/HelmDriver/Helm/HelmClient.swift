@@ -1,3 +1,4 @@
+public import ChildProcess
 import FleetAPI
 public import Foundation
 public import Logging

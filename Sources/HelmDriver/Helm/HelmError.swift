@@ -1,3 +1,4 @@
+public import ChildProcess
 import Foundation
 
 /// A helm command that did not succeed, classified from its exit and its `Error:` lines so callers

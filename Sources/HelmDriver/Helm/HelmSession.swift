@@ -1,3 +1,4 @@
+import ChildProcess
 import FleetAPI
 import Foundation
 import Synchronization

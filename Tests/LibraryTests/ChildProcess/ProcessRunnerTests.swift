@@ -3,7 +3,7 @@ import Synchronization
 import TestSupport
 import Testing
 
-@testable import HelmDriver
+@testable import ChildProcess
 
 @Suite("Running subprocesses")
 struct ProcessRunnerTests {
