@@ -1,5 +1,5 @@
-public import FleetAPI
 import ChildProcess
+public import FleetAPI
 import Foundation
 public import HelmDriver
 

@@ -9,6 +9,8 @@ import ServerSupport
 /// same priority.
 struct ProfileRoutes: Sendable {
     let fleet: Fleet
+    /// Wakes the Git sync (`POST /api/profiles/sync`); nil when the server follows no repository.
+    var gitSync: Wakeup?
 
     func add(to router: Router<CloudRequestContext>) {
         router.get("/api/profiles", use: list)
@@ -17,6 +19,8 @@ struct ProfileRoutes: Sendable {
         router.delete("/api/profile/:name", use: delete)
         router.get("/api/profile/:name/status", use: status)
         router.post("/api/profiles/plan", use: plan)
+        router.get("/api/profiles/sync", use: syncState)
+        router.post("/api/profiles/sync", use: sync)
     }
 
     /// A profile as listed: its current revision and how many clusters it selects now.
@@ -63,6 +67,7 @@ struct ProfileRoutes: Sendable {
         guard profile.name == name else {
             throw APIError.badRequest("name \"\(profile.name)\" is not the profile in the path (\(name))", field: "name")
         }
+        try await refuseIfGitOwned(name)
         let saved = try await context.audit.recording(targets: [name], status: .ok) { entry in
             try await fleet.store.saveProfile(
                 name: name,
@@ -129,6 +134,7 @@ struct ProfileRoutes: Sendable {
 
     @Sendable func delete(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
+        try await refuseIfGitOwned(name)
         try await context.audit.recording(targets: [name], status: .noContent) { entry in
             try await fleet.store.deleteProfile(
                 name: name,
@@ -140,5 +146,27 @@ struct ProfileRoutes: Sendable {
         }
         fleet.profileChanges.wake()
         return Response(status: .noContent)
+    }
+
+    /// A profile applied from Git is changed in Git: the next commit would undo the API's change.
+    private func refuseIfGitOwned(_ name: String) async throws {
+        guard let latest = try await fleet.store.profileRevisions(name).first, latest.document != nil, let commit = latest.commit else { return }
+        throw APIError(.conflict, "profile \(name) is kept in Git (commit \(commit.prefix(12))); change it there")
+    }
+
+    /// Where the Git repository of profiles stands.
+    @Sendable func syncState(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        guard gitSync != nil else { throw APIError(.notFound, "the cloud server follows no Git repository of profiles (--profiles-git)") }
+        guard let state = try await fleet.store.profileSource(ProfileGitSync.source) else {
+            throw APIError(.notFound, "the Git repository of profiles has not been read yet")
+        }
+        return try JSONResponse.make(.ok, state)
+    }
+
+    /// Asks for a sync now; 202, the sync runs on its own (`GET /api/profiles/sync` says how it went).
+    @Sendable func sync(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        guard let gitSync else { throw APIError(.conflict, "the cloud server follows no Git repository of profiles (--profiles-git)") }
+        gitSync.wake()
+        return Response(status: .accepted)
     }
 }

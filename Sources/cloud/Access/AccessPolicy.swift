@@ -16,6 +16,7 @@ enum AccessPolicy {
         (.put, "/api/profile/{name}", .operator),
         (.delete, "/api/profile/{name}", .operator),
         (.post, "/api/profiles/plan", .operator),
+        (.post, "/api/profiles/sync", .operator),
         (.post, "/api/rollouts", .operator),
         (.post, "/api/rollouts/plan", .operator),
         (.post, "/api/rollout/{id}/pause", .operator),

@@ -53,6 +53,8 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Besides on every change, check the fleet against its profiles once per this long (windows opening, work retried).")
     var profileInterval = "30s"
 
+    @OptionGroup(title: "Profiles in Git") var profilesGit: ProfilesGitOptions
+
     @Option(
         help: "warn (log and record drift) or correct (also apply the desired version again); a cluster's label drift-correction=... overrides it."
     )
@@ -148,7 +150,9 @@ struct ServerCommand: AsyncParsableCommand {
         let retention: Duration?
         let drift: Duration
         let profiles: Duration
+        let gitInterval: Duration
         do {
+            gitInterval = try GoDuration.parse(profilesGit.interval)
             drift = driftInterval == "0" ? .zero : try GoDuration.parse(driftInterval)
             profiles = try GoDuration.parse(profileInterval)
             guard profiles >= .seconds(1) else { throw ValidationError("--profile-interval must be at least 1s") }
@@ -221,6 +225,8 @@ struct ServerCommand: AsyncParsableCommand {
                 driftInterval: drift > .zero ? drift : nil,
                 driftCorrection: driftCorrection,
                 profileInterval: profiles,
+                profilesGit: try profilesGit.configuration(),
+                profilesGitInterval: gitInterval,
                 webhooks: webhooks,
                 dashboardURL: dashboardURL,
                 authThrottle: .init(limit: authFailureLimit)

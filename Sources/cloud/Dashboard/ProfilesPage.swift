@@ -66,7 +66,13 @@ struct ProfilesPage: Sendable {
                 )
             },
             revisions: revisions.map {
-                Revision(revision: $0.revision, author: $0.author ?? "-", commit: $0.commit, time: PageContext.time($0.createAt), deleted: $0.document == nil)
+                Revision(
+                    revision: $0.revision,
+                    author: $0.author ?? "-",
+                    commit: $0.commit,
+                    time: PageContext.time($0.createAt),
+                    deleted: $0.document == nil
+                )
             },
             plan: plan.changes.map {
                 Change(

@@ -8,3 +8,18 @@ struct ProfileRevision: Codable, Sendable, Equatable {
     var commit: String?
     var createAt: Int64
 }
+
+/// Where the Git repository of profiles stands: `GET /api/profiles/sync`.
+struct ProfileSourceState: Codable, Sendable, Equatable {
+    /// Without any user or password in it.
+    var url: String
+    var ref: String
+    var path: String
+    /// The commit whose profiles are applied; nil before the first good one.
+    var commit: String?
+    /// Why the last sync did not apply its commit (nil: it did).
+    var error: String?
+    /// The commit that error is about.
+    var failedCommit: String?
+    var syncedAt: Int64
+}

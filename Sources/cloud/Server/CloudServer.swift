@@ -39,6 +39,9 @@ struct CloudServer {
         var driftCorrection = DriftMonitor.Policy.warn
         /// How often the profiles are checked against the fleet besides when something changes.
         var profileInterval: Duration = .seconds(30)
+        /// The Git repository profiles are kept in (`--profiles-git`), and how often it is fetched.
+        var profilesGit: ProfileRepository.Configuration?
+        var profilesGitInterval: Duration = .seconds(60)
         /// The `--webhook` hooks; those added through the API are in the store.
         var webhooks: [Webhook] = []
         /// Where people open the dashboard, for links in webhook messages; nil: this server's address.
@@ -67,7 +70,8 @@ struct CloudServer {
         secretValues: SecretValues = SecretValues(),
         metrics: ServerMetrics = ServerMetrics(),
         secureCookies: Bool = false,
-        authThrottle: AuthThrottle = AuthThrottle()
+        authThrottle: AuthThrottle = AuthThrottle(),
+        gitSync: Wakeup? = nil
     ) throws -> Router<CloudRequestContext> {
         Gauge(label: "cloud_up", factory: metrics.factory).record(1)
         let store = fleet.store
@@ -87,7 +91,7 @@ struct CloudServer {
         SessionRoutes(store: store, clock: fleet.clock).add(to: router)
         EventRoutes(store: store, clock: fleet.clock).add(to: router)
         WebhookRoutes(store: store, clock: fleet.clock, targets: webhookTargets).add(to: router)
-        ProfileRoutes(fleet: fleet).add(to: router)
+        ProfileRoutes(fleet: fleet, gitSync: gitSync).add(to: router)
         DashboardRoutes(
             fleet: fleet,
             templates: try DashboardTemplates(),
@@ -117,6 +121,7 @@ struct CloudServer {
         )
 
         let fleet = Fleet(supervisor: supervisor)
+        let gitSync = configuration.profilesGit.map { _ in Wakeup() }
         let router = try Self.router(
             fleet: fleet,
             apiTokens: configuration.apiTokens,
@@ -125,7 +130,8 @@ struct CloudServer {
             secretValues: configuration.secretValues,
             metrics: metrics,
             secureCookies: configuration.tls != nil,
-            authThrottle: AuthThrottle(configuration: configuration.authThrottle, clock: configuration.clock)
+            authThrottle: AuthThrottle(configuration: configuration.authThrottle, clock: configuration.clock),
+            gitSync: gitSync
         )
 
         let app = try ServerSupport.application(
@@ -138,6 +144,17 @@ struct CloudServer {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: supervisor), .init(service: app)]
         if let tokens = configuration.apiTokens, let path = configuration.apiTokenFile {
             services.append(.init(service: TokenFileWatcher(path: path, tokens: tokens, clock: configuration.clock, logger: logger)))
+        }
+        if let git = configuration.profilesGit, let gitSync {
+            let sync = ProfileGitSync(
+                fleet: fleet,
+                repository: ProfileRepository(configuration: git),
+                interval: configuration.profilesGitInterval,
+                owner: configuration.leaseOwner,
+                requests: gitSync,
+                logger: logger
+            )
+            services.append(.init(service: sync))
         }
         services.append(
             .init(service: ProfileKeeper(fleet: fleet, interval: configuration.profileInterval, owner: configuration.leaseOwner, logger: logger))

@@ -193,8 +193,9 @@ enum Migrations {
                 """
             ),
             // What the profiles last asked of each (cluster, service), so only a changed render
-            // gets work; the leases by which one of several servers runs a fleet-wide task; and
-            // each cluster's Kubernetes version, which profiles choose chart versions by.
+            // gets work; the leases by which one of several servers runs a fleet-wide task; the
+            // commit each Git source was last applied at; and each cluster's Kubernetes version,
+            // which profiles choose chart versions by.
             (
                 11,
                 """
@@ -208,6 +209,10 @@ enum Migrations {
                     name \(d.key) PRIMARY KEY,
                     owner TEXT NOT NULL,
                     until \(d.bigint) NOT NULL
+                );
+                CREATE TABLE profile_sources (
+                    name \(d.key) PRIMARY KEY,
+                    body TEXT NOT NULL
                 );
                 ALTER TABLE clusters ADD COLUMN kubernetes_version TEXT
                 """

@@ -17,4 +17,7 @@ protocol ProfileStore: Sendable {
     func profiles() async throws -> [ProfileRevision]
     /// Every revision of `name`, newest first; empty when it never existed.
     func profileRevisions(_ name: String) async throws -> [ProfileRevision]
+    /// Where a source of profiles (the Git repository) stands: the commit last applied, the last error.
+    func profileSource(_ name: String) async throws -> ProfileSourceState?
+    func recordProfileSource(_ name: String, _ state: ProfileSourceState) async throws
 }

@@ -64,6 +64,19 @@ extension SQLStore {
             .map(Self.profileRevision)
     }
 
+    func profileSource(_ name: String) async throws -> ProfileSourceState? {
+        try await query("SELECT body FROM profile_sources WHERE name = $1", [.text(name)]).first.map {
+            try records.decode(ProfileSourceState.self, json: $0[0].string)
+        }
+    }
+
+    func recordProfileSource(_ name: String, _ state: ProfileSourceState) async throws {
+        try await query(
+            "INSERT INTO profile_sources (name, body) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET body = excluded.body",
+            [.text(name), try records.json(state)]
+        )
+    }
+
     private static func latestProfile(_ db: any SQLConnection, _ name: String) throws -> ProfileRevision? {
         try db.query("SELECT \(profileColumns) FROM profile_revisions WHERE name = $1 ORDER BY revision DESC LIMIT 1", [.text(name)])
             .first.map(profileRevision)
