@@ -148,3 +148,34 @@ extension ProfileEndToEndTests {
         #expect(rollouts.count == 1 && rollouts.first?.target.values == ["podAnnotations": ["kubernetes": "v1.30.2-eks-1552ad0"]])
     }
 }
+
+extension ProfileEndToEndTests {
+    @Test("a cloud server following a Git repository applies a pushed commit when cloud profile sync asks, and refuses API changes to it")
+    func followsGit() async throws {
+        let scratch = try Testbed.makeScratchDirectory()
+        let repository = try await GitRepository.make(scratch: scratch)
+        let commit = try await repository.commit(["fleet/prod-logging.yaml": Self.document()])
+        let harness = try await CloudHarness(
+            provisioners: 1,
+            serverArguments: ["--profiles-git", repository.fileURL, "--profiles-path", "fleet", "--profiles-git-interval", "1h"]
+        )
+        defer { harness.close() }
+        let synced = try await harness.cli(["profile", "sync"])
+        #expect(synced.status == 0, "\(synced.stderr)")
+        let state = try WireJSON.decoder().decode(ProfileSourceState.self, from: Data(synced.stdout.utf8))
+        #expect(state.commit == commit && state.error == nil)
+        let revisions = try await harness.send("GET", "/api/profile/prod-logging").decode(ProfileRoutes.Detail.self).revisions
+        #expect(revisions.map(\.commit) == [commit] && revisions.map(\.author) == ["git"])
+
+        let file = "\(harness.scratch)/edited.yaml"
+        try Self.document(logLevel: "warn").write(toFile: file, atomically: true, encoding: .utf8)
+        let refused = try await harness.cli(["profile", "apply", "-f", file])
+        #expect(refused.status != 0 && refused.stderr.contains("kept in Git"), "\(refused.stderr)")
+
+        let removed = try await repository.commit(["fleet/prod-logging.yaml": nil])
+        #expect(try await harness.cli(["profile", "sync"]).status == 0)
+        #expect(try await harness.send("GET", "/api/profiles").decode([ProfileRoutes.Summary].self).isEmpty)
+        let deletion = try await harness.send("GET", "/api/profile/prod-logging").status
+        #expect(deletion == 404, "deleted at \(removed)")
+    }
+}

@@ -48,3 +48,29 @@ extension ProfileCommand {
         }
     }
 }
+
+extension ProfileCommand {
+    struct Sync: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch the Git repository of profiles now and show how it went (the server needs --profiles-git)."
+        )
+        @OptionGroup var options: ClientOptions
+        @Option(help: "How long to wait for the sync, in seconds.") var timeout = 60
+
+        func run() async throws {
+            let client = try options.client
+            let before = try? await client.get("/api/profiles/sync", as: ProfileSourceState.self)
+            _ = try await client.call("POST", "/api/profiles/sync")
+            let deadline = ContinuousClock.now + .seconds(timeout)
+            while ContinuousClock.now < deadline {
+                if let state = try? await client.get("/api/profiles/sync", as: ProfileSourceState.self), state.syncedAt != before?.syncedAt {
+                    Printer.json(try WireJSON.encoder().encode(state))
+                    if let error = state.error { throw ValidationError("the commit was not applied: \(error)") }
+                    return
+                }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            throw ValidationError("no sync finished within \(timeout) s; see GET /api/profiles/sync")
+        }
+    }
+}

@@ -6,7 +6,7 @@ struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
         abstract: "Declare the fleet's state: which services, at which versions and values, on which clusters.",
-        subcommands: [Apply.self, Plan.self, Status.self, List.self, Get.self, Delete.self]
+        subcommands: [Apply.self, Plan.self, Status.self, Sync.self, List.self, Get.self, Delete.self]
     )
 
     struct Apply: AsyncParsableCommand {
