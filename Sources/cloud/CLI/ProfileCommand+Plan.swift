@@ -20,7 +20,7 @@ extension ProfileCommand {
                 plan.changes.map {
                     [
                         $0.name, $0.service.rawValue, $0.change.rawValue, $0.wave.map(String.init) ?? "-", $0.from ?? "-", $0.to ?? "-",
-                        $0.valuesChanged ? "changed" : "same", $0.detail ?? "",
+                        $0.valuesShown, $0.detail ?? "",
                     ]
                 }
             )

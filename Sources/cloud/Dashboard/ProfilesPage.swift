@@ -81,7 +81,7 @@ struct ProfilesPage: Sendable {
                     change: $0.change.rawValue,
                     wave: $0.wave.map(String.init) ?? "-",
                     versions: "\($0.from ?? "-") → \($0.to ?? "-")",
-                    values: $0.valuesChanged ? "changed" : "same"
+                    values: $0.valuesShown
                 )
             },
             planned: plan.changes.isEmpty ? "nothing" : "\(plan.changes.count) change(s)"

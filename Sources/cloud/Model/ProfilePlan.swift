@@ -24,6 +24,11 @@ struct ProfilePlan: Codable, Sendable, Equatable {
         var valuesChanged: Bool
         /// Why rendering fails for this cluster, or why it waits.
         var detail: String?
+
+        /// `changed`, `same`, or `-` where no values are applied (a failure, a removal, a wait).
+        var valuesShown: String {
+            change == .install || change == .upgrade ? (valuesChanged ? "changed" : "same") : "-"
+        }
     }
 
     enum Change: String, Codable, Sendable {
