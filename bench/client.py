@@ -145,6 +145,33 @@ def dispatch_latency(server, kubeconfig, helm_log, samples):
             "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1)}
 
 
+def enrolment_latency(server, helm_log, samples):
+    """Registers clusters into the profiles one at a time (labels env=prod, region=eu); latency =
+    the stub helm's first start for the cluster - the POST time. Each sample waits until every
+    service the profiles give the cluster has started, so the next starts on a quiet server."""
+    api = API(server)
+    kubeconfig = ("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\n"
+                  "contexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\nusers:\n- name: u\n  user: {token: t}\n")
+    latencies = []
+    for i in range(samples):
+        before = sum(1 for _ in open(helm_log))
+        sent = time.time()
+        cluster = api.call("POST", "/api/clusters", {"Name": f"new-{i}", "Kubeconfig": kubeconfig,
+                                                      "Labels": ["env=prod", "region=eu", "loglevel=info"]})["ID"]
+        while True:
+            lines = open(helm_log).read().splitlines()
+            if len(lines) > before:
+                latencies.append((float(lines[before].split()[0]) - sent) * 1000)
+                break
+            time.sleep(0.0005)
+        expected = len(api.call("GET", f"/api/deployments?cluster={cluster}"))
+        while sum(1 for _ in open(helm_log)) < before + expected:
+            time.sleep(0.01)
+    latencies.sort()
+    return {"samples": samples, "p50_ms": round(latencies[len(latencies) // 2], 1),
+            "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1)}
+
+
 def submit(provisioner, kubeconfig, count, wait_final):
     """POSTs `count` deployments of one release to a provisioner (they queue behind each other)."""
     api = API(provisioner)
@@ -164,6 +191,8 @@ if __name__ == "__main__":
         result = fleet(args[0], args[1:])
     elif command == "register":
         result = register(args[0], args[1], int(args[2]))
+    elif command == "enrolment-latency":
+        result = enrolment_latency(args[0], args[1], int(args[2]))
     elif command == "register-files":
         result = register_files(args[0], args[1])
     elif command == "provision-all":

@@ -9,6 +9,9 @@ RUNS="${RUNS:-3}"
 scaled() { if [ "${QUICK:-0}" = 1 ]; then echo $(( $1 / 10 )); else echo "$1"; fi; }
 run="$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX")"
 export HELM_CONFIG_HOME="$run/helm" HELM_CACHE_HOME="$run/helm-cache" HELM_DATA_HOME="$run/helm-data"
+# Every cluster here is an emulator (or a stub's address) on loopback, which kubeconfigs may only
+# point at when allowed.
+export PROVISIONER_ALLOWED_API_SERVERS=127.0.0.0/8 CLOUD_ALLOWED_API_SERVERS=127.0.0.0/8
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done

@@ -17,6 +17,7 @@ struct CloudCommand: AsyncParsableCommand {
             ServerCommand.self, ClusterCommand.self, DeploymentCommand.self, RolloutCommand.self, WebhookCommand.self, AuditCommand.self,
             SessionCommand.self, ProfileCommand.self,
             BenchStoreCommand.self,
+            BenchProfilesCommand.self,
         ]
     )
 

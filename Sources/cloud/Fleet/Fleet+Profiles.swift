@@ -30,12 +30,9 @@ extension Fleet {
         }
     }
 
-    /// Reads the Kubernetes version of each cluster a profile selects whose version is not known
-    /// yet (just registered), a few at a time; whether any was read.
-    func readUnknownKubernetesVersions(_ reconciliation: ProfileReconciliation) async -> Bool {
-        let unknown = reconciliation.clusters.filter { cluster in
-            cluster.kubernetesVersion == nil && reconciliation.profiles.contains { $0.profile.selector.matches(cluster.labels) }
-        }.map(\.id)
+    /// Reads the Kubernetes version of each of `clusters` (just registered, a version not known
+    /// yet), a few at a time; whether any was read.
+    func readKubernetesVersions(of unknown: [String]) async -> Bool {
         guard !unknown.isEmpty else { return false }
         let supervisor = self.supervisor
         return await withTaskGroup(of: Bool.self) { group in

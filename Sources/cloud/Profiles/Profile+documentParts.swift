@@ -56,7 +56,7 @@ extension Profile {
 
     /// `values` as YAML text (a block scalar, as in Helm's values files) or as a mapping; each
     /// string leaf checked as a template.
-    private static func values(_ reader: ProfileReader) throws(Invalid) -> JSONValue? {
+    private static func values(_ reader: ProfileReader) throws(Invalid) -> ValuesTemplate? {
         guard let node = reader.value("values") else { return nil }
         let values: JSONValue
         do {
@@ -70,11 +70,10 @@ extension Profile {
         }
         guard values.objectValue != nil else { throw reader.invalid("values", "must be a mapping of values") }
         do {
-            _ = try ValuesTemplate(values)
+            return try ValuesTemplate(values)
         } catch {
             throw reader.invalid("values", error.description)
         }
-        return values
     }
 
     static func strategy(_ reader: ProfileReader) throws(Invalid) -> Strategy {

@@ -19,8 +19,8 @@ struct Profile: Sendable, Equatable {
 
     struct Service: Sendable, Equatable {
         var chartVersion: String?
-        /// Each string leaf a template over the cluster (`ValuesTemplate`).
-        var values: JSONValue?
+        /// Each string leaf a template over the cluster.
+        var values: ValuesTemplate?
         var dependsOn: [String]
         /// The first entry whose range holds the cluster's Kubernetes version picks the chart
         /// version; none matching: `chartVersion`.
@@ -53,6 +53,11 @@ struct Profile: Sendable, Equatable {
     enum NewClusters: String, Sendable, Equatable, CaseIterable {
         case immediate
         case nextWindow = "next-window"
+    }
+
+    /// Whether what the profile renders depends on the cluster's Kubernetes version.
+    var needsKubernetesVersion: Bool {
+        services.values.contains { !$0.versionsByKubernetes.isEmpty || $0.values?.usesKubernetesVersion == true }
     }
 
     /// The chart version `service` gets on a cluster running Kubernetes `version` (nil: unknown).

@@ -63,7 +63,7 @@ enum ProfileEvaluation {
             return Target(profile: profile.name, failure: reason)
         }
         do {
-            let values = try service.values.map { values throws(ValuesTemplate.Failure) in try ValuesTemplate(values).render(for: cluster) }
+            let values = try service.values.map { template throws(ValuesTemplate.Failure) in try template.render(for: cluster) }
             return Target(profile: profile.name, spec: DeploymentSpec(action: .apply, chart: ChartRequest(version: chart), values: values))
         } catch {
             return Target(profile: profile.name, failure: "\(error)")

@@ -6,8 +6,15 @@ import Mustache
 /// `{{cluster.id}}`). Leaves are rendered one by one after the document is parsed, as plain text
 /// (no HTML escaping), so a cluster's label can never add YAML structure; a variable the cluster
 /// lacks is an error, not an empty string.
-struct ValuesTemplate: Sendable {
+struct ValuesTemplate: Sendable, Equatable {
     let values: JSONValue
+    /// Each templated leaf parsed once, by path: a profile is rendered for every cluster it selects.
+    private let templates: [String: MustacheTemplate]
+
+    static func == (lhs: Self, rhs: Self) -> Bool { lhs.values == rhs.values }
+
+    /// Whether a leaf names `cluster.kubernetesVersion`, which must then be read first.
+    let usesKubernetesVersion: Bool
 
     struct Failure: Error, Equatable, CustomStringConvertible {
         /// Where in the values, e.g. `logLevel` or `tolerations[0].value`.
@@ -28,14 +35,22 @@ struct ValuesTemplate: Sendable {
     /// Checks every template parses, so a syntax error is refused when the profile is applied.
     init(_ values: JSONValue) throws(Failure) {
         self.values = values
-        try Self.visit(values, path: "") { text, path throws(Failure) in _ = try Self.template(text, path: path) }
+        var templates: [String: MustacheTemplate] = [:]
+        var usesVersion = false
+        try Self.visit(values, path: "") { text, path throws(Failure) in
+            guard text.contains("{{") else { return }
+            templates[path] = try Self.template(text, path: path)
+            usesVersion = usesVersion || text.contains("kubernetesVersion")
+        }
+        self.templates = templates
+        usesKubernetesVersion = usesVersion
     }
 
     func render(for cluster: ClusterFacts) throws(Failure) -> JSONValue {
         try Self.rewrite(values, path: "") { text, path throws(Failure) in
-            guard text.contains("{{") else { return text }
+            guard let template = templates[path] else { return text }
             let misses = Misses()
-            let rendered = try Self.template(text, path: path).render(Self.scope(cluster, misses: misses))
+            let rendered = template.render(Self.scope(cluster, misses: misses))
             if let missing = misses.names.first {
                 throw Failure(path: path, reason: "\(missing) is not set for cluster \(cluster.name)")
             }

@@ -2,6 +2,7 @@ import FleetAPI
 import Logging
 import ServerSupport
 import ServiceLifecycle
+import Synchronization
 
 /// Keeps every cluster at its profiles' state: a pass whenever a profile, a cluster or its labels
 /// change (`Fleet.profileChanges`), and every `interval` (for windows that open and work that
@@ -15,6 +16,10 @@ final class ProfileKeeper: Service, Sendable {
     let logger: Logger
 
     static let lease = "profiles"
+    /// How soon a cluster whose version could not be read is asked again (the drift pass reads it too).
+    static let versionRetry: Duration = .seconds(300)
+    /// When each cluster's version was last asked for.
+    private let versionAsked = Mutex<[String: WallInstant]>([:])
 
     init(fleet: Fleet, interval: Duration, owner: String, logger: Logger) {
         self.fleet = fleet
@@ -37,6 +42,23 @@ final class ProfileKeeper: Service, Sendable {
         }
     }
 
+    /// The clusters whose Kubernetes version a profile that selects them needs and nobody has
+    /// read; one that did not answer is asked again only after `versionRetry`.
+    private func versionsToRead(_ reconciliation: ProfileReconciliation) -> [String] {
+        let needing = reconciliation.profiles.map(\.profile).filter(\.needsKubernetesVersion)
+        guard !needing.isEmpty else { return [] }
+        let now = fleet.clock.now
+        return versionAsked.withLock { asked in
+            reconciliation.clusters.filter { cluster in
+                guard cluster.kubernetesVersion == nil, needing.contains(where: { $0.selector.matches(cluster.labels) }),
+                    asked[cluster.id].map({ now - $0 >= Self.versionRetry }) ?? true
+                else { return false }
+                asked[cluster.id] = now
+                return true
+            }.map(\.id)
+        }
+    }
+
     /// One pass, if this server holds the lease; what it decided, nil when another server holds it.
     @discardableResult
     func pass() async -> ProfileReconciliation.Steps? {
@@ -46,7 +68,7 @@ final class ProfileKeeper: Service, Sendable {
             let until = now + (interval * 3).milliseconds
             guard try await fleet.store.claimLeadership(Self.lease, owner: owner, now: now, until: until) else { return nil }
             var reconciliation = try await fleet.profileReconciliation()
-            if await fleet.readUnknownKubernetesVersions(reconciliation) {
+            if await fleet.readKubernetesVersions(of: versionsToRead(reconciliation)) {
                 reconciliation = try await fleet.profileReconciliation()
             }
             let steps = reconciliation.steps()

@@ -29,7 +29,7 @@ struct ProfileDocumentTests {
         #expect(profile.name == "prod-logging")
         #expect(profile.selector == LabelSelector(matchLabels: ["env": "prod"]))
         #expect(profile.services["fluentbit"]?.chartVersion == "0.40.0")
-        #expect(profile.services["fluentbit"]?.values == ["logLevel": "{{cluster.labels.loglevel}}"])
+        #expect(profile.services["fluentbit"]?.values?.values == ["logLevel": "{{cluster.labels.loglevel}}"])
         #expect(profile.strategy.batchSize == "50%" && profile.strategy.maxFailures == "0")
         #expect(profile.onLeave == .remove && profile.newClusters == .immediate && profile.priority == 0 && profile.window == nil)
     }
