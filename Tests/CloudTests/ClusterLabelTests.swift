@@ -34,7 +34,7 @@ struct ClusterLabelTests {
         #expect(reply.status == 400 && reply.error?.field == "Labels", "\(reply.text)")
     }
 
-    @Test("labels are set and removed in one change, kept in order, and the change is audited")
+    @Test("labels are set and removed in one change, kept in order, and the change is audited and an event")
     func relabel() async throws {
         let reply = try await cloud.router.post(
             "/api/cluster/\(clusterID)/labels",
@@ -46,6 +46,8 @@ struct ClusterLabelTests {
         #expect(try await cloud.store.cluster(clusterID)?.labelMap == ["env": "prod", "region": "us", "tier": "web"])
         let entries = try await cloud.store.auditEntries(AuditQuery()).filter { $0.path.hasSuffix("/labels") }
         #expect(entries.map(\.actor) == ["op"] && entries.map(\.targets) == [[clusterID]])
+        let events = try await cloud.store.events(after: 0, limit: 100).filter { $0.type == "cluster.updated" }
+        #expect(events.map(\.summary).last?.hasSuffix("relabelled: +region=us +tier=web -region=eu -canary=") == true, "\(events)")
     }
 
     @Test("a viewer may not relabel; a bad label, a key both set and removed, or an unknown cluster is refused")

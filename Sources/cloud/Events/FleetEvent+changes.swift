@@ -79,6 +79,20 @@ extension FleetEvent {
         )
     }
 
+    /// Labels set or removed: profiles may select the cluster now, or no more.
+    static func clusterRelabelled(_ cluster: Cluster, from old: [String]) -> FleetEvent? {
+        let added = cluster.labels.filter { !old.contains($0) }
+        let removed = old.filter { !cluster.labels.contains($0) }
+        guard !added.isEmpty || !removed.isEmpty else { return nil }
+        let change = (added.map { "+\($0)" } + removed.map { "-\($0)" }).joined(separator: " ")
+        return FleetEvent(
+            type: "cluster.updated",
+            objectID: cluster.id,
+            clusterID: cluster.id,
+            summary: "cluster \(cluster.name) relabelled: \(change)"
+        )
+    }
+
     static func clusterDeleted(_ id: String) -> FleetEvent {
         FleetEvent(type: "cluster.deleted", objectID: id, clusterID: id, summary: "cluster \(id) deleted")
     }

@@ -96,9 +96,11 @@ extension SQLStore {
             let select = "SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE id = $1 AND delete_at = 0\(dialect.forUpdate)"
             guard let row = try db.query(select, [.text(id)]).first else { throw StoreError.notFound("cluster \(id)") }
             var cluster = try records.cluster(row)
+            let old = cluster.labels
             change(&cluster.labels)
             try db.query("UPDATE clusters SET labels = $1 WHERE id = $2", [try records.json(cluster.labels), .text(id)])
             try Self.insertAudit(db, auditValues)
+            try Self.insertEvents(db, dialect, records, FleetEvent.clusterRelabelled(cluster, from: old).map { [$0] } ?? [])
             return cluster
         }
     }

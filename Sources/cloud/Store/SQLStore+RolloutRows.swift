@@ -38,7 +38,7 @@ extension SQLStore {
     }
 
     /// The rows' JSON documents (first column) as one JSON array.
-    private static func array(_ rows: [[SQLValue]]) -> String {
+    static func array(_ rows: [[SQLValue]]) -> String {
         "[" + rows.map { $0[0].string ?? "null" }.joined(separator: ",") + "]"
     }
 

@@ -14,7 +14,7 @@ struct ProfileReconciliationTests {
         ValuesTemplate.ClusterFacts(id: "id-\(name)", name: name, labels: labels)
     }
 
-    static func logging(revision: Int = 1, extra: String = "") throws -> ProfileReconciliation.Revised {
+    static func logging(revision: Int = 1, prometheus: String = "25.0.0", extra: String = "") throws -> ProfileReconciliation.Revised {
         ProfileReconciliation.Revised(
             profile: try Profile(
                 document: """
@@ -22,7 +22,7 @@ struct ProfileReconciliationTests {
                     selector: {matchLabels: {env: prod}}
                     services:
                       fluentbit: {chartVersion: 0.40.0, values: '{logLevel: "{{cluster.labels.loglevel}}"}', dependsOn: [prometheus]}
-                      prometheus: {chartVersion: 25.0.0}
+                      prometheus: {chartVersion: \(prometheus)}
                     \(extra)
                     """
             ),
@@ -72,20 +72,7 @@ struct ProfileReconciliationTests {
     func changedRenderOnly() throws {
         let clusters = [Self.cluster("a", ["env": "prod", "loglevel": "info"]), Self.cluster("b", ["env": "prod", "loglevel": "debug"])]
         let before = Self.recorded(steps([try Self.logging()], clusters))
-        // Revision 2 maps loglevel "info" to "warn" for fluentbit only, through a new label-free value.
-        let revised = ProfileReconciliation.Revised(
-            profile: try Profile(
-                document: """
-                    name: logging
-                    selector: {matchLabels: {env: prod}}
-                    services:
-                      fluentbit: {chartVersion: 0.40.0, values: '{logLevel: "{{cluster.labels.loglevel}}"}', dependsOn: [prometheus]}
-                      prometheus: {chartVersion: 25.1.0}
-                    strategy: {batchSize: 1}
-                    """
-            ),
-            revision: 2
-        )
+        let revised = try Self.logging(revision: 2, prometheus: "25.1.0", extra: "strategy: {batchSize: 1}")
         let steps = steps([revised], clusters, before)
         #expect(steps.enrolments.isEmpty)
         #expect(steps.changes.map(\.service) == ["prometheus"])
