@@ -121,6 +121,21 @@ def rollout(server, service, version, batch):
             "succeeded": counts["Succeeded"], "failed": counts["Failed"]}
 
 
+def helm_started(helm_log, before):
+    """When the stub helm logged its start after the first `before` lines (STUB_HELM_TIMES)."""
+    while True:
+        lines = open(helm_log).read().splitlines()
+        if len(lines) > before:
+            return float(lines[before].split()[0])
+        time.sleep(0.0005)
+
+
+def percentiles(latencies):
+    latencies = sorted(latencies)
+    return {"samples": len(latencies), "p50_ms": round(latencies[len(latencies) // 2], 1),
+            "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1)}
+
+
 def dispatch_latency(server, kubeconfig, helm_log, samples):
     """POSTs deployments one at a time; latency = the wrapper's helm start time - the POST time."""
     api = API(server)
@@ -132,17 +147,10 @@ def dispatch_latency(server, kubeconfig, helm_log, samples):
         deployment = api.call("POST", "/api/deployments", {
             "ClusterID": cluster, "Service": "fluentbit", "Action": "apply", "Chart": {"Version": "0.40.0"},
             "Values": {"podAnnotations": {"sample": str(i)}}})
-        while True:
-            lines = open(helm_log).read().splitlines()
-            if len(lines) > before:
-                latencies.append((float(lines[before].split()[0]) - sent) * 1000)
-                break
-            time.sleep(0.0005)
+        latencies.append((helm_started(helm_log, before) - sent) * 1000)
         while api.call("GET", f"/api/deployment/{deployment['ID']}")["State"] not in ("succeeded", "failed"):
             time.sleep(0.01)
-    latencies.sort()
-    return {"samples": samples, "p50_ms": round(latencies[len(latencies) // 2], 1),
-            "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1)}
+    return percentiles(latencies)
 
 
 def enrolment_latency(server, helm_log, samples):
@@ -158,18 +166,11 @@ def enrolment_latency(server, helm_log, samples):
         sent = time.time()
         cluster = api.call("POST", "/api/clusters", {"Name": f"new-{i}", "Kubeconfig": kubeconfig,
                                                       "Labels": ["env=prod", "region=eu", "loglevel=info"]})["ID"]
-        while True:
-            lines = open(helm_log).read().splitlines()
-            if len(lines) > before:
-                latencies.append((float(lines[before].split()[0]) - sent) * 1000)
-                break
-            time.sleep(0.0005)
+        latencies.append((helm_started(helm_log, before) - sent) * 1000)
         expected = len(api.call("GET", f"/api/deployments?cluster={cluster}"))
         while sum(1 for _ in open(helm_log)) < before + expected:
             time.sleep(0.01)
-    latencies.sort()
-    return {"samples": samples, "p50_ms": round(latencies[len(latencies) // 2], 1),
-            "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1)}
+    return percentiles(latencies)
 
 
 def submit(provisioner, kubeconfig, count, wait_final):
