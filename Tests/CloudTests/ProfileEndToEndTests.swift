@@ -77,6 +77,11 @@ struct ProfileEndToEndTests {
         #expect(made.first { $0.service == "fluentbit" }?.dependsOn == metrics.id)
 
         try Self.document(logLevel: "warn").write(toFile: file, atomically: true, encoding: .utf8)
+        let planned = try await harness.cli(["profile", "plan", "-f", file, "--diff", "--output", "table"])
+        #expect(planned.status == 0, "\(planned.stderr)")
+        let row = planned.stdout.split(separator: "\n").first { $0.hasPrefix("prod-1") && $0.contains("fluentbit") } ?? ""
+        // The ConfigMap with the log level, and the DaemonSet whose checksum annotation follows it.
+        #expect(row.contains("upgrade") && row.contains("changed") && row.contains("+0 ~2 -0"), "\(planned.stdout)")
         #expect(try await harness.cli(["profile", "apply", "-f", file]).status == 0)
         var rollout: Rollout?
         #expect(

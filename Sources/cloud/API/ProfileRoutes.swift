@@ -125,11 +125,16 @@ struct ProfileRoutes: Sendable {
         return try JSONResponse.make(.ok, try await fleet.status(of: current))
     }
 
-    /// What applying the document would change, by cluster and wave; changes nothing.
+    /// What applying the document would change, by cluster and wave; changes nothing. With
+    /// `?diff=true`, each install and upgrade is also planned by a provisioner.
     @Sendable func plan(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        let diff = request.uri.queryParameters.get("diff")
+        guard diff == nil || diff == "true" || diff == "false" else { throw APIError.badRequest("diff must be true or false", field: "diff") }
         let text = try await JSONRequest.text(from: request)
         let profile = try await checked(text, clusters: try await fleet.clusterFacts())
-        return try JSONResponse.make(.ok, try await fleet.plan(profile))
+        let plan = try await fleet.plan(profile)
+        guard diff == "true" else { return try JSONResponse.make(.ok, plan) }
+        return try JSONResponse.make(.ok, try await fleet.planDiffs(plan, of: profile, audit: context.audit))
     }
 
     @Sendable func delete(_ request: Request, context: CloudRequestContext) async throws -> Response {

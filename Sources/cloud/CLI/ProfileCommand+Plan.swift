@@ -9,19 +9,28 @@ extension ProfileCommand {
         )
         @OptionGroup var options: ClientOptions
         @Option(name: [.customShort("f"), .customLong("file")], help: "The profile document.") var file: String
+        @Flag(help: "Also have a provisioner plan each install and upgrade, and show what helm would add, change and remove.")
+        var diff = false
 
         func run() async throws {
             let (data, _) = try ProfileCommand.document(file)
-            let reply = try await options.client.call("POST", "/api/profiles/plan", raw: data)
+            let client = try options.client
+            let reply = try await client.call("POST", "/api/profiles/plan\(diff ? "?diff=true" : "")", raw: data)
             guard options.output == .table else { return Printer.json(reply) }
             let plan = try WireJSON.decoder().decode(ProfilePlan.self, from: reply)
+            var diffs: [String: String] = [:]
+            let deadline = ContinuousClock.now + .seconds(600)
+            for id in plan.changes.compactMap(\.planDeploymentID) {
+                let (deployment, _) = try await client.finalDeployment(id, by: deadline, waited: "10m", what: "the plan \(id) is")
+                diffs[id] = deployment.plan.map { "+\($0.added) ~\($0.changed) -\($0.removed)" } ?? deployment.error ?? deployment.state.rawValue
+            }
             Printer.table(
-                ["CLUSTER", "SERVICE", "CHANGE", "WAVE", "FROM", "TO", "VALUES", "DETAIL"],
-                plan.changes.map {
+                ["CLUSTER", "SERVICE", "CHANGE", "WAVE", "FROM", "TO", "VALUES"] + (diff ? ["OBJECTS"] : []) + ["DETAIL"],
+                plan.changes.map { entry in
                     [
-                        $0.name, $0.service.rawValue, $0.change.rawValue, $0.wave.map(String.init) ?? "-", $0.from ?? "-", $0.to ?? "-",
-                        $0.valuesShown, $0.detail ?? "",
-                    ]
+                        entry.name, entry.service.rawValue, entry.change.rawValue, entry.wave.map(String.init) ?? "-", entry.from ?? "-",
+                        entry.to ?? "-", entry.valuesShown,
+                    ] + (diff ? [entry.planDeploymentID.flatMap { diffs[$0] } ?? "-"] : []) + [entry.detail ?? ""]
                 }
             )
             print("revision \(plan.revision): \(plan.changes.count) change(s), \(plan.unchanged) unchanged")

@@ -53,4 +53,24 @@ extension Fleet {
             unchanged: max(0, selected - entries.filter { $0.change != .remove }.count)
         )
     }
+
+    /// Has a provisioner plan each install and upgrade of `plan` (a `plan` deployment: the
+    /// objects and values helm would change on that cluster), as `POST /api/rollouts/plan` does.
+    func planDiffs(_ plan: ProfilePlan, of profile: Profile, audit: AuditTrail) async throws -> ProfilePlan {
+        let clusters = Dictionary(try await clusterFacts().map { ($0.id, $0) }) { $1 }
+        var plan = plan
+        var work: [Work] = []
+        var planned: [Int] = []
+        for (index, entry) in plan.changes.enumerated() where entry.change == .install || entry.change == .upgrade {
+            guard let cluster = clusters[entry.clusterID],
+                let spec = ProfileEvaluation.targets(for: cluster, profiles: [profile])[entry.service.rawValue]?.spec
+            else { continue }
+            let asked = DeploymentSpec(action: .plan, chart: spec.chart, values: spec.values)
+            work.append(Work(clusterID: entry.clusterID, service: entry.service, spec: asked, timeoutSeconds: profile.strategy.timeoutSeconds))
+            planned.append(index)
+        }
+        guard !work.isEmpty else { return plan }
+        for (index, deployment) in zip(planned, try await start(work, audit: audit)) { plan.changes[index].planDeploymentID = deployment.id }
+        return plan
+    }
 }

@@ -24,6 +24,8 @@ struct ProfilePlan: Codable, Sendable, Equatable {
         var valuesChanged: Bool
         /// Why rendering fails for this cluster, or why it waits.
         var detail: String?
+        /// With `?diff=true`: the `plan` deployment that shows what helm would change here.
+        var planDeploymentID: String? = nil
 
         /// `changed`, `same`, or `-` where no values are applied (a failure, a removal, a wait).
         var valuesShown: String {
