@@ -102,18 +102,18 @@ struct ProfileReconciliation: Sendable {
                     enrolment.dependsOn[service] = Set(declared.map { ServiceName($0) })
                     continue
                 }
+                let id = "\(revised.profile.name)/\(name)"
                 if asked == spec {
                     if recorded.revision != revised.revision || recorded.profile != revised.profile.name || recorded.failure != nil
                         || recorded.onLeave != revised.profile.onLeave
                     {
                         steps.records.append(.set(target))
-                    } else {
-                        unchanged["\(revised.profile.name)/\(name)", default: []].append(recorded)
                     }
+                    // With its recorded rollout: one still in flight that a change supersedes hands it on.
+                    unchanged[id, default: []].append(target)
                     continue
                 }
                 // The recorded rollout stays on the target: one still in flight gives way to the new one.
-                let id = "\(revised.profile.name)/\(name)"
                 if changes[id] == nil {
                     changeOrder.append(id)
                     changes[id] = Change(profile: revised.profile, revision: revised.revision, service: service, targets: [], unchanged: [])

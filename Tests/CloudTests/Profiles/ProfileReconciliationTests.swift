@@ -120,4 +120,19 @@ struct ProfileReconciliationTests {
         let inside = steps([profile], clusters, now: Self.now.addingTimeInterval(47 * 60))
         #expect(inside.enrolments.map(\.clusterID) == ["id-a"] && inside.waiting.isEmpty)
     }
+
+    @Test("a change lists the profile's other clusters of the service, also those recorded anew at the revision, so a rollout it supersedes loses none")
+    func unchangedAtNewRevision() throws {
+        let clusters = [Self.cluster("a", ["env": "prod", "loglevel": "info"]), Self.cluster("b", ["env": "prod", "loglevel": "info"])]
+        let before = Self.recorded(steps([try Self.logging()], clusters)).mapValues { target in
+            var target = target
+            target.rolloutID = "earlier"
+            return target
+        }
+        let relabelled = [Self.cluster("a", ["env": "prod", "loglevel": "info"]), Self.cluster("b", ["env": "prod", "loglevel": "warn"])]
+        let steps = steps([try Self.logging(revision: 2)], relabelled, before)
+        let change = try #require(steps.changes.first { $0.service == "fluentbit" })
+        #expect(change.targets.map(\.clusterID) == ["id-b"])
+        #expect(change.unchanged.map(\.clusterID) == ["id-a"] && change.unchanged.allSatisfy { $0.rolloutID == "earlier" })
+    }
 }
