@@ -28,24 +28,26 @@ struct CheckRoutes: Sendable {
         }
         defer { inFlight.leave() }
         var results = [DriftCheckResults.Result?](repeating: nil, count: checks.releases.count)
-        // Each strategy checks its own services; the answer keeps the order asked.
-        let byStrategy = Dictionary(grouping: checks.releases.indices) { checks.releases[$0].service.strategy.kind }
+        var version: String?
+        // Each strategy checks its own services; the answer keeps the order asked. With no
+        // releases, the first deployer answers the cluster's version alone.
+        var byStrategy = Dictionary(grouping: checks.releases.indices) { checks.releases[$0].service.strategy.kind }
+        if byStrategy.isEmpty, let first = deployers.keys.sorted(by: { $0.rawValue < $1.rawValue }).first { byStrategy[first] = [] }
         for (strategy, indices) in byStrategy {
             var part = checks
             part.releases = indices.map { checks.releases[$0] }
             let answered =
                 await deployers[strategy]?.check(part)
-                ?? part.releases.map {
-                    DriftCheckResults.Result(service: $0.service.name, error: "this provisioner has no \(strategy.rawValue) deployer")
-                }
-            for (index, result) in zip(indices, answered) {
+                ?? DriftCheckResults(
+                    results: part.releases.map {
+                        DriftCheckResults.Result(service: $0.service.name, error: "this provisioner has no \(strategy.rawValue) deployer")
+                    }
+                )
+            version = version ?? answered.kubernetesVersion
+            for (index, result) in zip(indices, answered.results) {
                 metrics.checked(result)
                 results[index] = result.redacted(by: checks.redactor)
             }
-        }
-        var version: String?
-        for deployer in deployers.values.sorted(by: { $0.kind.rawValue < $1.kind.rawValue }) where version == nil {
-            version = await deployer.kubernetesVersion(checks)
         }
         return try JSONResponse.make(.ok, DriftCheckResults(results: results.compactMap { $0 }, kubernetesVersion: version))
     }

@@ -22,11 +22,9 @@ protocol Deployer: Sendable {
     ) async -> DeploymentResult
 
     /// Drift checks of several releases of one cluster, each as a `check` deployment would answer
-    /// it, in the order given; the releases are all of services this deployer deploys.
-    func check(_ checks: DriftChecks) async -> [DriftCheckResults.Result]
-
-    /// The cluster's Kubernetes version (`GET /version`'s `gitVersion`); nil when it did not answer.
-    func kubernetesVersion(_ checks: DriftChecks) async -> String?
+    /// it, in the order given (the releases are all of services this deployer deploys; none: only
+    /// the version is asked), and the cluster's Kubernetes version, read on the same connection.
+    func check(_ checks: DriftChecks) async -> DriftCheckResults
 }
 
 extension Deployer {

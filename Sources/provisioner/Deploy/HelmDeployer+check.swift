@@ -3,32 +3,42 @@ import HelmDriver
 
 extension HelmDeployer {
     /// Each release of `checks` checked as a check deployment would be, on one context: the
-    /// kubeconfig read (fetched, or made for EKS) once and one connection to the cluster for all.
-    func check(_ checks: DriftChecks) async -> [DriftCheckResults.Result] {
+    /// kubeconfig read (fetched, or made for EKS) once and one connection to the cluster for all,
+    /// which also reads the cluster's version.
+    func check(_ checks: DriftChecks) async -> DriftCheckResults {
         let deadline = ContinuousClock.now + checks.timeout
         let request = DeploymentRequest(
             clusterID: checks.clusterID,
-            service: checks.releases[0].service.name,
+            service: checks.releases.first?.service.name ?? "cluster",
             action: .check,
             kubeconfig: checks.kubeconfig.text,
             kubeconfigSource: checks.kubeconfig.source
         )
+        func failed(_ error: String) -> DriftCheckResults {
+            DriftCheckResults(results: checks.releases.map { DriftCheckResults.Result(service: $0.service.name, error: error) })
+        }
         // Only helm services are handed to this deployer (`CheckRoutes` groups them by strategy).
         let helmReleases = checks.releases.compactMap { $0.service.strategy.helm?.release }
         guard helmReleases.count == checks.releases.count else {
-            return checks.releases.map { DriftCheckResults.Result(service: $0.service.name, error: "\($0.service.name) is not deployed with helm") }
+            return DriftCheckResults(
+                results: checks.releases.map {
+                    DriftCheckResults.Result(service: $0.service.name, error: "\($0.service.name) is not deployed with helm")
+                }
+            )
         }
         do {
             return try await withContext(for: request, parsed: checks.kubeconfig.parsed, deadline: deadline) { context in
+                guard !helmReleases.isEmpty else { return DriftCheckResults(results: [], kubernetesVersion: try? await context.kube.serverVersion()) }
                 // Every release's newest revision, then every remembered release's objects, read
                 // together: the checks of a cluster nobody changed cost a few lists.
                 let starts: [CheckStart]
                 do {
                     starts = try await start(helmReleases, kube: context.kube)
                 } catch {
-                    let failure = DeploymentFailure(.clusterUnreachable, step: "check", message: "\(error)")
-                    return checks.releases.map { DriftCheckResults.Result(service: $0.service.name, error: failure.description) }
+                    return failed(DeploymentFailure(.clusterUnreachable, step: "check", message: "\(error)").description)
                 }
+                // Asked only of a cluster that answered: one that does not must not cost a second timeout.
+                let version = try? await context.kube.serverVersion()
                 var results: [DriftCheckResults.Result] = []
                 for ((release, helmRelease), start) in zip(zip(checks.releases, helmReleases), starts) {
                     guard ContinuousClock.now < deadline else {
@@ -42,23 +52,10 @@ extension HelmDeployer {
                     let result = await check(context, release: helmRelease, start: start)
                     results.append(DriftCheckResults.Result(result, service: release.service.name))
                 }
-                return results
+                return DriftCheckResults(results: results, kubernetesVersion: version)
             }
         } catch {
-            return checks.releases.map { DriftCheckResults.Result(service: $0.service.name, error: "\(error)") }
-        }
-    }
-
-    func kubernetesVersion(_ checks: DriftChecks) async -> String? {
-        let request = DeploymentRequest(
-            clusterID: checks.clusterID,
-            service: checks.releases.first?.service.name ?? "cluster",
-            action: .check,
-            kubeconfig: checks.kubeconfig.text,
-            kubeconfigSource: checks.kubeconfig.source
-        )
-        return try? await withContext(for: request, parsed: checks.kubeconfig.parsed, deadline: ContinuousClock.now + checks.timeout) { context in
-            try? await context.kube.serverVersion()
+            return failed("\(error)")
         }
     }
 

@@ -121,7 +121,9 @@ struct ProfileReconciliationTests {
         #expect(inside.enrolments.map(\.clusterID) == ["id-a"] && inside.waiting.isEmpty)
     }
 
-    @Test("a change lists the profile's other clusters of the service, also those recorded anew at the revision, so a rollout it supersedes loses none")
+    @Test(
+        "a change lists the profile's other clusters of the service, also those recorded anew at the revision, so a rollout it supersedes loses none"
+    )
     func unchangedAtNewRevision() throws {
         let clusters = [Self.cluster("a", ["env": "prod", "loglevel": "info"]), Self.cluster("b", ["env": "prod", "loglevel": "info"])]
         let before = Self.recorded(steps([try Self.logging()], clusters)).mapValues { target in
