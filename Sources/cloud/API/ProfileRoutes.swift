@@ -44,7 +44,7 @@ struct ProfileRoutes: Sendable {
 
     /// The document read and checked as applying it checks it: field by field, the services
     /// against the provisioners', and against the other profiles for conflicts.
-    private func checked(_ text: String, clusters: [ValuesTemplate.ClusterFacts]) async throws -> Profile {
+    private func checked(_ text: String, clusters: [ValuesTemplate.ClusterFacts], profiles: [Profile]) async throws -> Profile {
         let known = await fleet.services.pool.publishedServices().map { Set($0.order.map(\.rawValue)) }
         let profile: Profile
         do {
@@ -52,7 +52,7 @@ struct ProfileRoutes: Sendable {
         } catch {
             throw APIError.badRequest(error.description, field: error.field)
         }
-        let others = try await fleet.currentProfiles().map(\.profile).filter { $0.name != profile.name }
+        let others = profiles.filter { $0.name != profile.name }
         if let conflict = ProfileEvaluation.conflict(of: profile, with: others, clusters: clusters) {
             throw APIError(.conflict, conflict.description)
         }
@@ -63,7 +63,7 @@ struct ProfileRoutes: Sendable {
         let name = try context.parameters.require("name")
         let text = try await JSONRequest.text(from: request)
         let clusters = try await fleet.clusterFacts()
-        let profile = try await checked(text, clusters: clusters)
+        let profile = try await checked(text, clusters: clusters, profiles: try await fleet.currentProfiles().map(\.profile))
         guard profile.name == name else {
             throw APIError.badRequest("name \"\(profile.name)\" is not the profile in the path (\(name))", field: "name")
         }
@@ -119,10 +119,11 @@ struct ProfileRoutes: Sendable {
     /// Per cluster and service: in sync, rolling out, failed, drifted, waiting for the window.
     @Sendable func status(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
-        guard let current = try await fleet.currentProfiles().first(where: { $0.profile.name == name }) else {
+        let reconciliation = try await fleet.profileReconciliation()
+        guard let current = reconciliation.profiles.first(where: { $0.profile.name == name }) else {
             throw APIError(.notFound, "profile \(name) not found")
         }
-        return try JSONResponse.make(.ok, try await fleet.status(of: current))
+        return try JSONResponse.make(.ok, try await fleet.status(of: current, in: reconciliation, drift: try await fleet.driftByCluster()))
     }
 
     /// What applying the document would change, by cluster and wave; changes nothing. With
@@ -131,10 +132,9 @@ struct ProfileRoutes: Sendable {
         let diff = request.uri.queryParameters.get("diff")
         guard diff == nil || diff == "true" || diff == "false" else { throw APIError.badRequest("diff must be true or false", field: "diff") }
         let text = try await JSONRequest.text(from: request)
-        let profile = try await checked(text, clusters: try await fleet.clusterFacts())
-        let plan = try await fleet.plan(profile)
-        guard diff == "true" else { return try JSONResponse.make(.ok, plan) }
-        return try JSONResponse.make(.ok, try await fleet.planDiffs(plan, of: profile, audit: context.audit))
+        let reconciliation = try await fleet.profileReconciliation()
+        let profile = try await checked(text, clusters: reconciliation.clusters, profiles: reconciliation.profiles.map(\.profile))
+        return try JSONResponse.make(.ok, try await fleet.plan(profile, in: reconciliation, diffs: diff == "true" ? context.audit : nil))
     }
 
     @Sendable func delete(_ request: Request, context: CloudRequestContext) async throws -> Response {

@@ -76,13 +76,16 @@ struct DashboardRoutes: Sendable {
     @Sendable func profiles(_ request: Request, context: CloudRequestContext) async throws -> Response {
         var page = PageContext("Profiles", watch: "rollout deployment cluster", context: context)
         page.onProfiles = true
+        // The fleet read once for every profile on the page.
+        let reconciliation = try await fleet.profileReconciliation()
+        let drift = try await fleet.driftByCluster()
         var entries: [ProfilesPage.Entry] = []
-        for revised in try await fleet.currentProfiles() {
+        for revised in reconciliation.profiles {
             entries.append(
                 ProfilesPage.entry(
                     revised,
-                    status: try await fleet.status(of: revised),
-                    plan: try await fleet.plan(revised.profile),
+                    status: try await fleet.status(of: revised, in: reconciliation, drift: drift),
+                    plan: try await fleet.plan(revised.profile, in: reconciliation),
                     revisions: try await fleet.store.profileRevisions(revised.profile.name)
                 )
             )

@@ -4,8 +4,12 @@ import ServerSupport
 /// What applying a profile document would change: the keeper's own decision, made with the
 /// document in place of the profile's current revision, and not carried out.
 extension Fleet {
-    func plan(_ profile: Profile) async throws -> ProfilePlan {
-        var reconciliation = try await profileReconciliation()
+    /// - Parameters:
+    ///   - reconciliation: the fleet as read for this request (`profileReconciliation()`).
+    ///   - diffs: given, a provisioner also plans each install and upgrade (a `plan` deployment:
+    ///     the objects and values helm would change there), as `POST /api/rollouts/plan` does.
+    func plan(_ profile: Profile, in reconciliation: ProfileReconciliation, diffs: AuditTrail? = nil) async throws -> ProfilePlan {
+        var reconciliation = reconciliation
         let current = reconciliation.profiles.first { $0.profile.name == profile.name }
         let revision = current.map { $0.profile == profile ? $0.revision : $0.revision + 1 } ?? 1
         reconciliation.profiles.removeAll { $0.profile.name == profile.name }
@@ -46,31 +50,39 @@ extension Fleet {
             entries.append(entry(target, .waitingForWindow, detail: profile.window.map { "new clusters wait for the window \($0.description)" }))
         }
         let selected = reconciliation.clusters.filter { profile.selector.matches($0.labels) }.count * profile.services.count
-        return ProfilePlan(
+        var plan = ProfilePlan(
             name: profile.name,
             revision: revision,
             changes: entries,
             unchanged: max(0, selected - entries.filter { $0.change != .remove }.count)
         )
+        if let diffs {
+            let rendered = steps.enrolments.flatMap(\.targets) + steps.changes.filter { $0.profile.name == profile.name }.flatMap(\.targets)
+            try await planDiffs(
+                &plan,
+                rendered: Dictionary(rendered.map { ($0.key, $0) }) { $1 },
+                timeoutSeconds: profile.strategy.timeoutSeconds,
+                audit: diffs
+            )
+        }
+        return plan
     }
 
-    /// Has a provisioner plan each install and upgrade of `plan` (a `plan` deployment: the
-    /// objects and values helm would change on that cluster), as `POST /api/rollouts/plan` does.
-    func planDiffs(_ plan: ProfilePlan, of profile: Profile, audit: AuditTrail) async throws -> ProfilePlan {
-        let clusters = Dictionary(try await clusterFacts().map { ($0.id, $0) }) { $1 }
-        var plan = plan
+    private func planDiffs(
+        _ plan: inout ProfilePlan,
+        rendered: [ProfileTarget.Key: ProfileTarget],
+        timeoutSeconds: Int,
+        audit: AuditTrail
+    ) async throws {
         var work: [Work] = []
         var planned: [Int] = []
         for (index, entry) in plan.changes.enumerated() where entry.change == .install || entry.change == .upgrade {
-            guard let cluster = clusters[entry.clusterID],
-                let spec = ProfileEvaluation.targets(for: cluster, profiles: [profile])[entry.service.rawValue]?.spec
-            else { continue }
+            guard let spec = rendered[ProfileTarget.Key(clusterID: entry.clusterID, service: entry.service)]?.spec else { continue }
             let asked = DeploymentSpec(action: .plan, chart: spec.chart, values: spec.values)
-            work.append(Work(clusterID: entry.clusterID, service: entry.service, spec: asked, timeoutSeconds: profile.strategy.timeoutSeconds))
+            work.append(Work(clusterID: entry.clusterID, service: entry.service, spec: asked, timeoutSeconds: timeoutSeconds))
             planned.append(index)
         }
-        guard !work.isEmpty else { return plan }
+        guard !work.isEmpty else { return }
         for (index, deployment) in zip(planned, try await start(work, audit: audit)) { plan.changes[index].planDeploymentID = deployment.id }
-        return plan
     }
 }

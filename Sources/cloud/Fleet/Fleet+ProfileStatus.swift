@@ -5,17 +5,22 @@ import ServerSupport
 /// How a profile stands on its clusters, from what it asked of each (cluster, service) and how
 /// the work that carries it out went.
 extension Fleet {
-    func status(of revised: ProfileReconciliation.Revised) async throws -> ProfileStatus {
+    /// - Parameters:
+    ///   - reconciliation: the fleet as read for this request (`profileReconciliation()`).
+    ///   - drift: the drift found on the clusters that have some, by cluster (`driftByCluster()`).
+    func status(
+        of revised: ProfileReconciliation.Revised,
+        in reconciliation: ProfileReconciliation,
+        drift drifted: [String: [String: DriftStatus]]
+    ) async throws -> ProfileStatus {
         let profile = revised.profile
-        let clusters = try await clusterFacts().filter { profile.selector.matches($0.labels) }
-        let targets = Dictionary(try await store.profileTargets().map { ($0.key, $0) }) { $1 }
-        let windowClosed = profile.window.map { !$0.contains(Date(timeIntervalSince1970: Double(now()) / 1000)) } ?? false
+        let targets = reconciliation.targets
+        let windowClosed = profile.window.map { !$0.contains(reconciliation.now) } ?? false
         var rollouts: [String: Rollout] = [:]
         var entries: [ProfileStatus.Entry] = []
-        for cluster in clusters {
-            let decided = ProfileEvaluation.targets(for: cluster, profiles: [profile])
-            let drift = try await store.cluster(cluster.id)?.utilities.drift ?? [:]
-            for service in decided.keys.sorted() {
+        for cluster in reconciliation.clusters where profile.selector.matches(cluster.labels) {
+            let drift = drifted[cluster.id] ?? [:]
+            for service in profile.services.keys.sorted() {
                 var entry = ProfileStatus.Entry(clusterID: cluster.id, name: cluster.name, service: ServiceName(service), state: .pending)
                 guard let target = targets[ProfileTarget.Key(clusterID: cluster.id, service: ServiceName(service))], target.profile == profile.name
                 else {
@@ -49,6 +54,11 @@ extension Fleet {
         }
         let counts = Dictionary(grouping: entries, by: \.state.rawValue).mapValues(\.count)
         return ProfileStatus(name: profile.name, revision: revised.revision, clusters: entries, counts: counts)
+    }
+
+    /// The drift of every cluster that has some, from the store's index of drifted clusters.
+    func driftByCluster() async throws -> [String: [String: DriftStatus]] {
+        Dictionary(try await store.driftedClusters().map { ($0.id, $0.utilities.drift ?? [:]) }) { $1 }
     }
 
     /// Where a cluster is in a profile's rollout.
