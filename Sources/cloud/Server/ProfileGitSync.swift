@@ -30,17 +30,7 @@ final class ProfileGitSync: Service, Sendable {
     }
 
     func run() async throws {
-        let (interval, clock, requests) = (self.interval, fleet.clock, self.requests)
-        await withDiscardingTaskGroup { group in
-            group.addTask {
-                while (try? await clock.sleep(for: interval)) != nil { requests.wake() }
-            }
-            requests.wake()
-            for await _ in requests.wakeups.cancelOnGracefulShutdown() {
-                await sync()
-            }
-            group.cancelAll()
-        }
+        await requests.serve(every: interval, clock: fleet.clock) { await sync() }
     }
 
     /// One sync, if this server holds the lease; where the source stands afterwards, nil when

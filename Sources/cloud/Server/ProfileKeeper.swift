@@ -29,17 +29,7 @@ final class ProfileKeeper: Service, Sendable {
     }
 
     func run() async throws {
-        let (interval, clock, changes) = (self.interval, fleet.clock, fleet.profileChanges)
-        await withDiscardingTaskGroup { group in
-            group.addTask {
-                while (try? await clock.sleep(for: interval)) != nil { changes.wake() }
-            }
-            changes.wake()
-            for await _ in changes.wakeups.cancelOnGracefulShutdown() {
-                await pass()
-            }
-            group.cancelAll()
-        }
+        await fleet.profileChanges.serve(every: interval, clock: fleet.clock) { await pass() }
     }
 
     /// The clusters whose Kubernetes version a profile that selects them needs and nobody has

@@ -35,8 +35,7 @@ final class Supervisor: Service, Sendable {
     let lifecycle: DeploymentLifecycle
     let rolloutLifecycle: RolloutLifecycle
     let logger: Logger
-    private let wakeups: AsyncStream<Void>
-    private let wakeup: AsyncStream<Void>.Continuation
+    private let ticks = Wakeup()
     private let pollDue = Atomic(true)
     /// The name on the leases this server holds.
     let owner: String
@@ -70,7 +69,6 @@ final class Supervisor: Service, Sendable {
         rolloutLifecycle = RolloutLifecycle(configuration: configuration.rollouts, deployments: lifecycle)
         kubeconfigChecks = KubeconfigChecks(policy: configuration.kubeconfigPolicy)
         self.logger = logger
-        (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// The provisioner instances with their health and the deployments each holds now.
@@ -83,26 +81,16 @@ final class Supervisor: Service, Sendable {
     var clock: any WallClock { lifecycle.clock }
 
     /// Asks for a tick soon; many calls before it runs make one tick.
-    func wake() { wakeup.yield() }
+    func wake() { ticks.wake() }
 
     var pollInterval: Duration { configuration.poll }
 
     var kubeconfigPolicy: KubeconfigPolicy { configuration.kubeconfigPolicy }
 
     func run() async throws {
-        let (poll, clock) = (configuration.poll, self.clock)
         await withDiscardingTaskGroup { group in
-            group.addTask {
-                while (try? await clock.sleep(for: poll)) != nil {
-                    self.pollDue.store(true, ordering: .relaxed)
-                    self.wake()
-                }
-            }
             group.addTask { await self.watchFeeds() }
-            wakeup.yield()
-            for await _ in wakeups.cancelOnGracefulShutdown() {
-                await tick()
-            }
+            await ticks.serve(every: configuration.poll, clock: clock, onTimer: { self.pollDue.store(true, ordering: .relaxed) }) { await tick() }
             group.cancelAll()
         }
         // Another server sharing the database carries on at once instead of after the lease.
