@@ -17,11 +17,7 @@ struct ClusterLabelTests {
 
     init() async throws {
         cloud = try await InProcessCloud(apiTokens: RoleTokens.all)
-        clusterID = try await cloud.router.post(
-            "/api/clusters",
-            json: ["Name": "edge", "Kubeconfig": .string(KubeconfigSamples.make()), "Labels": ["env=prod", "region=eu", "canary="]] as JSONValue,
-            token: RoleTokens.admin
-        ).decode(Cluster.self).id
+        clusterID = try await cloud.register("edge", labels: ["env=prod", "region=eu", "canary="]).id
     }
 
     @Test(

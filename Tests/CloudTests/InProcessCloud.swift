@@ -44,6 +44,23 @@ struct InProcessCloud {
     }
 }
 
+extension InProcessCloud {
+    /// Registers a cluster through the API as `token`'s holder (an admin's, of `RoleTokens`).
+    @discardableResult
+    func register(_ name: String, labels: [String] = [], token: String = RoleTokens.admin) async throws -> Cluster {
+        let body: JSONValue = [
+            "Name": .string(name), "Kubeconfig": .string(KubeconfigSamples.make()), "Labels": .array(labels.map(JSONValue.string)),
+        ]
+        let reply = try await router.post("/api/clusters", json: body, token: token)
+        guard reply.status == 200 else { throw RegistrationRefused(reply: reply.text) }
+        return try reply.decode(Cluster.self)
+    }
+
+    struct RegistrationRefused: Error {
+        var reply: String
+    }
+}
+
 extension InProcessRouter where Context == CloudRequestContext {
     /// Posts the dashboard's sign-in form with `token`, as a browser does.
     func signIn(_ token: String) async throws -> ServerProcess.Reply {

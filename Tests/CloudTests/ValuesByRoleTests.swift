@@ -18,11 +18,7 @@ struct ValuesByRoleTests {
 
     init() async throws {
         cloud = try await InProcessCloud(apiTokens: RoleTokens.all)
-        clusterID = try await cloud.router.post(
-            "/api/clusters",
-            json: ["Name": JSONValue.string("edge"), "Kubeconfig": .string(KubeconfigSamples.make())],
-            token: RoleTokens.admin
-        ).decode(Cluster.self).id
+        clusterID = try await cloud.register("edge").id
     }
 
     func password(in values: JSONValue?) -> String? {

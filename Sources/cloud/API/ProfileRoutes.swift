@@ -45,7 +45,7 @@ struct ProfileRoutes: Sendable {
     /// The document read and checked as applying it checks it: field by field, the services
     /// against the provisioners', and against the other profiles for conflicts.
     private func checked(_ text: String, clusters: [ValuesTemplate.ClusterFacts], profiles: [Profile]) async throws -> Profile {
-        let known = await fleet.services.pool.publishedServices().map { Set($0.order.map(\.rawValue)) }
+        let known = await fleet.services.published
         let profile: Profile
         do {
             profile = try Profile(document: text, services: known)

@@ -17,6 +17,12 @@ struct ServiceNames: Sendable {
         }
     }
 
+    /// The names the provisioners publish, as profile documents are checked against them; nil
+    /// until one has answered.
+    var published: Set<String>? {
+        get async { await pool.publishedServices().map { Set($0.order.map(\.rawValue)) } }
+    }
+
     /// Every published service in provisioning order; none until a provisioner has answered.
     var order: [ServiceName] { pool.services?.order ?? [] }
 

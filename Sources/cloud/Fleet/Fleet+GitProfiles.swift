@@ -23,7 +23,7 @@ extension Fleet {
     /// profiles the commit no longer has. A document that would be refused by the API refuses
     /// the whole commit, naming the file; nothing is changed then.
     func applyGit(_ documents: [ProfileRepository.Document], commit: String) async throws -> GitApplied {
-        let known = await services.pool.publishedServices().map { Set($0.order.map(\.rawValue)) }
+        let known = await services.published
         var profiles: [(profile: Profile, document: ProfileRepository.Document)] = []
         for document in documents.sorted(by: { $0.path < $1.path }) {
             let profile: Profile

@@ -33,12 +33,7 @@ struct ProfileKeeperTests {
 
     @discardableResult
     func register(_ name: String, _ labels: [String]) async throws -> String {
-        let body: JSONValue = [
-            "Name": .string(name), "Kubeconfig": .string(KubeconfigSamples.make()), "Labels": .array(labels.map(JSONValue.string)),
-        ]
-        let reply = try await cloud.router.post("/api/clusters", json: body, token: RoleTokens.admin)
-        #expect(reply.status == 200, "\(reply.text)")
-        return try reply.decode(Cluster.self).id
+        try await cloud.register(name, labels: labels).id
     }
 
     func apply(_ document: String) async throws {

@@ -15,10 +15,7 @@ struct ProfileRoutesTests {
     init() async throws {
         cloud = try await InProcessCloud(apiTokens: RoleTokens.all)
         for (name, labels) in [("a", ["env=prod"]), ("b", ["env=prod", "loglevel=debug"]), ("c", ["env=dev"])] {
-            let body: JSONValue = [
-                "Name": .string(name), "Kubeconfig": .string(KubeconfigSamples.make()), "Labels": .array(labels.map(JSONValue.string)),
-            ]
-            _ = try await cloud.router.post("/api/clusters", json: body, token: RoleTokens.admin)
+            try await cloud.register(name, labels: labels)
         }
     }
 
