@@ -50,8 +50,10 @@ extension Fleet {
         }
         var applied: [String] = []
         for (profile, document) in profiles {
-            let audit = gitAudit(.put, profile.name)
             let latest = stored.first { $0.name == profile.name }
+            // Unchanged since an earlier commit: nothing to write, nor to audit.
+            if latest?.commit != nil, latest?.document == document.text { continue }
+            let audit = gitAudit(.put, profile.name)
             let saved = try await audit.recording(targets: [profile.name], status: .ok) { entry in
                 try await store.saveProfile(
                     name: profile.name,

@@ -16,7 +16,6 @@ struct ProfileTarget: Codable, Sendable, Equatable {
     /// The rollout or deployment that carries the spec out.
     var rolloutID: String?
     var deploymentID: String?
-    var updateAt: Int64
 
     struct Key: Hashable, Sendable {
         var clusterID: String

@@ -60,7 +60,6 @@ struct ProfileReconciliation: Sendable {
         var changeOrder: [String] = []
         var unchanged: [String: [ProfileTarget]] = [:]
         var seen = Set<ProfileTarget.Key>()
-        let stamp = Int64(now.timeIntervalSince1970 * 1000)
         for cluster in clusters {
             var enrolment = Enrolment(clusterID: cluster.id, targets: [], dependsOn: [:])
             let wanted = ProfileEvaluation.targets(for: cluster, profiles: profiles.map(\.profile))
@@ -81,8 +80,7 @@ struct ProfileReconciliation: Sendable {
                     failure: wish.failure,
                     onLeave: revised.profile.onLeave,
                     rolloutID: recorded?.rolloutID,
-                    deploymentID: recorded?.deploymentID,
-                    updateAt: stamp
+                    deploymentID: recorded?.deploymentID
                 )
                 guard let spec = wish.spec else {
                     // A render that fails keeps what the cluster was last given; it fails this

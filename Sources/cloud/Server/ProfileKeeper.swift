@@ -38,8 +38,10 @@ final class ProfileKeeper: Service, Sendable {
         let needing = reconciliation.profiles.map(\.profile).filter(\.needsKubernetesVersion)
         guard !needing.isEmpty else { return [] }
         let now = fleet.clock.now
+        let live = Set(reconciliation.clusters.map(\.id))
         return versionAsked.withLock { asked in
-            reconciliation.clusters.filter { cluster in
+            asked = asked.filter { live.contains($0.key) }
+            return reconciliation.clusters.filter { cluster in
                 guard cluster.kubernetesVersion == nil, needing.contains(where: { $0.selector.matches(cluster.labels) }),
                     asked[cluster.id].map({ now - $0 >= Self.versionRetry }) ?? true
                 else { return false }
