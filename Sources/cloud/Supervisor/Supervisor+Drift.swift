@@ -24,7 +24,8 @@ extension Supervisor {
             )
         }
         let (findings, version) = await checkDrift(cluster, releases)
-        if let version { try await record(version, of: clusterID) }
+        // Written only when it changed: the drift monitor checks the whole fleet every interval.
+        if let version, version != cluster.kubernetesVersion { try await record(version, of: clusterID) }
         guard !findings.isEmpty else { return [:] }
         let results = findings.mapValues(\.status)
         try await store.updateUtilities(ofCluster: clusterID) { utilities in
