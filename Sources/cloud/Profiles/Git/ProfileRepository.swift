@@ -49,7 +49,10 @@ struct ProfileRepository: Sendable {
             try FileManager.default.createDirectoryOrFail(configuration.cache)
             _ = try await git(["init", "--bare", "--quiet", configuration.cache], inCache: false)
         }
-        _ = try await git(["fetch", "--quiet", "--no-tags", "--depth=1", "--", configuration.url, "+\(configuration.ref):refs/profiles/head"])
+        _ = try await git(
+            ["fetch", "--quiet", "--no-tags", "--depth=1", "--", configuration.url, "+\(configuration.ref):refs/profiles/head"],
+            remote: true
+        )
         return try await fetchedCommit()
     }
 
@@ -76,11 +79,12 @@ struct ProfileRepository: Sendable {
         return documents
     }
 
-    private func git(_ arguments: [String], inCache: Bool = true) async throws(Failure) -> String {
+    /// - Parameter remote: it reaches the repository: only then does git get the credentials.
+    private func git(_ arguments: [String], inCache: Bool = true, remote: Bool = false) async throws(Failure) -> String {
         let spec = ProcessSpec(
             executable: configuration.git,
             arguments: (inCache ? ["-C", configuration.cache] : []) + arguments,
-            environment: try environment()
+            environment: try environment(remote: remote)
         )
         let result: ProcessResult
         do {
@@ -96,20 +100,20 @@ struct ProfileRepository: Sendable {
     }
 
     /// Nothing of the server's own environment or of a user's git configuration: what git reads
-    /// is what this says.
-    private func environment() throws(Failure) -> [String: String] {
+    /// is what this says. The token is read for a fetch only, each time, so a rotated one is used.
+    private func environment(remote: Bool) throws(Failure) -> [String: String] {
         var environment = [
             "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": configuration.cache, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
             "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C",
         ]
         var settings: [(String, String)] = [("protocol.allow", "never")]
         settings += ["https", "http", "file", "ssh"].map { ("protocol.\($0).allow", "always") }
-        if let file = configuration.tokenFile {
+        if remote, let file = configuration.tokenFile {
             guard let token = try? String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty
             else { throw Failure(description: "cannot read a token from \(file)") }
             settings.append(("http.extraHeader", "Authorization: Bearer \(token)"))
         }
-        if let key = configuration.sshKey {
+        if remote, let key = configuration.sshKey {
             environment["GIT_SSH_COMMAND"] = "ssh -i '\(key)' -o IdentitiesOnly=yes -o BatchMode=yes"
         }
         environment["GIT_CONFIG_COUNT"] = String(settings.count)
