@@ -51,40 +51,23 @@ public struct GitRepository: Sendable {
 /// `git http-backend`) on loopback, every request needing `Authorization: Bearer TOKEN`.
 public final class GitHTTPServer: Sendable {
     public let url: String
-    private let process: Process
+    private let server: ReadyProcess
 
     /// The repository at `URL/profiles.git`.
-    public static func start(serving repository: GitRepository, token: String, scratch: String) throws -> GitHTTPServer {
+    public static func start(serving repository: GitRepository, token: String, scratch: String) async throws -> GitHTTPServer {
         let tokenFile = "\(scratch)/git-server-token"
         try token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(Testbed.root)/git-http-server")
-        process.arguments = ["--root", (repository.bare as NSString).deletingLastPathComponent, "--token-file", tokenFile]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var buffer = Data()
-        while true {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { throw GitRepository.GitFailure(description: "git-http-server exited before READY") }
-            buffer.append(chunk)
-            if let line = String(decoding: buffer, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix("READY ") }) {
-                return GitHTTPServer(url: String(line.dropFirst(6)) + "/profiles.git", process: process)
-            }
-        }
+        let server = try await ReadyProcess.start(
+            "\(Testbed.root)/git-http-server",
+            ["--root", (repository.bare as NSString).deletingLastPathComponent, "--token-file", tokenFile]
+        )
+        return GitHTTPServer(url: server.address + "/profiles.git", server: server)
     }
 
-    private init(url: String, process: Process) {
+    private init(url: String, server: ReadyProcess) {
         self.url = url
-        self.process = process
+        self.server = server
     }
 
-    /// SIGKILL: a child spawned from a dispatch thread inherits its blocked SIGTERM (see `KubeEmulator.stop`).
-    public func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    public func stop() { server.stop() }
 }

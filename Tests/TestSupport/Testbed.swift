@@ -71,52 +71,32 @@ public final class KubeEmulator: Sendable {
     public let kubeconfigPath: String
     public let kubeconfig: String
     public let url: String
-    private let process: Process
+    private let server: ReadyProcess
 
-    private init(process: Process, kubeconfigPath: String, url: String) throws {
-        self.process = process
+    private init(_ server: ReadyProcess, kubeconfigPath: String) throws {
+        self.server = server
         self.kubeconfigPath = kubeconfigPath
-        self.url = url
-        self.kubeconfig = try String(contentsOfFile: kubeconfigPath, encoding: .utf8)
+        url = server.address
+        kubeconfig = try String(contentsOfFile: kubeconfigPath, encoding: .utf8)
     }
 
     /// - Parameters:
     ///   - readyAfter: seconds before workloads report ready, so in-flight states last.
     ///   - arguments: more of the emulator's flags, e.g. `--no-auto-ready` (workloads never ready).
     public static func start(readyAfter: Int = 0, scratch: String, arguments: [String] = []) async throws -> KubeEmulator {
-        try await blocking { try launch(readyAfter: readyAfter, scratch: scratch, arguments: arguments) }
-    }
-
-    private static func launch(readyAfter: Int, scratch: String, arguments: [String]) throws -> KubeEmulator {
         let kubeconfigPath = "\(scratch)/kubeconfig-\(UUID().uuidString.prefix(6))"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(Testbed.root)/kube-emulator")
-        process.arguments =
+        var environment = ProcessInfo.processInfo.environment
+        environment["TESTBED_HOME"] = Testbed.home
+        let server = try await ReadyProcess.start(
+            "\(Testbed.root)/kube-emulator",
             [
                 "--port", "0", "--kubeconfig", kubeconfigPath, "--ready-after", "\(readyAfter)", "--kubernetes-version-file",
                 "\(kubeconfigPath).version",
             ]
-            + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["TESTBED_HOME"] = Testbed.home
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var buffer = Data()
-        let handle = output.fileHandleForReading
-        while true {
-            let chunk = handle.availableData
-            if chunk.isEmpty {
-                throw EmulatorFailure(message: "kube-emulator exited before READY: \(String(decoding: buffer, as: UTF8.self))")
-            }
-            buffer.append(chunk)
-            let text = String(decoding: buffer, as: UTF8.self)
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }) {
-                return try KubeEmulator(process: process, kubeconfigPath: kubeconfigPath, url: String(line.dropFirst(6)))
-            }
-        }
+                + arguments,
+            environment: environment
+        )
+        return try KubeEmulator(server, kubeconfigPath: kubeconfigPath)
     }
 
     /// What the cluster's `GET /version` answers from now on, e.g. `v1.30.2-eks-1552ad0`: the
@@ -125,19 +105,7 @@ public final class KubeEmulator: Sendable {
         try version.write(toFile: "\(kubeconfigPath).version", atomically: true, encoding: .utf8)
     }
 
-    /// SIGKILL: the emulator keeps its state in memory only, and a child spawned from a dispatch
-    /// thread by Foundation's Process inherits that thread's blocked SIGTERM.
-    public func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
-
-    struct EmulatorFailure: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
-    }
+    public func stop() { server.stop() }
 }
 
 extension Testbed {

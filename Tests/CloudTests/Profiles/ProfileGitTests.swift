@@ -118,7 +118,7 @@ struct ProfileGitTests {
     func httpWithToken() async throws {
         let commit = try await repository.commit(["profiles/prod.yaml": Self.profile("prod", env: "prod")])
         let token = "git-token-\(UUID().uuidString)"
-        let server = try GitHTTPServer.start(serving: repository, token: token, scratch: scratch)
+        let server = try await GitHTTPServer.start(serving: repository, token: token, scratch: scratch)
         defer { server.stop() }
         let wrong = "\(scratch)/wrong-token"
         try "not-the-token".write(toFile: wrong, atomically: true, encoding: .utf8)
