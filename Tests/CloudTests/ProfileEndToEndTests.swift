@@ -184,3 +184,49 @@ extension ProfileEndToEndTests {
         #expect(deletion == 404, "deleted at \(removed)")
     }
 }
+
+extension ProfileEndToEndTests {
+    @Test("a profile naming a chart version no provisioner offers is refused at apply, naming the field and line; nothing is stored")
+    func unofferedChartVersion() async throws {
+        let harness = try await CloudHarness(provisioners: 1)
+        defer { harness.close() }
+        let file = "\(harness.scratch)/metrics.yaml"
+        try """
+        name: metrics
+        selector: {matchLabels: {env: prod}}
+        services:
+          metrics-server:
+            chartVersion: 3.12.1
+            versionsByKubernetes:
+              - {kubernetes: ">=1.30", chartVersion: 3.99.0}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+
+        let refused = try await harness.cli(["profile", "apply", "-f", file])
+
+        #expect(refused.status != 0)
+        #expect(
+            refused.stderr.contains(
+                "services.metrics-server.versionsByKubernetes[0].chartVersion (line 7): version 3.99.0 of chart metrics-server is offered by no provisioner (they have 3.13.1, 3.12.1)"
+            ),
+            "\(refused.stderr)"
+        )
+        #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        #expect(try await harness.send("GET", "/api/profiles").decode([ProfileRoutes.Summary].self).isEmpty)
+    }
+
+    @Test("a registered cluster's Kubernetes version is read though no profile selects it and drift checks are off")
+    func versionReadAtRegistration() async throws {
+        let harness = try await CloudHarness(provisioners: 1, serverArguments: ["--drift-interval", "0"])
+        defer { harness.close() }
+
+        let cluster = try await harness.send("POST", "/api/clusters", ["Name": "plain", "Kubeconfig": .string(harness.emulator.kubeconfig)])
+            .decode(Cluster.self)
+
+        var version: String?
+        let read = await eventually(timeout: .seconds(60)) {
+            version = (try? await harness.send("GET", "/api/cluster/\(cluster.id)").decode(Cluster.self))?.kubernetesVersion
+            return version != nil
+        }
+        #expect(read && version == "v1.26.4+k3s1", "\(String(describing: version))")
+    }
+}

@@ -40,6 +40,31 @@ public struct ChartLocator: Sendable {
         throw NotFound(chart: chart.name, version: version, directory: directory)
     }
 
+    /// The versions `locate` finds for `chart` in the chart directory, newest first; nil without
+    /// a directory (the repository's index says then).
+    public func versions(of chart: ChartSpec) -> [String]? {
+        guard let directory = chartDirectory else { return nil }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var found: Set<String> = []
+        for entry in entries {
+            let path = "\(directory)/\(entry)"
+            if entry == chart.name {
+                if let version = Self.chartVersion(at: path) { found.insert(version) }
+                continue
+            }
+            guard entry.hasPrefix("\(chart.name)-") else { continue }
+            let named = String(entry.dropFirst(chart.name.count + 1))
+            if named.hasSuffix(".tgz") {
+                // Another chart's archive can share the prefix (prometheus-node-exporter-4.0.0.tgz).
+                let version = String(named.dropLast(4))
+                if version.wholeMatch(of: /v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]+)?/) != nil { found.insert(version) }
+            } else if let version = Self.chartVersion(at: path), version == String(named.trimmingPrefix("v")) {
+                found.insert(version)
+            }
+        }
+        return found.sorted { $0.compare($1, options: .numeric) == .orderedDescending }
+    }
+
     static func chartVersion(at directory: String) -> String? {
         guard let text = try? String(contentsOfFile: "\(directory)/Chart.yaml", encoding: .utf8),
             let document = try? Yams.load(yaml: text) as? [String: Any]

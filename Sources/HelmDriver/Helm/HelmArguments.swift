@@ -77,6 +77,11 @@ public enum HelmArguments {
         ["repo", "update"] + names
     }
 
+    /// One of helm's settings (`helm env NAME` prints its value alone), e.g. where it caches indexes.
+    public static func env(_ name: String) -> [String] {
+        ["env", name]
+    }
+
     /// Go's time.ParseDuration format, whole seconds rounded up (helm rejects bare numbers).
     public static func goDuration(_ duration: Duration) -> String {
         "\(max(1, Int(duration.seconds.rounded(.up))))s"

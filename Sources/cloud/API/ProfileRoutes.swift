@@ -4,8 +4,8 @@ import Hummingbird
 import ServerSupport
 
 /// Fleet profiles: apply (a YAML or JSON document), list, read with their revisions, delete.
-/// Applying checks the document field by field, the services against what the provisioners
-/// offer, and refuses a profile that would set a service another sets on the same clusters at the
+/// Applying checks the document field by field, the services and chart versions against what the
+/// provisioners offer, and refuses a profile that would set a service another sets on the same clusters at the
 /// same priority.
 struct ProfileRoutes: Sendable {
     let fleet: Fleet
@@ -49,6 +49,7 @@ struct ProfileRoutes: Sendable {
         let profile: Profile
         do {
             profile = try Profile(document: text, services: known)
+            try await fleet.chartVersions.check(profile, document: text)
         } catch {
             throw APIError.badRequest(error.description, field: error.field)
         }

@@ -29,6 +29,7 @@ extension Fleet {
             let profile: Profile
             do {
                 profile = try Profile(document: document.text, services: known)
+                try await chartVersions.check(profile, document: document.text)
             } catch {
                 throw GitRefusal(description: "\(document.path): \(error)")
             }

@@ -32,19 +32,21 @@ extension Fleet {
 
     /// Reads the Kubernetes version of each of `clusters` (just registered, a version not known
     /// yet), a few at a time; whether any was read.
-    func readKubernetesVersions(of unknown: [String]) async -> Bool {
+    /// - Parameter wakeProfiles: false when no profile that selects them reads their version.
+    func readKubernetesVersions(of unknown: [String], wakeProfiles: Bool = true) async -> Bool {
         guard !unknown.isEmpty else { return false }
         let supervisor = self.supervisor
         return await withTaskGroup(of: Bool.self) { group in
             var next = unknown.makeIterator()
             var read = false
-            for _ in 0..<8 {
-                guard let id = next.next() else { break }
-                group.addTask { (try? await supervisor.readKubernetesVersion(of: id)) != nil }
+            func readNext() {
+                guard let id = next.next() else { return }
+                group.addTask { (try? await supervisor.readKubernetesVersion(of: id, wakeProfiles: wakeProfiles)) != nil }
             }
+            for _ in 0..<8 { readNext() }
             for await answered in group {
                 read = read || answered
-                if let id = next.next() { group.addTask { (try? await supervisor.readKubernetesVersion(of: id)) != nil } }
+                readNext()
             }
             return read
         }

@@ -31,6 +31,12 @@ struct Fleet: Sendable {
     /// The services the provisioners publish, and what each needs first.
     var services: ServiceNames { ServiceNames(pool: supervisor.pool) }
 
+    /// A profile's chart versions against those the ready provisioners offer.
+    var chartVersions: ChartVersionCheck {
+        let pool = supervisor.pool
+        return ChartVersionCheck { await pool.chartVersions(of: $0, refresh: $1) }
+    }
+
     /// The provisioner instances with their health and the deployments each holds now.
     func provisionerInstances() async throws -> [ProvisionerPool.Instance] {
         try await supervisor.provisionerInstances()

@@ -102,6 +102,17 @@ struct ProvisionerClient: Sendable {
         return try? reply.decode([ServiceDescription].self)
     }
 
+    /// The chart versions of `service` the provisioner can deploy; nil when it cannot say (an older
+    /// version without the endpoint, unreachable, or its chart source unreadable).
+    func chartVersions(of service: ServiceName, refresh: Bool) async -> ChartVersions? {
+        var client = http
+        // A refresh downloads the repository's index, which for a large repository takes a while.
+        if refresh { client.timeout += 50 }
+        let path = "/api/service/\(service.rawValue)/versions\(refresh ? "?refresh=true" : "")"
+        guard let reply = try? await client.send("GET", path), reply.status == 200 else { return nil }
+        return try? reply.decode(ChartVersions.self)
+    }
+
     private func call(_ method: String, _ path: String, body: Data? = nil) async throws(Failure) -> JSONHTTPClient.Reply {
         do {
             return try await http.send(method, path, body: body)

@@ -139,6 +139,18 @@ final class ProvisionerPool: Sendable {
             .min { (inFlight[$0.url, default: 0], $0.url) < (inFlight[$1.url, default: 0], $1.url) }
     }
 
+    /// What every ready instance says it can deploy of `service`, asked all at once; those that
+    /// cannot say are left out.
+    func chartVersions(of service: ServiceName, refresh: Bool) async -> [ChartVersions] {
+        let (clients, health) = state.withLock { ($0.clients, $0.health) }
+        return await withTaskGroup(of: ChartVersions?.self) { group in
+            for client in clients.values where health[client.url]?.healthy == true {
+                group.addTask { await client.chartVersions(of: service, refresh: refresh) }
+            }
+            return await group.reduce(into: []) { if let versions = $1 { $0.append(versions) } }
+        }
+    }
+
     /// Services the provisioners offer; nil until one has answered.
     var services: PublishedServices? { state.withLock { $0.services } }
 

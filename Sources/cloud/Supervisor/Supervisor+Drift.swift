@@ -41,19 +41,20 @@ extension Supervisor {
 
     /// Asks a provisioner for the cluster's Kubernetes version and records it; nil when no
     /// provisioner or the cluster answered.
+    /// - Parameter wakeProfiles: false when no profile that selects the cluster reads its version.
     @discardableResult
-    func readKubernetesVersion(of clusterID: String) async throws -> String? {
+    func readKubernetesVersion(of clusterID: String, wakeProfiles: Bool = true) async throws -> String? {
         guard let cluster = try await store.cluster(clusterID) else { throw StoreError.notFound("cluster \(clusterID)") }
         guard let version = await checkDrift(cluster, []).version else { return nil }
-        try await record(version, of: clusterID)
+        try await record(version, of: clusterID, wakeProfiles: wakeProfiles)
         return version
     }
 
     /// A changed version wakes the profiles: it may pick other chart versions.
-    private func record(_ version: String, of clusterID: String) async throws {
+    private func record(_ version: String, of clusterID: String, wakeProfiles: Bool = true) async throws {
         if try await store.recordKubernetesVersion(ofCluster: clusterID, version) {
             logger.info("cluster's Kubernetes version read", metadata: ["cluster": "\(clusterID)", "version": "\(version)"])
-            profileChanges.wake()
+            if wakeProfiles { profileChanges.wake() }
         }
     }
 

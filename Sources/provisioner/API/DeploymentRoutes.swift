@@ -3,11 +3,10 @@ import HelmDriver
 import Hummingbird
 import ServerSupport
 
-/// The deployment API: queue, inspect, list and terminate deployments, and list the services.
+/// The deployment API: queue, inspect, list and terminate deployments.
 struct DeploymentRoutes: Sendable {
     let queue: JobQueue
     let validator: DeploymentValidator
-    let catalog: ServiceCatalog
 
     func add(to router: Router<BasicRequestContext>) {
         router.post("/api/deployments", use: create)
@@ -15,7 +14,6 @@ struct DeploymentRoutes: Sendable {
         router.get("/api/deployments/changes", use: changes)
         router.get("/api/deployment/:id", use: get)
         router.delete("/api/deployment/:id", use: cancel)
-        router.get("/api/services", use: services)
     }
 
     @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
@@ -84,11 +82,6 @@ struct DeploymentRoutes: Sendable {
             throw error.apiError
         }
         return try JSONResponse.make(.ok, status)
-    }
-
-    @Sendable func services(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let order = catalog.order
-        return try JSONResponse.make(.ok, catalog.all.map { ServiceDescription($0, order: order.firstIndex(of: $0.name) ?? order.count) })
     }
 }
 

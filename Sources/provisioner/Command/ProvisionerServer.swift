@@ -31,7 +31,8 @@ struct ProvisionerServer {
             allowedDNS: configuration.allowedDNS,
             secretValues: configuration.secretValues
         )
-        DeploymentRoutes(queue: queue, validator: validator, catalog: catalog).add(to: router)
+        DeploymentRoutes(queue: queue, validator: validator).add(to: router)
+        ServiceRoutes(catalog: catalog, deployers: queue.deployers).add(to: router)
         CheckRoutes(validator: validator, deployers: queue.deployers, lifecycle: lifecycle, metrics: queue.metrics).add(to: router)
         ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) {
             !lifecycle.isDraining

@@ -25,6 +25,10 @@ protocol Deployer: Sendable {
     /// it, in the order given (the releases are all of services this deployer deploys; none: only
     /// the version is asked), and the cluster's Kubernetes version, read on the same connection.
     func check(_ checks: DriftChecks) async -> DriftCheckResults
+
+    /// The chart versions of `service` it can deploy; `refresh` reads their source again first
+    /// (a version published since the last read), at most once a minute.
+    func versions(of service: any ThirdPartyService, refresh: Bool) async throws(DeploymentFailure) -> ChartVersions
 }
 
 extension Deployer {

@@ -1,3 +1,4 @@
+import Foundation
 import HelmDriver
 
 /// Adds each chart repository (`helm repo add --force-update` + `helm repo update NAME`) once per
@@ -12,6 +13,10 @@ actor RepositoryCache {
     private let refreshInterval: Duration
     private var ready: [String: Task<Void, any Error>] = [:]
     private var refreshed: [String: ContinuousClock.Instant] = [:]
+    /// `helm env HELM_REPOSITORY_CACHE`, asked once.
+    private var indexDirectory: String?
+    /// Each cached index read, by path, until helm writes it again.
+    private var indexes: [String: (modified: Date, versions: [String: [String]])] = [:]
 
     init(helm: HelmClient, refreshInterval: Duration = .seconds(60)) {
         self.helm = helm
@@ -48,5 +53,21 @@ actor RepositoryCache {
         } catch {
             return false
         }
+    }
+
+    /// The versions of `chart` in the index helm cached for repository `name` at its last update
+    /// (`$HELM_REPOSITORY_CACHE/NAME-index.yaml`, helmpath.CacheIndexFile), as the index lists
+    /// them (newest first, repo.IndexFile.SortEntries): what `helm upgrade --version` can find.
+    func versions(of chart: String, repository name: String) async throws -> [String] {
+        if indexDirectory == nil {
+            let printed = try await helm.output(HelmArguments.env("HELM_REPOSITORY_CACHE"))
+            indexDirectory = printed.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let path = "\(indexDirectory ?? "")/\(RepositoryIndex.fileName(repository: name))"
+        let modified = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date ?? .distantPast
+        if let cached = indexes[path], cached.modified == modified { return cached.versions[chart] ?? [] }
+        let versions = try RepositoryIndex.versions(in: String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self))
+        indexes[path] = (modified, versions)
+        return versions[chart] ?? []
     }
 }

@@ -60,4 +60,41 @@ struct ChartLocatorTests {
             try ChartLocator(chartDirectory: Self.charts).locate(prometheus, version: "3.0.0")
         }
     }
+
+    @Test("the versions offered are those locate finds: archives, CHART-VERSION/ and CHART/ folders, not another chart's files")
+    func versions() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("charts-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func folder(_ name: String, version: String) throws {
+            try FileManager.default.createDirectory(atPath: "\(directory)/\(name)", withIntermediateDirectories: true)
+            try "apiVersion: v2\nname: prometheus\nversion: \(version)\n".write(
+                toFile: "\(directory)/\(name)/Chart.yaml",
+                atomically: true,
+                encoding: .utf8
+            )
+        }
+        try folder("prometheus-25.19.0", version: "25.19.0")
+        try folder("prometheus", version: "24.0.0")
+        try folder("prometheus-9.9.9", version: "1.0.0")
+        #expect(FileManager.default.createFile(atPath: "\(directory)/prometheus-25.18.0.tgz", contents: Data()))
+        #expect(FileManager.default.createFile(atPath: "\(directory)/prometheus-node-exporter-4.0.0.tgz", contents: Data()))
+
+        #expect(ChartLocator(chartDirectory: directory).versions(of: prometheus) == ["25.19.0", "25.18.0", "24.0.0"])
+        #expect(ChartLocator(chartDirectory: nil).versions(of: prometheus) == nil)
+    }
+
+    @Test("a repository index lists each chart's versions in its order")
+    func repositoryIndex() throws {
+        let index = """
+            apiVersion: v1
+            entries:
+              prometheus:
+                - {name: prometheus, version: 25.19.0, urls: [prometheus-25.19.0.tgz]}
+                - {name: prometheus, version: 25.18.0, urls: [prometheus-25.18.0.tgz]}
+              alertmanager: []
+            generated: "2026-12-06T00:00:00Z"
+            """
+
+        #expect(try RepositoryIndex.versions(in: index) == ["prometheus": ["25.19.0", "25.18.0"], "alertmanager": []])
+    }
 }

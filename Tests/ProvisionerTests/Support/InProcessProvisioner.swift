@@ -18,9 +18,11 @@ struct InProcessProvisioner {
     /// - Parameters:
     ///   - helm: the helm executable (the testbed's by default, or a wrapper around it).
     ///   - configure: changes to the configuration the command line would make.
+    ///   - configureHelm: changes to how helm runs (its environment).
     static func start(
         helm: String = Testbed.helm,
-        configure: (inout ProvisionerConfiguration) -> Void = { _ in }
+        configure: (inout ProvisionerConfiguration) -> Void = { _ in },
+        configureHelm: (inout HelmConfiguration) -> Void = { _ in }
     ) async throws -> InProcessProvisioner {
         let scratch = try Testbed.makeScratchDirectory()
         var configuration = ProvisionerConfiguration(
@@ -43,6 +45,7 @@ struct InProcessProvisioner {
         configure(&configuration)
         var helmConfiguration = Testbed.helmConfiguration(scratch: scratch)
         helmConfiguration.executable = configuration.helm
+        configureHelm(&helmConfiguration)
         let deployer = HelmDeployer(
             releases: ReleaseManager(helm: HelmClient(configuration: helmConfiguration, logger: Testbed.logger), logger: Testbed.logger),
             chartDirectory: configuration.chartDirectory,
