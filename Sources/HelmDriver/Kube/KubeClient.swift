@@ -57,6 +57,40 @@ public struct KubeClient: Sendable {
     /// GETs each path in turn, as its view says, over one connection; nil for those not found.
     public func get(_ reads: [(path: String, view: View)]) async throws(Failure) -> [Data?] {
         guard !reads.isEmpty else { return [] }
+        let responses = try await send(reads.map { Call(method: "GET", path: $0.path, headers: [("Accept", $0.view.accept)]) })
+        return try zip(reads.map(\.path), responses).map { (path, response) throws(Failure) -> Data? in
+            if response.status == 404 { return nil }
+            guard response.status == 200 else {
+                throw Failure(message: "Kubernetes API \(path): HTTP \(response.status)")
+            }
+            return response.body
+        }
+    }
+
+    /// One request to the API server, as `send` takes it.
+    public struct Call: Sendable {
+        public var method: String
+        public var path: String
+        public var headers: [(name: String, value: String)]
+        public var body: Data
+
+        public init(method: String, path: String, headers: [(name: String, value: String)] = [("Accept", "application/json")], body: Data = Data()) {
+            self.method = method
+            self.path = path
+            self.headers = headers
+            self.body = body
+        }
+    }
+
+    /// What the API server answered a call.
+    public struct Reply: Sendable {
+        public var status: Int
+        public var body: Data
+    }
+
+    /// Sends each call in turn over one connection, authenticated as the kubeconfig says, and
+    /// answers every reply whatever its status.
+    public func send(_ calls: [Call]) async throws(Failure) -> [Reply] {
         var headers: [(name: String, value: String)] = []
         let credentials = kubeconfig.credentials
         // Read for each call, as client-go reads a `tokenFile`: the provisioner rewrites its own
@@ -78,27 +112,20 @@ public struct KubeClient: Sendable {
             clientKey: credentials.clientKey,
             insecureSkipVerify: credentials.insecureSkipTLSVerify
         )
-        let responses: [HTTPClientResponse]
         do {
-            let requests = reads.map {
+            let requests = calls.map {
                 HTTPClientRequest(
-                    method: "GET",
+                    method: $0.method,
                     url: base + $0.path,
-                    headers: headers + [("Accept", $0.view.accept)],
+                    headers: headers + $0.headers,
+                    body: $0.body,
                     timeout: timeout,
                     address: address
                 )
             }
-            responses = try await http.send(requests, tls: tls, deadline: deadline)
+            return try await http.send(requests, tls: tls, deadline: deadline).map { Reply(status: $0.status, body: $0.body) }
         } catch {
             throw Failure(message: "Kubernetes API \(error)")
-        }
-        return try zip(reads.map(\.path), responses).map { (path, response) throws(Failure) -> Data? in
-            if response.status == 404 { return nil }
-            guard response.status == 200 else {
-                throw Failure(message: "Kubernetes API \(path): HTTP \(response.status)")
-            }
-            return response.body
         }
     }
 
