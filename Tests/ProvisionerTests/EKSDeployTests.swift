@@ -64,7 +64,8 @@ struct EKSDeployTests {
         let created = try await AWSFixtures.createEKSCluster(setup.aws, name: "prod-1")
         let eks = KubeconfigSource.EKSCluster(cluster: "prod-1", region: "us-east-1")
 
-        let tokenFile = try await setup.deployer.withEKSContext(eks, request: setup.request(cluster: "prod-1"), deadline: .now + .seconds(30)) {
+        let tokenFile = try await setup.deployer.access.withEKSContext(eks, request: setup.request(cluster: "prod-1"), deadline: .now + .seconds(30))
+        {
             context in
             guard let tokenFile = context.kube.kubeconfig.credentials.bearerTokenFile else {
                 Issue.record("the hooks' client has no token file")

@@ -27,7 +27,7 @@ extension HelmDeployer {
             )
         }
         do {
-            return try await withContext(for: request, parsed: checks.kubeconfig.parsed, deadline: deadline) { context in
+            return try await access.withContext(for: request, parsed: checks.kubeconfig.parsed, deadline: deadline) { context in
                 guard !helmReleases.isEmpty else { return DriftCheckResults(results: [], kubernetesVersion: try? await context.kube.serverVersion()) }
                 // Every release's newest revision, then every remembered release's objects, read
                 // together: the checks of a cluster nobody changed cost a few lists.

@@ -10,10 +10,8 @@ struct HelmDeployer: Deployer {
     let releases: ReleaseManager
     let locator: ChartLocator
     let repositories: RepositoryCache
-    let aws: AWSClient
-    /// What a kubeconfig may ask for; checked again here because one fetched from S3 or Secrets
-    /// Manager is first seen here.
-    let kubeconfigPolicy: KubeconfigPolicy
+    /// The cluster each request names, reached as its kubeconfig (or EKS) says.
+    let access: ClusterAccess
     /// `ValuesFrom`, fetched and kept for a while.
     let referencedValues: ReferencedValues
     let logger: Logger
@@ -33,8 +31,12 @@ struct HelmDeployer: Deployer {
         self.releases = releases
         self.locator = ChartLocator(chartDirectory: chartDirectory)
         self.repositories = RepositoryCache(helm: releases.helm)
-        self.aws = aws
-        self.kubeconfigPolicy = kubeconfigPolicy
+        self.access = ClusterAccess(
+            aws: aws,
+            kubeconfigPolicy: kubeconfigPolicy,
+            workDirectory: releases.helm.configuration.workDirectory,
+            logger: logger
+        )
         self.referencedValues = ReferencedValues(aws: aws, lifetime: valuesFromLifetime)
         self.logger = logger
     }
@@ -60,30 +62,12 @@ struct HelmDeployer: Deployer {
             return DeploymentResult(failure: DeploymentFailure(.failed, step: "deploy", message: "\(service.name) is not deployed with helm"))
         }
         do {
-            return try await withContext(for: request, parsed: kubeconfig, deadline: deadline) { context in
-                await runWithReferencedValues(context, service: service, helm: helm, bounds)
+            return try await access.withContext(for: request, parsed: kubeconfig, deadline: deadline) { context in
+                await referencedValues.run(context) { context in await run(context, service: service, helm: helm, bounds) }
             }
         } catch {
             return DeploymentResult(failure: error)
         }
-    }
-
-    /// Runs `operation` with the request's kubeconfig in hand: the inline one, one fetched from S3
-    /// or Secrets Manager, or one made for an EKS cluster (kept fresh while `operation` runs).
-    func withContext<T: Sendable>(
-        for request: DeploymentRequest,
-        parsed kubeconfig: Kubeconfig?,
-        deadline: ContinuousClock.Instant,
-        _ operation: (DeploymentContext) async -> T
-    ) async throws(DeploymentFailure) -> T {
-        if let eks = request.kubeconfigSource?.eks {
-            do {
-                return try await withEKSContext(eks, request: request, deadline: deadline, operation)
-            } catch {
-                throw DeploymentFailure(.failed, step: "kubeconfig", message: "\(error)")
-            }
-        }
-        return await operation(try await context(for: request, parsed: kubeconfig, deadline: deadline))
     }
 
     /// When one deployment must end, and what it may wait for on the way.
@@ -122,55 +106,6 @@ struct HelmDeployer: Deployer {
         case .check:
             return await check(context, release: helm.release)
         }
-    }
-
-    /// The request with its kubeconfig in hand (fetched from S3 or Secrets Manager when it names a
-    /// source), and the clients hooks use.
-    /// - Parameter parsed: the request's inline kubeconfig as validation parsed it; nil when it is
-    ///   fetched here (S3, Secrets Manager), so it is parsed and checked here.
-    private func context(
-        for request: DeploymentRequest,
-        parsed: Kubeconfig?,
-        deadline: ContinuousClock.Instant
-    ) async throws(DeploymentFailure) -> DeploymentContext {
-        var request = request
-        var kubeconfig: Kubeconfig
-        if let parsed, request.kubeconfigSource == nil {
-            kubeconfig = parsed
-        } else {
-            if let source = request.kubeconfigSource {
-                let fetcher = KubeconfigFetcher(client: aws)
-                do {
-                    if let s3 = source.s3 {
-                        request.kubeconfig = try await fetcher.s3Object(bucket: s3.bucket, key: s3.key)
-                    } else if let secret = source.secretsManager {
-                        request.kubeconfig = try await fetcher.secretString(id: secret.secretID)
-                    }
-                } catch {
-                    throw DeploymentFailure(.failed, step: "kubeconfig", message: "fetching the kubeconfig from \(source) failed: \(error)")
-                }
-            }
-            do {
-                kubeconfig = try Kubeconfig(parsing: request.kubeconfig, policy: kubeconfigPolicy)
-            } catch {
-                throw DeploymentFailure(
-                    .invalidInput,
-                    step: "kubeconfig",
-                    message: "the kubeconfig from \(request.kubeconfigSource?.description ?? "the request") is invalid: \(error)"
-                )
-            }
-        }
-        kubeconfig = try await Self.pinned(kubeconfig, by: kubeconfigPolicy.servers)
-        // Nothing after this point sees the text received.
-        request.kubeconfig = kubeconfig.normalized
-        return DeploymentContext(
-            request: request,
-            release: nil,
-            kube: KubeClient(kubeconfig: kubeconfig, deadline: deadline),
-            route53: Route53(client: aws),
-            deadline: deadline,
-            logger: logger
-        )
     }
 
     private func apply(

@@ -74,3 +74,24 @@ final class ReferencedValues: Sendable {
         return value
     }
 }
+
+extension ReferencedValues {
+    /// Runs `operation` with the request's `ValuesFrom` fetched into its values, for the actions
+    /// that render what is deployed (apply, plan): only once the cluster's kubeconfig is in hand
+    /// and checked, so a request that cannot reach its cluster reads no secret.
+    func run(_ context: DeploymentContext, _ operation: (DeploymentContext) async -> DeploymentResult) async -> DeploymentResult {
+        guard let references = context.request.valuesFrom, !references.isEmpty, [.apply, .plan].contains(context.request.action) else {
+            return await operation(context)
+        }
+        var context = context
+        let fetched: [String]
+        do {
+            (context.request.values, fetched) = try await fill(context.request.values, from: references)
+        } catch {
+            return DeploymentResult(failure: error)
+        }
+        var result = await operation(context)
+        result.details.fetchedSecrets = fetched
+        return result
+    }
+}

@@ -2,7 +2,7 @@ import FleetAPI
 import Foundation
 import HelmDriver
 
-extension HelmDeployer {
+extension ClusterAccess {
     /// For an EKS source: the cluster's endpoint and CA from DescribeCluster, and a token made here
     /// with the provisioner's own AWS credentials (no `exec` plugin). The token sits in a private
     /// file that helm and the hooks read and that is rewritten every three minutes until
@@ -17,7 +17,7 @@ extension HelmDeployer {
         let cluster = try await api.describeCluster(eks.cluster, region: eks.region)
         let refresher = TokenFileRefresher(clock: ContinuousClock(), logger: logger)
         let token: @Sendable () async throws -> String = { try await api.token(for: eks.cluster, region: eks.region).value }
-        return try await PrivateWorkspace.with(in: releases.helm.configuration.workDirectory) { workspace in
+        return try await PrivateWorkspace.with(in: workDirectory) { workspace in
             try await refresher.run(in: workspace, file: "eks-token", token: token) { tokenFile in
                 let kubeconfig = EKSKubeconfig.kubeconfig(
                     server: cluster.endpoint,
