@@ -114,9 +114,11 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
-            // Every service's shipped values, `Services/values/NAME.yaml`, by one rule: each file there
-            // becomes `PackageResources.NAME_yaml`, found at each build, so adding one edits nothing here.
-            resources: [.embedInCode("Services/values"), .embedInCode("API/openapi.json")],
+            // Every service's shipped values, `Services/values/NAME.yaml`, and the objects of those
+            // deployed as objects, `Services/objects/NAME.objects.yaml`, by one rule: each file there
+            // becomes `PackageResources.NAME_yaml` (`NAME_objects_yaml`), found at each build, so adding
+            // one edits nothing here.
+            resources: [.embedInCode("Services/values"), .embedInCode("Services/objects"), .embedInCode("API/openapi.json")],
             swiftSettings: swiftSettings,
             plugins: ["ServiceCatalogPlugin"]
         ),

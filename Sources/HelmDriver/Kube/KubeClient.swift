@@ -22,7 +22,14 @@ public struct KubeClient: Sendable {
 
     public struct Failure: Error, CustomStringConvertible, Equatable {
         public var message: String
+        /// The API server's HTTP status, when it answered with a refusal (409: a conflict).
+        public var status: Int?
         public var description: String { message }
+
+        public init(message: String, status: Int? = nil) {
+            self.message = message
+            self.status = status
+        }
     }
 
     /// What a GET asks the API server for.

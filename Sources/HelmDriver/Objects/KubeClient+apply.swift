@@ -10,15 +10,21 @@ extension KubeClient {
         public var plural: String
         public var namespaced: Bool
 
-        func path(of object: ObjectRef) -> String {
+        public init(plural: String, namespaced: Bool) {
+            self.plural = plural
+            self.namespaced = namespaced
+        }
+
+        public func path(of object: ObjectRef) -> String {
             let scope = namespaced ? "/namespaces/\(object.namespace ?? "default")" : ""
             return "\(object.groupVersionPath)\(scope)/\(plural)/\(object.name)"
         }
     }
 
-    /// The resource of each distinct kind among `objects`, each group and version asked once; an
-    /// error names a kind the cluster does not serve (e.g. a CRD not installed yet).
-    public func resources(of objects: [ObjectRef]) async throws(Failure) -> [String: Resource] {
+    /// The resource of each distinct kind among `objects`, keyed by `key(_:)`, each group and
+    /// version asked once; an error names a kind the cluster does not serve (e.g. a CRD not
+    /// installed yet), unless `servedOnly`, which leaves such kinds out.
+    public func resources(of objects: [ObjectRef], servedOnly: Bool = false) async throws(Failure) -> [String: Resource] {
         let groupVersions = Array(Set(objects.map(\.groupVersionPath))).sorted()
         let documents = try await get(groupVersions)
         var resources: [String: Resource] = [:]
@@ -32,6 +38,7 @@ extension KubeClient {
         var found: [String: Resource] = [:]
         for object in objects {
             guard let resource = resources["\(object.groupVersionPath) \(object.kind)"] else {
+                if servedOnly { continue }
                 throw Failure(message: "the cluster serves no \(object.kind) in \(object.apiVersion) (is its CustomResourceDefinition installed?)")
             }
             found[Self.key(object)] = resource
@@ -39,7 +46,8 @@ extension KubeClient {
         return found
     }
 
-    static func key(_ object: ObjectRef) -> String { "\(object.apiVersion) \(object.kind)" }
+    /// How `resources(of:)` keys a kind.
+    public static func key(_ object: ObjectRef) -> String { "\(object.apiVersion) \(object.kind)" }
 
     /// Applies `object` (its JSON configuration) server-side as `fieldManager` and answers the
     /// object as stored: `PATCH` with `application/apply-patch+yaml` (JSON is YAML). A field another
@@ -78,7 +86,7 @@ extension KubeClient {
     /// The API server's own words (a `Status`'s message) when it has them.
     static func refusal(_ reply: Reply, doing what: String) -> Failure {
         let message = (try? JSONDecoder().decode(StatusMessage.self, from: reply.body))?.message
-        return Failure(message: "\(what): HTTP \(reply.status)\(message.map { ": \($0)" } ?? "")")
+        return Failure(message: "\(what): HTTP \(reply.status)\(message.map { ": \($0)" } ?? "")", status: reply.status)
     }
 
     private struct ResourceList: Decodable {

@@ -31,13 +31,14 @@ struct DeploymentValidator: Sendable {
         try DeploymentFieldRules.validate(valuesFrom: request.valuesFrom, values: request.values)
         try DeploymentFieldRules.validate(forceConflicts: request.forceConflicts, action: request.action)
         if let repository = request.chart?.repository { try check(repository: repository) }
+        if let objects = service.strategy.objects { try Self.check(request.chart, against: objects, service: service.name) }
         try allowedDNS.check(request.dns)
         let target = try kubeconfig(request.kubeconfig, source: request.kubeconfigSource)
         let id = request.id ?? ID.make()
         request.id = id
         // What is deployed when the request leaves it to the service: its chart's default version, from its repository.
         let chart = ChartRequest(
-            version: request.chart?.version ?? service.strategy.helm?.chart.defaultVersion,
+            version: request.chart?.version ?? service.strategy.defaultVersion,
             repository: request.chart?.repository ?? service.strategy.helm?.chart.repositoryURL
         )
         return Job(
@@ -85,6 +86,16 @@ struct DeploymentValidator: Sendable {
             return (parsed.server, parsed.secrets, parsed)
         } catch {
             throw .badRequest(error.reason, field: "Kubeconfig")
+        }
+    }
+
+    /// A service deployed as objects has one version (its declaration's) and no repository.
+    private static func check(_ chart: ChartRequest?, against objects: ObjectsRelease, service: ServiceName) throws(APIError) {
+        if chart?.repository != nil {
+            throw .badRequest("\(service) is deployed as Kubernetes objects, not from a chart repository", field: "Chart.Repository")
+        }
+        if let version = chart?.version, version.trimmingPrefix("v") != objects.version.trimmingPrefix("v") {
+            throw .badRequest("\(service) offers version \(objects.version) only", field: "Chart.Version")
         }
     }
 }

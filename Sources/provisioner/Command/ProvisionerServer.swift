@@ -67,7 +67,7 @@ struct ProvisionerServer {
                 retention: configuration.retention,
                 retentionCount: configuration.retentionCount
             ),
-            deployers: [deployer],
+            deployers: [deployer, ObjectsDeployer(access: deployer.access, referencedValues: deployer.referencedValues)],
             catalog: catalog,
             metrics: ProvisionerMetrics(metrics: metrics),
             logger: logger

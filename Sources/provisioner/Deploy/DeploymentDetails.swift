@@ -1,4 +1,5 @@
 import FleetAPI
+import HelmDriver
 
 /// What a strategy reports about its work, as the deployment's status shows it: the strategy's
 /// own report of what it deployed, and what every strategy says (its log, a plan's or a check's
@@ -23,8 +24,14 @@ struct DeploymentDetails: Sendable, Equatable {
 
     /// The helm strategy's report, when it did the work.
     var helm: HelmReport? {
+        if case .helm(let report) = report { report } else { nil }
+    }
+
+    /// The release (or object set) as it stands afterwards, whichever strategy did the work.
+    var release: ReleaseInfo? {
         switch report {
-        case .helm(let report): report
+        case .helm(let report): report.release
+        case .objects(let record): record.map(ReleaseInfo.init)
         case nil: nil
         }
     }
@@ -33,6 +40,23 @@ struct DeploymentDetails: Sendable, Equatable {
 /// A strategy's report of what it deployed; one case per `DeploymentStrategy`.
 enum StrategyReport: Sendable, Equatable {
     case helm(HelmReport)
+    /// The object set's record afterwards; nil when there is none (deleted, or never applied).
+    case objects(ObjectRecord?)
+}
+
+extension ReleaseInfo {
+    /// An object set as the wire's `Release` shows it: named like a chart release
+    /// (`NAME-VERSION`), so the cloud server reads its version the same way.
+    init(_ record: ObjectRecord) {
+        self.init(
+            name: record.name,
+            namespace: record.namespace,
+            revision: record.revision,
+            status: record.status == .deployed ? .deployed : record.status == .failed ? .failed : .pendingUpgrade,
+            chart: "\(record.name)-\(record.version)",
+            firstDeployed: record.firstApplied
+        )
+    }
 }
 
 /// What the helm strategy reports: the release, and what was done to it besides the operation.

@@ -1,33 +1,50 @@
 import HelmDriver
 
 /// How a service is deployed, with what that way of deploying needs. Each kind has one
-/// `Deployer`; the operator-based strategy will be a second case with data of its own.
+/// `Deployer`.
 enum DeploymentStrategy: Sendable, Equatable {
     /// A Helm chart, installed and upgraded as one release.
     case helm(HelmRelease)
+    /// Kubernetes objects an operator reconciles, applied server-side as one set.
+    case objects(ObjectsRelease)
 
     /// Which deployer deploys it; what `GET /api/services` says as `Strategy`.
     enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case helm
+        case objects
     }
 
     var kind: Kind {
         switch self {
         case .helm: .helm
+        case .objects: .objects
         }
     }
 
     /// The Helm release, for the helm strategy.
     var helm: HelmRelease? {
+        if case .helm(let release) = self { release } else { nil }
+    }
+
+    /// The object set, for the objects strategy.
+    var objects: ObjectsRelease? {
+        if case .objects(let release) = self { release } else { nil }
+    }
+
+    /// The version deployed when a request names none: the chart's default, or the objects' own.
+    var defaultVersion: String {
         switch self {
-        case .helm(let release): release
+        case .helm(let helm): helm.chart.defaultVersion
+        case .objects(let objects): objects.version
         }
     }
 
-    /// What two operations on a cluster must not hold at once: for helm, one release.
+    /// What two operations on a cluster must not hold at once: for helm, one release; for
+    /// objects, one set.
     func lockKey(server: String) -> LockKey {
         switch self {
         case .helm(let helm): LockKey(server: server, resource: "helm:\(helm.release)")
+        case .objects(let objects): LockKey(server: server, resource: "objects:\(objects.namespace)/\(objects.name)")
         }
     }
 }

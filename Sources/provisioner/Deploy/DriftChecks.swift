@@ -30,9 +30,9 @@ extension DriftCheckResults.Result {
     init(_ result: DeploymentResult, service: ServiceName) {
         switch result.outcome {
         case .succeeded:
-            self.init(service: service, release: result.details.helm?.release, drift: result.details.drift)
+            self.init(service: service, release: result.details.release, drift: result.details.drift)
         case .failed(let failure):
-            self.init(service: service, release: result.details.helm?.release, error: failure.description)
+            self.init(service: service, release: result.details.release, error: failure.description)
         case .cancelled:
             self.init(service: service, error: "cancelled")
         case .deadlineExceeded:

@@ -43,6 +43,8 @@ extension DeploymentStatus {
         switch result.details.report {
         case .helm(let report):
             (recovery, remediation, release) = (report.recovery, report.remediation, report.release)
+        case .objects:
+            (recovery, remediation, release) = (nil, nil, result.details.release)
         case nil:
             (recovery, remediation, release) = (nil, nil, nil)
         }

@@ -43,7 +43,7 @@ struct UpstreamValuesTests {
 
     @Test("every service's chart is kept upstream at its default version and at least one other, to upgrade to or from")
     func chartsAreKept() throws {
-        for service in ServiceCatalog.standard.all {
+        for service in ServiceCatalog.standard.helmServices {
             let versions = try UpstreamChart.versions(of: service.helm.chart.name).map(\.version)
             #expect(versions.contains(service.helm.chart.defaultVersion), "\(service.helm.chart.name) \(service.helm.chart.defaultVersion)")
             #expect(versions.count >= 2, "\(service.helm.chart.name): \(versions)")
@@ -54,11 +54,11 @@ struct UpstreamValuesTests {
     func testbedDefaults() {
         #expect(
             Testbed.defaultChartVersions
-                == Dictionary(uniqueKeysWithValues: ServiceCatalog.standard.all.map { ($0.name, $0.helm.chart.defaultVersion) })
+                == Dictionary(uniqueKeysWithValues: ServiceCatalog.standard.helmServices.map { ($0.name, $0.helm.chart.defaultVersion) })
         )
     }
 
-    @Test("every shipped and derived value is a key of the upstream chart, at every version kept", arguments: ServiceCatalog.standard.names)
+    @Test("every shipped and derived value is a key of the upstream chart, at every version kept", arguments: ServiceCatalog.standard.helmNames)
     func valuesAreChartKeys(_ name: ServiceName) throws {
         let service = try #require(ServiceCatalog.standard[name])
         let values = try Self.values(of: service)

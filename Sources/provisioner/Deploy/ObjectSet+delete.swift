@@ -1,0 +1,80 @@
+import FleetAPI
+import HelmDriver
+
+extension ObjectSet {
+    /// Deletes what the record names, newest-declared last first, and waits until the API server
+    /// has removed them (an operator's finalizers may hold them a while); then the record. A
+    /// CustomResourceDefinition stays: deleting it deletes every object of its kind in the cluster.
+    func delete() async -> DeploymentResult {
+        var log: [String] = []
+        let record: ObjectRecord?
+        do {
+            record = try await reach { try await kube.objectRecord(name: declared.name, namespace: declared.namespace) }
+        } catch {
+            return DeploymentResult(failure: error)
+        }
+        guard let record else {
+            return DeploymentResult(
+                outcome: .succeeded,
+                details: DeploymentDetails(
+                    report: .objects(nil),
+                    log: ["\(declared.name): nothing recorded in \(declared.namespace); nothing to delete"]
+                )
+            )
+        }
+        do {
+            log += try await service.beforeDelete(context)
+        } catch {
+            return DeploymentResult(failure: DeploymentFailure(.failed, step: "beforeDelete hook", message: "\(error)"))
+        }
+        var deleted: [ObjectRef] = []
+        let served: [String: KubeClient.Resource]
+        do {
+            served = try await reach { try await kube.resources(of: record.objects.map(\.ref), servedOnly: true) }
+            for object in record.objects.reversed() {
+                if object.ref.kind == "CustomResourceDefinition" {
+                    log.append("kept \(object.ref): deleting it would delete every object of its kind")
+                    continue
+                }
+                // A kind the cluster no longer serves took its objects with it.
+                guard let resource = served[KubeClient.key(object.ref)] else { continue }
+                if try await reach({ try await kube.delete(object.ref, resource: resource) }) {
+                    log.append("deleted \(object.ref)")
+                    deleted.append(object.ref)
+                }
+            }
+        } catch {
+            return DeploymentResult(outcome: .failed(error), details: DeploymentDetails(report: .objects(record), log: log))
+        }
+        switch await waitUntilGone(deleted, resources: served) {
+        case .ready: break
+        case let other: return other.result(details: DeploymentDetails(report: .objects(record), log: log))
+        }
+        do {
+            try await reach { try await kube.deleteRecord(name: declared.name, namespace: declared.namespace) }
+        } catch {
+            return DeploymentResult(outcome: .failed(error), details: DeploymentDetails(report: .objects(record), log: log))
+        }
+        return DeploymentResult(outcome: .succeeded, details: DeploymentDetails(report: .objects(nil), log: log))
+    }
+
+    private func waitUntilGone(_ refs: [ObjectRef], resources: [String: KubeClient.Resource]) async -> Waited {
+        while true {
+            let paths = refs.map { resources[KubeClient.key($0)]?.path(of: $0) ?? "" }
+            let remaining =
+                (try? await kube.get(paths)).map { bodies in zip(refs, bodies).filter { $0.1 != nil }.map { "\($0.0): still there" } }
+                ?? ["the cluster did not answer"]
+            guard let first = remaining.first else {
+                events.waiting?(nil)
+                return .ready
+            }
+            events.waiting?(first)
+            guard ContinuousClock.now + deployer.pollInterval < context.deadline else { return .notReady(remaining) }
+            do {
+                try await Task.sleep(for: deployer.pollInterval)
+            } catch {
+                return .cancelled
+            }
+        }
+    }
+}

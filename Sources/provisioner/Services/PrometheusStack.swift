@@ -1,0 +1,26 @@
+import FleetAPI
+import HelmDriver
+
+/// Prometheus and Alertmanager run by prometheus-operator: `monitoring.coreos.com/v1` objects
+/// applied as a set (the objects strategy) and reconciled by the operator the
+/// `prometheus-operator` service installs. An alternative to the `prometheus` service on a cluster,
+/// with the same `clusterID` external label.
+struct PrometheusStack: ThirdPartyService {
+    let name: ServiceName = "prometheus-stack"
+    let strategy = DeploymentStrategy.objects(
+        ObjectsRelease(
+            name: "prometheus-stack",
+            namespace: "prometheus-stack",
+            version: "1.0.0",
+            objects: String(decoding: PackageResources.prometheus_stack_objects_yaml, as: UTF8.self),
+            // prometheus-operator's conditions (pkg/apis/monitoring/v1/types.go): reconciled, and
+            // enough pods ready.
+            readiness: ["Prometheus": ["Available", "Reconciled"], "Alertmanager": ["Available", "Reconciled"]]
+        )
+    )
+    var defaultValues: String { String(decoding: PackageResources.prometheus_stack_yaml, as: UTF8.self) }
+
+    func derivedValues(for request: DeploymentRequest) -> JSONValue {
+        .nested("prometheus.externalLabels.clusterID", .string(request.clusterID))
+    }
+}

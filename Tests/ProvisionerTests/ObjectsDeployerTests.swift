@@ -1,0 +1,149 @@
+import FleetAPI
+import Foundation
+import HelmDriver
+import Synchronization
+import TestSupport
+import Testing
+
+@testable import provisioner
+
+/// The objects strategy against the testbed's emulator, which applies server-side as the API
+/// server does and plays prometheus-operator on the kube-prometheus-stack CRDs.
+@Suite("Deploying services as objects an operator reconciles", .tags(.integration))
+struct ObjectsDeployerTests {
+    static let crds = "\(Testbed.repositoryRoot)/../shared/charts/kube-prometheus-stack-88.5.3/charts/crds/crds"
+
+    /// The harness with the operator's CRDs installed (unless `crds` is false) and the deployer.
+    static func start(readyAfter: Int = 0, crds: Bool = true) async throws -> (DeployHarness, ObjectsDeployer) {
+        let harness = try await DeployHarness(readyAfter: readyAfter)
+        if crds {
+            _ = try await harness.kubectl(
+                ["apply", "--server-side"] + ["prometheuses", "alertmanagers", "servicemonitors"].flatMap { ["-f", "\(Self.crds)/crd-\($0).yaml"] }
+            )
+        }
+        var deployer = ObjectsDeployer(access: harness.deployer.access, referencedValues: harness.deployer.referencedValues)
+        deployer.pollInterval = .milliseconds(100)
+        return (harness, deployer)
+    }
+
+    static func run(
+        _ deployer: ObjectsDeployer,
+        _ request: DeploymentRequest,
+        timeout: Duration = .seconds(30),
+        events: DeploymentEvents = DeploymentEvents()
+    ) async -> DeploymentResult {
+        await deployer.run(request, service: PrometheusStack(), timeout: timeout, events: events)
+    }
+
+    static func prometheus(_ harness: DeployHarness) async throws -> JSONValue? {
+        let text = try? await harness.kubectl(["-n", "prometheus-stack", "get", "prometheus", "prometheus", "-o", "json"])
+        return try text.map { try WireJSON.decoder().decode(JSONValue.self, from: Data($0.utf8)) }
+    }
+
+    static func spec(_ object: JSONValue?, _ key: String) -> JSONValue? { object?.objectValue?["spec"]?.objectValue?[key] }
+
+    @Test("apply renders the objects from the values, waits for the operator's conditions and records the set")
+    func applies() async throws {
+        let (harness, deployer) = try await Self.start(readyAfter: 1)
+        defer { harness.close() }
+        let waits = Mutex<[String]>([])
+
+        let result = await Self.run(
+            deployer,
+            harness.request("prometheus-stack"),
+            events: DeploymentEvents { text in if let text { waits.withLock { $0.append(text) } } }
+        )
+
+        #expect(result.outcome == .succeeded, "\(result)")
+        #expect(result.details.release?.chart == "prometheus-stack-1.0.0" && result.details.release?.revision == 1)
+        #expect(result.details.release?.status == .deployed)
+        let live = try await Self.prometheus(harness)
+        #expect(Self.spec(live, "externalLabels") == ["clusterID": "cluster1"])
+        #expect(Self.spec(live, "retention") == "15d" && Self.spec(live, "replicas") == 1)
+        #expect(waits.withLock { $0 }.contains { $0.contains("Available is False: NoPodReady") }, "\(waits.withLock { $0 })")
+    }
+
+    @Test("an apply with other values changes those fields, as revision 2")
+    func upgrades() async throws {
+        let (harness, deployer) = try await Self.start()
+        defer { harness.close() }
+        #expect(await Self.run(deployer, harness.request("prometheus-stack")).outcome == .succeeded)
+
+        let result = await Self.run(deployer, harness.request("prometheus-stack", values: ["prometheus": ["retention": "30d"]]))
+
+        #expect(result.outcome == .succeeded && result.details.release?.revision == 2, "\(result)")
+        #expect(Self.spec(try await Self.prometheus(harness), "retention") == "30d")
+    }
+
+    @Test("objects not ready by the deadline fail it, each named with its condition")
+    func notReady() async throws {
+        let (harness, deployer) = try await Self.start(readyAfter: 60)
+        defer { harness.close() }
+
+        let result = await Self.run(deployer, harness.request("prometheus-stack"), timeout: .seconds(2))
+
+        guard case .failed(let failure) = result.outcome else {
+            Issue.record("expected a failure, got \(result.outcome)")
+            return
+        }
+        #expect(failure.kind == .timedOut)
+        #expect(failure.message.contains("Prometheus prometheus-stack/prometheus: Available is False: NoPodReady"), "\(failure)")
+        #expect(failure.message.contains("Alertmanager prometheus-stack/alertmanager: Available is False: NoPodReady"), "\(failure)")
+        #expect(result.details.release?.status == .failed)
+    }
+
+    @Test("a kind whose CRD is not installed fails naming it, before anything is applied")
+    func missingCRD() async throws {
+        let (harness, deployer) = try await Self.start(crds: false)
+        defer { harness.close() }
+
+        let result = await Self.run(deployer, harness.request("prometheus-stack"))
+
+        guard case .failed(let failure) = result.outcome else {
+            Issue.record("expected a failure, got \(result.outcome)")
+            return
+        }
+        #expect(failure.message.contains("the cluster serves no Prometheus in monitoring.coreos.com/v1 (is its CustomResourceDefinition installed?)"))
+        #expect(try await Self.prometheus(harness) == nil)
+    }
+
+    @Test("a field changed by hand is drift, named with both values; a plan of other values shows the change and applies nothing")
+    func driftAndPlan() async throws {
+        let (harness, deployer) = try await Self.start()
+        defer { harness.close() }
+        #expect(await Self.run(deployer, harness.request("prometheus-stack")).outcome == .succeeded)
+        _ = try await harness.kubectl([
+            "-n", "prometheus-stack", "patch", "prometheus", "prometheus", "--type", "merge", "-p", #"{"spec":{"retention":"1d"}}"#,
+        ])
+
+        let check = await Self.run(deployer, harness.request("prometheus-stack", .check))
+        let plan = await Self.run(deployer, harness.request("prometheus-stack", .plan, values: ["alertmanager": ["replicas": 3]]))
+
+        #expect(check.details.drift?.reasons == [#"Prometheus prometheus-stack/prometheus: spec.retention is "1d", applied "15d""#])
+        #expect(plan.outcome == .succeeded, "\(plan)")
+        #expect(
+            plan.details.plan?.objects.map(\.object).contains("Alertmanager/prometheus-stack/alertmanager") == true,
+            "\(String(describing: plan.details.plan))"
+        )
+        let alertmanager = try await harness.kubectl([
+            "-n", "prometheus-stack", "get", "alertmanager", "alertmanager", "-o", "jsonpath={.spec.replicas}",
+        ])
+        #expect(alertmanager == "1")
+    }
+
+    @Test("delete removes exactly the recorded objects and the record, and keeps the CRDs")
+    func deletes() async throws {
+        let (harness, deployer) = try await Self.start()
+        defer { harness.close() }
+        #expect(await Self.run(deployer, harness.request("prometheus-stack")).outcome == .succeeded)
+
+        let result = await Self.run(deployer, harness.request("prometheus-stack", .delete))
+
+        #expect(result.outcome == .succeeded, "\(result)")
+        #expect(result.details.log.contains("deleted Prometheus prometheus-stack/prometheus"))
+        #expect(try await Self.prometheus(harness) == nil)
+        let secrets = try await harness.kubectl(["-n", "prometheus-stack", "get", "secrets", "-o", "name"])
+        #expect(!secrets.contains("cloud-provisioner.objects.prometheus-stack"))
+        #expect(try await harness.kubectl(["get", "crd", "prometheuses.monitoring.coreos.com", "-o", "name"]).contains("prometheuses"))
+    }
+}
