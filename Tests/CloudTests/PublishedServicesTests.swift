@@ -35,3 +35,14 @@ struct PublishedServicesTests {
         #expect(decoded.map(\.name) == ["nginx"] && decoded[0].dependsOn.isEmpty && decoded[0].chart == "ingress-nginx")
     }
 }
+
+extension PublishedServicesTests {
+    @Test("a conflict one provisioner declares on one side holds both ways")
+    func conflictsBothWays() {
+        let services = PublishedServices(union: [
+            [ServiceDescription(name: "prometheus-stack", conflictsWith: ["prometheus"]), ServiceDescription(name: "prometheus")]
+        ])
+
+        #expect(services.conflicts == ["prometheus-stack": ["prometheus"], "prometheus": ["prometheus-stack"]])
+    }
+}

@@ -61,7 +61,10 @@ struct CheckTests {
         #expect(try await check(harness) == DriftReport(reasons: []))
     }
 
-    @Test("every service is in sync right after its install, and after its upgrade to the newer chart", arguments: ServiceCatalog.standard.names)
+    @Test(
+        "every helm service is in sync right after its install, and after its upgrade to the newer chart",
+        arguments: ServiceCatalog.standard.helmNames
+    )
     func inSyncOnEveryChart(_ name: ServiceName) async throws {
         let harness = try await DeployHarness()
         defer { harness.close() }

@@ -11,7 +11,7 @@ import Testing
 @Suite("Helm deployments against the testbed", .serialized, .tags(.integration), .skippedInFastRuns)
 struct HelmDeployerTests {
     /// Each service at its default chart version (the testbed holds each upstream version we target).
-    @Test("installs, then deletes, each service", arguments: ServiceCatalog.standard.names)
+    @Test("installs, then deletes, each helm service", arguments: ServiceCatalog.standard.helmNames)
     func installAndDelete(service: ServiceName) async throws {
         let harness = try await DeployHarness()
         defer { harness.close() }

@@ -44,7 +44,8 @@ struct ObjectsDeployerTests {
 
     @Test("apply renders the objects from the values, waits for the operator's conditions and records the set")
     func applies() async throws {
-        let (harness, deployer) = try await Self.start(readyAfter: 1)
+        // Long enough that the first reading finds them not ready yet, however busy the machine.
+        let (harness, deployer) = try await Self.start(readyAfter: 3)
         defer { harness.close() }
         let waits = Mutex<[String]>([])
 
@@ -80,7 +81,7 @@ struct ObjectsDeployerTests {
         let (harness, deployer) = try await Self.start(readyAfter: 60)
         defer { harness.close() }
 
-        let result = await Self.run(deployer, harness.request("prometheus-stack"), timeout: .seconds(2))
+        let result = await Self.run(deployer, harness.request("prometheus-stack"), timeout: .seconds(8))
 
         guard case .failed(let failure) = result.outcome else {
             Issue.record("expected a failure, got \(result.outcome)")

@@ -19,6 +19,9 @@ public struct ServiceDescription: Codable, Sendable, Equatable {
     public var strategy: String
     /// Its place in the deploy order (0 first), derived from every service's `dependsOn`.
     public var order: Int
+    /// Services it cannot run beside on one cluster (e.g. two ways of running Prometheus that
+    /// both claim its DNS name).
+    public var conflictsWith: [ServiceName]
 
     public init(
         name: ServiceName,
@@ -32,7 +35,8 @@ public struct ServiceDescription: Codable, Sendable, Equatable {
         hookWaits: Int = 0,
         dependsOn: [ServiceName] = [],
         strategy: String = "helm",
-        order: Int = 0
+        order: Int = 0,
+        conflictsWith: [ServiceName] = []
     ) {
         self.name = name
         self.chart = chart
@@ -46,6 +50,7 @@ public struct ServiceDescription: Codable, Sendable, Equatable {
         self.dependsOn = dependsOn
         self.strategy = strategy
         self.order = order
+        self.conflictsWith = conflictsWith
     }
 
     /// Only the name is required: a provisioner of an older version published fewer fields (one
@@ -64,7 +69,8 @@ public struct ServiceDescription: Codable, Sendable, Equatable {
             hookWaits: try container.decodeIfPresent(Int.self, forKey: .hookWaits) ?? 0,
             dependsOn: try container.decodeIfPresent([ServiceName].self, forKey: .dependsOn) ?? [],
             strategy: try container.decodeIfPresent(String.self, forKey: .strategy) ?? "helm",
-            order: try container.decodeIfPresent(Int.self, forKey: .order) ?? 0
+            order: try container.decodeIfPresent(Int.self, forKey: .order) ?? 0,
+            conflictsWith: try container.decodeIfPresent([ServiceName].self, forKey: .conflictsWith) ?? []
         )
     }
 }

@@ -23,6 +23,9 @@ struct ServiceNames: Sendable {
         get async { await pool.publishedServices().map { Set($0.order.map(\.rawValue)) } }
     }
 
+    /// Which services each cannot run beside, both ways; empty until a provisioner has answered.
+    var conflicts: [ServiceName: Set<ServiceName>] { pool.services?.conflicts ?? [:] }
+
     /// Every published service in provisioning order; none until a provisioner has answered.
     var order: [ServiceName] { pool.services?.order ?? [] }
 

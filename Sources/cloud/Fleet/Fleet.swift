@@ -74,6 +74,7 @@ struct Fleet: Sendable {
         targets: [String] = [],
         profileTargets: [ProfileTargetChange] = []
     ) async throws -> [Deployment] {
+        try await refuseConflicts(work)
         var created: [(deployment: Deployment, actions: [DeploymentLifecycle.Action])] = []
         for item in work {
             var (deployment, actions) = supervisor.lifecycle.created(

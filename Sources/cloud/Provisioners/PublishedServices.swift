@@ -4,6 +4,8 @@ import FleetAPI
 /// server learns which names exist, the order to provision in and each service's prerequisites.
 struct PublishedServices: Sendable, Equatable {
     let dependsOn: [ServiceName: Set<ServiceName>]
+    /// Both ways: a service conflicts with those it names and with those that name it.
+    let conflicts: [ServiceName: Set<ServiceName>]
     /// Each service after those it depends on, ties by name.
     let order: [ServiceName]
 
@@ -11,10 +13,16 @@ struct PublishedServices: Sendable, Equatable {
     /// it waits for everything any of them says it needs.
     init(union lists: some Sequence<[ServiceDescription]>) {
         var dependsOn: [ServiceName: Set<ServiceName>] = [:]
+        var conflicts: [ServiceName: Set<ServiceName>] = [:]
         for service in lists.joined() {
             dependsOn[service.name, default: []].formUnion(service.dependsOn)
+            for other in service.conflictsWith {
+                conflicts[service.name, default: []].insert(other)
+                conflicts[other, default: []].insert(service.name)
+            }
         }
         self.dependsOn = dependsOn
+        self.conflicts = conflicts
         order = ServiceOrder.sorted(dependsOn)
     }
 

@@ -24,5 +24,6 @@ extension ServiceDescription {
         dependsOn = service.dependsOn
         strategy = service.strategy.kind.rawValue
         self.order = order
+        conflictsWith = service.conflictsWith
     }
 }

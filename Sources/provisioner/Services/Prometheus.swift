@@ -19,6 +19,8 @@ struct Prometheus: ThirdPartyService {
     var defaultValues: String { String(decoding: PackageResources.prometheus_yaml, as: UTF8.self) }
     /// Its ingress and DNS name point at the NGINX controller.
     let dependsOn: [ServiceName] = ["nginx"]
+    /// prometheus-operator's Prometheus, the other way to run it, claims the same DNS name.
+    let conflictsWith: [ServiceName] = ["prometheus-stack"]
     /// The controller's LoadBalancer Service that DNS name points at: what the `nginx` release of
     /// the ingress-nginx chart names it (a test holds this to the nginx declaration).
     let ingressController = ServiceLocation(namespace: "nginx", name: "nginx-ingress-nginx-controller")

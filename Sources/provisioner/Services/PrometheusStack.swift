@@ -19,6 +19,8 @@ struct PrometheusStack: ThirdPartyService {
         )
     )
     var defaultValues: String { String(decoding: PackageResources.prometheus_stack_yaml, as: UTF8.self) }
+    /// Both answer at `<cluster-id>.prometheus.<private-domain>` and carry the same cluster label.
+    let conflictsWith: [ServiceName] = ["prometheus"]
 
     func derivedValues(for request: DeploymentRequest) -> JSONValue {
         .nested("prometheus.externalLabels.clusterID", .string(request.clusterID))

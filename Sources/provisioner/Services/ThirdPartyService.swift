@@ -18,6 +18,9 @@ protocol ThirdPartyService: Sendable {
     /// Services to deploy before this one (e.g. Prometheus's ingress needs the NGINX controller);
     /// the deploy order and the cloud server's prerequisites follow from it.
     var dependsOn: [ServiceName] { get }
+    /// Services it cannot run beside on one cluster: the cloud server refuses to deploy it where
+    /// one of them is deployed (and them where it is).
+    var conflictsWith: [ServiceName] { get }
     /// Values that depend on the request (cluster ID, DNS names), layered over the defaults and
     /// under the request's own values.
     func derivedValues(for request: DeploymentRequest) -> JSONValue
@@ -29,6 +32,7 @@ protocol ThirdPartyService: Sendable {
 
 extension ThirdPartyService {
     var dependsOn: [ServiceName] { [] }
+    var conflictsWith: [ServiceName] { [] }
     func derivedValues(for request: DeploymentRequest) -> JSONValue { [:] }
     func afterApply(_ context: DeploymentContext) async throws -> [String] { [] }
     func beforeDelete(_ context: DeploymentContext) async throws -> [String] { [] }
