@@ -250,7 +250,12 @@ struct ProvisionerServerTests {
         let prometheus = services?.first { $0["Name"] as? String == "prometheus" }
         #expect(prometheus?["DefaultVersion"] as? String == "25.18.0")
         #expect(prometheus?["DependsOn"] as? [String] == ["nginx"])
-        #expect(services?.allSatisfy { $0["Strategy"] as? String == "helm" } == true)
+        #expect(
+            services?.allSatisfy { $0["Strategy"] as? String == (catalog[ServiceName($0["Name"] as? String ?? "")]?.strategy.kind.rawValue) } == true
+        )
+        let stack = services?.first { $0["Name"] as? String == "prometheus-stack" }
+        #expect(stack?["Strategy"] as? String == "objects" && stack?["DefaultVersion"] as? String == "1.0.0")
+        #expect(stack?["ConflictsWith"] as? [String] == ["prometheus"] && prometheus?["ConflictsWith"] as? [String] == ["prometheus-stack"])
         let order = services?.reduce(into: [String: Int]()) { $0[$1["Name"] as? String ?? ""] = $1["Order"] as? Int }
         #expect(order == Dictionary(uniqueKeysWithValues: catalog.order.enumerated().map { ($1.rawValue, $0) }))
         #expect((prometheus?["DefaultValues"] as? String)?.contains("scrape_interval") == true)
