@@ -393,17 +393,5 @@ def helm_cases(t, kc, rest):
                 r.returncode == 0 and ('helm', 'Apply', None) in entries(ds), r.stderr or entries(ds))
 
 
-def main():
-    t = selftest.SelfTest()
-    try:
-        run(t)
-    except Exception as e:  # a broken step is a failure, not a crash without the summary line
-        t.check('ssa selftest ran to completion', False, f'{type(e).__name__}: {e}')
-    finally:
-        t.cleanup()
-    print(f'{t.passed} passed, {t.failed} failed')
-    return 1 if t.failed else 0
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(selftest.standalone(run, 'ssa'))

@@ -23,6 +23,17 @@ struct DriftChecks: Sendable {
     var timeout: Duration
     /// Hides the kubeconfig's secrets in anything a check reports.
     var redactor: Redactor
+
+    /// The request the checks' one context (kubeconfig, connection) is made for.
+    var contextRequest: DeploymentRequest {
+        DeploymentRequest(
+            clusterID: clusterID,
+            service: releases.first?.service.name ?? "cluster",
+            action: .check,
+            kubeconfig: kubeconfig.text,
+            kubeconfigSource: kubeconfig.source
+        )
+    }
 }
 
 extension DriftCheckResults.Result {

@@ -7,13 +7,7 @@ extension HelmDeployer {
     /// which also reads the cluster's version.
     func check(_ checks: DriftChecks) async -> DriftCheckResults {
         let deadline = ContinuousClock.now + checks.timeout
-        let request = DeploymentRequest(
-            clusterID: checks.clusterID,
-            service: checks.releases.first?.service.name ?? "cluster",
-            action: .check,
-            kubeconfig: checks.kubeconfig.text,
-            kubeconfigSource: checks.kubeconfig.source
-        )
+        let request = checks.contextRequest
         func failed(_ error: String) -> DriftCheckResults {
             DriftCheckResults(results: checks.releases.map { DriftCheckResults.Result(service: $0.service.name, error: error) })
         }

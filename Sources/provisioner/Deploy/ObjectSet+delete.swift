@@ -9,7 +9,7 @@ extension ObjectSet {
         var log: [String] = []
         let record: ObjectRecord?
         do {
-            record = try await reach { try await kube.objectRecord(name: declared.name, namespace: declared.namespace) }
+            record = try await self.record()
         } catch {
             return DeploymentResult(failure: error)
         }

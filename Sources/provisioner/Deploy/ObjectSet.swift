@@ -66,7 +66,7 @@ struct ObjectSet {
         let resources: [String: KubeClient.Resource]
         do {
             desired = try rendered()
-            earlier = try await reach { try await kube.objectRecord(name: declared.name, namespace: declared.namespace) }
+            earlier = try await record()
             resources = try await reach { try await kube.resources(of: desired.map(\.ref)) }
         } catch {
             return DeploymentResult(failure: error)
@@ -149,6 +149,11 @@ struct ObjectSet {
             resource: KubeClient.Resource(plural: "namespaces", namespaced: false),
             fieldManager: ObjectsDeployer.fieldManager
         )
+    }
+
+    /// The set's record in the cluster; nil when it was never applied (or was deleted).
+    func record() async throws(DeploymentFailure) -> ObjectRecord? {
+        try await reach { try await kube.objectRecord(name: declared.name, namespace: declared.namespace) }
     }
 
     /// A call to the cluster; its failure as the deployment reports it.

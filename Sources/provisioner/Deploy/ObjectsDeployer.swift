@@ -45,13 +45,7 @@ struct ObjectsDeployer: Deployer {
     }
 
     func check(_ checks: DriftChecks) async -> DriftCheckResults {
-        let request = DeploymentRequest(
-            clusterID: checks.clusterID,
-            service: checks.releases.first?.service.name ?? "cluster",
-            action: .check,
-            kubeconfig: checks.kubeconfig.text,
-            kubeconfigSource: checks.kubeconfig.source
-        )
+        let request = checks.contextRequest
         do {
             return try await access.withContext(for: request, parsed: checks.kubeconfig.parsed, deadline: .now + checks.timeout) { context in
                 var results: [DriftCheckResults.Result] = []
