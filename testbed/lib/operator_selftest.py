@@ -87,6 +87,38 @@ def run(t):
             not became and conditions(broken) == {'Available': ('False', 'NoPodReady', 1), 'Reconciled': ('True', '', 1)},
             broken.get('status'))
     t.stop(proc)
+    helm_crds(t)
+
+
+def helm_crds(t):
+    """The kube-prometheus-stack stand-ins' CRDs through real Helm: `show crds` prints them (pkg/action/show.go),
+    install creates them from the crds subchart, upgrade leaves them as they were (pkg/action/upgrade.go never
+    reads crds/: the reason for a CRD policy)."""
+    # A cluster of its own: CRDs applied by another manager (kubectl above) would conflict with Helm 4's
+    # server-side apply of them, as on a real cluster.
+    proc, kubeconfig, _ = t.start_emulator('operator-helm')
+
+    def kubectl(*args):
+        return subprocess.run([selftest.KUBECTL, '--kubeconfig', kubeconfig, *args], capture_output=True, text=True, env=t.env, timeout=60)
+    old, new = (os.path.join(selftest.CHARTS, f'kube-prometheus-stack-{v}') for v in ('79.12.0', '88.5.3'))
+    r = t.helm('show', 'crds', new)
+    t.check('show crds: the CRDs of the chart and its subcharts, each after a "---" line',
+            r.returncode == 0 and r.stdout.count('kind: CustomResourceDefinition') == 10 and r.stdout.startswith('---\n')
+            and 'operator.prometheus.io/version: 0.93.1' in r.stdout, r.stderr or r.stdout[:200])
+
+    def crd_version():
+        r = kubectl('get', 'crd', 'probes.monitoring.coreos.com', '-o', 'jsonpath={.metadata.annotations.operator\\.prometheus\\.io/version}')
+        return r.stdout if r.returncode == 0 else r.stderr
+    off = ['--set', 'alertmanager.enabled=false', '--set', 'prometheus.enabled=false', '--set', 'grafana.enabled=false']
+    r = t.helm('upgrade', '--install', 'kube-prometheus-stack', old, '-n', 'operator', '--create-namespace', '--wait', *off,
+               kubeconfig=kubeconfig)
+    deployment = kubectl('get', 'deployment', 'kube-prometheus-stack-operator', '-n', 'operator', '-o', 'name')
+    t.check('install of the stand-in 79.12.0: its CRDs (operator 0.86.2) and the operator Deployment, named as upstream',
+            r.returncode == 0 and crd_version() == '0.86.2' and deployment.returncode == 0, r.stderr or crd_version())
+    r = t.helm('upgrade', 'kube-prometheus-stack', new, '-n', 'operator', '--wait', *off, kubeconfig=kubeconfig)
+    t.check('upgrade to 88.5.3 leaves the CRDs at 0.86.2: Helm skips crds/ on upgrade', r.returncode == 0 and crd_version() == '0.86.2',
+            r.stderr or crd_version())
+    t.stop(proc)
 
 
 if __name__ == '__main__':
