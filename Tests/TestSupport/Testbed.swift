@@ -51,6 +51,7 @@ public enum Testbed {
     /// this to the service declarations, which tests outside the provisioner cannot see).
     public static let defaultChartVersions: [ServiceName: String] = [
         "fluentbit": "0.40.0", "metrics-server": "3.12.1", "nginx": "4.15.1", "node-problem-detector": "2.3.12", "prometheus": "25.18.0",
+        "prometheus-operator": "79.12.0",
     ]
 
     public static func makeScratchDirectory() throws -> String {

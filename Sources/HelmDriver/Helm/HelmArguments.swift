@@ -10,16 +10,25 @@ public enum HelmArguments {
         valuesFiles: [String],
         timeout: Duration,
         historyMax: Int,
-        forceConflicts: Bool = false
+        forceConflicts: Bool = false,
+        skipCRDs: Bool = false
     ) -> [String] {
         var arguments = ["upgrade", "--install", release.name, chart] + scope(release)
         arguments += ["--create-namespace", "--wait", "--timeout", goDuration(timeout), "--history-max", "\(historyMax)"]
         // Helm 4 only (Helm 3 applies client-side and has no such flag); the caller asks for it
         // only for a release its storage says was applied server-side.
         if forceConflicts { arguments.append("--force-conflicts") }
+        // The caller applies the chart's CRDs itself (a CRD policy): helm must not create them on install.
+        if skipCRDs { arguments.append("--skip-crds") }
         if let version { arguments += ["--version", version] }
         for file in valuesFiles { arguments += ["--values", file] }
         return arguments + ["--output", "json"]
+    }
+
+    /// The chart's CustomResourceDefinitions, its subcharts' included (`helm show crds`): what
+    /// helm installs from `crds/` on a first install and never again.
+    public static func showCRDs(chart: String, version: String?) -> [String] {
+        ["show", "crds", chart] + (version.map { ["--version", $0] } ?? [])
     }
 
     /// What `upgradeInstall` would write, rendered against the cluster and sent with `dryRun=All`

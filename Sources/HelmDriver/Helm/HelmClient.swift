@@ -27,8 +27,10 @@ public struct HelmClient: Sendable {
         _ arguments: [String],
         kubeconfig: String? = nil,
         deadline: ContinuousClock.Instant,
+        outputLimit: Int? = nil,
         onStart: (@Sendable (pid_t) -> Void)? = nil
     ) async throws(HelmError) -> ProcessResult {
+        let runner = outputLimit.map { ProcessRunner(gracePeriod: configuration.gracePeriod, outputLimit: $0) } ?? self.runner
         let spec = ProcessSpec(
             executable: configuration.executable,
             arguments: arguments + (kubeconfig.map { ["--kubeconfig", $0] } ?? []),
@@ -69,9 +71,14 @@ public struct HelmClient: Sendable {
     }
 
     /// Runs and checks a command that needs no cluster, returning its standard output.
-    public func output(_ arguments: [String]) async throws(HelmError) -> String {
-        let result = try await run(arguments, deadline: .now + configuration.commandTimeout)
+    /// - Parameter outputLimit: for a command whose whole output is the answer (`show crds` of a
+    ///   chart with large CRDs): more than this fails rather than answering a part.
+    public func output(_ arguments: [String], outputLimit: Int? = nil) async throws(HelmError) -> String {
+        let result = try await run(arguments, deadline: .now + configuration.commandTimeout, outputLimit: outputLimit)
         try check(result, arguments: arguments)
+        if outputLimit != nil, result.outputTruncated {
+            throw HelmError(kind: .failed, command: Self.commandName(arguments), message: "printed more than \(outputLimit ?? 0) bytes")
+        }
         return result.stdout
     }
 

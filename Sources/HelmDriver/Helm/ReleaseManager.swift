@@ -53,7 +53,8 @@ public struct ReleaseManager: Sendable {
                         valuesFiles: valuesFiles,
                         timeout: HelmTimeout.forHelm(until: deadline, phases: spec.hookWaits + 1),
                         historyMax: helm.configuration.historyMax,
-                        forceConflicts: spec.forceConflicts
+                        forceConflicts: spec.forceConflicts,
+                        skipCRDs: spec.skipCRDs
                     )
                 }
                 // Optimistic: one helm process in the common case. The history is read only when

@@ -15,6 +15,8 @@ public struct ReleaseSpec: Sendable {
     /// Server-side apply takes back fields other managers changed (`--force-conflicts`, Helm 4)
     /// instead of failing on them: for a release applied server-side only.
     public var forceConflicts = false
+    /// helm leaves the chart's `crds/` alone (`--skip-crds`): the caller keeps the CRDs itself.
+    public var skipCRDs = false
 
     public init(release: ReleaseRef, chart: String, version: String?, values: [ValuesDocument], hookWaits: Int = 0, runTests: Bool = false) {
         self.release = release

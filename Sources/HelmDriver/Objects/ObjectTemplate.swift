@@ -16,6 +16,13 @@ public struct ObjectTemplate: Sendable {
 
     /// - Parameter text: the declaration's YAML stream (documents separated by `---`).
     public init(_ text: String) throws(Invalid) {
+        documents = try Self.objects(in: text)
+    }
+
+    /// The objects of a YAML stream as they are, nothing rendered (e.g. a chart's CRDs, whose
+    /// descriptions may hold `{{` of their own).
+    public static func objects(in text: String) throws(Invalid) -> [JSONValue] {
+        let documents: [JSONValue]
         do {
             documents = try Yams.compose_all(yaml: text).compactMap { node in
                 node.null != nil ? nil : try YAMLDecoder().decode(JSONValue.self, from: node)
@@ -26,6 +33,7 @@ public struct ObjectTemplate: Sendable {
         for (index, document) in documents.enumerated() where document.objectValue == nil {
             throw Invalid(description: "document \(index + 1) of the objects is not a mapping")
         }
+        return documents
     }
 
     /// Each object with the values put in.

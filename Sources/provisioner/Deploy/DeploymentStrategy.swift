@@ -56,4 +56,19 @@ struct HelmRelease: Sendable, Equatable {
     /// Hook Jobs or Pods the chart runs on install and upgrade with the shipped values; helm
     /// waits for each up to its `--timeout`, so they share the deployment's deadline (`HelmTimeout`).
     var hookWaits = 0
+    /// What happens to the chart's CustomResourceDefinitions (`crds/`, its subcharts' too).
+    var crds = CRDPolicy.skip
+}
+
+/// What a helm service does with its chart's CRDs. Helm creates them on a first install and never
+/// touches them again (pkg/action/upgrade.go does not read `crds/`), so a chart whose new version
+/// needs newer CRDs upgrades into a cluster that lacks them; Flux's `upgrade.crds` and Sveltos'
+/// `upgradeCRDs` exist for that.
+enum CRDPolicy: String, Sendable, Equatable {
+    /// Helm's own way: created on install, left alone after.
+    case skip
+    /// Created before every apply when missing; existing ones left as they are.
+    case create
+    /// Applied server-side before every apply, created or replaced (Flux's `CreateReplace`).
+    case createReplace
 }

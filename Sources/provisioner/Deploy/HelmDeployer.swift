@@ -126,6 +126,14 @@ struct HelmDeployer: Deployer {
         if request.forceConflicts == true {
             (spec.forceConflicts, forcing) = await Self.forcing(helm.release, kube: context.kube)
         }
+        if helm.crds != .skip {
+            do {
+                forcing += try await applyCRDs(helm.crds, chart: spec.chart, version: spec.version, kube: context.kube)
+            } catch {
+                return DeploymentResult(failure: error)
+            }
+            spec.skipCRDs = true
+        }
         let apply = {
             await releases.apply(
                 spec,

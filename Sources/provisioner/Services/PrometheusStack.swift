@@ -21,6 +21,8 @@ struct PrometheusStack: ThirdPartyService {
     var defaultValues: String { String(decoding: PackageResources.prometheus_stack_yaml, as: UTF8.self) }
     /// Both answer at `<cluster-id>.prometheus.<private-domain>` and carry the same cluster label.
     let conflictsWith: [ServiceName] = ["prometheus"]
+    /// The operator and its CRDs reconcile the objects.
+    let dependsOn: [ServiceName] = ["prometheus-operator"]
 
     func derivedValues(for request: DeploymentRequest) -> JSONValue {
         .nested("prometheus.externalLabels.clusterID", .string(request.clusterID))
