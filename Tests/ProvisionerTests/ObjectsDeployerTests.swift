@@ -8,22 +8,39 @@ import Testing
 @testable import provisioner
 
 /// The objects strategy against the testbed's emulator, which applies server-side as the API
-/// server does and plays prometheus-operator on the kube-prometheus-stack CRDs.
+/// server does and plays prometheus-operator on the CRDs the `prometheus-operator` service installs.
 @Suite("Deploying services as objects an operator reconciles", .tags(.integration))
 struct ObjectsDeployerTests {
+    /// What the cluster has before the objects are deployed.
+    enum Cluster {
+        /// The `prometheus-operator` service deployed: the operator and its CRDs.
+        case withOperator
+        /// Only the CRDs the objects need (an operator that never gets ready would hold the install).
+        case withCRDs
+        case empty
+    }
+
     static let crds = "\(Testbed.repositoryRoot)/../shared/charts/kube-prometheus-stack-88.5.3/charts/crds/crds"
 
-    /// The harness with the operator's CRDs installed (unless `crds` is false) and the deployer.
-    static func start(readyAfter: Int = 0, crds: Bool = true) async throws -> (DeployHarness, ObjectsDeployer) {
+    static func start(readyAfter: Int = 0, _ cluster: Cluster = .withOperator) async throws -> (DeployHarness, ObjectsDeployer) {
         let harness = try await DeployHarness(readyAfter: readyAfter)
-        if crds {
+        switch cluster {
+        case .withOperator:
+            let installed = await harness.deploy(harness.request("prometheus-operator"), within: .seconds(120))
+            guard installed.outcome == .succeeded else { throw OperatorNotInstalled(result: "\(installed)") }
+        case .withCRDs:
             _ = try await harness.kubectl(
                 ["apply", "--server-side"] + ["prometheuses", "alertmanagers", "servicemonitors"].flatMap { ["-f", "\(Self.crds)/crd-\($0).yaml"] }
             )
+        case .empty: break
         }
         var deployer = ObjectsDeployer(access: harness.deployer.access, referencedValues: harness.deployer.referencedValues)
         deployer.pollInterval = .milliseconds(100)
         return (harness, deployer)
+    }
+
+    struct OperatorNotInstalled: Error {
+        var result: String
     }
 
     static func run(
@@ -71,7 +88,7 @@ struct ObjectsDeployerTests {
 
     @Test("objects not ready by the deadline fail it, each named with its condition, said while waiting")
     func notReady() async throws {
-        let (harness, deployer) = try await Self.start(readyAfter: 3600)
+        let (harness, deployer) = try await Self.start(readyAfter: 3600, .withCRDs)
         defer { harness.close() }
         let waits = Mutex<[String]>([])
 
@@ -96,7 +113,7 @@ struct ObjectsDeployerTests {
 
     @Test("a kind whose CRD is not installed fails naming it, before anything is applied")
     func missingCRD() async throws {
-        let (harness, deployer) = try await Self.start(crds: false)
+        let (harness, deployer) = try await Self.start(.empty)
         defer { harness.close() }
 
         let result = await Self.run(deployer, harness.request("prometheus-stack"))

@@ -110,6 +110,10 @@ def helm_crds(t):
         r = kubectl('get', 'crd', 'probes.monitoring.coreos.com', '-o', 'jsonpath={.metadata.annotations.operator\\.prometheus\\.io/version}')
         return r.stdout if r.returncode == 0 else r.stderr
     off = ['--set', 'alertmanager.enabled=false', '--set', 'prometheus.enabled=false', '--set', 'grafana.enabled=false']
+    r = t.helm('upgrade', '--install', 'skipping', old, '-n', 'skipping', '--create-namespace', '--skip-crds', *off, kubeconfig=kubeconfig)
+    t.check('install --skip-crds: the release without its CRDs (pkg/action/install.go SkipCRDs)',
+            r.returncode == 0 and kubectl('get', 'crd', 'probes.monitoring.coreos.com').returncode == 1, r.stderr)
+    t.helm('uninstall', 'skipping', '-n', 'skipping', kubeconfig=kubeconfig)
     r = t.helm('upgrade', '--install', 'kube-prometheus-stack', old, '-n', 'operator', '--create-namespace', '--wait', *off,
                kubeconfig=kubeconfig)
     deployment = kubectl('get', 'deployment', 'kube-prometheus-stack-operator', '-n', 'operator', '-o', 'name')
