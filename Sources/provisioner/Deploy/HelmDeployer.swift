@@ -122,13 +122,14 @@ struct HelmDeployer: Deployer {
         } catch {
             return DeploymentResult(failure: error)
         }
-        var forcing: [String] = []
+        // What was decided and done before helm runs, for the log.
+        var beforeHelm: [String] = []
         if request.forceConflicts == true {
-            (spec.forceConflicts, forcing) = await Self.forcing(helm.release, kube: context.kube)
+            (spec.forceConflicts, beforeHelm) = await Self.forcing(helm.release, kube: context.kube)
         }
         if helm.crds != .skip {
             do {
-                forcing += try await applyCRDs(helm.crds, chart: spec.chart, version: spec.version, kube: context.kube)
+                beforeHelm += try await applyCRDs(helm.crds, chart: spec.chart, version: spec.version, kube: context.kube)
             } catch {
                 return DeploymentResult(failure: error)
             }
@@ -152,7 +153,7 @@ struct HelmDeployer: Deployer {
             released = await apply()
             released.log = earlier + released.log
         }
-        released.log = forcing + released.log
+        released.log = beforeHelm + released.log
         var result = DeploymentResult(released)
         guard result.outcome == .succeeded else { return result }
         var hookContext = context
