@@ -59,11 +59,13 @@ extension ObjectSet {
     }
 
     private func waitUntilGone(_ refs: [ObjectRef], resources: [String: KubeClient.Resource]) async -> Waited {
+        var remaining = refs.map { "\($0): still there" }
         while true {
             let paths = refs.map { resources[KubeClient.key($0)]?.path(of: $0) ?? "" }
-            let remaining =
-                (try? await kube.get(paths)).map { bodies in zip(refs, bodies).filter { $0.1 != nil }.map { "\($0.0): still there" } }
-                ?? ["the cluster did not answer"]
+            // A read that fails (one cut short by the deadline) leaves the last answer standing.
+            if let bodies = try? await kube.get(paths) {
+                remaining = zip(refs, bodies).filter { $0.1 != nil }.map { "\($0.0): still there" }
+            }
             guard let first = remaining.first else {
                 events.waiting?(nil)
                 return .ready

@@ -33,21 +33,23 @@ extension ObjectSet {
             let paths = refs.map { resources[KubeClient.key($0)]?.path(of: $0) ?? "" }
             do {
                 let bodies = try await kube.get(paths)
-                problems = []
+                var found: [String] = []
                 for (ref, body) in zip(refs, bodies) {
                     guard let body else {
-                        problems.append("\(ref): not found")
+                        found.append("\(ref): not found")
                         continue
                     }
                     switch ObjectStatus(of: body, required: declared.readiness[ref.kind] ?? []) {
                     case .current: break
-                    case .inProgress(let why): problems.append("\(ref): \(why)")
-                    case .terminating: problems.append("\(ref): being deleted")
+                    case .inProgress(let why): found.append("\(ref): \(why)")
+                    case .terminating: found.append("\(ref): being deleted")
                     case .failed(let why): return .notReady(["\(ref): stalled: \(why)"])
                     }
                 }
+                problems = found
             } catch {
-                problems = ["the cluster did not answer: \(error)"]
+                // What the last answer said stays the reason (a read cut short by the deadline says nothing new).
+                if problems.isEmpty { problems = ["the cluster did not answer: \(error)"] }
             }
             guard let first = problems.first else {
                 events.waiting?(nil)
