@@ -15,26 +15,31 @@ extension KubeClient {
     public func driftFindings(ofManifest manifest: String, namespace: String) async throws -> DriftFindings {
         var reasons: [String] = []
         var compared: [ComparedObject] = []
-        var resources = ResourceIndex()
+        var objects: [(ref: ObjectRef, object: [String: JSONValue])] = []
         for document in ManifestObjects.documents(manifest) {
             guard case .object(let object) = try JSONValue(yaml: document),
                 case .string(let apiVersion)? = object["apiVersion"], case .string(let kind)? = object["kind"],
                 case .string(let name)? = object["metadata"]?.objectValue?["name"]
             else { continue }
-            guard let resource = try await resources.resource(apiVersion: apiVersion, kind: kind, client: self) else {
-                reasons.append("\(kind)/\(name): the cluster serves no \(apiVersion) \(kind)")
-                continue
-            }
             var objectNamespace = namespace
             if case .string(let given)? = object["metadata"]?.objectValue?["namespace"] { objectNamespace = given }
+            objects.append((ObjectRef(apiVersion: apiVersion, kind: kind, namespace: objectNamespace, name: name), object))
+        }
+        // Each group and version's discovery read once for the whole manifest.
+        let resources = try await self.resources(of: objects.map(\.ref), servedOnly: true)
+        for (ref, object) in objects {
+            let (kind, name) = (ref.kind, ref.name)
             // Names go into the request path: a chart must not point the check anywhere else.
-            guard [name, objectNamespace, resource.plural].allSatisfy(Self.isPathSegment) else {
+            guard ref.isPathSafe else {
                 reasons.append("\(kind)/\(name): not a valid object name or namespace")
                 continue
             }
-            let label = resource.namespaced ? "\(kind)/\(objectNamespace)/\(name)" : "\(kind)/\(name)"
-            let base = apiVersion.contains("/") ? "/apis/\(apiVersion)" : "/api/\(apiVersion)"
-            let path = base + (resource.namespaced ? "/namespaces/\(objectNamespace)" : "") + "/\(resource.plural)/\(name)"
+            guard let resource = resources[Self.key(ref)] else {
+                reasons.append("\(kind)/\(name): the cluster serves no \(ref.apiVersion) \(kind)")
+                continue
+            }
+            let label = resource.namespaced ? "\(kind)/\(ref.namespace ?? "")/\(name)" : "\(kind)/\(name)"
+            let path = resource.path(of: ref)
             guard let body = try await get(path) else {
                 reasons.append("\(label) was deleted")
                 continue
@@ -80,40 +85,6 @@ extension KubeClient {
 
     static func short(_ value: String) -> String {
         value.count <= 80 ? value : String(value.prefix(77)) + "..."
-    }
-}
-
-/// The API's resources by group-version and kind, from discovery, read once per group-version.
-private struct ResourceIndex {
-    struct Resource {
-        var plural: String
-        var namespaced: Bool
-    }
-
-    private var groups: [String: [String: Resource]] = [:]
-
-    mutating func resource(apiVersion: String, kind: String, client: KubeClient) async throws -> Resource? {
-        if groups[apiVersion] == nil {
-            let path = apiVersion.contains("/") ? "/apis/\(apiVersion)" : "/api/\(apiVersion)"
-            var byKind: [String: Resource] = [:]
-            if let body = try await client.get(path) {
-                let list = try JSONDecoder().decode(ResourceList.self, from: body)
-                for resource in list.resources where !resource.name.contains("/") {
-                    byKind[resource.kind] = Resource(plural: resource.name, namespaced: resource.namespaced)
-                }
-            }
-            groups[apiVersion] = byKind
-        }
-        return groups[apiVersion]?[kind]
-    }
-
-    private struct ResourceList: Decodable {
-        var resources: [Item]
-        struct Item: Decodable {
-            var name: String
-            var kind: String
-            var namespaced: Bool
-        }
     }
 }
 

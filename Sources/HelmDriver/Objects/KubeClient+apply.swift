@@ -25,6 +25,11 @@ extension KubeClient {
     /// version asked once; an error names a kind the cluster does not serve (e.g. a CRD not
     /// installed yet), unless `servedOnly`, which leaves such kinds out.
     public func resources(of objects: [ObjectRef], servedOnly: Bool = false) async throws(Failure) -> [String: Resource] {
+        if !servedOnly, let unsafe = objects.first(where: { !$0.isPathSafe }) {
+            throw Failure(message: "\(unsafe) is not a valid object name, namespace or apiVersion")
+        }
+        // A kind with no resource found is left out; so is one whose names could not be requested.
+        let objects = objects.filter(\.isPathSafe)
         let groupVersions = Array(Set(objects.map(\.groupVersionPath))).sorted()
         let documents = try await get(groupVersions)
         var resources: [String: Resource] = [:]

@@ -111,4 +111,18 @@ struct ObjectApplyTests {
             #expect(try await kube.get("/api/v1/namespaces/default/configmaps/settings") == nil)
         }
     }
+
+    @Test("a name that is not one path segment is refused before any request (a record read back from a cluster names it)")
+    func unsafeNames() async throws {
+        try await withCluster { kube in
+            let escaping = ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: "default", name: "../../secrets/x")
+            await #expect {
+                _ = try await kube.resources(of: [escaping])
+            } throws: { error in
+                "\(error)" == "ConfigMap default/../../secrets/x is not a valid object name, namespace or apiVersion"
+            }
+            let served = try await kube.resources(of: [escaping], servedOnly: true)
+            #expect(served.isEmpty)
+        }
+    }
 }

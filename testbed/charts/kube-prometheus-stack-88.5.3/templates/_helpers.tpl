@@ -1,14 +1,8 @@
-{{/* As upstream names things: the release name when it holds the chart name, else RELEASE-CHART; 26 characters at most. */}}
+{{/* Names as upstream's charts give them (read, not copied): the release name alone when it already
+holds the chart's name, else RELEASE-CHART; never more than 26 characters, no trailing "-". */}}
 {{- define "kps.fullname" -}}
-{{- if .Values.fullnameOverride -}}
-{{- .Values.fullnameOverride | trunc 26 | trimSuffix "-" -}}
-{{- else -}}
-{{- $name := default .Chart.Name .Values.nameOverride -}}
-{{- if contains $name .Release.Name -}}
-{{- .Release.Name | trunc 26 | trimSuffix "-" -}}
-{{- else -}}
-{{- printf "%s-%s" .Release.Name $name | trunc 26 | trimSuffix "-" -}}
-{{- end -}}
-{{- end -}}
+{{- $chart := .Values.nameOverride | default .Chart.Name -}}
+{{- $joined := ternary .Release.Name (printf "%s-%s" .Release.Name $chart) (contains $chart .Release.Name) -}}
+{{- .Values.fullnameOverride | default $joined | trunc 26 | trimSuffix "-" -}}
 {{- end -}}
 {{- define "kps.operator" -}}{{ include "kps.fullname" . }}-operator{{- end -}}
