@@ -34,7 +34,7 @@ struct ObjectsDeployerTests {
             )
         case .empty: break
         }
-        var deployer = ObjectsDeployer(access: harness.deployer.access, referencedValues: harness.deployer.referencedValues)
+        var deployer = ObjectsDeployer(beside: harness.deployer)
         deployer.pollInterval = .milliseconds(100)
         return (harness, deployer)
     }

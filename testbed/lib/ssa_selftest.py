@@ -14,6 +14,7 @@ Upstream behaviour checked (see field_management.py for the sources):
     subresource "scale".
   * keyed lists merge per item (containers by name, Service ports by port+protocol), atomic lists (args) are
     owned whole; dryRun=All stores nothing.
+  * optimistic concurrency: create twice, PUT with an old resourceVersion, DELETE with an old precondition (409).
   * real Helm 4 (through the shim): SSA install, `kubectl scale`, an SSA upgrade that conflicts and one with
     --force-conflicts; a client-side release switched to --server-side.
 """
@@ -329,7 +330,36 @@ def run(t):
                 and ('kubectl', 'Apply', None) in entries(obj), (first, r1.stderr, r2.stderr, r3.stderr, entries(obj), last))
 
     helm_cases(t, kc, rest)
+    concurrency_cases(t, rest)
     t.check('ssa emulator exits 0 on SIGTERM', t.stop(proc) == 0)
+
+
+def concurrency_cases(t, rest):
+    """Optimistic concurrency, what a writer that must not overwrite another relies on: a second create of a name
+    is 409 AlreadyExists; a PUT carrying an old metadata.resourceVersion is 409 Conflict; a DELETE whose
+    DeleteOptions.preconditions name an old resourceVersion is 409 Conflict worded as Preconditions.Check
+    (apiserver/pkg/storage/interfaces.go) and mapped by storeerr.InterpretDeleteError, and deletes nothing."""
+    secrets = '/api/v1/namespaces/default/secrets'
+    lock = {'apiVersion': 'v1', 'kind': 'Secret', 'metadata': {'name': 'lock'}, 'data': {'k': 'MQ=='}}
+    c1, first = rest('POST', secrets, lock, fieldManager='alpha')
+    c2, again = rest('POST', secrets, lock, fieldManager='beta')
+    t.check('a second create of the same name is 409 AlreadyExists', c1 == 201 and c2 == 409 and again.get('reason') == 'AlreadyExists',
+            (c1, c2, again))
+    old = first['metadata']['resourceVersion']
+    c3, newer = rest('PUT', f'{secrets}/lock', dict(lock, metadata={'name': 'lock', 'resourceVersion': old}), fieldManager='alpha')
+    c4, stale = rest('PUT', f'{secrets}/lock', dict(lock, metadata={'name': 'lock', 'resourceVersion': old}), fieldManager='beta')
+    t.check('a PUT with the resourceVersion read succeeds once; the same PUT again is 409 Conflict', c3 == 200 and c4 == 409
+            and stale.get('reason') == 'Conflict', (c3, c4, stale))
+    options = {'kind': 'DeleteOptions', 'apiVersion': 'v1', 'preconditions': {'resourceVersion': old}}
+    c5, refused = rest('DELETE', f'{secrets}/lock', options)
+    c6, _ = rest('GET', f'{secrets}/lock')
+    current = newer['metadata']['resourceVersion']
+    c7, _ = rest('DELETE', f'{secrets}/lock', dict(options, preconditions={'resourceVersion': current}))
+    c8, _ = rest('GET', f'{secrets}/lock')
+    t.check('a DELETE whose precondition names an old resourceVersion is 409 Conflict and deletes nothing; with the current one '
+            'it deletes', c5 == 409 and refused.get('reason') == 'Conflict' and refused.get('message') == (
+                f'Operation cannot be fulfilled on secrets "lock": Precondition failed: ResourceVersion in precondition: {old}, '
+                f'ResourceVersion in object meta: {current}') and c6 == 200 and c7 == 200 and c8 == 404, (c5, refused, c6, c7, c8))
 
 
 def helm_cases(t, kc, rest):

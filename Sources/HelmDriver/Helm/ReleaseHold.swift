@@ -49,15 +49,27 @@ public struct ReleaseHold: Sendable, Hashable {
 
     /// Whether `revision` may still be held by a live operation at `now`.
     public func isHeld(_ revision: ReleaseRevision, now: Date) -> Bool {
-        guard revision.status.isPending, !holderEnded else { return false }
-        guard let until = heldUntil(revision) else { return true }
-        return now < until
+        revision.status.isPending && isHeld(since: revision.updated, rollback: revision.status == .pendingRollback, now: now)
     }
 
     /// When `revision` is stale at the latest; nil when helm gave it no readable time, so only
     /// the client's word (`holderEnded`) can free it.
     public func heldUntil(_ revision: ReleaseRevision) -> Date? {
-        let timeout = revision.status == .pendingRollback ? max(operationTimeout, rollbackTimeout) : operationTimeout
-        return revision.updated.map { $0 + (timeout + slack).seconds }
+        heldUntil(since: revision.updated, rollback: revision.status == .pendingRollback)
+    }
+
+    /// Whether an operation that marked what it works on at `began` (nil: at an unknown time) may
+    /// still be running at `now`: the same bound for a Helm release and for anything else an
+    /// operation of this timeout marks as its own (an object set's record).
+    public func isHeld(since began: Date?, rollback: Bool = false, now: Date) -> Bool {
+        guard !holderEnded else { return false }
+        guard let until = heldUntil(since: began, rollback: rollback) else { return true }
+        return now < until
+    }
+
+    /// When an operation that began at `began` has certainly ended; nil for an unknown start.
+    public func heldUntil(since began: Date?, rollback: Bool = false) -> Date? {
+        let timeout = rollback ? max(operationTimeout, rollbackTimeout) : operationTimeout
+        return began.map { $0 + (timeout + slack).seconds }
     }
 }

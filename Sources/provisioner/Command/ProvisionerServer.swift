@@ -67,7 +67,7 @@ struct ProvisionerServer {
                 retention: configuration.retention,
                 retentionCount: configuration.retentionCount
             ),
-            deployers: [deployer, ObjectsDeployer(access: deployer.access, referencedValues: deployer.referencedValues)],
+            deployers: [deployer, ObjectsDeployer(beside: deployer)],
             catalog: catalog,
             metrics: ProvisionerMetrics(metrics: metrics),
             logger: logger

@@ -7,13 +7,13 @@ extension ObjectSet {
     /// CustomResourceDefinition stays: deleting it deletes every object of its kind in the cluster.
     func delete() async -> DeploymentResult {
         var log: [String] = []
-        let record: ObjectRecord?
+        let recorded: Bool
         do {
-            record = try await self.record()
+            recorded = try await record() != nil
         } catch {
             return DeploymentResult(failure: error)
         }
-        guard let record else {
+        guard recorded else {
             return DeploymentResult(
                 outcome: .succeeded,
                 details: DeploymentDetails(
@@ -27,11 +27,24 @@ extension ObjectSet {
         } catch {
             return DeploymentResult(failure: DeploymentFailure(.failed, step: "beforeDelete hook", message: "\(error)"))
         }
+        var claim: RecordClaim
+        do {
+            switch try await self.claim({ $0.map { Self.deleting($0) } }) {
+            case .taken(let claimed): claim = claimed
+            case .cancelled: return DeploymentResult(outcome: .cancelled, details: DeploymentDetails(report: .objects(nil), log: log))
+            case .nothing(let waited):
+                log += (waited.map { [$0] } ?? []) + ["\(declared.name): deleted meanwhile by another operation"]
+                return DeploymentResult(outcome: .succeeded, details: DeploymentDetails(report: .objects(nil), log: log))
+            }
+        } catch {
+            return DeploymentResult(failure: error)
+        }
+        log += claim.waited.map { [$0] } ?? []
         var deleted: [ObjectRef] = []
         let served: [String: KubeClient.Resource]
         do {
-            served = try await reach { try await kube.resources(of: record.objects.map(\.ref), servedOnly: true) }
-            for object in record.objects.reversed() {
+            served = try await reach { try await kube.resources(of: claim.record.objects.map(\.ref), servedOnly: true) }
+            for object in claim.record.objects.reversed() {
                 if object.ref.kind == "CustomResourceDefinition" {
                     log.append("kept \(object.ref): deleting it would delete every object of its kind")
                     continue
@@ -44,18 +57,28 @@ extension ObjectSet {
                 }
             }
         } catch {
-            return DeploymentResult(outcome: .failed(error), details: DeploymentDetails(report: .objects(record), log: log))
+            return await failed(&claim, error, log: log)
         }
         switch await waitUntilGone(deleted, resources: served) {
         case .ready: break
-        case let other: return other.result(details: DeploymentDetails(report: .objects(record), log: log))
+        case let other:
+            try? await mark(&claim, .failed)
+            return other.result(details: DeploymentDetails(report: .objects(claim.record), log: log))
         }
         do {
-            try await reach { try await kube.deleteRecord(name: declared.name, namespace: declared.namespace) }
+            try await reach {
+                try await kube.deleteRecord(name: declared.name, namespace: declared.namespace, resourceVersion: claim.resourceVersion)
+            }
         } catch {
-            return DeploymentResult(outcome: .failed(error), details: DeploymentDetails(report: .objects(record), log: log))
+            return DeploymentResult(outcome: .failed(error), details: DeploymentDetails(report: .objects(claim.record), log: log))
         }
         return DeploymentResult(outcome: .succeeded, details: DeploymentDetails(report: .objects(nil), log: log))
+    }
+
+    private static func deleting(_ record: ObjectRecord) -> ObjectRecord {
+        var record = record
+        record.status = .deleting
+        return record
     }
 
     private func waitUntilGone(_ refs: [ObjectRef], resources: [String: KubeClient.Resource]) async -> Waited {

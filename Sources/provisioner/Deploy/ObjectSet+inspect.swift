@@ -8,7 +8,7 @@ extension ObjectSet {
     func verify() async -> DeploymentResult {
         let record: ObjectRecord?
         do {
-            record = try await self.record()
+            record = try await self.record()?.record
         } catch {
             return DeploymentResult(failure: error)
         }
@@ -34,7 +34,7 @@ extension ObjectSet {
     func check() async -> DeploymentResult {
         let record: ObjectRecord?
         do {
-            record = try await self.record()
+            record = try await self.record()?.record
         } catch {
             return DeploymentResult(failure: error)
         }
@@ -73,7 +73,7 @@ extension ObjectSet {
         var changes: [ReleasePlan.ObjectChange] = []
         do throws(DeploymentFailure) {
             desired = try rendered()
-            record = try await self.record()
+            record = try await self.record()?.record
             let resources = try await reach { try await kube.resources(of: desired.map(\.ref)) }
             for object in desired {
                 guard let resource = resources[KubeClient.key(object.ref)] else { continue }

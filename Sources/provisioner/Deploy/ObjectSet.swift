@@ -11,6 +11,8 @@ struct ObjectSet {
     let service: any ThirdPartyService
     let declared: ObjectsRelease
     let events: DeploymentEvents
+    /// How long another operation's mark on the record may be its own (`ObjectSet+hold`).
+    let hold: ReleaseHold
 
     var kube: KubeClient { context.kube }
 
@@ -62,31 +64,40 @@ struct ObjectSet {
     func apply() async -> DeploymentResult {
         var log: [String] = []
         let desired: [AppliedObject]
-        let earlier: ObjectRecord?
         let resources: [String: KubeClient.Resource]
         do {
             desired = try rendered()
-            earlier = try await record()
             resources = try await reach { try await kube.resources(of: desired.map(\.ref)) }
+            try await reach { try await ensureNamespace() }
         } catch {
             return DeploymentResult(failure: error)
         }
         let wanted = Set(desired.map(\.ref))
-        let leaving = (earlier?.objects ?? []).filter { !wanted.contains($0.ref) }
-        let now = Self.timestamp()
-        var record = ObjectRecord(
-            name: declared.name,
-            namespace: declared.namespace,
-            version: declared.version,
-            revision: (earlier?.revision ?? 0) + 1,
-            status: .applying,
-            objects: desired + leaving,
-            firstApplied: earlier?.firstApplied ?? now
-        )
+        var claim: RecordClaim
+        do {
+            // Every object the apply may touch is recorded before the first is: the earlier set's too.
+            let claimed = try await self.claim { earlier in
+                ObjectRecord(
+                    name: declared.name,
+                    namespace: declared.namespace,
+                    version: declared.version,
+                    revision: (earlier?.revision ?? 0) + 1,
+                    status: .applying,
+                    objects: desired + (earlier?.objects ?? []).filter { !wanted.contains($0.ref) },
+                    firstApplied: earlier?.firstApplied ?? Self.timestamp()
+                )
+            }
+            guard case .taken(let claimed) = claimed else {
+                return DeploymentResult(outcome: .cancelled, details: DeploymentDetails(report: .objects(nil), log: log))
+            }
+            claim = claimed
+        } catch {
+            return DeploymentResult(failure: error)
+        }
+        log += claim.waited.map { [$0] } ?? []
+        let leaving = (claim.earlier?.objects ?? []).filter { !wanted.contains($0.ref) }
         let force = declared.force || context.request.forceConflicts == true
         do {
-            try await reach { try await ensureNamespace() }
-            try await reach { try await kube.save(record) }
             for object in desired {
                 guard let resource = resources[KubeClient.key(object.ref)] else { continue }
                 _ = try await reach {
@@ -101,15 +112,12 @@ struct ObjectSet {
                 log.append("applied \(object.ref)\(force ? " (forcing fields other managers own)" : "")")
             }
         } catch {
-            record.status = .failed
-            try? await kube.save(record)
-            return DeploymentResult(outcome: .failed(error), details: DeploymentDetails(report: .objects(record), log: log))
+            return await failed(&claim, error, log: log)
         }
         let waited = await waitUntilReady(desired.map(\.ref), resources: resources)
         guard waited == .ready else {
-            record.status = .failed
-            try? await kube.save(record)
-            return waited.result(details: DeploymentDetails(report: .objects(record), log: log))
+            try? await mark(&claim, .failed)
+            return waited.result(details: DeploymentDetails(report: .objects(claim.record), log: log))
         }
         do {
             let served = try await reach { try await kube.resources(of: leaving.map(\.ref), servedOnly: true) }
@@ -119,23 +127,28 @@ struct ObjectSet {
                     log.append("removed \(object.ref): no longer declared")
                 }
             }
-            record.status = .deployed
-            record.objects = desired
-            try await reach { try await kube.save(record) }
+            claim.record.objects = desired
+            try await mark(&claim, .deployed)
         } catch {
-            return DeploymentResult(outcome: .failed(error), details: DeploymentDetails(report: .objects(record), log: log))
+            return await failed(&claim, error, log: log)
         }
         var hookContext = context
-        hookContext.release = ReleaseInfo(record)
+        hookContext.release = ReleaseInfo(claim.record)
         do {
             log += try await service.afterApply(hookContext)
         } catch {
             return DeploymentResult(
                 outcome: .failed(DeploymentFailure(.failed, step: "afterApply hook", message: "\(error)")),
-                details: DeploymentDetails(report: .objects(record), log: log)
+                details: DeploymentDetails(report: .objects(claim.record), log: log)
             )
         }
-        return DeploymentResult(outcome: .succeeded, details: DeploymentDetails(report: .objects(record), log: log))
+        return DeploymentResult(outcome: .succeeded, details: DeploymentDetails(report: .objects(claim.record), log: log))
+    }
+
+    /// An operation that failed after taking the set leaves it `failed`, not held.
+    func failed(_ claim: inout RecordClaim, _ failure: DeploymentFailure, log: [String]) async -> DeploymentResult {
+        try? await mark(&claim, .failed)
+        return DeploymentResult(outcome: .failed(failure), details: DeploymentDetails(report: .objects(claim.record), log: log))
     }
 
     /// The set's namespace, created if missing (as `helm --create-namespace` does).
@@ -152,7 +165,7 @@ struct ObjectSet {
     }
 
     /// The set's record in the cluster; nil when it was never applied (or was deleted).
-    func record() async throws(DeploymentFailure) -> ObjectRecord? {
+    func record() async throws(DeploymentFailure) -> StoredRecord? {
         try await reach { try await kube.objectRecord(name: declared.name, namespace: declared.namespace) }
     }
 

@@ -13,13 +13,23 @@ struct ObjectsDeployer: Deployer {
     let access: ClusterAccess
     /// `ValuesFrom`, fetched and kept for a while.
     let referencedValues: ReferencedValues
-    /// How often readiness is read while waiting for it.
+    /// How often readiness, or a set another operation holds, is read while waiting for it.
     var pollInterval: Duration = .milliseconds(500)
+    /// Added to an operation's timeout before its mark on a set is taken as abandoned: the clock
+    /// difference allowed between instances, and the grace a stopping one has.
+    let holdSlack: Duration
     static let fieldManager = "cloud-provisioner"
 
-    init(access: ClusterAccess, referencedValues: ReferencedValues) {
+    init(access: ClusterAccess, referencedValues: ReferencedValues, holdSlack: Duration) {
         self.access = access
         self.referencedValues = referencedValues
+        self.holdSlack = holdSlack
+    }
+
+    /// Beside the helm deployer: the same cluster access, referenced values and hold bound.
+    init(beside helm: HelmDeployer) {
+        let configuration = helm.releases.helm.configuration
+        self.init(access: helm.access, referencedValues: helm.referencedValues, holdSlack: configuration.gracePeriod + configuration.maxClockSkew)
     }
 
     func run(
@@ -35,7 +45,13 @@ struct ObjectsDeployer: Deployer {
         do {
             return try await access.withContext(for: request, parsed: kubeconfig, deadline: .now + timeout) { context in
                 await referencedValues.run(context) { context in
-                    let set = ObjectSet(deployer: self, context: context, service: service, declared: objects, events: events)
+                    let hold = ReleaseHold(
+                        operationTimeout: timeout,
+                        slack: holdSlack,
+                        rollbackTimeout: timeout,
+                        holderEnded: request.previousAttemptsEnded == true
+                    )
+                    let set = ObjectSet(deployer: self, context: context, service: service, declared: objects, events: events, hold: hold)
                     return await set.run()
                 }
             }
@@ -59,7 +75,14 @@ struct ObjectsDeployer: Deployer {
                     var context = context
                     context.request.service = release.service.name
                     context.request.chart = release.chart
-                    let set = ObjectSet(deployer: self, context: context, service: release.service, declared: objects, events: DeploymentEvents())
+                    let set = ObjectSet(
+                        deployer: self,
+                        context: context,
+                        service: release.service,
+                        declared: objects,
+                        events: DeploymentEvents(),
+                        hold: ReleaseHold(operationTimeout: checks.timeout, slack: holdSlack, rollbackTimeout: checks.timeout)
+                    )
                     results.append(DriftCheckResults.Result(await set.check(), service: release.service.name))
                 }
                 return DriftCheckResults(results: results, kubernetesVersion: try? await context.kube.serverVersion())

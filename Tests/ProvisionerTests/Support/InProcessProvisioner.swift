@@ -56,7 +56,7 @@ struct InProcessProvisioner {
         let metrics = ServerMetrics()
         let queue = JobQueue(
             configuration: .init(maxConcurrent: configuration.maxConcurrent, retention: configuration.retention, retentionCount: 100),
-            deployers: [deployer, ObjectsDeployer(access: deployer.access, referencedValues: deployer.referencedValues)],
+            deployers: [deployer, ObjectsDeployer(beside: deployer)],
             catalog: .standard,
             metrics: ProvisionerMetrics(metrics: metrics),
             logger: Testbed.logger
