@@ -72,12 +72,14 @@ extension ObjectSet {
                 waitingFor = current
                 events.waiting?(note)
             }
-            let left = context.deadline - .now
-            guard left > .zero else { throw DeploymentFailure(.releaseHeld, step: "objects", message: "gave up \(note); nothing was changed") }
-            // Looked at again on the poll, and right after it turns stale, if that comes sooner.
-            var pause = min(deployer.pollInterval, left)
+            // Looked at again on the poll, and right after it turns stale, if that comes sooner;
+            // given up when the next look would leave no time to act on it.
+            var pause = deployer.pollInterval
             if let until = hold.heldUntil(since: current.updatedAt) {
                 pause = min(pause, .milliseconds(max(0, Int(until.timeIntervalSinceNow * 1000)) + 50))
+            }
+            guard ContinuousClock.now + pause < context.deadline else {
+                throw DeploymentFailure(.releaseHeld, step: "objects", message: "gave up \(note); nothing was changed")
             }
             do {
                 try await Task.sleep(for: pause)
