@@ -72,6 +72,8 @@ struct ObjectsDeployerTests {
         let live = try await Self.prometheus(harness)
         #expect(Self.spec(live, "externalLabels") == ["clusterID": "cluster1"])
         #expect(Self.spec(live, "retention") == "15d" && Self.spec(live, "replicas") == 1)
+        let ingresses = try await harness.kubectl(["-n", "prometheus-stack", "get", "ingress", "-o", "name"])
+        #expect(ingresses.isEmpty, "an Ingress only with a domain to name its host")
     }
 
     @Test("an apply with other values changes those fields, as revision 2")

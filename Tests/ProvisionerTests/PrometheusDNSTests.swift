@@ -32,8 +32,11 @@ struct PrometheusDNSTests {
         await #expect(throws: KubeClient.Failure.self) { try await kube.loadBalancerAddress(namespace: "nginx", service: "absent") }
     }
 
-    @Test("applying Prometheus registers its CNAME at the NGINX load balancer; deleting it removes the record")
-    func prometheusRecord() async throws {
+    @Test(
+        "applying Prometheus registers its CNAME at the NGINX load balancer, with an Ingress for that host; deleting it removes the record",
+        arguments: ["prometheus", "prometheus-stack"] as [ServiceName]
+    )
+    func prometheusRecord(_ service: ServiceName) async throws {
         let moto = try await LocalService.moto()
         let harness = try await DeployHarness()
         let server = try await harness.startProvisioner(
@@ -53,17 +56,23 @@ struct PrometheusDNSTests {
         // zone of its own never lands in a neighbouring or parent zone.
         await #expect(throws: AWSError.self) { try await route53.privateZoneID(forDomain: "sub.internal.example.com") }
 
+        if service == "prometheus-stack" {
+            let crds = ["prometheuses", "alertmanagers", "servicemonitors"].flatMap { ["-f", "\(ObjectsDeployerTests.crds)/crd-\($0).yaml"] }
+            try await harness.kubectl(["apply", "--server-side"] + crds)
+        }
         let nginx = try await server.post(harness.request("nginx")).decode(DeploymentStatus.self)
         #expect(try await server.waitFor(nginx.id).state == .succeeded)
-        let applied = try await server.post(harness.request("prometheus", dns: dns)).decode(DeploymentStatus.self)
+        let applied = try await server.post(harness.request(service, dns: dns)).decode(DeploymentStatus.self)
         let done = try await server.waitFor(applied.id)
+        let hosts = try await harness.kubectl(["get", "ingress", "-A", "-o", "jsonpath={.items[*].spec.rules[*].host}"])
+        #expect(hosts == "cluster1.prometheus.internal.example.com")
 
         #expect(done.state == .succeeded, "\(done.error ?? "")")
         let record = try await route53.cname(zoneID: zone, name: "cluster1.prometheus.internal.example.com")
         #expect(record?.target.hasPrefix("nginx-ingress-nginx-controller-nginx.") == true)
         #expect(done.log.contains { $0.hasPrefix("DNS: cluster1.prometheus.internal.example.com CNAME") })
 
-        let deleted = try await server.post(harness.request("prometheus", .delete, dns: dns)).decode(DeploymentStatus.self)
+        let deleted = try await server.post(harness.request(service, .delete, dns: dns)).decode(DeploymentStatus.self)
         #expect(try await server.waitFor(deleted.id).state == .succeeded)
         #expect(try await route53.cname(zoneID: zone, name: "cluster1.prometheus.internal.example.com") == nil)
     }

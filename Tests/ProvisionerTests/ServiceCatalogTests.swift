@@ -45,7 +45,7 @@ struct ServiceCatalogTests {
     @Test("Prometheus points its DNS name at the load balancer of the nginx release's controller")
     func ingressControllerIsNginxs() {
         let nginx = Nginx()
-        #expect(Prometheus().ingressController == .init(namespace: nginx.helm.release.namespace, name: nginx.controllerService))
+        #expect(PrometheusName.ingressController == .init(namespace: nginx.helm.release.namespace, name: nginx.controllerService))
     }
 
     @Test("the new services carry the Go tool's names, namespaces, charts and default versions")

@@ -13,6 +13,16 @@ extension JSONValue {
         self = .object(object)
     }
 
+    /// The value at a dotted path (`a.b.c`); nil when an object on the way lacks the key.
+    public func value(at path: String) -> JSONValue? {
+        var current = self
+        for key in path.split(separator: ".") {
+            guard let next = current.objectValue?[String(key)] else { return nil }
+            current = next
+        }
+        return current
+    }
+
     /// Every string in the value, at any depth.
     public var strings: [String] {
         switch self {

@@ -37,9 +37,15 @@ struct ObjectSet {
         } catch {
             throw DeploymentFailure(.failed, step: "values", message: "the shipped values are not YAML: \(error)")
         }
-        let objects: [JSONValue]
+        var objects: [JSONValue] = []
         do {
             objects = try ObjectTemplate(declared.objects).render(values)
+            for conditional in declared.objectsWhenSet {
+                switch values.value(at: conditional.value) {
+                case nil, .null?, .bool(false)?: continue
+                default: objects += try ObjectTemplate(conditional.objects).render(values)
+                }
+            }
         } catch {
             throw DeploymentFailure(.invalidInput, step: "objects", message: error.description)
         }

@@ -11,10 +11,21 @@ struct ObjectsRelease: Sendable, Equatable {
     var version: String
     /// The objects, a YAML stream of templates.
     var objects: String
+    /// More objects, each stream deployed only while a value is set (neither missing, null nor
+    /// false): the template itself has no conditionals, so values stay data.
+    var objectsWhenSet: [ConditionalObjects] = []
     /// The conditions each kind's operator reports True once it is done with an object (e.g.
     /// prometheus-operator's `Available` on a `Prometheus`), beyond kstatus' reading.
     var readiness: [String: [String]] = [:]
     /// Take fields other field managers own (server-side apply `force`); otherwise a conflict
     /// fails the apply and names the other manager.
     var force = false
+}
+
+/// Objects that exist only while a value is set, e.g. an Ingress only when a domain names its host.
+struct ConditionalObjects: Sendable, Equatable {
+    /// A dotted path into the service's values.
+    var value: String
+    /// A YAML stream of templates, as `ObjectsRelease.objects`.
+    var objects: String
 }
