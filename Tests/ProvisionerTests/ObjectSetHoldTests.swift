@@ -48,7 +48,7 @@ struct ObjectSetHoldTests {
         try await Self.markApplying(harness, ago: .zero)
         let notes = HeldReleaseTests.WaitingNotes()
 
-        let result = await ObjectsDeployerTests.run(deployer, harness.request("prometheus-stack"), timeout: .seconds(3), events: notes.events)
+        let result = await ObjectsDeployerTests.run(deployer, harness.request("prometheus-stack"), timeout: .seconds(10), events: notes.events)
 
         guard case .failed(let failure) = result.outcome else {
             Issue.record("expected a failure, got \(result.outcome)")

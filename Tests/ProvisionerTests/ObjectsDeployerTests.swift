@@ -110,6 +110,9 @@ struct ObjectsDeployerTests {
         #expect(failure.message.contains("Prometheus prometheus-stack/prometheus: Available is False: NoPodReady"), "\(failure)")
         #expect(failure.message.contains("Alertmanager prometheus-stack/alertmanager: Available is False: NoPodReady"), "\(failure)")
         #expect(result.details.release?.status == .failed)
+        let kube = KubeClient(kubeconfig: try Kubeconfig(parsing: harness.emulator.kubeconfig, policy: .testbed))
+        let record = try await kube.objectRecord(name: "prometheus-stack", namespace: "prometheus-stack")?.record
+        #expect(record?.status == .failed, "written past the deadline, so the set is not left held")
         #expect(waits.withLock { $0 }.contains { $0.contains("Available is False: NoPodReady") }, "\(waits.withLock { $0 })")
     }
 
@@ -140,7 +143,9 @@ struct ObjectsDeployerTests {
         let check = await Self.run(deployer, harness.request("prometheus-stack", .check))
         let plan = await Self.run(deployer, harness.request("prometheus-stack", .plan, values: ["alertmanager": ["replicas": 3]]))
 
-        #expect(check.details.drift?.reasons == [#"Prometheus prometheus-stack/prometheus: spec.retention is "1d", applied "15d""#])
+        #expect(
+            check.details.drift?.reasons == [#"Prometheus/prometheus-stack/prometheus changed: spec.retention is "1d", not "15d" (by kubectl-patch)"#]
+        )
         #expect(plan.outcome == .succeeded, "\(plan)")
         #expect(
             plan.details.plan?.objects.map(\.object).contains("Alertmanager/prometheus-stack/alertmanager") == true,

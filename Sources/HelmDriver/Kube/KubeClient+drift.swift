@@ -6,13 +6,16 @@ extension KubeClient {
     /// with another value live. Fields the manifest does not set (status, managed fields, what
     /// the API server defaults) are not compared, so only changes to what the chart asks for count;
     /// those it sets are compared as the API server stores them (`LiveField`).
-    public func drift(ofManifest manifest: String, namespace: String) async throws -> [String] {
-        try await driftFindings(ofManifest: manifest, namespace: namespace).reasons
+    ///
+    /// A field changed by anyone but `ownManager` (the field manager the objects were applied as:
+    /// Helm's, or the objects strategy's) names who changed it.
+    public func drift(ofManifest manifest: String, namespace: String, ownManager: String = "helm") async throws -> [String] {
+        try await driftFindings(ofManifest: manifest, namespace: namespace, ownManager: ownManager).reasons
     }
 
     /// `drift(ofManifest:)`'s reasons, and where each live object was and which version of it was
     /// compared: if every one of them is unchanged at the next check, so is the finding.
-    public func driftFindings(ofManifest manifest: String, namespace: String) async throws -> DriftFindings {
+    public func driftFindings(ofManifest manifest: String, namespace: String, ownManager: String = "helm") async throws -> DriftFindings {
         var reasons: [String] = []
         var compared: [ComparedObject] = []
         var objects: [(ref: ObjectRef, object: [String: JSONValue])] = []
@@ -57,8 +60,8 @@ extension KubeClient {
             let changed = wanted.keys.sorted().filter { !LiveField.matches(path: Substring($0), wanted: wanted[$0]!, live: live[$0]) }
             if !changed.isEmpty {
                 // A Secret's values are never shown, only which field differs; others are cut short.
-                // Helm's own writes are the manifest's; any other manager changed the field.
-                let managers = ManagedFields(liveObject) { $0.lowercased() == "helm" }
+                // Our own writes are the manifest's; any other manager changed the field.
+                let managers = ManagedFields(liveObject) { $0.lowercased() == ownManager.lowercased() }
                 let shown = changed.prefix(3).map { field in
                     let by = managers.owners(of: field)
                     let change =

@@ -20,6 +20,12 @@ public struct KubeClient: Sendable {
         self.deadline = deadline
     }
 
+    /// The same client bound by another deadline: for the bounded clean-up an operation does
+    /// after its own deadline passed (recording that it failed).
+    public func until(_ deadline: ContinuousClock.Instant) -> KubeClient {
+        KubeClient(kubeconfig: kubeconfig, timeout: timeout, deadline: deadline)
+    }
+
     public struct Failure: Error, CustomStringConvertible, Equatable {
         public var message: String
         /// The API server's HTTP status, when it answered with a refusal (409: a conflict).

@@ -47,10 +47,12 @@ extension ObjectSet {
     }
 
     /// Writes the claimed record as `status`. A 409 means another instance judged this operation
-    /// abandoned and took the set over: nothing more is written for it.
+    /// abandoned and took the set over: nothing more is written for it. A failure is written even
+    /// past the deadline that caused it (one request's time more): else the set would stay held.
     func mark(_ claim: inout RecordClaim, _ status: ObjectRecord.Status) async throws(DeploymentFailure) {
         var record = claim.record
         record.mark(status, at: Date())
+        let kube = status == .failed ? kube.until(max(context.deadline, .now + Self.cleanupTime)) : kube
         do {
             claim.resourceVersion = try await kube.save(record, replacing: claim.resourceVersion)
             claim.record = record
@@ -59,6 +61,9 @@ extension ObjectSet {
             throw DeploymentFailure(.failed, step: "objects", message: message)
         }
     }
+
+    /// How long past its deadline an operation may take to record that it failed.
+    static let cleanupTime: Duration = .seconds(15)
 
     /// The record once no live operation can hold it, and what waiting for it took (nil: no wait);
     /// nil when cancelled while waiting.

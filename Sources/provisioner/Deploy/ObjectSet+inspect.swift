@@ -30,7 +30,8 @@ extension ObjectSet {
     }
 
     /// Drift: each recorded object still there with every field as applied (fields others set
-    /// beside ours are theirs), and the set at the version asked.
+    /// beside ours are theirs), as a Helm release's manifest is checked, and the set at the
+    /// version asked.
     func check() async -> DeploymentResult {
         let record: ObjectRecord?
         do {
@@ -48,14 +49,12 @@ extension ObjectSet {
             reasons.append("\(declared.name) is at version \(record.version), not \(wanted)")
         }
         do {
-            let resources = try await reach { try await kube.resources(of: record.objects.map(\.ref), servedOnly: true) }
-            let bodies = try await reach { try await kube.get(record.objects.map { resources[KubeClient.key($0.ref)]?.path(of: $0.ref) ?? "" }) }
-            for (object, body) in zip(record.objects, bodies) {
-                guard let body, let live = try? WireJSON.decoder().decode(JSONValue.self, from: body) else {
-                    reasons.append("\(object.ref) is missing")
-                    continue
-                }
-                reasons += Self.differences(object.configuration, live, path: "").map { "\(object.ref): \($0)" }
+            reasons += try await reach {
+                try await kube.drift(
+                    ofManifest: Self.manifest(record.objects),
+                    namespace: declared.namespace,
+                    ownManager: ObjectsDeployer.fieldManager
+                )
             }
         } catch {
             return DeploymentResult(failure: error)
@@ -65,59 +64,65 @@ extension ObjectSet {
         return DeploymentResult(outcome: .succeeded, details: details)
     }
 
-    /// What applying would change: each object applied as a server-side dry run and compared
-    /// with the live one, and what the set would prune.
+    /// What applying would change, changing nothing, as a Helm release's plan reads it: the
+    /// objects last applied (the record) against those the request renders, each canonical and
+    /// line-diffed (`ReleasePlan(current:planned:)`). Each is also applied as a server-side dry
+    /// run, so the API server validates it as the apply would; a field another manager owns is
+    /// shown as a change, not failed.
     func plan() async -> DeploymentResult {
         let desired: [AppliedObject]
         let record: ObjectRecord?
-        var changes: [ReleasePlan.ObjectChange] = []
+        var conflicts: [String: String] = [:]
         do throws(DeploymentFailure) {
             desired = try rendered()
             record = try await self.record()?.record
             let resources = try await reach { try await kube.resources(of: desired.map(\.ref)) }
             for object in desired {
                 guard let resource = resources[KubeClient.key(object.ref)] else { continue }
-                let live = try await reach { try await kube.get(resource.path(of: object.ref)) }
-                let name = "\(object.ref.kind)/\(object.ref.namespace.map { "\($0)/" } ?? "")\(object.ref.name)"
-                let planned: Data
                 switch await dryRun(object, resource: resource) {
-                case .success(let answer): planned = answer
+                case .success: break
                 case .failure(let refusal) where refusal.status == 409:
-                    // What applying would meet: fields another manager took since.
-                    changes.append(.init(object: name, change: .changed, diff: "\(refusal.message) (ForceConflicts takes them back)"))
-                    continue
+                    conflicts[Self.planKey(object.ref)] = "\(refusal.message) (ForceConflicts takes them back)"
                 case .failure(let refusal): throw DeploymentFailure(.failed, step: "objects", message: refusal.message)
-                }
-                guard let live, let before = try? WireJSON.decoder().decode(JSONValue.self, from: live) else {
-                    changes.append(.init(object: name, change: .added, diff: ""))
-                    continue
-                }
-                let after = (try? WireJSON.decoder().decode(JSONValue.self, from: planned)) ?? [:]
-                let differences = Self.differences(object.configuration, before, path: "")
-                if Self.content(after) != Self.content(before) || !differences.isEmpty {
-                    changes.append(.init(object: name, change: .changed, diff: differences.joined(separator: "\n")))
                 }
             }
         } catch {
             return DeploymentResult(failure: error)
         }
-        let wanted = Set(desired.map(\.ref))
-        for object in record?.objects ?? [] where !wanted.contains(object.ref) && object.ref.kind != "CustomResourceDefinition" {
-            changes.append(
-                .init(object: "\(object.ref.kind)/\(object.ref.namespace.map { "\($0)/" } ?? "")\(object.ref.name)", change: .removed, diff: "")
+        var plan: ReleasePlan
+        do {
+            plan = ReleasePlan(
+                current: try ManifestObjects(manifest: Self.manifest(record?.objects ?? []), namespace: declared.namespace),
+                planned: try ManifestObjects(manifest: Self.manifest(desired), namespace: declared.namespace),
+                currentChart: record.map { "\($0.name)-\($0.version)" },
+                plannedChart: "\(declared.name)-\(declared.version)",
+                valuesChanged: false
             )
+        } catch {
+            return DeploymentResult(failure: DeploymentFailure(.failed, step: "objects", message: "the objects cannot be compared: \(error)"))
+        }
+        // What applying would meet besides: fields another manager took since.
+        for (key, conflict) in conflicts.sorted(by: { $0.key < $1.key }) {
+            if let index = plan.objects.firstIndex(where: { $0.object == key }) {
+                plan.objects[index].diff += "\n\(conflict)"
+            } else {
+                plan.objects.append(.init(object: key, change: .changed, diff: conflict))
+                plan.changed += 1
+            }
         }
         var details = DeploymentDetails(report: .objects(record))
-        details.plan = ReleasePlan(
-            added: changes.filter { $0.change == .added }.count,
-            changed: changes.filter { $0.change == .changed }.count,
-            removed: changes.filter { $0.change == .removed }.count,
-            currentChart: record.map { "\($0.name)-\($0.version)" },
-            plannedChart: "\(declared.name)-\(declared.version)",
-            valuesChanged: changes.contains { $0.change == .changed },
-            objects: changes
-        )
+        details.plan = plan
         return DeploymentResult(outcome: .succeeded, details: details)
+    }
+
+    /// Objects as a manifest: JSON documents (JSON is YAML).
+    static func manifest(_ objects: [AppliedObject]) -> String {
+        objects.map { String(decoding: $0.configuration.encoded(), as: UTF8.self) }.joined(separator: "\n---\n")
+    }
+
+    /// How a plan names an object (`ManifestObjects.Key`).
+    static func planKey(_ ref: ObjectRef) -> String {
+        "\(ref.kind)/\(ref.namespace.map { "\($0)/" } ?? "")\(ref.name)"
     }
 
     /// The object as applying it would leave it (a server-side dry run), or the API server's refusal.
@@ -135,36 +140,6 @@ extension ObjectSet {
             )
         } catch {
             return .failure(error)
-        }
-    }
-
-    /// An object without what the API server keeps for itself (identity, versions, field
-    /// ownership, status): what a change would show.
-    static func content(_ object: JSONValue) -> JSONValue {
-        guard case .object(var fields) = object else { return object }
-        fields["status"] = nil
-        if case .object(var metadata)? = fields["metadata"] {
-            for key in ["managedFields", "resourceVersion", "generation", "uid", "creationTimestamp"] { metadata[key] = nil }
-            fields["metadata"] = .object(metadata)
-        }
-        return .object(fields)
-    }
-
-    /// Where `live` differs from `applied` in a field `applied` sets, each as `path: is X, applied Y`.
-    static func differences(_ applied: JSONValue, _ live: JSONValue?, path: String) -> [String] {
-        switch (applied, live) {
-        case (.object(let fields), .object(let liveFields)?):
-            return fields.keys.sorted().flatMap { key in
-                differences(fields[key] ?? .null, liveFields[key], path: path.isEmpty ? key : "\(path).\(key)")
-            }
-        case (.array(let items), .array(let liveItems)?) where items.count == liveItems.count:
-            return zip(items, liveItems).enumerated().flatMap { index, pair in differences(pair.0, pair.1, path: "\(path)[\(index)]") }
-        case (_, nil):
-            return ["\(path) is missing"]
-        case (let applied, let live?):
-            return applied == live
-                ? []
-                : ["\(path) is \(String(decoding: live.encoded(), as: UTF8.self)), applied \(String(decoding: applied.encoded(), as: UTF8.self))"]
         }
     }
 }
