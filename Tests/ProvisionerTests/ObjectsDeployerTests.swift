@@ -29,14 +29,19 @@ struct ObjectsDeployerTests {
             let installed = await harness.deploy(harness.request("prometheus-operator"), within: .seconds(120))
             guard installed.outcome == .succeeded else { throw OperatorNotInstalled(result: "\(installed)") }
         case .withCRDs:
-            _ = try await harness.kubectl(
-                ["apply", "--server-side"] + ["prometheuses", "alertmanagers", "servicemonitors"].flatMap { ["-f", "\(Self.crds)/crd-\($0).yaml"] }
-            )
+            try await applyCRDs(harness)
         case .empty: break
         }
         var deployer = ObjectsDeployer(beside: harness.deployer)
         deployer.pollInterval = .milliseconds(100)
         return (harness, deployer)
+    }
+
+    /// The CRDs prometheus-stack's objects need, applied as someone would by hand (the emulator
+    /// plays the operator on them).
+    static func applyCRDs(_ harness: DeployHarness) async throws {
+        let files = ["prometheuses", "alertmanagers", "servicemonitors"].flatMap { ["-f", "\(crds)/crd-\($0).yaml"] }
+        try await harness.kubectl(["apply", "--server-side"] + files)
     }
 
     struct OperatorNotInstalled: Error {

@@ -57,8 +57,7 @@ struct PrometheusDNSTests {
         await #expect(throws: AWSError.self) { try await route53.privateZoneID(forDomain: "sub.internal.example.com") }
 
         if service == "prometheus-stack" {
-            let crds = ["prometheuses", "alertmanagers", "servicemonitors"].flatMap { ["-f", "\(ObjectsDeployerTests.crds)/crd-\($0).yaml"] }
-            try await harness.kubectl(["apply", "--server-side"] + crds)
+            try await ObjectsDeployerTests.applyCRDs(harness)
         }
         let nginx = try await server.post(harness.request("nginx")).decode(DeploymentStatus.self)
         #expect(try await server.waitFor(nginx.id).state == .succeeded)

@@ -161,8 +161,7 @@ struct ContractSubject: Sendable, CustomTestStringConvertible {
     func start(readyAfter: Int = 0) async throws -> (DeployHarness, ServerProcess) {
         let harness = try await DeployHarness(readyAfter: readyAfter)
         if service == Self.objects.service {
-            let crds = ["prometheuses", "alertmanagers", "servicemonitors"].flatMap { ["-f", "\(ObjectsDeployerTests.crds)/crd-\($0).yaml"] }
-            try await harness.kubectl(["apply", "--server-side"] + crds)
+            try await ObjectsDeployerTests.applyCRDs(harness)
         }
         return (harness, try await harness.startProvisioner())
     }
