@@ -70,7 +70,7 @@ extension ObjectSet {
                 try await kube.deleteRecord(name: declared.name, namespace: declared.namespace, resourceVersion: claim.resourceVersion)
             }
         } catch {
-            return DeploymentResult(outcome: .failed(error), details: DeploymentDetails(report: .objects(claim.record), log: log))
+            return await failed(&claim, error, log: log)
         }
         return DeploymentResult(outcome: .succeeded, details: DeploymentDetails(report: .objects(nil), log: log))
     }
