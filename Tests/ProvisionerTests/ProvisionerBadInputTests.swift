@@ -61,6 +61,18 @@ struct ProvisionerBadInputTests {
         Case(name: "unknown action", body: body(["Action": "destroy"]), status: 400, field: "Action"),
         Case(name: "chart version not a string", body: body(["Chart": ["Version": 1]]), status: 400, field: "Chart.Version"),
         Case(name: "chart repository not a URL", body: body(["Chart": ["Repository": "not a url"]]), status: 400, field: "Chart.Repository"),
+        Case(
+            name: "chart digest not sha256 hex",
+            body: body(["Chart": ["Repository": "oci://registry.example.com/charts", "Digest": "sha256:ABC"]]),
+            status: 400,
+            field: "Chart.Digest"
+        ),
+        Case(
+            name: "chart digest without an OCI repository",
+            body: body(["Chart": ["Digest": "sha256:" + String(repeating: "a", count: 64)]]),
+            status: 400,
+            field: "Chart.Digest"
+        ),
         Case(name: "timeout too small", body: body(["TimeoutSeconds": 0]), status: 400, field: "TimeoutSeconds"),
         Case(name: "timeout too large", body: body(["TimeoutSeconds": 3601]), status: 400, field: "TimeoutSeconds"),
         Case(name: "timeout not a number", body: body(["TimeoutSeconds": "soon"]), status: 400, field: "TimeoutSeconds"),

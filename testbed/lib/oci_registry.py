@@ -26,6 +26,12 @@ def bcrypt(password):
     return crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH))
 
 
+def die_with_parent():
+    """The registry gets SIGKILL when this process dies, however it dies (a test SIGKILLs it)."""
+    import ctypes
+    ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def main():
     parser = argparse.ArgumentParser(prog='oci-registry')
     parser.add_argument('--dir', required=True)
@@ -46,7 +52,8 @@ def main():
     with open(path, 'w') as f:
         f.write('\n'.join(config) + '\n')
     log = open(os.path.join(args.dir, 'registry.log'), 'w+')
-    registry = subprocess.Popen(['docker-registry', 'serve', path], stdout=log, stderr=subprocess.STDOUT)
+    registry = subprocess.Popen(['docker-registry', 'serve', path], stdout=log, stderr=subprocess.STDOUT,
+                                preexec_fn=die_with_parent)
     signal.signal(signal.SIGTERM, lambda *_: registry.send_signal(signal.SIGTERM))
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and registry.poll() is None:

@@ -138,10 +138,15 @@ public enum DeploymentAction: String, Codable, Sendable, CaseIterable {
 public struct ChartRequest: Codable, Sendable, Hashable {
     public var version: String?
     public var repository: String?
+    /// The chart's content, pinned (`sha256:` and 64 hex digits): for a chart from an OCI registry,
+    /// its manifest digest. A chart whose digest differs is refused before helm runs. In a status,
+    /// the digest of the chart actually deployed.
+    public var digest: String?
 
-    public init(version: String? = nil, repository: String? = nil) {
+    public init(version: String? = nil, repository: String? = nil, digest: String? = nil) {
         self.version = version
         self.repository = repository
+        self.digest = digest
     }
 }
 

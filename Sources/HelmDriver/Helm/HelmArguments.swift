@@ -27,6 +27,13 @@ public enum HelmArguments {
 
     /// The chart's CustomResourceDefinitions, its subcharts' included (`helm show crds`): what
     /// helm installs from `crds/` on a first install and never again.
+    /// `helm pull oci://HOST/PATH/NAME --version V -d DIR`: the archive into DIR; helm prints the
+    /// manifest digest ("Digest: sha256:...", pkg/registry/client.go Pull).
+    public static func pull(_ reference: String, version: String, destination: String, plainHTTP: Bool, registryConfig: String?) -> [String] {
+        ["pull", reference, "--version", version, "--destination", destination] + (plainHTTP ? ["--plain-http"] : [])
+            + (registryConfig.map { ["--registry-config", $0] } ?? [])
+    }
+
     public static func showCRDs(chart: String, version: String?) -> [String] {
         ["show", "crds", chart] + (version.map { ["--version", $0] } ?? [])
     }

@@ -39,7 +39,8 @@ struct DeploymentValidator: Sendable {
         // What is deployed when the request leaves it to the service: its chart's default version, from its repository.
         let chart = ChartRequest(
             version: request.chart?.version ?? service.strategy.defaultVersion,
-            repository: request.chart?.repository ?? service.strategy.helm?.chart.repositoryURL
+            repository: request.chart?.repository ?? service.strategy.helm?.chart.repositoryURL,
+            digest: request.chart?.digest
         )
         return Job(
             request: request,

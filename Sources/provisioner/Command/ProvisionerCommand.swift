@@ -29,6 +29,9 @@ struct ProvisionerCommand: AsyncParsableCommand {
     @Option(help: "Local chart directory for air-gapped sites, searched for CHART-VERSION.tgz, CHART-VERSION/ or CHART/. (PROVISIONER_CHART_DIR)")
     var chartDir: String?
 
+    @OptionGroup(title: "Charts from OCI registries")
+    var chartSources: ChartSourceOptions
+
     @Option(help: "Deployments running at once. (PROVISIONER_MAX_CONCURRENT)")
     var maxConcurrent = environment("PROVISIONER_MAX_CONCURRENT").flatMap { Int($0) } ?? 4
 
@@ -155,6 +158,7 @@ struct ProvisionerCommand: AsyncParsableCommand {
             address: served.address,
             helm: helm,
             chartDirectory: chartDir,
+            registries: try chartSources.registries(workDirectory: ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"),
             maxConcurrent: maxConcurrent,
             defaultTimeout: try duration(defaultTimeout, "default-timeout"),
             retention: try duration(retention, "retention"),

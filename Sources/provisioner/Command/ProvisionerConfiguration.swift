@@ -8,6 +8,8 @@ struct ProvisionerConfiguration: Sendable {
     var address: ListenAddress
     var helm: String
     var chartDirectory: String?
+    /// Charts from OCI registries: plain-HTTP registries, logins, the cache; nil: the defaults.
+    var registries: ChartRegistries? = nil
     var maxConcurrent: Int
     var defaultTimeout: Duration
     var retention: Duration

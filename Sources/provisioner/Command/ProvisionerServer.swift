@@ -56,6 +56,7 @@ struct ProvisionerServer {
         let deployer = HelmDeployer(
             releases: ReleaseManager(helm: helm, policy: configuration.remediation, logger: logger),
             chartDirectory: configuration.chartDirectory,
+            registries: configuration.registries,
             aws: AWSClient(configuration: AWSConfiguration(environment: ProcessInfo.processInfo.environment), logger: logger),
             kubeconfigPolicy: configuration.kubeconfigPolicy,
             valuesFromLifetime: configuration.valuesFromCache,

@@ -12,13 +12,22 @@ extension HelmDeployer {
         context: DeploymentContext
     ) async -> DeploymentResult {
         let spec: ReleaseSpec
+        let digest: String?
         do {
-            spec = try await releaseSpec(request, service: service, helm: helm, chart: Self.chart(helm.chart, requested: request.chart?.repository))
+            (spec, digest) = try await releaseSpec(
+                request,
+                service: service,
+                helm: helm,
+                chart: Self.chart(helm.chart, requested: request.chart?.repository),
+                deadline: bounds.deadline
+            )
         } catch {
             return DeploymentResult(failure: error)
         }
-        return DeploymentResult(
+        var result = DeploymentResult(
             await releases.plan(spec, kubeconfig: context.kube.kubeconfig, deadline: bounds.deadline, events: bounds.events)
         )
+        result.details.chartDigest = digest
+        return result
     }
 }

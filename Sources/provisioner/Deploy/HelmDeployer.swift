@@ -19,10 +19,14 @@ struct HelmDeployer: Deployer {
     var onHelmStart: (@Sendable (pid_t) -> Void)?
     /// Releases found in sync, so an unchanged one is not decoded and compared again.
     let driftMemory = DriftMemory()
+    /// Where charts from OCI registries come from, and the cache they are kept in.
+    let registries: ChartRegistries
+    let charts: ChartCache
 
     init(
         releases: ReleaseManager,
         chartDirectory: String?,
+        registries: ChartRegistries? = nil,
         aws: AWSClient,
         kubeconfigPolicy: KubeconfigPolicy = .dataOnly,
         valuesFromLifetime: Duration = .seconds(300),
@@ -31,6 +35,15 @@ struct HelmDeployer: Deployer {
         self.releases = releases
         self.locator = ChartLocator(chartDirectory: chartDirectory)
         self.repositories = RepositoryCache(helm: releases.helm)
+        let registries = registries ?? ChartRegistries(cacheDirectory: "\(releases.helm.configuration.workDirectory)/charts")
+        self.registries = registries
+        self.charts = ChartCache(
+            directory: registries.cacheDirectory,
+            capacity: registries.cacheCapacity,
+            tagLifetime: registries.tagLifetime,
+            helm: releases.helm,
+            registryConfig: registries.registryConfig
+        )
         self.access = ClusterAccess(
             aws: aws,
             kubeconfigPolicy: kubeconfigPolicy,
@@ -117,8 +130,9 @@ struct HelmDeployer: Deployer {
     ) async -> DeploymentResult {
         let chart = Self.chart(helm.chart, requested: request.chart?.repository)
         var spec: ReleaseSpec
+        let digest: String?
         do {
-            spec = try await releaseSpec(request, service: service, helm: helm, chart: chart)
+            (spec, digest) = try await releaseSpec(request, service: service, helm: helm, chart: chart, deadline: bounds.deadline)
         } catch {
             return DeploymentResult(failure: error)
         }
@@ -146,7 +160,7 @@ struct HelmDeployer: Deployer {
         }
         var released = await apply()
         if case .failed(let error) = released.outcome, error.kind == .chartNotFound, locator.chartDirectory == nil,
-            await repositories.refresh(name: chart.repositoryName)
+            !ChartRegistries.isRegistry(chart.repositoryURL), await repositories.refresh(name: chart.repositoryName)
         {
             // The version may have been published after helm last read the repository's index.
             let earlier = released.log + ["helm repo update \(chart.repositoryName): the chart was not in the cached index"]
@@ -155,6 +169,7 @@ struct HelmDeployer: Deployer {
         }
         released.log = beforeHelm + released.log
         var result = DeploymentResult(released)
+        result.details.chartDigest = digest
         guard result.outcome == .succeeded else { return result }
         var hookContext = context
         hookContext.release = result.details.helm?.release
@@ -183,21 +198,31 @@ struct HelmDeployer: Deployer {
         return (true, ["force conflicts: fields other managers changed are taken back (server-side apply, --force-conflicts)"])
     }
 
-    /// The chart located (its repository added first when charts come from one) and the values
-    /// layered, as `helm upgrade --install` is given them.
+    /// The chart located (pulled into the cache from an OCI registry, or its repository added
+    /// first when charts come from one) and the values layered, as `helm upgrade --install` is
+    /// given them; and the digest of a pulled chart.
     func releaseSpec(
         _ request: DeploymentRequest,
         service: any ThirdPartyService,
         helm: HelmRelease,
-        chart: ChartSpec
-    ) async throws(DeploymentFailure) -> ReleaseSpec {
+        chart: ChartSpec,
+        deadline: ContinuousClock.Instant
+    ) async throws(DeploymentFailure) -> (ReleaseSpec, digest: String?) {
+        let version = request.chart?.version ?? chart.defaultVersion
         let located: (reference: String, version: String?)
-        do {
-            located = try locator.locate(chart, version: request.chart?.version ?? chart.defaultVersion)
-        } catch {
-            throw DeploymentFailure(.chartNotFound, step: "chart", message: "\(error)")
+        var digest: String?
+        if ChartRegistries.isRegistry(chart.repositoryURL) {
+            // A registry is asked even where a chart directory serves the rest: the request named it.
+            let pulled = try await pull(chart, version: version, pinned: request.chart?.digest, deadline: deadline)
+            (located, digest) = ((pulled.path, nil), pulled.digest)
+        } else {
+            do {
+                located = try locator.locate(chart, version: version)
+            } catch {
+                throw DeploymentFailure(.chartNotFound, step: "chart", message: "\(error)")
+            }
         }
-        if locator.chartDirectory == nil {
+        if locator.chartDirectory == nil, digest == nil {
             do {
                 try await repositories.ensure(name: chart.repositoryName, url: chart.repositoryURL)
             } catch {
@@ -205,7 +230,7 @@ struct HelmDeployer: Deployer {
                     ?? DeploymentFailure(.chartNotFound, step: "chart repository", message: "\(error)")
             }
         }
-        return ReleaseSpec(
+        let spec = ReleaseSpec(
             release: helm.release,
             chart: located.reference,
             version: located.version,
@@ -213,6 +238,7 @@ struct HelmDeployer: Deployer {
             hookWaits: helm.hookWaits,
             runTests: request.action == .apply && request.test == true
         )
+        return (spec, digest)
     }
 
     /// Shipped defaults, then values derived from the request, then the request's own values.

@@ -91,7 +91,12 @@ extension ObjectSet {
             } catch {
                 return nil
             }
-            stored = try await record()
+            do {
+                stored = try await record()
+            } catch  where ContinuousClock.now >= context.deadline {
+                // A busy host woke us past the deadline: what is known is that the set was held.
+                throw DeploymentFailure(.releaseHeld, step: "objects", message: "gave up \(note); nothing was changed")
+            }
         }
         guard let waitingFor else { return (stored, nil) }
         events.waiting?(nil)

@@ -1,0 +1,139 @@
+import ChildProcess
+import Foundation
+
+/// Charts pulled from OCI registries, kept on disk by manifest digest (`DIR/sha256/HEX.tgz`): a chart
+/// is fetched once however many clusters install it, concurrent requests for one version share one
+/// pull, and a pinned digest already here is served without asking the registry. Which digest a
+/// version (a tag) has is asked again after `tagLifetime`, since a tag can be pushed again with other
+/// content; that is then seen, and refused where a digest is pinned. The archives outlive the process
+/// and are bounded by `capacity` bytes, the least recently used going first.
+public actor ChartCache {
+    /// A chart archive on disk and the digest it was pulled by.
+    public struct Pulled: Sendable, Equatable {
+        public var path: String
+        public var digest: String
+    }
+
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public enum Kind: Sendable, Equatable {
+            /// helm could not pull it (its error's kind: e.g. `chartNotFound`).
+            case pull(HelmError.Kind)
+            /// The registry has other content for the version than the pinned digest.
+            case digestMismatch
+        }
+
+        public var kind: Kind
+        public var description: String
+    }
+
+    private let directory: String
+    private let capacity: Int
+    private let tagLifetime: Duration
+    private let helm: HelmClient
+    private let registryConfig: String?
+    private var tags: [String: (digest: String, at: ContinuousClock.Instant)] = [:]
+    private var pulling: [String: Task<Pulled, any Error>] = [:]
+
+    /// - Parameters:
+    ///   - registryConfig: the registry logins helm reads (`--registry-config`), if not helm's own.
+    public init(directory: String, capacity: Int, tagLifetime: Duration, helm: HelmClient, registryConfig: String? = nil) {
+        self.directory = directory
+        self.capacity = capacity
+        self.tagLifetime = tagLifetime
+        self.helm = helm
+        self.registryConfig = registryConfig
+    }
+
+    /// The archive of `reference` (`oci://HOST/PATH/NAME`) at `version`; with `pinned`, only if that is
+    /// its digest. `plainHTTP` for a registry served over HTTP.
+    public func chart(
+        _ reference: String,
+        version: String,
+        pinned: String?,
+        plainHTTP: Bool,
+        deadline: ContinuousClock.Instant
+    ) async throws(Failure) -> Pulled {
+        if let pinned, let path = stored(pinned) { return Pulled(path: path, digest: pinned) }
+        let key = "\(reference):\(version)"
+        if let known = tags[key], ContinuousClock.now - known.at < tagLifetime, let path = stored(known.digest) {
+            return try Self.checked(Pulled(path: path, digest: known.digest), pinned: pinned, key: key)
+        }
+        let task =
+            pulling[key]
+            ?? Task { try await self.pull(reference, version: version, plainHTTP: plainHTTP, deadline: deadline) }
+        pulling[key] = task
+        let pulled: Pulled
+        do {
+            pulled = try await task.value
+        } catch {
+            pulling[key] = nil
+            throw (error as? Failure) ?? Failure(kind: .pull(.failed), description: "\(error)")
+        }
+        pulling[key] = nil
+        tags[key] = (pulled.digest, .now)
+        return try Self.checked(pulled, pinned: pinned, key: key)
+    }
+
+    private static func checked(_ pulled: Pulled, pinned: String?, key: String) throws(Failure) -> Pulled {
+        guard let pinned, pinned != pulled.digest else { return pulled }
+        throw Failure(
+            kind: .digestMismatch,
+            description: "\(key) is \(pulled.digest) in the registry, not the pinned \(pinned); nothing was installed"
+        )
+    }
+
+    private func pull(_ reference: String, version: String, plainHTTP: Bool, deadline: ContinuousClock.Instant) async throws(Failure) -> Pulled {
+        let files = FileManager.default
+        let scratch = "\(directory)/pull-\(UUID().uuidString)"
+        defer { try? files.removeItem(atPath: scratch) }
+        do {
+            try files.createDirectory(atPath: "\(directory)/sha256", withIntermediateDirectories: true)
+            try files.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        } catch {
+            throw Failure(kind: .pull(.failed), description: "cannot write the chart cache \(directory): \(error)")
+        }
+        let arguments = HelmArguments.pull(reference, version: version, destination: scratch, plainHTTP: plainHTTP, registryConfig: registryConfig)
+        do throws(HelmError) {
+            let result = try await helm.run(arguments, deadline: deadline)
+            try helm.check(result, arguments: arguments)
+            guard let digest = result.stdout.firstMatch(of: /Digest: (sha256:[0-9a-f]{64})/)?.output.1,
+                let archive = try? files.contentsOfDirectory(atPath: scratch).first(where: { $0.hasSuffix(".tgz") })
+            else { throw HelmError(kind: .unreadableOutput, command: "pull", message: "pulled no archive with a digest: \(result.stdout)") }
+            let path = Self.path(of: String(digest), in: directory)
+            if !files.fileExists(atPath: path) { try? files.moveItem(atPath: "\(scratch)/\(archive)", toPath: path) }
+            evict(keeping: path)
+            return Pulled(path: path, digest: String(digest))
+        } catch {
+            throw Failure(kind: .pull(error.kind), description: error.description)
+        }
+    }
+
+    /// The archive stored for `digest`, marked as just used; nil when it is not here.
+    private func stored(_ digest: String) -> String? {
+        let path = Self.path(of: digest, in: directory)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: path)
+        return path
+    }
+
+    private static func path(of digest: String, in directory: String) -> String {
+        "\(directory)/sha256/\(digest.dropFirst("sha256:".count)).tgz"
+    }
+
+    /// Removes the least recently used archives until the rest fit in `capacity`; never `keeping`.
+    private func evict(keeping: String) {
+        let files = FileManager.default
+        let folder = "\(directory)/sha256"
+        var entries: [(path: String, size: Int, used: Date)] = ((try? files.contentsOfDirectory(atPath: folder)) ?? []).compactMap { name in
+            let path = "\(folder)/\(name)"
+            guard let attributes = try? files.attributesOfItem(atPath: path) else { return nil }
+            return (path, (attributes[.size] as? Int) ?? 0, (attributes[.modificationDate] as? Date) ?? .distantPast)
+        }
+        var total = entries.reduce(0) { $0 + $1.size }
+        entries.sort { $0.used < $1.used }
+        for entry in entries where total > capacity && entry.path != keeping {
+            try? files.removeItem(atPath: entry.path)
+            total -= entry.size
+        }
+    }
+}

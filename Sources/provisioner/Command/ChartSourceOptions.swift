@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import ServerSupport
+
+/// Where charts from OCI registries come from and where they are kept.
+struct ChartSourceOptions: ParsableArguments {
+    @Option(
+        name: .customLong("plain-http-registry"),
+        help: ArgumentHelp(
+            "An OCI registry (HOST or HOST:PORT) spoken to over plain HTTP; repeatable. Default: none, every registry is HTTPS. (PROVISIONER_PLAIN_HTTP_REGISTRIES, comma-separated)",
+            discussion: "For a mirror on loopback or inside the cluster network only: charts from it travel unauthenticated and unencrypted."
+        )
+    )
+    var plainHTTPRegistries: [String] = CommaSeparated.entries(environment("PROVISIONER_PLAIN_HTTP_REGISTRIES"))
+
+    @Option(help: "The registry logins helm reads (a `helm registry login` config.json), if not helm's own. (PROVISIONER_REGISTRY_CONFIG)")
+    var registryConfig: String?
+
+    @Option(help: "Where pulled chart archives are kept, by digest; survives restarts. Default: TMPDIR/charts. (PROVISIONER_CHART_CACHE)")
+    var chartCache: String?
+
+    @Option(help: "How much the chart cache may hold, in MiB; the least recently used archives go first. (PROVISIONER_CHART_CACHE_MIB)")
+    var chartCacheMib = environment("PROVISIONER_CHART_CACHE_MIB").flatMap { Int($0) } ?? 2048
+
+    @Option(
+        help: ArgumentHelp(
+            "How long the digest a registry gave for a chart version is trusted before it is asked again, e.g. 1m; 0 asks every time. (PROVISIONER_CHART_TAG_LIFETIME)",
+            discussion: "A version pushed again with other content is seen within this time; a pinned Chart.Digest is checked on every deployment."
+        )
+    )
+    var chartTagLifetime = environment("PROVISIONER_CHART_TAG_LIFETIME") ?? "1m"
+
+    func registries(workDirectory: String) throws -> ChartRegistries {
+        guard chartCacheMib >= 1 else { throw ValidationError("--chart-cache-mib must be at least 1") }
+        let registryConfig = self.registryConfig ?? environment("PROVISIONER_REGISTRY_CONFIG")
+        if let registryConfig, !FileManager.default.isReadableFile(atPath: registryConfig) {
+            throw ValidationError("--registry-config: \(registryConfig) cannot be read")
+        }
+        for entry in plainHTTPRegistries where entry.isEmpty || entry.contains("/") || entry.contains("://") {
+            throw ValidationError("--plain-http-registry: \"\(entry)\" is not HOST or HOST:PORT")
+        }
+        let lifetime: Duration
+        do {
+            lifetime = chartTagLifetime == "0" ? .zero : try GoDuration.parse(chartTagLifetime)
+        } catch {
+            throw ValidationError("--chart-tag-lifetime: \(error)")
+        }
+        return ChartRegistries(
+            plainHTTP: Set(plainHTTPRegistries.map { $0.lowercased() }),
+            registryConfig: registryConfig,
+            cacheDirectory: chartCache ?? environment("PROVISIONER_CHART_CACHE") ?? "\(workDirectory)/charts",
+            cacheCapacity: chartCacheMib << 20,
+            tagLifetime: lifetime
+        )
+    }
+}
+
+private func environment(_ name: String) -> String? {
+    ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+}
