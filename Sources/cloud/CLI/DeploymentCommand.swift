@@ -17,7 +17,9 @@ struct DeploymentCommand: AsyncParsableCommand {
         @Option(help: "A service the provisioners offer (their GET /api/services).") var service: String
         @Option(help: "apply or delete.") var action: DeploymentAction = .apply
         @Option(help: "Chart version; the service's default when left out.") var version: String?
-        @Option(help: "Chart repository URL; the service's default when left out.") var repository: String?
+        @Option(help: "Chart repository URL (https:// or oci://); the service's default when left out.") var repository: String?
+        @Option(help: ArgumentHelp("Install exactly this content (an oci:// --repository's manifest digest).", valueName: "sha256:HEX"))
+        var digest: String?
         @Option(help: "A JSON file of values layered over the service's defaults.") var values: String?
         @Option(name: .customLong("values-from"), help: ValueReference.argumentHelp) var valuesFrom: [ValueReference] = []
         @Option(help: "Deadline in seconds (1-3600).") var timeout: Int?
@@ -29,8 +31,11 @@ struct DeploymentCommand: AsyncParsableCommand {
             var body: [String: JSONValue] = ["ClusterID": .string(cluster), "Service": .string(service), "Action": .string(action.rawValue)]
             if test { body["Test"] = true }
             try retry.add(to: &body)
-            if version != nil || repository != nil {
-                body["Chart"] = .object(["Version": version.map(JSONValue.string) ?? .null, "Repository": repository.map(JSONValue.string) ?? .null])
+            if version != nil || repository != nil || digest != nil {
+                body["Chart"] = .object([
+                    "Version": version.map(JSONValue.string) ?? .null, "Repository": repository.map(JSONValue.string) ?? .null,
+                    "Digest": digest.map(JSONValue.string) ?? .null,
+                ])
             }
             if let values {
                 guard let data = InputFile.read(values),

@@ -21,6 +21,11 @@ struct RolloutCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Option(help: "A service the provisioners offer (their GET /api/services).") var service: String
         @Option(help: "The chart version every cluster gets.") var chartVersion: String?
+        @Option(help: "The chart repository (https:// or oci://); the service's own when left out.") var chartRepository: String?
+        @Option(
+            help: ArgumentHelp("Every cluster gets exactly this content (an oci:// --chart-repository's manifest digest).", valueName: "sha256:HEX")
+        )
+        var chartDigest: String?
         @Option(help: "A YAML or JSON file of values layered over the service's defaults.") var values: String?
         @Option(name: .customLong("values-from"), help: ValueReference.argumentHelp) var valuesFrom: [ValueReference] = []
         @Option(help: "apply, or delete to remove the service.") var action: Action = .apply
@@ -56,7 +61,11 @@ struct RolloutCommand: AsyncParsableCommand {
                 "SoakSeconds": .number(Double(try Self.seconds(soak, option: "soak"))),
                 "TimeoutSeconds": .number(Double(try Self.seconds(timeout, option: "timeout"))),
             ]
-            if let chartVersion { body["Chart"] = ["Version": .string(chartVersion)] }
+            var chart: [String: JSONValue] = [:]
+            chart["Version"] = chartVersion.map(JSONValue.string)
+            chart["Repository"] = chartRepository.map(JSONValue.string)
+            chart["Digest"] = chartDigest.map(JSONValue.string)
+            if !chart.isEmpty { body["Chart"] = .object(chart) }
             if test { body["Test"] = true }
             try retry.add(to: &body)
             if let values { body["Values"] = try ClusterCommand.Provision.readValues(values, option: "--values") }

@@ -15,6 +15,7 @@ extension DeploymentLifecycle {
         deployment.log = status.log
         deployment.waiting = status.waiting
         deployment.release = status.release ?? deployment.release
+        deployment.chartDigest = status.chart.digest ?? deployment.chartDigest
         // Kept once done: a later attempt finds nothing left to recover.
         deployment.recovery = status.recovery ?? deployment.recovery
         deployment.plan = status.plan ?? deployment.plan

@@ -25,6 +25,9 @@ struct Deployment: Codable, Sendable, Equatable {
     var service: ServiceName
     var action: DeploymentAction
     var chart: ChartRequest?
+    /// The digest of the chart its provisioner installed (one pulled from an OCI registry), or the
+    /// one it pinned; the request's own `chart` stays as asked.
+    var chartDigest: String?
     var values: JSONValue?
     var valuesFrom: [ValueReference]?
     var timeoutSeconds: Int?

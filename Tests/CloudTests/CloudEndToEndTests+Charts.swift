@@ -1,0 +1,52 @@
+import FleetAPI
+import Foundation
+import HelmDriver
+import TestSupport
+import Testing
+
+@testable import cloud
+
+extension CloudEndToEndTests {
+    @Test("a chart from an OCI registry pinned by digest: a rollout pinned to other content fails before helm runs; a deployment records the digest")
+    func ociChartPinnedByDigest() async throws {
+        let scratch = try Testbed.makeScratchDirectory()
+        let registry = try await LocalRegistry.start(scratch: scratch)
+        let digest = try await registry.push("fluent-bit-0.58.1", scratch: scratch)
+        let harness = try await CloudHarness(
+            provisioners: 1,
+            provisionerArguments: [
+                "--allowed-repository", registry.repository(), "--plain-http-registry", registry.address, "--chart-cache", "\(scratch)/cache",
+            ]
+        )
+        defer {
+            harness.close()
+            registry.stop()
+            try? FileManager.default.removeItem(atPath: scratch)
+        }
+        let cluster = try await harness.registerCluster()
+        let other = "sha256:" + String(repeating: "e", count: 64)
+
+        let started = try await harness.cli([
+            "rollout", "create", "--service", "fluentbit", "--chart-version", "0.58.1", "--chart-repository", registry.repository(),
+            "--chart-digest", other, "--cluster", cluster.id, "--batch-size", "100%",
+        ])
+        #expect(started.status == 0, "\(started.stderr)")
+        let rollout = try WireJSON.decoder().decode(RolloutPrinter.View.self, from: Data(started.stdout.utf8)).rollout
+        let waited = try await harness.cli(["rollout", "wait", "--rollout", rollout.id])
+        #expect(waited.status == 1, "a rollout whose cluster failed ends unsuccessfully")
+        let refused = try await harness.send("GET", "/api/deployments?cluster=\(cluster.id)").decode([Deployment].self)
+        #expect(refused.count == 1 && refused[0].state == .failed)
+        #expect(refused[0].error?.contains(other) == true && refused[0].error?.contains(digest) == true, "\(refused[0].error ?? "")")
+        #expect(try await harness.emulator.history(ReleaseRef(name: "fluent-bit", namespace: "fluent-bit"), scratch: harness.scratch).isEmpty)
+
+        let created = try await harness.cli([
+            "deployment", "create", "--cluster", cluster.id, "--service", "fluentbit", "--version", "0.58.1", "--repository",
+            registry.repository(), "--digest", digest,
+        ])
+        #expect(created.status == 0, "\(created.stderr)")
+        let installed = try await harness.waitFor(try WireJSON.decoder().decode(Deployment.self, from: Data(created.stdout.utf8)).id)
+        #expect(installed.state == .succeeded, "\(installed.error ?? "")")
+        #expect(installed.chartDigest == digest && installed.chart?.digest == digest)
+        #expect(installed.release?.chart == "fluent-bit-0.58.1")
+    }
+}
