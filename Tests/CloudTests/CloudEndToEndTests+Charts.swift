@@ -7,15 +7,19 @@ import Testing
 @testable import cloud
 
 extension CloudEndToEndTests {
-    @Test("a chart from an OCI registry pinned by digest: a rollout pinned to other content fails before helm runs; a deployment records the digest")
+    @Test(
+        "a signed chart from an OCI registry pinned by digest: a rollout pinned to other content fails before helm runs; a deployment records the digest and the verification, and its page shows them"
+    )
     func ociChartPinnedByDigest() async throws {
         let scratch = try Testbed.makeScratchDirectory()
         let registry = try await LocalRegistry.start(scratch: scratch)
-        let digest = try await registry.push("fluent-bit-0.58.1", scratch: scratch)
+        let keys = try await SigningKeys.make(scratch: scratch)
+        let digest = try await registry.push("fluent-bit-0.58.1", signedBy: keys, scratch: scratch)
         let harness = try await CloudHarness(
             provisioners: 1,
             provisionerArguments: [
                 "--allowed-repository", registry.repository(), "--plain-http-registry", registry.address, "--chart-cache", "\(scratch)/cache",
+                "--chart-keyring", keys.publicKeyring, "--require-verified-charts", registry.repository(),
             ]
         )
         defer {
@@ -48,5 +52,8 @@ extension CloudEndToEndTests {
         #expect(installed.state == .succeeded, "\(installed.error ?? "")")
         #expect(installed.chartDigest == digest && installed.chart?.digest == digest)
         #expect(installed.release?.chart == "fluent-bit-0.58.1")
+        #expect(installed.chartVerification?.verified == true && installed.chartVerification?.fingerprint == keys.fingerprint)
+        let page = try await harness.send("GET", "/ui/deployment/\(installed.id)").text
+        #expect(page.contains(digest) && page.contains("verified: signed by Chart Signer &lt;chart-signer@example.com&gt;, key \(keys.fingerprint)"))
     }
 }

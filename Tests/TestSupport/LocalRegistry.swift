@@ -31,29 +31,48 @@ public final class LocalRegistry: Sendable {
     public func repository(_ path: String = "charts") -> String { "oci://\(address)/\(path)" }
 
     /// Packages `chart` (a folder of the testbed's charts) as `version`, with `appVersion` when
-    /// given (so one version can be pushed again with other content), pushes it to `path`, and
-    /// answers the digest helm printed.
+    /// given (so one version can be pushed again with other content), signed by `signer` when
+    /// given, pushes it to `path`, and answers the digest helm printed.
     @discardableResult
     public func push(
         _ chart: String,
         version: String? = nil,
         appVersion: String? = nil,
+        signedBy signer: SigningKeys? = nil,
         to path: String = "charts",
         scratch: String
     ) async throws -> String {
-        let out = "\(scratch)/packaged-\(UUID().uuidString.prefix(6))"
-        let helm = Testbed.helm
-        let environment = Testbed.helmConfiguration(scratch: scratch).environment
-        let packaged = try await CommandRun.run(
-            helm,
-            ["package", "\(Testbed.charts)/\(chart)", "-d", out] + (version.map { ["--version", $0] } ?? [])
-                + (appVersion.map { ["--app-version", $0] } ?? []),
-            environment: environment
+        try await push(
+            archive: try await Self.package(chart, version: version, appVersion: appVersion, signedBy: signer, scratch: scratch),
+            to: path,
+            scratch: scratch
         )
+    }
+
+    /// `helm package` of a testbed chart (`--sign` with `signer`'s key); the archive's path.
+    public static func package(
+        _ chart: String,
+        version: String? = nil,
+        appVersion: String? = nil,
+        signedBy signer: SigningKeys? = nil,
+        scratch: String
+    ) async throws -> String {
+        let out = "\(scratch)/packaged-\(UUID().uuidString.prefix(6))"
+        var arguments = ["package", "\(Testbed.charts)/\(chart)", "-d", out]
+        arguments += (version.map { ["--version", $0] } ?? []) + (appVersion.map { ["--app-version", $0] } ?? [])
+        if let signer { arguments += ["--sign", "--key", signer.identity, "--keyring", signer.secretKeyring] }
+        let packaged = try await CommandRun.run(Testbed.helm, arguments, environment: Testbed.helmConfiguration(scratch: scratch).environment)
         guard packaged.status == 0, let archive = packaged.stdout.split(separator: ": ").last?.trimmingCharacters(in: .whitespacesAndNewlines) else {
             throw ReadyProcess.Failure(description: "helm package: \(packaged.stderr)")
         }
-        let pushed = try await CommandRun.run(helm, ["push", archive, repository(path), "--plain-http"], environment: environment)
+        return archive
+    }
+
+    /// `helm push` of an archive (with the `.prov` beside it, if any); the digest helm printed.
+    @discardableResult
+    public func push(archive: String, to path: String = "charts", scratch: String) async throws -> String {
+        let environment = Testbed.helmConfiguration(scratch: scratch).environment
+        let pushed = try await CommandRun.run(Testbed.helm, ["push", archive, repository(path), "--plain-http"], environment: environment)
         guard pushed.status == 0, let digest = pushed.stdout.firstMatch(of: /Digest: (sha256:[0-9a-f]{64})/)?.output.1 else {
             throw ReadyProcess.Failure(description: "helm push: \(pushed.stderr)")
         }

@@ -12,7 +12,8 @@ Output and errors follow Helm's CLI (github.com/helm/helm v3.13+ and v4 alike fo
 - `pull oci://HOST/PATH/NAME --version V`: "Pulled: HOST/PATH/NAME:V" and "Digest: sha256:..." (the manifest
   digest; pkg/registry/client.go Pull), the archive saved as NAME-V.tgz in --destination; with --verify the
   archive's .prov is fetched too and checked against --keyring first (pkg/action/pull.go: "Signed by:",
-  "Using Key With Fingerprint:", "Chart Hash Verified:"), and a chart without one fails.
+  "Using Key With Fingerprint:", "Chart Hash Verified:"), and a chart without one fails; with --prov the .prov
+  is fetched when there is one and not checked (VerifyLater), a missing one a WARNING line.
 - `package DIR`: "Successfully packaged chart and saved it to: PATH" (pkg/cmd/package.go); --sign writes
   PATH.prov with --key from --keyring (pkg/action/package.go Clearsign).
 - `verify PATH --keyring FILE`: the three lines of pkg/action/verify.go.
@@ -121,15 +122,27 @@ def cmd_pull(args):
         with tempfile.TemporaryDirectory() as scratch:
             hp.registry.pull(args.chart, client=client, version=version, destination=scratch, plain_http=args.plain_http)
             os.replace(os.path.join(scratch, f'{name}-{version}.tgz'), archive)
-        if args.verify:
+        if args.verify or args.prov:
             # pkg/downloader/chart_downloader.go DownloadTo: the archive is saved first; the .prov is a second
             # pull of the same reference (ocigetter: PullOptWithProv), printing its own Pulled/Digest lines;
-            # then the archive is verified against it.
+            # then (--verify, VerifyAlways) the archive is verified against it. --prov (VerifyLater) only
+            # fetches it, and a chart without one is a warning in the command's output, not an error.
             sys.stdout.write(''.join(lines))
-            with open(archive + '.prov', 'wb') as f:
-                f.write(provenance(args, ref))
-            sys.stdout.write(''.join(lines))
-            lines = [verify(archive, args.keyring)]
+            lines = []
+            try:
+                signature = provenance(args, ref)
+            except CliError:
+                if args.verify:
+                    raise
+                lines.append(f'WARNING: Verification not found for {args.chart}: manifest does not contain a layer with '
+                             'mediatype application/vnd.cncf.helm.chart.provenance.v1.prov\n')
+                signature = None
+            if signature is not None:
+                with open(archive + '.prov', 'wb') as f:
+                    f.write(signature)
+                sys.stdout.write(f'Pulled: {ref}\nDigest: {digest}\n')
+                if args.verify:
+                    lines.append(verify(archive, args.keyring))
     except CliError:
         raise
     except Exception as e:  # noqa: BLE001
@@ -255,6 +268,7 @@ def add_parsers(sub, common):
     pull.add_argument('--version')
     pull.add_argument('-d', '--destination')
     pull.add_argument('--verify', action='store_true')
+    pull.add_argument('--prov', action='store_true')
     pull.add_argument('--keyring')
     registry_flags(pull)
 

@@ -12,8 +12,8 @@ Upstream behaviour checked (github.com/helm/helm, see helm_oci_cli.py for the fi
     archive byte for byte as pushed; an unknown chart is "not found";
   * `package --sign` writes NAME-VERSION.tgz.prov; `verify` prints the signer, the key's fingerprint (gpg's) and
     the archive's sha256; `push` sends the .prov as a layer of its own and `pull --verify` fetches and checks
-    it; a chart without one fails to fetch its provenance; an archive that is not the one signed fails
-    verification ("sha256 sum does not match").
+    it; a chart without one fails to fetch its provenance; `pull --prov` fetches it unchecked, a missing one a
+    WARNING; an archive that is not the one signed fails verification ("sha256 sum does not match").
 """
 import hashlib
 import os
@@ -141,6 +141,15 @@ def run(t):
                    '--verify', '--keyring', public)
     t.check('pull --verify of a chart pushed without a .prov fails to fetch its provenance (chart_downloader.go)',
             no_prov.returncode == 1 and f'failed to fetch provenance "{remote}/fluent-bit:0.40.0.prov"' in no_prov.stderr, no_prov)
+    later = helm('pull', f'{remote}/fluent-bit', '--version', '0.40.1', '-d', os.path.join(t.tmp, 'later'), '--plain-http', '--prov')
+    unsigned_later = helm('pull', f'{remote}/fluent-bit', '--version', '0.40.0', '-d', os.path.join(t.tmp, 'later'), '--plain-http',
+                          '--prov')
+    t.check('pull --prov fetches the .prov without checking it; a chart without one is a WARNING, not an error (VerifyLater)',
+            later.returncode == 0 and os.path.exists(os.path.join(t.tmp, 'later', 'fluent-bit-0.40.1.tgz.prov'))
+            and 'Signed by' not in later.stdout and unsigned_later.returncode == 0
+            and f'WARNING: Verification not found for {remote}/fluent-bit: manifest does not contain a layer with mediatype '
+                'application/vnd.cncf.helm.chart.provenance.v1.prov' in unsigned_later.stdout
+            and not os.path.exists(os.path.join(t.tmp, 'later', 'fluent-bit-0.40.0.tgz.prov')), (later, unsigned_later))
     tampered_dir = os.path.join(t.tmp, 'tampered')
     helm('package', CHART, '-d', tampered_dir, '--version', '0.40.1', '--app-version', 'tampered')
     shutil.copy(signed_archive + '.prov', os.path.join(tampered_dir, 'fluent-bit-0.40.1.tgz.prov'))

@@ -6,6 +6,8 @@ public struct DeploymentStatus: Codable, Sendable, Hashable {
     public var action: DeploymentAction
     /// The chart actually used: the request's choice or the service's default.
     public var chart: ChartRequest
+    /// What the chart's provenance said, when the provisioner checks charts from its registry.
+    public var chartVerification: ChartVerification?
     public var state: DeploymentState
     /// Milliseconds since the epoch; 0 when it has not happened yet, as in the Go code base.
     public var createAt: Int64

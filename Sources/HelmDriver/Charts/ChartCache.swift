@@ -1,17 +1,20 @@
 import ChildProcess
 import Foundation
 
-/// Charts pulled from OCI registries, kept on disk by manifest digest (`DIR/sha256/HEX.tgz`): a chart
+/// Charts pulled from OCI registries, kept on disk by manifest digest (`DIR/sha256/HEX/NAME-VERSION.tgz`,
+/// under the name helm gave it, which its provenance names, and the `.prov` beside it): a chart
 /// is fetched once however many clusters install it, concurrent requests for one version share one
 /// pull, and a pinned digest already here is served without asking the registry. Which digest a
 /// version (a tag) has is asked again after `tagLifetime`, since a tag can be pushed again with other
 /// content; that is then seen, and refused where a digest is pinned. The archives outlive the process
 /// and are bounded by `capacity` bytes, the least recently used going first.
 public actor ChartCache {
-    /// A chart archive on disk and the digest it was pulled by.
+    /// A chart archive on disk, the digest it was pulled by, and its provenance (`.prov`) when the
+    /// registry had one.
     public struct Pulled: Sendable, Equatable {
         public var path: String
         public var digest: String
+        public var provenance: String?
     }
 
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
@@ -31,17 +34,21 @@ public actor ChartCache {
     private let tagLifetime: Duration
     private let helm: HelmClient
     private let registryConfig: String?
+    /// Fetch each chart's provenance too, where the registry has one (`helm pull --prov`).
+    private let provenance: Bool
     private var tags: [String: (digest: String, at: ContinuousClock.Instant)] = [:]
     private var pulling: [String: Task<Pulled, any Error>] = [:]
 
     /// - Parameters:
     ///   - registryConfig: the registry logins helm reads (`--registry-config`), if not helm's own.
-    public init(directory: String, capacity: Int, tagLifetime: Duration, helm: HelmClient, registryConfig: String? = nil) {
+    ///   - provenance: fetch each chart's `.prov` too, when the registry has one.
+    public init(directory: String, capacity: Int, tagLifetime: Duration, helm: HelmClient, registryConfig: String? = nil, provenance: Bool = false) {
         self.directory = directory
         self.capacity = capacity
         self.tagLifetime = tagLifetime
         self.helm = helm
         self.registryConfig = registryConfig
+        self.provenance = provenance
     }
 
     /// The archive of `reference` (`oci://HOST/PATH/NAME`) at `version`; with `pinned`, only if that is
@@ -53,10 +60,10 @@ public actor ChartCache {
         plainHTTP: Bool,
         deadline: ContinuousClock.Instant
     ) async throws(Failure) -> Pulled {
-        if let pinned, let path = stored(pinned) { return Pulled(path: path, digest: pinned) }
+        if let pinned, let path = stored(pinned) { return Pulled(path: path, digest: pinned, provenance: Self.provenance(of: path)) }
         let key = "\(reference):\(version)"
         if let known = tags[key], ContinuousClock.now - known.at < tagLifetime, let path = stored(known.digest) {
-            return try Self.checked(Pulled(path: path, digest: known.digest), pinned: pinned, key: key)
+            return try Self.checked(Pulled(path: path, digest: known.digest, provenance: Self.provenance(of: path)), pinned: pinned, key: key)
         }
         let task =
             pulling[key]
@@ -92,17 +99,29 @@ public actor ChartCache {
         } catch {
             throw Failure(kind: .pull(.failed), description: "cannot write the chart cache \(directory): \(error)")
         }
-        let arguments = HelmArguments.pull(reference, version: version, destination: scratch, plainHTTP: plainHTTP, registryConfig: registryConfig)
+        let arguments = HelmArguments.pull(
+            reference,
+            version: version,
+            destination: scratch,
+            plainHTTP: plainHTTP,
+            registryConfig: registryConfig,
+            provenance: provenance
+        )
         do throws(HelmError) {
             let result = try await helm.run(arguments, deadline: deadline)
             try helm.check(result, arguments: arguments)
             guard let digest = result.stdout.firstMatch(of: /Digest: (sha256:[0-9a-f]{64})/)?.output.1,
                 let archive = try? files.contentsOfDirectory(atPath: scratch).first(where: { $0.hasSuffix(".tgz") })
             else { throw HelmError(kind: .unreadableOutput, command: "pull", message: "pulled no archive with a digest: \(result.stdout)") }
-            let path = Self.path(of: String(digest), in: directory)
-            if !files.fileExists(atPath: path) { try? files.moveItem(atPath: "\(scratch)/\(archive)", toPath: path) }
-            evict(keeping: path)
-            return Pulled(path: path, digest: String(digest))
+            let folder = Self.folder(of: String(digest), in: directory)
+            let path = "\(folder)/\(archive)"
+            if stored(String(digest)) == nil {
+                // Moved whole: a folder holding an archive is complete for the next reader.
+                try? files.removeItem(atPath: folder)
+                try? files.moveItem(atPath: scratch, toPath: folder)
+            }
+            evict(keeping: folder)
+            return Pulled(path: stored(String(digest)) ?? path, digest: String(digest), provenance: Self.provenance(of: path))
         } catch {
             throw Failure(kind: .pull(error.kind), description: error.description)
         }
@@ -110,24 +129,34 @@ public actor ChartCache {
 
     /// The archive stored for `digest`, marked as just used; nil when it is not here.
     private func stored(_ digest: String) -> String? {
-        let path = Self.path(of: digest, in: directory)
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: path)
-        return path
+        let folder = Self.folder(of: digest, in: directory)
+        guard let name = (try? FileManager.default.contentsOfDirectory(atPath: folder))?.first(where: { $0.hasSuffix(".tgz") }) else {
+            return nil
+        }
+        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: folder)
+        return "\(folder)/\(name)"
     }
 
-    private static func path(of digest: String, in directory: String) -> String {
-        "\(directory)/sha256/\(digest.dropFirst("sha256:".count)).tgz"
+    private static func provenance(of archive: String) -> String? {
+        FileManager.default.fileExists(atPath: "\(archive).prov") ? "\(archive).prov" : nil
     }
 
-    /// Removes the least recently used archives until the rest fit in `capacity`; never `keeping`.
+    private static func folder(of digest: String, in directory: String) -> String {
+        "\(directory)/sha256/\(digest.dropFirst("sha256:".count))"
+    }
+
+    /// Removes the least recently used archives (their folders) until the rest fit in `capacity`;
+    /// never `keeping`.
     private func evict(keeping: String) {
         let files = FileManager.default
         let folder = "\(directory)/sha256"
         var entries: [(path: String, size: Int, used: Date)] = ((try? files.contentsOfDirectory(atPath: folder)) ?? []).compactMap { name in
             let path = "\(folder)/\(name)"
-            guard let attributes = try? files.attributesOfItem(atPath: path) else { return nil }
-            return (path, (attributes[.size] as? Int) ?? 0, (attributes[.modificationDate] as? Date) ?? .distantPast)
+            guard let used = (try? files.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { return nil }
+            let size = ((try? files.contentsOfDirectory(atPath: path)) ?? []).reduce(0) { total, file in
+                total + (((try? files.attributesOfItem(atPath: "\(path)/\(file)"))?[.size] as? Int) ?? 0)
+            }
+            return (path, size, used)
         }
         var total = entries.reduce(0) { $0 + $1.size }
         entries.sort { $0.used < $1.used }

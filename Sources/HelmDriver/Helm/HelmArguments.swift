@@ -28,10 +28,23 @@ public enum HelmArguments {
     /// The chart's CustomResourceDefinitions, its subcharts' included (`helm show crds`): what
     /// helm installs from `crds/` on a first install and never again.
     /// `helm pull oci://HOST/PATH/NAME --version V -d DIR`: the archive into DIR; helm prints the
-    /// manifest digest ("Digest: sha256:...", pkg/registry/client.go Pull).
-    public static func pull(_ reference: String, version: String, destination: String, plainHTTP: Bool, registryConfig: String?) -> [String] {
+    /// manifest digest ("Digest: sha256:...", pkg/registry/client.go Pull). `provenance`: `--prov`,
+    /// the `.prov` beside it when the registry has one, not checked (pkg/action/pull.go VerifyLater).
+    public static func pull(
+        _ reference: String,
+        version: String,
+        destination: String,
+        plainHTTP: Bool,
+        registryConfig: String?,
+        provenance: Bool = false
+    ) -> [String] {
         ["pull", reference, "--version", version, "--destination", destination] + (plainHTTP ? ["--plain-http"] : [])
-            + (registryConfig.map { ["--registry-config", $0] } ?? [])
+            + (registryConfig.map { ["--registry-config", $0] } ?? []) + (provenance ? ["--prov"] : [])
+    }
+
+    /// `helm verify ARCHIVE --keyring FILE`: the archive against its `.prov` (pkg/action/verify.go).
+    public static func verify(_ archive: String, keyring: String) -> [String] {
+        ["verify", archive, "--keyring", keyring]
     }
 
     public static func showCRDs(chart: String, version: String?) -> [String] {

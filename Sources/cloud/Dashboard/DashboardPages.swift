@@ -102,6 +102,8 @@ struct DeploymentPage: Sendable {
         let all: [(String, String?)] = [
             ("State", deployment.state.rawValue), ("Action", deployment.action.rawValue), ("Service", deployment.service.rawValue),
             ("Cluster", deployment.clusterID), ("Chart version", deployment.chart?.version), ("Chart repository", deployment.chart?.repository),
+            ("Chart digest", deployment.chartDigest ?? deployment.chart?.digest),
+            ("Chart verification", Self.verification(deployment.chartVerification)),
             ("Values", deployment.values == nil ? nil : "given (not shown: values may hold secrets)"),
             ("Timeout", deployment.timeoutSeconds.map { "\($0) s" }), ("Test", deployment.test.map { "\($0)" }),
             ("Attempts", "\(deployment.attempts)"), ("Provisioner", deployment.provisioner),
@@ -118,6 +120,16 @@ struct DeploymentPage: Sendable {
                 + plan.objects.map { "\($0.change.rawValue) \($0.object)\n\($0.diff)" }).joined(separator: "\n")
         }
         log = deployment.log.isEmpty ? "(nothing yet)" : deployment.log.joined(separator: "\n")
+    }
+}
+
+extension DeploymentPage {
+    /// "verified: signed by NAME <EMAIL>, key FINGERPRINT, sha256:...", or why not.
+    static func verification(_ verification: ChartVerification?) -> String? {
+        guard let verification else { return nil }
+        guard verification.verified else { return "unverified: \(verification.reason ?? "no signature")" }
+        let signers = (verification.signedBy ?? []).joined(separator: ", ")
+        return "verified: signed by \(signers), key \(verification.fingerprint ?? "?"), \(verification.hash ?? "")"
     }
 }
 

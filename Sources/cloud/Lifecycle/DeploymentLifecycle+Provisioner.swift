@@ -16,6 +16,7 @@ extension DeploymentLifecycle {
         deployment.waiting = status.waiting
         deployment.release = status.release ?? deployment.release
         deployment.chartDigest = status.chart.digest ?? deployment.chartDigest
+        deployment.chartVerification = status.chartVerification ?? deployment.chartVerification
         // Kept once done: a later attempt finds nothing left to recover.
         deployment.recovery = status.recovery ?? deployment.recovery
         deployment.plan = status.plan ?? deployment.plan

@@ -28,6 +28,8 @@ struct Deployment: Codable, Sendable, Equatable {
     /// The digest of the chart its provisioner installed (one pulled from an OCI registry), or the
     /// one it pinned; the request's own `chart` stays as asked.
     var chartDigest: String?
+    /// What the chart's provenance said, when its provisioner checks charts.
+    var chartVerification: ChartVerification?
     var values: JSONValue?
     var valuesFrom: [ValueReference]?
     var timeoutSeconds: Int?

@@ -30,6 +30,23 @@ struct ChartSourceOptions: ParsableArguments {
     )
     var chartTagLifetime = environment("PROVISIONER_CHART_TAG_LIFETIME") ?? "1m"
 
+    @Option(
+        help: ArgumentHelp(
+            "A public keyring (gpg --export) charts are verified with; every pulled chart that carries provenance (.prov) is checked and refused if it fails. (PROVISIONER_CHART_KEYRING)",
+            discussion: "Each deployment records what verification said: signer, key fingerprint and hash, or why the chart is unverified."
+        )
+    )
+    var chartKeyring: String?
+
+    @Option(
+        name: .customLong("require-verified-charts"),
+        help: ArgumentHelp(
+            "A repository pattern (as --allowed-repository) whose charts must be signed: one without provenance is refused too; repeatable. Needs --chart-keyring. (PROVISIONER_REQUIRE_VERIFIED_CHARTS, comma-separated)",
+            valueName: "pattern"
+        )
+    )
+    var requireVerifiedCharts: [String] = CommaSeparated.entries(environment("PROVISIONER_REQUIRE_VERIFIED_CHARTS"))
+
     func registries(workDirectory: String) throws -> ChartRegistries {
         guard chartCacheMib >= 1 else { throw ValidationError("--chart-cache-mib must be at least 1") }
         let registryConfig = self.registryConfig ?? environment("PROVISIONER_REGISTRY_CONFIG")
@@ -45,12 +62,27 @@ struct ChartSourceOptions: ParsableArguments {
         } catch {
             throw ValidationError("--chart-tag-lifetime: \(error)")
         }
+        let keyring = chartKeyring ?? environment("PROVISIONER_CHART_KEYRING")
+        if let keyring, !FileManager.default.isReadableFile(atPath: keyring) {
+            throw ValidationError("--chart-keyring: \(keyring) cannot be read")
+        }
+        if keyring == nil, !requireVerifiedCharts.isEmpty {
+            throw ValidationError("--require-verified-charts needs --chart-keyring: the keys charts are verified with")
+        }
+        let verified: [RepositoryPattern]
+        do {
+            verified = try requireVerifiedCharts.map { pattern throws(RepositoryPattern.Invalid) in try RepositoryPattern(pattern) }
+        } catch {
+            throw ValidationError("--require-verified-charts: \(error)")
+        }
         return ChartRegistries(
             plainHTTP: Set(plainHTTPRegistries.map { $0.lowercased() }),
             registryConfig: registryConfig,
             cacheDirectory: chartCache ?? environment("PROVISIONER_CHART_CACHE") ?? "\(workDirectory)/charts",
             cacheCapacity: chartCacheMib << 20,
-            tagLifetime: lifetime
+            tagLifetime: lifetime,
+            keyring: keyring,
+            verifiedRepositories: verified
         )
     }
 }

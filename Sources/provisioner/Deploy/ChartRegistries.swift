@@ -1,3 +1,4 @@
+import FleetAPI
 import Foundation
 import HelmDriver
 
@@ -13,6 +14,11 @@ struct ChartRegistries: Sendable {
     var cacheCapacity: Int = 2 << 30
     /// How long the digest a registry gave for a version is trusted before it is asked again.
     var tagLifetime: Duration = .seconds(60)
+    /// The public keys charts are verified with (`helm verify --keyring`): every chart that carries
+    /// provenance is checked, and one that fails is refused. Nil: none is checked.
+    var keyring: String?
+    /// Repositories whose charts must verify: one without provenance is refused too.
+    var verifiedRepositories: [RepositoryPattern] = []
 
     static func isRegistry(_ repositoryURL: String) -> Bool {
         repositoryURL.lowercased().hasPrefix("oci://")
@@ -25,18 +31,26 @@ struct ChartRegistries: Sendable {
     }
 }
 
+/// What a deployment learned of a chart it pulled: its digest, and what its provenance said.
+struct PulledChart: Sendable, Equatable {
+    var digest: String
+    var verification: ChartVerification?
+}
+
 extension HelmDeployer {
-    /// `chart` at `version` from its OCI registry, through the cache: the archive and its digest,
-    /// refused before helm runs when `pinned` names another digest.
+    /// `chart` at `version` from its OCI registry, through the cache: the archive, its digest and
+    /// its verification, refused before helm runs when `pinned` names another digest or the
+    /// provenance does not verify (or is missing where it must be there).
     func pull(
         _ chart: ChartSpec,
         version: String,
         pinned: String?,
         deadline: ContinuousClock.Instant
-    ) async throws(DeploymentFailure) -> ChartCache.Pulled {
+    ) async throws(DeploymentFailure) -> (path: String, PulledChart) {
         let reference = "\(chart.repositoryURL.trimmingSuffix("/"))/\(chart.name)"
+        let pulled: ChartCache.Pulled
         do {
-            return try await charts.chart(
+            pulled = try await charts.chart(
                 reference,
                 version: version,
                 pinned: pinned,
@@ -50,6 +64,46 @@ extension HelmDeployer {
             case .pull: throw DeploymentFailure(.failed, step: "helm pull", message: error.description)
             }
         }
+        let verification = try await checkProvenance(pulled, from: chart.repositoryURL, named: "\(reference):\(version)")
+        return (pulled.path, PulledChart(digest: pulled.digest, verification: verification))
+    }
+
+    /// The archive checked against its provenance with the keyring (`helm verify`, Helm's own
+    /// message when it fails); nil without a keyring.
+    private func checkProvenance(
+        _ pulled: ChartCache.Pulled,
+        from repository: String,
+        named chart: String
+    ) async throws(DeploymentFailure) -> ChartVerification? {
+        guard let keyring = registries.keyring else { return nil }
+        guard pulled.provenance != nil else {
+            if let pattern = registries.verifiedRepositories.first(where: { $0.matches(repository) }) {
+                throw DeploymentFailure(
+                    .failed,
+                    step: "chart verification",
+                    message: "\(chart) carries no provenance (.prov), and charts from \(pattern) must be signed; nothing was installed"
+                )
+            }
+            return ChartVerification(verified: false, reason: "the chart carries no provenance (.prov)")
+        }
+        let printed: String
+        do {
+            printed = try await releases.helm.output(HelmArguments.verify(pulled.path, keyring: keyring))
+        } catch {
+            throw DeploymentFailure(.failed, step: "chart verification", message: "\(chart): \(error.message); nothing was installed")
+        }
+        return Self.verification(printed)
+    }
+
+    /// pkg/action/verify.go's report: "Signed by:" lines, "Using Key With Fingerprint:", "Chart Hash Verified:".
+    static func verification(_ printed: String) -> ChartVerification {
+        var verification = ChartVerification(verified: true, signedBy: [])
+        for line in printed.split(separator: "\n") {
+            if let signer = line.wholeMatch(of: /Signed by: (.+)/)?.output.1 { verification.signedBy?.append(String(signer)) }
+            if let key = line.wholeMatch(of: /Using Key With Fingerprint: ([0-9A-F]+)/)?.output.1 { verification.fingerprint = String(key) }
+            if let hash = line.wholeMatch(of: /Chart Hash Verified: (sha256:[0-9a-f]+)/)?.output.1 { verification.hash = String(hash) }
+        }
+        return verification
     }
 }
 

@@ -13,8 +13,8 @@ struct DeploymentDetails: Sendable, Equatable {
     var plan: ReleasePlan?
     /// A check's answer.
     var drift: DriftReport?
-    /// The digest of the chart pulled for the work (from an OCI registry).
-    var chartDigest: String?
+    /// The chart pulled for the work (from an OCI registry): its digest and verification.
+    var pulledChart: PulledChart?
     /// Values fetched for `ValuesFrom`: removed, like the request's own secrets, from all of the
     /// above before anyone sees it.
     var fetchedSecrets: [String] = []

@@ -12,9 +12,9 @@ extension HelmDeployer {
         context: DeploymentContext
     ) async -> DeploymentResult {
         let spec: ReleaseSpec
-        let digest: String?
+        let pulled: PulledChart?
         do {
-            (spec, digest) = try await releaseSpec(
+            (spec, pulled) = try await releaseSpec(
                 request,
                 service: service,
                 helm: helm,
@@ -27,7 +27,7 @@ extension HelmDeployer {
         var result = DeploymentResult(
             await releases.plan(spec, kubeconfig: context.kube.kubeconfig, deadline: bounds.deadline, events: bounds.events)
         )
-        result.details.chartDigest = digest
+        result.details.pulledChart = pulled
         return result
     }
 }

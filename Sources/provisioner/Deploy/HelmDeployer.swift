@@ -42,7 +42,8 @@ struct HelmDeployer: Deployer {
             capacity: registries.cacheCapacity,
             tagLifetime: registries.tagLifetime,
             helm: releases.helm,
-            registryConfig: registries.registryConfig
+            registryConfig: registries.registryConfig,
+            provenance: registries.keyring != nil
         )
         self.access = ClusterAccess(
             aws: aws,
@@ -130,9 +131,9 @@ struct HelmDeployer: Deployer {
     ) async -> DeploymentResult {
         let chart = Self.chart(helm.chart, requested: request.chart?.repository)
         var spec: ReleaseSpec
-        let digest: String?
+        let pulled: PulledChart?
         do {
-            (spec, digest) = try await releaseSpec(request, service: service, helm: helm, chart: chart, deadline: bounds.deadline)
+            (spec, pulled) = try await releaseSpec(request, service: service, helm: helm, chart: chart, deadline: bounds.deadline)
         } catch {
             return DeploymentResult(failure: error)
         }
@@ -169,7 +170,7 @@ struct HelmDeployer: Deployer {
         }
         released.log = beforeHelm + released.log
         var result = DeploymentResult(released)
-        result.details.chartDigest = digest
+        result.details.pulledChart = pulled
         guard result.outcome == .succeeded else { return result }
         var hookContext = context
         hookContext.release = result.details.helm?.release
@@ -200,21 +201,22 @@ struct HelmDeployer: Deployer {
 
     /// The chart located (pulled into the cache from an OCI registry, or its repository added
     /// first when charts come from one) and the values layered, as `helm upgrade --install` is
-    /// given them; and the digest of a pulled chart.
+    /// given them; and what was learned of a pulled chart.
     func releaseSpec(
         _ request: DeploymentRequest,
         service: any ThirdPartyService,
         helm: HelmRelease,
         chart: ChartSpec,
         deadline: ContinuousClock.Instant
-    ) async throws(DeploymentFailure) -> (ReleaseSpec, digest: String?) {
+    ) async throws(DeploymentFailure) -> (ReleaseSpec, pulled: PulledChart?) {
         let version = request.chart?.version ?? chart.defaultVersion
         let located: (reference: String, version: String?)
-        var digest: String?
+        var pulled: PulledChart?
         if ChartRegistries.isRegistry(chart.repositoryURL) {
             // A registry is asked even where a chart directory serves the rest: the request named it.
-            let pulled = try await pull(chart, version: version, pinned: request.chart?.digest, deadline: deadline)
-            (located, digest) = ((pulled.path, nil), pulled.digest)
+            let archive: String
+            (archive, pulled) = try await pull(chart, version: version, pinned: request.chart?.digest, deadline: deadline)
+            located = (archive, nil)
         } else {
             do {
                 located = try locator.locate(chart, version: version)
@@ -222,7 +224,7 @@ struct HelmDeployer: Deployer {
                 throw DeploymentFailure(.chartNotFound, step: "chart", message: "\(error)")
             }
         }
-        if locator.chartDirectory == nil, digest == nil {
+        if locator.chartDirectory == nil, pulled == nil {
             do {
                 try await repositories.ensure(name: chart.repositoryName, url: chart.repositoryURL)
             } catch {
@@ -238,7 +240,7 @@ struct HelmDeployer: Deployer {
             hookWaits: helm.hookWaits,
             runTests: request.action == .apply && request.test == true
         )
-        return (spec, digest)
+        return (spec, pulled)
     }
 
     /// Shipped defaults, then values derived from the request, then the request's own values.

@@ -48,7 +48,10 @@ extension DeploymentStatus {
         case nil:
             (recovery, remediation, release) = (nil, nil, nil)
         }
-        if let digest = result.details.chartDigest { chart.digest = digest }
+        if let pulled = result.details.pulledChart {
+            chart.digest = pulled.digest
+            chartVerification = pulled.verification
+        }
         log = result.details.log.map(redactor.redact)
         drift = result.details.drift.map { DriftReport(reasons: $0.reasons.map(redactor.redact)) }
         plan = result.details.plan.map { plan in
