@@ -53,7 +53,7 @@ def _client(args):
     hp = _sdk()
     path = registry_config(args)
     plain_http = bool(getattr(args, 'plain_http', False))
-    if getattr(args, 'username', None) and getattr(args, 'password', None) is not None:
+    if args.cmd != 'registry' and getattr(args, 'username', None) and getattr(args, 'password', None) is not None:
         path = os.path.join(tempfile.mkdtemp(prefix='helm-registry-'), 'config.json')
         client = hp.registry.RegistryClient(plain_http=plain_http, credentials_file=path)
         host = _reference(args.chart if args.cmd in ('pull', 'fetch') else args.remote).split('/', 1)[0]

@@ -16,6 +16,7 @@ Upstream behaviour checked (github.com/helm/helm, see helm_oci_cli.py for the fi
     WARNING; an archive that is not the one signed fails verification ("sha256 sum does not match").
 """
 import hashlib
+import json
 import os
 import select
 import shutil
@@ -100,6 +101,16 @@ def run(t):
     login = helm('registry', 'login', address, '-u', 'alice', '--password-stdin', '--plain-http', stdin='secret\n')
     t.check('registry login prints "Login Succeeded" (pkg/registry/client.go Login)',
             login.returncode == 0 and login.stdout == 'Login Succeeded\n', login)
+
+    stored = os.path.join(t.tmp, 'registry-config.json')
+    flag_login = helm('registry', 'login', address, '-u', 'alice', '-p', 'secret', '--plain-http', '--registry-config', stored)
+    try:
+        with open(stored) as f:
+            auths = json.load(f).get('auths') or {}
+    except (OSError, ValueError):
+        auths = {}
+    t.check('registry login -u/-p --registry-config FILE stores the login in that file (auths.HOST.auth: user:password)',
+            flag_login.returncode == 0 and auths.get(address, {}).get('auth') == 'YWxpY2U6c2VjcmV0', (flag_login, auths))
 
     pushed = helm('push', archive, remote, '--plain-http')
     auth = 'Basic YWxpY2U6c2VjcmV0'  # alice:secret

@@ -123,7 +123,7 @@ public actor ChartCache {
             evict(keeping: folder)
             return Pulled(path: stored(String(digest)) ?? path, digest: String(digest), provenance: Self.provenance(of: path))
         } catch {
-            throw Failure(kind: .pull(error.kind), description: error.description)
+            throw Failure(kind: .pull(error.kind), description: error.message)
         }
     }
 

@@ -61,6 +61,12 @@ extension HelmDeployer {
             switch error.kind {
             case .digestMismatch: throw DeploymentFailure(.failed, step: "chart digest", message: error.description)
             case .pull(.chartNotFound): throw DeploymentFailure(.chartNotFound, step: "helm pull", message: error.description)
+            case .pull where Self.refusedCredentials(error.description):
+                throw DeploymentFailure(
+                    .failed,
+                    step: "helm pull",
+                    message: "\(error.description) (the registry wants a login this provisioner does not have: see --registry-config)"
+                )
             case .pull: throw DeploymentFailure(.failed, step: "helm pull", message: error.description)
             }
         }
@@ -93,6 +99,11 @@ extension HelmDeployer {
             throw DeploymentFailure(.failed, step: "chart verification", message: "\(chart): \(error.message); nothing was installed")
         }
         return Self.verification(printed)
+    }
+
+    /// A registry's refusal of missing or wrong credentials, as helm's registry client words it.
+    static func refusedCredentials(_ message: String) -> Bool {
+        message.contains("credential not found") || message.contains("401") || message.contains("unauthorized")
     }
 
     /// pkg/action/verify.go's report: "Signed by:" lines, "Using Key With Fingerprint:", "Chart Hash Verified:".
