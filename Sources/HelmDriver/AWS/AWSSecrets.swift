@@ -1,5 +1,4 @@
 import Foundation
-import HTTPClient
 
 /// Reading a secret string from Secrets Manager or a parameter from SSM Parameter Store, both
 /// over their JSON 1.1 protocol, with the client's own credentials.
@@ -12,7 +11,7 @@ public struct AWSSecrets: Sendable {
 
     /// GetSecretValue: the secret's `SecretString` (a binary secret is refused).
     public func secretString(id: String) async throws(AWSError) -> String {
-        let answer = try await call(.secretsManager, target: "secretsmanager.GetSecretValue", body: ["SecretId": id])
+        let answer = try await client.json11(.secretsManager, target: "secretsmanager.GetSecretValue", body: ["SecretId": id])
         guard let secret = answer?["SecretString"] as? String else {
             throw AWSError(service: "secretsmanager", status: 200, code: "UnreadableResponse", message: "secret \(id) has no SecretString")
         }
@@ -21,22 +20,11 @@ public struct AWSSecrets: Sendable {
 
     /// GetParameter with decryption: the value of a String, StringList or SecureString parameter.
     public func parameter(name: String) async throws(AWSError) -> String {
-        let answer = try await call(.ssm, target: "AmazonSSM.GetParameter", body: ["Name": name, "WithDecryption": true])
+        let answer = try await client.json11(.ssm, target: "AmazonSSM.GetParameter", body: ["Name": name, "WithDecryption": true])
         guard let parameter = answer?["Parameter"] as? [String: Any], let value = parameter["Value"] as? String else {
             throw AWSError(service: "ssm", status: 200, code: "UnreadableResponse", message: "parameter \(name) has no Value")
         }
         return value
     }
 
-    private func call(_ service: AWSService, target: String, body: [String: Any]) async throws(AWSError) -> [String: Any]? {
-        let data = (try? JSONSerialization.data(withJSONObject: body)) ?? Data()
-        let response = try await client.send(
-            service,
-            method: "POST",
-            path: "/",
-            headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", target)],
-            body: data
-        )
-        return try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
-    }
 }

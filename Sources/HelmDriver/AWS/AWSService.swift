@@ -19,5 +19,6 @@ public struct AWSService: Sendable, Hashable {
     }
     public static let ssm = AWSService(signingName: "ssm", environmentKey: "SSM", globalRegion: nil) { "ssm.\($0).amazonaws.com" }
     public static let eks = AWSService(signingName: "eks", environmentKey: "EKS", globalRegion: nil) { "eks.\($0).amazonaws.com" }
+    public static let ecr = AWSService(signingName: "ecr", environmentKey: "ECR", globalRegion: nil) { "api.ecr.\($0).amazonaws.com" }
     public static let sts = AWSService(signingName: "sts", environmentKey: "STS", globalRegion: nil) { "sts.\($0).amazonaws.com" }
 }

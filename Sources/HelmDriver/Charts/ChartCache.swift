@@ -33,31 +33,30 @@ public actor ChartCache {
     private let capacity: Int
     private let tagLifetime: Duration
     private let helm: HelmClient
-    private let registryConfig: String?
     /// Fetch each chart's provenance too, where the registry has one (`helm pull --prov`).
     private let provenance: Bool
     private var tags: [String: (digest: String, at: ContinuousClock.Instant)] = [:]
     private var pulling: [String: Task<Pulled, any Error>] = [:]
 
     /// - Parameters:
-    ///   - registryConfig: the registry logins helm reads (`--registry-config`), if not helm's own.
     ///   - provenance: fetch each chart's `.prov` too, when the registry has one.
-    public init(directory: String, capacity: Int, tagLifetime: Duration, helm: HelmClient, registryConfig: String? = nil, provenance: Bool = false) {
+    public init(directory: String, capacity: Int, tagLifetime: Duration, helm: HelmClient, provenance: Bool = false) {
         self.directory = directory
         self.capacity = capacity
         self.tagLifetime = tagLifetime
         self.helm = helm
-        self.registryConfig = registryConfig
         self.provenance = provenance
     }
 
     /// The archive of `reference` (`oci://HOST/PATH/NAME`) at `version`; with `pinned`, only if that is
-    /// its digest. `plainHTTP` for a registry served over HTTP.
+    /// its digest. `plainHTTP` for a registry served over HTTP; `registryConfig`: the logins helm
+    /// reads (`--registry-config`), if not helm's own.
     public func chart(
         _ reference: String,
         version: String,
         pinned: String?,
         plainHTTP: Bool,
+        registryConfig: String? = nil,
         deadline: ContinuousClock.Instant
     ) async throws(Failure) -> Pulled {
         if let pinned, let path = stored(pinned) { return Pulled(path: path, digest: pinned, provenance: Self.provenance(of: path)) }
@@ -67,7 +66,7 @@ public actor ChartCache {
         }
         let task =
             pulling[key]
-            ?? Task { try await self.pull(reference, version: version, plainHTTP: plainHTTP, deadline: deadline) }
+            ?? Task { try await self.pull(reference, version: version, plainHTTP: plainHTTP, registryConfig: registryConfig, deadline: deadline) }
         pulling[key] = task
         let pulled: Pulled
         do {
@@ -89,7 +88,13 @@ public actor ChartCache {
         )
     }
 
-    private func pull(_ reference: String, version: String, plainHTTP: Bool, deadline: ContinuousClock.Instant) async throws(Failure) -> Pulled {
+    private func pull(
+        _ reference: String,
+        version: String,
+        plainHTTP: Bool,
+        registryConfig: String?,
+        deadline: ContinuousClock.Instant
+    ) async throws(Failure) -> Pulled {
         let files = FileManager.default
         let scratch = "\(directory)/pull-\(UUID().uuidString)"
         defer { try? files.removeItem(atPath: scratch) }

@@ -16,6 +16,15 @@ struct ChartSourceOptions: ParsableArguments {
     @Option(help: "The registry logins helm reads (a `helm registry login` config.json), if not helm's own. (PROVISIONER_REGISTRY_CONFIG)")
     var registryConfig: String?
 
+    @Option(
+        name: .customLong("ecr-registry"),
+        help: ArgumentHelp(
+            "An Amazon ECR registry (HOST, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com) logged in to with this provisioner's AWS credentials (ecr:GetAuthorizationToken), renewed before expiry; repeatable. (PROVISIONER_ECR_REGISTRIES, comma-separated)",
+            valueName: "host"
+        )
+    )
+    var ecrRegistries: [String] = CommaSeparated.entries(environment("PROVISIONER_ECR_REGISTRIES"))
+
     @Option(help: "Where pulled chart archives are kept, by digest; survives restarts. Default: TMPDIR/charts. (PROVISIONER_CHART_CACHE)")
     var chartCache: String?
 
@@ -56,6 +65,9 @@ struct ChartSourceOptions: ParsableArguments {
         for entry in plainHTTPRegistries where entry.isEmpty || entry.contains("/") || entry.contains("://") {
             throw ValidationError("--plain-http-registry: \"\(entry)\" is not HOST or HOST:PORT")
         }
+        for entry in ecrRegistries where entry.isEmpty || entry.contains("/") || entry.contains("://") {
+            throw ValidationError("--ecr-registry: \"\(entry)\" is not HOST or HOST:PORT")
+        }
         let lifetime: Duration
         do {
             lifetime = chartTagLifetime == "0" ? .zero : try GoDuration.parse(chartTagLifetime)
@@ -78,6 +90,7 @@ struct ChartSourceOptions: ParsableArguments {
         return ChartRegistries(
             plainHTTP: Set(plainHTTPRegistries.map { $0.lowercased() }),
             registryConfig: registryConfig,
+            ecrRegistries: Set(ecrRegistries.map { $0.lowercased() }),
             cacheDirectory: chartCache ?? environment("PROVISIONER_CHART_CACHE") ?? "\(workDirectory)/charts",
             cacheCapacity: chartCacheMib << 20,
             tagLifetime: lifetime,

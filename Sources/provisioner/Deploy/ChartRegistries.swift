@@ -10,6 +10,8 @@ struct ChartRegistries: Sendable {
     var plainHTTP: Set<String> = []
     /// helm's `--registry-config`: the logins (`helm registry login`), if not helm's own file.
     var registryConfig: String?
+    /// Registries (`HOST[:PORT]`) logged in to with Amazon ECR logins (`RegistryLogins`).
+    var ecrRegistries: Set<String> = []
     var cacheDirectory: String
     var cacheCapacity: Int = 2 << 30
     /// How long the digest a registry gave for a version is trusted before it is asked again.
@@ -26,8 +28,12 @@ struct ChartRegistries: Sendable {
 
     /// Whether the registry of `repositoryURL` is spoken to over plain HTTP.
     func usesPlainHTTP(_ repositoryURL: String) -> Bool {
-        let authority = repositoryURL.dropFirst("oci://".count).prefix { $0 != "/" }.lowercased()
-        return plainHTTP.contains(authority)
+        plainHTTP.contains(Self.registry(of: repositoryURL))
+    }
+
+    /// `HOST[:PORT]` of an `oci://` URL, lower-cased.
+    static func registry(of repositoryURL: String) -> String {
+        repositoryURL.dropFirst("oci://".count).prefix { $0 != "/" }.lowercased()
     }
 }
 
@@ -48,6 +54,12 @@ extension HelmDeployer {
         deadline: ContinuousClock.Instant
     ) async throws(DeploymentFailure) -> (path: String, PulledChart) {
         let reference = "\(chart.repositoryURL.trimmingSuffix("/"))/\(chart.name)"
+        let config: String?
+        do {
+            config = try await logins.configFile(for: ChartRegistries.registry(of: chart.repositoryURL))
+        } catch {
+            throw DeploymentFailure(.failed, step: "registry login", message: error.description)
+        }
         let pulled: ChartCache.Pulled
         do {
             pulled = try await charts.chart(
@@ -55,6 +67,7 @@ extension HelmDeployer {
                 version: version,
                 pinned: pinned,
                 plainHTTP: registries.usesPlainHTTP(chart.repositoryURL),
+                registryConfig: config,
                 deadline: deadline
             )
         } catch {

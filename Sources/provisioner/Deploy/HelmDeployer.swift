@@ -22,6 +22,7 @@ struct HelmDeployer: Deployer {
     /// Where charts from OCI registries come from, and the cache they are kept in.
     let registries: ChartRegistries
     let charts: ChartCache
+    let logins: RegistryLogins
 
     init(
         releases: ReleaseManager,
@@ -42,7 +43,6 @@ struct HelmDeployer: Deployer {
             capacity: registries.cacheCapacity,
             tagLifetime: registries.tagLifetime,
             helm: releases.helm,
-            registryConfig: registries.registryConfig,
             provenance: registries.keyring != nil
         )
         self.access = ClusterAccess(
@@ -52,6 +52,12 @@ struct HelmDeployer: Deployer {
             logger: logger
         )
         self.referencedValues = ReferencedValues(aws: aws, lifetime: valuesFromLifetime)
+        self.logins = RegistryLogins(
+            configured: registries.registryConfig,
+            ecrRegistries: registries.ecrRegistries,
+            aws: aws,
+            directory: registries.cacheDirectory
+        )
         self.logger = logger
     }
 
