@@ -13,7 +13,8 @@ struct ChartVersionCheck: Sendable {
 
     /// - Parameter document: the profile's text, for the line of a refused version.
     func check(_ profile: Profile, document: String) async throws(Profile.Invalid) {
-        for (name, service) in profile.services.sorted(by: { $0.key < $1.key }) {
+        // A service from another repository is not in what the provisioners' own sources offer.
+        for (name, service) in profile.services.sorted(by: { $0.key < $1.key }) where service.chartRepository == nil {
             var requested: [(path: [String], version: String)] = []
             if let version = service.chartVersion { requested.append((["chartVersion"], version)) }
             for (index, choice) in service.versionsByKubernetes.enumerated() {

@@ -47,7 +47,7 @@ extension Profile {
                 ProfileReader(
                     node,
                     path: "services.\(service)",
-                    allowed: ["chartVersion", "values", "dependsOn", "versionsByKubernetes"]
+                    allowed: ["chartVersion", "chartRepository", "chartDigest", "values", "dependsOn", "versionsByKubernetes"]
                 )
             )
         }

@@ -1,4 +1,5 @@
 import FleetAPI
+import ServerSupport
 import Yams
 
 /// The parts of a profile document below the top level (`Profile+document.swift`).
@@ -46,12 +47,43 @@ extension Profile {
         guard chartVersion != nil || !choices.isEmpty else {
             throw reader.invalid("chartVersion", "is missing: give chartVersion, versionsByKubernetes, or both")
         }
+        let (repository, digest) = try chart(reader, version: chartVersion, choices: choices)
         return Service(
             chartVersion: chartVersion,
+            chartRepository: repository,
+            chartDigest: digest,
             values: try values(reader),
             dependsOn: try reader.strings("dependsOn"),
             versionsByKubernetes: choices
         )
+    }
+
+    /// `chartRepository` and `chartDigest`, held to what a deployment request takes: a digest pins
+    /// one chart, so it needs an `oci://` repository and `chartVersion` without per-Kubernetes choices.
+    private static func chart(
+        _ reader: ProfileReader,
+        version: String?,
+        choices: [KubernetesVersionChoice]
+    ) throws(Invalid) -> (repository: String?, digest: String?) {
+        let repository = try reader.string("chartRepository")
+        let digest = try reader.string("chartDigest")
+        do {
+            try DeploymentFieldRules.validate(
+                chart: ChartRequest(version: version, repository: repository, digest: digest),
+                values: nil,
+                timeoutSeconds: nil
+            )
+        } catch {
+            let field = error.field == "Chart.Digest" ? "chartDigest" : "chartRepository"
+            throw reader.invalid(
+                field,
+                error.message.replacing("Chart.Repository", with: "chartRepository").replacing("Chart.Digest", with: "chartDigest")
+            )
+        }
+        if digest != nil, !choices.isEmpty {
+            throw reader.invalid("chartDigest", "pins one chart: give it with chartVersion, not with versionsByKubernetes")
+        }
+        return (repository, digest)
     }
 
     /// `values` as YAML text (a block scalar, as in Helm's values files) or as a mapping; each

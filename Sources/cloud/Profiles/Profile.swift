@@ -19,6 +19,10 @@ struct Profile: Sendable, Equatable {
 
     struct Service: Sendable, Equatable {
         var chartVersion: String?
+        /// Another chart repository (a mirror, an `oci://` registry); nil: the service's own.
+        var chartRepository: String? = nil
+        /// The content every cluster gets (an `oci://` chart's manifest digest), with `chartVersion`.
+        var chartDigest: String? = nil
         /// Each string leaf a template over the cluster.
         var values: ValuesTemplate?
         var dependsOn: [String]

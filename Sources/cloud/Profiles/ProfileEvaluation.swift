@@ -64,7 +64,8 @@ enum ProfileEvaluation {
         }
         do {
             let values = try service.values.map { template throws(ValuesTemplate.Failure) in try template.render(for: cluster) }
-            return Target(profile: profile.name, spec: DeploymentSpec(action: .apply, chart: ChartRequest(version: chart), values: values))
+            let request = ChartRequest(version: chart, repository: service.chartRepository, digest: service.chartDigest)
+            return Target(profile: profile.name, spec: DeploymentSpec(action: .apply, chart: request, values: values))
         } catch {
             return Target(profile: profile.name, failure: "\(error)")
         }

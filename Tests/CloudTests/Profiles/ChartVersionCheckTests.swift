@@ -76,6 +76,21 @@ struct ChartVersionCheckTests {
         #expect(provisioners.refreshes.withLock { $0 } == 1)
     }
 
+    @Test("a chart from another repository (an OCI registry) is not held to what the provisioners' own sources offer")
+    func otherRepository() async throws {
+        let document = """
+            name: metrics
+            selector: {matchLabels: {env: prod}}
+            services:
+              metrics-server: {chartVersion: 9.9.9, chartRepository: 'oci://r.example/charts'}
+            """
+        let provisioners = Provisioners(["3.13.1"])
+
+        try await provisioners.check.check(try Profile(document: document), document: document)
+
+        #expect(provisioners.refreshes.withLock { $0 } == 0)
+    }
+
     @Test("when no provisioner can say, the profile is not held up")
     func nobodyAnswers() async throws {
         #expect(await check(Provisioners(nil)) == nil)

@@ -34,6 +34,15 @@ struct ProfileDocumentTests {
         #expect(profile.onLeave == .remove && profile.newClusters == .immediate && profile.priority == 0 && profile.window == nil)
     }
 
+    @Test("a chart from another repository, pinned by digest, reads as written")
+    func pinnedChart() throws {
+        let digest = "sha256:" + String(repeating: "b", count: 64)
+        let text =
+            "name: x\nservices:\n  fluentbit:\n    chartVersion: 0.58.1\n    chartRepository: oci://r.example/charts\n    chartDigest: \(digest)\n"
+        let service = try #require(try Profile(document: text, services: ["fluentbit"]).services["fluentbit"])
+        #expect(service.chartRepository == "oci://r.example/charts" && service.chartDigest == digest)
+    }
+
     @Test("JSON with the same keys reads the same")
     func json() throws {
         let json = """
@@ -73,6 +82,20 @@ struct ProfileDocumentTests {
             ("name: x\nservices: {fluentbit: {chartVersion: 1.0.0}}\nonLeave: forget\n", "onLeave", 3),
             ("name: Bad_Name\nservices: {fluentbit: {chartVersion: 1.0.0}}\n", "name", 1),
             ("name: x\nservices: {fluentbit: {chartVersion: 1.0.0}}\nstrategy: {batchSize: half}\n", "strategy.batchSize", 3),
+            ("name: x\nservices:\n  fluentbit:\n    chartVersion: 1.0.0\n    chartRepository: ftp://x\n", "services.fluentbit.chartRepository", 5),
+            (
+                "name: x\nservices:\n  fluentbit:\n    chartVersion: 1.0.0\n    chartRepository: oci://r.example/c\n    chartDigest: sha256:12\n",
+                "services.fluentbit.chartDigest", 6
+            ),
+            (
+                "name: x\nservices:\n  fluentbit:\n    chartVersion: 1.0.0\n    chartDigest: sha256:\(String(repeating: "a", count: 64))\n",
+                "services.fluentbit.chartDigest", 5
+            ),
+            (
+                "name: x\nservices:\n  fluentbit:\n    chartRepository: oci://r.example/c\n    chartDigest: sha256:\(String(repeating: "a", count: 64))\n"
+                    + "    versionsByKubernetes: [{kubernetes: '>=1.30', chartVersion: 1.0.0}]\n",
+                "services.fluentbit.chartDigest", 5
+            ),
         ] as [(String, String, Int)]
     )
     func refused(_ text: String, _ field: String, _ line: Int) {

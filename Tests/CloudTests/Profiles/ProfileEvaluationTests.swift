@@ -36,6 +36,21 @@ struct ProfileEvaluationTests {
         #expect(other.isEmpty)
     }
 
+    @Test("a profile's chart repository and digest reach every cluster's deployment")
+    func pinnedChart() throws {
+        let digest = "sha256:" + String(repeating: "c", count: 64)
+        let profile = try Profile(
+            document: """
+                name: pinned
+                selector: {matchLabels: {env: prod}}
+                services:
+                  fluentbit: {chartVersion: 0.58.1, chartRepository: 'oci://r.example/charts', chartDigest: '\(digest)'}
+                """
+        )
+        let targets = ProfileEvaluation.targets(for: Self.cluster("a", ["env": "prod"]), profiles: [profile])
+        #expect(targets["fluentbit"]?.spec?.chart == ChartRequest(version: "0.58.1", repository: "oci://r.example/charts", digest: digest))
+    }
+
     @Test("of two matching profiles the higher priority decides; at one priority applying the second is refused, naming the clusters")
     func priorities() throws {
         let clusters = [Self.cluster("a", ["env": "prod"]), Self.cluster("b", ["env": "prod"]), Self.cluster("c", ["env": "dev"])]
