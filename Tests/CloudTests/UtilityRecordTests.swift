@@ -134,4 +134,27 @@ struct UtilityRecordTests {
     func versionInChart(_ chart: String, _ version: String?) {
         #expect(ChartVersion.version(inChart: chart) == version)
     }
+
+    @Test("an apply of the same version from other content records the new digest and is a cluster.chart-changed event")
+    func chartDigestChanged() {
+        let (first, second) = ("sha256:" + String(repeating: "1", count: 64), "sha256:" + String(repeating: "2", count: 64))
+        var before = UtilityMetadata()
+        var earlier = Self.applied("25.18.0", revision: 1)
+        earlier.chartDigest = first
+        before.recordFinished(earlier)
+        var after = before
+        var again = Self.applied("25.18.0", revision: 2)
+        again.chartDigest = second
+        after.recordFinished(again)
+        var same = after
+        var repeated = Self.applied("25.18.0", revision: 3)
+        repeated.chartDigest = second
+        same.recordFinished(repeated)
+
+        let events = FleetEvent.utilitiesChanged(cluster: "c1", from: before, to: after)
+        #expect(after.actualReleases?["prometheus"]?.chartDigest == second)
+        #expect(events.map(\.type) == ["cluster.chart-changed"])
+        #expect(events.first?.summary == "cluster c1: prometheus 25.18.0 was installed from other content: chart digest \(first) is now \(second)")
+        #expect(FleetEvent.utilitiesChanged(cluster: "c1", from: after, to: same).isEmpty, "the same content again is no change")
+    }
 }

@@ -97,6 +97,25 @@ extension FleetEvent {
         FleetEvent(type: "cluster.deleted", objectID: id, clusterID: id, summary: "cluster \(id) deleted")
     }
 
+    /// A utility installed again at the same chart version from other content: the version was
+    /// pushed again to its registry (what a pinned `Chart.Digest` refuses), said once per change.
+    static func chartsChanged(cluster id: String, from old: UtilityMetadata, to new: UtilityMetadata) -> [FleetEvent] {
+        (new.actualReleases ?? [:]).keys.sorted().compactMap { service in
+            guard let before = old.actualReleases?[service]?.chartDigest, let after = new.actualReleases?[service]?.chartDigest,
+                before != after, let version = new.actualVersions[service].flatMap({ $0?.chart }),
+                old.actualVersions[service].flatMap({ $0?.chart }) == version
+            else { return nil }
+            return FleetEvent(
+                type: "cluster.chart-changed",
+                objectID: id,
+                clusterID: id,
+                service: service,
+                version: version,
+                summary: "cluster \(id): \(service) \(version) was installed from other content: chart digest \(before) is now \(after)"
+            )
+        }
+    }
+
     /// A drift finding or its end per utility; `cluster.updated` when versions changed.
     static func utilitiesChanged(cluster id: String, from old: UtilityMetadata, to new: UtilityMetadata) -> [FleetEvent] {
         var events: [FleetEvent] = []
@@ -119,6 +138,7 @@ extension FleetEvent {
                 )
             }
         }
+        events += chartsChanged(cluster: id, from: old, to: new)
         let services = Set((old.drift ?? [:]).keys).union((new.drift ?? [:]).keys)
         for service in services.sorted() {
             let was = old.drift?[service]?.state == .drifted

@@ -62,11 +62,13 @@ struct DriftStatus: Codable, Sendable, Equatable {
 struct RecordedRelease: Codable, Sendable, Equatable {
     var revision: Int
     var firstDeployed: String?
+    /// The digest of the chart it was installed from (one pulled from an OCI registry).
+    var chartDigest: String? = nil
 }
 
 extension RecordedRelease {
-    init(_ release: ReleaseInfo) {
-        self.init(revision: release.revision, firstDeployed: release.firstDeployed)
+    init(_ release: ReleaseInfo, chartDigest: String? = nil) {
+        self.init(revision: release.revision, firstDeployed: release.firstDeployed, chartDigest: chartDigest)
     }
 }
 

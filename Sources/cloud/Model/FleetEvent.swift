@@ -31,7 +31,7 @@ struct FleetEvent: Codable, Sendable, Equatable {
     static let types: [String] =
         CloudDeploymentState.allCases.map { "deployment.\($0.rawValue)" }
         + ["rollout.created", "rollout.progressed"] + RolloutState.allCases.map { "rollout.\($0.rawValue)" }
-        + ["cluster.created", "cluster.updated", "cluster.deleted", "drift.detected", "drift.resolved"]
+        + ["cluster.created", "cluster.updated", "cluster.chart-changed", "cluster.deleted", "drift.detected", "drift.resolved"]
         + ["provisioner.healthy", "provisioner.unhealthy"]
 
     /// Before the store gives it an ID and a time.

@@ -20,7 +20,7 @@ extension UtilityMetadata {
             return true
         case .verify, .plan, .check: return false  // they change nothing
         }
-        let seen = deployment.release.map(RecordedRelease.init)
+        let seen = deployment.release.map { RecordedRelease($0, chartDigest: deployment.chartDigest) }
         if let seen, let recorded = actualReleases?[service], seen.isEarlierRevision(than: recorded) { return false }
         actualVersions[service] = .some(deployment.chart?.version.map { UtilityVersion(chart: $0) })
         var releases = actualReleases ?? [:]
