@@ -14,7 +14,8 @@ extension RolloutEndToEndTests {
         // The operator and its CRDs first (a Helm chart), as prometheus-stack's dependsOn says.
         let operators = try await fleet.startRollout("79.12.0", ["Service": "prometheus-operator", "BatchSize": "100%"])
         let installed = try await fleet.waitFor(operators.id)
-        #expect(installed.state == .succeeded, "\(installed.error ?? "")")
+        let errors = try await fleet.clusters.indices.asyncMap { try await fleet.deployments(of: $0).compactMap(\.error) }
+        #expect(installed.state == .succeeded, "\(installed.error ?? ""): \(errors)")
 
         let retention: JSONValue = ["prometheus": ["retention": "30d"]]
         let rollout = try await fleet.startRollout("1.0.0", ["Service": "prometheus-stack", "Canary": 1, "BatchSize": "50%", "Values": retention])

@@ -99,11 +99,12 @@ struct ObjectsDeployerTests {
         defer { harness.close() }
         let waits = Mutex<[String]>([])
 
-        // Long enough to reach the wait however busy the machine is.
+        // Long enough to reach the wait however busy the machine is (a full parallel run on two
+        // cores once took all of 30 s to get there).
         let result = await Self.run(
             deployer,
             harness.request("prometheus-stack"),
-            timeout: .seconds(30),
+            timeout: .seconds(50),
             events: DeploymentEvents { text in if let text { waits.withLock { $0.append(text) } } }
         )
 

@@ -71,10 +71,13 @@ public struct HelmClient: Sendable {
     }
 
     /// Runs and checks a command that needs no cluster, returning its standard output.
-    /// - Parameter outputLimit: for a command whose whole output is the answer (`show crds` of a
-    ///   chart with large CRDs): more than this fails rather than answering a part.
-    public func output(_ arguments: [String], outputLimit: Int? = nil) async throws(HelmError) -> String {
-        let result = try await run(arguments, deadline: .now + configuration.commandTimeout, outputLimit: outputLimit)
+    /// - Parameters:
+    ///   - outputLimit: for a command whose whole output is the answer (`show crds` of a chart with
+    ///     large CRDs): more than this fails rather than answering a part.
+    ///   - deadline: for a command that is a step of a deployment, the deployment's; else
+    ///     `commandTimeout` from now.
+    public func output(_ arguments: [String], outputLimit: Int? = nil, deadline: ContinuousClock.Instant? = nil) async throws(HelmError) -> String {
+        let result = try await run(arguments, deadline: deadline ?? .now + configuration.commandTimeout, outputLimit: outputLimit)
         try check(result, arguments: arguments)
         if outputLimit != nil, result.outputTruncated {
             throw HelmError(kind: .failed, command: Self.commandName(arguments), message: "printed more than \(outputLimit ?? 0) bytes")

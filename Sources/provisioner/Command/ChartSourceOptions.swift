@@ -99,7 +99,3 @@ struct ChartSourceOptions: ParsableArguments {
         )
     }
 }
-
-private func environment(_ name: String) -> String? {
-    ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
-}

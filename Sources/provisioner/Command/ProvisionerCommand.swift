@@ -189,7 +189,3 @@ enum ProvisionerNaming: ServerNaming {
     static let defaultListen = "127.0.0.1:8076"
     static let tokenFlag = "--auth-token-file"
 }
-
-private func environment(_ name: String) -> String? {
-    ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
-}

@@ -83,7 +83,7 @@ extension HelmDeployer {
             case .pull: throw DeploymentFailure(.failed, step: "helm pull", message: error.description)
             }
         }
-        let verification = try await checkProvenance(pulled, from: chart.repositoryURL, named: "\(reference):\(version)")
+        let verification = try await checkProvenance(pulled, from: chart.repositoryURL, named: "\(reference):\(version)", deadline: deadline)
         return (pulled.path, PulledChart(digest: pulled.digest, verification: verification))
     }
 
@@ -92,7 +92,8 @@ extension HelmDeployer {
     private func checkProvenance(
         _ pulled: ChartCache.Pulled,
         from repository: String,
-        named chart: String
+        named chart: String,
+        deadline: ContinuousClock.Instant
     ) async throws(DeploymentFailure) -> ChartVerification? {
         guard let keyring = registries.keyring else { return nil }
         guard pulled.provenance != nil else {
@@ -107,7 +108,7 @@ extension HelmDeployer {
         }
         let printed: String
         do {
-            printed = try await releases.helm.output(HelmArguments.verify(pulled.path, keyring: keyring))
+            printed = try await releases.helm.output(HelmArguments.verify(pulled.path, keyring: keyring), deadline: deadline)
         } catch {
             throw DeploymentFailure(.failed, step: "chart verification", message: "\(chart): \(error.message); nothing was installed")
         }

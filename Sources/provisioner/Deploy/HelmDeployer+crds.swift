@@ -6,11 +6,22 @@ extension HelmDeployer {
     /// helm runs, which is then told to leave them alone (`--skip-crds`): server-side apply as
     /// `cloud-provisioner`, forcing the fields the CRDs set (a CRD is the chart's, whoever applied
     /// it before). A CRD is never deleted. Returns the lines for the log.
-    func applyCRDs(_ policy: CRDPolicy, chart: String, version: String?, kube: KubeClient) async throws(DeploymentFailure) -> [String] {
+    func applyCRDs(
+        _ policy: CRDPolicy,
+        chart: String,
+        version: String?,
+        kube: KubeClient,
+        deadline: ContinuousClock.Instant
+    ) async throws(DeploymentFailure) -> [String] {
         let printed: String
         do {
-            // kube-prometheus-stack's are 4 MB, more than helm's usual output bound.
-            printed = try await releases.helm.output(HelmArguments.showCRDs(chart: chart, version: version), outputLimit: 64 << 20)
+            // kube-prometheus-stack's are 4 MB, more than helm's usual output bound; a step of the
+            // deployment, so within its deadline rather than a command's own.
+            printed = try await releases.helm.output(
+                HelmArguments.showCRDs(chart: chart, version: version),
+                outputLimit: 64 << 20,
+                deadline: deadline
+            )
         } catch {
             throw DeploymentFailure(error)
         }

@@ -150,7 +150,7 @@ struct HelmDeployer: Deployer {
         }
         if helm.crds != .skip {
             do {
-                beforeHelm += try await applyCRDs(helm.crds, chart: spec.chart, version: spec.version, kube: context.kube)
+                beforeHelm += try await applyCRDs(helm.crds, chart: spec.chart, version: spec.version, kube: context.kube, deadline: bounds.deadline)
             } catch {
                 return DeploymentResult(failure: error)
             }
