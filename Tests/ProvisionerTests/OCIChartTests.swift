@@ -101,10 +101,8 @@ struct OCIChartTests {
         let before = setup.registry.blobRequests()
 
         for retention in ["1d", "2d", "3d", "4d", "5d"] {
-            var chart = setup.chart()
-            chart.version = "0.58.1"
             var request = setup.harness.request("fluentbit", values: ["config": ["service": .string(retention)]])
-            request.chart = chart
+            request.chart = setup.chart()
             let done = try await setup.server.waitFor(try await setup.server.post(request).decode(DeploymentStatus.self).id, timeout: .seconds(120))
             #expect(done.state == .succeeded, "\(done.error ?? "")")
         }

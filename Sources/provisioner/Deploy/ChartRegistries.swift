@@ -53,7 +53,8 @@ extension HelmDeployer {
         pinned: String?,
         deadline: ContinuousClock.Instant
     ) async throws(DeploymentFailure) -> (path: String, PulledChart) {
-        let reference = "\(chart.repositoryURL.trimmingSuffix("/"))/\(chart.name)"
+        // Trailing slashes dropped as `--allowed-repository` matching drops them.
+        let reference = "\(RepositoryPattern.normalize(chart.repositoryURL))/\(chart.name)"
         let config: String?
         do {
             config = try await logins.configFile(for: ChartRegistries.registry(of: chart.repositoryURL))
@@ -129,13 +130,5 @@ extension HelmDeployer {
             if let hash = line.wholeMatch(of: /Chart Hash Verified: (sha256:[0-9a-f]+)/)?.output.1 { verification.hash = String(hash) }
         }
         return verification
-    }
-}
-
-extension String {
-    fileprivate func trimmingSuffix(_ suffix: String) -> String {
-        var text = self[...]
-        while text.hasSuffix(suffix) { text = text.dropLast(suffix.count) }
-        return String(text)
     }
 }
