@@ -8,7 +8,7 @@ import Testing
 
 extension CloudEndToEndTests {
     @Test(
-        "a signed chart from an OCI registry pinned by digest: a rollout pinned to other content fails before helm runs; a deployment records the digest and the verification, and its page shows them"
+        "a signed chart from an OCI registry pinned by digest: a rollout pinned to other content fails before helm runs; a deployment records the digest and the verification, its page shows them, and a rollout pinned to it records it per cluster"
     )
     func ociChartPinnedByDigest() async throws {
         let scratch = try Testbed.makeScratchDirectory()
@@ -55,5 +55,19 @@ extension CloudEndToEndTests {
         #expect(installed.chartVerification?.verified == true && installed.chartVerification?.fingerprint == keys.fingerprint)
         let page = try await harness.send("GET", "/ui/deployment/\(installed.id)").text
         #expect(page.contains(digest) && page.contains("verified: signed by Chart Signer &lt;chart-signer@example.com&gt;, key \(keys.fingerprint)"))
+
+        // The first rollout halted on its failure: it ends only when cancelled.
+        #expect(try await harness.cli(["rollout", "cancel", "--rollout", rollout.id]).status == 0)
+        let pinned = try await harness.cli([
+            "rollout", "create", "--service", "fluentbit", "--chart-version", "0.58.1", "--chart-repository", registry.repository(),
+            "--chart-digest", digest, "--cluster", cluster.id, "--batch-size", "100%",
+        ])
+        #expect(pinned.status == 0, "\(pinned.stderr)")
+        let pinnedID = try WireJSON.decoder().decode(RolloutPrinter.View.self, from: Data(pinned.stdout.utf8)).rollout.id
+        #expect(try await harness.cli(["rollout", "wait", "--rollout", pinnedID]).status == 0)
+        let report = try await harness.send("GET", "/api/rollout/\(pinnedID)").decode(RolloutPrinter.View.self)
+        #expect(report.rollout.clusters.map(\.chartDigest) == [digest], "the rollout records the digest each cluster installed")
+        let table = try await harness.cli(["rollout", "get", "--rollout", pinnedID, "--output", "table"])
+        #expect(table.stdout.contains("CHART DIGEST") && table.stdout.contains(String(digest.prefix(19))), "\(table.stdout)")
     }
 }

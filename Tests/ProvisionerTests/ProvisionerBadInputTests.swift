@@ -67,12 +67,6 @@ struct ProvisionerBadInputTests {
             status: 400,
             field: "Chart.Digest"
         ),
-        Case(
-            name: "chart digest without an OCI repository",
-            body: body(["Chart": ["Digest": "sha256:" + String(repeating: "a", count: 64)]]),
-            status: 400,
-            field: "Chart.Digest"
-        ),
         Case(name: "timeout too small", body: body(["TimeoutSeconds": 0]), status: 400, field: "TimeoutSeconds"),
         Case(name: "timeout too large", body: body(["TimeoutSeconds": 3601]), status: 400, field: "TimeoutSeconds"),
         Case(name: "timeout not a number", body: body(["TimeoutSeconds": "soon"]), status: 400, field: "TimeoutSeconds"),

@@ -28,18 +28,20 @@ public final class ServerProcess: Sendable {
     }
 
     /// A provisioner using the testbed's helm and charts, with helm's state under `scratch`.
+    /// A provisioner on the testbed's helm; charts from `chartDirectory` (nil: from their
+    /// repositories, which the testbed serves from `$TESTBED_CHARTS`).
     public static func provisioner(
         scratch: String,
         arguments: [String] = [],
         environment: [String: String] = [:],
-        port: Int = 0
+        port: Int = 0,
+        chartDirectory: String? = Testbed.charts
     ) async throws -> ServerProcess {
         try await start(
             binary("provisioner"),
-            [
-                "--listen", "127.0.0.1:\(port)", "--log-format", "json", "--helm", Testbed.helm, "--chart-dir", Testbed.charts,
-                "--helm-grace-period", "3s",
-            ] + AddressPolicy.testbedRanges.flatMap { ["--allowed-api-server", $0] } + arguments,
+            ["--listen", "127.0.0.1:\(port)", "--log-format", "json", "--helm", Testbed.helm, "--helm-grace-period", "3s"]
+                + (chartDirectory.map { ["--chart-dir", $0] } ?? [])
+                + AddressPolicy.testbedRanges.flatMap { ["--allowed-api-server", $0] } + arguments,
             environment: Testbed.helmConfiguration(scratch: scratch).environment.merging(environment) { $1 }
         )
     }

@@ -14,6 +14,8 @@ Output and errors follow Helm's CLI (github.com/helm/helm v3.13+ and v4 alike fo
   archive's .prov is fetched too and checked against --keyring first (pkg/action/pull.go: "Signed by:",
   "Using Key With Fingerprint:", "Chart Hash Verified:"), and a chart without one fails; with --prov the .prov
   is fetched when there is one and not checked (VerifyLater), a missing one a WARNING line.
+- `pull REPO/CHART --version V`: the archive the repository's cached index names, silently (see
+  pull_from_repository for its provenance).
 - `package DIR`: "Successfully packaged chart and saved it to: PATH" (pkg/cmd/package.go); --sign writes
   PATH.prov with --key from --keyring (pkg/action/package.go Clearsign).
 - `verify PATH --keyring FILE`: the three lines of pkg/action/verify.go.
@@ -21,14 +23,19 @@ The key fingerprint Helm prints is the signer's primary key's, upper-case hex: r
 with gpg (the SDK's verify names the signer, not the key).
 """
 import base64
+import gzip
+import io
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import urllib.request
 
-from helm_cli import CliError
+from helm_cli import CliError, index_entry
 
 
 def _sdk():
@@ -106,9 +113,9 @@ def cmd_push(args):
 
 
 def cmd_pull(args):
-    hp = _sdk()
     if not args.chart.startswith('oci://'):
-        raise CliError('the testbed pulls only oci:// references; repository charts are read from their cached index')
+        return pull_from_repository(args)
+    hp = _sdk()
     client = _client(args)
     name = args.chart.rstrip('/').rsplit('/', 1)[-1]
     destination = args.destination or '.'
@@ -148,6 +155,57 @@ def cmd_pull(args):
     except Exception as e:  # noqa: BLE001
         raise CliError(_error(e))
     sys.stdout.write(''.join(lines))
+
+
+def pull_from_repository(args):
+    """`pull REPO/CHART [--version V]`: the archive the repository's cached index names, saved under the
+    URL's base name (chart_downloader.go DownloadTo), silently: only OCI pulls print Pulled/Digest. The
+    .prov is that URL + ".prov"; a missing one fails --verify (`failed to fetch provenance "URL.prov"`)
+    and is a WARNING with the HTTP getter's error for --prov (httpgetter.go: "failed to fetch URL : 404
+    Not Found"). A chart the testbed keeps unpacked is served as a fixed archive of its directory
+    (`served_archive`), as a repository serves one file per version however often it is fetched."""
+    if re.match(r'^[a-z][a-z0-9+.-]*://', args.chart) or '/' not in args.chart or os.path.exists(args.chart):
+        raise CliError(f'the testbed pulls only oci:// references and REPO/CHART from added repositories, not {args.chart}')
+    repo, cv, location = index_entry(args.chart, args.version or '')
+    name = os.path.basename(location) if not os.path.isdir(location) else f"{cv['name']}-{cv['version']}.tgz"
+    url = f"{repo['url'].rstrip('/')}/{name}"
+    destination = args.destination or '.'
+    os.makedirs(destination, exist_ok=True)
+    archive = os.path.join(destination, name)
+    data = served_archive(location, cv['name']) if os.path.isdir(location) else open(location, 'rb').read()
+    with open(archive, 'wb') as f:
+        f.write(data)
+    if not (args.verify or args.prov):
+        return
+    if not os.path.isfile(location + '.prov'):
+        if args.verify:
+            raise CliError(f'failed to fetch provenance "{url}.prov"')
+        print(f'WARNING: Verification not found for {args.chart}: failed to fetch {url}.prov : 404 Not Found')
+        return
+    shutil.copyfile(location + '.prov', archive + '.prov')
+    if args.verify:
+        sys.stdout.write(verify(archive, args.keyring))
+
+
+def served_archive(directory, name):
+    """A chart directory as one fixed .tgz: the files under NAME/ in sorted order with zeroed times and
+    owners (gzip's header time too), so every pull of it has the same bytes and the same sha256. Hidden
+    files under templates/ are left out, as Helm's loader leaves them (pkg/ignore: templates/.?*)."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode='wb', mtime=0) as zipped, tarfile.open(fileobj=zipped, mode='w') as tar:
+        for root, folders, files in os.walk(directory):
+            folders.sort()
+            for file in sorted(files):
+                path = os.path.join(root, file)
+                relative = os.path.relpath(path, directory)
+                if relative.startswith('templates/') and file.startswith('.'):
+                    continue
+                with open(path, 'rb') as f:
+                    body = f.read()
+                info = tarfile.TarInfo(f'{name}/{relative}')
+                info.size, info.mode, info.mtime = len(body), 0o644, 0
+                tar.addfile(info, io.BytesIO(body))
+    return buffer.getvalue()
 
 
 def provenance(args, ref):

@@ -13,7 +13,9 @@ Upstream behaviour checked (github.com/helm/helm, see helm_oci_cli.py for the fi
   * `package --sign` writes NAME-VERSION.tgz.prov; `verify` prints the signer, the key's fingerprint (gpg's) and
     the archive's sha256; `push` sends the .prov as a layer of its own and `pull --verify` fetches and checks
     it; a chart without one fails to fetch its provenance; `pull --prov` fetches it unchecked, a missing one a
-    WARNING; an archive that is not the one signed fails verification ("sha256 sum does not match").
+    WARNING; an archive that is not the one signed fails verification ("sha256 sum does not match");
+  * `pull REPO/CHART` (run_repository) saves what the repository serves silently, under the URL's base name,
+    and a missing .prov is the HTTP getter's 404 (pkg/downloader/chart_downloader.go, pkg/getter/httpgetter.go).
 """
 import hashlib
 import json
@@ -179,5 +181,40 @@ def run(t):
     t.check('oci-registry exits 0 on SIGTERM', t.stop(proc) == 0)
 
 
+
+def run_repository(t):
+    """`pull REPO/CHART` from an added repository: an archive the repository holds is saved byte for byte, a
+    chart the testbed keeps unpacked is served as the same bytes at every pull, and the .prov follows
+    chart_downloader.go for an HTTP getter."""
+    def helm(*args):
+        return subprocess.run([selftest.HELM, *args], capture_output=True, text=True, env=t.env, timeout=120)
+
+    repository = os.path.join(t.tmp, 'repository')
+    helm('package', CHART, '-d', repository, '--version', '0.40.1')
+    shutil.copytree(CHART, os.path.join(repository, 'fluent-bit-0.40.0'))
+    url = 'https://charts.example.com/fluent'
+    helm('repo', 'add', 'pulled', url)
+    t.env['TESTBED_CHARTS'] = repository
+    try:
+        helm('repo', 'update', 'pulled')
+        first = helm('pull', 'pulled/fluent-bit', '--version', '0.40.1', '-d', os.path.join(t.tmp, 'pulled'))
+        t.check('pull REPO/CHART saves the archive the index names under its own name, printing nothing (pull.go)',
+                first.returncode == 0 and first.stdout == '' and sha256(os.path.join(t.tmp, 'pulled', 'fluent-bit-0.40.1.tgz'))
+                == sha256(os.path.join(repository, 'fluent-bit-0.40.1.tgz')), first)
+        twice = [helm('pull', 'pulled/fluent-bit', '--version', '0.40.0', '-d', os.path.join(t.tmp, f'unpacked{n}')) for n in (1, 2)]
+        digests = {sha256(os.path.join(t.tmp, f'unpacked{n}', 'fluent-bit-0.40.0.tgz')) for n in (1, 2)}
+        t.check('an unpacked chart is served as one archive: two pulls, the same sha256',
+                all(r.returncode == 0 for r in twice) and len(digests) == 1, twice)
+        later = helm('pull', 'pulled/fluent-bit', '--version', '0.40.1', '-d', os.path.join(t.tmp, 'pulled'), '--prov')
+        always = helm('pull', 'pulled/fluent-bit', '--version', '0.40.1', '-d', os.path.join(t.tmp, 'pulled'), '--verify')
+        prov = f'{url}/fluent-bit-0.40.1.tgz.prov'
+        t.check('without a .prov: --prov warns with the HTTP getter\'s error, --verify fails to fetch provenance',
+                later.returncode == 0 and later.stdout == f'WARNING: Verification not found for pulled/fluent-bit: failed to fetch '
+                f'{prov} : 404 Not Found\n' and always.returncode == 1 and f'failed to fetch provenance "{prov}"' in always.stderr,
+                (later, always))
+    finally:
+        del t.env['TESTBED_CHARTS']
+
+
 if __name__ == '__main__':
-    sys.exit(selftest.standalone(run, 'oci'))
+    sys.exit(selftest.standalone(lambda t: (run(t), run_repository(t)), 'oci'))

@@ -1,13 +1,16 @@
 import ChildProcess
+import Crypto
 import Foundation
 
-/// Charts pulled from OCI registries, kept on disk by manifest digest (`DIR/sha256/HEX/NAME-VERSION.tgz`,
-/// under the name helm gave it, which its provenance names, and the `.prov` beside it): a chart
-/// is fetched once however many clusters install it, concurrent requests for one version share one
-/// pull, and a pinned digest already here is served without asking the registry. Which digest a
-/// version (a tag) has is asked again after `tagLifetime`, since a tag can be pushed again with other
-/// content; that is then seen, and refused where a digest is pinned. The archives outlive the process
-/// and are bounded by `capacity` bytes, the least recently used going first.
+/// Charts pulled with `helm pull`, kept on disk by digest (`DIR/sha256/HEX/NAME-VERSION.tgz`, under the
+/// name helm gave it, which its provenance names, and the `.prov` beside it). The digest is the
+/// manifest digest helm prints for a chart from an OCI registry, and the archive's own sha256 for one
+/// from a repository (the `digest` its index.yaml lists). A chart is fetched once however many clusters
+/// install it, concurrent requests for one version share one pull, and a pinned digest already here is
+/// served without asking its source. Which digest a version (a tag) has is asked again after
+/// `tagLifetime`, since a version can be published again with other content; that is then seen, and
+/// refused where a digest is pinned. The archives outlive the process and are bounded by `capacity`
+/// bytes, the least recently used going first.
 public actor ChartCache {
     /// A chart archive on disk, the digest it was pulled by, and its provenance (`.prov`) when the
     /// registry had one.
@@ -21,7 +24,7 @@ public actor ChartCache {
         public enum Kind: Sendable, Equatable {
             /// helm could not pull it (its error's kind: e.g. `chartNotFound`).
             case pull(HelmError.Kind)
-            /// The registry has other content for the version than the pinned digest.
+            /// The source has other content for the version than the pinned digest.
             case digestMismatch
         }
 
@@ -48,14 +51,14 @@ public actor ChartCache {
         self.provenance = provenance
     }
 
-    /// The archive of `reference` (`oci://HOST/PATH/NAME`) at `version`; with `pinned`, only if that is
-    /// its digest. `plainHTTP` for a registry served over HTTP; `registryConfig`: the logins helm
-    /// reads (`--registry-config`), if not helm's own.
+    /// The archive of `reference` (`oci://HOST/PATH/NAME`, or `REPO/NAME` of an added repository) at
+    /// `version`; with `pinned`, only if that is its digest. `plainHTTP` for a registry served over
+    /// HTTP; `registryConfig`: the logins helm reads (`--registry-config`), if not helm's own.
     public func chart(
         _ reference: String,
         version: String,
         pinned: String?,
-        plainHTTP: Bool,
+        plainHTTP: Bool = false,
         registryConfig: String? = nil,
         deadline: ContinuousClock.Instant
     ) async throws(Failure) -> Pulled {
@@ -84,7 +87,7 @@ public actor ChartCache {
         guard let pinned, pinned != pulled.digest else { return pulled }
         throw Failure(
             kind: .digestMismatch,
-            description: "\(key) is \(pulled.digest) in the registry, not the pinned \(pinned); nothing was installed"
+            description: "\(key) is \(pulled.digest) at its source, not the pinned \(pinned); nothing was installed"
         )
     }
 
@@ -115,18 +118,19 @@ public actor ChartCache {
         do throws(HelmError) {
             let result = try await helm.run(arguments, deadline: deadline)
             try helm.check(result, arguments: arguments)
-            guard let digest = result.stdout.firstMatch(of: /Digest: (sha256:[0-9a-f]{64})/)?.output.1,
-                let archive = try? files.contentsOfDirectory(atPath: scratch).first(where: { $0.hasSuffix(".tgz") })
+            guard let archive = try? files.contentsOfDirectory(atPath: scratch).first(where: { $0.hasSuffix(".tgz") }),
+                let digest = result.stdout.firstMatch(of: /Digest: (sha256:[0-9a-f]{64})/).map({ String($0.output.1) })
+                    ?? Self.sha256(ofFile: "\(scratch)/\(archive)")
             else { throw HelmError(kind: .unreadableOutput, command: "pull", message: "pulled no archive with a digest: \(result.stdout)") }
-            let folder = Self.folder(of: String(digest), in: directory)
+            let folder = Self.folder(of: digest, in: directory)
             let path = "\(folder)/\(archive)"
-            if stored(String(digest)) == nil {
+            if stored(digest) == nil {
                 // Moved whole: a folder holding an archive is complete for the next reader.
                 try? files.removeItem(atPath: folder)
                 try? files.moveItem(atPath: scratch, toPath: folder)
             }
             evict(keeping: folder)
-            return Pulled(path: stored(String(digest)) ?? path, digest: String(digest), provenance: Self.provenance(of: path))
+            return Pulled(path: stored(digest) ?? path, digest: digest, provenance: Self.provenance(of: path))
         } catch {
             throw Failure(kind: .pull(error.kind), description: error.message)
         }
@@ -140,6 +144,12 @@ public actor ChartCache {
         }
         try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: folder)
         return "\(folder)/\(name)"
+    }
+
+    /// `sha256:HEX` of a file's bytes: a repository chart's digest, as `helm repo index` lists it.
+    public static func sha256(ofFile path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     private static func provenance(of archive: String) -> String? {

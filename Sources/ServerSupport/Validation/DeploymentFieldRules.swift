@@ -22,9 +22,6 @@ public enum DeploymentFieldRules {
         if let digest = chart?.digest, digest.wholeMatch(of: /sha256:[0-9a-f]{64}/) == nil {
             throw .badRequest("Chart.Digest must be sha256: and 64 lower-case hex digits", field: "Chart.Digest")
         }
-        if chart?.digest != nil, chart?.repository?.lowercased().hasPrefix("oci://") != true {
-            throw .badRequest("Chart.Digest pins a chart from an OCI registry: Chart.Repository must be an oci:// URL", field: "Chart.Digest")
-        }
         if let values, values.objectValue == nil {
             throw .badRequest("Values must be a JSON object", field: "Values")
         }

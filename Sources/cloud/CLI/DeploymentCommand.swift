@@ -18,7 +18,7 @@ struct DeploymentCommand: AsyncParsableCommand {
         @Option(help: "apply or delete.") var action: DeploymentAction = .apply
         @Option(help: "Chart version; the service's default when left out.") var version: String?
         @Option(help: "Chart repository URL (https:// or oci://); the service's default when left out.") var repository: String?
-        @Option(help: ArgumentHelp("Install exactly this content (an oci:// --repository's manifest digest).", valueName: "sha256:HEX"))
+        @Option(help: ArgumentHelp("Install exactly this content (an OCI manifest digest, or a chart archive's sha256).", valueName: "sha256:HEX"))
         var digest: String?
         @Option(help: "A JSON file of values layered over the service's defaults.") var values: String?
         @Option(name: .customLong("values-from"), help: ValueReference.argumentHelp) var valuesFrom: [ValueReference] = []

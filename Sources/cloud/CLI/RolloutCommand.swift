@@ -23,7 +23,10 @@ struct RolloutCommand: AsyncParsableCommand {
         @Option(help: "The chart version every cluster gets.") var chartVersion: String?
         @Option(help: "The chart repository (https:// or oci://); the service's own when left out.") var chartRepository: String?
         @Option(
-            help: ArgumentHelp("Every cluster gets exactly this content (an oci:// --chart-repository's manifest digest).", valueName: "sha256:HEX")
+            help: ArgumentHelp(
+                "Every cluster gets exactly this content (an OCI manifest digest, or a chart archive's sha256).",
+                valueName: "sha256:HEX"
+            )
         )
         var chartDigest: String?
         @Option(help: "A YAML or JSON file of values layered over the service's defaults.") var values: String?

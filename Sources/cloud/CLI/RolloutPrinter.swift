@@ -37,10 +37,13 @@ enum RolloutPrinter {
         Swift.print(progress(view))
         if let error = rollout.error { Swift.print("Error: \(error)") }
         Swift.print("")
+        // The digest column only where one was recorded, shortened as image digests are shown.
+        let digests = rollout.clusters.contains { $0.chartDigest != nil }
         Printer.table(
-            ["CLUSTER", "NAME", "WAVE", "STATE", "DEPLOYMENT", "REASON"],
+            ["CLUSTER", "NAME", "WAVE", "STATE", "DEPLOYMENT"] + (digests ? ["CHART DIGEST"] : []) + ["REASON"],
             rollout.clusters.map {
-                [$0.clusterID, $0.name, "\($0.wave + 1)", $0.state.rawValue, $0.deploymentID ?? "", $0.reason ?? ""]
+                [$0.clusterID, $0.name, "\($0.wave + 1)", $0.state.rawValue, $0.deploymentID ?? ""]
+                    + (digests ? [$0.chartDigest.map { String($0.prefix("sha256:".count + 12)) } ?? ""] : []) + [$0.reason ?? ""]
             }
         )
         Swift.print("")

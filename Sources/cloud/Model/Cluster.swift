@@ -62,7 +62,7 @@ struct DriftStatus: Codable, Sendable, Equatable {
 struct RecordedRelease: Codable, Sendable, Equatable {
     var revision: Int
     var firstDeployed: String?
-    /// The digest of the chart it was installed from (one pulled from an OCI registry).
+    /// The digest of the chart it was installed from (an OCI manifest digest, or an archive's sha256).
     var chartDigest: String? = nil
 }
 

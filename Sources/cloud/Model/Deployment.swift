@@ -25,7 +25,7 @@ struct Deployment: Codable, Sendable, Equatable {
     var service: ServiceName
     var action: DeploymentAction
     var chart: ChartRequest?
-    /// The digest of the chart its provisioner installed (one pulled from an OCI registry), or the
+    /// The digest of the chart its provisioner installed (an OCI manifest digest, or an archive's sha256), or the
     /// one it pinned; the request's own `chart` stays as asked.
     var chartDigest: String?
     /// What the chart's provenance said, when its provisioner checks charts.

@@ -102,6 +102,9 @@ struct RolloutCluster: Codable, Sendable, Equatable {
     var previous: DeploymentSpec?
     var startAt: Int64
     var endAt: Int64
+    /// The chart its deployment installed (an OCI manifest digest or the archive's sha256), once it
+    /// succeeded: a version published again with other content shows as clusters that differ.
+    var chartDigest: String? = nil
 }
 
 enum RolloutClusterState: String, Codable, Sendable, CaseIterable {

@@ -10,11 +10,13 @@ struct RolloutFacts: Sendable {
     /// values the cluster runs with.
     var lastApplied: [String: Deployment] = [:]
 
-    /// What an advance needs of a running deployment: its state, and why it failed. Not the whole
-    /// deployment: each advance reads every one of the wave's, and most have not ended.
+    /// What an advance needs of a running deployment: its state, why it failed, and the chart it
+    /// installed. Not the whole deployment: each advance reads every one of the wave's, and most
+    /// have not ended.
     struct Outcome: Sendable, Equatable {
         var state: CloudDeploymentState
         var error: String?
+        var chartDigest: String? = nil
     }
 }
 

@@ -59,7 +59,7 @@ extension Profile {
     }
 
     /// `chartRepository` and `chartDigest`, held to what a deployment request takes: a digest pins
-    /// one chart, so it needs an `oci://` repository and `chartVersion` without per-Kubernetes choices.
+    /// one chart, so it goes with `chartVersion`, not with per-Kubernetes choices.
     private static func chart(
         _ reader: ProfileReader,
         version: String?,

@@ -21,7 +21,7 @@ struct Profile: Sendable, Equatable {
         var chartVersion: String?
         /// Another chart repository (a mirror, an `oci://` registry); nil: the service's own.
         var chartRepository: String? = nil
-        /// The content every cluster gets (an `oci://` chart's manifest digest), with `chartVersion`.
+        /// The content every cluster gets (an OCI manifest digest, or a chart archive's sha256), with `chartVersion`.
         var chartDigest: String? = nil
         /// Each string leaf a template over the cluster.
         var values: ValuesTemplate?

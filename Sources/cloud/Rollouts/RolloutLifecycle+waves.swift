@@ -18,6 +18,7 @@ extension RolloutLifecycle {
             }
             switch deployment.state {
             case .succeeded:
+                rollout.clusters[index].chartDigest = deployment.chartDigest
                 end(&rollout, cluster: index, .succeeded, reason: nil)
             case .failed:
                 end(&rollout, cluster: index, .failed, reason: deployment.error ?? "its deployment failed")

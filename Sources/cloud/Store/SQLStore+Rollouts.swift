@@ -103,12 +103,13 @@ extension SQLStore {
     private func facts(_ db: any SQLConnection, for rollout: Rollout) throws -> RolloutFacts {
         var facts = RolloutFacts()
         let running = rollout.clusters.compactMap { $0.state == .running ? $0.deploymentID : nil }
-        // Only a failed deployment's document is read, for its error.
-        let outcomes = "SELECT id, state, CASE WHEN state = '\(CloudDeploymentState.failed.rawValue)' THEN body END FROM deployments WHERE id IN"
+        // Only an ended deployment's document is read, for its error or the chart it installed.
+        let ended = [CloudDeploymentState.failed, .succeeded].map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let outcomes = "SELECT id, state, CASE WHEN state IN (\(ended)) THEN body END FROM deployments WHERE id IN"
         for row in try Self.rows(db, outcomes, running) {
             guard let id = row[0].string, let state = row[1].string.flatMap(CloudDeploymentState.init(rawValue:)) else { continue }
-            let error = try row[2].string.map { try records.decode(Deployment.self, json: $0).error } ?? nil
-            facts.deployments[id] = RolloutFacts.Outcome(state: state, error: error)
+            let deployment = try row[2].string.map { try records.decode(Deployment.self, json: $0) }
+            facts.deployments[id] = RolloutFacts.Outcome(state: state, error: deployment?.error, chartDigest: deployment?.chartDigest)
         }
         guard rollout.state == .running, facts.deployments.values.allSatisfy(\.state.isFinal) else { return facts }
         let upcoming = rollout.clusters.filter { $0.state == .waiting && $0.wave <= rollout.wave + 1 }.map(\.clusterID)

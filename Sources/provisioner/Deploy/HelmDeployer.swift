@@ -156,24 +156,13 @@ struct HelmDeployer: Deployer {
             }
             spec.skipCRDs = true
         }
-        let apply = {
-            await releases.apply(
-                spec,
-                kubeconfig: context.kube.kubeconfig,
-                deadline: bounds.deadline,
-                hold: bounds.hold,
-                events: bounds.events
-            )
-        }
-        var released = await apply()
-        if case .failed(let error) = released.outcome, error.kind == .chartNotFound, locator.chartDirectory == nil,
-            !ChartRegistries.isRegistry(chart.repositoryURL), await repositories.refresh(name: chart.repositoryName)
-        {
-            // The version may have been published after helm last read the repository's index.
-            let earlier = released.log + ["helm repo update \(chart.repositoryName): the chart was not in the cached index"]
-            released = await apply()
-            released.log = earlier + released.log
-        }
+        var released = await releases.apply(
+            spec,
+            kubeconfig: context.kube.kubeconfig,
+            deadline: bounds.deadline,
+            hold: bounds.hold,
+            events: bounds.events
+        )
         released.log = beforeHelm + released.log
         var result = DeploymentResult(released)
         result.details.pulledChart = pulled
@@ -205,9 +194,9 @@ struct HelmDeployer: Deployer {
         return (true, ["force conflicts: fields other managers changed are taken back (server-side apply, --force-conflicts)"])
     }
 
-    /// The chart located (pulled into the cache from an OCI registry, or its repository added
-    /// first when charts come from one) and the values layered, as `helm upgrade --install` is
-    /// given them; and what was learned of a pulled chart.
+    /// The chart located (pulled into the cache from its OCI registry or Helm repository, or found in
+    /// the chart directory) and the values layered, as `helm upgrade --install` is given them; and
+    /// what was learned of the chart: its digest and verification.
     func releaseSpec(
         _ request: DeploymentRequest,
         service: any ThirdPartyService,
@@ -216,32 +205,31 @@ struct HelmDeployer: Deployer {
         deadline: ContinuousClock.Instant
     ) async throws(DeploymentFailure) -> (ReleaseSpec, pulled: PulledChart?) {
         let version = request.chart?.version ?? chart.defaultVersion
-        let located: (reference: String, version: String?)
-        var pulled: PulledChart?
-        if ChartRegistries.isRegistry(chart.repositoryURL) {
-            // A registry is asked even where a chart directory serves the rest: the request named it.
-            let archive: String
+        let archive: String
+        let pulled: PulledChart
+        // A registry is asked even where a chart directory serves the rest: the request named it.
+        if ChartRegistries.isRegistry(chart.repositoryURL) || locator.chartDirectory == nil {
+            if !ChartRegistries.isRegistry(chart.repositoryURL) {
+                do {
+                    try await repositories.ensure(name: chart.repositoryName, url: chart.repositoryURL)
+                } catch {
+                    throw (error as? HelmError).map(DeploymentFailure.init)
+                        ?? DeploymentFailure(.chartNotFound, step: "chart repository", message: "\(error)")
+                }
+            }
             (archive, pulled) = try await pull(chart, version: version, pinned: request.chart?.digest, deadline: deadline)
-            located = (archive, nil)
         } else {
             do {
-                located = try locator.locate(chart, version: version)
+                archive = try locator.locate(chart, version: version).reference
             } catch {
                 throw DeploymentFailure(.chartNotFound, step: "chart", message: "\(error)")
             }
-        }
-        if locator.chartDirectory == nil, pulled == nil {
-            do {
-                try await repositories.ensure(name: chart.repositoryName, url: chart.repositoryURL)
-            } catch {
-                throw (error as? HelmError).map(DeploymentFailure.init)
-                    ?? DeploymentFailure(.chartNotFound, step: "chart repository", message: "\(error)")
-            }
+            pulled = try await local(archive, chart: chart, version: version, pinned: request.chart?.digest, deadline: deadline)
         }
         let spec = ReleaseSpec(
             release: helm.release,
-            chart: located.reference,
-            version: located.version,
+            chart: archive,
+            version: nil,
             values: Self.values(for: request, service: service),
             hookWaits: helm.hookWaits,
             runTests: request.action == .apply && request.test == true

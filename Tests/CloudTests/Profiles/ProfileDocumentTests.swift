@@ -88,10 +88,6 @@ struct ProfileDocumentTests {
                 "services.fluentbit.chartDigest", 6
             ),
             (
-                "name: x\nservices:\n  fluentbit:\n    chartVersion: 1.0.0\n    chartDigest: sha256:\(String(repeating: "a", count: 64))\n",
-                "services.fluentbit.chartDigest", 5
-            ),
-            (
                 "name: x\nservices:\n  fluentbit:\n    chartRepository: oci://r.example/c\n    chartDigest: sha256:\(String(repeating: "a", count: 64))\n"
                     + "    versionsByKubernetes: [{kubernetes: '>=1.30', chartVersion: 1.0.0}]\n",
                 "services.fluentbit.chartDigest", 5

@@ -144,8 +144,12 @@ struct DeployHarness {
     var rawHelmLog: String { (try? String(contentsOfFile: rawHelmLogPath, encoding: .utf8)) ?? "" }
 
     /// A real provisioner process using this harness's helm setup.
-    func startProvisioner(_ arguments: [String] = [], environment: [String: String] = [:]) async throws -> ServerProcess {
-        try await ServerProcess.provisioner(scratch: scratch, arguments: arguments, environment: environment)
+    func startProvisioner(
+        _ arguments: [String] = [],
+        environment: [String: String] = [:],
+        chartDirectory: String? = Testbed.charts
+    ) async throws -> ServerProcess {
+        try await ServerProcess.provisioner(scratch: scratch, arguments: arguments, environment: environment, chartDirectory: chartDirectory)
     }
 
     func close() {
