@@ -111,6 +111,33 @@ struct OCIChartTests {
         #expect(fetched > 0 && fetched <= 2, "one pull: the chart's config and content blobs, once (\(fetched) blob requests)")
     }
 
+    @Test("100 deployments of one chart to 100 clusters fetch it from the registry once")
+    func fetchedOnceForAFleet() async throws {
+        let setup = try await Self.start()
+        defer { setup.close() }
+        let fleet = try await EmulatedFleet.start(clusters: 100, scratch: setup.harness.scratch)
+        defer { fleet.stop() }
+        let before = setup.registry.blobRequests()
+
+        let ids = try await fleet.kubeconfigs.enumerated().asyncMap { index, kubeconfig in
+            var request = setup.harness.request("fluentbit")
+            request.clusterID = "fleet\(index)"
+            request.kubeconfig = kubeconfig
+            request.chart = setup.chart()
+            return try await setup.server.post(request).decode(DeploymentStatus.self).id
+        }
+        var succeeded = 0
+        for id in ids {
+            let done = try await setup.server.waitFor(id, timeout: .seconds(600))
+            #expect(done.state == .succeeded, "\(done.error ?? "")")
+            if done.chart.digest == setup.digest { succeeded += 1 }
+        }
+
+        #expect(succeeded == 100)
+        let fetched = setup.registry.blobRequests() - before
+        #expect(fetched > 0 && fetched <= 2, "one pull: the chart's config and content blobs, once (\(fetched) blob requests)")
+    }
+
     @Test("the cache outlives the provisioner: a new process installs a pinned chart with the registry gone")
     func cacheSurvivesRestart() async throws {
         let setup = try await Self.start()
