@@ -8,7 +8,7 @@ import Testing
 
 extension CloudEndToEndTests {
     @Test(
-        "a signed chart from an OCI registry pinned by digest: a rollout pinned to other content fails before helm runs; a deployment records the digest and the verification, its page shows them, and a rollout pinned to it records it per cluster"
+        "a signed chart from an OCI registry pinned by digest: a rollout pinned to other content fails before helm runs; a deployment records the digest and the verification, its page shows them, a rollout pinned to it records it per cluster, and the version pushed again is a chart change"
     )
     func ociChartPinnedByDigest() async throws {
         let scratch = try Testbed.makeScratchDirectory()
@@ -19,7 +19,7 @@ extension CloudEndToEndTests {
             provisioners: 1,
             provisionerArguments: [
                 "--allowed-repository", registry.repository(), "--plain-http-registry", registry.address, "--chart-cache", "\(scratch)/cache",
-                "--chart-keyring", keys.publicKeyring, "--require-verified-charts", registry.repository(),
+                "--chart-keyring", keys.publicKeyring, "--require-verified-charts", registry.repository(), "--chart-tag-lifetime", "0",
             ]
         )
         defer {
@@ -69,5 +69,17 @@ extension CloudEndToEndTests {
         #expect(report.rollout.clusters.map(\.chartDigest) == [digest], "the rollout records the digest each cluster installed")
         let table = try await harness.cli(["rollout", "get", "--rollout", pinnedID, "--output", "table"])
         #expect(table.stdout.contains("CHART DIGEST") && table.stdout.contains(String(digest.prefix(19))), "\(table.stdout)")
+
+        // The version pushed again with other content: an unpinned deployment installs it, and the
+        // cluster's record says the content changed under the same version.
+        let repushed = try await registry.push("fluent-bit-0.58.1", appVersion: "4.0.0-repushed", signedBy: keys, scratch: scratch)
+        let unpinned = try await harness.cli([
+            "deployment", "create", "--cluster", cluster.id, "--service", "fluentbit", "--version", "0.58.1", "--repository",
+            registry.repository(),
+        ])
+        let moved = try await harness.waitFor(try WireJSON.decoder().decode(Deployment.self, from: Data(unpinned.stdout.utf8)).id)
+        #expect(moved.state == .succeeded && moved.chartDigest == repushed, "\(moved.error ?? "")")
+        let events = try await harness.send("GET", "/api/events?after=0&types=cluster.chart-changed").text
+        #expect(events.contains("chart digest \(digest) is now \(repushed)"), "\(events)")
     }
 }

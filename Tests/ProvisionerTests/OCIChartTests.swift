@@ -94,6 +94,19 @@ struct OCIChartTests {
         #expect(pinnedToOld.state == .succeeded && pinnedToOld.chart.digest == setup.digest, "\(pinnedToOld.error ?? "")")
     }
 
+    @Test("a version pushed again is refused where the old digest is pinned and its content was never pulled here")
+    func repushedVersionRefusedWherePinned() async throws {
+        let setup = try await Self.start()
+        defer { setup.close() }
+        let repushed = try await setup.registry.push("fluent-bit-0.58.1", appVersion: "4.0.0-repushed", scratch: setup.harness.scratch)
+
+        let refused = try await setup.apply(setup.chart(digest: setup.digest))
+
+        #expect(refused.state == .failed)
+        #expect(refused.error?.contains(setup.digest) == true && refused.error?.contains(repushed) == true, "\(refused.error ?? "")")
+        #expect(try await setup.harness.history(setup.harness.release(of: "fluentbit")).isEmpty, "helm never ran")
+    }
+
     @Test("deployments of one chart fetch it from the registry once")
     func fetchedOnce() async throws {
         let setup = try await Self.start()

@@ -33,15 +33,15 @@ struct ChartSourceOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "How long the digest a registry gave for a chart version is trusted before it is asked again, e.g. 1m; 0 asks every time. (PROVISIONER_CHART_TAG_LIFETIME)",
-            discussion: "A version pushed again with other content is seen within this time; a pinned Chart.Digest is checked on every deployment."
+            "How long the digest a registry or repository gave for a chart version is trusted before it is asked again, e.g. 1m; 0 asks every time. (PROVISIONER_CHART_TAG_LIFETIME)",
+            discussion: "A version published again with other content is seen within this time; a pinned Chart.Digest is checked on every deployment."
         )
     )
     var chartTagLifetime = environment("PROVISIONER_CHART_TAG_LIFETIME") ?? "1m"
 
     @Option(
         help: ArgumentHelp(
-            "A public keyring (gpg --export) charts are verified with; every pulled chart that carries provenance (.prov) is checked and refused if it fails. (PROVISIONER_CHART_KEYRING)",
+            "A public keyring (gpg --export) charts are verified with; every chart that carries provenance (.prov) is checked and refused if it fails. (PROVISIONER_CHART_KEYRING)",
             discussion: "Each deployment records what verification said: signer, key fingerprint and hash, or why the chart is unverified."
         )
     )
