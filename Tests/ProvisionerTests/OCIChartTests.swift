@@ -124,6 +124,18 @@ struct OCIChartTests {
         #expect(fetched > 0 && fetched <= 2, "one pull: the chart's config and content blobs, once (\(fetched) blob requests)")
     }
 
+    @Test("past its tag lifetime a cached version is asked again by its manifest only: the chart is fetched once")
+    func recheckedByManifest() async throws {
+        let setup = try await Self.start(["--chart-tag-lifetime", "0"])
+        defer { setup.close() }
+        let before = (blobs: setup.registry.blobRequests(), manifests: setup.registry.manifestsServed())
+
+        for _ in 0..<3 { #expect(try await setup.apply(setup.chart()).chart.digest == setup.digest) }
+
+        #expect(setup.registry.blobRequests() - before.blobs <= 2, "the archive's blobs once")
+        #expect(setup.registry.manifestsServed() - before.manifests >= 3, "one pull, then a manifest per re-check")
+    }
+
     @Test("100 deployments of one chart to 100 clusters fetch it from the registry once")
     func fetchedOnceForAFleet() async throws {
         let setup = try await Self.start()

@@ -10,7 +10,7 @@ import Testing
 @Suite("Charts from an OCI registry behind a login", .serialized, .tags(.integration), .skippedInFastRuns)
 struct OCIRegistryLoginTests {
     @Test(
-        "with the login helm stored (--registry-config) the chart installs; without it the failure says the registry wants a login; an unknown chart is not found"
+        "with the login helm stored (--registry-config) the chart installs and is re-checked by its manifest; without it the failure says the registry wants a login; an unknown chart is not found"
     )
     func loginNeeded() async throws {
         let harness = try await DeployHarness()
@@ -35,7 +35,9 @@ struct OCIRegistryLoginTests {
         )
         #expect(pushed.status == 0, "\(pushed.stderr)")
         let common = ["--allowed-repository", registry.repository(), "--plain-http-registry", registry.address]
-        let withLogin = try await harness.startProvisioner(common + ["--registry-config", logins, "--chart-cache", "\(harness.scratch)/a"])
+        let withLogin = try await harness.startProvisioner(
+            common + ["--registry-config", logins, "--chart-cache", "\(harness.scratch)/a", "--chart-tag-lifetime", "0"]
+        )
         let without = try await harness.startProvisioner(common + ["--chart-cache", "\(harness.scratch)/b"])
         defer {
             withLogin.stop()
@@ -50,11 +52,14 @@ struct OCIRegistryLoginTests {
         let refused = try await apply(without)
         let missing = try await apply(withLogin, chart: "9.9.9")
         let installed = try await apply(withLogin)
+        let blobs = registry.blobRequests()
+        let again = try await apply(withLogin)
 
         #expect(refused.state == .failed && refused.error?.contains("basic credential not found") == true, "\(refused.error ?? "")")
         #expect(refused.error?.contains("the registry wants a login this provisioner does not have") == true)
         #expect(refused.error?.contains("s3cret-pass") == false)
         #expect(missing.state == .failed && missing.error?.contains("not found") == true, "\(missing.error ?? "")")
         #expect(installed.state == .succeeded, "\(installed.error ?? "")")
+        #expect(again.state == .succeeded && registry.blobRequests() == blobs, "re-checked by its manifest with the stored login, not pulled")
     }
 }

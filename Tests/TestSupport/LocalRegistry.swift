@@ -85,5 +85,11 @@ public final class LocalRegistry: Sendable {
         return log.split(separator: "\n").count { $0.contains("\"GET /v2/") && $0.contains("/blobs/sha256:") }
     }
 
+    /// The registry's requests for manifests answered 200 (a tag resolved), from its access log.
+    public func manifestsServed() -> Int {
+        let log = (try? String(contentsOfFile: "\(directory)/registry.log", encoding: .utf8)) ?? ""
+        return log.split(separator: "\n").count { $0.contains("\"GET /v2/") && $0.contains("/manifests/") && $0.contains("\" 200 ") }
+    }
+
     public func stop() { server.stop() }
 }

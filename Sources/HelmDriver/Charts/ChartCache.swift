@@ -9,7 +9,8 @@ import Foundation
 /// install it, concurrent requests for one version share one pull, and a pinned digest already here is
 /// served without asking its source. Which digest a version (a tag) has is asked again after
 /// `tagLifetime`, since a version can be published again with other content; that is then seen, and
-/// refused where a digest is pinned. The archives outlive the process and are bounded by `capacity`
+/// refused where a digest is pinned. A registry is asked for the tag's manifest only
+/// (`RegistryManifests`), where it allows, so the archive is fetched again only when the tag moved. The archives outlive the process and are bounded by `capacity`
 /// bytes, the least recently used going first.
 public actor ChartCache {
     /// A chart archive on disk, the digest it was pulled by, and its provenance (`.prov`) when the
@@ -40,6 +41,7 @@ public actor ChartCache {
     private let provenance: Bool
     private var tags: [String: (digest: String, at: ContinuousClock.Instant)] = [:]
     private var pulling: [String: Task<Pulled, any Error>] = [:]
+    private let manifests = RegistryManifests()
 
     /// - Parameters:
     ///   - provenance: fetch each chart's `.prov` too, when the registry has one.
@@ -64,8 +66,23 @@ public actor ChartCache {
     ) async throws(Failure) -> Pulled {
         if let pinned, let path = stored(pinned) { return Pulled(path: path, digest: pinned, provenance: Self.provenance(of: path)) }
         let key = "\(reference):\(version)"
-        if let known = tags[key], ContinuousClock.now - known.at < tagLifetime, let path = stored(known.digest) {
-            return try Self.checked(Pulled(path: path, digest: known.digest, provenance: Self.provenance(of: path)), pinned: pinned, key: key)
+        if let known = tags[key], let path = stored(known.digest) {
+            var fresh = ContinuousClock.now - known.at < tagLifetime
+            if !fresh, reference.lowercased().hasPrefix("oci://") {
+                // Asked again by its manifest: the archive is fetched only when the tag moved.
+                let now = await manifests.digest(
+                    of: reference,
+                    tag: version,
+                    plainHTTP: plainHTTP,
+                    registryConfig: registryConfig,
+                    deadline: deadline
+                )
+                fresh = now == known.digest
+                if fresh { tags[key] = (known.digest, .now) }
+            }
+            if fresh {
+                return try Self.checked(Pulled(path: path, digest: known.digest, provenance: Self.provenance(of: path)), pinned: pinned, key: key)
+            }
         }
         let task =
             pulling[key]
@@ -119,8 +136,9 @@ public actor ChartCache {
             let result = try await helm.run(arguments, deadline: deadline)
             try helm.check(result, arguments: arguments)
             guard let archive = try? files.contentsOfDirectory(atPath: scratch).first(where: { $0.hasSuffix(".tgz") }),
-                let digest = result.stdout.firstMatch(of: /Digest: (sha256:[0-9a-f]{64})/).map({ String($0.output.1) })
-                    ?? Self.sha256(ofFile: "\(scratch)/\(archive)")
+                let digest = reference.lowercased().hasPrefix("oci://")
+                    ? result.stdout.firstMatch(of: /Digest: (sha256:[0-9a-f]{64})/).map({ String($0.output.1) })
+                    : Self.sha256(ofFile: "\(scratch)/\(archive)")
             else { throw HelmError(kind: .unreadableOutput, command: "pull", message: "pulled no archive with a digest: \(result.stdout)") }
             let folder = Self.folder(of: digest, in: directory)
             let path = "\(folder)/\(archive)"
@@ -148,8 +166,11 @@ public actor ChartCache {
 
     /// `sha256:HEX` of a file's bytes: a repository chart's digest, as `helm repo index` lists it.
     public static func sha256(ofFile path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        FileManager.default.contents(atPath: path).map(sha256(of:))
+    }
+
+    static func sha256(of data: Data) -> String {
+        "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     private static func provenance(of archive: String) -> String? {

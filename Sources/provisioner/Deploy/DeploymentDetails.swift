@@ -13,7 +13,7 @@ struct DeploymentDetails: Sendable, Equatable {
     var plan: ReleasePlan?
     /// A check's answer.
     var drift: DriftReport?
-    /// The chart pulled for the work (from an OCI registry): its digest and verification.
+    /// The chart the work installs (or plans): its digest and verification; nil for object sets.
     var pulledChart: PulledChart?
     /// Values fetched for `ValuesFrom`: removed, like the request's own secrets, from all of the
     /// above before anyone sees it.

@@ -12,7 +12,7 @@ extension HelmDeployer {
         context: DeploymentContext
     ) async -> DeploymentResult {
         let spec: ReleaseSpec
-        let pulled: PulledChart?
+        let pulled: PulledChart
         do {
             (spec, pulled) = try await releaseSpec(
                 request,

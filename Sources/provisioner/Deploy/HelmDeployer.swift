@@ -137,7 +137,7 @@ struct HelmDeployer: Deployer {
     ) async -> DeploymentResult {
         let chart = Self.chart(helm.chart, requested: request.chart?.repository)
         var spec: ReleaseSpec
-        let pulled: PulledChart?
+        let pulled: PulledChart
         do {
             (spec, pulled) = try await releaseSpec(request, service: service, helm: helm, chart: chart, deadline: bounds.deadline)
         } catch {
@@ -203,7 +203,7 @@ struct HelmDeployer: Deployer {
         helm: HelmRelease,
         chart: ChartSpec,
         deadline: ContinuousClock.Instant
-    ) async throws(DeploymentFailure) -> (ReleaseSpec, pulled: PulledChart?) {
+    ) async throws(DeploymentFailure) -> (ReleaseSpec, pulled: PulledChart) {
         let version = request.chart?.version ?? chart.defaultVersion
         let archive: String
         let pulled: PulledChart
