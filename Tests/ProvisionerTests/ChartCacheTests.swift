@@ -59,4 +59,39 @@ struct ChartCacheTests {
             #expect(error.description.contains(digest) && error.description.contains(pinned))
         }
     }
+
+    @Test("a chart cached before provenance was wanted is pulled once more for its .prov, then served from the cache")
+    func provenanceJoinsCachedChart() async throws {
+        let scratch = try Testbed.makeScratchDirectory()
+        let registry = try await LocalRegistry.start(scratch: scratch)
+        defer {
+            registry.stop()
+            try? FileManager.default.removeItem(atPath: scratch)
+        }
+        let keys = try await SigningKeys.make(scratch: scratch)
+        let digest = try await registry.push("fluent-bit-0.58.1", signedBy: keys, scratch: scratch)
+        let unsigned = try await registry.push("fluent-bit-0.40.0", scratch: scratch)
+        let helm = HelmClient(configuration: Testbed.helmConfiguration(scratch: scratch), logger: Testbed.logger)
+        let reference = "\(registry.repository())/fluent-bit"
+        func cache(provenance: Bool) -> ChartCache {
+            ChartCache(directory: "\(scratch)/cache", capacity: 1 << 30, tagLifetime: .seconds(60), helm: helm, provenance: provenance)
+        }
+        func pull(_ cache: ChartCache, _ version: String, _ pinned: String) async throws -> ChartCache.Pulled {
+            try await cache.chart(reference, version: version, pinned: pinned, plainHTTP: true, deadline: .now + .seconds(60))
+        }
+        let before = try await pull(cache(provenance: false), "0.58.1", digest)
+        _ = try await pull(cache(provenance: false), "0.40.0", unsigned)
+
+        let wanting = cache(provenance: true)
+        let signed = try await pull(wanting, "0.58.1", digest)
+        _ = try await pull(wanting, "0.40.0", unsigned)
+        let blobs = registry.blobRequests()
+        let again = try await pull(cache(provenance: true), "0.58.1", digest)
+        let unsignedAgain = try await pull(cache(provenance: true), "0.40.0", unsigned)
+
+        #expect(before.provenance == nil)
+        #expect(signed.path == before.path && signed.provenance == "\(before.path).prov")
+        #expect(again.provenance == signed.provenance && unsignedAgain.provenance == nil)
+        #expect(registry.blobRequests() == blobs, "once known, with or without a .prov, a pinned chart is served from the cache")
+    }
 }

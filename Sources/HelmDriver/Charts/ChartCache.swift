@@ -64,9 +64,11 @@ public actor ChartCache {
         registryConfig: String? = nil,
         deadline: ContinuousClock.Instant
     ) async throws(Failure) -> Pulled {
-        if let pinned, let path = stored(pinned) { return Pulled(path: path, digest: pinned, provenance: Self.provenance(of: path)) }
+        if let pinned, let path = stored(pinned), provenanceSettled(path) {
+            return Pulled(path: path, digest: pinned, provenance: Self.provenance(of: path))
+        }
         let key = "\(reference):\(version)"
-        if let known = tags[key], let path = stored(known.digest) {
+        if let known = tags[key], let path = stored(known.digest), provenanceSettled(path) {
             var fresh = ContinuousClock.now - known.at < tagLifetime
             if !fresh, reference.lowercased().hasPrefix("oci://") {
                 // Asked again by its manifest: the archive is fetched only when the tag moved.
@@ -140,15 +142,25 @@ public actor ChartCache {
                     ? result.stdout.firstMatch(of: /Digest: (sha256:[0-9a-f]{64})/).map({ String($0.output.1) })
                     : Self.sha256(ofFile: "\(scratch)/\(archive)")
             else { throw HelmError(kind: .unreadableOutput, command: "pull", message: "pulled no archive with a digest: \(result.stdout)") }
+            if provenance, !files.fileExists(atPath: "\(scratch)/\(archive).prov") {
+                // Asked for and not there: a cached chart without one is then not asked again.
+                _ = files.createFile(atPath: "\(scratch)/\(archive)\(Self.noProvenance)", contents: Data())
+            }
             let folder = Self.folder(of: digest, in: directory)
             let path = "\(folder)/\(archive)"
-            if stored(digest) == nil {
+            if let kept = stored(digest) {
+                // Cached before provenance was asked for: what this pull learned of it joins the archive.
+                for suffix in [".prov", Self.noProvenance] where !files.fileExists(atPath: "\(kept)\(suffix)") {
+                    try? files.moveItem(atPath: "\(scratch)/\(archive)\(suffix)", toPath: "\(kept)\(suffix)")
+                }
+            } else {
                 // Moved whole: a folder holding an archive is complete for the next reader.
                 try? files.removeItem(atPath: folder)
                 try? files.moveItem(atPath: scratch, toPath: folder)
             }
             evict(keeping: folder)
-            return Pulled(path: stored(digest) ?? path, digest: digest, provenance: Self.provenance(of: path))
+            let kept = stored(digest) ?? path
+            return Pulled(path: kept, digest: digest, provenance: Self.provenance(of: kept))
         } catch {
             throw Failure(kind: .pull(error.kind), description: error.message)
         }
@@ -171,6 +183,16 @@ public actor ChartCache {
 
     static func sha256(of data: Data) -> String {
         "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Beside an archive whose source was asked for its provenance and had none.
+    private static let noProvenance = ".no-prov"
+
+    /// Whether what is known of a cached archive's provenance is all its source has: always, unless
+    /// provenance is wanted and the archive was cached before it was (then it is pulled again).
+    private func provenanceSettled(_ archive: String) -> Bool {
+        !provenance || FileManager.default.fileExists(atPath: "\(archive).prov")
+            || FileManager.default.fileExists(atPath: "\(archive)\(Self.noProvenance)")
     }
 
     private static func provenance(of archive: String) -> String? {

@@ -32,14 +32,14 @@ extension HelmDeployer {
             pulled = try await pull()
         } catch  where error.kind == .pull(.chartNotFound) && !fromRegistry {
             // The version may have been published after helm last read the repository's index.
-            guard await repositories.refresh(name: chart.repositoryName) else { throw Self.failure(error) }
+            guard await repositories.refresh(name: chart.repositoryName) else { throw Self.failure(error, fromRegistry: false) }
             do {
                 pulled = try await pull()
             } catch {
-                throw Self.failure(error)
+                throw Self.failure(error, fromRegistry: false)
             }
         } catch {
-            throw Self.failure(error)
+            throw Self.failure(error, fromRegistry: fromRegistry)
         }
         let named = fromRegistry ? "\(reference):\(version)" : "\(chart.name) \(version) from \(chart.repositoryURL)"
         let verification = try await checkProvenance(
@@ -62,11 +62,11 @@ extension HelmDeployer {
         }
     }
 
-    private static func failure(_ error: ChartCache.Failure) -> DeploymentFailure {
+    private static func failure(_ error: ChartCache.Failure, fromRegistry: Bool) -> DeploymentFailure {
         switch error.kind {
         case .digestMismatch: DeploymentFailure(.failed, step: "chart digest", message: error.description)
         case .pull(.chartNotFound): DeploymentFailure(.chartNotFound, step: "helm pull", message: error.description)
-        case .pull where refusedCredentials(error.description):
+        case .pull where fromRegistry && refusedCredentials(error.description):
             DeploymentFailure(
                 .failed,
                 step: "helm pull",
