@@ -68,7 +68,7 @@ struct CloudServer {
         kubeconfigPolicy: KubeconfigPolicy = .dataOnly,
         webhookTargets: AddressPolicy = .webhooks,
         secretValues: SecretValues = SecretValues(),
-        metrics: ServerMetrics = ServerMetrics(),
+        metrics: ServerMetrics = ServerMetrics(help: FleetMetrics.help),
         secureCookies: Bool = false,
         authThrottle: AuthThrottle = AuthThrottle(),
         gitSync: Wakeup? = nil
@@ -103,7 +103,7 @@ struct CloudServer {
     }
 
     func run() async throws {
-        let metrics = ServerMetrics()
+        let metrics = ServerMetrics(help: FleetMetrics.help)
         let pool = ProvisionerPool(
             urls: configuration.provisioners,
             token: configuration.provisionerToken,

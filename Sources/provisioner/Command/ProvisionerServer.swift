@@ -41,7 +41,7 @@ struct ProvisionerServer {
     }
 
     func run() async throws {
-        let metrics = ServerMetrics()
+        let metrics = ServerMetrics(help: ProvisionerMetrics.help)
         let catalog = ServiceCatalog.standard
         let helm = HelmClient(
             configuration: HelmConfiguration(

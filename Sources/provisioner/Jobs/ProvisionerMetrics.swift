@@ -6,11 +6,22 @@ import ServerSupport
 /// Dimensions are listed in name order: the exposition writes them as given, and scrapers and
 /// tests have always seen them sorted.
 struct ProvisionerMetrics: Sendable {
-    private let factory: any MetricsFactory
+    private let factory: DescribedMetricsFactory
     private let waiting: Gauge
     private let running: Gauge
 
     private static let duration = "provisioner_deployment_duration_seconds"
+
+    /// What each series counts, as its `# HELP` line says.
+    static let help = [
+        "provisioner_queue_depth": "Deployments accepted and waiting for a worker.",
+        "provisioner_deployments_in_flight": "Deployments a worker is running now.",
+        "provisioner_deployments_queued_total": "Deployments accepted, by action and service.",
+        "provisioner_deployments_finished_total": "Deployments ended, by action, service and final state.",
+        duration: "Time from a deployment's start to its end, by action and service.",
+        "provisioner_helm_failures_total": "Deployments that ended failed, by service.",
+        "provisioner_drift_checks_total": "Releases checked for drift, by service and state (in-sync, drifted, unanswered).",
+    ]
 
     init(metrics: ServerMetrics) {
         factory = metrics.factory(withBuckets: [1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800].map { .seconds($0) }, forTimer: Self.duration)

@@ -1,0 +1,35 @@
+import FleetAPI
+import Foundation
+import TestSupport
+import Testing
+
+@testable import cloud
+
+/// Both servers' `/metrics` as Prometheus's own linter reads it (`promtool check metrics`, Debian's
+/// prometheus package): every series with HELP and TYPE, names and units as Prometheus expects.
+@Suite("Metrics exposition", .serialized, .tags(.integration), .skippedInFastRuns)
+struct MetricsExpositionTests {
+    /// `promtool check metrics` of `exposition` (read from stdin): its findings, empty when it passes.
+    static func promtool(_ exposition: String) async throws -> String {
+        let input = "\(try Testbed.makeScratchDirectory())/metrics.txt"
+        defer { try? FileManager.default.removeItem(atPath: (input as NSString).deletingLastPathComponent) }
+        try exposition.write(toFile: input, atomically: true, encoding: .utf8)
+        let run = try await CommandRun.run("/bin/sh", ["-c", "promtool check metrics < \"$0\"", input])
+        return run.status == 0 ? "" : run.stdout + run.stderr
+    }
+
+    @Test("after a deployment, promtool check metrics passes on the cloud server's and the provisioner's /metrics")
+    func promtoolPasses() async throws {
+        let harness = try await CloudHarness(provisioners: 1)
+        defer { harness.close() }
+        let cluster = try await harness.registerCluster()
+        let deployment = try await harness.createDeployment(cluster.id, "fluentbit")
+        #expect(try await harness.waitFor(deployment.id).state == .succeeded)
+
+        let cloud = try await harness.server.metrics(containing: "http_server_requests_total")
+        let provisioner = try await harness.provisioners[0].metrics(containing: "provisioner_deployments_finished_total")
+
+        #expect(try await Self.promtool(cloud) == "", "cloud server")
+        #expect(try await Self.promtool(provisioner) == "", "provisioner")
+    }
+}
