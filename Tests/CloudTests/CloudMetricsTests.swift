@@ -1,3 +1,4 @@
+import FleetAPI
 import Foundation
 import HTTPTypes
 import Logging
@@ -27,6 +28,31 @@ struct CloudMetricsTests {
         #expect(text.contains("cloud_up 1"))
         let unknownCluster = #"{http_route="/api/cluster/{id}",http_request_method="GET",http_response_status_code="404"}"#
         #expect(text.contains("http_server_requests_total\(unknownCluster) 1"))
+    }
+
+    @Test("the fleet's gauges are read from the store at a scrape: clusters, deployments not yet ended by service and state, rollouts by state")
+    func fleetGauges() async throws {
+        let cloud = try await InProcessCloud()
+        for name in ["edge", "core"] {
+            _ = try await cloud.router.post(
+                "/api/clusters",
+                json: ["Name": .string(name), "Kubeconfig": .string(KubeconfigSamples.make())] as JSONValue
+            )
+        }
+        let cluster = try await cloud.router.request(.get, "/api/clusters").decode([Cluster].self)[0].id
+        for service in ["fluentbit", "fluentbit", "prometheus"] {
+            let body: JSONValue = ["ClusterID": .string(cluster), "Service": .string(service), "Action": "apply"]
+            #expect(try await cloud.router.post("/api/deployments", json: body).status == 202)
+        }
+
+        let text = try await cloud.router.request(.get, "/metrics").text
+
+        #expect(text.contains("cloud_clusters 2"), "\(text)")
+        #expect(text.contains(#"cloud_deployments{service="fluentbit",state="requested"} 2"#))
+        #expect(text.contains(#"cloud_deployments{service="prometheus",state="requested"} 1"#))
+        #expect(text.contains(#"cloud_rollouts{state="running"} 0"#))
+        #expect(text.contains(#"cloud_webhook_deliveries{state="pending"} 0"#))
+        #expect(!text.contains(cluster), "no cluster IDs in labels")
     }
 
     @Test("the cloud server process counts the requests it answered, by route", .tags(.integration), .skippedInFastRuns)

@@ -26,9 +26,14 @@ struct MetricsExpositionTests {
         let deployment = try await harness.createDeployment(cluster.id, "fluentbit")
         #expect(try await harness.waitFor(deployment.id).state == .succeeded)
 
-        let cloud = try await harness.server.metrics(containing: "http_server_requests_total")
+        let cloud = try await harness.server.metrics(containing: "cloud_deployments_ended_total")
         let provisioner = try await harness.provisioners[0].metrics(containing: "provisioner_deployments_finished_total")
 
+        #expect(cloud.contains(#"cloud_deployments_ended_total{service="fluentbit",state="succeeded"} 1"#), "\(cloud)")
+        #expect(cloud.contains(#"cloud_deployment_attempts_total{service="fluentbit"} 1"#))
+        #expect(cloud.contains(#"cloud_deployment_duration_seconds_count{outcome="succeeded",service="fluentbit"} 1"#))
+        #expect(cloud.contains(#"cloud_provisioner_up{provisioner="\#(harness.provisioners[0].baseURL)"} 1"#))
+        #expect(cloud.contains("cloud_database_call_duration_seconds_count"))
         #expect(try await Self.promtool(cloud) == "", "cloud server")
         #expect(try await Self.promtool(provisioner) == "", "provisioner")
     }

@@ -30,6 +30,7 @@ public enum ServerSupport {
         routes: RouteTable = RouteTable(),
         metrics: ServerMetrics,
         openAPI: [UInt8],
+        beforeScrape: (@Sendable () async -> Void)? = nil,
         isReady: @escaping @Sendable () -> Bool
     ) {
         defer { routes.record(router.routes.map { ($0.method.rawValue, $0.path.description) }) }
@@ -43,7 +44,9 @@ public enum ServerSupport {
                 : try JSONResponse.make(.serviceUnavailable, ["Status": "draining"])
         }
         router.get("/metrics") { _, _ in
-            Response(
+            // Gauges read from elsewhere (the cloud server's store) are brought up to date first.
+            await beforeScrape?()
+            return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition()))

@@ -10,7 +10,7 @@ public struct DescribedMetricsFactory: Sendable {
     let help: [String: String]
     let rename: @Sendable (String) -> String
     /// Buckets of the duration histograms (timers) named here; the rest get `defaultDurationBuckets`.
-    var durationBuckets: [String: [Duration]] = [:]
+    public var durationBuckets: [String: [Duration]] = [:]
     let defaultDurationBuckets: [Duration] = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000].map { .milliseconds($0) }
     let defaultValueBuckets: [Double] = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]
 

@@ -69,11 +69,13 @@ struct CloudServer {
         webhookTargets: AddressPolicy = .webhooks,
         secretValues: SecretValues = SecretValues(),
         metrics: ServerMetrics = ServerMetrics(help: FleetMetrics.help),
+        fleetMetrics: FleetMetrics? = nil,
         secureCookies: Bool = false,
         authThrottle: AuthThrottle = AuthThrottle(),
         gitSync: Wakeup? = nil
     ) throws -> Router<CloudRequestContext> {
-        Gauge(label: "cloud_up", factory: metrics.factory).record(1)
+        let fleetMetrics = fleetMetrics ?? FleetMetrics(metrics: metrics)
+        fleetMetrics.up()
         let store = fleet.store
         let routes = RouteTable()
         let router = Router(context: CloudRequestContext.self)
@@ -98,12 +100,21 @@ struct CloudServer {
             sessions: access.sessions,
             throttle: access.throttle
         ).add(to: router)
-        ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) { true }
+        let supervisor = fleet.supervisor
+        ServerSupport.addOperationalRoutes(
+            to: router,
+            routes: routes,
+            metrics: metrics,
+            openAPI: PackageResources.openapi_json,
+            beforeScrape: { await fleetMetrics.refresh(store: store, supervisor: supervisor, logger: supervisor.logger) }
+        ) { true }
         return router
     }
 
     func run() async throws {
         let metrics = ServerMetrics(help: FleetMetrics.help)
+        let fleetMetrics = FleetMetrics(metrics: metrics)
+        configuration.store.observeCalls { fleetMetrics.databaseCall(waited: $0, ran: $1) }
         let pool = ProvisionerPool(
             urls: configuration.provisioners,
             token: configuration.provisionerToken,
@@ -117,6 +128,7 @@ struct CloudServer {
             configuration: configuration.supervisor,
             owner: configuration.leaseOwner,
             clock: configuration.clock,
+            metrics: fleetMetrics,
             logger: logger
         )
 
@@ -129,6 +141,7 @@ struct CloudServer {
             webhookTargets: configuration.webhookTargets,
             secretValues: configuration.secretValues,
             metrics: metrics,
+            fleetMetrics: fleetMetrics,
             secureCookies: configuration.tls != nil,
             authThrottle: AuthThrottle(configuration: configuration.authThrottle, clock: configuration.clock),
             gitSync: gitSync

@@ -8,6 +8,8 @@ final class ConnectionPool: Sendable {
     let dialect: SQLDialect
     private let open: @Sendable () throws -> any SQLConnection
     private let state: Mutex<State>
+    /// Told each call's wait for a connection and its run (the metrics' database latency).
+    private let observer = Mutex<(@Sendable (_ waited: Duration, _ ran: Duration) -> Void)?>(nil)
 
     private struct State {
         var idle: [Slot]
@@ -40,11 +42,20 @@ final class ConnectionPool: Sendable {
         ConnectionPool(dialect: .postgres, size: size) { try PostgresConnection(url: url) }
     }
 
+    func observe(_ observe: @escaping @Sendable (_ waited: Duration, _ ran: Duration) -> Void) {
+        observer.withLock { $0 = observe }
+    }
+
     /// Runs `body` with a connection of its own, off the cooperative pool.
     @discardableResult
     func withConnection<T>(_ body: (any SQLConnection) throws -> T) async throws -> T {
+        let asked = ContinuousClock.now
         let slot = await checkOut()
-        defer { checkIn(slot) }
+        let started = ContinuousClock.now
+        defer {
+            checkIn(slot)
+            if let observe = observer.withLock({ $0 }) { observe(started - asked, .now - started) }
+        }
         return try await withTaskExecutorPreference(slot.executor) {
             guard let existing = slot.connection else {
                 let connection = try open()

@@ -8,7 +8,7 @@ import ServerSupport
 /// Methods that change state take an optional audit entry, written in the same transaction as the
 /// change, so the log never shows a change that did not happen nor misses one that did.
 protocol Store: ClusterStore, DeploymentStore, RolloutStore, EventStore, WebhookStore, AuditStore, SessionStore, ProfileStore, ProfileTargetStore,
-    DashboardReads
+    DashboardReads, MetricsReads
 {}
 
 enum StoreError: Error, Equatable, CustomStringConvertible {

@@ -23,7 +23,13 @@ extension Supervisor {
                 expectedRevision: applied[$0.service]?.release?.revision
             )
         }
+        let started = ContinuousClock.now
         let (findings, version) = await checkDrift(cluster, releases)
+        metrics?.driftChecked(
+            states: findings.values.map { $0.status.state == .inSync ? "in-sync" : "drifted" }
+                + Array(repeating: "unanswered", count: max(0, releases.count - findings.count)),
+            took: .now - started
+        )
         // Written only when it changed: the drift monitor checks the whole fleet every interval.
         if let version, version != cluster.kubernetesVersion { try await record(version, of: clusterID) }
         guard !findings.isEmpty else { return [:] }

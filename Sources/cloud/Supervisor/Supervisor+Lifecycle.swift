@@ -17,6 +17,7 @@ extension Supervisor {
         do {
             deployment = try await store.updateDeployment(id, audit: audit) { deployment -> UtilitiesChange? in
                 let before = deployment
+                decided.before = before
                 decided.actions = try lifecycle.apply(event, to: &deployment)
                 if audit == nil, deployment == before { throw Unchanged(deployment: deployment) }
                 guard decided.actions.contains(.recordVersion) else { return nil }
@@ -24,6 +25,10 @@ extension Supervisor {
             }
         } catch let unchanged as Unchanged {
             deployment = unchanged.deployment
+        }
+        if let metrics, let before = decided.before {
+            if !before.state.isFinal, deployment.state.isFinal { metrics.ended(deployment) }
+            if deployment.attempts > before.attempts { metrics.attempted(deployment) }
         }
         try await perform(decided.actions, for: deployment)
         return deployment
@@ -92,12 +97,19 @@ private struct Unchanged: Error {
     let deployment: Deployment
 }
 
-/// The actions the lifecycle decided inside the store's transaction, for after it.
+/// The actions the lifecycle decided inside the store's transaction, and the deployment as it was
+/// before, for after it.
 private final class Decided: Sendable {
     private let state = Mutex<[DeploymentLifecycle.Action]>([])
+    private let earlier = Mutex<Deployment?>(nil)
 
     var actions: [DeploymentLifecycle.Action] {
         get { state.withLock { $0 } }
         set { state.withLock { $0 = newValue } }
+    }
+
+    var before: Deployment? {
+        get { earlier.withLock { $0 } }
+        set { earlier.withLock { $0 = newValue } }
     }
 }

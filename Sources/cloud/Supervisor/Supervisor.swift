@@ -49,6 +49,8 @@ final class Supervisor: Service, Sendable {
     let kubeconfigChecks: KubeconfigChecks
     /// Wakes the profile keeper: a profile, a cluster, its labels or its Kubernetes version changed.
     let profileChanges = Wakeup()
+    /// Where deployments' ends, attempts and drift checks are counted; nil: nowhere.
+    let metrics: FleetMetrics?
 
     init(
         store: any Store,
@@ -56,9 +58,11 @@ final class Supervisor: Service, Sendable {
         configuration: Configuration,
         owner: String = ID.make(),
         clock: any WallClock = SystemClock(),
+        metrics: FleetMetrics? = nil,
         logger: Logger
     ) {
         self.store = store
+        self.metrics = metrics
         self.owner = owner
         self.pool = pool
         self.configuration = configuration
