@@ -106,8 +106,9 @@ struct CloudServer {
             routes: routes,
             metrics: metrics,
             openAPI: PackageResources.openapi_json,
-            beforeScrape: { await fleetMetrics.refresh(store: store, supervisor: supervisor, logger: supervisor.logger) }
-        ) { true }
+            beforeScrape: { await fleetMetrics.refresh(store: store, supervisor: supervisor, logger: supervisor.logger) },
+            isReady: { true }
+        )
         return router
     }
 
