@@ -35,6 +35,8 @@ struct MetricsExpositionTests {
         #expect(cloud.contains(#"cloud_provisioner_up{provisioner="\#(harness.provisioners[0].baseURL)"} 1"#))
         #expect(cloud.contains("cloud_database_call_duration_seconds_count"))
         #expect(try await Self.promtool(cloud) == "", "cloud server")
+        #expect(provisioner.contains(#"provisioner_helm_calls_total{command="upgrade",outcome="succeeded"} 1"#), "\(provisioner)")
+        #expect(provisioner.contains(#"provisioner_helm_call_duration_seconds_count{command="upgrade"} 1"#))
         #expect(try await Self.promtool(provisioner) == "", "provisioner")
     }
 }

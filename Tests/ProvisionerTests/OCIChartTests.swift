@@ -122,6 +122,9 @@ struct OCIChartTests {
 
         let fetched = setup.registry.blobRequests() - before
         #expect(fetched > 0 && fetched <= 2, "one pull: the chart's config and content blobs, once (\(fetched) blob requests)")
+        let metrics = try await setup.server.metrics(containing: "provisioner_chart_cache_requests_total")
+        #expect(metrics.contains(#"provisioner_chart_cache_requests_total{outcome="pulled"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"provisioner_chart_cache_requests_total{outcome="hit"} 4"#))
     }
 
     @Test("past its tag lifetime a cached version is asked again by its manifest only: the chart is fetched once")

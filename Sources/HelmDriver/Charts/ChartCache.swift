@@ -42,6 +42,9 @@ public actor ChartCache {
     private var tags: [String: (digest: String, at: ContinuousClock.Instant)] = [:]
     private var pulling: [String: Task<Pulled, any Error>] = [:]
     private let manifests = RegistryManifests()
+    /// Told how each request was served: `hit`, `rechecked` (by the tag's manifest), `pulled`, or
+    /// `shared` (it waited for a pull another request started).
+    private var observer: (@Sendable (String) -> Void)?
 
     /// - Parameters:
     ///   - provenance: fetch each chart's `.prov` too, when the registry has one.
@@ -51,6 +54,10 @@ public actor ChartCache {
         self.tagLifetime = tagLifetime
         self.helm = helm
         self.provenance = provenance
+    }
+
+    public func observe(_ observer: @escaping @Sendable (String) -> Void) {
+        self.observer = observer
     }
 
     /// The archive of `reference` (`oci://HOST/PATH/NAME`, or `REPO/NAME` of an added repository) at
@@ -65,12 +72,15 @@ public actor ChartCache {
         deadline: ContinuousClock.Instant
     ) async throws(Failure) -> Pulled {
         if let pinned, let path = stored(pinned), provenanceSettled(path) {
+            observer?("hit")
             return Pulled(path: path, digest: pinned, provenance: Self.provenance(of: path))
         }
         let key = "\(reference):\(version)"
         if let known = tags[key], let path = stored(known.digest), provenanceSettled(path) {
             var fresh = ContinuousClock.now - known.at < tagLifetime
+            var served = "hit"
             if !fresh, reference.lowercased().hasPrefix("oci://") {
+                served = "rechecked"
                 // Asked again by its manifest: the archive is fetched only when the tag moved.
                 let now = await manifests.digest(
                     of: reference,
@@ -83,9 +93,11 @@ public actor ChartCache {
                 if fresh { tags[key] = (known.digest, .now) }
             }
             if fresh {
+                observer?(served)
                 return try Self.checked(Pulled(path: path, digest: known.digest, provenance: Self.provenance(of: path)), pinned: pinned, key: key)
             }
         }
+        observer?(pulling[key] == nil ? "pulled" : "shared")
         let task =
             pulling[key]
             ?? Task { try await self.pull(reference, version: version, plainHTTP: plainHTTP, registryConfig: registryConfig, deadline: deadline) }

@@ -10,6 +10,9 @@ public struct HelmClient: Sendable {
     private let runner: ProcessRunner
     private let environment: [String: String]
     private let logger: Logger
+    /// Told each helm run's command (`upgrade`, `repo update`, ...), outcome (`succeeded`, `failed`,
+    /// `timed-out`, `cancelled`) and duration: the provisioner's metrics.
+    public var observe: (@Sendable (_ command: String, _ outcome: String, _ duration: Duration) -> Void)?
 
     public init(configuration: HelmConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -45,6 +48,7 @@ public struct HelmClient: Sendable {
         } catch {
             throw HelmError(kind: .cancelled, command: command, message: "cancelled before helm started")
         }
+        observe?(command, Self.outcome(result), result.duration)
         logger.debug(
             "helm finished",
             metadata: [
@@ -86,6 +90,14 @@ public struct HelmClient: Sendable {
     }
 
     /// "upgrade", "repo add", "get values": the words before the first operand that is a name.
+    static func outcome(_ result: ProcessResult) -> String {
+        switch result.terminatedBy {
+        case .deadlineExceeded: "timed-out"
+        case .cancelled: "cancelled"
+        case nil: result.status.succeeded ? "succeeded" : "failed"
+        }
+    }
+
     static func commandName(_ arguments: [String]) -> String {
         let words = ["repo", "get"].contains(arguments.first) ? 2 : 1
         return arguments.prefix(words).joined(separator: " ")

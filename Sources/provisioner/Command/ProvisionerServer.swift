@@ -42,8 +42,9 @@ struct ProvisionerServer {
 
     func run() async throws {
         let metrics = ServerMetrics(help: ProvisionerMetrics.help)
+        let provisionerMetrics = ProvisionerMetrics(metrics: metrics)
         let catalog = ServiceCatalog.standard
-        let helm = HelmClient(
+        var helm = HelmClient(
             configuration: HelmConfiguration(
                 executable: configuration.helm,
                 environment: ProcessInfo.processInfo.environment,
@@ -53,6 +54,7 @@ struct ProvisionerServer {
             ),
             logger: logger
         )
+        helm.observe = { provisionerMetrics.helmRan($0, outcome: $1, took: $2) }
         let deployer = HelmDeployer(
             releases: ReleaseManager(helm: helm, policy: configuration.remediation, logger: logger),
             chartDirectory: configuration.chartDirectory,
@@ -70,9 +72,10 @@ struct ProvisionerServer {
             ),
             deployers: [deployer, ObjectsDeployer(beside: deployer)],
             catalog: catalog,
-            metrics: ProvisionerMetrics(metrics: metrics),
+            metrics: provisionerMetrics,
             logger: logger
         )
+        await deployer.charts.observe { provisionerMetrics.chartCache($0) }
         let lifecycle = Lifecycle()
 
         let router = Self.router(

@@ -217,6 +217,7 @@ actor JobQueue {
 
     private func setWaiting(_ id: String, _ note: String?) {
         guard var job = jobs[id], !job.status.state.isFinal, job.status.waiting != note else { return }
+        if job.status.waiting == nil, note != nil { metrics.waitedForHeldRelease(job.status) }
         job.status.waiting = note.map(job.redactor.redact)
         jobs[id] = job
         changed(id)

@@ -21,10 +21,18 @@ struct ProvisionerMetrics: Sendable {
         duration: "Time from a deployment's start to its end, by action and service.",
         "provisioner_helm_failures_total": "Deployments that ended failed, by service.",
         "provisioner_drift_checks_total": "Releases checked for drift, by service and state (in-sync, drifted, unanswered).",
+        "provisioner_helm_calls_total": "helm runs, by command and outcome (succeeded, failed, timed-out, cancelled).",
+        helmDuration: "Time a helm run took, by command.",
+        "provisioner_held_release_waits_total": "Deployments that waited for another operation holding their release, by service.",
+        "provisioner_chart_cache_requests_total":
+            "Charts asked of the chart cache, by outcome (hit: served from disk; rechecked: its tag re-read from the registry's manifest, then served from disk; pulled: fetched; shared: waited for a fetch another deployment started).",
     ]
+    private static let helmDuration = "provisioner_helm_call_duration_seconds"
 
     init(metrics: ServerMetrics) {
-        factory = metrics.factory(withBuckets: [1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800].map { .seconds($0) }, forTimer: Self.duration)
+        var factory = metrics.factory(withBuckets: [1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800].map { .seconds($0) }, forTimer: Self.duration)
+        factory.durationBuckets[Self.helmDuration] = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600].map { .seconds($0) }
+        self.factory = factory
         waiting = Gauge(label: "provisioner_queue_depth", factory: factory)
         running = Gauge(label: "provisioner_deployments_in_flight", factory: factory)
         queueDepth(0, inFlight: 0)
@@ -63,6 +71,24 @@ struct ProvisionerMetrics: Sendable {
             dimensions: [("service", result.service.rawValue), ("state", state)],
             factory: factory
         ).increment()
+    }
+
+    /// One helm run (`HelmClient.observe`).
+    func helmRan(_ command: String, outcome: String, took duration: Duration) {
+        Counter(label: "provisioner_helm_calls_total", dimensions: [("command", command), ("outcome", outcome)], factory: factory).increment()
+        let (seconds, attoseconds) = duration.components
+        Timer(label: Self.helmDuration, dimensions: [("command", command)], factory: factory)
+            .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    /// A deployment that has started waiting for another operation on its release.
+    func waitedForHeldRelease(_ status: DeploymentStatus) {
+        Counter(label: "provisioner_held_release_waits_total", dimensions: [("service", status.service.rawValue)], factory: factory).increment()
+    }
+
+    /// A chart asked of the chart cache (`ChartCache.observe`).
+    func chartCache(_ outcome: String) {
+        Counter(label: "provisioner_chart_cache_requests_total", dimensions: [("outcome", outcome)], factory: factory).increment()
     }
 
     func queueDepth(_ waiting: Int, inFlight: Int) {
