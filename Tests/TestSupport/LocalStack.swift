@@ -14,6 +14,8 @@ public final class LocalStack: @unchecked Sendable {
         public var provisioners = 2
         public var provisionerArguments: [String] = []
         public var provisionerEnvironment: [String: String] = [:]
+        /// The provisioners' `--chart-dir`; nil: charts from their repositories, through the chart cache.
+        public var chartDirectory: String? = Testbed.charts
         /// Cloud servers started with the stack; 0 to start them later (`startServer`), after
         /// something is put in front of the provisioners.
         public var servers = 1
@@ -30,8 +32,10 @@ public final class LocalStack: @unchecked Sendable {
             provisionerEnvironment: [String: String] = [:],
             servers: Int = 1,
             database: String? = nil,
-            serverArguments: [String] = []
+            serverArguments: [String] = [],
+            chartDirectory: String? = Testbed.charts
         ) {
+            self.chartDirectory = chartDirectory
             self.clusters = clusters
             self.readyAfter = readyAfter
             self.offline = offline
@@ -72,7 +76,8 @@ public final class LocalStack: @unchecked Sendable {
             try await ServerProcess.provisioner(
                 scratch: scratch,
                 arguments: options.provisionerArguments,
-                environment: options.provisionerEnvironment
+                environment: options.provisionerEnvironment,
+                chartDirectory: options.chartDirectory
             )
         }
         provisionerURLs = provisioners.map(\.baseURL)
@@ -105,7 +110,8 @@ public final class LocalStack: @unchecked Sendable {
             scratch: scratch,
             arguments: options.provisionerArguments,
             environment: options.provisionerEnvironment,
-            port: port
+            port: port,
+            chartDirectory: options.chartDirectory
         )
     }
 

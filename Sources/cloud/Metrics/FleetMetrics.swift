@@ -41,6 +41,7 @@ final class FleetMetrics: Sendable {
         "cloud_event_delivery_lag_seconds": "How long the oldest pending webhook delivery has been due: how far the event log's delivery is behind.",
         "cloud_provisioner_up": "1 while a provisioner instance answers its health checks, by provisioner.",
         "cloud_provisioner_deployments_in_flight": "Deployments a provisioner instance holds now, by provisioner.",
+        "cloud_database_up": "1 when the database answered this server's last read of the fleet's gauges (at a scrape), else 0.",
         databaseWait: "Time a database call waited for a connection.",
         databaseCall: "Time a database call ran on its connection.",
     ]
@@ -82,20 +83,33 @@ final class FleetMetrics: Sendable {
         Timer(label: Self.driftDuration, factory: factory).recordNanoseconds(Self.nanoseconds(duration))
     }
 
+    /// Whether the database answered the last read of the gauges.
+    func databaseAnswered(_ answered: Bool) {
+        Gauge(label: "cloud_database_up", factory: factory).record(answered ? 1 : 0)
+    }
+
     func databaseCall(waited: Duration, ran: Duration) {
         Timer(label: Self.databaseWait, factory: factory).recordNanoseconds(Self.nanoseconds(waited))
         Timer(label: Self.databaseCall, factory: factory).recordNanoseconds(Self.nanoseconds(ran))
     }
 
-    /// The gauges as the store and the provisioner pool say now.
-    func show(_ gauges: FleetGauges, provisioners: [ProvisionerPool.Instance], now: Int64) {
+    /// The gauges as the store and the provisioner pool say now. Each of `services` has a
+    /// `cloud_deployments` series for every state a deployment passes through, 0 when none is in it,
+    /// so a graph of them has data before the first deployment and after the last.
+    func show(_ gauges: FleetGauges, services: [String], provisioners: [ProvisionerPool.Instance], now: Int64) {
         var series: [(label: String, dimensions: [(String, String)], value: Double)] = [
             ("cloud_clusters", [], Double(gauges.clusters)),
             ("cloud_clusters_drifted", [], Double(gauges.driftedClusters)),
             ("cloud_utilities_drifted", [], Double(gauges.driftedUtilities)),
             ("cloud_event_delivery_lag_seconds", [], gauges.oldestDeliveryDueAt.map { Double(max(0, now - $0)) / 1000 } ?? 0),
         ]
-        for (key, count) in gauges.unfinishedDeployments {
+        var unfinished = gauges.unfinishedDeployments
+        for service in services {
+            for state in CloudDeploymentState.allCases where !state.isFinal {
+                unfinished[FleetGauges.ServiceState(service: service, state: state.rawValue), default: 0] += 0
+            }
+        }
+        for (key, count) in unfinished {
             series.append(("cloud_deployments", [("service", key.service), ("state", key.state)], Double(count)))
         }
         for state in RolloutState.allCases {
