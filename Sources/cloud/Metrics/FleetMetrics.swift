@@ -16,6 +16,8 @@ final class FleetMetrics: Sendable {
     /// When the store was last read for the gauges: several scrapers share one read for `readEvery`.
     let lastRead = Mutex<ContinuousClock.Instant?>(nil)
     static let readEvery: Duration = .seconds(5)
+    private let databaseWaits: Timer
+    private let databaseCalls: Timer
 
     private static let duration = "cloud_deployment_duration_seconds"
     private static let driftDuration = "cloud_drift_check_duration_seconds"
@@ -54,6 +56,9 @@ final class FleetMetrics: Sendable {
         factory.durationBuckets[Self.databaseWait] = database
         factory.durationBuckets[Self.databaseCall] = database
         self.factory = factory
+        // Made once: every database call records into them.
+        databaseWaits = Timer(label: Self.databaseWait, factory: factory)
+        databaseCalls = Timer(label: Self.databaseCall, factory: factory)
     }
 
     func up() {
@@ -89,8 +94,8 @@ final class FleetMetrics: Sendable {
     }
 
     func databaseCall(waited: Duration, ran: Duration) {
-        Timer(label: Self.databaseWait, factory: factory).recordNanoseconds(Self.nanoseconds(waited))
-        Timer(label: Self.databaseCall, factory: factory).recordNanoseconds(Self.nanoseconds(ran))
+        databaseWaits.recordNanoseconds(Self.nanoseconds(waited))
+        databaseCalls.recordNanoseconds(Self.nanoseconds(ran))
     }
 
     /// The gauges as the store and the provisioner pool say now. Each of `services` has a
@@ -106,7 +111,8 @@ final class FleetMetrics: Sendable {
         var unfinished = gauges.unfinishedDeployments
         for service in services {
             for state in CloudDeploymentState.allCases where !state.isFinal {
-                unfinished[FleetGauges.ServiceState(service: service, state: state.rawValue), default: 0] += 0
+                let key = FleetGauges.ServiceState(service: service, state: state.rawValue)
+                if unfinished[key] == nil { unfinished[key] = 0 }
             }
         }
         for (key, count) in unfinished {
@@ -127,17 +133,17 @@ final class FleetMetrics: Sendable {
             series.append(("cloud_provisioner_up", [("provisioner", instance.url)], instance.healthy ? 1 : 0))
             series.append(("cloud_provisioner_deployments_in_flight", [("provisioner", instance.url)], Double(instance.inFlight)))
         }
-        let now = Dictionary(series.map { (Self.key($0.label, $0.dimensions), $0) }) { _, last in last }
+        let current = Dictionary(series.map { (Self.key($0.label, $0.dimensions), $0) }) { _, last in last }
         let gone = shown.withLock { shown in
-            defer { shown = now.mapValues { ($0.label, $0.dimensions) } }
-            return shown.filter { now[$0.key] == nil }.values
+            defer { shown = current.mapValues { ($0.label, $0.dimensions) } }
+            return shown.filter { current[$0.key] == nil }.values
         }
         for (label, dimensions) in gone {
             let gauge = Gauge(label: label, dimensions: dimensions, factory: factory)
             // A count reads 0; a rollout's or an instance's series goes with it.
             if label == "cloud_deployments" { gauge.record(0) } else { gauge.destroy() }
         }
-        for entry in now.values { Gauge(label: entry.label, dimensions: entry.dimensions, factory: factory).record(entry.value) }
+        for entry in current.values { Gauge(label: entry.label, dimensions: entry.dimensions, factory: factory).record(entry.value) }
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {
