@@ -20,7 +20,12 @@ public struct DescribedMetricsFactory: Sendable {
     }
 
     private func labels(_ dimensions: [(String, String)]) -> [(String, String)] {
-        dimensions.map { (String($0.0.map { $0 == "." ? "_" : $0 }), $0.1) }
+        dimensions.map { (Self.underscored($0.0), $0.1) }
+    }
+
+    /// Dots, which Prometheus names cannot hold, as underscores (`http.route` -> `http_route`).
+    static func underscored(_ name: String) -> String {
+        String(name.map { $0 == "." ? "_" : $0 })
     }
 }
 

@@ -15,7 +15,7 @@ public struct ServerMetrics: Sendable {
         factory = DescribedMetricsFactory(
             registry: registry,
             help: help.merging(Self.requestHelp) { own, _ in own },
-            rename: { Self.prometheusNames[$0] ?? String($0.map { $0 == "." ? "_" : $0 }) }
+            rename: { Self.prometheusNames[$0] ?? DescribedMetricsFactory.underscored($0) }
         )
     }
 
