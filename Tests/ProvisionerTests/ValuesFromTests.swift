@@ -34,7 +34,12 @@ struct ValuesFromTests {
                 "secretsmanager.CreateSecret",
                 ["Name": "prod/db", "SecretString": "{\"password\": \"\(ValuesFromTests.password)\"}"]
             )
-            try await call(.ssm, "AmazonSSM.PutParameter", ["Name": "/prod/api-token", "Value": ValuesFromTests.apiToken, "Type": "SecureString"])
+            // Overwrite: a put the client retried after a timeout on a loaded host must not meet its own first one.
+            try await call(
+                .ssm,
+                "AmazonSSM.PutParameter",
+                ["Name": "/prod/api-token", "Value": ValuesFromTests.apiToken, "Type": "SecureString", "Overwrite": true]
+            )
         }
 
         func call(_ service: AWSService, _ target: String, _ body: [String: Any]) async throws {
