@@ -55,6 +55,29 @@ struct CloudMetricsTests {
         #expect(!text.contains(cluster), "no cluster IDs in labels")
     }
 
+    @Test("ended deployments carry no cluster label unless cluster labels are asked for")
+    func clusterLabels() async throws {
+        var deployment = Deployment.requested(
+            clusterID: "edge1",
+            service: "fluentbit",
+            spec: DeploymentSpec(action: .apply),
+            timeoutSeconds: nil,
+            now: 1000
+        )
+        (deployment.state, deployment.endAt) = (.succeeded, 61_000)
+        let plain = ServerMetrics(help: FleetMetrics.help)
+        let labelled = ServerMetrics(help: FleetMetrics.help)
+
+        FleetMetrics(metrics: plain).ended(deployment)
+        FleetMetrics(metrics: labelled, clusterLabels: true).ended(deployment)
+
+        let without = String(decoding: plain.exposition(), as: UTF8.self)
+        let with = String(decoding: labelled.exposition(), as: UTF8.self)
+        #expect(without.contains(#"cloud_deployments_ended_total{service="fluentbit",state="succeeded"} 1"#) && !without.contains("edge1"))
+        #expect(with.contains(#"cloud_deployments_ended_total{cluster="edge1",service="fluentbit",state="succeeded"} 1"#), "\(with)")
+        #expect(with.contains(#"cloud_deployment_duration_seconds_sum{cluster="edge1",outcome="succeeded",service="fluentbit"} 60.0"#))
+    }
+
     @Test("the cloud server process counts the requests it answered, by route", .tags(.integration), .skippedInFastRuns)
     func processCountsRequests() async throws {
         let scratch = try Testbed.makeScratchDirectory()

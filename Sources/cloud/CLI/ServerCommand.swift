@@ -50,6 +50,14 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Check every utility of every cluster for drift once per this long, spread over it; 0 turns checks off.")
     var driftInterval = "10m"
 
+    @Flag(
+        help: ArgumentHelp(
+            "Label the ended-deployment and attempt series by cluster too (cloud_deployments_ended_total, cloud_deployment_duration_seconds, cloud_deployment_attempts_total).",
+            discussion: "For small fleets: every cluster adds series. Off, no series carries a cluster ID."
+        )
+    )
+    var metricsClusterLabels = false
+
     @Option(help: "Besides on every change, check the fleet against its profiles once per this long (windows opening, work retried).")
     var profileInterval = "30s"
 
@@ -224,6 +232,7 @@ struct ServerCommand: AsyncParsableCommand {
                 secretValues: try SecretValues.adding(flagValues: secretKeyWords),
                 driftInterval: drift > .zero ? drift : nil,
                 driftCorrection: driftCorrection,
+                metricsClusterLabels: metricsClusterLabels,
                 profileInterval: profiles,
                 profilesGit: try profilesGit.configuration(),
                 profilesGitInterval: gitInterval,

@@ -6,8 +6,8 @@ import Synchronization
 /// The cloud server's Prometheus series about the fleet. Counters and histograms are recorded as
 /// things happen, by the server that did them (several servers on one database: Prometheus sums
 /// them); gauges are read from the store when Prometheus scrapes (`show`), so every server reports
-/// the same fleet. Labels are services, states, provisioners and active rollouts, never clusters:
-/// the series do not grow with the fleet.
+/// the same fleet. Labels are services, states, provisioners and active rollouts, not clusters
+/// (unless `clusterLabels`, for small fleets): the series do not grow with the fleet.
 final class FleetMetrics: Sendable {
     private let factory: DescribedMetricsFactory
     /// The gauge series shown at the last scrape, so one that is gone now reads 0 (a count) or
@@ -48,7 +48,12 @@ final class FleetMetrics: Sendable {
         databaseCall: "Time a database call ran on its connection.",
     ]
 
-    init(metrics: ServerMetrics) {
+    /// Whether ended deployments and attempts are also labelled by cluster: for small fleets only,
+    /// since each cluster then adds series.
+    private let clusterLabels: Bool
+
+    init(metrics: ServerMetrics, clusterLabels: Bool = false) {
+        self.clusterLabels = clusterLabels
         var factory = metrics.factory
         factory.durationBuckets[Self.duration] = [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600].map { .seconds($0) }
         factory.durationBuckets[Self.driftDuration] = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120].map { .seconds($0) }
@@ -69,17 +74,26 @@ final class FleetMetrics: Sendable {
     func ended(_ deployment: Deployment) {
         let service = deployment.service.rawValue
         let state = deployment.state.rawValue
-        Counter(label: "cloud_deployments_ended_total", dimensions: [("service", service), ("state", state)], factory: factory).increment()
+        let cluster = self.cluster(of: deployment)
+        Counter(label: "cloud_deployments_ended_total", dimensions: cluster + [("service", service), ("state", state)], factory: factory)
+            .increment()
         guard deployment.endAt >= deployment.createAt, deployment.createAt > 0 else { return }
-        Timer(label: Self.duration, dimensions: [("outcome", state), ("service", service)], factory: factory)
+        Timer(label: Self.duration, dimensions: cluster + [("outcome", state), ("service", service)], factory: factory)
             .recordMilliseconds(deployment.endAt - deployment.createAt)
     }
 
     /// An attempt just claimed for a provisioner: the deployment's first, or another after one was lost.
     func attempted(_ deployment: Deployment) {
-        let service = [("service", deployment.service.rawValue)]
-        Counter(label: "cloud_deployment_attempts_total", dimensions: service, factory: factory).increment()
-        if deployment.attempts > 1 { Counter(label: "cloud_deployment_redispatches_total", dimensions: service, factory: factory).increment() }
+        let dimensions = cluster(of: deployment) + [("service", deployment.service.rawValue)]
+        Counter(label: "cloud_deployment_attempts_total", dimensions: dimensions, factory: factory).increment()
+        if deployment.attempts > 1 {
+            Counter(label: "cloud_deployment_redispatches_total", dimensions: dimensions, factory: factory).increment()
+        }
+    }
+
+    /// The `cluster` label, where clusters are labelled; first, as labels go in name order.
+    private func cluster(of deployment: Deployment) -> [(String, String)] {
+        clusterLabels ? [("cluster", deployment.clusterID)] : []
     }
 
     /// One cluster's drift check: each utility's state (`unanswered` when no answer came), and how long it took.

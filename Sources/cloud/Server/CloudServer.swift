@@ -37,6 +37,8 @@ struct CloudServer {
         /// How often every utility is checked for drift (nil: never), and what is done about it.
         var driftInterval: Duration?
         var driftCorrection = DriftMonitor.Policy.warn
+        /// Label ended deployments and attempts by cluster too (`--metrics-cluster-labels`).
+        var metricsClusterLabels = false
         /// How often the profiles are checked against the fleet besides when something changes.
         var profileInterval: Duration = .seconds(30)
         /// The Git repository profiles are kept in (`--profiles-git`), and how often it is fetched.
@@ -114,7 +116,7 @@ struct CloudServer {
 
     func run() async throws {
         let metrics = ServerMetrics(help: FleetMetrics.help)
-        let fleetMetrics = FleetMetrics(metrics: metrics)
+        let fleetMetrics = FleetMetrics(metrics: metrics, clusterLabels: configuration.metricsClusterLabels)
         configuration.store.observeCalls { fleetMetrics.databaseCall(waited: $0, ran: $1) }
         let pool = ProvisionerPool(
             urls: configuration.provisioners,
