@@ -47,6 +47,8 @@ struct HeldReleaseTests {
         #expect(waiting.all.first??.hasPrefix("waiting for another operation on this release: revision 1 of \(release) is pending-install") == true)
         #expect(waiting.all.last == .some(nil))
         #expect(result.details.log.contains { $0.hasPrefix("waited ") && $0.hasSuffix("for the operation that wrote revision 1 (pending-install)") })
+        let polls = result.details.log.filter { $0.hasPrefix("helm history") }
+        #expect(polls.count == 1 && polls[0].hasSuffix(" times)"), "the polls of the held release are one line with a count: \(polls)")
         #expect(try await harness.history(release).map(\.status) == [.superseded, .deployed])
     }
 

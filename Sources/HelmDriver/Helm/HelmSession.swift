@@ -94,6 +94,14 @@ final class HelmSession: Sendable {
         } catch  where error.kind == .releaseNotFound || error.kind == .uninstalledWithErrors {}
     }
 
+    /// How many times `line` says the command `name` worked in a row: 1 for its plain summary, N for
+    /// one already counted; nil for any other line.
+    private static func repeated(_ name: String, in line: String) -> Int? {
+        guard line.hasPrefix("\(name): ok in ") else { return nil }
+        guard let counted = line.firstMatch(of: /\((\d+) times\)$/) else { return 1 }
+        return Int(counted.output.1)
+    }
+
     /// A line of the transcript that is not a helm command's.
     func note(_ line: String) {
         lines.withLock { $0.append(line) }
@@ -113,6 +121,12 @@ final class HelmSession: Sendable {
             }
         let stderr = expected ? [] : result.stderr.split(whereSeparator: \.isNewline).suffix(20).map(String.init)
         lines.withLock { lines in
+            // A command that worked again as it did just before (a held release's history, polled)
+            // is one line with a count, not a line per poll.
+            if error == nil, echo == 0, stderr.isEmpty, let last = lines.last, let count = Self.repeated(name, in: last) {
+                lines[lines.count - 1] = "\(name): \(outcome) (\(count + 1) times)"
+                return
+            }
             lines.append("\(name): \(outcome)")
             lines.append(contentsOf: result.stdout.split(whereSeparator: \.isNewline).suffix(echo).map { "  \($0)" })
             lines.append(contentsOf: stderr.filter { !$0.hasPrefix("Error: ") })
