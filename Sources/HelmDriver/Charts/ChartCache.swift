@@ -207,7 +207,8 @@ public actor ChartCache {
             || FileManager.default.fileExists(atPath: "\(archive)\(Self.noProvenance)")
     }
 
-    private static func provenance(of archive: String) -> String? {
+    /// The `.prov` beside `archive`, if there is one.
+    public static func provenance(of archive: String) -> String? {
         FileManager.default.fileExists(atPath: "\(archive).prov") ? "\(archive).prov" : nil
     }
 

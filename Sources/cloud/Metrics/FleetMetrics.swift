@@ -99,7 +99,7 @@ final class FleetMetrics: Sendable {
     /// One cluster's drift check: each utility's state (`unanswered` when no answer came), and how long it took.
     func driftChecked(states: [String], took duration: Duration) {
         for state in states { Counter(label: "cloud_drift_checks_total", dimensions: [("state", state)], factory: factory).increment() }
-        Timer(label: Self.driftDuration, factory: factory).recordNanoseconds(Self.nanoseconds(duration))
+        Timer(label: Self.driftDuration, factory: factory).recordNanoseconds(duration.nanoseconds)
     }
 
     /// Whether the database answered the last read of the gauges.
@@ -108,8 +108,8 @@ final class FleetMetrics: Sendable {
     }
 
     func databaseCall(waited: Duration, ran: Duration) {
-        databaseWaits.recordNanoseconds(Self.nanoseconds(waited))
-        databaseCalls.recordNanoseconds(Self.nanoseconds(ran))
+        databaseWaits.recordNanoseconds(waited.nanoseconds)
+        databaseCalls.recordNanoseconds(ran.nanoseconds)
     }
 
     /// The gauges as the store and the provisioner pool say now. Each of `services` has a
@@ -158,11 +158,6 @@ final class FleetMetrics: Sendable {
             if label == "cloud_deployments" { gauge.record(0) } else { gauge.destroy() }
         }
         for entry in current.values { Gauge(label: entry.label, dimensions: entry.dimensions, factory: factory).record(entry.value) }
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
     private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {

@@ -107,7 +107,7 @@ extension HelmDeployer {
                 message: "\(named) is \(digest) (\(path)), not the pinned \(pinned); nothing was installed"
             )
         }
-        let provenance = FileManager.default.fileExists(atPath: "\(path).prov") ? "\(path).prov" : nil
+        let provenance = ChartCache.provenance(of: path)
         return PulledChart(
             digest: digest,
             verification: try await checkProvenance(path, provenance: provenance, from: chart.repositoryURL, named: named, deadline: deadline)

@@ -76,9 +76,7 @@ struct ProvisionerMetrics: Sendable {
     /// One helm run (`HelmClient.observe`).
     func helmRan(_ command: String, outcome: String, took duration: Duration) {
         Counter(label: "provisioner_helm_calls_total", dimensions: [("command", command), ("outcome", outcome)], factory: factory).increment()
-        let (seconds, attoseconds) = duration.components
-        Timer(label: Self.helmDuration, dimensions: [("command", command)], factory: factory)
-            .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        Timer(label: Self.helmDuration, dimensions: [("command", command)], factory: factory).recordNanoseconds(duration.nanoseconds)
     }
 
     /// A deployment that has started waiting for another operation on its release.
