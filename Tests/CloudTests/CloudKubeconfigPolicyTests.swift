@@ -74,8 +74,8 @@ struct CloudKubeconfigPolicyTests {
 
     @Test("cloud server takes --allow-kubeconfig-exec, off by default")
     func flag() throws {
-        #expect(try ServerCommand.parse([]).allowKubeconfigExec == false)
-        #expect(try ServerCommand.parse(["--allow-kubeconfig-exec"]).allowKubeconfigExec)
+        #expect(try ServerRunCommand.parse([]).allowKubeconfigExec == false)
+        #expect(try ServerRunCommand.parse(["--allow-kubeconfig-exec"]).allowKubeconfigExec)
     }
 
     @Test("a valid kubeconfig is registered")

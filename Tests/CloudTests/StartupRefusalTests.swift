@@ -16,7 +16,7 @@ struct StartupRefusalTests {
         environment: [String: String] = [:],
         hasTokens: Bool = false
     ) throws -> ServerOptions<CloudServerNaming>.Serving {
-        try ServerCommand.parse(arguments).serving.serving(environment: environment, hasTokens: hasTokens)
+        try ServerRunCommand.parse(arguments).serving.serving(environment: environment, hasTokens: hasTokens)
     }
 
     @Test(

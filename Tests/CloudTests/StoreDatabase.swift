@@ -47,6 +47,11 @@ struct StoreDatabase: Sendable {
         }
     }
 
+    /// The store as a cloud server whose binary ships `migrations` opens it.
+    func open(migrations: Migrations) async throws -> SQLStore {
+        try await SQLStore(connection(), cipher: nil, migrations: migrations)
+    }
+
     /// A connection of its own, around the store.
     private func connection() -> ConnectionPool {
         switch backend {
@@ -63,12 +68,12 @@ struct StoreDatabase: Sendable {
 
     /// The schema as the current migrations make it, up to `version`: a database a cloud server of
     /// that schema left behind.
-    func createSchema(upTo version: Int) async throws {
+    func createSchema(upTo version: Int, from migrations: Migrations = .current) async throws {
         let dialect: SQLDialect = backend == .sqlite ? .sqlite : .postgres
         let versionTable = backend == .sqlite ? PreviousSchema.sqliteVersionTable : PreviousSchema.postgresVersionTable
         try await connection().withConnection { db in
             try db.execute(versionTable)
-            for step in Migrations.steps(dialect) where step.version <= version {
+            for step in migrations.steps(dialect) where step.version <= version {
                 try db.execute(step.sql)
                 try db.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, 0)", [.integer(Int64(step.version))])
             }
@@ -88,6 +93,41 @@ struct StoreDatabase: Sendable {
                 try db.execute(step.sql)
                 try db.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, 0)", [.integer(Int64(step.version))])
             }
+        }
+    }
+
+    /// A table's column as the database describes it.
+    struct Column: Hashable, Sendable, CustomStringConvertible {
+        var table: String
+        var name: String
+        var type: String
+        /// NOT NULL without a default or identity: every INSERT must name it.
+        var required: Bool
+        var description: String { "\(table).\(name) \(type)\(required ? " required" : "")" }
+    }
+
+    /// Every column of every table.
+    func columns() async throws -> [Column] {
+        let query =
+            switch backend {
+            case .sqlite:
+                """
+                SELECT m.name, p.name, p.type, p."notnull" = 1 AND p.dflt_value IS NULL AND p.pk = 0
+                FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid
+                """
+            case .postgres:
+                """
+                SELECT table_name, column_name, data_type, is_nullable = 'NO' AND column_default IS NULL AND is_identity = 'NO'
+                FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position
+                """
+            }
+        return try await sql(query).map { row in
+            Column(
+                table: row[0].string ?? "",
+                name: row[1].string ?? "",
+                type: row[2].string ?? "",
+                required: row[3].int == 1 || row[3].string == "t"
+            )
         }
     }
 

@@ -26,8 +26,8 @@ extension StoreTests {
     func refusesNewerSchema(_ backend: StoreBackend) async throws {
         let database = try await StoreDatabase.make(backend)
         _ = try await database.open()
-        try await database.sql("INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)")
-        await #expect(throws: StoreError.schemaTooNew(found: 999, supported: Migrations.latest)) {
+        try await database.sql("INSERT INTO schema_migrations (version, applied_at, oldest_reader) VALUES (999, 0, 990)")
+        await #expect(throws: StoreError.schemaTooNew(found: 999, supported: Migrations.current.latest, oldestReader: 990)) {
             _ = try await database.open()
         }
     }
@@ -40,7 +40,7 @@ extension StoreTests {
 
         let store = try await database.open()
         #expect(try await store.kubeconfig(ofCluster: "c") == .inline("k"))
-        #expect(try await database.sql("SELECT MAX(version) FROM schema_migrations").first?.first == .integer(Int64(Migrations.latest)))
+        #expect(try await database.sql("SELECT MAX(version) FROM schema_migrations").first?.first == .integer(Int64(Migrations.current.latest)))
     }
 
     @Test("a new database has the schema of one written before the store was one implementation", arguments: backends)

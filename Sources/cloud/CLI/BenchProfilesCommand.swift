@@ -75,7 +75,7 @@ struct BenchProfilesCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try await ServerCommand.openStore(database, secretKeyFile: nil)
+        let store = try await ServerRunCommand.openStore(database, secretKeyFile: nil)
         guard try await store.clusters(label: nil, page: 0, perPage: 1).isEmpty else {
             throw ValidationError("--database: refusing to add benchmark data to a database that already has clusters")
         }

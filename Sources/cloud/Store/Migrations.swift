@@ -4,11 +4,53 @@ import Foundation
 /// The store's schema, one numbered step at a time, written once for both dialects. A step is
 /// never edited once released: add the next one. Version N means the same tables and columns in
 /// SQLite and PostgreSQL, so one binary's `latest` holds for either.
-enum Migrations {
-    static func steps(_ d: SQLDialect) -> [(version: Int, sql: String)] {
+///
+/// During a rolling upgrade servers of two schema versions share one database, so a step says
+/// whether servers of the previous version keep working after it (`expand`: it only adds what
+/// they never read and may leave out of their writes) or must all have stopped (`contract`). The
+/// database records, with its version, the oldest version whose servers may use it.
+struct Migrations: Sendable {
+    struct Step: Sendable {
+        var version: Int
+        var change: Change
+        var sql: String
+
+        init(_ version: Int, _ change: Change, _ sql: String) {
+            self.version = version
+            self.change = change
+            self.sql = sql
+        }
+    }
+
+    enum Change: Sendable {
+        /// Servers of the previous schema keep working: new tables, nullable or defaulted columns,
+        /// indexes. A column they never write must not need a value, nor need to agree with theirs.
+        case expand
+        /// Servers before this step must have stopped: it drops, renames or changes what they read,
+        /// or they would write data this version reads wrongly.
+        case contract
+    }
+
+    let steps: @Sendable (SQLDialect) -> [Step]
+
+    /// The same in both dialects: the numbers do not depend on the spelling.
+    var latest: Int { steps(.sqlite).map(\.version).max() ?? 0 }
+
+    /// The oldest schema version whose servers may use a database migrated to `version`: the last
+    /// contract step up to it.
+    func oldestReader(of version: Int) -> Int {
+        steps(.sqlite).filter { $0.version <= version && $0.change == .contract }.map(\.version).max() ?? 0
+    }
+
+    /// The steps this binary ships. Until schema 12 no database recorded who could read it and
+    /// servers refused any newer schema, so every step up to 12 is a contract.
+    static let current = Migrations(steps: released)
+
+    private static func released(_ d: SQLDialect) -> [Step] {
         [
-            (
+            Step(
                 1,
+                .contract,
                 """
                 CREATE TABLE clusters (
                     id \(d.key) PRIMARY KEY,
@@ -35,18 +77,20 @@ enum Migrations {
                 """
             ),
             // A cluster may name where its kubeconfig is kept (S3, Secrets Manager) instead of holding it.
-            (2, "ALTER TABLE clusters ADD COLUMN kubeconfig_source TEXT"),
+            Step(2, .contract, "ALTER TABLE clusters ADD COLUMN kubeconfig_source TEXT"),
             // Leases: which cloud server works on an unfinished deployment, and until when.
-            (
+            Step(
                 3,
+                .contract,
                 """
                 ALTER TABLE deployments ADD COLUMN lease_owner TEXT;
                 ALTER TABLE deployments ADD COLUMN lease_expires \(d.bigint) NOT NULL DEFAULT 0
                 """
             ),
             // The audit log: who did what through the API. Its IDs are never reused.
-            (
+            Step(
                 4,
+                .contract,
                 """
                 CREATE TABLE audit (
                     id \(d.generatedID),
@@ -63,8 +107,9 @@ enum Migrations {
             ),
             // Rollouts, and the (cluster, service) pairs of the active ones: the unique index
             // refuses a second active rollout of a pair, even from another server at the same time.
-            (
+            Step(
                 5,
+                .contract,
                 """
                 CREATE TABLE rollouts (
                     id \(d.key) PRIMARY KEY,
@@ -86,8 +131,9 @@ enum Migrations {
             ),
             // The event log the stream and webhooks read, the webhooks, and their outbox: a
             // delivery per (webhook, event), tried until it is taken or a day has passed.
-            (
+            Step(
                 6,
+                .contract,
                 """
                 CREATE TABLE events (
                     id \(d.generatedID),
@@ -130,8 +176,9 @@ enum Migrations {
             // How many of a cluster's utilities drifted, kept with its utilities, so the fleet's
             // drifted ones are found by an index instead of by reading every cluster; and one
             // cluster's deployments in one state without reading every deployment in that state.
-            (
+            Step(
                 7,
+                .contract,
                 """
                 ALTER TABLE clusters ADD COLUMN drifted INTEGER NOT NULL DEFAULT 0;
                 CREATE INDEX clusters_drifted ON clusters(drifted) WHERE drifted > 0;
@@ -142,8 +189,9 @@ enum Migrations {
             // step of one cluster rewrites that cluster's row instead of the whole rollout; the
             // revision names the last write, so a server knows when its copy is still current.
             // Rollouts written before keep their document until `SQLStore.moveRolloutDocuments`.
-            (
+            Step(
                 8,
+                .contract,
                 """
                 ALTER TABLE rollouts ADD COLUMN waves TEXT;
                 ALTER TABLE rollouts ADD COLUMN revision TEXT;
@@ -163,8 +211,9 @@ enum Migrations {
             ),
             // Dashboard sessions ended before they expired: signed out (by the session's ID, kept
             // until it would have expired), or revoked for their holder (sessions issued until then).
-            (
+            Step(
                 9,
+                .contract,
                 """
                 CREATE TABLE ended_sessions (
                     id \(d.key) PRIMARY KEY,
@@ -178,8 +227,9 @@ enum Migrations {
             ),
             // Fleet profiles: every change a revision (a deletion one without a document), so
             // who changed what, and from which Git commit, stays readable.
-            (
+            Step(
                 10,
+                .contract,
                 """
                 CREATE TABLE profile_revisions (
                     name \(d.key) NOT NULL,
@@ -196,8 +246,9 @@ enum Migrations {
             // gets work; the leases by which one of several servers runs a fleet-wide task; the
             // commit each Git source was last applied at; and each cluster's Kubernetes version,
             // which profiles choose chart versions by.
-            (
+            Step(
                 11,
+                .contract,
                 """
                 CREATE TABLE profile_targets (
                     cluster_id \(d.key) NOT NULL,
@@ -217,30 +268,9 @@ enum Migrations {
                 ALTER TABLE clusters ADD COLUMN kubernetes_version TEXT
                 """
             ),
+            // The oldest schema version whose servers may use the database, recorded with each
+            // version, so a server of an older one knows whether it may keep working.
+            Step(12, .contract, "ALTER TABLE schema_migrations ADD COLUMN oldest_reader INTEGER NOT NULL DEFAULT 0"),
         ]
-    }
-
-    /// The same in both dialects: the numbers do not depend on the spelling.
-    static let latest = steps(.sqlite).map(\.version).max() ?? 0
-
-    /// Applies the missing steps in one transaction; refuses a database written by a newer cloud
-    /// server, whose schema this binary cannot know how to read. `now` is when each step is
-    /// recorded as applied.
-    static func apply(on db: any SQLConnection, _ dialect: SQLDialect, now: Int64) throws {
-        try db.transaction(dialect) {
-            // Servers starting together on PostgreSQL take turns: the first migrates, the rest find
-            // nothing to do.
-            if let lock = dialect.migrationLock { try db.query(lock) }
-            try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at \(dialect.bigint) NOT NULL)")
-            let current = Int(try db.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").first?.first?.int ?? 0)
-            guard current <= latest else { throw StoreError.schemaTooNew(found: current, supported: latest) }
-            for step in steps(dialect) where step.version > current {
-                try db.execute(step.sql)
-                try db.query(
-                    "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
-                    [.integer(Int64(step.version)), .integer(now)]
-                )
-            }
-        }
     }
 }

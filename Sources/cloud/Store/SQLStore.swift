@@ -13,17 +13,25 @@ final class SQLStore: Store {
     let records: StoreRecords
     let rollouts = RolloutDocuments()
     var dialect: SQLDialect { pool.dialect }
+    /// The database's schema version: this binary's latest, or a newer one it may read.
+    let schemaVersion: Int
 
     /// Opens, migrates and seals kubeconfigs before returning, so a bad path or URL, an unreachable
     /// server, a too-new schema or a missing key stops the server at start-up.
-    init(_ pool: ConnectionPool, cipher: KubeconfigCipher?, clock: any WallClock = SystemClock()) async throws {
+    init(
+        _ pool: ConnectionPool,
+        cipher: KubeconfigCipher?,
+        clock: any WallClock = SystemClock(),
+        migrations: Migrations = .current
+    ) async throws {
         self.pool = pool
         records = StoreRecords(cipher: cipher, clock: clock)
-        try await pool.withConnection { [records] db in
-            try Migrations.apply(on: db, pool.dialect, now: clock.millisecondsSince1970)
+        schemaVersion = try await pool.withConnection { [records] db in
+            let version = try migrations.apply(on: db, pool.dialect, now: clock.millisecondsSince1970)
             try Self.moveRolloutDocuments(db, pool.dialect, records)
             try Self.sealKubeconfigs(db, pool.dialect, records)
             try Self.countDrift(db, pool.dialect, records)
+            return version
         }
     }
 

@@ -14,14 +14,14 @@ protocol Store: ClusterStore, DeploymentStore, RolloutStore, EventStore, Webhook
 enum StoreError: Error, Equatable, CustomStringConvertible {
     case notFound(String)
     case conflict(String)
-    case schemaTooNew(found: Int, supported: Int)
+    case schemaTooNew(found: Int, supported: Int, oldestReader: Int)
 
     var description: String {
         switch self {
         case .notFound(let what): "\(what) not found"
         case .conflict(let why): why
-        case .schemaTooNew(let found, let supported):
-            "the database schema is version \(found), newer than this cloud server understands (\(supported)); upgrade the cloud binary"
+        case .schemaTooNew(let found, let supported, let oldestReader):
+            "the database schema is version \(found), for cloud servers of schema \(oldestReader) and newer; this one is schema \(supported): upgrade the cloud binary"
         }
     }
 }
