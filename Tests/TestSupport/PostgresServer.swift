@@ -34,7 +34,7 @@ public final class PostgresServer: Sendable {
 
     private static let starting = Task { try await blocking { try start() } }
 
-    private init(port: Int, password: String, directory: String) {
+    init(port: Int, password: String, directory: String) {
         self.port = port
         self.password = password
         self.directory = directory
@@ -53,6 +53,13 @@ public final class PostgresServer: Sendable {
     }
 
     private static func start() throws -> PostgresServer {
+        let (directory, password) = try makeDirectory()
+        try initdb(directory, password: password)
+        return try serve(directory, password: password)
+    }
+
+    /// A directory for one server, its password file, and a watchdog that removes both.
+    static func makeDirectory() throws -> (directory: String, password: String) {
         guard let bin = binDirectory else { throw Failure(notInstalled) }
         let directory = "/tmp/cloud-pg-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
@@ -64,23 +71,33 @@ public final class PostgresServer: Sendable {
             }
         }
         try watch(directory, bin: bin)
+        return (directory, password)
+    }
+
+    static func initdb(_ directory: String, password: String) throws {
         try run(
-            "\(bin)/initdb",
+            "\(try bin())/initdb",
             [
                 "-D", "\(directory)/data", "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
                 "--pwfile=\(directory)/pwfile", "--locale=C", "--encoding=UTF8", "--no-sync",
             ],
             log: "\(directory)/initdb.log"
         )
+    }
+
+    /// Starts the server whose data is in `directory`, on a free loopback port, with `settings`
+    /// besides the tests' own.
+    static func serve(_ directory: String, password: String, settings: [String] = []) throws -> PostgresServer {
         // The port is free when chosen but may be taken before the server binds it: try a few.
         var lastError: (any Error)?
         for _ in 0..<3 {
             let port = Testbed.freePort()
             let options =
                 "-k \(directory) -h 127.0.0.1 -p \(port) -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+                + settings.map { " -c \($0)" }.joined()
             do {
                 try run(
-                    "\(bin)/pg_ctl",
+                    "\(try bin())/pg_ctl",
                     ["start", "-w", "-t", "60", "-D", "\(directory)/data", "-l", "\(directory)/server.log", "-o", options],
                     log: "\(directory)/pg_ctl.log"
                 )
@@ -90,6 +107,11 @@ public final class PostgresServer: Sendable {
             }
         }
         throw lastError!
+    }
+
+    static func bin() throws -> String {
+        guard let bin = binDirectory else { throw Failure(notInstalled) }
+        return bin
     }
 
     /// Stops the server at once and deletes its directory (the watchdog does this at exit too).
@@ -111,7 +133,7 @@ public final class PostgresServer: Sendable {
     }
 
     /// The account PostgreSQL runs as when this process is root.
-    private static let runAs: (name: String, uid: uid_t, gid: gid_t)? = {
+    static let runAs: (name: String, uid: uid_t, gid: gid_t)? = {
         guard geteuid() == 0 else { return nil }
         for name in ["postgres", "nobody"] {
             if let entry = getpwnam(name) { return (name, entry.pointee.pw_uid, entry.pointee.pw_gid) }
@@ -123,7 +145,7 @@ public final class PostgresServer: Sendable {
     ///
     /// posix_spawn rather than Process: Process leaves a socket open in the child and waits for it
     /// to close, and the server that `pg_ctl start` leaves behind would hold it open for good.
-    private static func run(_ executable: String, _ arguments: [String], log: String) throws {
+    static func run(_ executable: String, _ arguments: [String], log: String) throws {
         // runuser keeps the working directory, which the postgres account may not be allowed to enter.
         let argv = (runAs.map { ["/usr/sbin/runuser", "-u", $0.name, "--", "/usr/bin/env", "-C", "/tmp"] } ?? []) + [executable] + arguments
         var actions = posix_spawn_file_actions_t()

@@ -22,7 +22,12 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             return try error.response(from: request, context: context)
         } catch let error as any APIErrorConvertible {
-            return try error.apiError.response(from: request, context: context)
+            let apiError = error.apiError
+            // A server-side failure (a database gone away) is logged as the client cannot see it.
+            if apiError.status.kind == .serverError {
+                context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            }
+            return try apiError.response(from: request, context: context)
         } catch let error as HTTPError where error.status == .notFound {
             guard let allowed = routes.methods(for: request.uri.path), !allowed.isEmpty else {
                 return try APIError(.notFound, "no such endpoint: \(request.uri.path)").response(from: request, context: context)
