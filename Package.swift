@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
@@ -61,12 +62,27 @@ let package = Package(
             dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // Traces: W3C trace context between the CLI, both servers and helm runs; spans exported as
+        // OTLP/HTTP JSON over libcurl (swift-otel's exporters would add AsyncHTTPClient, SwiftProtobuf
+        // and minutes to every clean build; docs/operating.md says what was measured).
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                "HTTPClient",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // What both servers share to answer HTTP: options, logs, TLS, metrics, errors, tokens, clock.
         .target(
             name: "ServerSupport",
             dependencies: [
                 "FleetAPI",
                 "HTTPClient",
+                "Telemetry",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -91,6 +107,8 @@ let package = Package(
                 "HTTPClient",
                 "ChildProcess",
                 "CZlib",
+                "Telemetry",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -107,6 +125,8 @@ let package = Package(
                 "HTTPClient",
                 "ServerSupport",
                 "HelmDriver",
+                "Telemetry",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -129,6 +149,8 @@ let package = Package(
                 "FleetAPI",
                 "HTTPClient",
                 "ServerSupport",
+                "Telemetry",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "CSQLite",
                 "CPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -147,7 +169,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "FleetAPI", "HTTPClient", "ServerSupport", "HelmDriver", "ChildProcess", .product(name: "Logging", package: "swift-log"),
+                "FleetAPI", "HTTPClient", "ServerSupport", "HelmDriver", "ChildProcess", "Telemetry", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -157,7 +179,8 @@ let package = Package(
         .testTarget(
             name: "LibraryTests",
             dependencies: [
-                "FleetAPI", "HTTPClient", "ServerSupport", "HelmDriver", "ChildProcess", "TestSupport", .product(name: "CoreMetrics", package: "swift-metrics"),
+                "FleetAPI", "HTTPClient", "ServerSupport", "HelmDriver", "ChildProcess", "TestSupport", "Telemetry",
+                .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -48,7 +48,8 @@ struct ObjectSetHoldTests {
         try await Self.markApplying(harness, ago: .zero)
         let notes = HeldReleaseTests.WaitingNotes()
 
-        let result = await ObjectsDeployerTests.run(deployer, harness.request("prometheus-stack"), timeout: .seconds(10), events: notes.events)
+        // Long enough that its first reads finish on a loaded host before the wait begins.
+        let result = await ObjectsDeployerTests.run(deployer, harness.request("prometheus-stack"), timeout: .seconds(20), events: notes.events)
 
         guard case .failed(let failure) = result.outcome else {
             Issue.record("expected a failure, got \(result.outcome)")

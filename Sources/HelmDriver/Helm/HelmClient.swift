@@ -2,6 +2,8 @@ public import ChildProcess
 import FleetAPI
 public import Foundation
 public import Logging
+public import Telemetry
+import Tracing
 
 /// Runs helm commands. It knows argument lists and exit codes; what to do about a release's state
 /// is `ReleaseManager`'s business.
@@ -13,6 +15,9 @@ public struct HelmClient: Sendable {
     /// Told each helm run's command (`upgrade`, `repo update`, ...), outcome (`succeeded`, `failed`,
     /// `timed-out`, `cancelled`) and duration: the provisioner's metrics.
     public var observe: (@Sendable (_ command: String, _ outcome: String, _ duration: Duration) -> Void)?
+    /// Makes a span of each run, under the caller's (the deployment's) span. Its attributes name
+    /// the command, release and namespace, never values or other arguments.
+    public var tracer = OTLPTracer.off
 
     public init(configuration: HelmConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -40,15 +45,26 @@ public struct HelmClient: Sendable {
             environment: environment
         )
         let command = Self.commandName(arguments)
+        let span = tracer.startSpan("helm \(command)", context: InstrumentationContext.current ?? .topLevel, ofKind: .client)
+        defer { span.end() }
+        span.attributes["helm.command"] = command
+        span.attributes["helm.release"] = Self.releaseName(arguments)
+        span.attributes["k8s.namespace.name"] = arguments.firstIndex(of: "--namespace").flatMap {
+            arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil
+        }
         let result: ProcessResult
         do {
             result = try await runner.run(spec, deadline: deadline, onStart: onStart)
         } catch let error as ProcessError {
+            span.setStatus(SpanStatus(code: .error, message: "helm could not run"))
             throw HelmError(kind: .notRunnable, command: command, message: error.description)
         } catch {
             throw HelmError(kind: .cancelled, command: command, message: "cancelled before helm started")
         }
-        observe?(command, Self.outcome(result), result.duration)
+        let outcome = Self.outcome(result)
+        observe?(command, outcome, result.duration)
+        span.attributes["helm.outcome"] = outcome
+        if outcome != "succeeded" { span.setStatus(SpanStatus(code: .error, message: outcome)) }
         logger.debug(
             "helm finished",
             metadata: [
@@ -101,5 +117,12 @@ public struct HelmClient: Sendable {
     static func commandName(_ arguments: [String]) -> String {
         let words = ["repo", "get"].contains(arguments.first) ? 2 : 1
         return arguments.prefix(words).joined(separator: " ")
+    }
+
+    /// The release a command acts on: the first word after the command, for commands that take one.
+    static func releaseName(_ arguments: [String]) -> String? {
+        let releaseCommands: Set = ["upgrade", "install", "uninstall", "rollback", "status", "history", "test", "get"]
+        guard let first = arguments.first, releaseCommands.contains(first) else { return nil }
+        return arguments.dropFirst(first == "get" ? 2 : 1).first { !$0.hasPrefix("-") }
     }
 }

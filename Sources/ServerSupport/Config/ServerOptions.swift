@@ -37,6 +37,13 @@ public struct ServerOptions<Naming: ServerNaming>: ParsableArguments {
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Default: info. (\(Naming.prefix)_LOG_LEVEL)"))
     public var logLevel: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Send traces (OTLP/HTTP, JSON) to this OpenTelemetry collector, e.g. http://collector:4318; off when unset. (OTEL_EXPORTER_OTLP_ENDPOINT)"
+        )
+    )
+    public var otelEndpoint: String?
+
     public init() {}
 
     /// How and where to serve, checked.
@@ -45,6 +52,8 @@ public struct ServerOptions<Naming: ServerNaming>: ParsableArguments {
         public var tls: ServerSupport.TLSFiles?
         public var logFormat: StructuredLogHandler.Format
         public var logLevel: Logger.Level
+        /// Where spans go; nil: nowhere (trace context is still passed on).
+        public var otelEndpoint: String?
     }
 
     /// The flags (or their variables in `environment`) checked. A non-loopback address without
@@ -67,6 +76,7 @@ public struct ServerOptions<Naming: ServerNaming>: ParsableArguments {
             throw ValidationError(refusal)
         }
         let tls = certificate.flatMap { certificate in key.map { ServerSupport.TLSFiles(certificate: certificate, key: $0) } }
-        return Serving(address: address, tls: tls, logFormat: format, logLevel: level)
+        let otel = otelEndpoint ?? environment["OTEL_EXPORTER_OTLP_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 }
+        return Serving(address: address, tls: tls, logFormat: format, logLevel: level, otelEndpoint: otel)
     }
 }

@@ -1,6 +1,8 @@
 import FleetAPI
 public import Foundation
 public import HTTPClient
+import Telemetry
+import Tracing
 
 /// A small JSON-over-HTTP client (libcurl underneath) with a timeout on every call, shared by the
 /// cloud server (talking to provisioners) and the CLI (talking to the cloud server).
@@ -49,6 +51,8 @@ public struct JSONHTTPClient: Sendable {
     public func send(_ method: String, _ path: String, body: Data? = nil) async throws(Unreachable) -> Reply {
         var headers: [(name: String, value: String)] = body == nil ? [] : [("Content-Type", "application/json")]
         if let bearerToken { headers.append(("Authorization", "Bearer \(bearerToken)")) }
+        // The caller's span, so the server's work joins its trace.
+        if let trace = InstrumentationContext.current?.trace { headers.append(("traceparent", trace.traceparent)) }
         let request = HTTPClientRequest(
             method: method,
             url: baseURL + path,

@@ -4,6 +4,7 @@ import HummingbirdCore
 import HummingbirdTLS
 public import Logging
 import NIOSSL
+public import Telemetry
 
 /// What both servers share: a router whose errors leave as JSON, the operational endpoints, and an
 /// application that logs its bound address (tests and `make run` read it to find a port-0 server).
@@ -12,11 +13,13 @@ public enum ServerSupport {
     public static func router(
         requiring tokens: [String] = [],
         routes: RouteTable = RouteTable(),
-        metrics: ServerMetrics
+        metrics: ServerMetrics,
+        tracer: OTLPTracer = .off
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         // Outermost, so it counts every answer with its final status.
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        router.add(middleware: TracingMiddleware(tracer: tracer))
         router.add(middleware: JSONErrorMiddleware(routes: routes))
         if !tokens.isEmpty { router.add(middleware: BearerAuthMiddleware(tokens: tokens)) }
         return router

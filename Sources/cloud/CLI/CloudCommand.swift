@@ -35,6 +35,15 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "PEM CA certificate to verify an https server with, beyond the system's. (CLOUD_CA)")
     var ca: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Send the command's span (OTLP/HTTP, JSON) to this OpenTelemetry collector, e.g. http://collector:4318. (OTEL_EXPORTER_OTLP_ENDPOINT)",
+            discussion:
+                "Commands that start work (deployment create, rollout create) always pass their trace to the server; TRACEPARENT puts them in an outer trace."
+        )
+    )
+    var otelEndpoint: String?
+
     var client: CLIClient {
         get throws {
             var tls = TLSOptions()

@@ -46,7 +46,10 @@ struct DeploymentCommand: AsyncParsableCommand {
             if !valuesFrom.isEmpty { body["ValuesFrom"] = try ValueReference.wire(valuesFrom) }
             if let timeout { body["TimeoutSeconds"] = .number(Double(timeout)) }
             if dryRun { return try Printer.encodable(JSONValue.object(body)) }
-            Printer.json(try await options.client.call("POST", "/api/deployments", body: JSONValue.object(body)))
+            let created = try await options.traced("cloud deployment create") { client in
+                try await client.call("POST", "/api/deployments", body: JSONValue.object(body))
+            }
+            Printer.json(created)
         }
     }
 

@@ -54,7 +54,8 @@ struct RolloutCommand: AsyncParsableCommand {
             let body = JSONValue.object(try request())
             if dryRun { return try Printer.encodable(body) }
             if plan { return try await RolloutPlanning(client: try options.client, output: options.output).run(body) }
-            try RolloutPrinter.print(try await options.client.call("POST", "/api/rollouts", body: body), output: options.output)
+            let created = try await options.traced("cloud rollout create") { client in try await client.call("POST", "/api/rollouts", body: body) }
+            try RolloutPrinter.print(created, output: options.output)
         }
 
         func request() throws -> [String: JSONValue] {

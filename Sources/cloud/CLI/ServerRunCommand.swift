@@ -4,6 +4,7 @@ import Foundation
 import HTTPClient
 import Logging
 import ServerSupport
+import Telemetry
 
 struct ServerRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -211,6 +212,7 @@ struct ServerRunCommand: AsyncParsableCommand {
         }
         let store = try await Self.openStore(database, secretKeyFile: secretKeyFile ?? ProcessInfo.processInfo.environment["CLOUD_SECRET_KEY_FILE"])
         let logger = StructuredLogHandler.logger(label: "cloud", format: served.logFormat, level: served.logLevel)
+        let tracer = try OTLPTracer(endpoint: served.otelEndpoint, service: "cloud", version: BuildInfo.version, logger: logger)
         if let schema = (store as? SQLStore)?.schemaVersion, schema > Migrations.current.latest {
             logger.notice(
                 "the database schema is newer than this server's; it may use it until the upgrade ends",
@@ -244,7 +246,8 @@ struct ServerRunCommand: AsyncParsableCommand {
                 profilesGitInterval: gitInterval,
                 webhooks: webhooks,
                 dashboardURL: dashboardURL,
-                authThrottle: .init(limit: authFailureLimit)
+                authThrottle: .init(limit: authFailureLimit),
+                tracer: tracer
             ),
             logger: logger
         ).run()

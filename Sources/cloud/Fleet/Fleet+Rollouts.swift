@@ -1,6 +1,8 @@
 import FleetAPI
 import HTTPTypes
 import ServerSupport
+import Telemetry
+import Tracing
 
 /// Rollouts: made by their lifecycle, written with their audit entry, then driven by the
 /// supervisor's passes; and the operator's controls.
@@ -28,11 +30,13 @@ extension Fleet {
     /// Writes the rollout with its audit entry (and the profile targets it carries out); the
     /// supervisor's next pass starts its first wave.
     func create(_ rollout: Rollout, audit: AuditTrail, profileTargets: [ProfileTargetChange] = []) async throws -> Rollout {
-        try await audit.recording(targets: [rollout.id] + rollout.clusters.map(\.clusterID), status: .created) { entry in
+        var rollout = rollout
+        rollout.traceParent = InstrumentationContext.current?.trace?.traceparent
+        return try await audit.recording(targets: [rollout.id] + rollout.clusters.map(\.clusterID), status: .created) { entry in
             try await store.createRollout(rollout, audit: entry, profileTargets: profileTargets)
+            supervisor.wake()
+            return rollout
         }
-        supervisor.wake()
-        return rollout
     }
 
     /// What the rollout would change on each of its clusters, before anything is applied: one

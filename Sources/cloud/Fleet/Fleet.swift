@@ -2,6 +2,8 @@ import FleetAPI
 import Foundation
 import HTTPTypes
 import ServerSupport
+import Telemetry
+import Tracing
 
 /// The cloud server's application layer: the one way work starts or changes. The API's routes,
 /// the dashboard and the drift monitor call it; they parse, check what only they can check, and
@@ -87,6 +89,7 @@ struct Fleet: Sendable {
             deployment.retry = item.retry
             deployment.forceConflicts = item.forceConflicts
             deployment.retryOf = item.retryOf
+            deployment.traceParent = InstrumentationContext.current?.trace?.traceparent
             created.append((deployment, actions))
         }
         let deployments = created.map(\.deployment)

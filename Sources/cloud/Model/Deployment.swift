@@ -73,6 +73,9 @@ struct Deployment: Codable, Sendable, Equatable {
     var failures: [String]?
     /// The deployment this one retries (`POST /api/deployment/{id}/retry`).
     var retryOf: String?
+    /// W3C `traceparent` of the request that created it: each dispatch, by whichever server and
+    /// after any restart, is a span in that trace.
+    var traceParent: String?
 }
 
 extension Deployment {

@@ -33,6 +33,8 @@ struct Rollout: Codable, Sendable, Equatable {
     var createAt: Int64
     var updateAt: Int64
     var endAt: Int64
+    /// W3C `traceparent` of the request that created it: its deployments' dispatches join that trace.
+    var traceParent: String?
 
     func cluster(_ id: String) -> RolloutCluster? { clusters.first { $0.clusterID == id } }
 }

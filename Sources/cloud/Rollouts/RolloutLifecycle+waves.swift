@@ -123,6 +123,7 @@ extension RolloutLifecycle {
                 timeoutSeconds: rollout.strategy.timeoutSeconds
             )
             deployment.retry = rollout.strategy.retry
+            deployment.traceParent = rollout.traceParent
             decision.writes.deployments.append(deployment)
             // updateValue: a removal's desired version is none, which `[key] = nil` would drop.
             decision.writes.desiredVersions.updateValue(target.chart?.version.map { UtilityVersion(chart: $0) }, forKey: cluster.clusterID)

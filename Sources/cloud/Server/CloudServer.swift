@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import ServerSupport
 import ServiceLifecycle
+import Telemetry
 import UnixSignals
 
 /// The cloud server: the API, the store and the supervisor, stopped gracefully on SIGTERM/SIGINT.
@@ -51,6 +52,9 @@ struct CloudServer {
         var authThrottle = AuthThrottle.Configuration()
         /// What every part of the server goes by: records' times, polls, timers, windows.
         var clock: any WallClock = SystemClock()
+        /// Spans of requests, store calls, dispatches and drift checks, and where they are sent
+        /// (`--otel-endpoint`; nil: nowhere, though trace context is still passed on).
+        var tracer = OTLPTracer.off
 
         /// `dashboardURL`, or this server's own address as a client on this host reaches it.
         var dashboard: String {
@@ -74,7 +78,8 @@ struct CloudServer {
         fleetMetrics: FleetMetrics? = nil,
         secureCookies: Bool = false,
         authThrottle: AuthThrottle = AuthThrottle(),
-        gitSync: Wakeup? = nil
+        gitSync: Wakeup? = nil,
+        tracer: OTLPTracer = .off
     ) throws -> Router<CloudRequestContext> {
         let fleetMetrics = fleetMetrics ?? FleetMetrics(metrics: metrics)
         fleetMetrics.up()
@@ -83,6 +88,7 @@ struct CloudServer {
         let router = Router(context: CloudRequestContext.self)
         // Both outside the error middleware, so they see every answer with its final status (see AccessMiddleware).
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        router.add(middleware: TracingMiddleware(tracer: tracer))
         let access = AccessMiddleware(tokens: apiTokens, store: store, secureCookies: secureCookies, throttle: authThrottle, clock: fleet.clock)
         router.add(middleware: access)
         router.add(middleware: JSONErrorMiddleware(routes: routes))
@@ -118,6 +124,7 @@ struct CloudServer {
         let metrics = ServerMetrics(help: FleetMetrics.help)
         let fleetMetrics = FleetMetrics(metrics: metrics, clusterLabels: configuration.metricsClusterLabels)
         configuration.store.observeCalls { fleetMetrics.databaseCall(waited: $0, ran: $1) }
+        configuration.store.traceCalls(with: configuration.tracer)
         let pool = ProvisionerPool(
             urls: configuration.provisioners,
             token: configuration.provisionerToken,
@@ -132,6 +139,7 @@ struct CloudServer {
             owner: configuration.leaseOwner,
             clock: configuration.clock,
             metrics: fleetMetrics,
+            tracer: configuration.tracer,
             logger: logger
         )
 
@@ -147,7 +155,8 @@ struct CloudServer {
             fleetMetrics: fleetMetrics,
             secureCookies: configuration.tls != nil,
             authThrottle: AuthThrottle(configuration: configuration.authThrottle, clock: configuration.clock),
-            gitSync: gitSync
+            gitSync: gitSync,
+            tracer: configuration.tracer
         )
 
         let app = try ServerSupport.application(
@@ -157,7 +166,9 @@ struct CloudServer {
             tls: configuration.tls,
             logger: logger
         )
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: supervisor), .init(service: app)]
+        // The exporter first: a group stops its services last to first, so it sends what the others' last work ended.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] =
+            (configuration.tracer.exporter.map { [.init(service: $0)] } ?? []) + [.init(service: supervisor), .init(service: app)]
         if let tokens = configuration.apiTokens, let path = configuration.apiTokenFile {
             services.append(.init(service: TokenFileWatcher(path: path, tokens: tokens, clock: configuration.clock, logger: logger)))
         }

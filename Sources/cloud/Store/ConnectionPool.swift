@@ -1,4 +1,6 @@
 import Synchronization
+import Telemetry
+import Tracing
 
 /// A database's connections, each used by one caller at a time. libsqlite3 and libpq block (for a
 /// network round trip, a row lock held by another server, or SQLite's busy wait on another
@@ -10,6 +12,8 @@ final class ConnectionPool: Sendable {
     private let state: Mutex<State>
     /// Told each call's wait for a connection and its run (the metrics' database latency).
     private let observer = Mutex<(@Sendable (_ waited: Duration, _ ran: Duration) -> Void)?>(nil)
+    /// Makes a span of each call made within a traced one (a request, a dispatch); nil: none.
+    private let tracer = Mutex<OTLPTracer?>(nil)
 
     private struct State {
         var idle: [Slot]
@@ -46,9 +50,23 @@ final class ConnectionPool: Sendable {
         observer.withLock { $0 = observe }
     }
 
-    /// Runs `body` with a connection of its own, off the cooperative pool.
+    func trace(with tracer: OTLPTracer) {
+        self.tracer.withLock { $0 = tracer }
+    }
+
+    /// Runs `body` with a connection of its own, off the cooperative pool. Within a traced call,
+    /// a span named for `function`: the store method that asked.
     @discardableResult
-    func withConnection<T>(_ body: (any SQLConnection) throws -> T) async throws -> T {
+    func withConnection<T>(function: String = #function, _ body: (any SQLConnection) throws -> T) async throws -> T {
+        guard let tracer = tracer.withLock({ $0 }), InstrumentationContext.current?.trace != nil else { return try await run(body) }
+        let name = function.prefix { $0 != "(" }
+        return try await tracer.withSpan("store \(name)", ofKind: .client) { span in
+            span.attributes["db.system"] = dialect.system
+            return try await run(body)
+        }
+    }
+
+    private func run<T>(_ body: (any SQLConnection) throws -> T) async throws -> T {
         let asked = ContinuousClock.now
         let slot = await checkOut()
         let started = ContinuousClock.now

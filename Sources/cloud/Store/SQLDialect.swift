@@ -5,6 +5,8 @@
 /// by name, see `SQLiteConnection`), `RETURNING`, and `INSERT ... ON CONFLICT ... DO UPDATE`
 /// upserts (SQLite 3.35 and PostgreSQL 9.5 have all three).
 struct SQLDialect: Sendable {
+    /// The database as traces name it (OpenTelemetry's `db.system`).
+    let system: String
     /// Starts a transaction that is going to write. SQLite takes the write lock at once, so no
     /// other writer slips in between a read and the write that follows it.
     let begin: String
@@ -29,6 +31,7 @@ struct SQLDialect: Sendable {
     let eventOrderLock: String?
 
     static let sqlite = SQLDialect(
+        system: "sqlite",
         begin: "BEGIN IMMEDIATE",
         bigint: "INTEGER",
         key: "TEXT",
@@ -40,6 +43,7 @@ struct SQLDialect: Sendable {
     )
 
     static let postgres = SQLDialect(
+        system: "postgresql",
         begin: "BEGIN",
         bigint: "BIGINT",
         key: #"TEXT COLLATE "C""#,

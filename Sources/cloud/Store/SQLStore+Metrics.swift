@@ -1,5 +1,6 @@
 import FleetAPI
 import Foundation
+import Telemetry
 
 extension SQLStore {
     func fleetGauges() async throws -> FleetGauges {
@@ -36,5 +37,9 @@ extension SQLStore {
 
     func observeCalls(_ observe: @escaping @Sendable (_ waited: Duration, _ ran: Duration) -> Void) {
         pool.observe(observe)
+    }
+
+    func traceCalls(with tracer: OTLPTracer) {
+        pool.trace(with: tracer)
     }
 }

@@ -73,8 +73,8 @@ final class SQLStore: Store {
 
     /// One statement on a connection of its own (an implicit transaction).
     @discardableResult
-    func query(_ sql: String, _ parameters: [SQLValue] = []) async throws -> [[SQLValue]] {
-        try await pool.withConnection { db in try db.query(sql, parameters) }
+    func query(_ sql: String, _ parameters: [SQLValue] = [], function: String = #function) async throws -> [[SQLValue]] {
+        try await pool.withConnection(function: function) { db in try db.query(sql, parameters) }
     }
 
     /// `prefix (...)` over `ids`, bound as parameters after those `prefix` uses (`after`); no
@@ -92,7 +92,7 @@ final class SQLStore: Store {
 
     /// Runs `body` in one transaction on a connection of its own: all of it is written, or none of it.
     @discardableResult
-    func transaction<T>(_ body: (any SQLConnection) throws -> T) async throws -> T {
-        try await pool.withConnection { [dialect] db in try db.transaction(dialect) { try body(db) } }
+    func transaction<T>(function: String = #function, _ body: (any SQLConnection) throws -> T) async throws -> T {
+        try await pool.withConnection(function: function) { [dialect] db in try db.transaction(dialect) { try body(db) } }
     }
 }

@@ -2,6 +2,8 @@ import FleetAPI
 import Foundation
 import Logging
 import ServerSupport
+import Telemetry
+import Tracing
 
 extension Supervisor {
     /// Hands each dispatchable deployment to the least busy ready provisioner, unless it waits for
@@ -10,18 +12,46 @@ extension Supervisor {
         let active = try await store.activeDeployments()
         var inFlight = Dictionary(grouping: active.compactMap(\.provisioner), by: { $0 }).mapValues(\.count)
         for deployment in try await store.dispatchableDeployments(now: lifecycle.clock.millisecondsSince1970) where holds(deployment.id) {
-            if let dependencyID = deployment.dependsOn, let dependency = try await store.deployment(dependencyID) {
-                guard dependency.state.isFinal else { continue }  // waits until it has ended
-                guard try await apply(.dependencyEnded(dependency), to: deployment.id).state == .requested else { continue }
+            let sent = try await tracer.withSpan("dispatch", context: Self.traceContext(of: deployment), ofKind: .producer) { span in
+                span.attributes["cloud.deployment"] = deployment.id
+                span.attributes["cloud.cluster"] = deployment.clusterID
+                span.attributes["cloud.service"] = deployment.service.rawValue
+                return try await dispatch(deployment, inFlight: inFlight)
             }
-            guard let request = try await request(for: deployment) else { continue }
-            guard let client = pool.pick(inFlight: inFlight) else {
-                logger.warning("no ready provisioner; deployments wait", metadata: ["deployment": "\(deployment.id)"])
-                return
+            switch sent {
+            case .to(let url): inFlight[url, default: 0] += 1
+            case .notSent: continue
+            case .noProvisioner: return
             }
-            let claimed = try await apply(.dispatched(to: client.url, request: request), to: deployment.id)
-            if claimed.provisioner == client.url { inFlight[client.url, default: 0] += 1 }
         }
+    }
+
+    private enum Dispatched {
+        case to(String)
+        case notSent
+        case noProvisioner
+    }
+
+    private func dispatch(_ deployment: Deployment, inFlight: [String: Int]) async throws -> Dispatched {
+        if let dependencyID = deployment.dependsOn, let dependency = try await store.deployment(dependencyID) {
+            guard dependency.state.isFinal else { return .notSent }  // waits until it has ended
+            guard try await apply(.dependencyEnded(dependency), to: deployment.id).state == .requested else { return .notSent }
+        }
+        guard let request = try await request(for: deployment) else { return .notSent }
+        guard let client = pool.pick(inFlight: inFlight) else {
+            logger.warning("no ready provisioner; deployments wait", metadata: ["deployment": "\(deployment.id)"])
+            return .noProvisioner
+        }
+        let claimed = try await apply(.dispatched(to: client.url, request: request), to: deployment.id)
+        return claimed.provisioner == client.url ? .to(client.url) : .notSent
+    }
+
+    /// The trace the deployment's request started, so every attempt joins it; a new trace for one
+    /// made without a request (a rollout's, a profile's).
+    static func traceContext(of deployment: Deployment) -> InstrumentationContext {
+        var context = InstrumentationContext.topLevel
+        context.trace = deployment.traceParent.flatMap(TraceContext.init(traceparent:))
+        return context
     }
 
     /// The provisioner request: the deployment plus the cluster's kubeconfig and DNS settings; nil

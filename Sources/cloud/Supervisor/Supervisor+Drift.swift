@@ -2,6 +2,8 @@ import FleetAPI
 import Foundation
 import Logging
 import ServerSupport
+import Telemetry
+import Tracing
 
 extension Supervisor {
     /// Checks each utility the cluster runs (an actual version is recorded), or those of `only`,
@@ -10,6 +12,15 @@ extension Supervisor {
     /// no provisioner answered is left out (and logged).
     @discardableResult
     func checkDrift(of clusterID: String, only services: Set<ServiceName>? = nil) async throws -> [String: DriftStatus] {
+        try await tracer.withSpan("drift check") { span in
+            span.attributes["cloud.cluster"] = clusterID
+            let results = try await checkDriftNow(of: clusterID, only: services)
+            span.attributes["cloud.drifted"] = Int64(results.values.count { $0.state != .inSync })
+            return results
+        }
+    }
+
+    private func checkDriftNow(of clusterID: String, only services: Set<ServiceName>?) async throws -> [String: DriftStatus] {
         guard let cluster = try await store.cluster(clusterID) else { throw StoreError.notFound("cluster \(clusterID)") }
         let versions = cluster.utilities.actualVersions.compactMap { name, version in
             version.map { (service: ServiceName(name), chart: $0.chart) }

@@ -4,6 +4,7 @@ import Logging
 import ServerSupport
 import ServiceLifecycle
 import Synchronization
+import Telemetry
 
 /// Drives deployments to the end: dispatches requested ones to a ready provisioner, follows them
 /// until they are final, and hands lost ones to another instance; and moves rollouts on from
@@ -51,6 +52,8 @@ final class Supervisor: Service, Sendable {
     let profileChanges = Wakeup()
     /// Where deployments' ends, attempts and drift checks are counted; nil: nowhere.
     let metrics: FleetMetrics?
+    /// Spans for dispatches and drift checks.
+    let tracer: OTLPTracer
 
     init(
         store: any Store,
@@ -59,10 +62,12 @@ final class Supervisor: Service, Sendable {
         owner: String = ID.make(),
         clock: any WallClock = SystemClock(),
         metrics: FleetMetrics? = nil,
+        tracer: OTLPTracer = .off,
         logger: Logger
     ) {
         self.store = store
         self.metrics = metrics
+        self.tracer = tracer
         self.owner = owner
         self.pool = pool
         self.configuration = configuration

@@ -2,6 +2,7 @@ import FleetAPI
 import Foundation
 import HelmDriver
 import ServerSupport
+import Tracing
 
 /// Turns a decoded request into a job, or a 400 that names the field at fault.
 struct DeploymentValidator: Sendable {
@@ -42,7 +43,7 @@ struct DeploymentValidator: Sendable {
             repository: request.chart?.repository ?? service.strategy.helm?.chart.repositoryURL,
             digest: request.chart?.digest
         )
-        return Job(
+        var job = Job(
             request: request,
             status: DeploymentStatus(queued: request, id: id, chart: chart, now: now),
             lockKey: service.strategy.lockKey(server: target.server),
@@ -51,6 +52,8 @@ struct DeploymentValidator: Sendable {
             redactor: Redactor(secrets: target.secrets + secretValues.secrets(in: request.values)),
             kubeconfig: target.parsed
         )
+        job.trace = InstrumentationContext.current ?? .topLevel
+        return job
     }
 
     /// A repository must match an `--allowed-repository` pattern, and one that names its host

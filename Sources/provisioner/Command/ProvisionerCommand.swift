@@ -178,7 +178,8 @@ struct ProvisionerCommand: AsyncParsableCommand {
             allowedRepositories: repositories,
             allowedDNS: dns,
             valuesFromCache: valuesFromCache == "0" ? .zero : try duration(valuesFromCache, "values-from-cache"),
-            secretValues: try SecretValues.adding(flagValues: secretKeyWords)
+            secretValues: try SecretValues.adding(flagValues: secretKeyWords),
+            otelEndpoint: served.otelEndpoint
         )
     }
 }

@@ -34,4 +34,6 @@ struct ProvisionerConfiguration: Sendable {
     var valuesFromCache: Duration = .seconds(300)
     /// Which values are secrets (`--secret-key-word` adds words to the defaults).
     var secretValues = SecretValues()
+    /// Where spans are sent (`--otel-endpoint`); nil: nowhere.
+    var otelEndpoint: String?
 }

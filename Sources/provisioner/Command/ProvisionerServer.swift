@@ -1,9 +1,11 @@
+import FleetAPI
 import Foundation
 import HelmDriver
 import Hummingbird
 import Logging
 import ServerSupport
 import ServiceLifecycle
+import Telemetry
 import UnixSignals
 
 /// Wires the configuration into a running server and owns its shutdown: on SIGTERM or SIGINT it
@@ -19,10 +21,11 @@ struct ProvisionerServer {
         catalog: ServiceCatalog,
         configuration: ProvisionerConfiguration,
         lifecycle: Lifecycle,
-        metrics: ServerMetrics
+        metrics: ServerMetrics,
+        tracer: OTLPTracer = .off
     ) -> Router<BasicRequestContext> {
         let routes = RouteTable()
-        let router = ServerSupport.router(requiring: configuration.authTokens, routes: routes, metrics: metrics)
+        let router = ServerSupport.router(requiring: configuration.authTokens, routes: routes, metrics: metrics, tracer: tracer)
         let validator = DeploymentValidator(
             catalog: catalog,
             defaultTimeout: configuration.defaultTimeout,
@@ -44,6 +47,7 @@ struct ProvisionerServer {
         let metrics = ServerMetrics(help: ProvisionerMetrics.help)
         let provisionerMetrics = ProvisionerMetrics(metrics: metrics)
         let catalog = ServiceCatalog.standard
+        let tracer = try OTLPTracer(endpoint: configuration.otelEndpoint, service: "provisioner", version: BuildInfo.version, logger: logger)
         var helm = HelmClient(
             configuration: HelmConfiguration(
                 executable: configuration.helm,
@@ -55,6 +59,7 @@ struct ProvisionerServer {
             logger: logger
         )
         helm.observe = { provisionerMetrics.helmRan($0, outcome: $1, took: $2) }
+        helm.tracer = tracer
         let deployer = HelmDeployer(
             releases: ReleaseManager(helm: helm, policy: configuration.remediation, logger: logger),
             chartDirectory: configuration.chartDirectory,
@@ -73,6 +78,7 @@ struct ProvisionerServer {
             deployers: [deployer, ObjectsDeployer(beside: deployer)],
             catalog: catalog,
             metrics: provisionerMetrics,
+            tracer: tracer,
             logger: logger
         )
         await deployer.charts.observe { provisionerMetrics.chartCache($0) }
@@ -83,7 +89,8 @@ struct ProvisionerServer {
             catalog: catalog,
             configuration: configuration,
             lifecycle: lifecycle,
-            metrics: metrics
+            metrics: metrics,
+            tracer: tracer
         )
 
         let logger = self.logger
@@ -94,7 +101,10 @@ struct ProvisionerServer {
             tls: configuration.tls,
             logger: logger
         )
-        let services = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: logger))
+        // The exporter first: a group stops its services last to first, so it sends the drain's last spans.
+        let services = ServiceGroup(
+            configuration: .init(services: (tracer.exporter.map { [.init(service: $0)] } ?? []) + [.init(service: app)], logger: logger)
+        )
         let drainTimeout = configuration.drainTimeout
 
         try await withThrowingDiscardingTaskGroup { group in

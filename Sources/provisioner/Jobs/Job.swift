@@ -1,6 +1,7 @@
 import FleetAPI
 import Foundation
 import HelmDriver
+import Tracing
 
 /// A deployment held by this provisioner: the request (kubeconfig included, never reported) until
 /// it starts, and the status reported for it.
@@ -21,6 +22,8 @@ struct Job: Sendable {
     var kubeconfig: Kubeconfig?
     /// The queue's sequence number at this job's last status change.
     var sequence: UInt64 = 0
+    /// The request's span: the job's run is a span under it, in the caller's trace.
+    var trace = InstrumentationContext.topLevel
 
     init(request: DeploymentRequest, status: DeploymentStatus, lockKey: LockKey, timeout: Duration, redactor: Redactor, kubeconfig: Kubeconfig?) {
         self.request = request

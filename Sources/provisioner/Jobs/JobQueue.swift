@@ -2,6 +2,8 @@ import FleetAPI
 import Foundation
 import HelmDriver
 import Logging
+import Telemetry
+import Tracing
 
 /// Holds this instance's deployments: FIFO, at most `maxConcurrent` running, and at most one
 /// operation per lock key at a time (for helm, one release on one cluster: a later request for a
@@ -33,6 +35,7 @@ actor JobQueue {
     /// Where its series go (the check routes count theirs there too).
     let metrics: ProvisionerMetrics
     private let logger: Logger
+    private let tracer: OTLPTracer
 
     private var jobs: [String: Job] = [:]
     private var waiting: [String] = []
@@ -54,8 +57,10 @@ actor JobQueue {
         deployers: [any Deployer],
         catalog: ServiceCatalog,
         metrics: ProvisionerMetrics,
+        tracer: OTLPTracer = .off,
         logger: Logger
     ) {
+        self.tracer = tracer
         self.configuration = configuration
         self.board = StatusBoard(retention: configuration.retention)
         self.deployers = Dictionary(deployers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
@@ -205,12 +210,20 @@ actor JobQueue {
         let timeout = job.timeout
         let kubeconfig = job.kubeconfig
         let events = DeploymentEvents(waiting: { note in Task { await self.setWaiting(id, note) } })
+        let tracer = tracer
         running[id] = Task {
-            let result =
-                await deployer?.run(request, service: service, timeout: timeout, events: events, kubeconfig: kubeconfig)
-                ?? DeploymentResult(
-                    failure: DeploymentFailure(.failed, step: "deploy", message: "this provisioner has no \(service.strategy.kind) deployer")
-                )
+            let result = await tracer.withSpan("\(request.action.rawValue) \(service.name)", context: job.trace, ofKind: .consumer) { span in
+                span.attributes["cloud.deployment"] = id
+                span.attributes["cloud.cluster"] = request.clusterID
+                span.attributes["cloud.service"] = service.name.rawValue
+                let result =
+                    await deployer?.run(request, service: service, timeout: timeout, events: events, kubeconfig: kubeconfig)
+                    ?? DeploymentResult(
+                        failure: DeploymentFailure(.failed, step: "deploy", message: "this provisioner has no \(service.strategy.kind) deployer")
+                    )
+                if result.outcome != .succeeded { span.setStatus(SpanStatus(code: .error)) }
+                return result
+            }
             self.finish(id, with: result)
         }
     }
