@@ -142,7 +142,20 @@ public final class ServerProcess: Sendable {
     }
 
     /// The process's live children, whichever of its threads started them (Linux: /proc).
-    public var children: [Int32] {
+    public var children: [Int32] { Self.children(of: pid) }
+
+    /// Its children, theirs, and so on: helm runs under a supervisor the provisioner starts.
+    public var descendants: [Int32] {
+        var found: [Int32] = []
+        var next = children
+        while !next.isEmpty {
+            found += next
+            next = next.flatMap(Self.children(of:))
+        }
+        return found
+    }
+
+    private static func children(of pid: Int32) -> [Int32] {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
         return tasks.flatMap { task in
             let list = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? ""

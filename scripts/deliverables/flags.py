@@ -25,6 +25,9 @@ def command_help(context, binary, path):
         command = next((c for c in command.get("subcommands", []) if c["commandName"] == name), None)
         if command is None:
             raise Failed(f"{binary} has no subcommand {' '.join(path)}")
+    # `cloud server FLAGS` runs its default subcommand (`cloud server run`), which parses the flags.
+    if command.get("defaultSubcommand"):
+        command = next(c for c in command.get("subcommands", []) if c["commandName"] == command["defaultSubcommand"])
     options, variables = set(), set()
     for argument in command.get("arguments", []):
         options.update(n["name"] for n in argument.get("names", []) if n["kind"] == "long")

@@ -36,14 +36,29 @@ public struct HelmClient: Sendable {
         kubeconfig: String? = nil,
         deadline: ContinuousClock.Instant,
         outputLimit: Int? = nil,
-        onStart: (@Sendable (pid_t) -> Void)? = nil
+        onStart: (@Sendable (pid_t) -> Void)? = nil,
+        takingOverLease: Bool = false
     ) async throws(HelmError) -> ProcessResult {
-        let runner = outputLimit.map { ProcessRunner(gracePeriod: configuration.gracePeriod, outputLimit: $0) } ?? self.runner
-        let spec = ProcessSpec(
+        var runner = outputLimit.map { ProcessRunner(gracePeriod: configuration.gracePeriod, outputLimit: $0) } ?? self.runner
+        var spec = ProcessSpec(
             executable: configuration.executable,
             arguments: arguments + (kubeconfig.map { ["--kubeconfig", $0] } ?? []),
             environment: environment
         )
+        if let leasing = configuration.leasing, let kubeconfig,
+            let supervised = leasing.supervised(
+                helm: configuration.executable,
+                arguments: arguments,
+                kubeconfig: kubeconfig,
+                gracePeriod: configuration.gracePeriod,
+                outputLimit: runner.outputLimit,
+                takingOver: takingOverLease
+            )
+        {
+            spec = ProcessSpec(executable: leasing.supervisor, arguments: supervised, environment: environment)
+            // Time for the supervisor to stop helm its own way and give up the Lease.
+            runner.gracePeriod = configuration.gracePeriod + .seconds(2)
+        }
         let command = Self.commandName(arguments)
         let span = tracer.startSpan("helm \(command)", context: InstrumentationContext.current ?? .topLevel, ofKind: .client)
         defer { span.end() }

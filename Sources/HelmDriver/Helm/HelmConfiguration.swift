@@ -23,6 +23,8 @@ public struct HelmConfiguration: Sendable {
     public var maxClockSkew: Duration
     /// How often a release held by another operation is looked at again.
     public var heldReleasePoll: Duration
+    /// Runs that change a release hold a Lease on it while helm runs; nil: plain helm runs.
+    public var leasing: ReleaseLeasing?
 
     public init(
         executable: String = "helm",

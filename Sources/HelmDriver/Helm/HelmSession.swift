@@ -8,11 +8,18 @@ import Synchronization
 final class HelmSession: Sendable {
     let client: HelmClient
     let kubeconfig: String
+    /// Reads the release's Lease while waiting for another operation; nil when runs hold none.
+    let leases: KubeClient?
+    /// The client says every earlier attempt has ended: a Lease they left is taken over even
+    /// before it runs out.
+    let takesOverLeases: Bool
     private let onStart: (@Sendable (pid_t) -> Void)?
     private let lines = Mutex<[String]>([])
     private static let transcriptLimit = 100
 
-    init(client: HelmClient, kubeconfig: String, onStart: (@Sendable (pid_t) -> Void)?) {
+    init(client: HelmClient, kubeconfig: String, onStart: (@Sendable (pid_t) -> Void)?, leases: KubeClient? = nil, takesOverLeases: Bool = false) {
+        self.leases = leases
+        self.takesOverLeases = takesOverLeases
         self.client = client
         self.kubeconfig = kubeconfig
         self.onStart = onStart
@@ -30,7 +37,7 @@ final class HelmSession: Sendable {
         expected: Set<HelmError.Kind> = [],
         echo: Int = 0
     ) async throws(HelmError) -> String {
-        let result = try await client.run(arguments, kubeconfig: kubeconfig, deadline: deadline, onStart: onStart)
+        let result = try await client.run(arguments, kubeconfig: kubeconfig, deadline: deadline, onStart: onStart, takingOverLease: takesOverLeases)
         do {
             try client.check(result, arguments: arguments)
             record(arguments, result, error: nil, expected: false, echo: echo)

@@ -27,4 +27,12 @@ enum RFC3339 {
     static func string(_ date: Date) -> String {
         date.formatted(.iso8601)
     }
+
+    /// Kubernetes' `MicroTime` (a Lease's `renewTime`): UTC with six fractional digits.
+    static func microseconds(_ date: Date) -> String {
+        let whole = date.timeIntervalSince1970.rounded(.down)
+        let micros = Int((date.timeIntervalSince1970 - whole) * 1_000_000)
+        let seconds = Date(timeIntervalSince1970: whole).formatted(.iso8601).dropLast()  // ...ssZ without the Z
+        return "\(seconds).\(String(format: "%06d", micros))Z"
+    }
 }

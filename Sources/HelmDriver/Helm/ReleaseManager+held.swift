@@ -17,7 +17,12 @@ extension ReleaseManager {
         var history = try await session.history(release)
         let started = ContinuousClock.now
         var waitingFor: ReleaseRevision?
+        var sighting: LeaseSighting?
         while let latest = history.last, hold.isHeld(latest, now: now()) {
+            if let over = await leaseExpired(release, latest: latest, session, seen: &sighting) {
+                session.note("revision \(latest.revision) (\(latest.status)) taken over at once: \(over)")
+                break
+            }
             let note = Self.waitingNote(latest, release: release, hold: hold)
             if waitingFor != latest {
                 waitingFor = latest
@@ -34,8 +39,9 @@ extension ReleaseManager {
             guard left > .zero else {
                 throw HelmError(kind: .releaseHeld, command: "history", message: "gave up \(note); nothing was changed")
             }
-            // Looked at again on the poll, and right after it turns stale, if that comes sooner.
-            var pause = min(helm.configuration.heldReleasePoll, left)
+            // Looked at again on the poll (sooner while a Lease is watched), and right after it
+            // turns stale, if that comes sooner.
+            var pause = min(sighting == nil ? helm.configuration.heldReleasePoll : .seconds(1), left)
             if let until = hold.heldUntil(latest) {
                 pause = min(pause, .milliseconds(max(0, Int(until.timeIntervalSince(now()) * 1000)) + 50))
             }

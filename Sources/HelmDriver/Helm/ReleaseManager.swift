@@ -37,7 +37,7 @@ public struct ReleaseManager: Sendable {
         events: ReleaseEvents = ReleaseEvents()
     ) async -> ReleaseResult {
         var deadline = deadline
-        return await withSession(kubeconfig: kubeconfig, events: events) { session, workspace in
+        return await withSession(kubeconfig: kubeconfig, events: events, holderEnded: hold.holderEnded) { session, workspace in
             var recovery: RemediationRecord?
             var applying = false
             var freedBy = 0
@@ -115,7 +115,7 @@ public struct ReleaseManager: Sendable {
         hold: ReleaseHold,
         events: ReleaseEvents = ReleaseEvents()
     ) async -> ReleaseResult {
-        await withSession(kubeconfig: kubeconfig, events: events) { session, _ in
+        await withSession(kubeconfig: kubeconfig, events: events, holderEnded: hold.holderEnded) { session, _ in
             var deadline = deadline
             do {
                 if try await awaitRelease(release, session, hold: hold, deadline: deadline, events: events).waited {
@@ -187,6 +187,7 @@ public struct ReleaseManager: Sendable {
     func withSession(
         kubeconfig: Kubeconfig,
         events: ReleaseEvents,
+        holderEnded: Bool = false,
         _ body: (HelmSession, PrivateWorkspace) async -> ReleaseResult
     ) async -> ReleaseResult {
         do {
@@ -194,7 +195,9 @@ public struct ReleaseManager: Sendable {
                 let session = HelmSession(
                     client: helm,
                     kubeconfig: try workspace.write("kubeconfig", kubeconfig.normalized),
-                    onStart: events.helmStarted
+                    onStart: events.helmStarted,
+                    leases: helm.configuration.leasing == nil ? nil : KubeClient(kubeconfig: kubeconfig, timeout: .seconds(5)),
+                    takesOverLeases: holderEnded
                 )
                 var result = await body(session, workspace)
                 result.log = session.transcript

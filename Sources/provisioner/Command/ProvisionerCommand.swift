@@ -17,7 +17,8 @@ struct ProvisionerCommand: AsyncParsableCommand {
             SIGTERM drains: /readyz turns 503, new deployments are refused, running ones get \
             --drain-timeout to finish and are then stopped cleanly.
             """,
-        version: BuildInfo.version
+        version: BuildInfo.version,
+        subcommands: [HelmSuperviseCommand.self]
     )
 
     @OptionGroup(title: "Serving")

@@ -48,16 +48,18 @@ struct ProvisionerServer {
         let provisionerMetrics = ProvisionerMetrics(metrics: metrics)
         let catalog = ServiceCatalog.standard
         let tracer = try OTLPTracer(endpoint: configuration.otelEndpoint, service: "provisioner", version: BuildInfo.version, logger: logger)
-        var helm = HelmClient(
-            configuration: HelmConfiguration(
-                executable: configuration.helm,
-                environment: ProcessInfo.processInfo.environment,
-                gracePeriod: configuration.helmGracePeriod,
-                workDirectory: ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp",
-                maxClockSkew: configuration.maxClockSkew
-            ),
-            logger: logger
+        var helmConfiguration = HelmConfiguration(
+            executable: configuration.helm,
+            environment: ProcessInfo.processInfo.environment,
+            gracePeriod: configuration.helmGracePeriod,
+            workDirectory: ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp",
+            maxClockSkew: configuration.maxClockSkew
         )
+        // helm runs that change a release do so under this executable's `helm-supervise`.
+        if let executable = Bundle.main.executablePath {
+            helmConfiguration.leasing = ReleaseLeasing(supervisor: executable, instance: "\(ProcessInfo.processInfo.hostName)-\(ID.make().prefix(8))")
+        }
+        var helm = HelmClient(configuration: helmConfiguration, logger: logger)
         helm.observe = { provisionerMetrics.helmRan($0, outcome: $1, took: $2) }
         helm.tracer = tracer
         let deployer = HelmDeployer(
