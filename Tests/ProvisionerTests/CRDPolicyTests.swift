@@ -27,8 +27,9 @@ struct CRDPolicyTests {
     }
 
     func upgrade(_ harness: DeployHarness, as service: any ThirdPartyService) async -> (DeploymentResult, DeploymentResult) {
-        let install = await harness.deployer.run(harness.request("prometheus-operator", version: "79.12.0"), service: service, timeout: .seconds(120))
-        let upgrade = await harness.deployer.run(harness.request("prometheus-operator", version: "88.5.3"), service: service, timeout: .seconds(120))
+        // Deadlines for a loaded CI host: prometheus-operator's CRDs are large.
+        let install = await harness.deployer.run(harness.request("prometheus-operator", version: "79.12.0"), service: service, timeout: .seconds(240))
+        let upgrade = await harness.deployer.run(harness.request("prometheus-operator", version: "88.5.3"), service: service, timeout: .seconds(240))
         return (install, upgrade)
     }
 

@@ -20,7 +20,8 @@ struct CheckTests {
     func check(_ harness: DeployHarness, revision: Int? = 1) async throws -> DriftReport {
         var request = harness.request("prometheus", .check, version: "25.18.0")
         request.expectedRevision = revision
-        let result = await harness.deploy(request)
+        // A deadline for a loaded CI host: a check reads every object of the release.
+        let result = await harness.deploy(request, within: .seconds(180))
         #expect(result.outcome == .succeeded, "\(result.outcome)")
         return try #require(result.details.drift)
     }
