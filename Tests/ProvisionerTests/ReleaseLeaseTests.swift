@@ -44,7 +44,7 @@ struct ReleaseLeaseTests {
 
         #expect(result.outcome == .succeeded, "\(result.details.log)")
         #expect(
-            result.details.log.contains { $0.contains("(pending-install) taken over at once: its helm is gone") },
+            result.details.log.contains { $0.contains("(pending-install) is abandoned, taken over: its helm is gone") },
             "waited on the Lease, not the operation's timeout: \(result.details.log)"
         )
         #expect(try await harness.history(harness.release(of: "nginx")).last?.status == .deployed)

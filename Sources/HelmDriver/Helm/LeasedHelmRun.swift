@@ -73,7 +73,13 @@ public struct LeasedHelmRun: Sendable {
         }
         let helmGroup = ProcessGroup()
         let (runner, helm) = (runner, helm)
-        let helmRun = Task { try? await runner.run(helm, onStart: { pid in helmGroup.pid.withLock { $0 = pid } }) }
+        let helmRun = Task { () -> Result<ProcessResult, any Error> in
+            do {
+                return .success(try await runner.run(helm, onStart: { pid in helmGroup.pid.withLock { $0 = pid } }))
+            } catch {
+                return .failure(error)
+            }
+        }
         // Not a child task: cancelling this run (SIGTERM) stops helm, and the Lease must still be
         // renewed until helm has actually ended.
         let renewal = Task { () -> String? in
@@ -82,7 +88,7 @@ public struct LeasedHelmRun: Sendable {
             if let pid = helmGroup.pid.withLock({ $0 }) { kill(-pid, SIGKILL) }
             return reason
         }
-        let result = await withTaskCancellationHandler {
+        let ran = await withTaskCancellationHandler {
             await helmRun.value
         } onCancel: {
             helmRun.cancel()
@@ -93,7 +99,10 @@ public struct LeasedHelmRun: Sendable {
             // helm has ended: the next operation need not wait for the Lease to run out.
             _ = try? await kube.deleteLease(namespace: namespace, name: lease, resourceVersion: current.resourceVersion)
         }
-        return Outcome(result: result, fenced: reason)
+        switch ran {
+        case .success(let result): return Outcome(result: result, fenced: reason)
+        case .failure(let error): return Outcome(fenced: reason, refused: "Error: cannot run \(helm.executable): \(error)")
+        }
     }
 
     /// Helm's process group, once it runs.

@@ -20,7 +20,7 @@ extension ReleaseManager {
         var sighting: LeaseSighting?
         while let latest = history.last, hold.isHeld(latest, now: now()) {
             if let over = await leaseExpired(release, latest: latest, session, seen: &sighting) {
-                session.note("revision \(latest.revision) (\(latest.status)) taken over at once: \(over)")
+                session.note("revision \(latest.revision) (\(latest.status)) is abandoned, taken over: \(over)")
                 break
             }
             let note = Self.waitingNote(latest, release: release, hold: hold)

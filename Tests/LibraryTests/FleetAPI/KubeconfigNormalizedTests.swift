@@ -53,6 +53,15 @@ struct KubeconfigNormalizedTests {
     func roundTrip(_ text: String) throws {
         let kubeconfig = try Kubeconfig(parsing: text, policy: .testbed)
         #expect(try Kubeconfig(parsing: kubeconfig.normalized, policy: .testbed) == kubeconfig)
+        #expect(Kubeconfig(normalized: kubeconfig.normalized) == kubeconfig, "as helm's supervisor reads the file back")
+    }
+
+    @Test("a token file the provisioner refreshes reads back from its own file, which no policy would accept from outside")
+    func tokenFileReadBack() throws {
+        let built = Kubeconfig(server: "https://10.0.0.1", credentials: .init(certificateAuthority: Data("ca".utf8), bearerTokenFile: "/tmp/w/token"))
+        #expect(Kubeconfig(normalized: built.normalized) == built)
+        #expect(throws: Kubeconfig.Invalid.self) { try Kubeconfig(parsing: built.normalized) }
+        #expect(Kubeconfig(normalized: "clusters: []") == nil)
     }
 
     @Test("an exec plugin is carried only when the policy allowed it, and then as it was")
