@@ -17,16 +17,16 @@ final class Fleet: @unchecked Sendable {
     var server: ServerProcess { stack.server }
     var database: String { stack.database }
 
-    /// A killed provisioner's pending releases are waited for until provably stale when it is
-    /// only unreachable (no proof its helm is gone): a short default timeout and no clock skew
-    /// (one host) keep that wait to about half a minute.
+    /// A killed provisioner's pending releases are taken over once their Leases run out (15 s);
+    /// no clock skew (one host), and a default timeout of a minute that leaves room for a loaded
+    /// host, whose helm runs each start a supervisor too.
     init(clusters count: Int, readyAfter: Int) async throws {
         stack = try await LocalStack(
             .init(
                 clusters: count,
                 readyAfter: readyAfter,
                 provisioners: 3,
-                provisionerArguments: ["--drain-timeout", "2s", "--default-timeout", "30s", "--max-clock-skew", "0s"]
+                provisionerArguments: ["--drain-timeout", "2s", "--default-timeout", "60s", "--max-clock-skew", "0s"]
             )
         )
     }

@@ -90,7 +90,7 @@ struct ReleaseLeaseTests {
 extension ReleaseLeaseTests {
     @Test("a holder cut off from the cluster kills its helm before its Lease runs out, as a leader that cannot renew steps down")
     func cutOffHolderFencesItself() async throws {
-        let harness = try await DeployHarness(readyAfter: 60, policy: .none, configure: Self.leased)
+        let harness = try await DeployHarness(readyAfter: 120, policy: .none, configure: Self.leased)
         defer { harness.close() }
         // The deployment reaches the cluster through a relay the test can cut.
         let emulatorPort = try URLTarget(parsing: try Kubeconfig(parsing: harness.emulator.kubeconfig, policy: .testbed).server).port
@@ -104,9 +104,16 @@ extension ReleaseLeaseTests {
         let deploying = Task { await harness.deploy(request, within: .seconds(300)) }
         try await harness.waitFor(.pendingInstall, of: release)
         #expect(try await eventually(timeout: .seconds(30)) { try await kube.lease(namespace: release.namespace, name: lease) != nil })
-        #expect(await eventually(timeout: .seconds(30)) { Self.helmRunning(["upgrade", release.name]) })
+        // Other suites run helm upgrades of nginx at the same time: ours is the one whose
+        // kubeconfig goes through the relay.
+        let through = #":\#(proxy.port)""#  // the end of the server URL in helm's JSON kubeconfig
+        #expect(await eventually(timeout: .seconds(30)) { Self.helmRunning(["upgrade", release.name], kubeconfigContaining: through) })
         proxy.cut()
-        #expect(await eventually(timeout: .seconds(60), every: .milliseconds(100)) { !Self.helmRunning(["upgrade", release.name]) })
+        #expect(
+            await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+                !Self.helmRunning(["upgrade", release.name], kubeconfigContaining: through)
+            }
+        )
         let stoppedBy = Date()
         proxy.restore()
         let result = await deploying.value
@@ -124,13 +131,18 @@ extension ReleaseLeaseTests {
         #expect(stoppedBy < expiry, "helm was killed before the Lease expired at \(expiry)")
     }
 
-    /// Whether a helm process (not its supervisor) runs with all of `words` among its arguments.
-    static func helmRunning(_ words: [String]) -> Bool {
+    /// Whether a helm process (not its supervisor) runs with all of `words` among its arguments
+    /// and a kubeconfig file that contains `text`.
+    static func helmRunning(_ words: [String], kubeconfigContaining text: String) -> Bool {
         let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return processes.contains { pid in
             guard Int32(pid) != nil, let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
             let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-            return !arguments.contains("helm-supervise") && words.allSatisfy(arguments.contains) && arguments.contains("--kubeconfig")
+            guard !arguments.contains("helm-supervise"), words.allSatisfy(arguments.contains),
+                let flag = arguments.firstIndex(of: "--kubeconfig"), arguments.indices.contains(flag + 1),
+                let kubeconfig = try? String(contentsOfFile: arguments[flag + 1], encoding: .utf8)
+            else { return false }
+            return kubeconfig.contains(text)
         }
     }
 }

@@ -67,7 +67,8 @@ public final class TCPProxy: Sendable {
             guard count > 0 else { break }
             var sent = 0
             while sent < count {
-                let written = buffer.withUnsafeBytes { write(sink, $0.baseAddress! + sent, count - sent) }
+                // MSG_NOSIGNAL: a peer that has gone must not SIGPIPE the test process.
+                let written = buffer.withUnsafeBytes { send(sink, $0.baseAddress! + sent, count - sent, Int32(MSG_NOSIGNAL)) }
                 guard written > 0 else { break }
                 sent += written
             }

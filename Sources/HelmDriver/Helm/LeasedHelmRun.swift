@@ -82,11 +82,12 @@ public struct LeasedHelmRun: Sendable {
         }
         // Not a child task: cancelling this run (SIGTERM) stops helm, and the Lease must still be
         // renewed until helm has actually ended.
-        let renewal = Task { () -> String? in
-            guard let held, let reason = await renew(held) else { return nil }
+        let renewal = Task { () -> (fenced: String?, last: ReleaseLease?) in
+            guard let held else { return (nil, nil) }
+            let (reason, last) = await renew(held)
             // Killed at once: the Lease must not outlive the helm it vouches for.
-            if let pid = helmGroup.pid.withLock({ $0 }) { kill(-pid, SIGKILL) }
-            return reason
+            if reason != nil, let pid = helmGroup.pid.withLock({ $0 }) { kill(-pid, SIGKILL) }
+            return (reason, last)
         }
         let ran = await withTaskCancellationHandler {
             await helmRun.value
@@ -94,10 +95,11 @@ public struct LeasedHelmRun: Sendable {
             helmRun.cancel()
         }
         renewal.cancel()
-        let reason = await renewal.value
-        if held != nil, reason == nil, let current = try? await kube.lease(namespace: namespace, name: lease), current.holder == holder {
-            // helm has ended: the next operation need not wait for the Lease to run out.
-            _ = try? await kube.deleteLease(namespace: namespace, name: lease, resourceVersion: current.resourceVersion)
+        let (reason, last) = await renewal.value
+        if reason == nil, let last {
+            // helm has ended: the next operation need not wait for the Lease to run out. Only
+            // the version this run wrote last is deleted, never one another holder wrote since.
+            _ = try? await kube.deleteLease(namespace: namespace, name: lease, resourceVersion: last.resourceVersion)
         }
         switch ran {
         case .success(let result): return Outcome(result: result, fenced: reason)
@@ -117,14 +119,9 @@ public struct LeasedHelmRun: Sendable {
     /// The Lease, created, or taken over once its holder stopped renewing it; a refusal when a
     /// live holder has it (another helm works on the release).
     private func acquire() async throws(KubeClient.Failure) -> Result<ReleaseLease?, Refusal> {
+        var existing: ReleaseLease?
         for _ in 0..<3 {
-            let existing: ReleaseLease?
-            do {
-                existing = try await kube.lease(namespace: namespace, name: lease)
-            } catch  where error.status == 401 || error.status == 403 {
-                return .success(nil)  // credentials without the right to Leases: helm runs as before, unleased
-            }
-            if !takingOver, let existing, existing.holder != holder, let renewed = existing.renewed, Date() < renewed + existing.duration.seconds {
+            if let existing, !takingOver, existing.holder != holder, let renewed = existing.renewed, Date() < renewed + existing.duration.seconds {
                 return .failure(
                     Refusal(
                         message:
@@ -132,6 +129,8 @@ public struct LeasedHelmRun: Sendable {
                     )
                 )
             }
+            // Created in one call in the common case (no Lease left); taken over, by the
+            // version read, from a holder that stopped renewing it.
             let written: KubeClient.LeaseWrite
             do {
                 written = try await kube.writeLease(
@@ -142,13 +141,13 @@ public struct LeasedHelmRun: Sendable {
                     now: Date(),
                     replacing: existing?.resourceVersion
                 )
+                switch written {
+                case .written(let lease): return .success(lease)
+                case .noNamespace: try await kube.createNamespace(namespace)
+                case .conflict: existing = try await kube.lease(namespace: namespace, name: lease)
+                }
             } catch  where error.status == 401 || error.status == 403 {
-                return .success(nil)
-            }
-            switch written {
-            case .written(let lease): return .success(lease)
-            case .conflict: continue  // written by someone else meanwhile: look again
-            case .noNamespace: try await kube.createNamespace(namespace)
+                return .success(nil)  // credentials without the right to Leases: helm runs as before, unleased
             }
         }
         return .failure(
@@ -158,13 +157,13 @@ public struct LeasedHelmRun: Sendable {
 
     /// Renews every `retryPeriod` until cancelled (helm ended); returns why it gave up when the
     /// Lease could not be renewed within `renewDeadline`, or another holder took it.
-    private func renew(_ held: ReleaseLease) async -> String? {
+    private func renew(_ held: ReleaseLease) async -> (fenced: String?, last: ReleaseLease) {
         var current = held
         var renewedAt = ContinuousClock.now
         var lastError = ""
         while !Task.isCancelled {
             try? await Task.sleep(for: retryPeriod)
-            if Task.isCancelled { return nil }
+            if Task.isCancelled { return (nil, current) }
             do {
                 switch try await kube.until(.now + min(retryPeriod, renewDeadline)).writeLease(
                     namespace: namespace,
@@ -181,7 +180,7 @@ public struct LeasedHelmRun: Sendable {
                 case .conflict:
                     // Perhaps our own write, whose answer was lost: then it is still ours.
                     guard let now = try await kube.lease(namespace: namespace, name: lease), now.holder == holder else {
-                        return "another holder took the release's Lease \(namespace)/\(lease)"
+                        return ("another holder took the release's Lease \(namespace)/\(lease)", current)
                     }
                     current = now
                     continue
@@ -192,9 +191,9 @@ public struct LeasedHelmRun: Sendable {
                 lastError = error.message
             }
             if ContinuousClock.now - renewedAt >= renewDeadline {
-                return "the release's Lease \(namespace)/\(lease) could not be renewed for \(renewDeadline) (\(lastError))"
+                return ("the release's Lease \(namespace)/\(lease) could not be renewed for \(renewDeadline) (\(lastError))", current)
             }
         }
-        return nil
+        return (nil, current)
     }
 }

@@ -30,13 +30,14 @@ extension Fleet {
     /// Writes the rollout with its audit entry (and the profile targets it carries out); the
     /// supervisor's next pass starts its first wave.
     func create(_ rollout: Rollout, audit: AuditTrail, profileTargets: [ProfileTargetChange] = []) async throws -> Rollout {
-        var rollout = rollout
-        rollout.traceParent = InstrumentationContext.current?.trace?.traceparent
-        return try await audit.recording(targets: [rollout.id] + rollout.clusters.map(\.clusterID), status: .created) { entry in
-            try await store.createRollout(rollout, audit: entry, profileTargets: profileTargets)
-            supervisor.wake()
-            return rollout
+        var traced = rollout
+        traced.traceParent = InstrumentationContext.current?.trace?.traceparent
+        let created = traced
+        try await audit.recording(targets: [created.id] + created.clusters.map(\.clusterID), status: .created) { entry in
+            try await store.createRollout(created, audit: entry, profileTargets: profileTargets)
         }
+        supervisor.wake()
+        return created
     }
 
     /// What the rollout would change on each of its clusters, before anything is applied: one
