@@ -64,9 +64,7 @@ public struct HelmClient: Sendable {
         defer { span.end() }
         span.attributes["helm.command"] = command
         span.attributes["helm.release"] = Self.releaseName(arguments)
-        span.attributes["k8s.namespace.name"] = arguments.firstIndex(of: "--namespace").flatMap {
-            arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil
-        }
+        span.attributes["k8s.namespace.name"] = Self.namespace(arguments)
         let result: ProcessResult
         do {
             result = try await runner.run(spec, deadline: deadline, onStart: onStart)
@@ -132,6 +130,11 @@ public struct HelmClient: Sendable {
     static func commandName(_ arguments: [String]) -> String {
         let words = ["repo", "get"].contains(arguments.first) ? 2 : 1
         return arguments.prefix(words).joined(separator: " ")
+    }
+
+    /// The namespace a command names with `--namespace`.
+    static func namespace(_ arguments: [String]) -> String? {
+        arguments.firstIndex(of: "--namespace").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
     }
 
     /// The release a command acts on: the first word after the command, for commands that take one.

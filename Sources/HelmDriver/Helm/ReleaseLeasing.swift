@@ -31,10 +31,10 @@ public struct ReleaseLeasing: Sendable, Hashable {
     /// taken anyway.
     func supervised(helm: String, arguments: [String], kubeconfig: String, gracePeriod: Duration, outputLimit: Int, takingOver: Bool) -> [String]? {
         guard let command = arguments.first, Self.leasedCommands.contains(command), let release = HelmClient.releaseName(arguments),
-            let index = arguments.firstIndex(of: "--namespace"), arguments.indices.contains(index + 1)
+            let namespace = HelmClient.namespace(arguments)
         else { return nil }
         return [
-            "helm-supervise", "--kubeconfig", kubeconfig, "--namespace", arguments[index + 1], "--lease", Self.leaseName(release: release),
+            "helm-supervise", "--kubeconfig", kubeconfig, "--namespace", namespace, "--lease", Self.leaseName(release: release),
             "--holder", "\(instance)/\(command)", "--duration", "\(duration.components.seconds)",
             "--renew-deadline", "\(renewDeadline.components.seconds)", "--retry-period", "\(retryPeriod.components.seconds)",
             "--grace-period", "\(gracePeriod.components.seconds)", "--output-limit", "\(outputLimit)",
