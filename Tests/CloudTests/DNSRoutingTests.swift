@@ -129,7 +129,7 @@ struct DNSRoutingTests {
         stack.provisioners["127.0.0.4"]?.killWithChildren()
         try stack.publish(["127.0.0.2", "127.0.0.3"])
         let redone = try await waitFor(prometheus.id, stack)
-        #expect(redone.state == .succeeded)
+        #expect(redone.state == .succeeded, "\(redone.error ?? "") \(redone.log)")
         // The next attempt waits for the release the vanished one may still hold; when it turns
         // stale only after that attempt's deadline, a third attempt clears it.
         #expect((2...3).contains(redone.attempts))

@@ -85,6 +85,35 @@ struct ReleaseLeaseTests {
         let kube = KubeClient(kubeconfig: try Kubeconfig(parsing: harness.emulator.kubeconfig, policy: .testbed))
         #expect(try await kube.lease(namespace: release.namespace, name: ReleaseLeasing.leaseName(release: release.name)) == nil)
     }
+
+    @Test("a Lease whose helm died before writing the release is waited for, and taken over once seen unrenewed for its duration")
+    func leaseWithoutRevisionIsTakenOver() async throws {
+        let harness = try await DeployHarness(configure: Self.leased)
+        defer { harness.close() }
+        let release = harness.release(of: "nginx")
+        let kube = KubeClient(kubeconfig: try Kubeconfig(parsing: harness.emulator.kubeconfig, policy: .testbed))
+        let lease = ReleaseLeasing.leaseName(release: release.name)
+        try await kube.createNamespace(release.namespace)
+        let written = try await kube.writeLease(
+            namespace: release.namespace,
+            name: lease,
+            holder: "gone/upgrade",
+            duration: .seconds(15),
+            now: Date()
+        )
+        #expect(written != .conflict && written != .noNamespace)
+
+        let result = await harness.deploy(harness.request("nginx"), within: .seconds(300))
+
+        #expect(result.outcome == .succeeded, "\(result.details.log)")
+        #expect(
+            result.details.log.contains {
+                $0.contains("the release's Lease is abandoned, taken over: its helm is gone: gone/upgrade stopped renewing")
+            },
+            "\(result.details.log)"
+        )
+        #expect(try await harness.history(release).map(\.status) == [.deployed])
+    }
 }
 
 extension ReleaseLeaseTests {

@@ -37,7 +37,7 @@ public struct HelmClient: Sendable {
         deadline: ContinuousClock.Instant,
         outputLimit: Int? = nil,
         onStart: (@Sendable (pid_t) -> Void)? = nil,
-        takingOverLease: Bool = false
+        takingOverLease: LeaseTakeover = .none
     ) async throws(HelmError) -> ProcessResult {
         var runner = outputLimit.map { ProcessRunner(gracePeriod: configuration.gracePeriod, outputLimit: $0) } ?? self.runner
         var spec = ProcessSpec(
@@ -51,8 +51,9 @@ public struct HelmClient: Sendable {
                 arguments: arguments,
                 kubeconfig: kubeconfig,
                 gracePeriod: configuration.gracePeriod,
+                maxClockSkew: configuration.maxClockSkew,
                 outputLimit: runner.outputLimit,
-                takingOver: takingOverLease
+                takeover: takingOverLease
             )
         {
             spec = ProcessSpec(executable: leasing.supervisor, arguments: supervised, environment: environment)

@@ -10,22 +10,27 @@ final class HelmSession: Sendable {
     let kubeconfig: String
     /// Reads the release's Lease while waiting for another operation; nil when runs hold none.
     let leases: KubeClient?
-    /// The client says every earlier attempt has ended: a Lease they left is taken over even
-    /// before it runs out.
-    let takesOverLeases: Bool
+    /// The Lease a helm run may take before it runs out: any, when the client says every earlier
+    /// attempt has ended; one version, once this operation saw it abandoned.
+    private let takeover: Mutex<LeaseTakeover>
     private let onStart: (@Sendable (pid_t) -> Void)?
     private let lines = Mutex<[String]>([])
     private static let transcriptLimit = 100
 
     init(client: HelmClient, kubeconfig: String, onStart: (@Sendable (pid_t) -> Void)?, leases: KubeClient? = nil, takesOverLeases: Bool = false) {
         self.leases = leases
-        self.takesOverLeases = takesOverLeases
+        self.takeover = Mutex(takesOverLeases ? .any : .none)
         self.client = client
         self.kubeconfig = kubeconfig
         self.onStart = onStart
     }
 
     var transcript: [String] { lines.withLock { $0 } }
+
+    /// From now on, helm runs may take the release's Lease at `version`, seen abandoned.
+    func takeOver(leaseVersion version: String) {
+        takeover.withLock { if $0 != .any { $0 = .version(version) } }
+    }
 
     /// Runs a command against the cluster and returns its standard output, or throws a classified
     /// error. A failure of an `expected` kind is noted in the transcript in one line, not as an error.
@@ -37,7 +42,13 @@ final class HelmSession: Sendable {
         expected: Set<HelmError.Kind> = [],
         echo: Int = 0
     ) async throws(HelmError) -> String {
-        let result = try await client.run(arguments, kubeconfig: kubeconfig, deadline: deadline, onStart: onStart, takingOverLease: takesOverLeases)
+        let result = try await client.run(
+            arguments,
+            kubeconfig: kubeconfig,
+            deadline: deadline,
+            onStart: onStart,
+            takingOverLease: takeover.withLock { $0 }
+        )
         do {
             try client.check(result, arguments: arguments)
             record(arguments, result, error: nil, expected: false, echo: echo)

@@ -16,8 +16,11 @@ public struct LeasedHelmRun: Sendable {
     public var duration: Duration
     public var renewDeadline: Duration
     public var retryPeriod: Duration
-    /// Take the Lease even from a live-looking holder (the client knows it has ended).
-    public var takingOver: Bool
+    /// How far the holder's clock may be from this host's: a Lease is live until its duration and
+    /// this have passed since its last renewal.
+    public var maxClockSkew: Duration
+    /// The Lease taken even from a live-looking holder (the client knows it has ended).
+    public var takeover: LeaseTakeover
     public var runner: ProcessRunner
     public var helm: ProcessSpec
 
@@ -29,11 +32,13 @@ public struct LeasedHelmRun: Sendable {
         duration: Duration,
         renewDeadline: Duration,
         retryPeriod: Duration,
-        takingOver: Bool = false,
+        maxClockSkew: Duration = .zero,
+        takeover: LeaseTakeover = .none,
         runner: ProcessRunner,
         helm: ProcessSpec
     ) {
-        self.takingOver = takingOver
+        self.maxClockSkew = maxClockSkew
+        self.takeover = takeover
         self.kube = kube
         self.namespace = namespace
         self.lease = lease
@@ -121,7 +126,9 @@ public struct LeasedHelmRun: Sendable {
     private func acquire() async throws(KubeClient.Failure) -> Result<ReleaseLease?, Refusal> {
         var existing: ReleaseLease?
         for _ in 0..<3 {
-            if let existing, !takingOver, existing.holder != holder, let renewed = existing.renewed, Date() < renewed + existing.duration.seconds {
+            if let existing, !takeover.covers(existing.resourceVersion), existing.holder != holder, let renewed = existing.renewed,
+                Date() < renewed + (existing.duration + maxClockSkew).seconds
+            {
                 return .failure(
                     Refusal(
                         message:

@@ -26,10 +26,17 @@ public struct ReleaseLeasing: Sendable, Hashable {
     public static func leaseName(release: String) -> String { "helm-release.\(release)" }
 
     /// The supervisor's command line for helm `arguments` on the cluster of `kubeconfig` (a file),
-    /// or nil when the command needs no Lease.
-    /// `takingOver`: the caller knows the Lease's holder has ended, so a Lease not yet run out is
-    /// taken anyway.
-    func supervised(helm: String, arguments: [String], kubeconfig: String, gracePeriod: Duration, outputLimit: Int, takingOver: Bool) -> [String]? {
+    /// or nil when the command needs no Lease. A Lease is live until its duration and
+    /// `maxClockSkew` have passed since its holder's last renewal, unless `takeover` covers it.
+    func supervised(
+        helm: String,
+        arguments: [String],
+        kubeconfig: String,
+        gracePeriod: Duration,
+        maxClockSkew: Duration,
+        outputLimit: Int,
+        takeover: LeaseTakeover
+    ) -> [String]? {
         guard let command = arguments.first, Self.leasedCommands.contains(command), let release = HelmClient.releaseName(arguments),
             let namespace = HelmClient.namespace(arguments)
         else { return nil }
@@ -37,7 +44,35 @@ public struct ReleaseLeasing: Sendable, Hashable {
             "helm-supervise", "--kubeconfig", kubeconfig, "--namespace", namespace, "--lease", Self.leaseName(release: release),
             "--holder", "\(instance)/\(command)", "--duration", "\(duration.components.seconds)",
             "--renew-deadline", "\(renewDeadline.components.seconds)", "--retry-period", "\(retryPeriod.components.seconds)",
-            "--grace-period", "\(gracePeriod.components.seconds)", "--output-limit", "\(outputLimit)",
-        ] + (takingOver ? ["--take-over"] : []) + ["--", helm] + arguments + ["--kubeconfig", kubeconfig]
+            "--grace-period", "\(gracePeriod.components.seconds)", "--clock-skew", "\(maxClockSkew.components.seconds)",
+            "--output-limit", "\(outputLimit)",
+        ] + takeover.arguments + ["--", helm] + arguments + ["--kubeconfig", kubeconfig]
+    }
+}
+
+/// Which Lease a helm run may take from a holder that looks live: one whose helm is known to have ended.
+public enum LeaseTakeover: Sendable, Hashable {
+    case none
+    /// Whatever holds it: the client says every earlier attempt has ended.
+    case any
+    /// Only the Lease at this version: this instance saw it go unrenewed for its whole duration,
+    /// which proves its holder stopped whatever the clocks say; a later write by anyone is live.
+    case version(String)
+
+    var arguments: [String] {
+        switch self {
+        case .none: []
+        case .any: ["--take-over"]
+        case .version(let version): ["--take-over-version", version]
+        }
+    }
+
+    /// Whether a Lease at `version` is covered.
+    public func covers(_ version: String) -> Bool {
+        switch self {
+        case .none: false
+        case .any: true
+        case .version(let stale): stale == version
+        }
     }
 }

@@ -5,8 +5,9 @@ import Logging
 extension ReleaseManager {
     /// The release's history once no live operation can hold it, and whether that took waiting:
     /// while its latest revision is pending and not provably stale (`ReleaseHold`), it is looked
-    /// at again every `heldReleasePoll`. Throws `releaseHeld` when the operation still holds it at
-    /// `deadline`, having changed nothing, and `cancelled` when the caller gives up first.
+    /// at again every `heldReleasePoll`; then a live Lease is waited for (`awaitLease`). Throws
+    /// `releaseHeld` when the operation still holds it at `deadline`, having changed nothing, and
+    /// `cancelled` when the caller gives up first.
     func awaitRelease(
         _ release: ReleaseRef,
         _ session: HelmSession,
@@ -18,9 +19,11 @@ extension ReleaseManager {
         let started = ContinuousClock.now
         var waitingFor: ReleaseRevision?
         var sighting: LeaseSighting?
+        var abandoned = false
         while let latest = history.last, hold.isHeld(latest, now: now()) {
             if let over = await leaseExpired(release, latest: latest, session, seen: &sighting) {
                 session.note("revision \(latest.revision) (\(latest.status)) is abandoned, taken over: \(over)")
+                abandoned = true
                 break
             }
             let note = Self.waitingNote(latest, release: release, hold: hold)
@@ -56,6 +59,10 @@ extension ReleaseManager {
             events.waiting?(nil)
             let waited = String(format: "%.0fs", (ContinuousClock.now - started).seconds)
             session.note("waited \(waited) for the operation that wrote revision \(waitingFor.revision) (\(waitingFor.status))")
+        }
+        // What the history shows no more may still run: a helm yet to write its revision.
+        if !abandoned, try await awaitLease(release, session, hold: hold, deadline: deadline, events: events) {
+            return (try await session.history(release), true)
         }
         return (history, waitingFor != nil)
     }

@@ -75,8 +75,8 @@ public struct ReleaseManager: Sendable {
                             deadline = hold.renewing(deadline)
                         case .some:
                             throw error  // recovered once already: helm and its history disagree
-                        case nil where history.last?.status.isPending == false && error.kind == .operationInProgress && freedBy < 3:
-                            freedBy += 1  // the operation that held it has finished
+                        case nil where history.last?.status.isPending != true && error.kind == .operationInProgress && freedBy < 3:
+                            freedBy += 1  // the operation that held it (or its Lease alone) has finished
                         case nil:
                             throw error
                         }

@@ -22,8 +22,11 @@ struct HelmSuperviseCommand: AsyncParsableCommand {
     @Option var renewDeadline: Int
     @Option var retryPeriod: Int
     @Option var gracePeriod: Int
+    @Option(help: "How far the holder's clock may be from this host's, in seconds.") var clockSkew: Int
     @Option var outputLimit: Int
     @Flag(help: "Take the Lease even from a holder that renewed it lately: its helm is known to have ended.") var takeOver = false
+    @Option(help: "Take the Lease at this version even from a holder that renewed it lately: it was seen abandoned.")
+    var takeOverVersion: String?
     @Argument(parsing: .postTerminator) var helm: [String]
 
     func run() async throws {
@@ -41,7 +44,8 @@ struct HelmSuperviseCommand: AsyncParsableCommand {
             duration: .seconds(duration),
             renewDeadline: .seconds(renewDeadline),
             retryPeriod: .seconds(retryPeriod),
-            takingOver: takeOver,
+            maxClockSkew: .seconds(clockSkew),
+            takeover: takeOver ? .any : takeOverVersion.map(LeaseTakeover.version) ?? .none,
             runner: ProcessRunner(gracePeriod: .seconds(gracePeriod), outputLimit: outputLimit),
             helm: ProcessSpec(executable: executable, arguments: Array(helm.dropFirst()), environment: ProcessInfo.processInfo.environment)
         )
