@@ -22,7 +22,7 @@ define install_bins
 done
 endef
 
-.PHONY: format lint build cloud provisioner test e2e api-fuzz fuzz bench check-linkage check-deliverables run clean deps testbed dist docker
+.PHONY: format lint build cloud provisioner test doc-test e2e api-fuzz fuzz bench check-linkage check-deliverables run clean deps testbed dist docker
 FUZZ_SECONDS ?= 120
 
 ## build: both binaries, release mode, copied to ./bin/
@@ -48,8 +48,14 @@ test: deps testbed
 	$(SWIFT) build --build-tests
 	@$(MAKE) --no-print-directory check-linkage BIN=$$($(SWIFT) build --show-bin-path)
 	@$(MAKE) --no-print-directory check-deliverables BIN=$$($(SWIFT) build --show-bin-path)
+	./scripts/doc-test --bin $$($(SWIFT) build --show-bin-path)
 	./scripts/api-fuzz
 	$(SWIFT) test --skip-build
+
+## doc-test: the README's console sessions, run against the stack `make run` starts (debug binaries)
+doc-test: deps testbed
+	$(SWIFT) build
+	./scripts/doc-test --bin $$($(SWIFT) build --show-bin-path)
 
 ## format: swift-format over the sources and tests (.swift-format: Hummingbird's style, 150 columns)
 format:

@@ -13,6 +13,9 @@
   flags               every --flag and CLOUD_*/PROVISIONER_* variable the manifests and the Dockerfile
                       pass is one the binaries declare (their `--experimental-dump-help`: the options,
                       and the variables each option's help names)
+  docs                every command line in README.md and docs/ names options its command has, every
+                      CLOUD_*/PROVISIONER_* variable is in a command's help, every endpoint is in an
+                      OpenAPI document, and docs/api.md names every endpoint and field of both
 
 The checks live in scripts/deliverables/, one module per deliverable.
 One line per check: "ok" with a summary, or "FAIL" naming what failed (then exit 1).
@@ -28,6 +31,7 @@ import tempfile
 from deliverables.common import Failed
 from deliverables.context import Context
 from deliverables.dist import check_dist
+from deliverables.docs import check_docs
 from deliverables.dockerfile import check_dockerfile_sources, check_entrypoints, check_helm_version
 from deliverables.flags import check_flags
 from deliverables.manifests import check_manifests, check_manifests_apply
@@ -40,6 +44,7 @@ CHECKS = [
     ("manifests-apply", check_manifests_apply),
     ("manifests", check_manifests),
     ("flags", check_flags),
+    ("docs", check_docs),
 ]
 
 

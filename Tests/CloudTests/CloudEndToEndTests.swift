@@ -215,3 +215,39 @@ struct CloudEndToEndTests {
         #expect(missing.stderr.trimmingCharacters(in: .newlines) == "Error: cluster nope not found")
     }
 }
+
+extension CloudEndToEndTests {
+    @Test("the CLI takes a cluster's name for its ID, global options before the subcommand, and prints each -o format")
+    func commandLineConventions() async throws {
+        let harness = try await CloudHarness(provisioners: 1)
+        defer { harness.close() }
+        let kubeconfigFile = "\(harness.scratch)/kc"
+        try harness.emulator.kubeconfig.write(toFile: kubeconfigFile, atomically: true, encoding: .utf8)
+        let cloud = ServerProcess.binary("cloud")
+        func run(_ arguments: [String]) async throws -> CommandRun { try await CommandRun.run(cloud, arguments) }
+
+        let id = try await run([
+            "--server", harness.server.baseURL, "-o", "name", "cluster", "register", "--name", "edge-1", "--kubeconfig", kubeconfigFile,
+        ])
+        #expect(id.status == 0)
+        let clusterID = id.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(clusterID.count == 26, "-o name prints the ID alone: \(id.stdout)")
+
+        let yaml = try await harness.cli(["cluster", "get", "--cluster", "edge-1", "-o", "yaml"])
+        #expect(yaml.status == 0 && yaml.stdout.contains("ID: \(clusterID)\n") && yaml.stdout.contains("Name: edge-1\n"))
+        let table = try await harness.cli(["cluster", "utilities", "--cluster", "edge-1", "-o", "table"])
+        #expect(table.status == 0 && table.stdout.hasPrefix("SERVICE"))
+
+        let created = try await harness.cli(["deployment", "create", "--cluster", "edge-1", "--service", "nginx", "--timeout", "2m", "-o", "name"])
+        let deployment = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let waited = try await harness.cli(["deployment", "wait", "--deployment", deployment, "--timeout", "120", "-o", "table"])
+        #expect(waited.status == 0 && waited.stdout.hasPrefix("ID") && waited.stdout.contains("succeeded"), "\(waited.stdout)\(waited.stderr)")
+        let listed = try await harness.cli(["deployment", "list", "--cluster", "edge-1", "-o", "name"])
+        #expect(listed.stdout == "\(deployment)\n")
+        let stored = try await harness.send("GET", "/api/deployment/\(deployment)").decode(Deployment.self)
+        #expect(stored.clusterID == clusterID && stored.timeoutSeconds == 120)
+
+        let unknown = try await harness.cli(["cluster", "get", "--cluster", "edge-9"])
+        #expect(unknown.status == 1 && unknown.stderr == "Error: cluster edge-9 not found\n")
+    }
+}

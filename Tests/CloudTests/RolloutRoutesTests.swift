@@ -119,9 +119,28 @@ struct RolloutRoutesTests {
         let reply = try await router.post("/api/rollouts/plan", json: body(["Canary": 1]))
         #expect(reply.status == 202)
         let entries = try reply.decode([RolloutPlanEntry].self)
-        #expect(entries.map(\.clusterID) == clusters.map(\.id) && entries.map(\.wave) == [0, 1, 2])
+        #expect(entries.map(\.clusterID) == clusters.map(\.id) && entries.map(\.wave) == [1, 2, 3])
         for entry in entries { #expect(try await store.deployment(entry.deploymentID)?.action == .plan) }
         #expect(try await store.unfinishedRollouts().isEmpty)
+    }
+
+    @Test("deployment listings leave a rollout's plans out unless asked for by action; an unknown action is 400 naming it")
+    func plansListedWhenAsked() async throws {
+        _ = try await register(2)
+        _ = try await router.post("/api/rollouts/plan", json: body([:]))
+        #expect(try await router.request(.get, "/api/deployments").decode([Deployment].self).isEmpty)
+        #expect(try await router.request(.get, "/api/deployments?action=plan").decode([Deployment].self).count == 2)
+        #expect(try await router.request(.get, "/api/deployments?action=apply,plan").decode([Deployment].self).count == 2)
+        #expect(try await router.request(.get, "/api/deployments?action=all").decode([Deployment].self).count == 2)
+        let unknown = try await router.request(.get, "/api/deployments?action=plan,deploy")
+        #expect(unknown.status == 400 && unknown.error?.field == "action")
+    }
+
+    @Test("a cluster is found by its name; no cluster has a name nobody registered")
+    func clusterByName() async throws {
+        let clusters = try await register(2)
+        #expect(try await router.request(.get, "/api/clusters?name=c1").decode([Cluster].self).map(\.id) == [clusters[1].id])
+        #expect(try await router.request(.get, "/api/clusters?name=c9").decode([Cluster].self).isEmpty)
     }
 
     @Test("controls that do not apply now are refused with 409; unknown rollouts are 404")

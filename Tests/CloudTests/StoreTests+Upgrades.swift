@@ -47,13 +47,36 @@ extension StoreTests {
         #expect(try await database.open(migrations: Self.nextRelease(.contract)).schemaVersion == latest + 2)
     }
 
+    @Test("deployments a schema-12 server wrote get their action from their body at schema 13", arguments: backends)
+    func actionsBackfilled(_ backend: StoreBackend) async throws {
+        let database = try await StoreDatabase.make(backend)
+        let twelve = try await database.open(migrations: Migrations { dialect in Migrations.current.steps(dialect).filter { $0.version <= 12 } })
+        let registered = cluster()
+        try await twelve.createCluster(registered, kubeconfig: .inline("k"))
+        var plan = deployment(registered, "nginx", at: 5)
+        plan.action = .plan
+        // As a schema-12 server inserts it: no action column.
+        _ = try await database.sql(
+            "INSERT INTO deployments (id, cluster_id, service, body, state, provisioner, create_at) VALUES ($1, $2, $3, $4, $5, NULL, $6)",
+            [
+                .text(plan.id), .text(registered.id), .text("nginx"), .text(String(decoding: try WireJSON.encoder().encode(plan), as: UTF8.self)),
+                .text("requested"), .integer(5),
+            ]
+        )
+
+        let store = try await database.open(migrations: .current)
+        #expect(try await store.deployments(DeploymentFilter(actions: .changes), page: 0, perPage: 10).isEmpty)
+        #expect(try await store.deployments(DeploymentFilter(actions: .only([.plan])), page: 0, perPage: 10).map(\.id) == [plan.id])
+    }
+
     @Test("a database records the oldest schema whose servers may use it")
     func recordsOldestReader() async throws {
         let database = try await StoreDatabase.make(.sqlite)
         _ = try await database.open(migrations: Self.nextRelease(.expand, .expand))
-        let latest = Int64(Migrations.current.latest)
-        let recorded = try await database.sql("SELECT oldest_reader FROM schema_migrations WHERE version = $1", [.integer(latest + 2)])
-        #expect(recorded.first?.first == .integer(latest))
+        let latest = Migrations.current.latest
+        let recorded = try await database.sql("SELECT oldest_reader FROM schema_migrations WHERE version = $1", [.integer(Int64(latest + 2))])
+        // Two expand steps after this release's: servers as old as its last contract step may read it.
+        #expect(recorded.first?.first == .integer(Int64(Migrations.current.oldestReader(of: latest))))
     }
 
     @Test("every expand step keeps each column servers of the previous schema read, and needs none they do not write", arguments: backends)

@@ -55,8 +55,11 @@ struct StoreTests {
         let first = cluster("prod")
         try await store.createCluster(first, kubeconfig: .inline("k"))
         try await store.deleteCluster(first.id, at: 2)
-        try await store.createCluster(cluster("prod"), kubeconfig: .inline("k"))
+        let second = cluster("prod")
+        try await store.createCluster(second, kubeconfig: .inline("k"))
         #expect(try await store.clusters(label: nil, page: 0, perPage: 10).map(\.name) == ["prod"])
+        #expect(try await store.cluster(named: "prod")?.id == second.id, "a name finds the registered cluster, not the deleted one")
+        #expect(try await store.cluster(named: "staging") == nil)
     }
 
     @Test("a cluster with a deployment in flight cannot be deleted; afterwards it can", arguments: backends)
@@ -236,5 +239,25 @@ struct StoreTests {
         #expect(try await store.deployments(DeploymentFilter(cluster: a.id, service: "nginx"), page: 0, perPage: 10).count == 1)
         #expect(try await store.deployments(DeploymentFilter(state: .failed), page: 0, perPage: 10).count == 1)
         #expect(try await store.deployments(DeploymentFilter(), page: 1, perPage: 2).count == 1)
+    }
+
+    @Test("listing changes leaves plans and checks out; an action filter finds them", arguments: backends)
+    func filtersByAction(_ backend: StoreBackend) async throws {
+        let (store, registered) = try await storeWithCluster(backend)
+        let actions: [DeploymentAction] = [.apply, .plan, .check, .verify, .delete]
+        try await store.createDeployments(
+            actions.enumerated().map { index, action in
+                var made = deployment(registered, "nginx", at: Int64(index + 1), state: .succeeded)
+                made.action = action
+                return made
+            },
+            desiredVersions: nil
+        )
+        func listed(_ filter: DeploymentFilter.Actions) async throws -> [DeploymentAction] {
+            try await store.deployments(DeploymentFilter(actions: filter), page: 0, perPage: 10).map(\.action)
+        }
+        #expect(try await listed(.changes) == [.apply, .verify, .delete])
+        #expect(try await listed(.only([.plan, .check])) == [.plan, .check])
+        #expect(try await listed(.all) == actions)
     }
 }

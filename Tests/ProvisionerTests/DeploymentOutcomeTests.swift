@@ -36,25 +36,25 @@ struct DeploymentOutcomeTests {
         let release = ReleaseInfo(name: "nginx", namespace: "nginx", revision: 2, status: .deployed, chart: "ingress-nginx-4.15.1")
         let details = DeploymentDetails(
             report: .helm(HelmReport(recovery: RemediationRecord(.rollback(toRevision: 1), error: nil), remediation: nil, release: release)),
-            log: ["helm upgrade nginx: ok", "token s3cr3t seen"]
+            log: ["helm upgrade nginx: ok", "token s3cr3t-token seen"]
         )
 
-        let status = Self.finished(DeploymentResult(outcome: .succeeded, details: details), secrets: ["s3cr3t"])
+        let status = Self.finished(DeploymentResult(outcome: .succeeded, details: details), secrets: ["s3cr3t-token"])
 
         #expect(status.state == .succeeded)
         #expect(status.error == nil)
         #expect(status.recovery == RemediationRecord(.rollback(toRevision: 1), error: nil))
         #expect(status.release == release)
-        #expect(status.log.count == 2 && !status.log[1].contains("s3cr3t"))
+        #expect(status.log.count == 2 && !status.log[1].contains("s3cr3t-token"))
         #expect(status.waiting == nil)
         #expect(status.endAt == Self.finishedAt.millisecondsSince1970)
     }
 
     @Test("a failure is failed, with its step and message, secrets redacted")
     func failure() {
-        let failure = DeploymentFailure(.invalidInput, step: "kubeconfig", message: "token s3cr3t is not accepted")
+        let failure = DeploymentFailure(.invalidInput, step: "kubeconfig", message: "token s3cr3t-token is not accepted")
 
-        let status = Self.finished(DeploymentResult(failure: failure), secrets: ["s3cr3t"])
+        let status = Self.finished(DeploymentResult(failure: failure), secrets: ["s3cr3t-token"])
 
         #expect(status.state == .failed)
         #expect(status.error?.hasPrefix("kubeconfig: token ") == true)

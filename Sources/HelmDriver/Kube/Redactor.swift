@@ -1,12 +1,15 @@
 import FleetAPI
 import Foundation
 
-/// Removes secrets from text bound for logs or API responses.
+/// Removes secrets from text bound for logs or API responses: every secret of at least
+/// `SecretValues.minimumLength` characters, wherever it occurs. Shorter ones are left alone, as in
+/// values: searched for everywhere they would blank out words (a 7-letter test token took
+/// "testbed" out of every chart path), and a credential that short protects nothing anyway.
 public struct Redactor: Sendable {
     private let secrets: [String]
 
     public init(secrets: [String]) {
-        self.secrets = secrets.sorted { $0.count > $1.count }
+        self.secrets = secrets.filter { $0.count >= SecretValues.minimumLength }.sorted { $0.count > $1.count }
     }
 
     /// This redactor, removing `more` too.

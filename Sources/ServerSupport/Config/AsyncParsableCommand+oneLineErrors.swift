@@ -5,9 +5,10 @@ extension AsyncParsableCommand {
     /// Parses the command line and runs the command. Errors, usage mistakes included, leave as one
     /// line on stderr and exit code 1, so scripts and process supervisors can rely on both; help
     /// and --version print as usual.
-    public static func mainWithOneLineErrors() async {
+    /// - Parameter arguments: the command line without the program's name; nil for the process's own.
+    public static func mainWithOneLineErrors(arguments: [String]? = nil) async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {

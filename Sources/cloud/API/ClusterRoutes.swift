@@ -77,6 +77,11 @@ struct ClusterRoutes: Sendable {
 
     @Sendable func list(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let paging = try Paging(request)
+        if let name = request.uri.queryParameters.get("name") {
+            // One or none: names are unique, so there is no page beyond the first.
+            let found = paging.page == 0 ? try await fleet.store.cluster(named: name) : nil
+            return try JSONResponse.make(.ok, found.map { [$0] } ?? [])
+        }
         let clusters = try await fleet.store.clusters(
             label: request.uri.queryParameters.get("label"),
             page: paging.page,

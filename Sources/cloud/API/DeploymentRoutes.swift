@@ -62,6 +62,7 @@ struct DeploymentRoutes: Sendable {
             }
             filter.state = parsed
         }
+        filter.actions = try Self.actions(query.get("action"))
         let paging = try Paging(request)
         var deployments = try await fleet.store.deployments(filter, page: paging.page, perPage: paging.perPage)
         if values.showsSecrets(to: context.caller.role) {
@@ -70,6 +71,21 @@ struct DeploymentRoutes: Sendable {
             for index in deployments.indices { deployments[index].values = values.values(deployments[index].values, for: context.caller.role) }
         }
         return try JSONResponse.make(.ok, deployments)
+    }
+
+    /// `action=`: a comma-separated list of actions, or `all`; without it, plans and checks are left out.
+    static func actions(_ text: String?) throws -> DeploymentFilter.Actions {
+        guard let text else { return .changes }
+        if text == "all" { return .all }
+        var actions: [DeploymentAction] = []
+        for name in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let action = DeploymentAction(rawValue: String(name)) else {
+                let known = DeploymentAction.allCases.map(\.rawValue).joined(separator: ", ")
+                throw APIError.badRequest("unknown action \"\(name.prefix(64))\" (known: \(known), or all)", field: "action")
+            }
+            if !actions.contains(action) { actions.append(action) }
+        }
+        return .only(actions)
     }
 
     @Sendable func get(_ request: Request, context: CloudRequestContext) async throws -> Response {

@@ -119,6 +119,7 @@ struct RolloutRoutes: Sendable {
 struct RolloutPlanEntry: Codable, Sendable {
     var clusterID: String
     var name: String
+    /// Counted from 1, as a profile plan's waves and everything people read.
     var wave: Int
     var deploymentID: String
 }

@@ -26,19 +26,7 @@ struct AuditCommand: AsyncParsableCommand {
                 query.append("actor=\(actor.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "+", "="])) ?? actor)")
             }
             if let before { query.append("before=\(before)") }
-            let data = try await options.client.call("GET", "/api/audit?" + query.joined(separator: "&"))
-            guard options.output == .table else { return Printer.json(data) }
-            let entries = try WireJSON.decoder().decode([AuditEntry].self, from: data)
-            let format = ISO8601DateFormatter()
-            Printer.table(
-                ["ID", "TIME", "ACTOR", "ROLE", "METHOD", "PATH", "STATUS", "TARGETS"],
-                entries.map {
-                    [
-                        "\($0.id)", format.string(from: Date(timeIntervalSince1970: Double($0.time) / 1000)), $0.actor ?? "-",
-                        $0.role?.rawValue ?? "-", $0.method, $0.path, "\($0.status)", $0.targets.joined(separator: ","),
-                    ]
-                }
-            )
+            try options.output.print(try await options.client.call("GET", "/api/audit?" + query.joined(separator: "&")), table: Tables.auditEntries)
         }
 
         /// A time in milliseconds as it is, or a duration back from `now`.

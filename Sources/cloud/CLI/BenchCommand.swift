@@ -15,7 +15,8 @@ struct BenchStoreCommand: AsyncParsableCommand {
             listing the fleet's drifted utilities, with --drifted of the clusters drifted), list_state_ms \
             (every deployment in one state, in pages of 1000). The data stays, so the database can then \
             be served (memory benchmarks).
-            """
+            """,
+        shouldDisplay: false
     )
 
     @Option(help: "The database to create, as for `cloud server --database`.")

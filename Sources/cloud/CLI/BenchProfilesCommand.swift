@@ -20,7 +20,8 @@ struct BenchProfilesCommand: AsyncParsableCommand {
             Prints one JSON object: clusters, profiles, pairs (the (cluster, service) pairs the \
             profiles set), changed (those the new revision changes), cpu_seconds and wall_seconds of the \
             pass that decided it, and read_cpu_seconds, the part spent reading the store.
-            """
+            """,
+        shouldDisplay: false
     )
 
     @Option(help: "The database to create, as for `cloud server --database`.")

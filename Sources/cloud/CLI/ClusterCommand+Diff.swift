@@ -10,11 +10,12 @@ extension ClusterCommand {
             discussion: """
                 A provisioner renders the chart against the cluster (helm upgrade --dry-run=server) and \
                 compares it with the release's stored manifest. Exit status as diff's: 0 no changes, \
-                2 changes, 1 an error. Secret values show as digests.
+                2 changes, 1 an error. Secret values show as digests. -o table prints it as a diff; \
+                -o name the objects it would change.
                 """
         )
         @OptionGroup var options: ClientOptions
-        @Option(help: "The cluster ID.") var cluster: String
+        @Option(help: "The cluster's ID or name.") var cluster: String
         @Option(
             name: .customLong("utility"),
             help: ArgumentHelp("The service and the chart version to compare with what runs.", valueName: "SERVICE=VERSION"),
@@ -22,34 +23,32 @@ extension ClusterCommand {
         )
         var utility: ServiceSetting
         @Option(help: "A YAML or JSON file of values for it.") var values: String?
-        @Option(help: "Give up after this long, e.g. 5m.") var timeout = "5m"
+        @Option(help: "Give up after this long, e.g. 5m (or seconds).") var timeout = DurationArgument(argument: "5m")!
 
         func run() async throws {
-            let limit: Duration
-            do { limit = try GoDuration.parse(timeout) } catch { throw ValidationError("--timeout: \(error)") }
+            let client = try options.client
             var body: [String: JSONValue] = [
-                "ClusterID": .string(cluster), "Service": .string(utility.service.rawValue), "Action": "plan",
+                "ClusterID": .string(try await client.clusterID(cluster)), "Service": .string(utility.service.rawValue), "Action": "plan",
                 "Chart": ["Version": .string(utility.value)],
             ]
             if let values { body["Values"] = try Provision.readValues(values, option: "--values") }
-            let client = try options.client
             let created = try WireJSON.decoder().decode(
                 Deployment.self,
                 from: try await client.call("POST", "/api/deployments", body: JSONValue.object(body))
             )
             let (current, _) = try await client.finalDeployment(
                 created.id,
-                by: .now + limit,
-                waited: timeout,
+                by: .now + timeout.duration,
+                waited: timeout.text,
                 what: "the plan \(created.id) is"
             )
             guard current.state == .succeeded, let plan = current.plan else {
                 throw CLIClient.Failure(description: "the plan \(created.id) \(current.state.rawValue): \(current.error ?? "no plan came back")")
             }
-            if options.output == .json {
-                try Printer.encodable(plan)
-            } else {
-                Self.print(plan, service: utility.service)
+            switch options.output {
+            case .table: Self.print(plan, service: utility.service)
+            case .name: Swift.print(plan.objects.map { "\($0.object)" }.joined(separator: "\n"))
+            case .json, .yaml: try options.output.print(value: plan)
             }
             if plan.hasChanges { throw ExitCode(2) }
         }

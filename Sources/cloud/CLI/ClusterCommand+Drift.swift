@@ -9,10 +9,11 @@ extension ClusterCommand {
             discussion: "Exit 0 when every utility is in sync, 2 when one has drifted, 1 on an error."
         )
         @OptionGroup var options: ClientOptions
-        @Option(help: "The cluster ID.") var cluster: String
+        @Option(help: "The cluster's ID or name.") var cluster: String
 
         func run() async throws {
-            let data = try await options.client.call("POST", "/api/cluster/\(cluster)/drift")
+            let client = try options.client
+            let data = try await client.call("POST", try await client.clusterPath(cluster, "/drift"))
             let results = try WireJSON.decoder().decode([String: DriftStatus].self, from: data)
             if options.output == .table {
                 Printer.table(
@@ -20,7 +21,7 @@ extension ClusterCommand {
                     results.sorted { $0.key < $1.key }.map { [$0.key, $0.value.state.rawValue, $0.value.reasons.joined(separator: "; ")] }
                 )
             } else {
-                Printer.json(data)
+                try options.output.print(data)
             }
             if results.values.contains(where: { $0.state == .drifted }) { throw ExitCode(2) }
         }

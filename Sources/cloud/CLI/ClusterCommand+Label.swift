@@ -5,10 +5,10 @@ extension ClusterCommand {
     struct Label: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Set or remove a cluster's labels; profiles match it again at once.",
-            discussion: "cloud cluster label --cluster ID env=prod region=eu --remove canary"
+            discussion: "cloud cluster label --cluster NAME env=prod region=eu --remove canary"
         )
         @OptionGroup var options: ClientOptions
-        @Option(help: "The cluster ID.") var cluster: String
+        @Option(help: "The cluster's ID or name.") var cluster: String
         @Argument(help: ArgumentHelp("Labels to set.", valueName: "KEY=VALUE")) var labels: [String] = []
         @Option(name: .customLong("remove"), help: ArgumentHelp("A label key to remove; repeatable.", valueName: "KEY")) var removed: [String] = []
         @Flag(help: "Print the request instead of sending it.") var dryRun = false
@@ -27,8 +27,12 @@ extension ClusterCommand {
                 set[String(label[..<equals])] = .string(String(label[label.index(after: equals)...]))
             }
             let body = JSONValue.object(["Set": .object(set), "Remove": .array(removed.map(JSONValue.string))])
-            if dryRun { return try Printer.encodable(body) }
-            Printer.json(try await options.client.call("POST", "/api/cluster/\(cluster)/labels", body: body))
+            if dryRun { return try options.output.print(value: body) }
+            let client = try options.client
+            try options.output.print(
+                try await client.call("POST", try await client.clusterPath(cluster, "/labels"), body: body),
+                table: Tables.clusters
+            )
         }
     }
 }

@@ -51,8 +51,8 @@ struct ClusterCommand: AsyncParsableCommand {
                     "PrivateHostedZoneID": privateHostedZoneID.map(JSONValue.string) ?? .null,
                 ])
             }
-            if dryRun { return try Printer.encodable(JSONValue.object(body)) }
-            Printer.json(try await options.client.call("POST", "/api/clusters", body: JSONValue.object(body)))
+            if dryRun { return try options.output.print(value: JSONValue.object(body)) }
+            try options.output.print(try await options.client.call("POST", "/api/clusters", body: JSONValue.object(body)), table: Tables.clusters)
         }
     }
 
@@ -65,39 +65,42 @@ struct ClusterCommand: AsyncParsableCommand {
 
         func run() async throws {
             var path = "/api/clusters?page=\(page)&per_page=\(perPage)"
-            if let label { path += "&label=\(label.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? label)" }
-            let data = try await options.client.call("GET", path)
-            guard options.output == .table else { return Printer.json(data) }
-            let clusters = try WireJSON.decoder().decode([Cluster].self, from: data)
-            Printer.table(
-                ["ID", "NAME", "LABELS", "UTILITIES"],
-                clusters.map { cluster in
-                    let actual = cluster.utilities.actualVersions.compactMap { name, version in version.map { "\(name)=\($0.chart)" } }
-                    return [cluster.id, cluster.name, cluster.labels.joined(separator: ","), actual.sorted().joined(separator: " ")]
-                }
-            )
+            if let label { path += "&label=\(CLIClient.segment(label))" }
+            try options.output.print(try await options.client.call("GET", path), table: Tables.clusters)
         }
     }
 
     struct Get: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one cluster (never its kubeconfig).")
         @OptionGroup var options: ClientOptions
-        @Option(help: "The cluster ID.") var cluster: String
-        func run() async throws { Printer.json(try await options.client.call("GET", "/api/cluster/\(cluster)")) }
+        @Option(help: "The cluster's ID or name.") var cluster: String
+
+        func run() async throws {
+            let client = try options.client
+            try options.output.print(try await client.call("GET", try await client.clusterPath(cluster)), table: Tables.clusters)
+        }
     }
 
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Forget a cluster; refused while deployments are in flight.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "The cluster ID.") var cluster: String
-        func run() async throws { _ = try await options.client.call("DELETE", "/api/cluster/\(cluster)") }
+        @Option(help: "The cluster's ID or name.") var cluster: String
+
+        func run() async throws {
+            let client = try options.client
+            _ = try await client.call("DELETE", try await client.clusterPath(cluster))
+        }
     }
 
     struct Utilities: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a cluster's desired and actual utility versions.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "The cluster ID.") var cluster: String
-        func run() async throws { Printer.json(try await options.client.call("GET", "/api/cluster/\(cluster)/utilities")) }
+        @Option(help: "The cluster's ID or name.") var cluster: String
+
+        func run() async throws {
+            let client = try options.client
+            try options.output.print(try await client.call("GET", try await client.clusterPath(cluster, "/utilities")), table: Tables.utilities)
+        }
     }
 
     struct Provision: AsyncParsableCommand {
@@ -105,7 +108,7 @@ struct ClusterCommand: AsyncParsableCommand {
             abstract: "Set utility versions; one deployment per changed utility, each after what it depends on."
         )
         @OptionGroup var options: ClientOptions
-        @Option(help: "The cluster ID.") var cluster: String
+        @Option(help: "The cluster's ID or name.") var cluster: String
         @Option(help: "Chart version of Prometheus.") var prometheusVersion: String?
         @Option(help: "Chart version of Fluent Bit.") var fluentbitVersion: String?
         @Option(help: "Chart version of the NGINX ingress controller.") var nginxVersion: String?
@@ -125,8 +128,12 @@ struct ClusterCommand: AsyncParsableCommand {
 
         func run() async throws {
             let body = JSONValue.object(["utility-versions": .object(try utilityVersions())])
-            if dryRun { return try Printer.encodable(body) }
-            Printer.json(try await options.client.call("POST", "/api/cluster/\(cluster)/provision", body: body))
+            if dryRun { return try options.output.print(value: body) }
+            let client = try options.client
+            try options.output.print(
+                try await client.call("POST", try await client.clusterPath(cluster, "/provision"), body: body),
+                table: Tables.deployments
+            )
         }
 
         /// Per service, its version and values, from the Go-compatible flags and the generic ones.

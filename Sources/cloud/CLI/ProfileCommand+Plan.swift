@@ -16,7 +16,7 @@ extension ProfileCommand {
             let (data, _) = try ProfileCommand.document(file)
             let client = try options.client
             let reply = try await client.call("POST", "/api/profiles/plan\(diff ? "?diff=true" : "")", raw: data)
-            guard options.output == .table else { return Printer.json(reply) }
+            guard options.output == .table else { return try options.output.print(reply) }
             let plan = try WireJSON.decoder().decode(ProfilePlan.self, from: reply)
             var diffs: [String: String] = [:]
             let deadline = ContinuousClock.now + .seconds(600)
@@ -45,8 +45,8 @@ extension ProfileCommand {
         @Argument(help: "The profile's name.") var name: String
 
         func run() async throws {
-            let reply = try await options.client.call("GET", "/api/profile/\(name)/status")
-            guard options.output == .table else { return Printer.json(reply) }
+            let reply = try await options.client.call("GET", "/api/profile/\(CLIClient.segment(name))/status")
+            guard options.output == .table else { return try options.output.print(reply) }
             let status = try WireJSON.decoder().decode(ProfileStatus.self, from: reply)
             Printer.table(
                 ["CLUSTER", "SERVICE", "STATE", "REVISION", "DETAIL"],
@@ -64,22 +64,22 @@ extension ProfileCommand {
             abstract: "Fetch the Git repository of profiles now and show how it went (the server needs --profiles-git)."
         )
         @OptionGroup var options: ClientOptions
-        @Option(help: "How long to wait for the sync, in seconds.") var timeout = 60
+        @Option(help: "How long to wait for the sync, e.g. 1m (or seconds).") var timeout = DurationArgument(argument: "60")!
 
         func run() async throws {
             let client = try options.client
             let before = try? await client.get("/api/profiles/sync", as: ProfileSourceState.self)
             _ = try await client.call("POST", "/api/profiles/sync")
-            let deadline = ContinuousClock.now + .seconds(timeout)
+            let deadline = ContinuousClock.now + timeout.duration
             while ContinuousClock.now < deadline {
                 if let state = try? await client.get("/api/profiles/sync", as: ProfileSourceState.self), state.syncedAt != before?.syncedAt {
-                    Printer.json(try WireJSON.encoder().encode(state))
+                    try options.output.print(value: state)
                     if let error = state.error { throw ValidationError("the commit was not applied: \(error)") }
                     return
                 }
                 try await Task.sleep(for: .milliseconds(250))
             }
-            throw ValidationError("no sync finished within \(timeout) s; see GET /api/profiles/sync")
+            throw ValidationError("no sync finished within \(timeout.text); see GET /api/profiles/sync")
         }
     }
 }

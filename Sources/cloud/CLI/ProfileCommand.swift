@@ -19,7 +19,7 @@ struct ProfileCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (data, profile) = try ProfileCommand.document(file)
-            Printer.json(try await options.client.call("PUT", "/api/profile/\(profile.name)", raw: data))
+            try options.output.print(try await options.client.call("PUT", "/api/profile/\(CLIClient.segment(profile.name))", raw: data))
         }
     }
 
@@ -37,13 +37,7 @@ struct ProfileCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            let data = try await options.client.call("GET", "/api/profiles")
-            guard options.output == .table else { return Printer.json(data) }
-            let profiles = try WireJSON.decoder().decode([ProfileRoutes.Summary].self, from: data)
-            Printer.table(
-                ["NAME", "REVISION", "CLUSTERS", "AUTHOR"],
-                profiles.map { [$0.name, String($0.revision), String($0.clusters), $0.author ?? ""] }
-            )
+            try options.output.print(try await options.client.call("GET", "/api/profiles"), table: Tables.profiles)
         }
     }
 
@@ -51,13 +45,13 @@ struct ProfileCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a profile: its document, matching clusters and revisions.")
         @OptionGroup var options: ClientOptions
         @Argument(help: "The profile's name.") var name: String
-        func run() async throws { Printer.json(try await options.client.call("GET", "/api/profile/\(name)")) }
+        func run() async throws { try options.output.print(try await options.client.call("GET", "/api/profile/\(CLIClient.segment(name))")) }
     }
 
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a profile (a last revision without a document).")
         @OptionGroup var options: ClientOptions
         @Argument(help: "The profile's name.") var name: String
-        func run() async throws { _ = try await options.client.call("DELETE", "/api/profile/\(name)") }
+        func run() async throws { _ = try await options.client.call("DELETE", "/api/profile/\(CLIClient.segment(name))") }
     }
 }

@@ -34,14 +34,16 @@ struct RolloutCommand: AsyncParsableCommand {
         @Option(help: "apply, or delete to remove the service.") var action: Action = .apply
         @Option(name: .customLong("selector"), help: ArgumentHelp("Clusters with this label; repeat to AND several.", valueName: "KEY=VALUE"))
         var selectors: [String] = []
-        @Option(name: .customLong("cluster"), help: "A cluster ID; repeat for several.") var clusters: [String] = []
+        @Option(name: .customLong("cluster"), help: "A cluster's ID or name; repeat for several.") var clusters: [String] = []
         @Flag(help: "Every registered cluster.") var all = false
         @Option(help: "The first N selected clusters go first, as a wave of their own.") var canary: Int?
-        @Option(name: .customLong("canary-cluster"), help: "A canary cluster ID; repeat for several.") var canaryClusters: [String] = []
+        @Option(name: .customLong("canary-cluster"), help: "A canary cluster's ID or name; repeat for several.")
+        var canaryClusters: [String] = []
         @Option(help: ArgumentHelp("Clusters per wave after the canaries.", valueName: "N|P%")) var batchSize = "25%"
         @Option(help: ArgumentHelp("Failed clusters the rollout tolerates before it halts.", valueName: "N|P%")) var maxFailures = "0"
-        @Option(help: "Wait this long after each wave, then re-check its releases, e.g. 5m.") var soak = "0s"
-        @Option(help: "Each cluster's deadline, e.g. 10m.") var timeout = "10m"
+        @Option(help: "Wait this long after each wave, then re-check its releases, e.g. 5m (or seconds).")
+        var soak = DurationArgument(argument: "0s")!
+        @Option(help: "Each cluster's deadline, e.g. 10m (or seconds).") var timeout = DurationArgument(argument: "10m")!
         @Option(help: "none, after-canary or every-batch: waits for `cloud rollout approve`.") var approval = "none"
         @Flag(help: "After each cluster's apply, run the chart's tests (helm test); a failed test fails that cluster.")
         var test = false
@@ -51,8 +53,14 @@ struct RolloutCommand: AsyncParsableCommand {
         var plan = false
 
         func run() async throws {
-            let body = JSONValue.object(try request())
-            if dryRun { return try Printer.encodable(body) }
+            var request = try request()
+            if !dryRun {
+                let client = try options.client
+                if !clusters.isEmpty { request["Clusters"] = .array(try await client.clusterIDs(clusters).map(JSONValue.string)) }
+                if !canaryClusters.isEmpty { request["CanaryClusters"] = .array(try await client.clusterIDs(canaryClusters).map(JSONValue.string)) }
+            }
+            let body = JSONValue.object(request)
+            if dryRun { return try options.output.print(value: body) }
             if plan { return try await RolloutPlanning(client: try options.client, output: options.output).run(body) }
             let created = try await options.traced("cloud rollout create") { client in try await client.call("POST", "/api/rollouts", body: body) }
             try RolloutPrinter.print(created, output: options.output)
@@ -62,8 +70,7 @@ struct RolloutCommand: AsyncParsableCommand {
             var body: [String: JSONValue] = [
                 "Service": .string(service), "Action": .string(action.rawValue), "BatchSize": .string(batchSize),
                 "MaxFailures": .string(maxFailures), "Approval": .string(approval),
-                "SoakSeconds": .number(Double(try Self.seconds(soak, option: "soak"))),
-                "TimeoutSeconds": .number(Double(try Self.seconds(timeout, option: "timeout"))),
+                "SoakSeconds": .number(Double(soak.seconds)), "TimeoutSeconds": .number(Double(timeout.seconds)),
             ]
             var chart: [String: JSONValue] = [:]
             chart["Version"] = chartVersion.map(JSONValue.string)
@@ -97,14 +104,6 @@ struct RolloutCommand: AsyncParsableCommand {
         enum Action: String, ExpressibleByArgument, CaseIterable {
             case apply, delete
         }
-
-        static func seconds(_ text: String, option: String) throws -> Int {
-            do {
-                return Int(try GoDuration.parse(text).components.seconds)
-            } catch {
-                throw ValidationError("--\(option): \"\(text)\" is not a duration like 30s, 5m or 1h")
-            }
-        }
     }
 
     struct List: AsyncParsableCommand {
@@ -116,9 +115,9 @@ struct RolloutCommand: AsyncParsableCommand {
 
         func run() async throws {
             var path = "/api/rollouts?page=\(page)&per_page=\(perPage)"
-            if let state { path += "&state=\(state.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? state)" }
+            if let state { path += "&state=\(CLIClient.segment(state))" }
             let data = try await options.client.call("GET", path)
-            guard options.output == .table else { return Printer.json(data) }
+            guard options.output == .table else { return try options.output.print(data) }
             RolloutPrinter.list(try WireJSON.decoder().decode([RolloutPrinter.View].self, from: data))
         }
     }
@@ -129,7 +128,7 @@ struct RolloutCommand: AsyncParsableCommand {
         @Option(help: "The rollout ID.") var rollout: String
 
         func run() async throws {
-            try RolloutPrinter.print(try await options.client.call("GET", "/api/rollout/\(RolloutPrinter.escaped(rollout))"), output: options.output)
+            try RolloutPrinter.print(try await options.client.call("GET", "/api/rollout/\(CLIClient.segment(rollout))"), output: options.output)
         }
     }
 
@@ -175,7 +174,7 @@ struct RolloutControl: ParsableArguments {
     @Option(help: "The rollout ID.") var rollout: String
 
     func send(_ verb: String, body: JSONValue? = nil) async throws {
-        let data = try await options.client.call("POST", "/api/rollout/\(RolloutPrinter.escaped(rollout))/\(verb)", body: body)
+        let data = try await options.client.call("POST", "/api/rollout/\(CLIClient.segment(rollout))/\(verb)", body: body)
         try RolloutPrinter.print(data, output: options.output)
     }
 }

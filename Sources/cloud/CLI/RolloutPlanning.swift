@@ -33,16 +33,17 @@ struct RolloutPlanning {
             )
             rows.append(Row(entry: entry, deployment: deployment))
         }
-        if output == .json {
-            try Printer.encodable(rows)
-        } else {
+        switch output {
+        case .json, .yaml: try output.print(value: rows)
+        case .name: print(rows.map(\.deployment.id).joined(separator: "\n"))
+        case .table:
             Printer.table(
                 ["WAVE", "CLUSTER", "NAME", "ADD", "CHANGE", "REMOVE", "CHART", "VALUES", "ERROR"],
                 rows.map { row in
                     let plan = row.deployment.plan
                     let chart = plan.map { $0.chartChanged ? "\($0.currentChart ?? "-") -> \($0.plannedChart)" : $0.plannedChart } ?? ""
                     return [
-                        "\(row.entry.wave + 1)", row.entry.clusterID, row.entry.name, plan.map { "\($0.added)" } ?? "",
+                        "\(row.entry.wave)", row.entry.clusterID, row.entry.name, plan.map { "\($0.added)" } ?? "",
                         plan.map { "\($0.changed)" } ?? "", plan.map { "\($0.removed)" } ?? "", chart,
                         plan.map { $0.valuesChanged ? "changed" : "same" } ?? "", row.deployment.error ?? "",
                     ]

@@ -30,7 +30,7 @@ enum RolloutPrinter {
     }
 
     static func print(_ data: Data, output: OutputFormat) throws {
-        guard output == .table else { return Printer.json(data) }
+        guard output == .table else { return try output.print(data) }
         let view = try WireJSON.decoder().decode(View.self, from: data)
         let rollout = view.rollout
         Swift.print("Rollout \(rollout.id): \(rollout.service) \(describe(rollout.target)) on \(rollout.selection)")
@@ -89,11 +89,6 @@ enum RolloutPrinter {
 
     static func describe(_ target: DeploymentSpec) -> String {
         target.action == .apply ? "to \(target.chart?.version ?? "its default")" : target.action.rawValue
-    }
-
-    /// An ID as a path segment: whatever the user typed cannot change the path.
-    static func escaped(_ id: String) -> String {
-        id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_."))) ?? id
     }
 
     private static func time(_ milliseconds: Int64) -> String {

@@ -78,7 +78,7 @@ struct ServerRunCommand: AsyncParsableCommand {
     )
     var webhooks: [String] = []
 
-    @Option(help: "json (the event, signed with --webhook-secret-file), or mattermost or slack (a line of text and a link).")
+    @Option(help: "json (the event), or mattermost or slack (a line of text and a link); signed with --webhook-secret-file.")
     var webhookFormat = "json"
 
     @Option(help: "Which events the --webhook hooks get, e.g. rollout.halted,deployment.failed,drift.* (default: all).")

@@ -17,7 +17,7 @@ struct SessionCommand: AsyncParsableCommand {
         @Option(help: "The token holder's name, as the token file gives it.") var name: String
 
         func run() async throws {
-            Printer.json(try await options.client.call("POST", "/api/sessions/revoke", body: JSONValue.object(["Name": .string(name)])))
+            try options.output.print(try await options.client.call("POST", "/api/sessions/revoke", body: JSONValue.object(["Name": .string(name)])))
         }
     }
 }

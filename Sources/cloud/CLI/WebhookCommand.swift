@@ -20,7 +20,7 @@ struct WebhookCommand: AsyncParsableCommand {
         @Option(help: "Where to POST; kept secret (lists show only its host).") var url: String
         @Option(help: "json, mattermost or slack.") var format = "json"
         @Option(help: "Comma-separated event types or kinds (rollout.halted, drift.*); default: all.") var events: String?
-        @Option(help: "File with a secret to sign json bodies with (X-Signature-256: sha256=HMAC-SHA256).") var secretFile: String?
+        @Option(help: "File whose first token signs each body (X-Signature-256: sha256=HMAC-SHA256).") var secretFile: String?
 
         func run() async throws {
             let secret = try secretFile.map { path in
@@ -29,9 +29,7 @@ struct WebhookCommand: AsyncParsableCommand {
             var body = ["URL": url, "Format": format]
             body["Events"] = events
             body["Secret"] = secret
-            let data = try await options.client.call("POST", "/api/webhooks", body: body)
-            guard options.output == .table else { return Printer.json(data) }
-            WebhookCommand.table(try [WireJSON.decoder().decode(WebhookView.self, from: data)])
+            try options.output.print(try await options.client.call("POST", "/api/webhooks", body: body), table: Tables.webhooks)
         }
     }
 
@@ -40,9 +38,7 @@ struct WebhookCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            let data = try await options.client.call("GET", "/api/webhooks")
-            guard options.output == .table else { return Printer.json(data) }
-            WebhookCommand.table(try WireJSON.decoder().decode([WebhookView].self, from: data))
+            try options.output.print(try await options.client.call("GET", "/api/webhooks"), table: Tables.webhooks)
         }
     }
 
@@ -55,22 +51,5 @@ struct WebhookCommand: AsyncParsableCommand {
             guard id.wholeMatch(of: /[A-Za-z0-9-]{1,64}/) != nil else { throw ValidationError("not a webhook ID: \(id.prefix(64))") }
             _ = try await options.client.call("DELETE", "/api/webhook/\(id)")
         }
-    }
-
-    static func table(_ hooks: [WebhookView]) {
-        let format = ISO8601DateFormatter()
-        func time(_ milliseconds: Int64) -> String {
-            milliseconds == 0 ? "-" : format.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
-        }
-        Printer.table(
-            ["ID", "TARGET", "FORMAT", "EVENTS", "PENDING", "LAST DELIVERED", "LAST ERROR"],
-            hooks.map { hook in
-                [
-                    hook.id, hook.target, hook.format.rawValue, hook.events.isEmpty ? "all" : hook.events.joined(separator: ","),
-                    "\(hook.health.pending)", time(hook.health.lastDeliveredAt),
-                    hook.health.lastError.map { "\(time(hook.health.lastErrorAt)) \($0)" } ?? "-",
-                ]
-            }
-        )
     }
 }

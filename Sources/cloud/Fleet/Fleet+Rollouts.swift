@@ -56,7 +56,7 @@ extension Fleet {
         }
         let deployments = try await start(work, audit: audit)
         return zip(rollout.clusters, deployments).map { cluster, deployment in
-            RolloutPlanEntry(clusterID: cluster.clusterID, name: cluster.name, wave: cluster.wave, deploymentID: deployment.id)
+            RolloutPlanEntry(clusterID: cluster.clusterID, name: cluster.name, wave: cluster.wave + 1, deploymentID: deployment.id)
         }
     }
 

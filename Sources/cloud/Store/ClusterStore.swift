@@ -5,6 +5,8 @@ import FleetAPI
 protocol ClusterStore: Sendable {
     func createCluster(_ cluster: Cluster, kubeconfig: ClusterKubeconfig, audit: AuditEntry?) async throws
     func cluster(_ id: String) async throws -> Cluster?
+    /// The registered cluster of this name (names are unique among them).
+    func cluster(named name: String) async throws -> Cluster?
     /// The kubeconfig (or where it is kept) the provisioners get; never returned by the API.
     func kubeconfig(ofCluster id: String) async throws -> ClusterKubeconfig?
     /// Registered clusters in registration order; a label filter or a page reads whole clusters

@@ -85,4 +85,13 @@ struct DeploymentFilter: Sendable {
     var cluster: String?
     var service: ServiceName?
     var state: CloudDeploymentState?
+    var actions: Actions = .all
+
+    enum Actions: Sendable, Equatable {
+        case all
+        /// Every action but plans and checks: what a person listing deployments means unless
+        /// they ask for those (a rollout's plan makes one per cluster, drift checks one a day).
+        case changes
+        case only([DeploymentAction])
+    }
 }

@@ -271,6 +271,17 @@ struct Migrations: Sendable {
             // The oldest schema version whose servers may use the database, recorded with each
             // version, so a server of an older one knows whether it may keep working.
             Step(12, .contract, "ALTER TABLE schema_migrations ADD COLUMN oldest_reader INTEGER NOT NULL DEFAULT 0"),
+            // Each deployment's action in a column, so listings can leave plans and checks out
+            // without reading every body. Servers of schema 12 leave it empty in what they insert;
+            // such rows are listed as if they were applies.
+            Step(
+                13,
+                .expand,
+                """
+                ALTER TABLE deployments ADD COLUMN action TEXT;
+                UPDATE deployments SET action = \(d.jsonText("body", "Action"))
+                """
+            ),
         ]
     }
 }

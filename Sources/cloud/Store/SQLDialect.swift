@@ -30,6 +30,11 @@ struct SQLDialect: Sendable {
     /// committed later. SQLite's transactions are in order already.
     let eventOrderLock: String?
 
+    /// The text of `key` in the JSON object held in the text column `column`.
+    func jsonText(_ column: String, _ key: String) -> String {
+        system == "sqlite" ? "json_extract(\(column), '$.\(key)')" : "(\(column)::json ->> '\(key)')"
+    }
+
     static let sqlite = SQLDialect(
         system: "sqlite",
         begin: "BEGIN IMMEDIATE",

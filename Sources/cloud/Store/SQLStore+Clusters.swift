@@ -24,6 +24,11 @@ extension SQLStore {
             .first.map(records.cluster)
     }
 
+    func cluster(named name: String) async throws -> Cluster? {
+        try await query("SELECT \(StoreRecords.clusterColumns) FROM clusters WHERE name = $1 AND delete_at = 0", [.text(name)])
+            .first.map(records.cluster)
+    }
+
     func kubeconfig(ofCluster id: String) async throws -> ClusterKubeconfig? {
         try await query("SELECT kubeconfig, kubeconfig_source FROM clusters WHERE id = $1 AND delete_at = 0", [.text(id)])
             .first.map { try records.kubeconfig(text: $0[0], source: $0[1]) }

@@ -3,12 +3,13 @@ extension SQLStore {
     func latestDeployments(clusters: [String]) async throws -> [Deployment] {
         guard !clusters.isEmpty else { return [] }
         let placeholders = clusters.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
-        // One row per (cluster, service): the newest, by the index on (cluster_id, service, create_at).
+        // One row per (cluster, service): the newest, by the index on (cluster_id, service, create_at);
+        // plans and checks change nothing, so they say nothing of what runs.
         return try await query(
             """
             SELECT body FROM (
                 SELECT body, ROW_NUMBER() OVER (PARTITION BY cluster_id, service ORDER BY create_at DESC, id DESC) AS n
-                FROM deployments WHERE cluster_id IN (\(placeholders))
+                FROM deployments WHERE cluster_id IN (\(placeholders)) AND \(StoreRecords.changesOnlySQL)
             ) AS newest WHERE n = 1
             """,
             clusters.map(SQLValue.text)
@@ -26,7 +27,7 @@ extension SQLStore {
         let row = try await query(
             """
             SELECT (SELECT COUNT(*) FROM deployments WHERE state IN \(StoreRecords.unfinishedStatesSQL)),
-                   (SELECT COUNT(*) FROM deployments WHERE state = 'failed' AND create_at >= $1),
+                   (SELECT COUNT(*) FROM deployments WHERE state = 'failed' AND create_at >= $1 AND \(StoreRecords.changesOnlySQL)),
                    (SELECT COALESCE(SUM(drifted), 0) FROM clusters WHERE drifted > 0 AND delete_at = 0)
             """,
             [.integer(time)]

@@ -21,7 +21,7 @@ extension SQLStore {
             }
             for row in rows {
                 try db.query(
-                    "INSERT INTO deployments (id, cluster_id, service, body, state, provisioner, create_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    StoreRecords.insertDeployment,
                     row
                 )
             }
@@ -50,6 +50,13 @@ extension SQLStore {
         bind("cluster_id", filter.cluster)
         bind("service", filter.service?.rawValue)
         bind("state", filter.state?.rawValue)
+        switch filter.actions {
+        case .all: break
+        case .only(let actions):
+            parameters += actions.map { .text($0.rawValue) }
+            conditions.append("action IN (\((parameters.count - actions.count + 1...parameters.count).map { "$\($0)" }.joined(separator: ", ")))")
+        case .changes: conditions.append(StoreRecords.changesOnlySQL)
+        }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         parameters += [.integer(Int64(perPage)), .integer(Int64(page * perPage))]
         let sql = "SELECT body FROM deployments \(whereClause) ORDER BY create_at, id LIMIT $\(parameters.count - 1) OFFSET $\(parameters.count)"

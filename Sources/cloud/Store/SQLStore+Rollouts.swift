@@ -82,7 +82,7 @@ extension SQLStore {
             }
             for deployment in writes.deployments {
                 try db.query(
-                    "INSERT INTO deployments (id, cluster_id, service, body, state, provisioner, create_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    StoreRecords.insertDeployment,
                     try records.deploymentValues(deployment)
                 )
             }

@@ -109,8 +109,17 @@ struct StoreRecords: Sendable {
         [
             .text(deployment.id), .text(deployment.clusterID), .text(deployment.service.rawValue), try json(deployment),
             .text(deployment.state.rawValue), deployment.provisioner.map(SQLValue.text) ?? .null, .integer(deployment.createAt),
+            .text(deployment.action.rawValue),
         ]
     }
+
+    /// Deployments but plans and checks, which change nothing; rows a server of schema 12
+    /// inserted have no action recorded and count as changes.
+    static let changesOnlySQL = "(action IS NULL OR action NOT IN ('plan', 'check'))"
+
+    /// Inserts a deployment from `deploymentValues`.
+    static let insertDeployment =
+        "INSERT INTO deployments (id, cluster_id, service, body, state, provisioner, create_at, action) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
 
     /// `body, state, provisioner` of a changed deployment.
     func deploymentUpdate(_ deployment: Deployment) throws -> [SQLValue] {

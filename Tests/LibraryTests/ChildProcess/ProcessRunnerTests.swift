@@ -63,7 +63,9 @@ struct ProcessRunnerTests {
     @Test("cancelling the task stops the process")
     func cancellation() async throws {
         let (started, starting) = AsyncStream.makeStream(of: pid_t.self)
-        let task = Task { try await runner.run(shell("sleep 30"), deadline: .now + .seconds(60)) { starting.yield($0) } }
+        // Ten minutes of sleep: this test's task may wait over a minute for a thread of the
+        // cooperative pool in a full parallel run on two cores, and the cancel must come first.
+        let task = Task { try await runner.run(shell("sleep 600"), deadline: .now + .seconds(1200)) { starting.yield($0) } }
         for await _ in started { break }
         task.cancel()
         let result = try await task.value

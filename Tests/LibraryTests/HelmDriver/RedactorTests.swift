@@ -12,4 +12,10 @@ struct RedactorTests {
         #expect(redactor.redact("AUTHORIZATION: BEARER abcdefghijkl") == "AUTHORIZATION: BEARER [REDACTED]")
         #expect(redactor.redact("nothing to hide") == "nothing to hide")
     }
+
+    @Test("a secret shorter than 8 characters is left alone, so a short test token blanks no word out of a path")
+    func shortSecretsStay() {
+        let redactor = Redactor(secrets: ["testbed", "longer-secret"])
+        #expect(redactor.redact("/work/.testbed/charts with longer-secret") == "/work/.testbed/charts with [REDACTED]")
+    }
 }
