@@ -44,7 +44,7 @@ extension CloudEndToEndTests {
         #expect(try await harness.emulator.history(ReleaseRef(name: "fluent-bit", namespace: "fluent-bit"), scratch: harness.scratch).isEmpty)
 
         let created = try await harness.cli([
-            "deployment", "create", "--cluster", cluster.id, "--service", "fluentbit", "--version", "0.58.1", "--repository",
+            "deployment", "create", "--cluster", cluster.id, "--service", "fluentbit", "--chart-version", "0.58.1", "--repository",
             registry.repository(), "--digest", digest,
         ])
         #expect(created.status == 0, "\(created.stderr)")
@@ -74,7 +74,7 @@ extension CloudEndToEndTests {
         // cluster's record says the content changed under the same version.
         let repushed = try await registry.push("fluent-bit-0.58.1", appVersion: "4.0.0-repushed", signedBy: keys, scratch: scratch)
         let unpinned = try await harness.cli([
-            "deployment", "create", "--cluster", cluster.id, "--service", "fluentbit", "--version", "0.58.1", "--repository",
+            "deployment", "create", "--cluster", cluster.id, "--service", "fluentbit", "--chart-version", "0.58.1", "--repository",
             registry.repository(),
         ])
         let moved = try await harness.waitFor(try WireJSON.decoder().decode(Deployment.self, from: Data(unpinned.stdout.utf8)).id)

@@ -16,7 +16,7 @@ extension CloudEndToEndTests {
         #expect(try await harness.waitFor(installed.id).state == .succeeded)
 
         let run = try await harness.cli([
-            "deployment", "create", "--cluster", cluster.id, "--service", "fluentbit", "--version", "0.58.1", "--test",
+            "deployment", "create", "--cluster", cluster.id, "--service", "fluentbit", "--chart-version", "0.58.1", "--test",
         ])
         #expect(run.status == 0, "\(run.stderr)")
         let passing = try WireJSON.decoder().decode(Deployment.self, from: Data(run.stdout.utf8))

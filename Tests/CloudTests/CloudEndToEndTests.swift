@@ -204,6 +204,7 @@ struct CloudEndToEndTests {
         #expect(dryRun.status == 0 && dryRun.stdout.contains("utility-versions"))
 
         let clusterID = try WireJSON.decoder().decode(Cluster.self, from: Data(registered.stdout.utf8)).id
+        // --version is what --chart-version was called before, and still works.
         let created = try await harness.cli(["deployment", "create", "--cluster", clusterID, "--service", "nginx", "--version", "4.15.1"])
         let deploymentID = try WireJSON.decoder().decode(Deployment.self, from: Data(created.stdout.utf8)).id
         let waited = try await harness.cli(["deployment", "wait", "--deployment", deploymentID, "--timeout", "2m"])

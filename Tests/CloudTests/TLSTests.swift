@@ -40,7 +40,7 @@ struct TLSTests {
         #expect(registered.status == 0, "\(registered.stderr)")
         let cluster = try WireJSON.decoder().decode(Cluster.self, from: Data(registered.stdout.utf8))
         let created = try await cli([
-            "deployment", "create", "--cluster", cluster.id, "--service", "nginx", "--version", "4.15.1", "--ca", ca.caCertificate,
+            "deployment", "create", "--cluster", cluster.id, "--service", "nginx", "--chart-version", "4.15.1", "--ca", ca.caCertificate,
         ])
         let deployment = try WireJSON.decoder().decode(Deployment.self, from: Data(created.stdout.utf8))
         let waited = try await cli(["deployment", "wait", "--deployment", deployment.id, "--timeout", "2m", "--ca", ca.caCertificate])

@@ -22,7 +22,9 @@ struct DeploymentCommand: AsyncParsableCommand {
             )
         )
         var action: DeploymentAction = .apply
-        @Option(help: "Chart version; the service's default when left out.") var version: String?
+        @Option(help: "Chart version; the service's default when left out.") var chartVersion: String?
+        /// What --chart-version was called before; out of the help, where it read as the root's --version.
+        @Option(name: .customLong("version"), help: .hidden) var version: String?
         @Option(help: "Chart repository URL (https:// or oci://); the service's default when left out.") var repository: String?
         @Option(help: ArgumentHelp("Install exactly this content (an OCI manifest digest, or a chart archive's sha256).", valueName: "sha256:HEX"))
         var digest: String?
@@ -38,6 +40,8 @@ struct DeploymentCommand: AsyncParsableCommand {
             var body: [String: JSONValue] = ["ClusterID": .string(clusterID), "Service": .string(service), "Action": .string(action.rawValue)]
             if test { body["Test"] = true }
             try retry.add(to: &body)
+            if version != nil, chartVersion != nil { throw ValidationError("give --chart-version once") }
+            let version = chartVersion ?? version
             if version != nil || repository != nil || digest != nil {
                 body["Chart"] = .object([
                     "Version": version.map(JSONValue.string) ?? .null, "Repository": repository.map(JSONValue.string) ?? .null,
