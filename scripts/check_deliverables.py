@@ -15,7 +15,8 @@
                       and the variables each option's help names)
   docs                every command line in README.md and docs/ names options its command has, every
                       CLOUD_*/PROVISIONER_* variable is in a command's help, every endpoint is in an
-                      OpenAPI document, and docs/api.md names every endpoint and field of both
+                      OpenAPI document; docs/api.md names every endpoint and field of both, and no
+                      field they lack
 
 The checks live in scripts/deliverables/, one module per deliverable.
 One line per check: "ok" with a summary, or "FAIL" naming what failed (then exit 1).
