@@ -59,6 +59,10 @@ struct RolloutRoutesTests {
         #expect(view.rollout.state == .running && view.currentWave == 0 && view.waveCount == 3)
         #expect(view.counts == RolloutReport.Counts(waiting: 4))
         #expect(view.rollout.clusters.map(\.name) == ["c0", "c2", "c4", "c6"])
+        // Waves counted from 1 in the API, as everywhere people read them; none started yet.
+        #expect(view.rollout.clusters.map(\.wave) == [1, 2, 2, 3])
+        #expect(view.rollout.wave == 0 && view.rollout.soaked == 0 && view.rollout.approved == 0)
+        #expect(try await store.rollout(view.rollout.id)?.clusters.map(\.wave) == [0, 1, 1, 2], "the store keeps indices")
         let late: JSONValue = ["Name": "late", "Kubeconfig": .string(KubeconfigSamples.make()), "Labels": ["env=prod", "team=sre"]]
         #expect(try await router.post("/api/clusters", json: late).status == 200)
         #expect(try await store.rollout(view.rollout.id)?.clusters.count == 4, "clusters registered later are not added")

@@ -52,12 +52,12 @@ extension ReleaseManager {
             }
             let left = deadline - .now
             guard left > .zero else {
-                throw HelmError(kind: .releaseHeld, command: "upgrade", message: "gave up \(note); nothing was changed")
+                throw HelmError(kind: .releaseHeld, command: "history", message: "gave up \(note); nothing was changed")
             }
             do {
                 try await Task.sleep(for: min(.seconds(1), left))
             } catch {
-                throw HelmError(kind: .cancelled, command: "upgrade", message: "cancelled while \(note)")
+                throw HelmError(kind: .cancelled, command: "history", message: "cancelled while \(note)")
             }
         }
         guard let waitingFor else { return false }

@@ -4,7 +4,7 @@ import ServerSupport
 
 /// How the CLI shows rollouts: the server's JSON as it is, or tables and one-line progress for people.
 enum RolloutPrinter {
-    /// A rollout as `GET /api/rollout/{id}` answers it.
+    /// A rollout as `GET /api/rollout/{id}` answers it (its waves counted from 1).
     struct View: Decodable {
         var rollout: Rollout
         var counts: RolloutReport.Counts
@@ -42,7 +42,7 @@ enum RolloutPrinter {
         Printer.table(
             ["CLUSTER", "NAME", "WAVE", "STATE", "DEPLOYMENT"] + (digests ? ["CHART DIGEST"] : []) + ["REASON"],
             rollout.clusters.map {
-                [$0.clusterID, $0.name, "\($0.wave + 1)", $0.state.rawValue, $0.deploymentID ?? ""]
+                [$0.clusterID, $0.name, "\($0.wave)", $0.state.rawValue, $0.deploymentID ?? ""]
                     + (digests ? [$0.chartDigest.map { String($0.prefix("sha256:".count + 12)) } ?? ""] : []) + [$0.reason ?? ""]
             }
         )

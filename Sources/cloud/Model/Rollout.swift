@@ -37,6 +37,18 @@ struct Rollout: Codable, Sendable, Equatable {
     var traceParent: String?
 
     func cluster(_ id: String) -> RolloutCluster? { clusters.first { $0.clusterID == id } }
+
+    /// As the API shows it: waves counted from 1, as tables, pages, plans and people count them,
+    /// 0 for none yet (`Wave` before the first starts, `Soaked` and `Approved` before any). The
+    /// store keeps indices from 0, which every lifecycle step computes with.
+    var countedFromOne: Rollout {
+        var shown = self
+        shown.wave += 1
+        shown.soaked += 1
+        shown.approved += 1
+        for index in shown.clusters.indices { shown.clusters[index].wave += 1 }
+        return shown
+    }
 }
 
 enum RolloutState: String, Codable, Sendable, CaseIterable {

@@ -67,10 +67,9 @@ struct RolloutReport: Encodable, Sendable {
     }
 
     func encode(to encoder: any Encoder) throws {
-        try rollout.encode(to: encoder)
+        try rollout.countedFromOne.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(counts, forKey: .counts)
-        // 1-based, as people count waves; 0 before the first starts.
         try container.encode(rollout.wave + 1, forKey: .currentWave)
         try container.encode(rollout.waves.count, forKey: .waveCount)
         try container.encodeIfPresent(etaSeconds, forKey: .etaSeconds)
