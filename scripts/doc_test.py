@@ -192,7 +192,7 @@ def fields(document):
     return set(document) if isinstance(document, dict) else set()
 
 
-def check(command, expected, status, stdout, stderr, ids):
+def check(expected, status, stdout, stderr, ids):
     problems = []
     want = expected_status(expected)
     if status != want:
@@ -279,7 +279,7 @@ def main():
                         # The shell is gone with the command: nothing after it can run.
                         failures.append(f"{path}:{number}")
                         raise Failure(f"{path}:{number}: $ {command}: {failure}")
-                    problems = check(command, expected, status, stdout, stderr, ids)
+                    problems = check(expected, status, stdout, stderr, ids)
                     took = time.monotonic() - begun
                     if record:
                         record.write(f"--- {path}:{number}\n$ {command}\n{stdout}{stderr}" + (f"(exit {status})\n" if status else ""))
