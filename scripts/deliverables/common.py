@@ -1,4 +1,7 @@
-"""What every check shares: its failure, and reading files."""
+"""What every check shares: its failure, reading files, and the binaries' own description of their commands."""
+import json
+import os
+import subprocess
 
 
 class Failed(Exception):
@@ -22,3 +25,15 @@ def finish(problems, summary):
 def last_line(text):
     lines = text.strip().splitlines()
     return lines[-1] if lines else ""
+
+
+def help_dump(context, binary):
+    """The root command of `binary`'s `--experimental-dump-help`: its options and subcommands, as
+    argument-parser describes them."""
+    executable = os.path.join(context.bin, binary)
+    if not os.access(executable, os.X_OK):
+        raise Failed(f"no {executable}: build the binaries first (swift build), or pass --bin")
+    dump = subprocess.run([executable, "--experimental-dump-help"], capture_output=True, text=True)
+    if dump.returncode != 0:
+        raise Failed(f"{executable} --experimental-dump-help failed: {last_line(dump.stderr)}")
+    return json.loads(dump.stdout)["command"]

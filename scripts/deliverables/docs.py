@@ -7,9 +7,8 @@ so does an endpoint or field of the API that docs/api.md leaves out.
 import json
 import os
 import re
-import subprocess
 
-from deliverables.common import Failed, finish, last_line, read
+from deliverables.common import finish, help_dump, read
 
 DOCS = ["README.md", "go-compat-notes.md"] + sorted(os.path.join("docs", name) for name in os.listdir("docs") if name.endswith(".md"))
 OPENAPI = {"cloud": "Sources/cloud/API/openapi.json", "provisioner": "Sources/provisioner/API/openapi.json"}
@@ -32,12 +31,6 @@ BUILTIN = {"--help", "-h", "--version", "--generate-completion-script", "--exper
 
 def commands(context, binary):
     """Every command path of `binary` (a tuple of words) -> (its option names, the variables its help names)."""
-    executable = os.path.join(context.bin, binary)
-    if not os.access(executable, os.X_OK):
-        raise Failed(f"no {executable}: build the binaries first (swift build), or pass --bin")
-    dump = subprocess.run([executable, "--experimental-dump-help"], capture_output=True, text=True)
-    if dump.returncode != 0:
-        raise Failed(f"{executable} --experimental-dump-help failed: {last_line(dump.stderr)}")
     found = {}
 
     def visit(command, path):
@@ -50,7 +43,7 @@ def commands(context, binary):
         for sub in command.get("subcommands", []):
             visit(sub, path + (sub["commandName"],))
 
-    visit(json.loads(dump.stdout)["command"], ())
+    visit(help_dump(context, binary), ())
     return found
 
 

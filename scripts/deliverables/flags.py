@@ -1,10 +1,7 @@
 """The flags and variables the manifests and the Dockerfile pass, against the binaries' own."""
-import json
-import os
 import re
-import subprocess
 
-from deliverables.common import Failed, finish, last_line
+from deliverables.common import Failed, finish, help_dump
 from deliverables.dockerfile import DOCKERFILE, dockerfile
 from deliverables.manifests import COMMANDS, documents, find
 
@@ -14,13 +11,7 @@ ENV_VARIABLE = re.compile(r"\b((?:CLOUD|PROVISIONER)_[A-Z_]+)\b")
 def command_help(context, binary, path):
     """(long option names, environment variables) of `binary path...`, from its
     `--experimental-dump-help`: the options it parses and the variables their help names."""
-    executable = os.path.join(context.bin, binary)
-    if not os.access(executable, os.X_OK):
-        raise Failed(f"no {executable}: build the binaries first (swift build), or pass --bin")
-    dump = subprocess.run([executable, "--experimental-dump-help"], capture_output=True, text=True)
-    if dump.returncode != 0:
-        raise Failed(f"{executable} --experimental-dump-help failed: {last_line(dump.stderr)}")
-    command = json.loads(dump.stdout)["command"]
+    command = help_dump(context, binary)
     for name in path:
         command = next((c for c in command.get("subcommands", []) if c["commandName"] == name), None)
         if command is None:

@@ -13,7 +13,7 @@ enum GlobalOptions {
         var leading: [String] = []
         var rest = arguments[...]
         while let first = rest.first {
-            if let (name, _) = split(first), valued.contains(name) {
+            if let equals = first.firstIndex(of: "="), first.hasPrefix("-"), valued.contains(String(first[..<equals])) {
                 leading.append(first)
                 rest = rest.dropFirst()
             } else if valued.contains(first), rest.count >= 2 {
@@ -36,12 +36,6 @@ enum GlobalOptions {
         }
         guard !path.isEmpty else { return arguments }
         return path + leading + rest
-    }
-
-    /// `--name=value` as its two parts.
-    private static func split(_ argument: String) -> (String, String)? {
-        guard argument.hasPrefix("-"), let equals = argument.firstIndex(of: "=") else { return nil }
-        return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
     }
 }
 

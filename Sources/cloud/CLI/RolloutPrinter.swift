@@ -49,7 +49,7 @@ enum RolloutPrinter {
         Swift.print("")
         Printer.table(
             ["TIME", "STATE", "CLUSTER", "DETAIL"],
-            rollout.history.map { [time($0.time), $0.state, $0.clusterID ?? "", $0.detail ?? ""] }
+            rollout.history.map { [Tables.time($0.time), $0.state, $0.clusterID ?? "", $0.detail ?? ""] }
         )
     }
 
@@ -61,7 +61,7 @@ enum RolloutPrinter {
                 return [
                     rollout.id, rollout.service.rawValue, describe(rollout.target), rollout.state.rawValue,
                     "\(view.currentWave)/\(view.waveCount)", "\(view.counts.succeeded)", "\(view.counts.failed)",
-                    "\(view.counts.running)", "\(view.counts.waiting)", "\(view.counts.skipped)", time(rollout.createAt),
+                    "\(view.counts.running)", "\(view.counts.waiting)", "\(view.counts.skipped)", Tables.time(rollout.createAt),
                 ]
             }
         )
@@ -89,9 +89,5 @@ enum RolloutPrinter {
 
     static func describe(_ target: DeploymentSpec) -> String {
         target.action == .apply ? "to \(target.chart?.version ?? "its default")" : target.action.rawValue
-    }
-
-    private static func time(_ milliseconds: Int64) -> String {
-        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 }
