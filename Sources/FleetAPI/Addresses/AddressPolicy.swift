@@ -19,6 +19,8 @@ public struct AddressPolicy: Sendable, Hashable {
 
     /// Kubernetes API servers: EKS private endpoints and on-premises clusters live in private ranges.
     public static let apiServers = AddressPolicy(refusesPrivate: false)
+    /// A rollout analysis's Prometheus servers: in each cluster's private network, or a central one.
+    public static let metricsSources = AddressPolicy(refusesPrivate: false)
     /// Webhook receivers, which answer what they like into a delivery's `LastError`.
     public static let webhooks = AddressPolicy(refusesPrivate: true)
 

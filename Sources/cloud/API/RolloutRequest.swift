@@ -23,14 +23,16 @@ struct RolloutRequest: Decodable {
     var test: Bool?
     var retries: Int?
     var retryBackoffSeconds: Int?
+    var analysis: RolloutAnalysisRequest?
 
     static let defaultTimeoutSeconds = 600
     static let soakRange = 0...86_400
     /// Bounds what one request can make the server hold and plan.
     static let maxClusters = 10_000
 
-    /// The target and strategy, checked field by field.
-    func validated() throws(APIError) -> (target: DeploymentSpec, strategy: RolloutStrategy) {
+    /// The target and strategy, checked field by field; `metricsTokens` name the bearer tokens an
+    /// analysis may ask for.
+    func validated(metricsTokens: Set<String> = []) throws(APIError) -> (target: DeploymentSpec, strategy: RolloutStrategy) {
         let action = action ?? .apply
         guard action != .verify else { throw .badRequest("a rollout applies or deletes; Action must be apply or delete", field: "Action") }
         try DeploymentFieldRules.validate(chart: chart, values: values, timeoutSeconds: timeoutSeconds)
@@ -65,6 +67,7 @@ struct RolloutRequest: Decodable {
             canaryClusters: canaryClusters ?? []
         )
         strategy.retry = try RetryPolicy.validated(retries: retries, backoffSeconds: retryBackoffSeconds)
+        strategy.analysis = try analysis?.validated(tokens: metricsTokens)
         if approval == .afterCanary, !strategy.hasCanaryWave {
             throw .badRequest("after-canary approval needs canaries (Canary or CanaryClusters)", field: "Approval")
         }

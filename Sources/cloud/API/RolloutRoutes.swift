@@ -29,9 +29,13 @@ struct RolloutRoutes: Sendable {
     private func proposed(_ request: Request) async throws -> Rollout {
         let body = try await JSONRequest.decode(RolloutRequest.self, from: request)
         try await fleet.services.validate(body.service, field: "Service")
-        let (target, strategy) = try body.validated()
+        let (target, strategy) = try body.validated(metricsTokens: fleet.supervisor.metricsReader.tokenNames)
         let clusters = try await fleet.store.clusterSummaries()
         let (ids, selection) = try body.targets(among: clusters)
+        if let analysis = strategy.analysis {
+            let byID = Dictionary(uniqueKeysWithValues: clusters.map { ($0.id, $0) })
+            try await fleet.checkAnalysis(analysis, for: ids.compactMap { byID[$0].map(ClusterTemplate.Facts.init) })
+        }
         return try fleet.proposeRollout(
             service: body.service,
             target: target,

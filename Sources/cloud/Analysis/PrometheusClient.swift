@@ -10,6 +10,8 @@ struct PrometheusClient: Sendable {
     /// The server's base URL, e.g. `http://prometheus.monitoring:9090`.
     var baseURL: String
     var bearerToken: String?
+    /// The address to connect to, checked by the caller's policy (nil: the host's own lookup).
+    var address: String? = nil
     var timeout: Duration = .seconds(10)
     /// A check reads a handful of series; a query that matches thousands is a mistake, not data.
     var maxResponseBytes = 1 << 20
@@ -49,6 +51,7 @@ struct PrometheusClient: Sendable {
             url: baseURL.trimmingSuffix("/") + "/api/v1/query?" + query,
             headers: bearerToken.map { [(name: "Authorization", value: "Bearer \($0)")] } ?? [],
             timeout: timeout,
+            address: address,
             maxResponseBytes: maxResponseBytes
         )
         let response: HTTPClientResponse

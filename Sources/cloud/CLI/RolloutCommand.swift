@@ -48,6 +48,13 @@ struct RolloutCommand: AsyncParsableCommand {
         @Flag(help: "After each cluster's apply, run the chart's tests (helm test); a failed test fails that cluster.")
         var test = false
         @OptionGroup var retry: RetryOptions
+        @Option(
+            help: ArgumentHelp(
+                "A YAML or JSON file of checks on each wave's metrics, read from Prometheus while the wave soaks (docs/cloud-server.md).",
+                valueName: "FILE"
+            )
+        )
+        var analysis: String?
         @Flag(help: "Print the request instead of sending it.") var dryRun = false
         @Flag(help: "Show what the rollout would change on each cluster (exit 0 nothing, 2 changes) and start nothing.")
         var plan = false
@@ -81,6 +88,7 @@ struct RolloutCommand: AsyncParsableCommand {
             try retry.add(to: &body)
             if let values { body["Values"] = try ClusterCommand.Provision.readValues(values, option: "--values") }
             if !valuesFrom.isEmpty { body["ValuesFrom"] = try ValueReference.wire(valuesFrom) }
+            if let analysis { body["Analysis"] = try ClusterCommand.Provision.readValues(analysis, option: "--analysis") }
             guard [!selectors.isEmpty, !clusters.isEmpty, all].count(where: { $0 }) == 1 else {
                 throw ValidationError("choose the clusters with one of --selector, --cluster or --all")
             }

@@ -38,20 +38,44 @@ extension FleetEvent {
         ofRollout(rollout, type: "rollout.created", summary: "\(describe(rollout)) created over \(rollout.clusters.count) clusters")
     }
 
-    /// The rollout's new state, or `rollout.progressed` when only its clusters moved on.
-    static func rolloutChanged(from old: Rollout, to new: Rollout) -> FleetEvent? {
+    /// The rollout's new state, or `rollout.progressed` when only its clusters moved on; an
+    /// `analysis.failed` for each cluster its analysis failed, and `rollout.undone` when it was
+    /// rolled back.
+    static func rolloutChanged(from old: Rollout, to new: Rollout) -> [FleetEvent] {
+        var events = analysisFailures(from: old, to: new)
+        if old.undoneBy == nil, let undo = new.undoneBy {
+            events.append(ofRollout(new, type: "rollout.undone", summary: "\(describe(new)) undone by rollout \(undo)"))
+        }
         if old.state != new.state {
             var summary = "\(describe(new)) \(new.state.rawValue)"
             if let error = new.error, new.state == .halted || new.state == .failed { summary += ": \(error.prefix(200))" }
-            return ofRollout(new, type: "rollout.\(new.state.rawValue)", summary: summary)
+            return [ofRollout(new, type: "rollout.\(new.state.rawValue)", summary: summary)] + events
         }
-        guard old.clusters != new.clusters || old.wave != new.wave else { return nil }
+        guard old.clusters != new.clusters || old.wave != new.wave else { return events }
         let done = new.clusters.filter(\.state.isFinal).count
-        return ofRollout(
-            new,
-            type: "rollout.progressed",
-            summary: "\(describe(new)): \(done) of \(new.clusters.count) clusters done, wave \(new.wave + 1)"
-        )
+        return [
+            ofRollout(
+                new,
+                type: "rollout.progressed",
+                summary: "\(describe(new)): \(done) of \(new.clusters.count) clusters done, wave \(new.wave + 1)"
+            )
+        ] + events
+    }
+
+    private static func analysisFailures(from old: Rollout, to new: Rollout) -> [FleetEvent] {
+        guard old.clusters.count == new.clusters.count else { return [] }
+        return zip(old.clusters, new.clusters).compactMap { before, after in
+            guard before.state != .failed, after.state == .failed, after.analysis != nil else { return nil }
+            return FleetEvent(
+                type: "analysis.failed",
+                objectID: new.id,
+                clusterID: after.clusterID,
+                service: new.service.rawValue,
+                state: after.state.rawValue,
+                version: (after.target ?? new.target).chart?.version,
+                summary: "\(describe(new)) on cluster \(after.name): \(after.reason?.prefix(200) ?? "analysis failed")"
+            )
+        }
     }
 
     private static func ofRollout(_ rollout: Rollout, type: String, summary: String) -> FleetEvent {

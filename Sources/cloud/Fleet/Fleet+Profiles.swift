@@ -19,15 +19,7 @@ extension Fleet {
 
     /// What selectors and templates read of every registered cluster, in registration order.
     func clusterFacts() async throws -> [ValuesTemplate.ClusterFacts] {
-        try await store.clusterSummaries().map { summary in
-            ValuesTemplate.ClusterFacts(
-                id: summary.id,
-                name: summary.name,
-                labels: ClusterLabels.map(summary.labels),
-                kubernetesVersion: summary.kubernetesVersion,
-                privateDomain: summary.privateDomain
-            )
-        }
+        try await store.clusterSummaries().map(ClusterTemplate.Facts.init)
     }
 
     /// Reads the Kubernetes version of each of `clusters` (just registered, a version not known

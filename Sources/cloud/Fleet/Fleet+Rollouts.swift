@@ -69,46 +69,27 @@ extension Fleet {
         return rollout
     }
 
-    /// A new rollout with the same strategy that brings each cluster this one changed back to what
-    /// it had before (recorded per cluster when its deployment was created).
+    /// A new rollout with the same strategy (but no analysis) that brings each cluster this one
+    /// changed back to what it had before (recorded per cluster when its deployment was created).
     func undo(_ original: Rollout, audit: AuditTrail) async throws -> Rollout {
         guard original.state.isFinal else {
             throw APIError.conflict("rollout \(original.id) is \(original.state.rawValue); cancel it or let it finish before undoing it")
         }
-        var targets: [String: DeploymentSpec] = [:]
+        var changed: Set<String> = []
         for cluster in original.clusters {
-            guard let id = cluster.deploymentID, let previous = cluster.previous,
-                try await store.deployment(id)?.state == .succeeded
-            else { continue }
-            targets[cluster.clusterID] = previous
+            guard let id = cluster.deploymentID, try await store.deployment(id)?.state == .succeeded else { continue }
+            changed.insert(cluster.clusterID)
         }
-        let ids = original.clusters.map(\.clusterID).filter { targets[$0] != nil }
-        guard let first = ids.first, let target = targets[first] else {
+        guard let rollout = supervisor.rolloutLifecycle.undo(of: original, changed: changed) else {
             throw APIError.conflict("rollout \(original.id) changed no cluster; there is nothing to undo")
         }
-        var strategy = original.strategy
-        strategy.canaryClusters = strategy.canaryClusters.filter { targets[$0] != nil }
-        strategy.canaries = strategy.canaryClusters.isEmpty ? min(strategy.canaries, ids.count - 1) : 0
-        if !strategy.hasCanaryWave, strategy.approval == .afterCanary { strategy.approval = .none }
-        let rollout = supervisor.rolloutLifecycle.created(
-            service: original.service,
-            target: target,
-            strategy: strategy,
-            selection: "undo of \(original.id)",
-            plan: try Self.waves(ids, strategy),
-            names: Dictionary(uniqueKeysWithValues: original.clusters.map { ($0.clusterID, $0.name) }),
-            targets: targets,
-            undoes: original.id
-        )
         return try await create(rollout, audit: audit)
     }
 
     /// The waves `ids` go in with `strategy`; a plan that cannot be made is a 400 naming the field.
     static func waves(_ ids: [String], _ strategy: RolloutStrategy) throws(APIError) -> RolloutPlan {
-        let canaries: RolloutPlan.Canaries =
-            !strategy.canaryClusters.isEmpty ? .clusters(strategy.canaryClusters) : strategy.canaries > 0 ? .first(strategy.canaries) : .none
         do {
-            return try RolloutPlan(targets: ids, canaries: canaries, batchSize: strategy.batchSize)
+            return try RolloutPlan(targets: ids, strategy: strategy)
         } catch {
             throw .badRequest(error.description, field: error.field)
         }

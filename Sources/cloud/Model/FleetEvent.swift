@@ -20,17 +20,19 @@ struct FleetEvent: Codable, Sendable, Equatable {
 
     enum Kind: String, Sendable, CaseIterable {
         case deployment, rollout, cluster, drift, provisioner
+        /// A rollout's analysis: its events are the rollout's (ordered with them, linked to it).
+        case analysis
     }
 
     var kind: Kind? { type.split(separator: ".").first.flatMap { Kind(rawValue: String($0)) } }
 
     /// What an event concerns, for ordering deliveries: changes of one object stay in order.
-    var objectKey: String { "\(kind?.rawValue ?? type):\(objectID)" }
+    var objectKey: String { "\(kind == .analysis ? Kind.rollout.rawValue : kind?.rawValue ?? type):\(objectID)" }
 
     /// Every type there is, so filters naming another are refused.
     static let types: [String] =
         CloudDeploymentState.allCases.map { "deployment.\($0.rawValue)" }
-        + ["rollout.created", "rollout.progressed"] + RolloutState.allCases.map { "rollout.\($0.rawValue)" }
+        + ["rollout.created", "rollout.progressed", "rollout.undone", "analysis.failed"] + RolloutState.allCases.map { "rollout.\($0.rawValue)" }
         + ["cluster.created", "cluster.updated", "cluster.chart-changed", "cluster.deleted", "drift.detected", "drift.resolved"]
         + ["provisioner.healthy", "provisioner.unhealthy"]
 

@@ -26,6 +26,10 @@ struct Rollout: Codable, Sendable, Equatable {
     var soakUntil: Int64
     /// The rollout this one undoes.
     var undoes: String?
+    /// The rollout that undid this one, made when its analysis halted it (`onFailure: undo`).
+    var undoneBy: String? = nil
+    /// The analysis of the wave that soaks now.
+    var analysis: AnalysisProgress? = nil
     /// When its waves may start (a profile's window); nil: at any time. A wave in flight finishes.
     var window: MaintenanceWindow?
     var error: String?
@@ -79,6 +83,8 @@ struct RolloutStrategy: Codable, Sendable, Equatable {
     var canaryClusters: [String]
     /// Re-runs of each cluster's failed apply.
     var retry: RetryPolicy?
+    /// How each wave is judged by its clusters' metrics while it soaks.
+    var analysis: RolloutAnalysis? = nil
 
     enum CodingKeys: String, CodingKey {
         case batchSize
@@ -89,6 +95,7 @@ struct RolloutStrategy: Codable, Sendable, Equatable {
         case canaries = "canary"
         case canaryClusters
         case retry
+        case analysis
     }
 }
 
@@ -119,6 +126,8 @@ struct RolloutCluster: Codable, Sendable, Equatable {
     /// The chart its deployment installed (an OCI manifest digest or the archive's sha256), once it
     /// succeeded: a version published again with other content shows as clusters that differ.
     var chartDigest: String? = nil
+    /// What the rollout's analysis found here, once its wave soaked with one.
+    var analysis: ClusterAnalysis? = nil
 }
 
 enum RolloutClusterState: String, Codable, Sendable, CaseIterable {

@@ -20,10 +20,11 @@ struct RolloutFacts: Sendable {
     }
 }
 
-/// What to write in the same transaction as a rollout: the deployments an advance starts and the
-/// clusters' new desired versions.
+/// What to write in the same transaction as a rollout: the deployments an advance starts, the
+/// clusters' new desired versions, and the rollout that undoes it when its analysis halted it.
 struct RolloutWrites: Sendable, Equatable {
     var deployments: [Deployment] = []
+    var rollouts: [Rollout] = []
     /// Per cluster, the service's new desired version (nil: none, for a delete).
     var desiredVersions: [String: UtilityVersion?] = [:]
 }

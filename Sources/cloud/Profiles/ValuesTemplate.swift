@@ -1,5 +1,4 @@
 import FleetAPI
-import Mustache
 
 /// A profile's values, each string leaf a Mustache template over one cluster (`{{cluster.name}}`,
 /// `{{cluster.labels.region}}`, `{{cluster.kubernetesVersion}}`, `{{cluster.privateDomain}}`,
@@ -9,7 +8,7 @@ import Mustache
 struct ValuesTemplate: Sendable, Equatable {
     let values: JSONValue
     /// Each templated leaf parsed once, by path: a profile is rendered for every cluster it selects.
-    private let templates: [String: MustacheTemplate]
+    private let templates: [String: ClusterTemplate]
 
     static func == (lhs: Self, rhs: Self) -> Bool { lhs.values == rhs.values }
 
@@ -23,24 +22,23 @@ struct ValuesTemplate: Sendable, Equatable {
         var description: String { "values.\(path): \(reason)" }
     }
 
-    /// What a template may name about a cluster.
-    struct ClusterFacts: Sendable, Equatable {
-        var id: String
-        var name: String
-        var labels: [String: String]
-        var kubernetesVersion: String? = nil
-        var privateDomain: String? = nil
-    }
+    typealias ClusterFacts = ClusterTemplate.Facts
 
     /// Checks every template parses, so a syntax error is refused when the profile is applied.
     init(_ values: JSONValue) throws(Failure) {
         self.values = values
-        var templates: [String: MustacheTemplate] = [:]
+        var templates: [String: ClusterTemplate] = [:]
         var usesVersion = false
         try Self.visit(values, path: "") { text, path throws(Failure) in
             guard text.contains("{{") else { return }
-            templates[path] = try Self.template(text, path: path)
-            usesVersion = usesVersion || text.contains("kubernetesVersion")
+            let template: ClusterTemplate
+            do throws(ClusterTemplate.Failure) {
+                template = try ClusterTemplate(text)
+            } catch {
+                throw Failure(path: path, reason: error.reason)
+            }
+            templates[path] = template
+            usesVersion = usesVersion || template.usesKubernetesVersion
         }
         self.templates = templates
         usesKubernetesVersion = usesVersion
@@ -49,30 +47,12 @@ struct ValuesTemplate: Sendable, Equatable {
     func render(for cluster: ClusterFacts) throws(Failure) -> JSONValue {
         try Self.rewrite(values, path: "") { text, path throws(Failure) in
             guard let template = templates[path] else { return text }
-            let misses = Misses()
-            let rendered = template.render(Self.scope(cluster, misses: misses))
-            if let missing = misses.names.first {
-                throw Failure(path: path, reason: "\(missing) is not set for cluster \(cluster.name)")
+            do throws(ClusterTemplate.Failure) {
+                return try template.render(for: cluster)
+            } catch {
+                throw Failure(path: path, reason: error.reason)
             }
-            return rendered
         }
-    }
-
-    private static func template(_ text: String, path: String) throws(Failure) -> MustacheTemplate {
-        do {
-            return try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + text)
-        } catch {
-            throw Failure(path: path, reason: "is not a valid template: \(error)")
-        }
-    }
-
-    private static func scope(_ cluster: ClusterFacts, misses: Misses) -> Scope {
-        var fields: [String: Any] = [
-            "id": cluster.id, "name": cluster.name, "labels": Scope(path: "cluster.labels", fields: cluster.labels, misses: misses),
-        ]
-        if let version = cluster.kubernetesVersion { fields["kubernetesVersion"] = version }
-        if let domain = cluster.privateDomain { fields["privateDomain"] = domain }
-        return Scope(path: "", fields: ["cluster": Scope(path: "cluster", fields: fields, misses: misses)], misses: misses)
     }
 
     private static func child(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -101,27 +81,5 @@ struct ValuesTemplate: Sendable, Equatable {
         case .null, .bool, .number:
             return value
         }
-    }
-}
-
-/// The names a render asked for and did not find, in the order asked.
-private final class Misses {
-    var names: [String] = []
-}
-
-/// One level of the template context; records what it was asked for and lacks.
-private final class Scope: MustacheParent {
-    let path: String
-    let fields: [String: Any]
-    let misses: Misses
-
-    init(path: String, fields: [String: Any], misses: Misses) {
-        (self.path, self.fields, self.misses) = (path, fields, misses)
-    }
-
-    func child(named name: String) -> Any? {
-        if let value = fields[name] { return value }
-        misses.names.append(path.isEmpty ? name : "\(path).\(name)")
-        return nil
     }
 }

@@ -16,8 +16,8 @@ extension RolloutLifecycle {
         rollout.history.append(RolloutHistoryEntry(time: now, state: state.rawValue, detail: detail))
     }
 
-    func finish(_ rollout: inout Rollout, _ state: RolloutState) {
-        set(&rollout, state)
+    func finish(_ rollout: inout Rollout, _ state: RolloutState, detail: String? = nil) {
+        set(&rollout, state, detail: detail)
         rollout.endAt = now
         rollout.resumeTo = nil
     }

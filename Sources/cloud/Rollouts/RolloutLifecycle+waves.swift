@@ -45,6 +45,10 @@ extension RolloutLifecycle {
     func progress(_ rollout: inout Rollout, _ facts: Facts?, _ decision: inout Decision) {
         while rollout.state == .running || rollout.state == .soaking {
             if rollout.state == .soaking {
+                if let due = analysisDue(rollout) {
+                    if now >= due.at { decision.actions.append(.evaluate(due.request)) }
+                    return
+                }
                 if now >= rollout.soakUntil {
                     // A removal has nothing left to verify.
                     let healthy = rollout.clusters.filter {
@@ -60,9 +64,8 @@ extension RolloutLifecycle {
                 finish(&rollout, .succeeded)
                 return
             }
-            if rollout.wave >= 0, rollout.strategy.soakSeconds > 0, rollout.soaked < rollout.wave {
-                rollout.soakUntil = now + Int64(rollout.strategy.soakSeconds) * 1000
-                set(&rollout, .soaking, detail: "wave \(rollout.wave + 1) soaks for \(rollout.strategy.soakSeconds)s")
+            if rollout.wave >= 0, rollout.soaked < rollout.wave, let soak = soak(of: &rollout) {
+                set(&rollout, .soaking, detail: soak)
                 continue
             }
             if needsApproval(rollout, before: next), rollout.approved < next {

@@ -36,6 +36,8 @@ struct RolloutLifecycle: Sendable {
         case advance(Facts)
         /// The soak's re-check of the wave's releases: a problem per cluster found unhealthy.
         case rechecked(problems: [String: String])
+        /// One evaluation of the soaking wave's metrics.
+        case evaluated(AnalysisRound)
         case pause
         /// `maxFailures` raises (or sets) the budget, to go on after a halt.
         case resume(maxFailures: RolloutShare?)
@@ -50,6 +52,8 @@ struct RolloutLifecycle: Sendable {
         case cancelDeployments([String])
         /// Check these clusters' releases again (the soak ended): the answer is `rechecked`.
         case recheck(clusters: [String])
+        /// Read the analysis's checks on these clusters and the baseline's: the answer is `evaluated`.
+        case evaluate(AnalysisRequest)
         case log(DeploymentLifecycle.LogLine)
     }
 
@@ -138,6 +142,9 @@ struct RolloutLifecycle: Sendable {
             guard !rollout.state.isFinal else { return decision }
             recordEnded(&rollout, facts, &decision)
             progress(&rollout, facts, &decision)
+            undoIfHalted(&rollout, &decision)
+        case .evaluated(let round):
+            record(round, in: &rollout, &decision)
         case .rechecked(let problems):
             guard rollout.state == .soaking, now >= rollout.soakUntil else { return decision }
             for (index, cluster) in rollout.clusters.enumerated() where cluster.wave == rollout.wave {
@@ -145,12 +152,14 @@ struct RolloutLifecycle: Sendable {
                 end(&rollout, cluster: index, .failed, reason: "unhealthy after the soak: \(problem)")
             }
             rollout.soaked = rollout.wave
+            rollout.analysis = nil
             if !haltIfOverBudget(&rollout) {
                 // Not written to the history: what follows (a gate, or the next wave) is.
                 rollout.state = .running
                 rollout.updateAt = now
             }
             progress(&rollout, nil, &decision)
+            undoIfHalted(&rollout, &decision)
         case .pause:
             guard [.running, .soaking, .waitingApproval].contains(rollout.state) else {
                 throw .notNow(action: "pause", id: rollout.id, state: rollout.state)

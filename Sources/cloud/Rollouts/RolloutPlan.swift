@@ -17,6 +17,13 @@ struct RolloutPlan: Sendable, Equatable {
         var description: String
     }
 
+    /// The waves `targets` go in with `strategy`'s canaries and batch size.
+    init(targets: [String], strategy: RolloutStrategy) throws(Invalid) {
+        let canaries: Canaries =
+            !strategy.canaryClusters.isEmpty ? .clusters(strategy.canaryClusters) : strategy.canaries > 0 ? .first(strategy.canaries) : .none
+        try self.init(targets: targets, canaries: canaries, batchSize: strategy.batchSize)
+    }
+
     init(targets: [String], canaries: Canaries, batchSize: RolloutShare) throws(Invalid) {
         var seen: Set<String> = []
         let targets = targets.filter { seen.insert($0).inserted }

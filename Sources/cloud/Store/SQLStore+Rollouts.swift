@@ -9,13 +9,7 @@ extension SQLStore {
                 if let holder = try Self.activeRollout(db, service: rollout.service, clusters: rollout.clusters.map(\.clusterID)) {
                     throw Self.overlap(holder, rollout.service)
                 }
-                try Self.insertRollout(db, records, rollouts, rollout)
-                for cluster in rollout.clusters {
-                    try db.query(
-                        "INSERT INTO rollout_targets (rollout_id, cluster_id, service, active) VALUES ($1, $2, $3, 1)",
-                        [.text(rollout.id), .text(cluster.clusterID), .text(rollout.service.rawValue)]
-                    )
-                }
+                try Self.insertRolloutAndTargets(db, records, rollouts, rollout)
                 try Self.writeProfileTargets(db, targets)
                 try Self.insertAudit(db, auditValues)
                 try Self.insertEvents(db, dialect, records, [.rolloutCreated(rollout)])
@@ -26,6 +20,22 @@ extension SQLStore {
                 try Self.activeRollout(db, service: rollout.service, clusters: rollout.clusters.map(\.clusterID))
             }
             throw Self.overlap(holder ?? "another rollout", rollout.service)
+        }
+    }
+
+    /// A new rollout with its rows, holding its (cluster, service) pairs while it is unfinished.
+    private static func insertRolloutAndTargets(
+        _ db: any SQLConnection,
+        _ records: StoreRecords,
+        _ known: RolloutDocuments,
+        _ rollout: Rollout
+    ) throws {
+        try insertRollout(db, records, known, rollout)
+        for cluster in rollout.clusters {
+            try db.query(
+                "INSERT INTO rollout_targets (rollout_id, cluster_id, service, active) VALUES ($1, $2, $3, 1)",
+                [.text(rollout.id), .text(cluster.clusterID), .text(rollout.service.rawValue)]
+            )
         }
     }
 
@@ -90,8 +100,10 @@ extension SQLStore {
             if rollout.state.isFinal {
                 try db.query("UPDATE rollout_targets SET active = 0 WHERE rollout_id = $1", [.text(id)])
             }
+            // After the targets above are released: an undo holds the same clusters.
+            for undo in writes.rollouts { try Self.insertRolloutAndTargets(db, records, rollouts, undo) }
             try Self.insertAudit(db, auditValues)
-            let changed = FleetEvent.rolloutChanged(from: before, to: rollout).map { [$0] } ?? []
+            let changed = FleetEvent.rolloutChanged(from: before, to: rollout) + writes.rollouts.map(FleetEvent.rolloutCreated)
             try Self.insertEvents(db, dialect, records, writes.deployments.map(FleetEvent.deploymentCreated) + events + changed)
             return rollout
         }

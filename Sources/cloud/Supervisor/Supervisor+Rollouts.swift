@@ -43,7 +43,7 @@ extension Supervisor {
             rollout = unchanged.rollout
         }
         try await perform(decided.withLock { $0 }, for: rollout)
-        if rollout.state == .soaking { scheduleWake(at: rollout.soakUntil, for: rollout.id) }
+        if let wake = rollout.nextWake(lifecycle: rolloutLifecycle) { scheduleWake(at: wake, for: rollout.id) }
         return rollout
     }
 
@@ -95,6 +95,8 @@ extension Supervisor {
                 }
             case .recheck(let clusters):
                 startRecheck(clusters, of: rollout)
+            case .evaluate(let request):
+                startEvaluation(request, of: rollout)
             case .log(let line):
                 logger.log(level: line.level, "\(line.message)", metadata: line.metadata.mapValues { .string($0) })
             }

@@ -27,6 +27,8 @@ final class Supervisor: Service, Sendable {
         /// Checked again before a stored kubeconfig goes out: one registered before a kubeconfig
         /// was validated, or under a looser policy, must not reach a provisioner.
         var kubeconfigPolicy = KubeconfigPolicy.dataOnly
+        /// Where rollout analyses may read metrics, and with which tokens.
+        var analysis = MetricsReader.Configuration()
     }
 
     let store: any Store
@@ -46,6 +48,9 @@ final class Supervisor: Service, Sendable {
     /// `Supervisor+Rollouts`).
     let soakTimers = Mutex<Set<String>>([])
     let rechecks = Mutex<Set<String>>([])
+    let evaluations = Mutex<Set<String>>([])
+    /// Reads rollout analyses' queries.
+    let metricsReader: MetricsReader
     /// Stored kubeconfigs already checked against the policy.
     let kubeconfigChecks: KubeconfigChecks
     /// Wakes the profile keeper: a profile, a cluster, its labels or its Kubernetes version changed.
@@ -77,6 +82,7 @@ final class Supervisor: Service, Sendable {
         )
         rolloutLifecycle = RolloutLifecycle(configuration: configuration.rollouts, deployments: lifecycle)
         kubeconfigChecks = KubeconfigChecks(policy: configuration.kubeconfigPolicy)
+        metricsReader = MetricsReader(configuration: configuration.analysis)
         self.logger = logger
     }
 

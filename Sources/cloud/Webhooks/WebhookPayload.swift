@@ -39,7 +39,7 @@ struct WebhookPayload: Sendable {
     static func text(_ event: FleetEvent, format: Webhook.Format, dashboard: String) -> String {
         let icon =
             switch event.type {
-            case "deployment.failed", "rollout.halted", "rollout.failed", "drift.detected", "provisioner.unhealthy": ":red_circle:"
+            case "deployment.failed", "rollout.halted", "rollout.failed", "analysis.failed", "drift.detected", "provisioner.unhealthy": ":red_circle:"
             case "deployment.succeeded", "rollout.succeeded", "drift.resolved", "provisioner.healthy": ":large_green_circle:"
             default: ":large_blue_circle:"
             }
@@ -53,7 +53,7 @@ struct WebhookPayload: Sendable {
     static func page(_ event: FleetEvent) -> String {
         switch event.kind {
         case .deployment: "/ui/deployment/\(event.objectID)"
-        case .rollout: "/ui/rollout/\(event.objectID)"
+        case .rollout, .analysis: "/ui/rollout/\(event.objectID)"
         case .cluster, .drift: "/ui/cluster/\(event.clusterID ?? event.objectID)"
         case .provisioner, nil: "/ui/provisioners"
         }
