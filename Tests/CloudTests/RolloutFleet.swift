@@ -29,9 +29,19 @@ final class RolloutFleet: @unchecked Sendable {
         offline: Set<Int> = [],
         database: String? = nil,
         servers serverCount: Int = 1,
+        serverArguments: [String] = [],
         labels: @escaping @Sendable (Int) -> [String] = { _ in ["env=prod"] }
     ) async throws {
-        stack = try await LocalStack(.init(clusters: count, readyAfter: readyAfter, offline: offline, servers: serverCount, database: database))
+        stack = try await LocalStack(
+            .init(
+                clusters: count,
+                readyAfter: readyAfter,
+                offline: offline,
+                servers: serverCount,
+                database: database,
+                serverArguments: serverArguments
+            )
+        )
         for (index, emulator) in stack.emulators.enumerated() {
             let body: JSONValue = [
                 "Name": .string("c\(index)"), "Kubeconfig": .string(emulator.kubeconfig), "Labels": .array(labels(index).map(JSONValue.string)),

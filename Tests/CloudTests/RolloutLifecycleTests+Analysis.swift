@@ -172,6 +172,30 @@ extension RolloutLifecycleTests {
         #expect(events.map(\.type).contains("rollout.undone"))
     }
 
+    @Test("the last wave is judged too: it soaks for the analysis (not for soakSeconds) before the rollout succeeds")
+    mutating func lastWaveJudged() throws {
+        var rollout = try make(clusters: 2, soak: 600)
+        rollout.strategy.analysis = Self.analysis()
+        _ = try advance(&rollout)
+        endWave(rollout)
+        _ = try advance(&rollout)
+        clock.advance(by: .seconds(600))
+        _ = try lifecycle.apply(.rechecked(problems: [:]), to: &rollout)
+        _ = try advance(&rollout)
+        endWave(rollout)
+        _ = try advance(&rollout)
+
+        #expect(rollout.state == .soaking && rollout.wave == 1)
+        #expect(rollout.soakUntil == clock.millisecondsSince1970 + 30_000)
+        for _ in 1...3 {
+            clock.advance(by: .seconds(10))
+            _ = try evaluate(&rollout, 0.01)
+        }
+        _ = try lifecycle.apply(.rechecked(problems: [:]), to: &rollout)
+        #expect(rollout.state == .succeeded)
+        #expect(rollout.clusters[1].analysis?.checks.first?.verdict == .passed)
+    }
+
     @Test("the judge takes the worst series, and a value that is not a number is inconclusive")
     func judgeReadsSamples() {
         let check = RolloutAnalysis.Check(name: "errors", query: "x", max: 0.05)

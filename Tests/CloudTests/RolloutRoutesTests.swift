@@ -17,10 +17,11 @@ struct RolloutRoutesTests {
     let supervisor: Supervisor
     let router: InProcessRouter<CloudRequestContext>
 
-    init() async throws {
+    /// - Parameter analysis: where rollout analyses may read metrics.
+    init(analysis: MetricsReader.Configuration = .init()) async throws {
         store = try await SQLStore(sqlite: "\(try Testbed.makeScratchDirectory())/cloud.db")
         let pool = ProvisionerPool(urls: [])
-        supervisor = Supervisor(store: store, pool: pool, configuration: .init(), logger: Logger(label: "test"))
+        supervisor = Supervisor(store: store, pool: pool, configuration: .init(analysis: analysis), logger: Logger(label: "test"))
         router = try InProcessRouter(CloudServer.router(fleet: Fleet(supervisor: supervisor), apiTokens: nil))
     }
 

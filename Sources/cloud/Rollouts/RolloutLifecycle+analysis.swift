@@ -16,13 +16,14 @@ extension RolloutLifecycle {
     /// not move it, few enough that each evaluation stays cheap.
     static let baselineSize = 5
 
-    /// Starts the soak of the wave that just ended, when it has one: `soakSeconds`, or the
-    /// analysis's duration when longer and some cluster of the wave is there to judge. Returns
-    /// what the history says of it; nil: no soak.
-    func soak(of rollout: inout Rollout) -> String? {
+    /// Starts the soak of the wave that just ended, when it has one: `soakSeconds` between waves,
+    /// or the analysis's duration when longer and some cluster of the wave is there to judge (the
+    /// last wave too: its clusters are judged like the others). Returns what the history says of
+    /// it; nil: no soak.
+    func soak(of rollout: inout Rollout, last: Bool) -> String? {
         let judged = rollout.clusters.contains { $0.wave == rollout.wave && $0.state == .succeeded }
         let analysis = judged ? rollout.strategy.analysis : nil
-        let seconds = max(rollout.strategy.soakSeconds, analysis?.durationSeconds ?? 0)
+        let seconds = max(last ? 0 : rollout.strategy.soakSeconds, analysis?.durationSeconds ?? 0)
         guard seconds > 0 else { return nil }
         rollout.soakUntil = now + Int64(seconds) * 1000
         rollout.analysis = analysis.map { _ in AnalysisProgress(wave: rollout.wave, rounds: 0, startAt: now) }

@@ -60,13 +60,14 @@ extension RolloutLifecycle {
             }
             guard rollout.wave < 0 || rollout.clusters.allSatisfy({ $0.wave != rollout.wave || $0.state.isFinal }) else { return }
             let next = rollout.wave + 1
-            guard next < rollout.waves.count else {
-                finish(&rollout, .succeeded)
-                return
-            }
-            if rollout.wave >= 0, rollout.soaked < rollout.wave, let soak = soak(of: &rollout) {
+            let last = next >= rollout.waves.count
+            if rollout.wave >= 0, rollout.soaked < rollout.wave, let soak = soak(of: &rollout, last: last) {
                 set(&rollout, .soaking, detail: soak)
                 continue
+            }
+            guard !last else {
+                finish(&rollout, .succeeded)
+                return
             }
             if needsApproval(rollout, before: next), rollout.approved < next {
                 set(&rollout, .waitingApproval, detail: "wave \(next + 1) of \(rollout.waves.count) waits for approval")
