@@ -46,11 +46,36 @@ enum RolloutPrinter {
                     + (digests ? [$0.chartDigest.map { String($0.prefix("sha256:".count + 12)) } ?? ""] : []) + [$0.reason ?? ""]
             }
         )
+        if let analysis = rollout.strategy.analysis { printAnalysis(analysis, of: rollout) }
         Swift.print("")
         Printer.table(
             ["TIME", "STATE", "CLUSTER", "DETAIL"],
             rollout.history.map { [Tables.time($0.time), $0.state, $0.clusterID ?? "", $0.detail ?? ""] }
         )
+    }
+
+    /// What the analysis is, then each judged cluster's checks: the last value (and the
+    /// baseline's), the bound, the verdict and how many evaluations it took.
+    private static func printAnalysis(_ analysis: RolloutAnalysis, of rollout: Rollout) {
+        Swift.print("")
+        Swift.print(
+            "Analysis: \(analysis.checks.count) check(s) every \(analysis.intervalSeconds)s for \(analysis.durationSeconds)s per wave; "
+                + "a cluster fails after \(analysis.failureLimit) failed or \(analysis.inconclusiveLimit) inconclusive evaluation(s); "
+                + "on failure: \(analysis.onFailure.rawValue)\(rollout.undoneBy.map { " (undone by rollout \($0))" } ?? "")"
+        )
+        let rows = rollout.clusters.flatMap { cluster in
+            (cluster.analysis?.checks ?? []).map { check in
+                let last = check.points.last
+                return [
+                    cluster.name, check.name, last?.value.map(RolloutAnalysis.Check.number) ?? "-",
+                    last?.baseline.map(RolloutAnalysis.Check.number) ?? "-", check.bound, check.verdict.rawValue, "\(check.evaluations)",
+                    check.verdict == .passed ? "" : check.detail ?? "",
+                ]
+            }
+        }
+        guard !rows.isEmpty else { return }
+        Swift.print("")
+        Printer.table(["CLUSTER", "CHECK", "VALUE", "BASELINE", "BOUND", "VERDICT", "EVALUATIONS", "DETAIL"], rows)
     }
 
     static func list(_ views: [View]) {

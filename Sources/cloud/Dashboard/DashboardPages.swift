@@ -186,46 +186,6 @@ struct RolloutsPage: Sendable {
     var rollouts: [RolloutSummary]
 }
 
-struct RolloutPage: Sendable {
-    struct Batch: Sendable {
-        var number: Int
-        var clusters: [ClusterPart]
-    }
-
-    struct ClusterPart: Sendable {
-        var clusterID: String
-        var name: String
-        var state: String
-        var stateClass: String
-        var deploymentID: String?
-        var reason: String
-    }
-
-    var page: PageContext
-    var rollout: RolloutSummary
-    var batches: [Batch]
-
-    init(_ rollout: Rollout, now: Int64, page: PageContext) {
-        self.page = page
-        self.rollout = RolloutSummary(rollout, now: now)
-        batches = rollout.waves.indices.map { wave in
-            Batch(
-                number: wave + 1,
-                clusters: rollout.clusters.filter { $0.wave == wave }.map {
-                    ClusterPart(
-                        clusterID: $0.clusterID,
-                        name: $0.name,
-                        state: $0.state.rawValue,
-                        stateClass: PageContext.stateClass($0.state.rawValue),
-                        deploymentID: $0.deploymentID,
-                        reason: $0.reason ?? ""
-                    )
-                }
-            )
-        }
-    }
-}
-
 struct ProvisionersPage: Sendable {
     struct Instance: Sendable {
         var url: String
