@@ -53,6 +53,23 @@ struct FleetGrid: Sendable {
     var matching: Int
     var previous: String?
     var next: String?
+    /// What the grid is narrowed to by a card (`failed`, `drifted`, `inflight`), if anything.
+    var show: String
+    var links: Links
+    var summary: FleetSummary
+    /// One cell per matching cluster instead of the table (`?view=compact`).
+    var compact: [FleetSummary.Cell]
+    var isCompact: Bool
+
+    /// Where the cards and the view switch lead, keeping the other filters.
+    struct Links: Sendable {
+        var failed: String
+        var drifted: String
+        var inFlight: String
+        var all: String
+        var compact: String
+        var table: String
+    }
 
     /// What the filter asks for, from `?q=`, `?label=` and `?page=`; oversized or odd values are
     /// cut or ignored rather than refused, since a person typed them.
@@ -60,21 +77,52 @@ struct FleetGrid: Sendable {
         var query = ""
         var label = ""
         var page = 0
+        /// `failed`, `drifted` or `inflight`; anything else shows every cluster.
+        var show = ""
+        var compact = false
 
         init(_ parameters: [String: String]) {
             query = String((parameters["q"] ?? "").prefix(100))
             label = String((parameters["label"] ?? "").prefix(200))
             page = min(max(Int(parameters["page"] ?? "") ?? 0, 0), 100_000)
+            show = ["failed", "drifted", "inflight"].first { $0 == parameters["show"] } ?? ""
+            compact = parameters["view"] == "compact"
         }
 
-        func link(page: Int) -> String {
+        func matches(_ cluster: ClusterOverview) -> Bool {
+            guard label.isEmpty || cluster.labels.contains(label), query.isEmpty || cluster.name.localizedCaseInsensitiveContains(query) else {
+                return false
+            }
+            switch show {
+            case "failed": return cluster.failedRecently
+            case "drifted": return !cluster.drifted.isEmpty
+            case "inflight": return cluster.inFlight
+            default: return true
+            }
+        }
+
+        func link(page: Int? = nil, show: String? = nil, compact: Bool? = nil) -> String {
+            let show = show ?? self.show
             var parts = URLComponents()
             parts.path = "/"
             parts.queryItems = [
                 query.isEmpty ? nil : URLQueryItem(name: "q", value: query), label.isEmpty ? nil : URLQueryItem(name: "label", value: label),
-                URLQueryItem(name: "page", value: "\(page)"),
+                show.isEmpty ? nil : URLQueryItem(name: "show", value: show),
+                compact ?? self.compact ? URLQueryItem(name: "view", value: "compact") : nil,
+                page.map { URLQueryItem(name: "page", value: "\($0)") },
             ].compactMap { $0 }
             return parts.string ?? "/"
+        }
+
+        var links: Links {
+            Links(
+                failed: link(show: "failed"),
+                drifted: link(show: "drifted"),
+                inFlight: link(show: "inflight"),
+                all: link(show: ""),
+                compact: link(compact: true),
+                table: link(compact: false)
+            )
         }
     }
 
@@ -85,13 +133,11 @@ struct FleetGrid: Sendable {
         page: PageContext,
         now: Date
     ) async throws -> FleetGrid {
-        // Every cluster's name and labels to filter by, and whole clusters only for the page shown.
-        let all = try await store.clusterSummaries()
-        let matching = all.filter { cluster in
-            (filter.label.isEmpty || cluster.labels.contains(filter.label))
-                && (filter.query.isEmpty || cluster.name.localizedCaseInsensitiveContains(filter.query))
-        }
-        let shown = try await store.clusters(ids: matching.dropFirst(filter.page * perPage).prefix(perPage).map(\.id))
+        // Every cluster's overview to summarise and filter by, and whole clusters only for the page shown.
+        let since = now.millisecondsSince1970 - 24 * 3600 * 1000
+        let all = try await store.fleetOverview(failedSince: since)
+        let matching = all.filter(filter.matches)
+        let shown = filter.compact ? [] : try await store.clusters(ids: matching.dropFirst(filter.page * perPage).prefix(perPage).map(\.id))
         let latest = Dictionary(
             try await store.latestDeployments(clusters: shown.map(\.id)).map { ("\($0.clusterID)/\($0.service)", $0) },
             uniquingKeysWith: { first, _ in first }
@@ -102,7 +148,7 @@ struct FleetGrid: Sendable {
             .union(latest.values.map(\.service.rawValue)).subtracting(services)
         services += others.sorted()
 
-        let (inFlight, failed, drifted) = try await store.fleetCounts(failedSince: now.millisecondsSince1970 - 24 * 3600 * 1000)
+        let (inFlight, failed, drifted) = try await store.fleetCounts(failedSince: since)
         let rows = shown.map { cluster in
             Row(
                 id: cluster.id,
@@ -134,8 +180,13 @@ struct FleetGrid: Sendable {
             first: shown.isEmpty ? 0 : start + 1,
             last: start + shown.count,
             matching: matching.count,
-            previous: filter.page > 0 ? filter.link(page: filter.page - 1) : nil,
-            next: start + shown.count < matching.count ? filter.link(page: filter.page + 1) : nil
+            previous: filter.page > 0 && !filter.compact ? filter.link(page: filter.page - 1) : nil,
+            next: !filter.compact && start + shown.count < matching.count ? filter.link(page: filter.page + 1) : nil,
+            show: filter.show,
+            links: filter.links,
+            summary: FleetSummary(all, services: services),
+            compact: filter.compact ? FleetSummary.cells(matching) : [],
+            isCompact: filter.compact
         )
     }
 }

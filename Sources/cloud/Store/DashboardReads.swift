@@ -6,6 +6,9 @@ protocol DashboardReads: Sendable {
     func latestDeployments(clusters: [String]) async throws -> [Deployment]
     /// A cluster's newest deployments, newest first.
     func recentDeployments(cluster: String, limit: Int) async throws -> [Deployment]
+    /// Every cluster, in registration order, as the fleet page summarises it; `failedRecently`
+    /// says whether one of its deployments created since `time` failed.
+    func fleetOverview(failedSince time: Int64) async throws -> [ClusterOverview]
     /// Deployments not yet final, those created since `time` that failed, and the fleet's drifted utilities.
     func fleetCounts(failedSince time: Int64) async throws -> (inFlight: Int, failed: Int, driftedUtilities: Int)
 }

@@ -1,3 +1,6 @@
+import FleetAPI
+import Foundation
+
 /// The reads the dashboard makes: a page of the fleet at a time, whatever its size.
 extension SQLStore {
     func latestDeployments(clusters: [String]) async throws -> [Deployment] {
@@ -33,5 +36,44 @@ extension SQLStore {
             [.integer(time)]
         ).first
         return (Int(row?[0].int ?? 0), Int(row?[1].int ?? 0), Int(row?[2].int ?? 0))
+    }
+
+    func fleetOverview(failedSince time: Int64) async throws -> [ClusterOverview] {
+        let rows = try await query("SELECT id, name, labels, utilities FROM clusters WHERE delete_at = 0 ORDER BY create_at, id")
+        var latest: [String: [String: CloudDeploymentState]] = [:]
+        let states = try await query(
+            """
+            SELECT cluster_id, service, state FROM (
+                SELECT cluster_id, service, state, ROW_NUMBER() OVER (PARTITION BY cluster_id, service ORDER BY create_at DESC, id DESC) AS n
+                FROM deployments WHERE \(StoreRecords.changesOnlySQL)
+            ) AS newest WHERE n = 1
+            """
+        )
+        for row in states {
+            guard let cluster = row[0].string, let service = row[1].string, let state = row[2].string.flatMap(CloudDeploymentState.init) else {
+                continue
+            }
+            latest[cluster, default: [:]][service] = state
+        }
+        let failed = Set(
+            try await query(
+                "SELECT DISTINCT cluster_id FROM deployments WHERE state = 'failed' AND create_at >= $1 AND \(StoreRecords.changesOnlySQL)",
+                [.integer(time)]
+            ).compactMap { $0[0].string }
+        )
+        let decoder = WireJSON.decoder()
+        return try rows.map { row in
+            let id = row[0].string ?? ""
+            let utilities = try decoder.decode(UtilityMetadata.self, from: Data((row[3].string ?? "{}").utf8))
+            return ClusterOverview(
+                id: id,
+                name: row[1].string ?? "",
+                labels: try decoder.decode([String].self, from: Data((row[2].string ?? "[]").utf8)),
+                versions: utilities.actualVersions.compactMapValues { $0?.chart },
+                drifted: Set((utilities.drift ?? [:]).filter { $0.value.state == .drifted }.keys),
+                latest: latest[id] ?? [:],
+                failedRecently: failed.contains(id)
+            )
+        }
     }
 }
