@@ -1,5 +1,6 @@
 import FleetAPI
 import Foundation
+import ServerSupport
 import TestSupport
 import Testing
 
@@ -64,6 +65,37 @@ struct DashboardBrowserTests {
             "/usr/bin/env",
             ["python3", "\(Testbed.repositoryRoot)/Tests/ui/dashboard_test.py"],
             environment: environment
+        )
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr.suffix(3000))\ncloud server log:\n\(server.log.suffix(3000))")
+    }
+}
+
+extension DashboardBrowserTests {
+    @Test(
+        "a failed cluster of a 1,000-cluster rollout is one click from the fleet page and from the rollout's page",
+        .enabled("needs chromium, chromium-driver and selenium (make deps)") { await browserInstalled() }
+    )
+    func failedClusterOneClickAway() async throws {
+        let scratch = try Testbed.makeScratchDirectory()
+        let admin = "admin-\(ID.make())"
+        try "\(admin) admin root\n".write(toFile: "\(scratch)/tokens", atomically: true, encoding: .utf8)
+        let seeded = try await SeededRollout.write(clusters: 1000, failing: [417, 902], to: "\(scratch)/cloud.db")
+        let server = try await ServerProcess.cloudServer(
+            database: "\(scratch)/cloud.db",
+            provisioners: ["http://127.0.0.1:9"],
+            arguments: ["--api-token-file", "\(scratch)/tokens", "--drift-interval", "0"]
+        )
+        defer { server.stop() }
+        // A directory of its own: the other browser test empties the shared one when it starts.
+        let screenshots = "\(Testbed.repositoryRoot)/.build/ui-screenshots/fleet-scale"
+        try FileManager.default.createDirectory(atPath: screenshots, withIntermediateDirectories: true)
+        let run = try await CommandRun.run(
+            "/usr/bin/env",
+            ["python3", "\(Testbed.repositoryRoot)/Tests/ui/fleet_scale_test.py"],
+            environment: [
+                "CLOUD_URL": server.baseURL, "ADMIN_TOKEN": admin, "ROLLOUT_ID": seeded.rolloutID,
+                "FAILED_IDS": seeded.failed.joined(separator: ","), "SCREENSHOTS": screenshots,
+            ]
         )
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr.suffix(3000))\ncloud server log:\n\(server.log.suffix(3000))")
     }

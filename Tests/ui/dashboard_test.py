@@ -9,21 +9,18 @@ first failure exits 1 naming it.
 import json
 import os
 import sys
-import time
 import urllib.error
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+from browser import chromium, click, shoot, sign_in, step, wait_until
 
 BASE = os.environ["CLOUD_URL"]
 ADMIN = os.environ["ADMIN_TOKEN"]
 VIEWER = os.environ["VIEWER_TOKEN"]
 CLUSTER = os.environ["CLUSTER_ID"]
 ROLLOUT = os.environ["ROLLOUT_ID"]
-SHOTS = os.environ["SCREENSHOTS"]
 
 
 def api(method, path, body=None, token=ADMIN, headers=None):
@@ -40,55 +37,12 @@ def api(method, path, body=None, token=ADMIN, headers=None):
         return error.code, json.loads(error.read() or b"null")
 
 
-def wait_until(what, condition, seconds=60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if condition():
-                return
-        except Exception:  # the page is being replaced under us; look again
-            pass
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
-
-
-STARTED = time.time()
-
-
-def step(name):
-    print(f"step ({time.time() - STARTED:.1f} s):", name, flush=True)
-
-
-def shoot(driver, name):
-    driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
-
-
-def sign_in(driver, token):
-    driver.get(BASE + "/login")
-    driver.find_element(By.ID, "token").send_keys(token)
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    wait_until("the fleet page after signing in", lambda: driver.current_url.rstrip("/") == BASE and driver.find_element(By.TAG_NAME, "h1").text == "Fleet")
-
-
-def click(driver, xpath):
-    """Clicks the element, found again if a live update replaced <main> in between (the page
-    re-renders itself on events, so a found element can go stale before the click lands)."""
-    def attempt():
-        driver.find_element(By.XPATH, xpath).click()
-        return True
-    wait_until("a click on " + xpath, attempt, 30)
-
-
 def cell_text(driver, cluster, service):
     return driver.find_element(By.CSS_SELECTOR, f'tr[data-cluster="{cluster}"] td[data-service="{service}"]').text
 
 
 def main():
-    options = Options()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000"]:
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chromium()
     try:
         step("a page without a session sends the browser to sign in")
         driver.get(BASE + "/")

@@ -53,8 +53,9 @@ struct FleetGrid: Sendable {
     var matching: Int
     var previous: String?
     var next: String?
-    /// What the grid is narrowed to by a card (`failed`, `drifted`, `inflight`), if anything.
-    var show: String
+    /// What the grid is narrowed to by a card (`failed`, `drifted`, `inflight`), if anything
+    /// (nil, not empty: Mustache takes an empty string as true).
+    var show: String?
     var links: Links
     var summary: FleetSummary
     /// One cell per matching cluster instead of the table (`?view=compact`).
@@ -182,9 +183,9 @@ struct FleetGrid: Sendable {
             matching: matching.count,
             previous: filter.page > 0 && !filter.compact ? filter.link(page: filter.page - 1) : nil,
             next: !filter.compact && start + shown.count < matching.count ? filter.link(page: filter.page + 1) : nil,
-            show: filter.show,
+            show: filter.show.isEmpty ? nil : filter.show,
             links: filter.links,
-            summary: FleetSummary(all, services: services),
+            summary: FleetSummary(all, services: published.map(\.rawValue)),
             compact: filter.compact ? FleetSummary.cells(matching) : [],
             isCompact: filter.compact
         )

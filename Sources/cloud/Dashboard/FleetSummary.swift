@@ -8,6 +8,8 @@ struct FleetSummary: Sendable {
     }
 
     struct VersionBar: Sendable {
+        /// The service's most common version, the row that names the service.
+        var isFirst: Bool
         var version: String
         var count: Int
         var failed: Int
@@ -40,8 +42,11 @@ struct FleetSummary: Sendable {
 
     static let attentionShown = 20
 
+    /// - Parameter order: the provisioners' services, first in this order; then any other a
+    ///   cluster runs or tried to, by name.
     init(_ clusters: [ClusterOverview], services order: [String]) {
-        services = order.compactMap { service in
+        let others = Set(clusters.flatMap { Array($0.versions.keys) + Array($0.latest.keys) }).subtracting(order).sorted()
+        services = (order + others).compactMap { service in
             let versions = Self.versions(of: service, clusters)
             return versions.isEmpty ? nil : ServiceVersions(service: service, versions: versions)
         }
@@ -69,7 +74,8 @@ struct FleetSummary: Sendable {
             counts[version] = entry
         }
         let total = clusters.count
-        return counts.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }.map { version, entry in
+        return counts.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }.enumerated().map { index, pair in
+            let (version, entry) = pair
             var detail = "\(entry.count) cluster\(entry.count == 1 ? "" : "s")"
             if entry.failed > 0 { detail += ", \(entry.failed) failed" }
             if entry.drifted > 0 { detail += ", \(entry.drifted) drifted" }
@@ -78,7 +84,15 @@ struct FleetSummary: Sendable {
                 [("bad", entry.failed), ("warn", min(entry.drifted, entry.count - entry.failed)), ("ok", ok), ("rest", total - entry.count)],
                 title: "\(service) \(version): \(detail)"
             )
-            return VersionBar(version: version, count: entry.count, failed: entry.failed, drifted: entry.drifted, detail: detail, bar: bar)
+            return VersionBar(
+                isFirst: index == 0,
+                version: version,
+                count: entry.count,
+                failed: entry.failed,
+                drifted: entry.drifted,
+                detail: detail,
+                bar: bar
+            )
         }
     }
 

@@ -29,20 +29,42 @@ struct RolloutPage: Sendable {
         var reason: String
     }
 
+    /// A failed cluster, with its wave: the top of the page lists every one, whichever wave.
+    struct Failure: Sendable {
+        var wave: Int
+        var cluster: ClusterPart
+    }
+
     var page: PageContext
     var rollout: RolloutSummary
+    var failures: [Failure]
+    var failuresMore: Int
+    /// Stored, as templates see only stored properties; and Mustache takes 0 as true.
+    var hasFailures: Bool
+    var hasMoreFailures: Bool
     var waves: [Wave]
     var analysis: AnalysisPart?
-    /// Clusters done over time, a mark where each wave started.
+    /// Clusters done over time, a mark where each wave started, and what it shows in words.
     var progressChart: String?
+    var progressCaption: String
 
     init(_ rollout: Rollout, now: Int64, page: PageContext) {
         self.page = page
         self.rollout = RolloutSummary(rollout, now: now)
+        let failed = rollout.clusters.filter { $0.state == .failed }
+        failures = failed.prefix(Self.failuresShown).map { Failure(wave: $0.wave + 1, cluster: ClusterPart($0)) }
+        failuresMore = max(0, failed.count - Self.failuresShown)
+        (hasFailures, hasMoreFailures) = (!failed.isEmpty, failuresMore > 0)
         waves = rollout.waves.indices.map { Self.wave($0, of: rollout, now: now) }
         analysis = rollout.strategy.analysis.map { AnalysisPart($0, rollout: rollout) }
         progressChart = Self.progressChart(rollout, now: now)
+        let done = rollout.clusters.count { $0.state.isFinal }
+        let seconds = max(0, (rollout.endAt > 0 ? rollout.endAt : now) - rollout.createAt) / 1000
+        let took = seconds >= 120 ? "\(seconds / 60) min" : "\(seconds) s"
+        progressCaption = "Clusters done over time: \(done) of \(rollout.clusters.count) in \(took); a line where each wave started."
     }
+
+    static let failuresShown = 50
 
     private static let order: [RolloutClusterState] = [.failed, .running, .succeeded, .skipped, .cancelled, .waiting]
 
