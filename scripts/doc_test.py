@@ -4,11 +4,12 @@ Every ```console block of README.md (then docs/*.md) is a session: `$ COMMAND` l
 backslash continues one), each followed by what it printed. The commands run in order, in one
 bash (variables carry over), in a scratch directory whose `bin/` holds the binaries under test,
 against `scripts/run-local` (fresh for the first block, and again wherever a doc says
-`<!-- doc-test: stack FLEET=N -->`). Each command must exit as its output says (`(exit N)`, else
-0), and print what its output shows, in shape: the same table headers, the same JSON fields, an
-`Error:` line where one is shown. `...` marks output left out. IDs shown in a line that the real
+`<!-- doc-test: stack FLEET=N ANALYSIS=1 -->`, as `make run` takes them). Each command must exit
+as its output says (`(exit N)`, else 0), and print what its output shows, in shape: the same table
+headers, the same JSON fields, an `Error:` line where one is shown. `...` marks output left out. IDs shown in a line that the real
 output matches but for them stand for the real ones in later commands. The addresses `make run`
-uses (127.0.0.1:8075, :8076, :8077) are rewritten to the ports this run picked.
+uses (127.0.0.1:8075, :8076, :8077, and :9090 and :9100 for Prometheus and the metrics exporter)
+are rewritten to the ports this run picked.
 
 A block after `<!-- doc-test: skip REASON -->` is not run (say why).
 """
@@ -81,10 +82,13 @@ def sessions(path):
 class Stack:
     """`scripts/run-local` on the binaries under test, on ports of its own."""
 
-    def __init__(self, bin_dir, fleet, scratch):
-        self.ports = {8075: free_port(), 8076: free_port(), 8077: free_port()}
-        environment = dict(os.environ, BIN=bin_dir, FLEET=str(fleet), CLOUD_PORT=str(self.ports[8075]), TMPDIR=scratch)
+    def __init__(self, bin_dir, settings, scratch):
+        """`settings` are the directive's NAME=VALUE pairs (FLEET, ANALYSIS) for run-local."""
+        self.ports = {port: free_port() for port in (8075, 8076, 8077, 9090, 9100)}
+        environment = dict(os.environ, BIN=bin_dir, CLOUD_PORT=str(self.ports[8075]), TMPDIR=scratch, **settings)
         environment["PROVISIONER_PORTS"] = f"{self.ports[8076]} {self.ports[8077]}"
+        environment["PROMETHEUS_PORT"], environment["EXPORTER_PORT"] = str(self.ports[9090]), str(self.ports[9100])
+        fleet = settings.get("FLEET", "0")
         self.log = open(os.path.join(scratch, f"run-local-{time.time_ns()}.log"), "w")
         self.process = subprocess.Popen(
             [os.path.join(ROOT, "scripts", "run-local")], cwd=ROOT, env=environment, stdout=subprocess.PIPE,
@@ -262,8 +266,8 @@ def main():
                         shell.close()
                     if stack:
                         stack.stop()
-                    size = int(re.search(r"FLEET=(\d+)", fleet).group(1)) if fleet else 0
-                    stack = Stack(bin_dir, size, scratch)
+                    settings = dict(re.findall(r"\b(FLEET|ANALYSIS)=(\d+)", fleet or ""))
+                    stack = Stack(bin_dir, settings, scratch)
                     environment = dict(os.environ, **stack.environment, PATH=f"{work}/bin:{os.environ['PATH']}")
                     shell = Shell(work, environment)
                     ids = {}

@@ -50,6 +50,7 @@ struct Rollout: Codable, Sendable, Equatable {
         shown.wave += 1
         shown.soaked += 1
         shown.approved += 1
+        shown.analysis?.wave += 1
         for index in shown.clusters.indices { shown.clusters[index].wave += 1 }
         return shown
     }
