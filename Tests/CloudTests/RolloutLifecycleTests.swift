@@ -108,6 +108,16 @@ struct RolloutLifecycleTests {
         #expect(rollout.clusters[0].previous == DeploymentSpec(action: .apply, chart: ChartRequest(version: "4.15.1")))
     }
 
+    @Test("a wave's deployments take IDs in the wave's order, so dispatch (by creation, then ID) starts them as planned")
+    mutating func waveIDsInOrder() throws {
+        var rollout = try make(clusters: 12, canaries: 0, batch: .clusters(12))
+        let created = try advance(&rollout).writes.deployments
+        #expect(created.map(\.clusterID) == (1...12).map { "c\($0)" })
+        #expect(created.map(\.id) == created.map(\.id).sorted())
+        #expect(rollout.clusters.map(\.deploymentID) == created.map(\.id))
+        #expect(rollout.history.last?.detail == "deployment \(created.last!.id)")
+    }
+
     @Test("the next wave starts only once every deployment of the current one is recorded as ended")
     mutating func nextWaveWaitsForRecordedEnds() throws {
         var rollout = try make()

@@ -28,12 +28,15 @@ public enum ServerSupport {
     /// `/healthz` (alive), `/readyz` (503 while `isReady` says no), `/metrics` (Prometheus text),
     /// and `/api/openapi.json` (the API's OpenAPI 3 document). Call it last: it also records the
     /// router's routes in `routes`, so a known path with an unknown method answers 405.
+    /// - Parameter maxConcurrent: how much work the server runs at once, said by `/readyz`
+    ///   (`MaxConcurrent`), so a dispatcher sends only what it can start.
     public static func addOperationalRoutes<Context: RequestContext>(
         to router: Router<Context>,
         routes: RouteTable = RouteTable(),
         metrics: ServerMetrics,
         openAPI: [UInt8],
         beforeScrape: (@Sendable () async -> Void)? = nil,
+        maxConcurrent: Int? = nil,
         isReady: @escaping @Sendable () -> Bool
     ) {
         defer { routes.record(router.routes.map { ($0.method.rawValue, $0.path.description) }) }
@@ -43,8 +46,8 @@ public enum ServerSupport {
         router.get("/healthz") { _, _ in try JSONResponse.make(.ok, ["Status": "ok"]) }
         router.get("/readyz") { _, _ in
             isReady()
-                ? try JSONResponse.make(.ok, ["Status": "ready"])
-                : try JSONResponse.make(.serviceUnavailable, ["Status": "draining"])
+                ? try JSONResponse.make(.ok, Readiness(status: "ready", maxConcurrent: maxConcurrent))
+                : try JSONResponse.make(.serviceUnavailable, Readiness(status: "draining", maxConcurrent: maxConcurrent))
         }
         router.get("/metrics") { _, _ in
             // Gauges read from elsewhere (the cloud server's store) are brought up to date first.
@@ -115,5 +118,16 @@ public enum ServerSupport {
             },
             logger: logger
         )
+    }
+}
+
+/// What `/readyz` answers: whether the server takes work, and how much it runs at once.
+public struct Readiness: Codable, Sendable, Equatable {
+    public var status: String
+    public var maxConcurrent: Int?
+
+    public init(status: String, maxConcurrent: Int? = nil) {
+        self.status = status
+        self.maxConcurrent = maxConcurrent
     }
 }

@@ -92,8 +92,11 @@ struct ProvisionerClient: Sendable {
         return changes
     }
 
-    func isReady() async -> Bool {
-        (try? await http.send("GET", "/readyz"))?.status == 200
+    /// Whether it takes work, and how much it runs at once (nil: it does not say, as older
+    /// versions do not).
+    func readiness() async -> (ready: Bool, maxConcurrent: Int?) {
+        guard let reply = try? await http.send("GET", "/readyz") else { return (false, nil) }
+        return (reply.status == 200, (try? reply.decode(Readiness.self))?.maxConcurrent)
     }
 
     /// The services the provisioner can deploy, with what each needs first.

@@ -20,6 +20,8 @@ final class ProvisionerPool: Sendable {
         /// Per configured URL, its instances as last resolved.
         var resolved: [String: [ProvisionerResolver.Instance]] = [:]
         var health: [String: (healthy: Bool, at: Int64)] = [:]
+        /// Per instance, how many deployments it runs at once, as its `/readyz` says.
+        var capacity: [String: Int] = [:]
         /// Per instance, what it last published at `GET /api/services`.
         var published: [String: [ServiceDescription]] = [:]
         /// Their union, kept while no current instance has published (e.g. all are being replaced).
@@ -71,17 +73,18 @@ final class ProvisionerPool: Sendable {
             Set(state.published.keys.filter { state.health[$0]?.healthy == true })
         }
         let clock = self.clock
-        await withTaskGroup(of: (String, Bool, [ServiceDescription]?).self) { group in
+        await withTaskGroup(of: (String, Bool, Int?, [ServiceDescription]?).self) { group in
             for (url, client) in clients {
                 group.addTask {
-                    let ready = await client.isReady()
-                    return (url, ready, ready && !known.contains(url) ? await client.services() : nil)
+                    let (ready, capacity) = await client.readiness()
+                    return (url, ready, capacity, ready && !known.contains(url) ? await client.services() : nil)
                 }
             }
-            for await (url, ready, services) in group {
+            for await (url, ready, capacity, services) in group {
                 let was = state.withLock { state in
                     let was = state.health[url]?.healthy
                     state.health[url] = (ready, clock.millisecondsSince1970)
+                    state.capacity[url] = capacity
                     if let services { state.published[url] = services }
                     return was
                 }
@@ -119,6 +122,7 @@ final class ProvisionerPool: Sendable {
             let keys = Set(instances.map(\.key))
             state.clients = state.clients.filter { keys.contains($0.key) }
             state.health = state.health.filter { keys.contains($0.key) }
+            state.capacity = state.capacity.filter { keys.contains($0.key) }
             state.published = state.published.filter { keys.contains($0.key) }
             for instance in instances where state.clients[instance.key] == nil {
                 state.clients[instance.key] = ProvisionerClient(instance, token: token, tls: tls)
@@ -131,12 +135,36 @@ final class ProvisionerPool: Sendable {
         state.withLock { $0.health[url]?.healthy = false }
     }
 
-    /// The ready instance with the least work in flight.
-    func pick(inFlight: [String: Int]) -> ProvisionerClient? {
+    enum Pick {
+        case instance(ProvisionerClient)
+        /// Every ready instance has as much as it can start (and one more, queued to start the
+        /// moment a slot frees): the rest waits here, where any instance's free slot can take it.
+        case allBusy
+        case noneReady
+    }
+
+    /// Queued beyond an instance's `MaxConcurrent`: one, so a freed slot starts the next at once
+    /// instead of after a round trip, and never a queue that a slow deployment holds back while
+    /// other instances have free slots.
+    static let queuedPerInstance = 1
+
+    /// A ready instance, whatever it runs: for a question (a check, a verification), which it
+    /// answers beside its deployments.
+    func anyReady() -> ProvisionerClient? {
         let (clients, health) = state.withLock { ($0.clients, $0.health) }
-        return clients.values
-            .filter { health[$0.url]?.healthy ?? false }
-            .min { (inFlight[$0.url, default: 0], $0.url) < (inFlight[$1.url, default: 0], $1.url) }
+        return clients.values.filter { health[$0.url]?.healthy ?? false }.min { $0.url < $1.url }
+    }
+
+    /// The ready instance with the least work in flight that can start more.
+    func pick(inFlight: [String: Int]) -> Pick {
+        let (clients, health, capacity) = state.withLock { ($0.clients, $0.health, $0.capacity) }
+        let ready = clients.values.filter { health[$0.url]?.healthy ?? false }
+        guard !ready.isEmpty else { return .noneReady }
+        let free = ready.filter { client in capacity[client.url].map { inFlight[client.url, default: 0] < $0 + Self.queuedPerInstance } ?? true }
+        guard let least = free.min(by: { (inFlight[$0.url, default: 0], $0.url) < (inFlight[$1.url, default: 0], $1.url) }) else {
+            return .allBusy
+        }
+        return .instance(least)
     }
 
     /// What every ready instance says it can deploy of `service`, asked all at once; those that

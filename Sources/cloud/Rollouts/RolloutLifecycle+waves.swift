@@ -108,6 +108,9 @@ extension RolloutLifecycle {
     ) {
         rollout.wave = wave
         rollout.history.append(RolloutHistoryEntry(time: now, state: "wave-started", detail: "wave \(wave + 1) of \(rollout.waves.count)"))
+        // Dispatch takes deployments made at the same instant by ID: IDs in the wave's order make
+        // its clusters start in the order they were selected, as the plan shows them.
+        var ids = rollout.clusters.filter { $0.wave == wave && $0.state == .waiting }.map { _ in ID.make() }.sorted().makeIterator()
         for (index, cluster) in rollout.clusters.enumerated() where cluster.wave == wave && cluster.state == .waiting {
             guard let live = clusters[cluster.clusterID] else {
                 end(&rollout, cluster: index, .skipped, reason: "the cluster was deleted")
@@ -126,6 +129,7 @@ extension RolloutLifecycle {
                 spec: target,
                 timeoutSeconds: rollout.strategy.timeoutSeconds
             )
+            deployment.id = ids.next() ?? deployment.id
             deployment.retry = rollout.strategy.retry
             deployment.traceParent = rollout.traceParent
             decision.writes.deployments.append(deployment)

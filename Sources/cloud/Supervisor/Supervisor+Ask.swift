@@ -16,7 +16,7 @@ extension Supervisor {
         case .clusterGone: return .clusterGone
         case .kubeconfigRefused(let reason): return .kubeconfigRefused(reason)
         }
-        guard let client = pool.pick(inFlight: [:]) else { throw Unanswered(reason: "no ready provisioner") }
+        guard let client = pool.anyReady() else { throw Unanswered(reason: "no ready provisioner") }
         var status = try await client.submit(request)
         let deadline = clock.now + .seconds(timeoutSeconds + 30)
         while !status.state.isFinal {

@@ -6,8 +6,10 @@ import Telemetry
 import Tracing
 
 extension Supervisor {
-    /// Hands each dispatchable deployment to the least busy ready provisioner, unless it waits for
-    /// the one it depends on or cannot be sent at all (then it fails, saying why).
+    /// Hands each dispatchable deployment, oldest first, to the least busy ready provisioner that
+    /// can start it, unless it waits for the one it depends on or cannot be sent at all (then it
+    /// fails, saying why). What no provisioner can start yet waits here: a provisioner's own queue
+    /// would hold it behind a slow deployment while another has slots free.
     func dispatch() async throws {
         let active = try await store.activeDeployments()
         var inFlight = Dictionary(grouping: active.compactMap(\.provisioner), by: { $0 }).mapValues(\.count)
@@ -21,7 +23,7 @@ extension Supervisor {
             switch sent {
             case .to(let url): inFlight[url, default: 0] += 1
             case .notSent: continue
-            case .noProvisioner: return
+            case .noProvisioner, .allBusy: return
             }
         }
     }
@@ -30,6 +32,7 @@ extension Supervisor {
         case to(String)
         case notSent
         case noProvisioner
+        case allBusy
     }
 
     private func dispatch(_ deployment: Deployment, inFlight: [String: Int]) async throws -> Dispatched {
@@ -37,11 +40,15 @@ extension Supervisor {
             guard dependency.state.isFinal else { return .notSent }  // waits until it has ended
             guard try await apply(.dependencyEnded(dependency), to: deployment.id).state == .requested else { return .notSent }
         }
-        guard let request = try await request(for: deployment) else { return .notSent }
-        guard let client = pool.pick(inFlight: inFlight) else {
+        let client: ProvisionerClient
+        switch pool.pick(inFlight: inFlight) {
+        case .instance(let picked): client = picked
+        case .allBusy: return .allBusy
+        case .noneReady:
             logger.warning("no ready provisioner; deployments wait", metadata: ["deployment": "\(deployment.id)"])
             return .noProvisioner
         }
+        guard let request = try await request(for: deployment) else { return .notSent }
         let claimed = try await apply(.dispatched(to: client.url, request: request), to: deployment.id)
         return claimed.provisioner == client.url ? .to(client.url) : .notSent
     }

@@ -95,7 +95,7 @@ extension Supervisor {
                 let refused = DriftStatus(state: .drifted, reasons: ["the cluster's kubeconfig is refused: \(reason)"], checkedAt: now)
                 return (Dictionary(uniqueKeysWithValues: releases.map { ($0.service.rawValue, Finding(status: refused)) }), nil)
             }
-            guard let client = pool.pick(inFlight: [:]) else { throw Unanswered(reason: "no ready provisioner") }
+            guard let client = pool.anyReady() else { throw Unanswered(reason: "no ready provisioner") }
             let checks = DriftCheckRequest(
                 clusterID: cluster.id,
                 kubeconfig: prepared.kubeconfig,

@@ -37,9 +37,13 @@ struct ProvisionerServer {
         DeploymentRoutes(queue: queue, validator: validator).add(to: router)
         ServiceRoutes(catalog: catalog, deployers: queue.deployers).add(to: router)
         CheckRoutes(validator: validator, deployers: queue.deployers, lifecycle: lifecycle, metrics: queue.metrics).add(to: router)
-        ServerSupport.addOperationalRoutes(to: router, routes: routes, metrics: metrics, openAPI: PackageResources.openapi_json) {
-            !lifecycle.isDraining
-        }
+        ServerSupport.addOperationalRoutes(
+            to: router,
+            routes: routes,
+            metrics: metrics,
+            openAPI: PackageResources.openapi_json,
+            maxConcurrent: configuration.maxConcurrent
+        ) { !lifecycle.isDraining }
         return router
     }
 
