@@ -100,13 +100,15 @@ def drift_checks(server, parallel=8):
     return {"seconds": round(time.monotonic() - start, 3), "in_sync": states.count("InSync"), "drifted": states.count("Drifted")}
 
 
-def rollout(server, service, version, batch):
-    """Rolls `service` out to every registered cluster in batches of `batch`, and follows the
-    rollout to its end through the event log: the rollout itself (a large document at this size)
-    is read once, at the end, so the driver adds next to nothing to what it measures."""
+def rollout(server, service, version, batch, strategy=None):
+    """Rolls `service` out to every registered cluster in batches of `batch` (and the rest of the
+    rollout request's fields in `strategy`, e.g. Canary, MaxFailures, TimeoutSeconds), and follows
+    the rollout to its end through the event log: the rollout itself (a large document at this
+    size) is read once, at the end, so the driver adds next to nothing to what it measures."""
     api = API(server)
     start = time.monotonic()
-    created = api.call("POST", "/api/rollouts", {"Service": service, "Chart": {"Version": version}, "All": True, "BatchSize": batch})
+    body = {"Service": service, "Chart": {"Version": version}, "All": True, "BatchSize": batch, **(strategy or {})}
+    created = api.call("POST", "/api/rollouts", body)
     ends = "rollout.succeeded,rollout.failed,rollout.cancelled,rollout.halted"
     after = 0
     while True:
@@ -205,7 +207,7 @@ if __name__ == "__main__":
     elif command == "drift-checks":
         result = drift_checks(args[0])
     elif command == "rollout":
-        result = rollout(args[0], args[1], args[2], args[3])
+        result = rollout(args[0], args[1], args[2], args[3], json.loads(args[4]) if len(args) > 4 else None)
     elif command == "dispatch-latency":
         result = dispatch_latency(args[0], args[1], args[2], int(args[3]))
     elif command == "submit":

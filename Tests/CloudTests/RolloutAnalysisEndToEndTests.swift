@@ -19,8 +19,8 @@ struct RolloutAnalysisEndToEndTests {
         let prometheus: LocalPrometheus
 
         /// - Parameter installed: false leaves the clusters empty and Prometheus unscraped.
-        init(installed: Bool = true) async throws {
-            fleet = try await RolloutFleet(clusters: 4, serverArguments: ["--allowed-metrics-source", "127.0.0.0/8"])
+        init(installed: Bool = true, serverArguments: [String] = []) async throws {
+            fleet = try await RolloutFleet(clusters: 4, serverArguments: ["--allowed-metrics-source", "127.0.0.0/8"] + serverArguments)
             exporter = try await MetricsExporter.start(clusters: (0..<4).map { "c\($0)" })
             prometheus = try await LocalPrometheus.start(scratch: fleet.scratch, jobs: ["app": [exporter.target]])
             guard installed else { return }

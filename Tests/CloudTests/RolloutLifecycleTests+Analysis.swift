@@ -153,11 +153,13 @@ extension RolloutLifecycleTests {
         #expect(rollout.clusters[0].reason?.contains("0.4 above the baseline's 0.1, more than 0.01") == true)
     }
 
-    @Test("onFailure undo: once halted, the rollout fails and writes the rollout that brings the changed clusters back")
+    @Test("onFailure undo: once halted, the next advance fails the rollout and writes the rollout that brings the changed clusters back")
     mutating func undoOnFailure() throws {
         var rollout = try soakingCanary(Self.analysis(failureLimit: 1, onFailure: .undo))
         clock.advance(by: .seconds(10))
-        let decision = try evaluate(&rollout, 0.9)
+        #expect(try evaluate(&rollout, 0.9).actions == [.dispatchSoon], "a pass comes at once")
+        #expect(rollout.state == .halted)
+        let decision = try lifecycle.apply(.advance(RolloutLifecycle.Facts()), to: &rollout)
 
         #expect(rollout.state == .failed)
         let undo = try #require(decision.writes.rollouts.first)
@@ -194,6 +196,26 @@ extension RolloutLifecycleTests {
         _ = try lifecycle.apply(.rechecked(problems: [:]), to: &rollout)
         #expect(rollout.state == .succeeded)
         #expect(rollout.clusters[1].analysis?.checks.first?.verdict == .passed)
+    }
+
+    @Test("an undo holds the profile targets the rollout carried out at their revision, and no others")
+    mutating func undoHoldsProfileTargets() throws {
+        var rollout = try soakingCanary(Self.analysis(failureLimit: 1, onFailure: .undo))
+        clock.advance(by: .seconds(10))
+        _ = try evaluate(&rollout, 0.9)
+        let mine = ProfileTarget(clusterID: "c1", service: "nginx", profile: "edge", revision: 4, onLeave: .keep, rolloutID: rollout.id)
+        var other = mine
+        (other.clusterID, other.rolloutID) = ("c2", "another")
+        let decision = try lifecycle.apply(.advance(RolloutLifecycle.Facts(profileTargets: [mine, other])), to: &rollout)
+
+        var held = mine
+        held.held = ProfileTarget.Held(
+            revision: 4,
+            rolloutID: rollout.id,
+            undoneBy: try #require(rollout.undoneBy),
+            reason: "halted: 1 cluster(s) failed, over the budget of 0"
+        )
+        #expect(decision.writes.profileTargets == [.set(held)])
     }
 
     @Test("the judge takes the worst series, and a value that is not a number is inconclusive")

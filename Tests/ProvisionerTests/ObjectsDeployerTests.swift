@@ -48,10 +48,12 @@ struct ObjectsDeployerTests {
         var result: String
     }
 
+    /// - Parameter timeout: long enough for an apply on a machine a full parallel run keeps busy
+    ///   (30 s once ran out there); a test of the deadline gives its own.
     static func run(
         _ deployer: ObjectsDeployer,
         _ request: DeploymentRequest,
-        timeout: Duration = .seconds(30),
+        timeout: Duration = .seconds(120),
         events: DeploymentEvents = DeploymentEvents()
     ) async -> DeploymentResult {
         await deployer.run(request, service: PrometheusStack(), timeout: timeout, events: events)

@@ -4,7 +4,7 @@ import ServerSupport
 /// A rollout's `Analysis` as people write it (`rollout create --analysis FILE`, YAML or JSON, keys
 /// in either spelling): durations as Go writes them (`30s`, `5m`) or seconds, and defaults for
 /// what is left out. Checked field by field; a refusal names the field (`Analysis.Checks[0].Max`).
-struct RolloutAnalysisRequest: Decodable, Sendable {
+struct RolloutAnalysisRequest: Decodable, Sendable, Equatable {
     var prometheus: Source?
     var checks: [RolloutAnalysis.Check]?
     var interval: DurationText?
@@ -13,7 +13,7 @@ struct RolloutAnalysisRequest: Decodable, Sendable {
     var inconclusiveLimit: Int?
     var onFailure: String?
 
-    struct Source: Decodable, Sendable {
+    struct Source: Decodable, Sendable, Equatable {
         var url: String?
         var bearerToken: String?
     }
@@ -24,12 +24,13 @@ struct RolloutAnalysisRequest: Decodable, Sendable {
     static let maxChecks = 20
     static let maxQueryLength = 4096
 
-    /// The analysis, every field checked; `tokens` are the names the server has bearer tokens for.
-    func validated(tokens: Set<String>) throws(APIError) -> RolloutAnalysis {
+    /// The analysis, every field checked; `tokens` are the names the server has bearer tokens for
+    /// (nil: not checked here, as a profile is read before any server makes its rollouts).
+    func validated(tokens: Set<String>?) throws(APIError) -> RolloutAnalysis {
         let url = prometheus?.url ?? RolloutAnalysis.defaultURL
         try Self.template(url, field: "Analysis.Prometheus.URL")
         guard url.count <= 2048 else { throw .badRequest("Analysis.Prometheus.URL is longer than 2048 characters", field: "Analysis.Prometheus.URL") }
-        if let token = prometheus?.bearerToken, !tokens.contains(token) {
+        if let token = prometheus?.bearerToken, let tokens, !tokens.contains(token) {
             let known = tokens.isEmpty ? "the server has none (--metrics-token NAME=FILE)" : "known: \(tokens.sorted().joined(separator: ", "))"
             throw .badRequest("Analysis.Prometheus.BearerToken names no token of the server's; \(known)", field: "Analysis.Prometheus.BearerToken")
         }
@@ -121,7 +122,7 @@ struct RolloutAnalysisRequest: Decodable, Sendable {
 }
 
 /// A duration as a Go duration string (`30s`, `5m`) or a number of seconds.
-struct DurationText: Decodable, Sendable {
+struct DurationText: Decodable, Sendable, Equatable {
     var text: String
 
     init(from decoder: any Decoder) throws {

@@ -31,8 +31,8 @@ struct RolloutRequest: Decodable {
     static let maxClusters = 10_000
 
     /// The target and strategy, checked field by field; `metricsTokens` name the bearer tokens an
-    /// analysis may ask for.
-    func validated(metricsTokens: Set<String> = []) throws(APIError) -> (target: DeploymentSpec, strategy: RolloutStrategy) {
+    /// analysis may ask for (nil: not checked here).
+    func validated(metricsTokens: Set<String>? = []) throws(APIError) -> (target: DeploymentSpec, strategy: RolloutStrategy) {
         let action = action ?? .apply
         guard action != .verify else { throw .badRequest("a rollout applies or deletes; Action must be apply or delete", field: "Action") }
         try DeploymentFieldRules.validate(chart: chart, values: values, timeoutSeconds: timeoutSeconds)

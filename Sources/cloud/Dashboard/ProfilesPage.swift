@@ -92,7 +92,7 @@ struct ProfilesPage: Sendable {
         switch state {
         case .inSync: "ok"
         case .failed: "bad"
-        case .drifted, .waitingForWindow: "warn"
+        case .drifted, .waitingForWindow, .held: "warn"
         case .pending: "off"
         case .rollingOut: "run"
         }

@@ -57,7 +57,8 @@ extension Fleet {
     /// service a profile sets gets the profile's render back, whatever was applied last.
     func correctDrift(of cluster: Cluster, _ service: ServiceName, audit: AuditTrail) async throws -> Deployment? {
         guard try await !store.utilityBusy(cluster: cluster.id, service: service) else { return nil }
-        if let profiled = try await store.profileTarget(cluster: cluster.id, service: service)?.spec {
+        // A held target's revision was undone: what the cluster runs now is what is restored.
+        if let target = try await store.profileTarget(cluster: cluster.id, service: service), target.held == nil, let profiled = target.spec {
             let work = Work(clusterID: cluster.id, service: service, spec: profiled, forceConflicts: true)
             return try await start([work], audit: audit)[0]
         }

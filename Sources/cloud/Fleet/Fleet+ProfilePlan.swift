@@ -35,7 +35,7 @@ extension Fleet {
         for enrolment in steps.enrolments {
             entries += enrolment.targets.filter { $0.profile == profile.name }.map { entry($0, .install) }
         }
-        let strategy = try profile.strategy.rolloutStrategy(service: "plan")
+        let strategy = try profile.strategy.rolloutStrategy(service: "plan", metricsTokens: supervisor.metricsReader.tokenNames)
         for change in steps.changes where change.profile.name == profile.name {
             let waves = try Self.waves(change.targets.map(\.clusterID), strategy).waves
             let wave = Dictionary(waves.enumerated().flatMap { index, ids in ids.map { ($0, index + 1) } }) { $1 }

@@ -18,6 +18,7 @@ extension Fleet {
         let windowClosed = profile.window.map { !$0.contains(reconciliation.now) } ?? false
         var rollouts: [String: Rollout] = [:]
         var entries: [ProfileStatus.Entry] = []
+        var heldRevision: ProfileTarget.Held?
         for cluster in reconciliation.clusters where profile.selector.matches(cluster.labels) {
             let drift = drifted[cluster.id] ?? [:]
             for service in profile.services.keys.sorted() {
@@ -34,7 +35,13 @@ extension Fleet {
                 entry.revision = target.revision
                 entry.rolloutID = target.rolloutID
                 entry.deploymentID = target.deploymentID
-                if let failure = target.failure {
+                if let held = target.held {
+                    heldRevision = heldRevision ?? held
+                    entry.state = .held
+                    entry.detail =
+                        "revision \(held.revision) was undone by rollout \(held.undoneBy) (\(held.reason)); "
+                        + "the cluster keeps what it had until a new revision is applied"
+                } else if let failure = target.failure {
                     (entry.state, entry.detail) = (.failed, failure)
                 } else if let id = target.rolloutID {
                     if rollouts[id] == nil { rollouts[id] = try await store.rollout(id) }
@@ -53,7 +60,7 @@ extension Fleet {
             }
         }
         let counts = Dictionary(grouping: entries, by: \.state.rawValue).mapValues(\.count)
-        return ProfileStatus(name: profile.name, revision: revised.revision, clusters: entries, counts: counts)
+        return ProfileStatus(name: profile.name, revision: revised.revision, clusters: entries, counts: counts, held: heldRevision)
     }
 
     /// The drift of every cluster that has some, from the store's index of drifted clusters.

@@ -131,7 +131,7 @@ extension Fleet {
             let reached = Set(earlier.clusters.filter { $0.state == .succeeded || $0.state == .skipped }.map(\.clusterID))
             targets += change.unchanged.filter { $0.rolloutID == id && !reached.contains($0.clusterID) }
         }
-        let strategy = try change.profile.strategy.rolloutStrategy(service: change.service)
+        let strategy = try change.profile.strategy.rolloutStrategy(service: change.service, metricsTokens: supervisor.metricsReader.tokenNames)
         let specs = Dictionary(
             targets.compactMap { target in
                 target.spec.map { spec -> (String, DeploymentSpec) in

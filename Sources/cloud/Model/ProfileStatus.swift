@@ -7,6 +7,8 @@ struct ProfileStatus: Codable, Sendable, Equatable {
     var clusters: [Entry]
     /// How many entries are in each state.
     var counts: [String: Int]
+    /// The revision whose rollout was undone, while the profile holds clusters at what they had.
+    var held: ProfileTarget.Held? = nil
 
     struct Entry: Codable, Sendable, Equatable {
         var clusterID: String
@@ -29,5 +31,7 @@ struct ProfileStatus: Codable, Sendable, Equatable {
         case waitingForWindow = "waiting-for-window"
         /// Selected, but not yet asked (the next keeper pass does).
         case pending
+        /// Its revision's rollout was undone: the cluster keeps what it had until a new revision.
+        case held
     }
 }

@@ -16,6 +16,17 @@ struct ProfileTarget: Codable, Sendable, Equatable {
     /// The rollout or deployment that carries the spec out.
     var rolloutID: String?
     var deploymentID: String?
+    /// Set when the rollout of this revision was undone (its analysis failed it): the cluster keeps
+    /// what it had, and drift correction restores that, until a new revision is applied.
+    var held: Held? = nil
+
+    struct Held: Codable, Sendable, Equatable {
+        var revision: Int
+        /// The rollout that failed, and the one that undid it.
+        var rolloutID: String
+        var undoneBy: String
+        var reason: String
+    }
 
     struct Key: Hashable, Sendable {
         var clusterID: String

@@ -9,6 +9,9 @@ struct RolloutFacts: Sendable {
     /// Per cluster, the last deployment that applied the rollout's service successfully: what
     /// values the cluster runs with.
     var lastApplied: [String: Deployment] = [:]
+    /// What the profiles asked of the rollout's clusters, read when a halted rollout is to be
+    /// undone: the targets it carried out are held at their revision.
+    var profileTargets: [ProfileTarget] = []
 
     /// What an advance needs of a running deployment: its state, why it failed, and the chart it
     /// installed. Not the whole deployment: each advance reads every one of the wave's, and most
@@ -25,6 +28,8 @@ struct RolloutFacts: Sendable {
 struct RolloutWrites: Sendable, Equatable {
     var deployments: [Deployment] = []
     var rollouts: [Rollout] = []
+    /// The profile targets an undo holds.
+    var profileTargets: [ProfileTargetChange] = []
     /// Per cluster, the service's new desired version (nil: none, for a delete).
     var desiredVersions: [String: UtilityVersion?] = [:]
 }

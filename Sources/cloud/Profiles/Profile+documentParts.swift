@@ -1,4 +1,5 @@
 import FleetAPI
+import Foundation
 import ServerSupport
 import Yams
 
@@ -6,6 +7,7 @@ import Yams
 extension Profile {
     static let strategyFields = [
         "canary", "batchSize", "maxFailures", "soakSeconds", "timeoutSeconds", "approval", "test", "retries", "retryBackoffSeconds",
+        "analysis",
     ]
 
     static func selector(_ top: ProfileReader) throws(Invalid) -> LabelSelector {
@@ -132,7 +134,27 @@ extension Profile {
         strategy.test = try reader.bool("test") ?? false
         strategy.retries = try bounded("retries", 0...10, 0)
         strategy.retryBackoffSeconds = try reader.int("retryBackoffSeconds")
+        strategy.analysis = try analysis(reader)
         return strategy
+    }
+
+    /// `analysis`, as `rollout create --analysis` takes it, checked now (but for the token names,
+    /// which only the server that makes the rollout knows).
+    private static func analysis(_ reader: ProfileReader) throws(Invalid) -> RolloutAnalysisRequest? {
+        guard let node = reader.value("analysis") else { return nil }
+        let request: RolloutAnalysisRequest
+        do {
+            let value = try YAMLDecoder().decode(JSONValue.self, from: node)
+            request = try WireJSON.decoder().decode(RolloutAnalysisRequest.self, from: try WireJSON.encoder().encode(value))
+        } catch {
+            throw reader.invalid("analysis", "is not an analysis: \(error)")
+        }
+        do {
+            _ = try request.validated(tokens: nil)
+        } catch {
+            throw reader.invalid("analysis", error.message)
+        }
+        return request
     }
 
     /// `dependsOn` names services of this profile, and never leads back to where it started.

@@ -2,8 +2,9 @@ import FleetAPI
 import ServerSupport
 
 extension Profile.Strategy {
-    /// The strategy as a rollout takes it, checked by the rules of `POST /api/rollouts`.
-    func rolloutStrategy(service: ServiceName) throws(APIError) -> RolloutStrategy {
+    /// The strategy as a rollout takes it, checked by the rules of `POST /api/rollouts`; an
+    /// analysis's token is checked against `metricsTokens` when they are given.
+    func rolloutStrategy(service: ServiceName, metricsTokens: Set<String>? = nil) throws(APIError) -> RolloutStrategy {
         try RolloutRequest(
             service: service,
             chart: ChartRequest(version: "0"),
@@ -15,7 +16,8 @@ extension Profile.Strategy {
             approval: approval,
             test: test ? true : nil,
             retries: retries,
-            retryBackoffSeconds: retryBackoffSeconds
-        ).validated().strategy
+            retryBackoffSeconds: retryBackoffSeconds,
+            analysis: analysis
+        ).validated(metricsTokens: metricsTokens).strategy
     }
 }

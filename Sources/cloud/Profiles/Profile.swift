@@ -47,6 +47,8 @@ struct Profile: Sendable, Equatable {
         var test = false
         var retries = 0
         var retryBackoffSeconds: Int?
+        /// Each wave judged by its clusters' metrics, as `rollout create --analysis` takes it.
+        var analysis: RolloutAnalysisRequest?
     }
 
     enum OnLeave: String, Codable, Sendable, Equatable, CaseIterable {

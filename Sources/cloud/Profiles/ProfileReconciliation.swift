@@ -80,7 +80,9 @@ struct ProfileReconciliation: Sendable {
                     failure: wish.failure,
                     onLeave: revised.profile.onLeave,
                     rolloutID: recorded?.rolloutID,
-                    deploymentID: recorded?.deploymentID
+                    deploymentID: recorded?.deploymentID,
+                    // A revision whose rollout was undone stays held until another is applied.
+                    held: recorded?.revision == revised.revision ? recorded?.held : nil
                 )
                 guard let spec = wish.spec else {
                     // A render that fails keeps what the cluster was last given; it fails this
@@ -101,7 +103,10 @@ struct ProfileReconciliation: Sendable {
                     continue
                 }
                 let id = "\(revised.profile.name)/\(name)"
-                if asked == spec {
+                // A new revision after a held one is applied even where it renders the same: the
+                // cluster still runs what it had before the undone rollout.
+                let retried = recorded.held != nil && target.held == nil
+                if asked == spec, !retried {
                     if recorded.revision != revised.revision || recorded.profile != revised.profile.name || recorded.failure != nil
                         || recorded.onLeave != revised.profile.onLeave
                     {

@@ -62,14 +62,20 @@ extension RolloutLifecycle {
         progress.rounds = round.round
         rollout.analysis = progress
         rollout.updateAt = now
-        if !haltIfOverBudget(&rollout) { self.progress(&rollout, nil, &decision) }
-        undoIfHalted(&rollout, &decision)
+        // A halt's undo comes with the next advance, which reads the profile targets it holds.
+        if haltIfOverBudget(&rollout) {
+            decision.actions.append(.dispatchSoon)
+        } else {
+            self.progress(&rollout, nil, &decision)
+        }
     }
 
     /// A rollout halted with `onFailure: undo` is rolled back once nothing of it is in flight:
     /// its waiting clusters are cancelled, a rollout that brings back what each changed cluster had
-    /// is written with it, and it ends failed, naming that rollout.
-    func undoIfHalted(_ rollout: inout Rollout, _ decision: inout Decision) {
+    /// is written with it, the profile targets it carried out are held at their revision (the
+    /// profile keeps those clusters where they were until a new revision is applied), and it ends
+    /// failed, naming that rollout.
+    func undoIfHalted(_ rollout: inout Rollout, _ facts: Facts, _ decision: inout Decision) {
         guard rollout.state == .halted, rollout.strategy.analysis?.onFailure == .undo, rollout.undoneBy == nil,
             !rollout.clusters.contains(where: { $0.state == .running })
         else { return }
@@ -86,6 +92,11 @@ extension RolloutLifecycle {
             rollout.error = "\(why); undone by rollout \(undo.id)"
             detail = "undone by rollout \(undo.id)"
             decision.actions.append(.dispatchSoon)
+            decision.writes.profileTargets = facts.profileTargets.filter { $0.rolloutID == rollout.id }.map { target in
+                var held = target
+                held.held = ProfileTarget.Held(revision: target.revision, rolloutID: rollout.id, undoneBy: undo.id, reason: why)
+                return .set(held)
+            }
         }
         finish(&rollout, .failed, detail: detail)
     }

@@ -142,7 +142,7 @@ struct RolloutLifecycle: Sendable {
             guard !rollout.state.isFinal else { return decision }
             recordEnded(&rollout, facts, &decision)
             progress(&rollout, facts, &decision)
-            undoIfHalted(&rollout, &decision)
+            undoIfHalted(&rollout, facts, &decision)
         case .evaluated(let round):
             record(round, in: &rollout, &decision)
         case .rechecked(let problems):
@@ -159,7 +159,6 @@ struct RolloutLifecycle: Sendable {
                 rollout.updateAt = now
             }
             progress(&rollout, nil, &decision)
-            undoIfHalted(&rollout, &decision)
         case .pause:
             guard [.running, .soaking, .waitingApproval].contains(rollout.state) else {
                 throw .notNow(action: "pause", id: rollout.id, state: rollout.state)

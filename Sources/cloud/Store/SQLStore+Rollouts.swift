@@ -1,4 +1,5 @@
 import FleetAPI
+import Foundation
 
 extension SQLStore {
     func createRollout(_ rollout: Rollout, audit: AuditEntry?, profileTargets: [ProfileTargetChange]) async throws {
@@ -102,6 +103,7 @@ extension SQLStore {
             }
             // After the targets above are released: an undo holds the same clusters.
             for undo in writes.rollouts { try Self.insertRolloutAndTargets(db, records, rollouts, undo) }
+            try Self.writeProfileTargets(db, try Self.profileTargetWrites(records, writes.profileTargets))
             try Self.insertAudit(db, auditValues)
             let changed = FleetEvent.rolloutChanged(from: before, to: rollout) + writes.rollouts.map(FleetEvent.rolloutCreated)
             try Self.insertEvents(db, dialect, records, writes.deployments.map(FleetEvent.deploymentCreated) + events + changed)
@@ -122,6 +124,17 @@ extension SQLStore {
             guard let id = row[0].string, let state = row[1].string.flatMap(CloudDeploymentState.init(rawValue:)) else { continue }
             let deployment = try row[2].string.map { try records.decode(Deployment.self, json: $0) }
             facts.deployments[id] = RolloutFacts.Outcome(state: state, error: deployment?.error, chartDigest: deployment?.chartDigest)
+        }
+        if rollout.state == .halted, rollout.strategy.analysis?.onFailure == .undo, rollout.undoneBy == nil {
+            let rows = try Self.rows(
+                db,
+                "SELECT body FROM profile_targets WHERE service = $1 AND cluster_id IN",
+                rollout.clusters.map(\.clusterID),
+                after: [.text(rollout.service.rawValue)]
+            )
+            facts.profileTargets = try rows.compactMap { row in
+                try row[0].string.map { try JSONDecoder().decode(ProfileTarget.self, from: Data($0.utf8)) }
+            }.filter { $0.rolloutID == rollout.id }
         }
         guard rollout.state == .running, facts.deployments.values.allSatisfy(\.state.isFinal) else { return facts }
         let upcoming = rollout.clusters.filter { $0.state == .waiting && $0.wave <= rollout.wave + 1 }.map(\.clusterID)

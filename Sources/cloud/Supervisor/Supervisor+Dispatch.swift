@@ -40,6 +40,8 @@ extension Supervisor {
             guard dependency.state.isFinal else { return .notSent }  // waits until it has ended
             guard try await apply(.dependencyEnded(dependency), to: deployment.id).state == .requested else { return .notSent }
         }
+        // First, so that one that cannot be sent at all fails whether or not a provisioner is free.
+        guard let request = try await request(for: deployment) else { return .notSent }
         let client: ProvisionerClient
         switch pool.pick(inFlight: inFlight) {
         case .instance(let picked): client = picked
@@ -48,7 +50,6 @@ extension Supervisor {
             logger.warning("no ready provisioner; deployments wait", metadata: ["deployment": "\(deployment.id)"])
             return .noProvisioner
         }
-        guard let request = try await request(for: deployment) else { return .notSent }
         let claimed = try await apply(.dispatched(to: client.url, request: request), to: deployment.id)
         return claimed.provisioner == client.url ? .to(client.url) : .notSent
     }
