@@ -70,5 +70,9 @@ struct SessionEndTests {
         #expect(viewer.status == 403)
         let empty = try await other.post("/api/sessions/revoke", json: ["Name": ""], token: DashboardTests.admin)
         #expect(empty.status == 400 && empty.error?.field == "Name")
+        // 40 letters each with a combining mark: 40 characters to Swift, 80 code points to JSON Schema.
+        let marked = String(repeating: "e\u{301}", count: 40)
+        let long = try await other.post("/api/sessions/revoke", json: ["Name": marked], token: DashboardTests.admin)
+        #expect(long.status == 400 && long.error?.field == "Name", "counted as the schema's maxLength counts")
     }
 }

@@ -25,7 +25,7 @@ struct AuditRoutes: Sendable {
             query.since = value
         }
         if let actor = parameters.get("actor") {
-            guard !actor.isEmpty, actor.count <= 63 else { throw APIError.badRequest("actor must be a token name", field: "actor") }
+            guard !actor.isEmpty, actor.unicodeScalars.count <= 63 else { throw APIError.badRequest("actor must be a token name", field: "actor") }
             query.actor = actor
         }
         if let before = parameters.get("before") {

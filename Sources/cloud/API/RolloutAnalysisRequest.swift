@@ -29,7 +29,9 @@ struct RolloutAnalysisRequest: Decodable, Sendable, Equatable {
     func validated(tokens: Set<String>?) throws(APIError) -> RolloutAnalysis {
         let url = prometheus?.url ?? RolloutAnalysis.defaultURL
         try Self.template(url, field: "Analysis.Prometheus.URL")
-        guard url.count <= 2048 else { throw .badRequest("Analysis.Prometheus.URL is longer than 2048 characters", field: "Analysis.Prometheus.URL") }
+        guard url.unicodeScalars.count <= 2048 else {
+            throw .badRequest("Analysis.Prometheus.URL is longer than 2048 characters", field: "Analysis.Prometheus.URL")
+        }
         if let token = prometheus?.bearerToken, let tokens, !tokens.contains(token) {
             let known = tokens.isEmpty ? "the server has none (--metrics-token NAME=FILE)" : "known: \(tokens.sorted().joined(separator: ", "))"
             throw .badRequest("Analysis.Prometheus.BearerToken names no token of the server's; \(known)", field: "Analysis.Prometheus.BearerToken")
@@ -73,7 +75,7 @@ struct RolloutAnalysisRequest: Decodable, Sendable, Equatable {
                 throw .badRequest("\(field).Name must be 1 to 63 letters, digits, - or _", field: "\(field).Name")
             }
             guard names.insert(check.name).inserted else { throw .badRequest("check \(check.name) is named twice", field: "\(field).Name") }
-            guard !check.query.isEmpty, check.query.count <= Self.maxQueryLength else {
+            guard !check.query.isEmpty, check.query.unicodeScalars.count <= Self.maxQueryLength else {
                 throw .badRequest("\(field).Query must be 1 to \(Self.maxQueryLength) characters", field: "\(field).Query")
             }
             try Self.template(check.query, field: "\(field).Query")

@@ -24,7 +24,8 @@ struct SessionRoutes: Sendable {
 
     @Sendable func revoke(_ request: Request, context: CloudRequestContext) async throws -> Response {
         let name = try await JSONRequest.decode(RevokeRequest.self, from: request).name
-        guard (1...63).contains(name.count) else {
+        // In code points, as JSON Schema's maxLength counts (combining marks are characters of their own).
+        guard (1...63).contains(name.unicodeScalars.count) else {
             throw APIError.badRequest("Name must be a token holder's name (1 to 63 characters)", field: "Name")
         }
         let now = clock.millisecondsSince1970

@@ -71,7 +71,7 @@ struct WebhookRoutes: Sendable {
             throw .badRequest("\(fields.format) must be json, mattermost or slack", field: fields.format)
         }
         let filter = try EventFilter.parse(events, field: fields.events)
-        if let secret, secret.isEmpty || secret.count > 256 {
+        if let secret, secret.isEmpty || secret.unicodeScalars.count > 256 {
             throw .badRequest("\(fields.secret) must be 1 to 256 characters", field: fields.secret)
         }
         let id = origin == .flag ? Webhook.configuredID(url: url, format: format, filter: filter) : ID.make()

@@ -54,6 +54,9 @@ extension ProfileCommand {
             )
             let counts = ProfileStatus.State.allCases.compactMap { state in status.counts[state.rawValue].map { "\($0) \(state.rawValue)" } }
             print("revision \(status.revision): " + (counts.isEmpty ? "no clusters" : counts.joined(separator: ", ")))
+            if let held = status.held {
+                print("held: revision \(held.revision) was undone by rollout \(held.undoneBy) (\(held.reason)); a new revision rolls out again")
+            }
         }
     }
 }

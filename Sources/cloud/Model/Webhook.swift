@@ -56,7 +56,7 @@ struct Webhook: Sendable, Equatable {
     /// and, for a URL the server will send to, a host `policy` allows as written (the address it
     /// resolves to is checked again on each delivery).
     static func validatedURL(_ text: String, field: String, reaching policy: AddressPolicy? = nil) throws(APIError) -> String {
-        guard text.count <= 2048, let parts = URLComponents(string: text), let scheme = parts.scheme?.lowercased(),
+        guard text.unicodeScalars.count <= 2048, let parts = URLComponents(string: text), let scheme = parts.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = parts.host, !host.isEmpty
         else {
             throw .badRequest("\(field) must be an http:// or https:// URL", field: field)
