@@ -121,7 +121,11 @@ struct DNSRoutingTests {
         try await stack.startProvisioner(on: "127.0.0.4")
         try stack.publish(["127.0.0.2", "127.0.0.3", "127.0.0.4"])
         try await stack.waitForInstances([stack.key("127.0.0.2"), stack.key("127.0.0.3"), stack.key("127.0.0.4")])
-        let prometheus = try await waitFor(try await deploy("prometheus", on: cluster.id, stack).id, stack) { $0.state == .running }
+        // Its next attempt first waits for the release's Lease the killed one leaves, then
+        // installs: 30 s ran out for both on a busy machine.
+        let prometheus = try await waitFor(try await deploy("prometheus", on: cluster.id, stack, timeoutSeconds: 90).id, stack) {
+            $0.state == .running
+        }
         #expect(prometheus.provisioner == stack.key("127.0.0.4"), "the idle newcomer gets the work")
 
         // The newest instance dies, helm and all, and drops out of the name.

@@ -10,7 +10,9 @@ import Testing
 /// Rollouts judged by the fleet's metrics, end to end: the cloud server and provisioners as
 /// processes, emulated clusters, and Debian's Prometheus scraping a stand-in workload
 /// (`testbed/metrics-exporter`) that reports each cluster's error ratio with a `cluster` label.
-@Suite("Rollouts judged by metrics", .tags(.integration), .skippedInFastRuns)
+/// One at a time: each starts a fleet of its own (four emulators, two provisioners, a cloud
+/// server, Prometheus), and six at once starved the rest of a parallel run on two cores.
+@Suite("Rollouts judged by metrics", .tags(.integration), .skippedInFastRuns, .serialized)
 struct RolloutAnalysisEndToEndTests {
     /// Four clusters at prometheus 25.18.0, each's error ratio exported at 0.01 and scraped.
     final class Setup: Sendable {
