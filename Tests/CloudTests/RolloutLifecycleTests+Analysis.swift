@@ -157,7 +157,7 @@ extension RolloutLifecycleTests {
     mutating func undoOnFailure() throws {
         var rollout = try soakingCanary(Self.analysis(failureLimit: 1, onFailure: .undo))
         clock.advance(by: .seconds(10))
-        #expect(try evaluate(&rollout, 0.9).actions == [.dispatchSoon], "a pass comes at once")
+        #expect(try evaluate(&rollout, 0.9).actions == [.advanceSoon], "a pass comes at once")
         #expect(rollout.state == .halted)
         let decision = try lifecycle.apply(.advance(RolloutLifecycle.Facts()), to: &rollout)
 

@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 
+from loopback_server import serve
+
 
 def make_handler(root, token):
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -71,13 +73,7 @@ def main():
     args = ap.parse_args()
     with open(args.token_file) as f:
         token = f.read().strip()
-    server = http.server.ThreadingHTTPServer(('127.0.0.1', args.port), make_handler(os.path.abspath(args.root), token))
-    print(f'READY http://127.0.0.1:{server.server_address[1]}', flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return serve(make_handler(os.path.abspath(args.root), token), args.port)
 
 
 if __name__ == '__main__':

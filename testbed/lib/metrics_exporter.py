@@ -13,6 +13,8 @@ import sys
 import threading
 import urllib.parse
 
+from loopback_server import serve
+
 
 def make_handler(values, lock):
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -66,13 +68,7 @@ def main():
     parser.add_argument('--port', type=int, default=0)
     args = parser.parse_args()
     values = {name: args.value for name in args.clusters.split(',') if name}
-    server = http.server.ThreadingHTTPServer(('127.0.0.1', args.port), make_handler(values, threading.Lock()))
-    print(f'READY http://127.0.0.1:{server.server_address[1]}', flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return serve(make_handler(values, threading.Lock()), args.port)
 
 
 if __name__ == '__main__':

@@ -28,7 +28,7 @@ struct RolloutAnalysisRequest: Decodable, Sendable, Equatable {
     /// (nil: not checked here, as a profile is read before any server makes its rollouts).
     func validated(tokens: Set<String>?) throws(APIError) -> RolloutAnalysis {
         let url = prometheus?.url ?? RolloutAnalysis.defaultURL
-        try Self.template(url, field: "Analysis.Prometheus.URL")
+        _ = try ClusterTemplate(url, field: "Analysis.Prometheus.URL")
         guard url.unicodeScalars.count <= 2048 else {
             throw .badRequest("Analysis.Prometheus.URL is longer than 2048 characters", field: "Analysis.Prometheus.URL")
         }
@@ -78,7 +78,7 @@ struct RolloutAnalysisRequest: Decodable, Sendable, Equatable {
             guard !check.query.isEmpty, check.query.unicodeScalars.count <= Self.maxQueryLength else {
                 throw .badRequest("\(field).Query must be 1 to \(Self.maxQueryLength) characters", field: "\(field).Query")
             }
-            try Self.template(check.query, field: "\(field).Query")
+            _ = try ClusterTemplate(check.query, field: "\(field).Query")
             try Self.bounds(of: check, field: field)
         }
         return checks
@@ -105,14 +105,6 @@ struct RolloutAnalysisRequest: Decodable, Sendable, Equatable {
         }
         guard check.max != nil || check.min != nil || check.compareToBaseline != nil else {
             throw .badRequest("\(field) needs a bound: Max, Min or CompareToBaseline", field: "\(field).Max")
-        }
-    }
-
-    private static func template(_ text: String, field: String) throws(APIError) {
-        do {
-            _ = try ClusterTemplate(text)
-        } catch {
-            throw .badRequest("\(field) \(error.reason)", field: field)
         }
     }
 

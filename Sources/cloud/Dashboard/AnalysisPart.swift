@@ -54,7 +54,7 @@ struct AnalysisPart: Sendable {
             baseline: last?.baseline.map(RolloutAnalysis.Check.number) ?? "-",
             bound: record.bound,
             verdict: record.verdict.rawValue,
-            verdictClass: record.verdict == .passed ? "ok" : record.verdict == .running ? "run" : "bad",
+            verdictClass: PageContext.stateClass(record.verdict.rawValue),
             evaluations: record.evaluations,
             detail: record.verdict == .passed ? "" : record.detail ?? "",
             chart: chart

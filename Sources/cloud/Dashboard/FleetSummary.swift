@@ -102,8 +102,7 @@ struct FleetSummary: Sendable {
             let state =
                 cluster.latest.values.contains(.failed)
                 ? "failed" : cluster.inFlight ? "running" : !cluster.drifted.isEmpty ? "drifted" : cluster.versions.isEmpty ? "empty" : "ok"
-            let style = ["failed": "bad", "running": "run", "drifted": "warn", "empty": "off"][state] ?? "ok"
-            return Cell(id: cluster.id, name: cluster.name, state: state, stateClass: style)
+            return Cell(id: cluster.id, name: cluster.name, state: state, stateClass: PageContext.stateClass(state))
         }
     }
 }

@@ -36,10 +36,10 @@ struct PageContext: Sendable {
     /// A state's colour class; the word itself is always shown beside it.
     static func stateClass(_ state: String?) -> String {
         switch state {
-        case "succeeded", "healthy", "InSync": "ok"
-        case "failed", "halted", "unhealthy": "bad"
-        case "cancelled", "skipped", "waiting": "off"
-        case "paused", "waiting-approval", "Drifted": "warn"
+        case "succeeded", "healthy", "InSync", "passed", "ok": "ok"
+        case "failed", "halted", "unhealthy", "inconclusive": "bad"
+        case "cancelled", "skipped", "waiting", "empty": "off"
+        case "paused", "waiting-approval", "Drifted", "drifted": "warn"
         case nil, "": ""
         default: "run"
         }

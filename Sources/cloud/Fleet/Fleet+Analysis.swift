@@ -12,21 +12,28 @@ extension Fleet {
     /// reason to refuse: the rollout may be what installs it.
     func checkAnalysis(_ analysis: RolloutAnalysis, for clusters: [ClusterTemplate.Facts]) async throws(APIError) {
         let reader = supervisor.metricsReader
-        let urlTemplate = try Self.template(analysis.prometheus.url, field: "Analysis.Prometheus.URL")
+        let urlField = "Analysis.Prometheus.URL"
+        let urlTemplate = try ClusterTemplate(analysis.prometheus.url, field: urlField)
         let queries = try analysis.checks.enumerated().map { index, check throws(APIError) in
-            try Self.template(check.query, field: "Analysis.Checks[\(index)].Query")
+            try ClusterTemplate(check.query, field: "Analysis.Checks[\(index)].Query")
         }
         for cluster in clusters {
-            let url = try Self.render(urlTemplate, for: cluster, field: "Analysis.Prometheus.URL")
-            try Self.checkURL(url, policy: reader.configuration.policy)
+            let url = try urlTemplate.render(for: cluster, field: urlField)
+            _ = try OutboundURL.validated(
+                url,
+                field: urlField,
+                policy: reader.configuration.policy,
+                flag: "--allowed-metrics-source",
+                credentials: "give BearerToken"
+            )
             for (index, query) in queries.enumerated() {
-                _ = try Self.render(query, for: cluster, field: "Analysis.Checks[\(index)].Query")
+                _ = try query.render(for: cluster, field: "Analysis.Checks[\(index)].Query")
             }
         }
         guard let first = clusters.first else { return }
-        let url = try Self.render(urlTemplate, for: first, field: "Analysis.Prometheus.URL")
+        let url = try urlTemplate.render(for: first, field: urlField)
         for (index, query) in queries.enumerated() {
-            let promql = try Self.render(query, for: first, field: "Analysis.Checks[\(index)].Query")
+            let promql = try query.render(for: first, field: "Analysis.Checks[\(index)].Query")
             do {
                 _ = try await reader.query(promql, url: url, token: analysis.prometheus.bearerToken)
             } catch .badQuery(let why) {
@@ -35,39 +42,6 @@ extension Fleet {
             } catch {
                 continue
             }
-        }
-    }
-
-    private static func template(_ text: String, field: String) throws(APIError) -> ClusterTemplate {
-        do throws(ClusterTemplate.Failure) {
-            return try ClusterTemplate(text)
-        } catch {
-            throw .badRequest("\(field) \(error.reason)", field: field)
-        }
-    }
-
-    private static func render(_ template: ClusterTemplate, for cluster: ClusterTemplate.Facts, field: String) throws(APIError) -> String {
-        do throws(ClusterTemplate.Failure) {
-            return try template.render(for: cluster)
-        } catch {
-            throw .badRequest("\(field): \(error.reason)", field: field)
-        }
-    }
-
-    private static func checkURL(_ url: String, policy: AddressPolicy) throws(APIError) {
-        let field = "Analysis.Prometheus.URL"
-        guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            parts.host?.isEmpty == false
-        else {
-            throw .badRequest("\(field) must be an http:// or https:// URL, not \(url)", field: field)
-        }
-        guard parts.user == nil, parts.password == nil else {
-            throw .badRequest("\(field) must not carry a user or password; give BearerToken", field: field)
-        }
-        do {
-            try policy.check(try URLTarget(parsing: url))
-        } catch {
-            throw .badRequest("\(field) \(url) is refused: \(error) (--allowed-metrics-source)", field: field)
         }
     }
 }

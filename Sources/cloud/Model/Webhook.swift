@@ -52,26 +52,10 @@ struct Webhook: Sendable, Equatable {
         return "\(scheme)://\(host)\(parts.port.map { ":\($0)" } ?? "")/…"
     }
 
-    /// A webhook URL is checked before it is kept: http(s), a host, no user or password in it,
-    /// and, for a URL the server will send to, a host `policy` allows as written (the address it
-    /// resolves to is checked again on each delivery).
+    /// A webhook URL is checked before it is kept (`OutboundURL`); without `policy` (the
+    /// dashboard's own address) only its form.
     static func validatedURL(_ text: String, field: String, reaching policy: AddressPolicy? = nil) throws(APIError) -> String {
-        guard text.unicodeScalars.count <= 2048, let parts = URLComponents(string: text), let scheme = parts.scheme?.lowercased(),
-            scheme == "http" || scheme == "https", let host = parts.host, !host.isEmpty
-        else {
-            throw .badRequest("\(field) must be an http:// or https:// URL", field: field)
-        }
-        guard parts.user == nil, parts.password == nil else {
-            throw .badRequest("\(field) must not carry a user or password; use a secret for signing", field: field)
-        }
-        if let policy {
-            do {
-                try policy.check(try URLTarget(parsing: text))
-            } catch {
-                throw .badRequest("\(field) is refused: \(error) (--allowed-webhook-target)", field: field)
-            }
-        }
-        return text
+        try OutboundURL.validated(text, field: field, policy: policy, flag: "--allowed-webhook-target", credentials: "use a secret for signing")
     }
 
     /// A configured (`--webhook`) hook's ID follows from what configures it, so every server

@@ -64,7 +64,7 @@ extension RolloutLifecycle {
         rollout.updateAt = now
         // A halt's undo comes with the next advance, which reads the profile targets it holds.
         if haltIfOverBudget(&rollout) {
-            decision.actions.append(.dispatchSoon)
+            if analysis.onFailure == .undo { decision.actions.append(.advanceSoon) }
         } else {
             self.progress(&rollout, nil, &decision)
         }

@@ -48,6 +48,8 @@ struct RolloutLifecycle: Sendable {
     enum Action: Sendable, Equatable {
         /// New deployments were written: dispatch them.
         case dispatchSoon
+        /// The rollout halted with an undo owed, which the next advance writes: pass now.
+        case advanceSoon
         /// Cancel these deployments (the rollout was cancelled, or gave up on them).
         case cancelDeployments([String])
         /// Check these clusters' releases again (the soak ended): the answer is `rechecked`.

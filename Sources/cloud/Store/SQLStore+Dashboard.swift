@@ -61,19 +61,42 @@ extension SQLStore {
                 [.integer(time)]
             ).compactMap { $0[0].string }
         )
-        let decoder = WireJSON.decoder()
+        // Plain keys, and only the parts read: this decodes every cluster on every fleet page.
+        let decoder = JSONDecoder()
         return try rows.map { row in
             let id = row[0].string ?? ""
-            let utilities = try decoder.decode(UtilityMetadata.self, from: Data((row[3].string ?? "{}").utf8))
+            let utilities = try decoder.decode(OverviewUtilities.self, from: Data((row[3].string ?? "{}").utf8))
             return ClusterOverview(
                 id: id,
                 name: row[1].string ?? "",
                 labels: try decoder.decode([String].self, from: Data((row[2].string ?? "[]").utf8)),
-                versions: utilities.actualVersions.compactMapValues { $0?.chart },
+                versions: (utilities.actualVersions ?? [:]).compactMapValues { $0?.chart },
                 drifted: Set((utilities.drift ?? [:]).filter { $0.value.state == .drifted }.keys),
                 latest: latest[id] ?? [:],
                 failedRecently: failed.contains(id)
             )
         }
+    }
+}
+
+/// What the fleet overview reads of a cluster's stored `UtilityMetadata` (in the wire's key
+/// spelling): the versions it runs and its drift states, leaving the releases and desired versions.
+private struct OverviewUtilities: Decodable {
+    var actualVersions: [String: Version?]?
+    var drift: [String: Drift]?
+
+    enum CodingKeys: String, CodingKey {
+        case actualVersions = "ActualVersions"
+        case drift = "Drift"
+    }
+
+    struct Version: Decodable {
+        var chart: String
+        enum CodingKeys: String, CodingKey { case chart = "Chart" }
+    }
+
+    struct Drift: Decodable {
+        var state: DriftReport.State
+        enum CodingKeys: String, CodingKey { case state = "State" }
     }
 }

@@ -40,14 +40,15 @@ extension Supervisor {
         _ analysis: RolloutAnalysis,
         clusters: [String: ClusterTemplate.Facts]
     ) async -> AnalysisRound {
+        let templates = Templates(analysis)
         let comparing = analysis.checks.filter { $0.compareToBaseline != nil }
-        let baselineValues = await read(comparing, of: request.baseline, analysis, clusters: clusters)
+        let baselineValues = await read(comparing, of: request.baseline, templates, clusters: clusters)
         var baselines: [String: Double] = [:]
         for check in comparing {
             let values = request.baseline.compactMap { baselineValues[$0]?[check.name]?.value }.sorted()
             if !values.isEmpty { baselines[check.name] = values[values.count / 2] }
         }
-        let read = await read(analysis.checks, of: request.clusters, analysis, clusters: clusters)
+        let read = await read(analysis.checks, of: request.clusters, templates, clusters: clusters)
         var results: [String: [AnalysisRound.CheckResult]] = [:]
         for cluster in request.clusters {
             results[cluster] = analysis.checks.map { check in
@@ -60,11 +61,27 @@ extension Supervisor {
 
     private typealias Reading = (value: Double?, why: String?)
 
+    /// The analysis's URL and queries, each parsed once a round rather than once per cluster.
+    private struct Templates: Sendable {
+        typealias Parsed = Result<ClusterTemplate, ClusterTemplate.Failure>
+        let url: Parsed
+        let queries: [String: Parsed]
+        let token: String?
+
+        init(_ analysis: RolloutAnalysis) {
+            url = Result { () throws(ClusterTemplate.Failure) in try ClusterTemplate(analysis.prometheus.url) }
+            queries = Dictionary(
+                analysis.checks.map { check in (check.name, Result { () throws(ClusterTemplate.Failure) in try ClusterTemplate(check.query) }) }
+            ) { $1 }
+            token = analysis.prometheus.bearerToken
+        }
+    }
+
     /// Every check on every one of `ids`, a few queries at a time: by cluster, by check.
     private func read(
         _ checks: [RolloutAnalysis.Check],
         of ids: [String],
-        _ analysis: RolloutAnalysis,
+        _ templates: Templates,
         clusters: [String: ClusterTemplate.Facts]
     ) async -> [String: [String: Reading]] {
         let reader = metricsReader
@@ -77,7 +94,7 @@ extension Supervisor {
                 }
                 group.addTask {
                     guard let cluster = clusters[id] else { return (id, check.name, (nil, "the cluster was deleted")) }
-                    return (id, check.name, await Self.read(check, on: cluster, analysis, reader: reader))
+                    return (id, check.name, await Self.read(check, on: cluster, templates, reader: reader))
                 }
             }
             for await (cluster, name, reading) in group { readings[cluster, default: [:]][name] = reading }
@@ -88,19 +105,19 @@ extension Supervisor {
     private static func read(
         _ check: RolloutAnalysis.Check,
         on cluster: ClusterTemplate.Facts,
-        _ analysis: RolloutAnalysis,
+        _ templates: Templates,
         reader: MetricsReader
     ) async -> Reading {
         let url: String
         let query: String
         do throws(ClusterTemplate.Failure) {
-            url = try ClusterTemplate(analysis.prometheus.url).render(for: cluster)
-            query = try ClusterTemplate(check.query).render(for: cluster)
+            url = try templates.url.get().render(for: cluster)
+            query = try (templates.queries[check.name] ?? .failure(.init(reason: "is missing"))).get().render(for: cluster)
         } catch {
             return (nil, "the template \(error.reason)")
         }
         do {
-            return check.value(of: try await reader.query(query, url: url, token: analysis.prometheus.bearerToken))
+            return check.value(of: try await reader.query(query, url: url, token: templates.token))
         } catch {
             return (nil, "\(error)")
         }

@@ -83,7 +83,7 @@ extension Supervisor {
     private func perform(_ actions: [RolloutLifecycle.Action], for rollout: Rollout) async throws {
         for action in actions {
             switch action {
-            case .dispatchSoon:
+            case .dispatchSoon, .advanceSoon:
                 wake()
             case .cancelDeployments(let ids):
                 for id in ids {
